@@ -1,0 +1,352 @@
+//! Checks one parsed runbook file and converts it to the domain model. Every finding carries
+//! the location of the value it is about.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde_saphyr::Location;
+
+use super::diagnostic::{Diagnostic, Level};
+use super::matcher;
+use super::raw::{Located, RawRunbook, RawStep};
+use crate::domain::duration::Span;
+use crate::domain::runbook::{
+    CommsTemplate, Escalation, Phase, RegulatorProcedure, Role, Runbook, SeverityLevel, SeverityScale, Step, Trigger,
+};
+use crate::domain::suggest::did_you_mean;
+
+pub struct Context<'a> {
+    pub file: &'a str,
+    pub known_clocks: &'a BTreeSet<String>,
+    pub today: NaiveDate,
+}
+
+struct Findings<'a> {
+    file: &'a str,
+    list: Vec<Diagnostic>,
+}
+
+impl Findings<'_> {
+    fn error(&mut self, at: &Location, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Level::Error, at, message)
+    }
+
+    fn warn(&mut self, at: &Location, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Level::Warning, at, message)
+    }
+
+    fn push(&mut self, level: Level, at: &Location, message: impl Into<String>) -> &mut Diagnostic {
+        self.list.push(Diagnostic::at(level, self.file, at, message));
+        let last = self.list.len() - 1;
+        &mut self.list[last]
+    }
+
+    fn unknown(&mut self, what: &str, value: &Located, known: &[&str]) {
+        let hint = did_you_mean(&value.value, known.iter().copied());
+        let help = if known.is_empty() { format!("no {what}s are defined") } else { format!("known: {}", known.join(", ")) };
+        let diagnostic = self.error(&value.referenced, format!("unknown {what} {:?}{hint}", value.value));
+        diagnostic.help = Some(help);
+    }
+
+    fn duplicates<'v>(&mut self, what: &str, values: impl IntoIterator<Item = &'v Located>) {
+        let mut seen: BTreeMap<&str, &Located> = BTreeMap::new();
+        for value in values {
+            if let Some(first) = seen.get(value.value.as_str()) {
+                let message = format!("duplicate {what} {:?} (first defined at line {})", value.value, first.referenced.line());
+                self.error(&value.referenced, message);
+            } else {
+                seen.insert(&value.value, value);
+            }
+        }
+    }
+
+    fn slug(&mut self, what: &str, value: &Located) {
+        let ok = !value.value.is_empty()
+            && value.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !value.value.starts_with('-');
+        if !ok {
+            self.error(&value.referenced, format!("{what} {:?} must be lower-case letters, digits and dashes", value.value))
+                .help = Some("ids are typed at 2am: keep them short and plain, like kill-switch".to_owned());
+        }
+    }
+
+    fn span(&mut self, value: &Located) -> Option<Span> {
+        match Span::parse(&value.value) {
+            Ok(span) => Some(span),
+            Err(why) => {
+                self.error(&value.referenced, why);
+                None
+            }
+        }
+    }
+}
+
+/// Checks `raw`; returns the runbook when there is no error, and every finding either way.
+pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<Diagnostic>) {
+    let mut f = Findings { file: context.file, list: Vec::new() };
+    f.slug("runbook id", &raw.id);
+
+    let last_reviewed = match NaiveDate::parse_from_str(&raw.last_reviewed.value, "%Y-%m-%d") {
+        Ok(date) => Some(date),
+        Err(_) => {
+            f.error(&raw.last_reviewed.referenced, format!("last_reviewed {:?} is not a date like 2026-11-24", raw.last_reviewed.value));
+            None
+        }
+    };
+    let review_every = f.span(&raw.review_every);
+    let drill_every = f.span(&raw.drill_every);
+    if let (Some(reviewed), Some(every)) = (last_reviewed, review_every) {
+        let due = reviewed + chrono::Duration::seconds(i64::try_from(every.seconds()).unwrap_or(i64::MAX / 2));
+        if reviewed > context.today {
+            f.warn(&raw.last_reviewed.referenced, format!("last_reviewed {reviewed} lies in the future"));
+        } else if due < context.today {
+            f.warn(&raw.last_reviewed.referenced, format!("review overdue: due {due} ({every} after {reviewed})"))
+                .help = Some("review the runbook with its owner, then update last_reviewed".to_owned());
+        }
+    }
+
+    let levels: Vec<&str> = raw.severity.levels.iter().map(|l| l.id.value.as_str()).collect();
+    f.duplicates("severity level", raw.severity.levels.iter().map(|l| &l.id));
+    if raw.severity.levels.is_empty() {
+        f.error(&raw.severity.default.referenced, "severity has no levels");
+    } else if !levels.contains(&raw.severity.default.value.as_str()) {
+        f.unknown("severity level", &raw.severity.default, &levels);
+    }
+
+    let roles: Vec<&str> = raw.roles.iter().map(|r| r.id.value.as_str()).collect();
+    for role in &raw.roles {
+        f.slug("role id", &role.id);
+    }
+    f.duplicates("role", raw.roles.iter().map(|r| &r.id));
+    if !roles.contains(&"commander") {
+        f.error(&raw.id.referenced, "the runbook has no `commander` role: every incident needs an incident commander");
+    }
+    for rung in &raw.on_call {
+        if !roles.contains(&rung.role.value.as_str()) {
+            f.unknown("role", &rung.role, &roles);
+        }
+        if let Some(after) = &rung.escalate_after {
+            f.span(after);
+        }
+    }
+
+    for trigger in &raw.triggers {
+        if trigger.matchers.is_empty() {
+            f.error(&trigger.severity.referenced, "a trigger needs at least one matcher");
+        }
+        for m in &trigger.matchers {
+            if let Err(why) = matcher::parse(&m.value) {
+                f.error(&m.referenced, why);
+            }
+        }
+        if !levels.contains(&trigger.severity.value.as_str()) {
+            f.unknown("severity level", &trigger.severity, &levels);
+        }
+    }
+
+    let known_clocks: Vec<&str> = context.known_clocks.iter().map(String::as_str).collect();
+    for clock in &raw.clocks {
+        if !context.known_clocks.contains(&clock.value) {
+            f.unknown("regulatory clock", clock, &known_clocks);
+        }
+    }
+    f.duplicates("clock", raw.clocks.iter());
+
+    let comms: Vec<&str> = raw.comms.iter().map(|c| c.id.value.as_str()).collect();
+    f.duplicates("communication template", raw.comms.iter().map(|c| &c.id));
+    let started: Vec<&str> = raw.clocks.iter().map(|c| c.value.as_str()).collect();
+    for procedure in &raw.regulator {
+        if !started.contains(&procedure.clock.value.as_str()) {
+            f.unknown("clock of this runbook", &procedure.clock, &started);
+        }
+    }
+    f.duplicates("regulator procedure for clock", raw.regulator.iter().map(|r| &r.clock));
+
+    check_steps(&mut f, raw, &roles, &comms);
+
+    let has_errors = f.list.iter().any(Diagnostic::is_error);
+    let runbook = match (has_errors, last_reviewed, review_every, drill_every) {
+        (false, Some(last_reviewed), Some(review_every), Some(drill_every)) => {
+            Some(convert(raw, last_reviewed, review_every, drill_every))
+        }
+        _ => None,
+    };
+    (runbook, f.list)
+}
+
+fn check_steps(f: &mut Findings<'_>, raw: &RawRunbook, roles: &[&str], comms: &[&str]) {
+    if raw.phases.is_empty() {
+        f.error(&raw.id.referenced, "the runbook has no phases");
+    }
+    f.duplicates("phase", raw.phases.iter().map(|p| &p.id));
+    let steps: Vec<&RawStep> = raw.phases.iter().flat_map(|p| &p.steps).collect();
+    let step_ids: Vec<&str> = steps.iter().map(|s| s.id.value.as_str()).collect();
+    f.duplicates("step", steps.iter().map(|s| &s.id));
+    for phase in &raw.phases {
+        f.slug("phase id", &phase.id);
+        if phase.steps.is_empty() {
+            f.error(&phase.id.referenced, format!("phase {:?} has no steps", phase.id.value));
+        }
+    }
+    for step in &steps {
+        f.slug("step id", &step.id);
+        if !roles.contains(&step.role.value.as_str()) {
+            f.unknown("role", &step.role, roles);
+        }
+        if let Some(timebox) = &step.timebox {
+            f.span(timebox);
+        }
+        if let Some(template) = &step.template
+            && !comms.contains(&template.value.as_str())
+        {
+            f.unknown("communication template", template, comms);
+        }
+        for dep in &step.depends_on {
+            if dep.value == step.id.value {
+                f.error(&dep.referenced, format!("step {:?} depends on itself", step.id.value));
+            } else if !step_ids.contains(&dep.value.as_str()) {
+                f.unknown("step", dep, &step_ids);
+            }
+        }
+    }
+    report_cycles(f, &steps);
+}
+
+/// Depth-first search over `depends_on`; each cycle is reported once, at the edge closing it.
+fn report_cycles(f: &mut Findings<'_>, steps: &[&RawStep]) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Active,
+        Done,
+    }
+    let index: BTreeMap<&str, usize> = steps.iter().enumerate().map(|(i, s)| (s.id.value.as_str(), i)).collect();
+    let mut marks = vec![Mark::New; steps.len()];
+    for root in 0..steps.len() {
+        if marks[root] != Mark::New {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        let mut path: Vec<usize> = vec![root];
+        marks[root] = Mark::Active;
+        while let Some((node, edge)) = stack.last_mut() {
+            let node = *node;
+            let deps = &steps[node].depends_on;
+            if *edge >= deps.len() {
+                marks[node] = Mark::Done;
+                stack.pop();
+                path.pop();
+                continue;
+            }
+            let dep = &deps[*edge];
+            *edge += 1;
+            let Some(&next) = index.get(dep.value.as_str()) else { continue };
+            match marks[next] {
+                Mark::New => {
+                    marks[next] = Mark::Active;
+                    stack.push((next, 0));
+                    path.push(next);
+                }
+                Mark::Active if next != node => {
+                    let start = path.iter().position(|n| *n == next).unwrap_or(0);
+                    let mut cycle: Vec<&str> = path[start..].iter().map(|n| steps[*n].id.value.as_str()).collect();
+                    cycle.push(&steps[next].id.value);
+                    f.error(&dep.referenced, format!("dependency cycle: {}", cycle.join(" → ")));
+                }
+                Mark::Active | Mark::Done => {}
+            }
+        }
+    }
+}
+
+fn convert(raw: &RawRunbook, last_reviewed: NaiveDate, review_every: Span, drill_every: Span) -> Runbook {
+    let span = |v: &Located| Span::parse(&v.value).ok();
+    Runbook {
+        id: raw.id.value.clone(),
+        title: raw.title.clone(),
+        version: raw.version.value.text(),
+        owner: raw.owner.clone(),
+        summary: raw.summary.clone(),
+        last_reviewed,
+        review_every,
+        drill_every,
+        severity: SeverityScale {
+            default: raw.severity.default.value.clone(),
+            guidance: raw.severity.guidance.clone(),
+            levels: raw
+                .severity
+                .levels
+                .iter()
+                .map(|l| SeverityLevel { id: l.id.value.clone(), name: l.name.clone(), definition: l.definition.clone() })
+                .collect(),
+        },
+        roles: raw
+            .roles
+            .iter()
+            .map(|r| Role { id: r.id.value.clone(), title: r.title.clone(), duties: r.duties.clone(), required: r.required })
+            .collect(),
+        on_call: raw
+            .on_call
+            .iter()
+            .map(|e| Escalation {
+                role: e.role.value.clone(),
+                page: e.page.clone(),
+                escalate_after: e.escalate_after.as_ref().and_then(span),
+            })
+            .collect(),
+        triggers: raw
+            .triggers
+            .iter()
+            .map(|t| Trigger {
+                matchers: t.matchers.iter().map(|m| m.value.clone()).collect(),
+                severity: t.severity.value.clone(),
+            })
+            .collect(),
+        clocks: raw.clocks.iter().map(|c| c.value.clone()).collect(),
+        phases: raw
+            .phases
+            .iter()
+            .map(|p| Phase {
+                id: p.id.value.clone(),
+                title: p.title.clone(),
+                steps: p
+                    .steps
+                    .iter()
+                    .map(|s| Step {
+                        id: s.id.value.clone(),
+                        title: s.title.clone(),
+                        detail: s.detail.clone(),
+                        role: s.role.value.clone(),
+                        kind: s.kind,
+                        timebox: s.timebox.as_ref().and_then(span),
+                        depends_on: s.depends_on.iter().map(|d| d.value.clone()).collect(),
+                        required: s.required,
+                        alters_ai_system: s.alters_ai_system,
+                        template: s.template.as_ref().map(|t| t.value.clone()),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        comms: raw
+            .comms
+            .iter()
+            .map(|c| CommsTemplate {
+                id: c.id.value.clone(),
+                title: c.title.clone(),
+                audience: c.audience.clone(),
+                body: c.body.clone(),
+            })
+            .collect(),
+        regulator: raw
+            .regulator
+            .iter()
+            .map(|r| RegulatorProcedure {
+                clock: r.clock.value.clone(),
+                recipient: r.recipient.clone(),
+                channel: r.channel.clone(),
+                procedure: r.procedure.clone(),
+            })
+            .collect(),
+        postmortem: raw.postmortem.clone(),
+    }
+}

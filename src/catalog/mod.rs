@@ -1,0 +1,12 @@
+//! Runbooks and the clock catalog from YAML, with located errors (`warroom lint`).
+
+pub mod check;
+pub mod clocks;
+pub mod diagnostic;
+pub mod embedded;
+pub mod load;
+pub mod matcher;
+pub mod raw;
+
+pub use diagnostic::{Diagnostic, Level};
+pub use load::{Loaded, Origin, load};

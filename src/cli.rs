@@ -1,0 +1,192 @@
+//! Argument parsing and dispatch. Every subcommand is a thin view over the domain and store.
+
+mod context;
+mod demo;
+mod generate;
+mod lint;
+mod record;
+mod status;
+mod time_arg;
+mod verify;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use context::{CliError, Context};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "warroom",
+    version,
+    about = "A war-room console for incidents caused by production AI agents",
+    long_about = "A war-room console for incidents caused by production AI agents.\n\n\
+        Every change is appended to a hash-chained evidence log in the workspace and acknowledged only once durable.\n\
+        Run with no subcommand to see the workspace (a demo incident is declared in an empty default workspace)."
+)]
+pub struct Cli {
+    /// Workspace directory (default: the platform data directory)
+    #[arg(long, global = true, env = "WARROOM_DIR", value_name = "DIR")]
+    dir: Option<PathBuf>,
+
+    /// Acting responder, stamped on every event (default: the login name)
+    #[arg(long = "as", global = true, env = "WARROOM_USER", value_name = "NAME")]
+    actor: Option<String>,
+
+    /// Runbook directory (default: the workspace's runbooks/, else the shipped runbooks)
+    #[arg(long, global = true, env = "WARROOM_RUNBOOKS", value_name = "DIR")]
+    runbooks: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Declare an incident from a runbook; prints the new incident id
+    Declare {
+        /// Runbook id (see `warroom runbooks`)
+        #[arg(long)]
+        runbook: String,
+        /// Severity level of the runbook (default: the runbook's default)
+        #[arg(long)]
+        severity: Option<String>,
+        /// Title (default: the runbook's title)
+        #[arg(long)]
+        title: Option<String>,
+        /// When the organisation became aware (RFC 3339, "YYYY-MM-DD HH:MM" in UTC, or "-30m")
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        aware_at: Option<String>,
+        /// Mark the incident as a drill
+        #[arg(long)]
+        drill: bool,
+    },
+    /// Tick a runbook step as done
+    Tick {
+        incident: String,
+        step: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// Tick although steps it depends on are still open
+        #[arg(long)]
+        force: bool,
+    },
+    /// Skip a runbook step, with the reason
+    Skip {
+        incident: String,
+        step: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Reopen a done or skipped step, with the reason
+    Reopen {
+        incident: String,
+        step: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Add a note to the incident's log (start it with TODO: for an action item)
+    Note { incident: String, text: String },
+    /// Change the severity, with the reason
+    Severity {
+        incident: String,
+        severity: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Assign a runbook role to a responder
+    Assign { incident: String, role: String, name: String },
+    /// Mark the incident resolved (impact over; follow-up steps may remain)
+    Resolve { incident: String },
+    /// Close and seal the incident (refused while required steps are open, unless forced)
+    Close {
+        incident: String,
+        #[arg(long, requires = "reason")]
+        force: bool,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Show open incidents, or one incident in full
+    Status {
+        incident: Option<String>,
+        /// Machine-readable output (schema: docs/status-json.md)
+        #[arg(long)]
+        json: bool,
+        /// Include closed incidents
+        #[arg(long)]
+        all: bool,
+    },
+    /// Verify the evidence log of an incident, a log file, or every incident
+    Verify { target: Option<String> },
+    /// Validate runbooks (a file or directory; default: the runbooks in effect)
+    Lint { path: Option<PathBuf> },
+    /// List the runbooks in effect
+    Runbooks,
+    /// Write benchmark workloads (used by benches/ and BENCHMARKS.md)
+    #[command(hide = true)]
+    Generate {
+        #[command(subcommand)]
+        what: generate::Workload,
+    },
+}
+
+pub fn main() -> i32 {
+    context::install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("warroom: {}", crate::domain::sanitize::line(&e.message));
+            e.code
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let Some(command) = cli.command else {
+        let ctx = Context::new(cli.dir, cli.actor, cli.runbooks)?;
+        return demo::run(&ctx);
+    };
+    if let Cmd::Lint { path } = &command {
+        return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());
+    }
+    let ctx = Context::new(cli.dir, cli.actor, cli.runbooks)?;
+    match command {
+        Cmd::Declare { runbook, severity, title, aware_at, drill } => {
+            let aware_at = aware_at.map(|t| time_arg::parse(&t, ctx.now)).transpose()?;
+            record::declare(&ctx, &runbook, severity, title, aware_at, drill)
+        }
+        Cmd::Tick { incident, step, note, force } => {
+            record::execute(&ctx, &incident, crate::domain::Command::Tick { step, note, force })
+        }
+        Cmd::Skip { incident, step, reason } => {
+            record::execute(&ctx, &incident, crate::domain::Command::Skip { step, reason })
+        }
+        Cmd::Reopen { incident, step, reason } => {
+            record::execute(&ctx, &incident, crate::domain::Command::Reopen { step, reason })
+        }
+        Cmd::Note { incident, text } => record::execute(&ctx, &incident, crate::domain::Command::Note { text }),
+        Cmd::Severity { incident, severity, reason } => {
+            record::execute(&ctx, &incident, crate::domain::Command::Severity { to: severity, reason })
+        }
+        Cmd::Assign { incident, role, name } => {
+            record::execute(&ctx, &incident, crate::domain::Command::Assign { role, name })
+        }
+        Cmd::Resolve { incident } => record::execute(&ctx, &incident, crate::domain::Command::Resolve),
+        Cmd::Close { incident, force, reason } => {
+            record::execute(&ctx, &incident, crate::domain::Command::Close { force, reason })
+        }
+        Cmd::Status { incident, json, all } => status::run(&ctx, incident.as_deref(), json, all),
+        Cmd::Verify { target } => verify::run(&ctx, target.as_deref()),
+        Cmd::Runbooks => lint::list(&ctx),
+        Cmd::Generate { what } => generate::run(&ctx, what),
+        Cmd::Lint { .. } => Ok(()),
+    }
+}

@@ -1,0 +1,168 @@
+//! What every subcommand needs: the workspace, the acting responder, the time, the runbooks.
+
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::catalog::{self, Loaded, Origin};
+use crate::domain::event::Actor;
+use crate::domain::runbook::Runbook;
+use crate::domain::sanitize;
+use crate::domain::suggest::did_you_mean;
+use crate::store::{StoreError, Workspace};
+
+/// A one-line error for the user and the process exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    pub code: i32,
+}
+
+impl CliError {
+    pub fn new(code: i32, message: impl Into<String>) -> Self {
+        Self { message: message.into(), code }
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        Self::new(e.exit_code(), e.to_string())
+    }
+}
+
+pub struct Context {
+    pub workspace: Workspace,
+    pub actor: Actor,
+    pub now: DateTime<Utc>,
+    pub default_dir: bool,
+    origin: Origin,
+    runbooks: OnceCell<Loaded>,
+}
+
+impl Context {
+    pub fn new(dir: Option<PathBuf>, actor: Option<String>, runbooks: Option<PathBuf>) -> Result<Self, CliError> {
+        let default_dir = dir.is_none();
+        let root = match dir {
+            Some(dir) => dir,
+            None => default_workspace()?,
+        };
+        let workspace = Workspace::open(&root)?;
+        let origin = runbook_origin(runbooks, &root);
+        Ok(Self { workspace, actor: acting(actor)?, now: now()?, default_dir, origin, runbooks: OnceCell::new() })
+    }
+
+    pub fn runbooks(&self) -> &Loaded {
+        self.runbooks.get_or_init(|| catalog::load(&self.origin, self.now.date_naive()))
+    }
+
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    pub fn runbook(&self, id: &str) -> Result<&Runbook, CliError> {
+        let loaded = self.runbooks();
+        if let Some(runbook) = loaded.get(id) {
+            return Ok(runbook);
+        }
+        let known: Vec<&str> = loaded.runbooks.iter().map(|r| r.id.as_str()).collect();
+        let broken = loaded.errors() > 0;
+        Err(CliError::new(
+            1,
+            format!(
+                "no runbook {:?} in {}{}{}",
+                sanitize::line(id),
+                self.origin.describe(),
+                did_you_mean(id, known.iter().copied()),
+                if broken { " (some runbooks there have errors: run `warroom lint`)" } else { "" }
+            ),
+        ))
+    }
+
+    /// The incident an argument names: its exact id, or a unique tail of one (`001`).
+    pub fn incident_id(&self, wanted: &str) -> Result<String, CliError> {
+        let wanted_upper = wanted.to_uppercase();
+        let ids = self.workspace.all_ids()?;
+        if ids.iter().any(|id| *id == wanted_upper) {
+            return Ok(wanted_upper);
+        }
+        let tails: Vec<&String> = ids.iter().filter(|id| id.ends_with(&format!("-{wanted_upper}"))).collect();
+        if let [one] = tails.as_slice() {
+            return Ok((*one).clone());
+        }
+        let hint = did_you_mean(wanted, ids.iter().map(String::as_str));
+        let ambiguous = if tails.len() > 1 { format!(" ({} incidents end in {wanted_upper})", tails.len()) } else { String::new() };
+        Err(CliError::new(1, format!("no incident {:?} in {}{ambiguous}{hint}", sanitize::line(wanted), self.workspace.root().display())))
+    }
+}
+
+fn default_workspace() -> Result<PathBuf, CliError> {
+    directories::ProjectDirs::from("", "", "warroom")
+        .map(|dirs| dirs.data_dir().to_owned())
+        .ok_or_else(|| CliError::new(4, "no home directory to hold the workspace: pass --dir DIR or set WARROOM_DIR"))
+}
+
+fn runbook_origin(flag: Option<PathBuf>, root: &Path) -> Origin {
+    if let Some(path) = flag {
+        return Origin::Path(path);
+    }
+    let local = root.join("runbooks");
+    if local.is_dir() { Origin::Path(local) } else { Origin::Embedded }
+}
+
+fn acting(flag: Option<String>) -> Result<Actor, CliError> {
+    let login = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|l| !l.is_empty())
+        .or_else(login_from_passwd)
+        .unwrap_or_else(|| "unknown".to_owned());
+    let name = flag.unwrap_or_else(|| login.clone());
+    if name.trim().is_empty() {
+        return Err(CliError::new(2, "--as needs a responder name"));
+    }
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "unknown".to_owned());
+    Ok(Actor { name, login, host, pid: std::process::id() })
+}
+
+/// The login name of this process's user, when the environment does not say.
+fn login_from_passwd() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?.split_whitespace().next()?.to_owned();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|l| {
+        let mut fields = l.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid).then(|| name.to_owned())
+    })
+}
+
+/// The current time; `WARROOM_NOW` (RFC 3339) fixes it for reproducible tests and demos.
+fn now() -> Result<DateTime<Utc>, CliError> {
+    match std::env::var("WARROOM_NOW") {
+        Ok(text) => DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| CliError::new(2, format!("WARROOM_NOW {:?} is not an RFC 3339 time: {e}", sanitize::line(&text)))),
+        Err(_) => Ok(Utc::now()),
+    }
+}
+
+/// A panic prints one sanitised line, no backtrace. Every acknowledged event was already durable.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!(
+            "warroom: internal error{at}: {} (a bug; every acknowledged event is already on disk)",
+            sanitize::line(&what)
+        );
+    }));
+}

@@ -1,0 +1,53 @@
+//! The main command (no subcommand): the workspace at a glance. An empty default workspace gets
+//! a clearly marked demo incident, so a newcomer sees a live incident at once.
+
+use chrono::Duration;
+
+use super::context::{CliError, Context};
+use super::status;
+use crate::domain::Command;
+use crate::store::EventStore;
+
+pub const DEMO_RUNBOOK: &str = "cross-tenant-pii-leak";
+
+pub fn run(ctx: &Context) -> Result<(), CliError> {
+    let open = ctx.workspace.open_incidents()?;
+    if open.is_empty() && ctx.workspace.all_ids()?.is_empty() {
+        let id = declare_demo(ctx)?;
+        println!("Declared demo incident {id} (a drill) in the empty workspace.\n");
+    }
+    match ctx.workspace.open_incidents()?.as_slice() {
+        [only] => status::run(ctx, Some(only.id()), false, false),
+        _ => status::run(ctx, None, false, false),
+    }
+}
+
+fn declare_demo(ctx: &Context) -> Result<String, CliError> {
+    let runbook = ctx.runbook(DEMO_RUNBOOK)?.clone();
+    let aware = ctx.now - Duration::minutes(25);
+    let declare = |id: String| Command::Declare {
+        id,
+        runbook: Box::new(runbook.clone()),
+        severity: None,
+        title: Some("DEMO — support agent showed tenant Globex three Acme customer records".to_owned()),
+        aware_at: Some(aware),
+        drill: true,
+    };
+    let (incident, _) = ctx.workspace.declare(&ctx.actor, ctx.now, &declare)?;
+    let id = incident.id;
+    let steps = [
+        Command::Assign { role: "scribe".into(), name: "sam".into() },
+        Command::Assign { role: "privacy".into(), name: "priya".into() },
+        Command::Tick {
+            step: "confirm-signal".into(),
+            note: Some("trace 7f3a: 3 records of tenant acme returned to tenant globex".into()),
+            force: false,
+        },
+        Command::Tick { step: "record-awareness".into(), note: None, force: false },
+        Command::Note { text: "TODO: add a cross-tenant retrieval test to the release gate".into() },
+    ];
+    for command in steps {
+        ctx.workspace.execute(&id, &ctx.actor, ctx.now, command)?;
+    }
+    Ok(id)
+}

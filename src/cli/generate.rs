@@ -1,0 +1,143 @@
+//! Benchmark workloads (hidden `warroom generate`): written straight through the line encoder,
+//! without per-event fsync, so that they take seconds to make. See BENCHMARKS.md.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, Utc};
+use clap::Subcommand;
+
+use super::context::{CliError, Context};
+use crate::domain::event::{Actor, Event};
+use crate::domain::runbook::Runbook;
+use crate::store::line::{self, Digest32};
+
+#[derive(Subcommand, Debug)]
+pub enum Workload {
+    /// One incident log of N events (a mix of notes, ticks, reopens, assignments)
+    Log {
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// A workspace of closed and open incidents (in --dir)
+    Workspace {
+        #[arg(long, default_value_t = 10_000)]
+        closed: u64,
+        #[arg(long, default_value_t = 20)]
+        open: u64,
+    },
+}
+
+pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
+    let runbook = ctx.runbook("cross-tenant-pii-leak")?.clone();
+    match workload {
+        Workload::Log { events, out } => {
+            let mut w = Writer::create(&out, "INC-20261124-001")?;
+            w.declare(&runbook, ctx.now)?;
+            let steps: Vec<String> = runbook.step_ids().map(str::to_owned).collect();
+            for i in 1..events {
+                w.push(ctx.now + Duration::milliseconds(i as i64 * 250), mixed_event(i, &steps))?;
+            }
+            w.finish()
+        }
+        Workload::Workspace { closed, open } => {
+            let root = ctx.workspace.root();
+            for n in 0..closed + open {
+                let day = ctx.now - Duration::days(i64::try_from(closed + open - n).unwrap_or(0) / 5);
+                let id = format!("INC-{}-{:03}", day.format("%Y%m%d"), n % 5 + 1);
+                let mut w = Writer::create(&root.join("incidents").join(format!("{id}.jsonl")), &id)?;
+                w.declare(&runbook, day)?;
+                for (i, step) in runbook.step_ids().enumerate() {
+                    let event = Event::StepTicked { step: step.to_owned(), note: None, forced: false };
+                    w.push(day + Duration::minutes(i as i64 * 7), event)?;
+                }
+                if n < closed {
+                    w.push(day + Duration::hours(4), Event::Resolved {})?;
+                    w.push(day + Duration::hours(30), Event::Closed { forced: false, reason: None, open_steps: vec![] })?;
+                } else {
+                    write_marker(&root.join("open").join(&id))?;
+                }
+                w.finish()?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn mixed_event(i: u64, steps: &[String]) -> Event {
+    let step = steps[(i as usize / 2) % steps.len()].clone();
+    match i % 10 {
+        0 | 1 => Event::NoteAdded {
+            text: format!(
+                "Trace {i:08x}: tenant acme-{} saw 3 records of tenant globex-{}; pinned, café ☕ checked ({})",
+                i % 97,
+                i % 89,
+                if i % 1000 == 0 { "\u{1b}[31mred\u{1b}[0m" } else { "ok" }
+            ),
+        },
+        2 | 4 | 6 => Event::StepTicked { step, note: Some(format!("done per trace {i:08x}")), forced: false },
+        3 | 5 | 7 => Event::StepReopened { step, reason: "re-run after the filter change".to_owned() },
+        8 => Event::RoleAssigned { role: "scribe".to_owned(), name: format!("responder-{}", i % 12), previous: None },
+        _ => Event::SeverityChanged { from: "SEV1".into(), to: "SEV2".into(), reason: format!("scope update {i}") },
+    }
+}
+
+struct Writer {
+    path: PathBuf,
+    id: String,
+    out: BufWriter<File>,
+    prev: Digest32,
+    seq: u64,
+    buf: Vec<u8>,
+    actor: Actor,
+}
+
+impl Writer {
+    fn create(path: &Path, id: &str) -> Result<Self, CliError> {
+        let file = File::create(path).map_err(|e| io_error(path, &e))?;
+        Ok(Self {
+            path: path.to_owned(),
+            id: id.to_owned(),
+            out: BufWriter::with_capacity(1 << 20, file),
+            prev: line::genesis(id),
+            seq: 0,
+            buf: Vec::with_capacity(64 << 10),
+            actor: Actor { name: "alice".into(), login: "oncall".into(), host: "warroom-01".into(), pid: 4242 },
+        })
+    }
+
+    fn declare(&mut self, runbook: &Runbook, at: DateTime<Utc>) -> Result<(), CliError> {
+        let event = Event::Declared {
+            incident: self.id.clone(),
+            title: runbook.title.clone(),
+            severity: runbook.severity.default.clone(),
+            runbook: Box::new(runbook.clone()),
+            aware_at: Some(at),
+            drill: false,
+        };
+        self.push(at, event)
+    }
+
+    fn push(&mut self, at: DateTime<Utc>, event: Event) -> Result<(), CliError> {
+        self.seq += 1;
+        self.buf.clear();
+        self.prev = line::encode(&mut self.buf, self.seq, &self.prev, at, &self.actor, &event)
+            .map_err(|e| CliError::new(4, e.to_string()))?;
+        self.out.write_all(&self.buf).map_err(|e| io_error(&self.path, &e))
+    }
+
+    fn finish(mut self) -> Result<(), CliError> {
+        self.out.flush().map_err(|e| io_error(&self.path, &e))
+    }
+}
+
+fn write_marker(path: &Path) -> Result<(), CliError> {
+    fs::write(path, b"").map_err(|e| io_error(path, &e))
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> CliError {
+    CliError::new(4, format!("cannot write {}: {e}", path.display()))
+}

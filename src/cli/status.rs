@@ -1,0 +1,255 @@
+//! `warroom status`: open incidents at a glance, one incident in full, or JSON
+//! (schema: docs/status-json.md).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use super::context::{CliError, Context};
+use crate::domain::incident::Incident;
+use crate::domain::sanitize;
+use crate::store::EventStore;
+
+pub fn run(ctx: &Context, incident: Option<&str>, json: bool, all: bool) -> Result<(), CliError> {
+    let incidents = match incident {
+        Some(wanted) => {
+            let id = ctx.incident_id(wanted)?;
+            ctx.workspace.load(&id)?.into_incident().into_iter().collect()
+        }
+        None if all => {
+            let mut list = Vec::new();
+            for id in ctx.workspace.all_ids()? {
+                list.extend(ctx.workspace.load(&id)?.into_incident());
+            }
+            list
+        }
+        None => ctx.workspace.open_incidents()?.into_iter().filter_map(|log| log.into_incident()).collect(),
+    };
+    let out = if json {
+        to_json(ctx, &incidents)?
+    } else if incident.is_some() {
+        incidents.iter().map(|i| detail(i, ctx.now)).collect()
+    } else {
+        overview(ctx, &incidents)
+    };
+    print!("{out}");
+    Ok(())
+}
+
+fn overview(ctx: &Context, incidents: &[Incident]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {} incident{} (acting as {})",
+        ctx.workspace.root().display(),
+        incidents.len(),
+        if incidents.len() == 1 { "" } else { "s" },
+        sanitize::line(&ctx.actor.name)
+    );
+    if incidents.is_empty() {
+        out.push_str("No open incidents. Declare one with `warroom declare --runbook ID` (see `warroom runbooks`).\n");
+    }
+    for incident in incidents {
+        out.push('\n');
+        out.push_str(&headline(incident, ctx.now));
+    }
+    out
+}
+
+fn headline(incident: &Incident, now: DateTime<Utc>) -> String {
+    let (done, total) = incident.progress();
+    let mut out = format!(
+        "  {}  {:<4}  {:<8}  {}{}\n      {} v{} · declared {} by {} ({} ago) · commander {} · {done}/{total} steps\n",
+        incident.id,
+        sanitize::line(&incident.severity),
+        incident.state.name(),
+        sanitize::line(&incident.title),
+        if incident.drill { "  [DRILL]" } else { "" },
+        incident.runbook.id,
+        sanitize::line(&incident.runbook.version),
+        rfc3339(incident.declared_at),
+        sanitize::line(&incident.declared_by),
+        age(now - incident.declared_at),
+        sanitize::line(incident.commander().unwrap_or("(unassigned)")),
+    );
+    if let Some(step) = incident.current_step() {
+        let _ = writeln!(
+            out,
+            "      now: {} — {} ({}{})",
+            step.id,
+            sanitize::line(&step.title),
+            step.role,
+            step.timebox.map(|t| format!(", timebox {t}")).unwrap_or_default()
+        );
+    }
+    out
+}
+
+fn detail(incident: &Incident, now: DateTime<Utc>) -> String {
+    let mut out = headline(incident, now);
+    out.push_str("\n  Roles\n");
+    for role in &incident.runbook.roles {
+        let name = incident.roles.get(&role.id).map_or("—".into(), |n| sanitize::line(n).into_owned());
+        let _ = writeln!(out, "    {:<12} {name}", role.id);
+    }
+    let mut phase = "";
+    for (phase_title, step, state) in incident.checklist() {
+        if phase_title != phase {
+            phase = phase_title;
+            let _ = writeln!(out, "\n  {}", sanitize::line(phase_title));
+        }
+        let mark = match state.status {
+            crate::domain::StepStatus::Pending => "[ ]",
+            crate::domain::StepStatus::Done => "[x]",
+            crate::domain::StepStatus::Skipped => "[-]",
+        };
+        let who = match (&state.by, state.at) {
+            (Some(by), Some(at)) => format!("  {} {}", sanitize::line(by), rfc3339(at)),
+            _ => String::new(),
+        };
+        let optional = if step.required { "" } else { " (optional)" };
+        let _ = writeln!(out, "    {mark} {:<22} {}{optional}{who}", step.id, sanitize::line(&step.title));
+        if let Some(comment) = &state.comment {
+            let _ = writeln!(out, "          “{}”", sanitize::line(comment));
+        }
+    }
+    if !incident.notes.is_empty() {
+        out.push_str("\n  Notes\n");
+        for note in &incident.notes {
+            let _ = writeln!(out, "    {} {}: {}", rfc3339(note.at), sanitize::line(&note.by), sanitize::line(&note.text));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn age(elapsed: chrono::Duration) -> String {
+    let minutes = elapsed.num_minutes().max(0);
+    match minutes {
+        0..60 => format!("{minutes}m"),
+        60..2880 => format!("{}h{:02}m", minutes / 60, minutes % 60),
+        _ => format!("{}d", minutes / 1440),
+    }
+}
+
+#[derive(Serialize)]
+struct StatusJson<'a> {
+    workspace: String,
+    generated_at: String,
+    store_healthy: bool,
+    incidents: Vec<IncidentJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct IncidentJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    runbook: &'a str,
+    runbook_version: &'a str,
+    severity: &'a str,
+    state: &'static str,
+    drill: bool,
+    declared_at: String,
+    declared_by: &'a str,
+    aware_at: Option<String>,
+    resolved_at: Option<String>,
+    closed_at: Option<String>,
+    progress: Progress,
+    current_step: Option<&'a str>,
+    steps: Vec<StepJson<'a>>,
+    roles: &'a BTreeMap<String, String>,
+    notes: Vec<NoteJson<'a>>,
+    clocks: Vec<()>,
+    last_seq: u64,
+}
+
+#[derive(Serialize)]
+struct Progress {
+    done: usize,
+    total: usize,
+}
+
+#[derive(Serialize)]
+struct StepJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    phase: &'a str,
+    kind: &'static str,
+    role: &'a str,
+    required: bool,
+    state: &'static str,
+    by: Option<&'a str>,
+    at: Option<String>,
+    comment: Option<&'a str>,
+    forced: bool,
+}
+
+#[derive(Serialize)]
+struct NoteJson<'a> {
+    seq: u64,
+    by: &'a str,
+    at: String,
+    text: &'a str,
+}
+
+fn to_json(ctx: &Context, incidents: &[Incident]) -> Result<String, CliError> {
+    let view = StatusJson {
+        workspace: ctx.workspace.root().display().to_string(),
+        generated_at: rfc3339(ctx.now),
+        store_healthy: ctx.workspace.is_healthy(),
+        incidents: incidents.iter().map(incident_json).collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&view).map_err(|e| CliError::new(4, format!("cannot write JSON: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn incident_json(incident: &Incident) -> IncidentJson<'_> {
+    let (done, total) = incident.progress();
+    IncidentJson {
+        id: &incident.id,
+        title: &incident.title,
+        runbook: &incident.runbook.id,
+        runbook_version: &incident.runbook.version,
+        severity: &incident.severity,
+        state: incident.state.name(),
+        drill: incident.drill,
+        declared_at: rfc3339(incident.declared_at),
+        declared_by: &incident.declared_by,
+        aware_at: incident.aware_at.map(rfc3339),
+        resolved_at: incident.resolved_at.map(rfc3339),
+        closed_at: incident.closed_at.map(rfc3339),
+        progress: Progress { done, total },
+        current_step: incident.current_step().map(|s| s.id.as_str()),
+        steps: incident
+            .checklist()
+            .map(|(phase, step, state)| StepJson {
+                id: &step.id,
+                title: &step.title,
+                phase,
+                kind: step.kind.name(),
+                role: &step.role,
+                required: step.required,
+                state: state.status.name(),
+                by: state.by.as_deref(),
+                at: state.at.map(rfc3339),
+                comment: state.comment.as_deref(),
+                forced: state.forced,
+            })
+            .collect(),
+        roles: &incident.roles,
+        notes: incident
+            .notes
+            .iter()
+            .map(|n| NoteJson { seq: n.seq, by: &n.by, at: rfc3339(n.at), text: &n.text })
+            .collect(),
+        clocks: Vec::new(),
+        last_seq: incident.last_seq,
+    }
+}

@@ -1,0 +1,101 @@
+//! Events: the only things that change an incident. Each is appended once and never edited; a
+//! correction is a later event that names what it corrects.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::runbook::Runbook;
+
+/// Who did it. A shared tmux session is one Unix user, so `name` is the acting responder
+/// (`--as`), and login, host and pid say which process acted for them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub name: String,
+    pub login: String,
+    pub host: String,
+    pub pid: u32,
+}
+
+impl Actor {
+    pub fn named(name: &str) -> Self {
+        Self { name: name.to_owned(), login: name.to_owned(), host: "test".to_owned(), pid: 0 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum Event {
+    Declared {
+        incident: String,
+        title: String,
+        severity: String,
+        runbook: Box<Runbook>,
+        aware_at: Option<DateTime<Utc>>,
+        drill: bool,
+    },
+    StepTicked {
+        step: String,
+        note: Option<String>,
+        /// Ticked although a dependency was still open.
+        forced: bool,
+    },
+    StepSkipped {
+        step: String,
+        reason: String,
+    },
+    StepReopened {
+        step: String,
+        reason: String,
+    },
+    NoteAdded {
+        text: String,
+    },
+    SeverityChanged {
+        from: String,
+        to: String,
+        reason: String,
+    },
+    RoleAssigned {
+        role: String,
+        name: String,
+        previous: Option<String>,
+    },
+    Resolved {},
+    Closed {
+        forced: bool,
+        reason: Option<String>,
+        open_steps: Vec<String>,
+    },
+    /// Recovery found a torn last line (a writer died mid-append); its bytes were copied aside.
+    TornTailQuarantined {
+        file: String,
+        bytes: u64,
+        sha256: String,
+    },
+}
+
+impl Event {
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::Declared { .. } => "declared",
+            Self::StepTicked { .. } => "step_ticked",
+            Self::StepSkipped { .. } => "step_skipped",
+            Self::StepReopened { .. } => "step_reopened",
+            Self::NoteAdded { .. } => "note_added",
+            Self::SeverityChanged { .. } => "severity_changed",
+            Self::RoleAssigned { .. } => "role_assigned",
+            Self::Resolved {} => "resolved",
+            Self::Closed { .. } => "closed",
+            Self::TornTailQuarantined { .. } => "torn_tail_quarantined",
+        }
+    }
+}
+
+/// An event as it stands in the log: numbered, timed and signed by its actor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub actor: Actor,
+    pub event: Event,
+}

@@ -1,0 +1,241 @@
+//! Incident state: a pure fold of its events. `apply` is total: an event that no longer fits
+//! (a step the snapshot does not know) changes nothing, so replay never fails on content.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::event::{Envelope, Event};
+use super::runbook::{Runbook, Step};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentState {
+    Active,
+    Resolved,
+    Closed,
+}
+
+impl IncidentState {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Resolved => "resolved",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Pending,
+    Done,
+    Skipped,
+}
+
+impl StepStatus {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Done => "done",
+            Self::Skipped => "skipped",
+        }
+    }
+
+    pub const fn is_open(self) -> bool {
+        matches!(self, Self::Pending)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepState {
+    pub status: StepStatus,
+    pub by: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+    /// The tick note or the skip reason.
+    pub comment: Option<String>,
+    pub forced: bool,
+    pub reopened: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub seq: u64,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incident {
+    pub id: String,
+    pub title: String,
+    pub runbook: Runbook,
+    pub severity: String,
+    pub state: IncidentState,
+    pub drill: bool,
+    pub declared_at: DateTime<Utc>,
+    pub declared_by: String,
+    pub aware_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub steps: Vec<StepState>,
+    pub roles: BTreeMap<String, String>,
+    pub notes: Vec<Note>,
+    pub last_seq: u64,
+    pub last_at: DateTime<Utc>,
+}
+
+impl Incident {
+    /// The incident a `declared` envelope opens, or `None` for any other event.
+    pub fn declared(envelope: &Envelope) -> Option<Self> {
+        let Event::Declared { incident, title, severity, runbook, aware_at, drill } = &envelope.event else {
+            return None;
+        };
+        let steps = runbook
+            .steps()
+            .map(|_| StepState {
+                status: StepStatus::Pending,
+                by: None,
+                at: None,
+                comment: None,
+                forced: false,
+                reopened: 0,
+            })
+            .collect();
+        let mut roles = BTreeMap::new();
+        roles.insert("commander".to_owned(), envelope.actor.name.clone());
+        Some(Self {
+            id: incident.clone(),
+            title: title.clone(),
+            runbook: (**runbook).clone(),
+            severity: severity.clone(),
+            state: IncidentState::Active,
+            drill: *drill,
+            declared_at: envelope.at,
+            declared_by: envelope.actor.name.clone(),
+            aware_at: *aware_at,
+            resolved_at: None,
+            closed_at: None,
+            steps,
+            roles,
+            notes: Vec::new(),
+            last_seq: envelope.seq,
+            last_at: envelope.at,
+        })
+    }
+
+    pub fn apply(&mut self, envelope: &Envelope) {
+        self.last_seq = envelope.seq;
+        self.last_at = envelope.at;
+        let by = &envelope.actor.name;
+        match &envelope.event {
+            Event::Declared { .. } | Event::TornTailQuarantined { .. } => {}
+            Event::StepTicked { step, note, forced } => {
+                self.set_step(step, StepStatus::Done, by, envelope.at, note.clone(), *forced);
+            }
+            Event::StepSkipped { step, reason } => {
+                self.set_step(step, StepStatus::Skipped, by, envelope.at, Some(reason.clone()), false);
+            }
+            Event::StepReopened { step, .. } => {
+                if let Some(state) = self.step_state_mut(step) {
+                    state.reopened += 1;
+                    state.status = StepStatus::Pending;
+                    state.by = None;
+                    state.at = None;
+                    state.comment = None;
+                    state.forced = false;
+                }
+            }
+            Event::NoteAdded { text } => {
+                self.notes.push(Note { seq: envelope.seq, by: by.clone(), at: envelope.at, text: text.clone() })
+            }
+            Event::SeverityChanged { to, .. } => self.severity.clone_from(to),
+            Event::RoleAssigned { role, name, .. } => {
+                self.roles.insert(role.clone(), name.clone());
+            }
+            Event::Resolved {} => {
+                self.state = IncidentState::Resolved;
+                self.resolved_at = Some(envelope.at);
+            }
+            Event::Closed { .. } => {
+                self.state = IncidentState::Closed;
+                self.closed_at = Some(envelope.at);
+            }
+        }
+    }
+
+    fn set_step(
+        &mut self,
+        step: &str,
+        status: StepStatus,
+        by: &str,
+        at: DateTime<Utc>,
+        comment: Option<String>,
+        forced: bool,
+    ) {
+        if let Some(state) = self.step_state_mut(step) {
+            state.status = status;
+            state.by = Some(by.to_owned());
+            state.at = Some(at);
+            state.comment = comment;
+            state.forced = forced;
+        }
+    }
+
+    fn step_state_mut(&mut self, step: &str) -> Option<&mut StepState> {
+        let index = self.runbook.step_index(step)?;
+        self.steps.get_mut(index)
+    }
+
+    pub fn step(&self, id: &str) -> Option<(&Step, &StepState)> {
+        let index = self.runbook.step_index(id)?;
+        let (_, step) = self.runbook.steps().nth(index)?;
+        Some((step, self.steps.get(index)?))
+    }
+
+    /// Steps in runbook order with their phase title and state.
+    pub fn checklist(&self) -> impl Iterator<Item = (&str, &Step, &StepState)> {
+        self.runbook.steps().zip(&self.steps).map(|((phase, step), state)| (phase.title.as_str(), step, state))
+    }
+
+    /// Dependencies of `step` that are still pending.
+    pub fn open_dependencies<'a>(&'a self, step: &'a Step) -> impl Iterator<Item = &'a str> + 'a {
+        step.depends_on.iter().filter(|dep| self.step(dep).is_some_and(|(_, s)| s.status.is_open())).map(String::as_str)
+    }
+
+    /// The first open step whose dependencies are all met: what the room should do now.
+    pub fn current_step(&self) -> Option<&Step> {
+        self.checklist()
+            .find(|(_, step, state)| state.status.is_open() && self.open_dependencies(step).next().is_none())
+            .map(|(_, step, _)| step)
+    }
+
+    pub fn open_required_steps(&self) -> Vec<&str> {
+        self.checklist()
+            .filter(|(_, step, state)| step.required && state.status.is_open())
+            .map(|(_, step, _)| step.id.as_str())
+            .collect()
+    }
+
+    pub fn progress(&self) -> (usize, usize) {
+        let finished = self.steps.iter().filter(|s| !s.status.is_open()).count();
+        (finished, self.steps.len())
+    }
+
+    pub fn commander(&self) -> Option<&str> {
+        self.roles.get("commander").map(String::as_str)
+    }
+}
+
+/// Replays envelopes into an incident. `None` when the first event is not a declaration.
+pub fn fold<'a>(envelopes: impl IntoIterator<Item = &'a Envelope>) -> Option<Incident> {
+    let mut envelopes = envelopes.into_iter();
+    let mut incident = Incident::declared(envelopes.next()?)?;
+    for envelope in envelopes {
+        incident.apply(envelope);
+    }
+    Some(incident)
+}

@@ -1,0 +1,19 @@
+//! The pure core: runbook model, events, incident state, the fold and `decide`.
+//! No I/O, no terminal, no async: a test in `tests/architecture.rs` keeps it so.
+
+pub mod command;
+pub mod decide;
+pub mod duration;
+pub mod event;
+pub mod incident;
+pub mod refusal;
+pub mod runbook;
+pub mod sanitize;
+pub mod suggest;
+
+pub use command::Command;
+pub use decide::decide;
+pub use event::{Actor, Event};
+pub use incident::{Incident, IncidentState, StepState, StepStatus};
+pub use refusal::Refusal;
+pub use runbook::Runbook;

@@ -1,0 +1,77 @@
+//! Why a command was refused: one line a responder can act on. Nothing is appended.
+
+use std::fmt;
+
+use super::sanitize;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    NotDeclared,
+    AlreadyDeclared(String),
+    Closed(String),
+    UnknownStep { step: String, hint: String },
+    UnknownRole { role: String, hint: String },
+    UnknownSeverity { severity: String, known: String },
+    AlreadyDone { step: String, by: String, at: String },
+    AlreadySkipped { step: String },
+    NotFinished { step: String },
+    DependenciesOpen { step: String, open: Vec<String> },
+    EmptyText(&'static str),
+    SameSeverity(String),
+    SameAssignee { role: String, name: String },
+    AlreadyResolved,
+    NotResolved,
+    RequiredStepsOpen(Vec<String>),
+    ForceNeedsReason,
+    AwareInFuture,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show = |s: &str| sanitize::line(s).into_owned();
+        match self {
+            Self::NotDeclared => write!(f, "this incident has no declaration in its log"),
+            Self::AlreadyDeclared(id) => write!(f, "incident {} is already declared", show(id)),
+            Self::Closed(id) => write!(f, "incident {} is closed; its log is sealed", show(id)),
+            Self::UnknownStep { step, hint } => write!(f, "no step {:?} in this runbook{hint}", show(step)),
+            Self::UnknownRole { role, hint } => write!(f, "no role {:?} in this runbook{hint}", show(role)),
+            Self::UnknownSeverity { severity, known } => {
+                write!(f, "no severity {:?} in this runbook (known: {known})", show(severity))
+            }
+            Self::AlreadyDone { step, by, at } => {
+                write!(
+                    f,
+                    "step {} is already done (ticked by {} at {at}); reopen it first to redo it",
+                    show(step),
+                    show(by)
+                )
+            }
+            Self::AlreadySkipped { step } => {
+                write!(f, "step {} was skipped; reopen it first (warroom reopen) to do it after all", show(step))
+            }
+            Self::NotFinished { step } => write!(f, "step {} is still pending; there is nothing to reopen", show(step)),
+            Self::DependenciesOpen { step, open } => write!(
+                f,
+                "step {} depends on {} which {} still open; finish {} first or tick with --force",
+                show(step),
+                open.join(", "),
+                if open.len() == 1 { "is" } else { "are" },
+                if open.len() == 1 { "it" } else { "them" },
+            ),
+            Self::EmptyText(what) => write!(f, "{what} must not be empty"),
+            Self::SameSeverity(s) => write!(f, "severity is already {}", show(s)),
+            Self::SameAssignee { role, name } => write!(f, "{} is already {}", show(name), show(role)),
+            Self::AlreadyResolved => write!(f, "incident is already resolved"),
+            Self::NotResolved => write!(f, "incident is still active; resolve it first (warroom resolve)"),
+            Self::RequiredStepsOpen(steps) => write!(
+                f,
+                "required steps still open: {}; finish or skip them, or close with --force --reason",
+                steps.join(", ")
+            ),
+            Self::ForceNeedsReason => write!(f, "--force needs --reason: the log must say why"),
+            Self::AwareInFuture => write!(f, "--aware-at lies in the future"),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}

@@ -1,0 +1,171 @@
+//! The runbook model: the pre-written response to one failure mode. The YAML shape lives in
+//! `catalog`; this is what the domain works with, and what a `declared` event snapshots so that
+//! replaying an old incident never depends on today's copy of the runbook.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::duration::Span;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Runbook {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub owner: String,
+    pub summary: String,
+    pub last_reviewed: NaiveDate,
+    pub review_every: Span,
+    pub drill_every: Span,
+    pub severity: SeverityScale,
+    pub roles: Vec<Role>,
+    pub on_call: Vec<Escalation>,
+    pub triggers: Vec<Trigger>,
+    pub clocks: Vec<String>,
+    pub phases: Vec<Phase>,
+    pub comms: Vec<CommsTemplate>,
+    pub regulator: Vec<RegulatorProcedure>,
+    pub postmortem: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeverityScale {
+    pub default: String,
+    pub guidance: String,
+    pub levels: Vec<SeverityLevel>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeverityLevel {
+    pub id: String,
+    pub name: String,
+    pub definition: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub id: String,
+    pub title: String,
+    pub duties: String,
+    pub required: bool,
+}
+
+/// One rung of the on-call path: who is paged, and how long before the next rung is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub role: String,
+    pub page: String,
+    pub escalate_after: Option<Span>,
+}
+
+/// Alertmanager-style label matchers (`name="v"`, `name!="v"`, `name=~"re"`, `name!~"re"`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub matchers: Vec<String>,
+    pub severity: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phase {
+    pub id: String,
+    pub title: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub detail: String,
+    pub role: String,
+    pub kind: StepKind,
+    pub timebox: Option<Span>,
+    pub depends_on: Vec<String>,
+    pub required: bool,
+    /// Changes the AI system in a way that may affect the evaluation of causes (AI Act 73(6)).
+    pub alters_ai_system: bool,
+    pub template: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepKind {
+    Triage,
+    Containment,
+    Forensic,
+    Compensating,
+    Communication,
+    Regulatory,
+    Recovery,
+    Postmortem,
+}
+
+impl StepKind {
+    pub const ALL: [Self; 8] = [
+        Self::Triage,
+        Self::Containment,
+        Self::Forensic,
+        Self::Compensating,
+        Self::Communication,
+        Self::Regulatory,
+        Self::Recovery,
+        Self::Postmortem,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Triage => "triage",
+            Self::Containment => "containment",
+            Self::Forensic => "forensic",
+            Self::Compensating => "compensating",
+            Self::Communication => "communication",
+            Self::Regulatory => "regulatory",
+            Self::Recovery => "recovery",
+            Self::Postmortem => "postmortem",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommsTemplate {
+    pub id: String,
+    pub title: String,
+    pub audience: String,
+    pub body: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegulatorProcedure {
+    pub clock: String,
+    pub recipient: String,
+    pub channel: String,
+    pub procedure: String,
+}
+
+impl Runbook {
+    /// Every step in runbook order, with the phase it belongs to.
+    pub fn steps(&self) -> impl Iterator<Item = (&Phase, &Step)> {
+        self.phases.iter().flat_map(|p| p.steps.iter().map(move |s| (p, s)))
+    }
+
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps().position(|(_, s)| s.id == id)
+    }
+
+    pub fn step_ids(&self) -> impl Iterator<Item = &str> {
+        self.steps().map(|(_, s)| s.id.as_str())
+    }
+
+    pub fn severity_level(&self, id: &str) -> Option<&SeverityLevel> {
+        self.severity.levels.iter().find(|l| l.id.eq_ignore_ascii_case(id))
+    }
+
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+
+    pub fn review_due(&self) -> NaiveDate {
+        let days = i64::try_from(self.review_every.seconds() / 86_400).unwrap_or(i64::MAX);
+        self.last_reviewed.checked_add_signed(chrono::Duration::days(days)).unwrap_or(NaiveDate::MAX)
+    }
+}

@@ -1,0 +1,6 @@
+//! warroom: a terminal war-room console for incidents caused by production AI agents.
+
+pub mod catalog;
+pub mod cli;
+pub mod domain;
+pub mod store;

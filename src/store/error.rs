@@ -1,0 +1,90 @@
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::line::LineFault;
+use crate::domain::{Refusal, sanitize};
+
+#[derive(Debug)]
+pub enum StoreError {
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    Corrupt {
+        incident: String,
+        seq: u64,
+        fault: LineFault,
+    },
+    WrongLog {
+        file: String,
+        declared: String,
+    },
+    /// A write or sync failed earlier in this process: nothing more is written.
+    Unhealthy,
+    NotSaved {
+        incident: String,
+        source: io::Error,
+    },
+    UnknownIncident {
+        id: String,
+        hint: String,
+    },
+    Refused(Refusal),
+}
+
+impl StoreError {
+    pub fn io(action: &'static str, path: &Path, source: io::Error) -> Self {
+        Self::Io { action, path: path.to_owned(), source }
+    }
+
+    /// Process exit code: 1 refused or not found, 3 the evidence is damaged, 4 not saved.
+    pub const fn exit_code(&self) -> i32 {
+        match self {
+            Self::Refused(_) | Self::UnknownIncident { .. } => 1,
+            Self::Corrupt { .. } | Self::WrongLog { .. } => 3,
+            Self::Io { .. } | Self::Unhealthy | Self::NotSaved { .. } => 4,
+        }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io { action, path, source } if is_read_only(source) => {
+                write!(f, "cannot {action} {}: the workspace is read-only ({source})", path.display())
+            }
+            Self::Io { action, path, source } => write!(f, "cannot {action} {}: {source}", path.display()),
+            Self::Corrupt { incident, seq, fault } => write!(
+                f,
+                "the log of {incident} is damaged at seq {seq} ({fault}); it is read-only until restored \
+                 (run `warroom verify {incident}`)"
+            ),
+            Self::WrongLog { file, declared } => {
+                write!(f, "log file {file} declares incident {}: it was renamed or swapped", sanitize::line(declared))
+            }
+            Self::Unhealthy => write!(
+                f,
+                "NOT SAVED: an earlier write to this workspace failed, so this process writes nothing more; restart it once the disk is fixed"
+            ),
+            Self::NotSaved { incident, source } => write!(f, "NOT SAVED to {incident}: {source}"),
+            Self::UnknownIncident { id, hint } => {
+                write!(f, "no incident {:?} in this workspace{hint}", sanitize::line(id))
+            }
+            Self::Refused(refusal) => write!(f, "refused: {refusal}"),
+        }
+    }
+}
+
+fn is_read_only(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem)
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<Refusal> for StoreError {
+    fn from(r: Refusal) -> Self {
+        Self::Refused(r)
+    }
+}

@@ -1,0 +1,191 @@
+//! One incident's log file: caught up incrementally, appended under an exclusive lock.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use super::error::StoreError;
+use super::line::{self, Digest32};
+use super::scan::{self, Position, ScanError, TornTail};
+use crate::domain::event::{Actor, Envelope, Event};
+use crate::domain::incident::Incident;
+
+pub struct IncidentLog {
+    id: String,
+    path: PathBuf,
+    pos: Position,
+    incident: Option<Incident>,
+    torn: Option<TornTail>,
+}
+
+impl IncidentLog {
+    pub fn new(id: &str, path: PathBuf) -> Self {
+        Self { id: id.to_owned(), path, pos: Position::START, incident: None, torn: None }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn incident(&self) -> Option<&Incident> {
+        self.incident.as_ref()
+    }
+
+    pub fn into_incident(self) -> Option<Incident> {
+        self.incident
+    }
+
+    pub const fn position(&self) -> Position {
+        self.pos
+    }
+
+    pub const fn torn_tail(&self) -> Option<TornTail> {
+        self.torn
+    }
+
+    /// Reads what was appended since the last call (by this or any other process).
+    pub fn catch_up(&mut self, each: impl FnMut(&Envelope)) -> Result<(), StoreError> {
+        let mut file = File::open(&self.path).map_err(|e| StoreError::io("read", &self.path, e))?;
+        self.catch_up_from(&mut file, each)
+    }
+
+    fn catch_up_from(&mut self, file: &mut File, mut each: impl FnMut(&Envelope)) -> Result<(), StoreError> {
+        file.seek(SeekFrom::Start(self.pos.offset)).map_err(|e| StoreError::io("read", &self.path, e))?;
+        let id = self.id.clone();
+        let incident = &mut self.incident;
+        let mut wrong_log = None;
+        let result = scan::scan(&mut *file, self.pos, |envelope| {
+            each(&envelope);
+            match incident {
+                Some(state) => state.apply(&envelope),
+                None => {
+                    *incident = Incident::declared(&envelope);
+                    if let Some(declared) = incident.as_ref().filter(|i| i.id != id) {
+                        wrong_log = Some(declared.id.clone());
+                    }
+                }
+            }
+        });
+        if let Some(declared) = wrong_log {
+            return Err(StoreError::WrongLog { file: self.path.display().to_string(), declared });
+        }
+        match result {
+            Ok((pos, torn)) => {
+                self.pos = pos;
+                self.torn = torn;
+                Ok(())
+            }
+            Err(ScanError::Io(e)) => Err(StoreError::io("read", &self.path, e)),
+            Err(ScanError::Corrupt(c)) => {
+                Err(StoreError::Corrupt { incident: self.id.clone(), seq: c.seq, fault: c.fault })
+            }
+        }
+    }
+
+    /// Under the log's exclusive lock: catch up, quarantine a torn tail, let `decide` look at
+    /// the current state, and append what it returns in one write followed by `sync_data`.
+    /// Returns only once the events are durable.
+    pub fn transact(
+        &mut self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        quarantine_dir: &Path,
+        decide: impl FnOnce(Option<&Incident>) -> Result<Vec<Event>, StoreError>,
+    ) -> Result<Vec<Envelope>, StoreError> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(|e| StoreError::io("open for writing", &self.path, e))?;
+        file.lock().map_err(|e| StoreError::io("lock", &self.path, e))?;
+        self.catch_up_from(&mut file, |_| {})?;
+        let mut written = Vec::new();
+        if let Some(torn) = self.torn {
+            let event = self.quarantine(&mut file, torn, quarantine_dir)?;
+            written.extend(self.append(&mut file, actor, now, vec![event])?);
+        }
+        let events = decide(self.incident.as_ref())?;
+        written.extend(self.append(&mut file, actor, now, events)?);
+        Ok(written)
+    }
+
+    fn append(
+        &mut self,
+        file: &mut File,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        events: Vec<Event>,
+    ) -> Result<Vec<Envelope>, StoreError> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let first = self.pos.seq + 1;
+        let envelopes: Vec<Envelope> = events
+            .into_iter()
+            .zip(first..)
+            .map(|(event, seq)| Envelope { seq, at: now, actor: actor.clone(), event })
+            .collect();
+        let mut bytes = Vec::with_capacity(512 * envelopes.len());
+        let mut prev = self.pos.hash.unwrap_or_else(|| line::genesis(&self.id));
+        for envelope in &envelopes {
+            prev = line::encode(&mut bytes, envelope.seq, &prev, now, actor, &envelope.event)
+                .map_err(|e| self.not_saved(std::io::Error::other(e)))?;
+        }
+        let written = file.write(&bytes).map_err(|e| self.not_saved(e))?;
+        if written != bytes.len() {
+            return Err(self.not_saved(std::io::Error::new(
+                std::io::ErrorKind::WriteZero,
+                format!("short write ({written} of {} bytes)", bytes.len()),
+            )));
+        }
+        file.sync_data().map_err(|e| self.not_saved(e))?;
+        let last = first + envelopes.len() as u64 - 1;
+        self.pos = Position { seq: last, hash: Some(prev), offset: self.pos.offset + bytes.len() as u64 };
+        for envelope in &envelopes {
+            match self.incident.as_mut() {
+                Some(state) => state.apply(envelope),
+                None => self.incident = Incident::declared(envelope),
+            }
+        }
+        Ok(envelopes)
+    }
+
+    fn not_saved(&self, source: std::io::Error) -> StoreError {
+        StoreError::NotSaved { incident: self.id.clone(), source }
+    }
+
+    /// Copies the torn bytes aside (durably), then cuts them from the log. They were never
+    /// acknowledged, and the copy keeps them as evidence.
+    fn quarantine(&mut self, file: &mut File, torn: TornTail, dir: &Path) -> Result<Event, StoreError> {
+        let mut bytes = Vec::new();
+        file.seek(SeekFrom::Start(torn.offset)).map_err(|e| StoreError::io("read", &self.path, e))?;
+        file.read_to_end(&mut bytes).map_err(|e| StoreError::io("read", &self.path, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
+        let name = format!("{}.{}.torn", self.id, torn.offset);
+        let target = dir.join(&name);
+        let mut copy = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&target)
+            .map_err(|e| StoreError::io("create", &target, e))?;
+        copy.write_all(&bytes).and_then(|()| copy.sync_all()).map_err(|e| StoreError::io("write", &target, e))?;
+        super::fsync_dir(dir)?;
+        file.set_len(torn.offset)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| StoreError::io("truncate", &self.path, e))?;
+        self.torn = None;
+        Ok(Event::TornTailQuarantined {
+            file: format!("quarantine/{name}"),
+            bytes: bytes.len() as u64,
+            sha256: line::hex(&Digest32::from(Sha256::digest(&bytes))),
+        })
+    }
+}

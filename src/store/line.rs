@@ -1,0 +1,189 @@
+//! The log line format (docs/log-format.md): one JSON object per line, printable ASCII only,
+//! `prev` chaining to the line before and `hash` sealing the line itself.
+//!
+//! `{"v":1,"seq":N,"prev":"<hex>","at":"<RFC 3339>","actor":{…},"event":{"kind":…,"data":…},"hash":"<hex>"}`
+//!
+//! `hash` is the SHA-256 of every byte of the line before `,"hash":"`; `prev` is the previous
+//! line's `hash` (for the first line, the SHA-256 of `warroom log v1 <incident id>`).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::ascii_json::to_ascii_json;
+use crate::domain::event::{Actor, Envelope, Event};
+
+pub const FORMAT_VERSION: u8 = 1;
+const HASH_KEY: &[u8] = b",\"hash\":\"";
+/// `,"hash":"` + 64 hex digits + `"}`.
+const SEAL_LEN: usize = HASH_KEY.len() + 64 + 2;
+
+pub type Digest32 = [u8; 32];
+
+pub fn genesis(incident: &str) -> Digest32 {
+    Sha256::digest(format!("warroom log v{FORMAT_VERSION} {incident}")).into()
+}
+
+#[derive(Serialize)]
+struct LineOut<'a> {
+    v: u8,
+    seq: u64,
+    prev: &'a str,
+    at: String,
+    actor: &'a Actor,
+    event: &'a Event,
+}
+
+#[derive(Deserialize)]
+struct LineIn<'a> {
+    v: u8,
+    seq: u64,
+    #[serde(borrow)]
+    prev: &'a str,
+    at: DateTime<Utc>,
+    actor: Actor,
+    event: Event,
+    #[serde(borrow, rename = "hash")]
+    _hash: &'a str,
+}
+
+/// Appends one sealed line (with its `\n`) to `out` and returns its hash.
+pub fn encode(
+    out: &mut Vec<u8>,
+    seq: u64,
+    prev: &Digest32,
+    at: DateTime<Utc>,
+    actor: &Actor,
+    event: &Event,
+) -> serde_json::Result<Digest32> {
+    let start = out.len();
+    let prev_hex = hex(prev);
+    let line = LineOut {
+        v: FORMAT_VERSION,
+        seq,
+        prev: &prev_hex,
+        at: at.to_rfc3339_opts(SecondsFormat::Micros, true),
+        actor,
+        event,
+    };
+    to_ascii_json(&line, out)?;
+    out.pop();
+    let digest: Digest32 = Sha256::digest(&out[start..]).into();
+    out.extend_from_slice(HASH_KEY);
+    out.extend_from_slice(hex(&digest).as_bytes());
+    out.extend_from_slice(b"\"}\n");
+    Ok(digest)
+}
+
+/// What is wrong with one line. The caller knows which `seq` the line should have held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineFault {
+    NotAscii(usize),
+    NoSeal,
+    HashMismatch,
+    Malformed(String),
+    Version(u8),
+    Sequence { found: u64 },
+    Chain,
+}
+
+impl std::fmt::Display for LineFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotAscii(col) => write!(f, "byte {col} is not printable ASCII"),
+            Self::NoSeal => write!(f, "the line has no hash seal at its end"),
+            Self::HashMismatch => write!(f, "the line's bytes do not match its hash (changed after it was written)"),
+            Self::Malformed(why) => write!(f, "not a valid event: {why}"),
+            Self::Version(v) => write!(f, "unknown format version {v}"),
+            Self::Sequence { found } => write!(f, "carries seq {found}"),
+            Self::Chain => write!(
+                f,
+                "its prev does not match the hash of the line before (a line was removed, added or reordered)"
+            ),
+        }
+    }
+}
+
+/// The part of a line its hash covers, and the hash it claims.
+pub fn split_seal(line: &[u8]) -> Result<(&[u8], Digest32), LineFault> {
+    if let Some(col) = line.iter().position(|b| !(0x20..0x7f).contains(b)) {
+        return Err(LineFault::NotAscii(col + 1));
+    }
+    let cut = line.len().checked_sub(SEAL_LEN).ok_or(LineFault::NoSeal)?;
+    let (body, seal) = line.split_at(cut);
+    if !seal.starts_with(HASH_KEY) || !seal.ends_with(b"\"}") {
+        return Err(LineFault::NoSeal);
+    }
+    let claimed = unhex(&seal[HASH_KEY.len()..HASH_KEY.len() + 64]).ok_or(LineFault::NoSeal)?;
+    Ok((body, claimed))
+}
+
+pub fn body_hash(body: &[u8]) -> Digest32 {
+    Sha256::digest(body).into()
+}
+
+/// Parses a line whose seal was already checked, and checks version, sequence and chain.
+pub fn decode(line: &[u8], expected_seq: u64, prev: &Digest32) -> Result<Envelope, LineFault> {
+    let parsed: LineIn<'_> = serde_json::from_slice(line).map_err(|e| LineFault::Malformed(e.to_string()))?;
+    if parsed.v != FORMAT_VERSION {
+        return Err(LineFault::Version(parsed.v));
+    }
+    if parsed.seq != expected_seq {
+        return Err(LineFault::Sequence { found: parsed.seq });
+    }
+    if unhex(parsed.prev.as_bytes()).as_ref() != Some(prev) {
+        return Err(LineFault::Chain);
+    }
+    Ok(Envelope { seq: parsed.seq, at: parsed.at, actor: parsed.actor, event: parsed.event })
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// Lower-case hex only: an upper-cased digit is a changed byte.
+fn unhex(text: &[u8]) -> Option<Digest32> {
+    if text.len() != 64 {
+        return None;
+    }
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; 32];
+    for (slot, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
+        *slot = nibble(pair[0])? << 4 | nibble(pair[1])?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_round_trips_and_is_sealed() {
+        let actor = Actor::named("alice");
+        let event = Event::NoteAdded { text: "naïve \u{1b}[2J note".to_owned() };
+        let at = DateTime::parse_from_rfc3339("2026-11-24T05:00:00Z").expect("time").with_timezone(&Utc);
+        let prev = genesis("INC-1");
+        let mut out = Vec::new();
+        let digest = encode(&mut out, 1, &prev, at, &actor, &event).expect("encode");
+        assert_eq!(out.last(), Some(&b'\n'));
+        let line = &out[..out.len() - 1];
+        let (body, claimed) = split_seal(line).expect("sealed");
+        assert_eq!(claimed, digest);
+        assert_eq!(body_hash(body), digest);
+        let envelope = decode(line, 1, &prev).expect("decode");
+        assert_eq!(envelope.event, event);
+        assert_eq!(decode(line, 2, &prev), Err(LineFault::Sequence { found: 1 }));
+        assert_eq!(decode(line, 1, &genesis("INC-2")), Err(LineFault::Chain));
+    }
+}

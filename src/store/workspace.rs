@@ -1,0 +1,211 @@
+//! A workspace on disk: one log per incident, plus markers naming the open ones so that
+//! startup reads what is open, not all history.
+//!
+//! ```text
+//! <root>/incidents/INC-20261124-001.jsonl   the evidence (append-only)
+//! <root>/open/INC-20261124-001              marker: a cache, rebuilt from the log when stale
+//! <root>/quarantine/                        torn tails copied aside by recovery
+//! ```
+
+use std::fs::{self, OpenOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, Utc};
+
+use super::error::StoreError;
+use super::incident_log::IncidentLog;
+use super::{EventStore, fsync_dir};
+use crate::domain::event::{Actor, Envelope};
+use crate::domain::incident::{Incident, IncidentState};
+use crate::domain::suggest::did_you_mean;
+use crate::domain::{Command, decide};
+
+pub struct Workspace {
+    root: PathBuf,
+    healthy: AtomicBool,
+}
+
+impl Workspace {
+    /// Opens (creating if needed) the workspace at `root`.
+    pub fn open(root: &Path) -> Result<Self, StoreError> {
+        for sub in ["incidents", "open"] {
+            let dir = root.join(sub);
+            fs::create_dir_all(&dir).map_err(|e| StoreError::io("create", &dir, e))?;
+        }
+        Ok(Self { root: root.to_owned(), healthy: AtomicBool::new(true) })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn is_healthy(&self) -> bool {
+        self.healthy.load(Ordering::SeqCst)
+    }
+
+    pub fn log_path(&self, id: &str) -> PathBuf {
+        self.root.join("incidents").join(format!("{id}.jsonl"))
+    }
+
+    fn marker_path(&self, id: &str) -> PathBuf {
+        self.root.join("open").join(id)
+    }
+
+    /// Every incident ever declared here, oldest first.
+    pub fn all_ids(&self) -> Result<Vec<String>, StoreError> {
+        let dir = self.root.join("incidents");
+        let mut ids = list(&dir)?
+            .into_iter()
+            .filter_map(|name| name.strip_suffix(".jsonl").map(str::to_owned))
+            .collect::<Vec<_>>();
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// The incidents not yet closed, loaded; stale markers of closed ones are removed.
+    pub fn open_incidents(&self) -> Result<Vec<IncidentLog>, StoreError> {
+        let mut ids = list(&self.root.join("open"))?;
+        ids.sort();
+        let mut logs = Vec::with_capacity(ids.len());
+        for id in ids {
+            if !self.log_path(&id).exists() {
+                continue;
+            }
+            let log = self.load(&id)?;
+            match log.incident() {
+                None => {}
+                Some(incident) if incident.state == IncidentState::Closed => {
+                    let _ = fs::remove_file(self.marker_path(&id));
+                }
+                Some(_) => logs.push(log),
+            }
+        }
+        Ok(logs)
+    }
+
+    fn guard(&self, result: Result<Vec<Envelope>, StoreError>) -> Result<Vec<Envelope>, StoreError> {
+        if matches!(result, Err(StoreError::NotSaved { .. })) {
+            self.healthy.store(false, Ordering::SeqCst);
+        }
+        result
+    }
+
+    fn ensure_healthy(&self) -> Result<(), StoreError> {
+        if self.is_healthy() { Ok(()) } else { Err(StoreError::Unhealthy) }
+    }
+
+    /// Allocates the next free id of `now`'s day. `create_new` makes it unique across processes.
+    fn allocate(&self, now: DateTime<Utc>) -> Result<String, StoreError> {
+        let day = now.format("%Y%m%d").to_string();
+        let name = |n: u64| format!("INC-{day}-{n:03}");
+        let mut n = first_free(|n| self.log_path(&name(n)).exists());
+        loop {
+            let id = name(n);
+            let path = self.log_path(&id);
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(_) => {
+                    let marker = self.marker_path(&id);
+                    fs::write(&marker, b"").map_err(|e| StoreError::io("create", &marker, e))?;
+                    fsync_dir(&self.root.join("incidents"))?;
+                    fsync_dir(&self.root.join("open"))?;
+                    return Ok(id);
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => n += 1,
+                Err(e) => return Err(StoreError::io("create", &path, e)),
+            }
+        }
+    }
+}
+
+impl EventStore for Workspace {
+    fn declare(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        command: &dyn Fn(String) -> Command,
+    ) -> Result<(Incident, Vec<Envelope>), StoreError> {
+        self.ensure_healthy()?;
+        decide(None, command(String::new()), now)?;
+        let id = self.allocate(now)?;
+        let mut log = IncidentLog::new(&id, self.log_path(&id));
+        let quarantine = self.root.join("quarantine");
+        let written =
+            self.guard(log.transact(actor, now, &quarantine, |state| Ok(decide(state, command(id.clone()), now)?)))?;
+        let incident = log.into_incident().ok_or(StoreError::Refused(crate::domain::Refusal::NotDeclared))?;
+        Ok((incident, written))
+    }
+
+    fn execute(
+        &self,
+        id: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        command: Command,
+    ) -> Result<(Incident, Vec<Envelope>), StoreError> {
+        self.ensure_healthy()?;
+        let path = self.log_path(id);
+        if !path.exists() {
+            return Err(self.unknown(id));
+        }
+        let mut log = IncidentLog::new(id, path);
+        let quarantine = self.root.join("quarantine");
+        let written = self.guard(log.transact(actor, now, &quarantine, |state| Ok(decide(state, command, now)?)))?;
+        let incident = log.into_incident().ok_or(StoreError::Refused(crate::domain::Refusal::NotDeclared))?;
+        if incident.state == IncidentState::Closed {
+            let _ = fs::remove_file(self.marker_path(id));
+        }
+        Ok((incident, written))
+    }
+
+    fn load(&self, id: &str) -> Result<IncidentLog, StoreError> {
+        let path = self.log_path(id);
+        if !path.exists() {
+            return Err(self.unknown(id));
+        }
+        let mut log = IncidentLog::new(id, path);
+        log.catch_up(|_| {})?;
+        Ok(log)
+    }
+}
+
+impl Workspace {
+    fn unknown(&self, id: &str) -> StoreError {
+        let known = self.all_ids().unwrap_or_default();
+        let hint = did_you_mean(id, known.iter().map(String::as_str));
+        StoreError::UnknownIncident { id: id.to_owned(), hint }
+    }
+}
+
+fn list(dir: &Path) -> Result<Vec<String>, StoreError> {
+    let entries = fs::read_dir(dir).map_err(|e| StoreError::io("list", dir, e))?;
+    Ok(entries.filter_map(|entry| entry.ok()?.file_name().into_string().ok()).filter(|n| !n.starts_with('.')).collect())
+}
+
+/// The smallest n ≥ 1 with `taken(n)` false, assuming ids are handed out in order: a doubling
+/// probe then a binary search, so a busy day costs a few stats, not one per incident.
+fn first_free(taken: impl Fn(u64) -> bool) -> u64 {
+    let mut high = 1;
+    while taken(high) {
+        high *= 2;
+    }
+    let mut low = high / 2;
+    while low + 1 < high {
+        let mid = low + (high - low) / 2;
+        if taken(mid) { low = mid } else { high = mid }
+    }
+    high.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_free;
+
+    #[test]
+    fn first_free_finds_the_gap_after_a_dense_prefix() {
+        for used in [0u64, 1, 2, 3, 7, 8, 9, 1000] {
+            assert_eq!(first_free(|n| n <= used), used + 1);
+        }
+    }
+}
