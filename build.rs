@@ -8,10 +8,7 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map(|entries| {
-            entries
-                .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .filter(|n| n.ends_with(".yaml"))
-                .collect()
+            entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| n.ends_with(".yaml")).collect()
         })
         .unwrap_or_default();
     names.sort();

@@ -42,8 +42,13 @@ impl Findings<'_> {
     }
 
     fn unknown(&mut self, what: &str, value: &Located, known: &[&str]) {
+        let mut known = known.to_vec();
+        known.sort_unstable();
+        known.dedup();
+        let known = known.as_slice();
         let hint = did_you_mean(&value.value, known.iter().copied());
-        let help = if known.is_empty() { format!("no {what}s are defined") } else { format!("known: {}", known.join(", ")) };
+        let help =
+            if known.is_empty() { format!("no {what}s are defined") } else { format!("known: {}", known.join(", ")) };
         let diagnostic = self.error(&value.referenced, format!("unknown {what} {:?}{hint}", value.value));
         diagnostic.help = Some(help);
     }
@@ -52,7 +57,8 @@ impl Findings<'_> {
         let mut seen: BTreeMap<&str, &Located> = BTreeMap::new();
         for value in values {
             if let Some(first) = seen.get(value.value.as_str()) {
-                let message = format!("duplicate {what} {:?} (first defined at line {})", value.value, first.referenced.line());
+                let message =
+                    format!("duplicate {what} {:?} (first defined at line {})", value.value, first.referenced.line());
                 self.error(&value.referenced, message);
             } else {
                 seen.insert(&value.value, value);
@@ -65,8 +71,11 @@ impl Findings<'_> {
             && value.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !value.value.starts_with('-');
         if !ok {
-            self.error(&value.referenced, format!("{what} {:?} must be lower-case letters, digits and dashes", value.value))
-                .help = Some("ids are typed at 2am: keep them short and plain, like kill-switch".to_owned());
+            self.error(
+                &value.referenced,
+                format!("{what} {:?} must be lower-case letters, digits and dashes", value.value),
+            )
+            .help = Some("ids are typed at 2am: keep them short and plain, like kill-switch".to_owned());
         }
     }
 
@@ -89,7 +98,10 @@ pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<D
     let last_reviewed = match NaiveDate::parse_from_str(&raw.last_reviewed.value, "%Y-%m-%d") {
         Ok(date) => Some(date),
         Err(_) => {
-            f.error(&raw.last_reviewed.referenced, format!("last_reviewed {:?} is not a date like 2026-11-24", raw.last_reviewed.value));
+            f.error(
+                &raw.last_reviewed.referenced,
+                format!("last_reviewed {:?} is not a date like 2026-11-24", raw.last_reviewed.value),
+            );
             None
         }
     };
@@ -220,7 +232,10 @@ fn report_cycles(f: &mut Findings<'_>, steps: &[&RawStep]) {
         Active,
         Done,
     }
-    let index: BTreeMap<&str, usize> = steps.iter().enumerate().map(|(i, s)| (s.id.value.as_str(), i)).collect();
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, step) in steps.iter().enumerate() {
+        index.entry(step.id.value.as_str()).or_insert(i);
+    }
     let mut marks = vec![Mark::New; steps.len()];
     for root in 0..steps.len() {
         if marks[root] != Mark::New {
@@ -277,13 +292,22 @@ fn convert(raw: &RawRunbook, last_reviewed: NaiveDate, review_every: Span, drill
                 .severity
                 .levels
                 .iter()
-                .map(|l| SeverityLevel { id: l.id.value.clone(), name: l.name.clone(), definition: l.definition.clone() })
+                .map(|l| SeverityLevel {
+                    id: l.id.value.clone(),
+                    name: l.name.clone(),
+                    definition: l.definition.clone(),
+                })
                 .collect(),
         },
         roles: raw
             .roles
             .iter()
-            .map(|r| Role { id: r.id.value.clone(), title: r.title.clone(), duties: r.duties.clone(), required: r.required })
+            .map(|r| Role {
+                id: r.id.value.clone(),
+                title: r.title.clone(),
+                duties: r.duties.clone(),
+                required: r.required,
+            })
             .collect(),
         on_call: raw
             .on_call

@@ -72,25 +72,37 @@ impl Diagnostic {
         out.push('\n');
         // A snippet only when the source needs no sanitising, so that offsets stay true.
         let printable = matches!(sanitize::block(source), std::borrow::Cow::Borrowed(_));
-        let Some((offset, len)) = self.span.filter(|(o, _)| printable && *o <= source.len()) else {
+        let span = self.span.or_else(|| offset_of(source, self.line, self.column).map(|o| (o, 1)));
+        let Some((offset, len)) = span.filter(|(o, _)| printable && *o <= source.len()) else {
             if let Some(help) = &self.help {
                 let _ = writeln!(out, "  help: {}", sanitize::line(help));
             }
             return out;
         };
         let len = len.min(source.len() - offset);
-        let mut diagnostic = MietteDiagnostic::new(sanitize::line(&self.message).into_owned())
-            .with_label(LabeledSpan::at(offset..offset + len, "here"));
+        let mut diagnostic = MietteDiagnostic::new("")
+            .with_label(LabeledSpan::at(offset..offset + len, sanitize::line(&self.message).into_owned()));
         if let Some(help) = &self.help {
             diagnostic = diagnostic.with_help(sanitize::line(help).into_owned());
         }
-        let report = Report::new(diagnostic)
-            .with_source_code(NamedSource::new(self.file.clone(), source.to_owned()));
+        let report = Report::new(diagnostic).with_source_code(NamedSource::new(self.file.clone(), source.to_owned()));
         let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_context_lines(1);
         let mut snippet = String::new();
         if handler.render_report(&mut snippet, report.as_ref()).is_ok() {
-            out.push_str(&snippet);
+            for line in snippet.lines().filter(|l| l.trim() != "×") {
+                out.push_str(line);
+                out.push('\n');
+            }
         }
         out
     }
+}
+
+/// Byte offset of a 1-based line and character column.
+fn offset_of(source: &str, line: u64, column: u64) -> Option<usize> {
+    let line_index = usize::try_from(line.checked_sub(1)?).ok()?;
+    let start: usize = source.split_inclusive('\n').take(line_index).map(str::len).sum();
+    let text = source[start..].lines().next().unwrap_or("");
+    let column = usize::try_from(column.saturating_sub(1)).ok()?;
+    Some(start + text.char_indices().nth(column).map_or(text.len(), |(i, _)| i))
 }

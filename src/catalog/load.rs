@@ -81,7 +81,11 @@ fn read_path(path: &Path) -> Vec<(String, Result<String, String>)> {
     files.into_iter().map(|p| (p.display().to_string(), read(&p))).collect()
 }
 
-pub fn load_texts(files: Vec<(String, Result<String, String>)>, known_clocks: &BTreeSet<String>, today: NaiveDate) -> Loaded {
+pub fn load_texts(
+    files: Vec<(String, Result<String, String>)>,
+    known_clocks: &BTreeSet<String>,
+    today: NaiveDate,
+) -> Loaded {
     let mut loaded = Loaded { runbooks: Vec::new(), diagnostics: Vec::new(), sources: BTreeMap::new() };
     let mut ids: BTreeMap<String, (String, Located)> = BTreeMap::new();
     for (file, text) in files {
@@ -122,7 +126,12 @@ fn parse_error(file: &str, error: &serde_saphyr::Error) -> Diagnostic {
     let mut options = serde_saphyr::RenderOptions::default();
     options.snippets = serde_saphyr::SnippetMode::Off;
     let rendered = error.render_with_options(options);
-    let message = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid YAML").trim().to_owned();
+    let first = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid YAML").trim();
+    let message = match first.rfind(" at line ") {
+        Some(cut) if first[cut..].contains(", column ") => &first[..cut],
+        _ => first,
+    }
+    .to_owned();
     match error.location() {
         Some(location) => Diagnostic::at(Level::Error, file, &location, message),
         None => Diagnostic::whole_file(Level::Error, file, message),

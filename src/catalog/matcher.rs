@@ -47,10 +47,9 @@ pub fn parse(text: &str) -> Result<Matcher, String> {
         .ok_or_else(|| format!("matcher {text:?} has no operator after {label:?} (use =, !=, =~ or !~)"))?;
     let value = unquote(rest.trim()).ok_or_else(|| format!("matcher {text:?} has an unterminated quoted value"))?;
     let regex = match op {
-        Op::Matches | Op::NotMatches => Some(
-            Regex::new(&format!("^(?:{value})$"))
-                .map_err(|e| format!("matcher {text:?} has an invalid regular expression: {}", first_line(&e.to_string())))?,
-        ),
+        Op::Matches | Op::NotMatches => Some(Regex::new(&format!("^(?:{value})$")).map_err(|e| {
+            format!("matcher {text:?} has an invalid regular expression: {}", first_line(&e.to_string()))
+        })?),
         Op::Equal | Op::NotEqual => None,
     };
     Ok(Matcher { label: label.to_owned(), op, value, regex })
@@ -73,7 +72,7 @@ fn unquote(text: &str) -> Option<String> {
 }
 
 fn first_line(text: &str) -> String {
-    text.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or(text).trim().to_owned()
+    text.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(text).trim().to_owned()
 }
 
 #[cfg(test)]

@@ -83,7 +83,7 @@ impl Context {
     pub fn incident_id(&self, wanted: &str) -> Result<String, CliError> {
         let wanted_upper = wanted.to_uppercase();
         let ids = self.workspace.all_ids()?;
-        if ids.iter().any(|id| *id == wanted_upper) {
+        if ids.contains(&wanted_upper) {
             return Ok(wanted_upper);
         }
         let tails: Vec<&String> = ids.iter().filter(|id| id.ends_with(&format!("-{wanted_upper}"))).collect();
@@ -91,8 +91,12 @@ impl Context {
             return Ok((*one).clone());
         }
         let hint = did_you_mean(wanted, ids.iter().map(String::as_str));
-        let ambiguous = if tails.len() > 1 { format!(" ({} incidents end in {wanted_upper})", tails.len()) } else { String::new() };
-        Err(CliError::new(1, format!("no incident {:?} in {}{ambiguous}{hint}", sanitize::line(wanted), self.workspace.root().display())))
+        let ambiguous =
+            if tails.len() > 1 { format!(" ({} incidents end in {wanted_upper})", tails.len()) } else { String::new() };
+        Err(CliError::new(
+            1,
+            format!("no incident {:?} in {}{ambiguous}{hint}", sanitize::line(wanted), self.workspace.root().display()),
+        ))
     }
 }
 
@@ -141,11 +145,11 @@ fn login_from_passwd() -> Option<String> {
 }
 
 /// The current time; `WARROOM_NOW` (RFC 3339) fixes it for reproducible tests and demos.
-fn now() -> Result<DateTime<Utc>, CliError> {
+pub fn now() -> Result<DateTime<Utc>, CliError> {
     match std::env::var("WARROOM_NOW") {
-        Ok(text) => DateTime::parse_from_rfc3339(&text)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| CliError::new(2, format!("WARROOM_NOW {:?} is not an RFC 3339 time: {e}", sanitize::line(&text)))),
+        Ok(text) => DateTime::parse_from_rfc3339(&text).map(|t| t.with_timezone(&Utc)).map_err(|e| {
+            CliError::new(2, format!("WARROOM_NOW {:?} is not an RFC 3339 time: {e}", sanitize::line(&text)))
+        }),
         Err(_) => Ok(Utc::now()),
     }
 }

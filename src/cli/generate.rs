@@ -9,8 +9,10 @@ use chrono::{DateTime, Duration, Utc};
 use clap::Subcommand;
 
 use super::context::{CliError, Context};
+use crate::domain::Command;
 use crate::domain::event::{Actor, Event};
 use crate::domain::runbook::Runbook;
+use crate::store::EventStore;
 use crate::store::line::{self, Digest32};
 
 #[derive(Subcommand, Debug)]
@@ -22,6 +24,14 @@ pub enum Workload {
         #[arg(long)]
         out: PathBuf,
     },
+    /// N acknowledged notes, one append each, printing `ack <seq> <text>` as each is durable
+    Appends {
+        incident: String,
+        #[arg(long, default_value_t = 500)]
+        count: u64,
+        #[arg(long, default_value = "note")]
+        prefix: String,
+    },
     /// A workspace of closed and open incidents (in --dir)
     Workspace {
         #[arg(long, default_value_t = 10_000)]
@@ -32,8 +42,12 @@ pub enum Workload {
 }
 
 pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
+    if let Workload::Appends { incident, count, prefix } = workload {
+        return appends(ctx, &incident, count, &prefix);
+    }
     let runbook = ctx.runbook("cross-tenant-pii-leak")?.clone();
     match workload {
+        Workload::Appends { .. } => Ok(()),
         Workload::Log { events, out } => {
             let mut w = Writer::create(&out, "INC-20261124-001")?;
             w.declare(&runbook, ctx.now)?;
@@ -56,7 +70,10 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
                 }
                 if n < closed {
                     w.push(day + Duration::hours(4), Event::Resolved {})?;
-                    w.push(day + Duration::hours(30), Event::Closed { forced: false, reason: None, open_steps: vec![] })?;
+                    w.push(
+                        day + Duration::hours(30),
+                        Event::Closed { forced: false, reason: None, open_steps: vec![] },
+                    )?;
                 } else {
                     write_marker(&root.join("open").join(&id))?;
                 }
@@ -67,6 +84,20 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
     }
 }
 
+fn appends(ctx: &Context, incident: &str, count: u64, prefix: &str) -> Result<(), CliError> {
+    let id = ctx.incident_id(incident)?;
+    for i in 0..count {
+        let text = format!("{prefix}-{i}");
+        let (_, written) = ctx.workspace.execute(&id, &ctx.actor, Utc::now(), Command::Note { text: text.clone() })?;
+        for envelope in written {
+            if matches!(envelope.event, Event::NoteAdded { .. }) {
+                println!("ack {} {text}", envelope.seq);
+            }
+        }
+    }
+    Ok(())
+}
+
 fn mixed_event(i: u64, steps: &[String]) -> Event {
     let step = steps[(i as usize / 2) % steps.len()].clone();
     match i % 10 {
@@ -75,7 +106,7 @@ fn mixed_event(i: u64, steps: &[String]) -> Event {
                 "Trace {i:08x}: tenant acme-{} saw 3 records of tenant globex-{}; pinned, café ☕ checked ({})",
                 i % 97,
                 i % 89,
-                if i % 1000 == 0 { "\u{1b}[31mred\u{1b}[0m" } else { "ok" }
+                if i.is_multiple_of(1000) { "\u{1b}[31mred\u{1b}[0m" } else { "ok" }
             ),
         },
         2 | 4 | 6 => Event::StepTicked { step, note: Some(format!("done per trace {i:08x}")), forced: false },

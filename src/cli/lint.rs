@@ -2,8 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::Utc;
-
 use super::context::{CliError, Context};
 use crate::catalog::{self, Origin};
 use crate::domain::sanitize;
@@ -19,7 +17,7 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     {
         return Err(CliError::new(1, format!("{}: no such file or directory", p.display())));
     }
-    let loaded = catalog::load(&origin, Utc::now().date_naive());
+    let loaded = catalog::load(&origin, super::context::now()?.date_naive());
     for diagnostic in &loaded.diagnostics {
         print!("{}", loaded.render(diagnostic));
     }
@@ -55,7 +53,8 @@ pub fn list(ctx: &Context) -> Result<(), CliError> {
         );
     }
     if loaded.errors() > 0 {
-        let files: Vec<PathBuf> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| PathBuf::from(&d.file)).collect();
+        let files: Vec<PathBuf> =
+            loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| PathBuf::from(&d.file)).collect();
         eprintln!(
             "warroom: {} runbook error{} (in {}): run `warroom lint`",
             loaded.errors(),

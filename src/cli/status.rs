@@ -118,7 +118,8 @@ fn detail(incident: &Incident, now: DateTime<Utc>) -> String {
     if !incident.notes.is_empty() {
         out.push_str("\n  Notes\n");
         for note in &incident.notes {
-            let _ = writeln!(out, "    {} {}: {}", rfc3339(note.at), sanitize::line(&note.by), sanitize::line(&note.text));
+            let _ =
+                writeln!(out, "    {} {}: {}", rfc3339(note.at), sanitize::line(&note.by), sanitize::line(&note.text));
         }
     }
     out.push('\n');
@@ -205,9 +206,8 @@ fn to_json(ctx: &Context, incidents: &[Incident]) -> Result<String, CliError> {
         store_healthy: ctx.workspace.is_healthy(),
         incidents: incidents.iter().map(incident_json).collect(),
     };
-    let mut text = serde_json::to_string_pretty(&view).map_err(|e| CliError::new(4, format!("cannot write JSON: {e}")))?;
-    text.push('\n');
-    Ok(text)
+    crate::store::ascii_json::to_ascii_json_pretty(&view)
+        .map_err(|e| CliError::new(4, format!("cannot write JSON: {e}")))
 }
 
 fn incident_json(incident: &Incident) -> IncidentJson<'_> {

@@ -13,6 +13,7 @@ pub fn close_matches<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>)
         })
         .collect();
     scored.sort();
+    scored.dedup();
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 

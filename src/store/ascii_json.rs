@@ -1,14 +1,29 @@
-//! A serde_json formatter that writes nothing outside printable ASCII: every non-ASCII character
-//! and DEL become `\uXXXX` escapes, so a log line cannot carry a raw escape sequence, bidi
-//! override or invisible character, whatever an alert or an agent put into it.
+//! serde_json output with nothing outside printable ASCII: every non-ASCII character and DEL
+//! become `\uXXXX` escapes, so a log line (or JSON printed to a terminal) cannot carry a raw
+//! escape sequence, bidi override or invisible character, whatever an alert or agent put in it.
 
 use std::io::{self, Write};
 
-use serde_json::ser::{CompactFormatter, Formatter};
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
-pub struct AsciiFormatter;
+/// Wraps a layout (compact or pretty) and escapes every string fragment to ASCII.
+pub struct Ascii<F>(F);
 
-impl Formatter for AsciiFormatter {
+macro_rules! forward {
+    ($($name:ident $(, $arg:ident: $ty:ty)*;)*) => {$(
+        fn $name<W: ?Sized + Write>(&mut self, writer: &mut W $(, $arg: $ty)*) -> io::Result<()> {
+            self.0.$name(writer $(, $arg)*)
+        }
+    )*};
+}
+
+impl<F: Formatter> Formatter for Ascii<F> {
+    forward! {
+        begin_array; end_array; begin_array_value, first: bool; end_array_value;
+        begin_object; end_object; begin_object_key, first: bool; end_object_key;
+        begin_object_value; end_object_value;
+    }
+
     fn write_string_fragment<W: ?Sized + Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
         let mut start = 0;
         for (index, c) in fragment.char_indices() {
@@ -24,20 +39,23 @@ impl Formatter for AsciiFormatter {
         }
         writer.write_all(&fragment.as_bytes()[start..])
     }
-
-    fn begin_object_key<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
-        CompactFormatter.begin_object_key(writer, first)
-    }
 }
 
 pub fn to_ascii_json<T: serde::Serialize>(value: &T, out: &mut Vec<u8>) -> serde_json::Result<()> {
-    let mut serializer = serde_json::Serializer::with_formatter(out, AsciiFormatter);
-    value.serialize(&mut serializer)
+    value.serialize(&mut serde_json::Serializer::with_formatter(out, Ascii(CompactFormatter)))
+}
+
+/// Indented, ASCII-only JSON for people and scripts (`status --json`).
+pub fn to_ascii_json_pretty<T: serde::Serialize>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::new();
+    value.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Ascii(PrettyFormatter::new())))?;
+    out.push(b'\n');
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::to_ascii_json;
+    use super::*;
 
     #[test]
     fn everything_outside_printable_ascii_is_escaped_and_round_trips() {
@@ -47,5 +65,12 @@ mod tests {
         assert!(out.iter().all(|b| (0x20..0x7f).contains(b)), "{}", String::from_utf8_lossy(&out));
         let back: String = serde_json::from_slice(&out).expect("parse");
         assert_eq!(back, text);
+    }
+
+    #[test]
+    fn pretty_output_is_indented_and_ascii() {
+        let value = serde_json::json!({"a": ["\u{202e}x"]});
+        let text = to_ascii_json_pretty(&value).expect("pretty");
+        assert_eq!(text, "{\n  \"a\": [\n    \"\\u202ex\"\n  ]\n}\n");
     }
 }

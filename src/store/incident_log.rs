@@ -142,7 +142,7 @@ impl IncidentLog {
         if written != bytes.len() {
             return Err(self.not_saved(std::io::Error::new(
                 std::io::ErrorKind::WriteZero,
-                format!("short write ({written} of {} bytes)", bytes.len()),
+                format!("short write ({written} of {} bytes): the disk is full or failing", bytes.len()),
             )));
         }
         file.sync_data().map_err(|e| self.not_saved(e))?;

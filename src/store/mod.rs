@@ -1,6 +1,6 @@
 //! The append-only, hash-chained evidence log. See docs/log-format.md.
 
-mod ascii_json;
+pub mod ascii_json;
 pub mod error;
 pub mod incident_log;
 pub mod line;

@@ -1,6 +1,6 @@
 //! Streaming replay + verification of one log: every line's seal, version, sequence and chain.
-//! Hashing runs on a second thread beside parsing, a chunk at a time, so the cost is about the
-//! slower of the two and memory stays at a few chunks whatever the log's length.
+//! Each chunk of lines is split in two halves checked on two threads (hash and parse), then
+//! folded in order, so memory stays at a few chunks whatever the log's length.
 
 use std::io::{self, Read};
 use std::thread;
@@ -49,18 +49,18 @@ impl From<io::Error> for ScanError {
 }
 
 /// Reads `reader` (positioned at `from.offset`) to its end, calling `each` for every verified
-/// event. Returns where the verified part ends and any torn tail after it.
+/// event in order. Returns where the verified part ends and any torn tail after it.
 pub fn scan(
     mut reader: impl Read,
     from: Position,
     mut each: impl FnMut(Envelope),
 ) -> Result<(Position, Option<TornTail>), ScanError> {
     let mut at = from;
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + (64 << 10));
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK * 2);
     let mut eof = false;
     while !eof {
         eof = fill(&mut reader, &mut buf)?;
-        let complete = buf.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let complete = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
         at = verify_chunk(&buf[..complete], at, &mut each)?;
         buf.drain(..complete);
     }
@@ -68,71 +68,103 @@ pub fn scan(
     Ok((at, torn))
 }
 
+/// Reads about one chunk more into `buf`; true at end of file.
 fn fill(reader: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
     let target = buf.len() + CHUNK;
-    let mut scratch = vec![0u8; 64 << 10];
     while buf.len() < target {
-        let n = match reader.read(&mut scratch) {
-            Ok(0) => return Ok(true),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        buf.extend_from_slice(&scratch[..n]);
+        let start = buf.len();
+        buf.resize(target, 0);
+        match reader.read(&mut buf[start..]) {
+            Ok(0) => {
+                buf.truncate(start);
+                return Ok(true);
+            }
+            Ok(n) => buf.truncate(start + n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(start),
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
+            }
+        }
     }
     Ok(false)
 }
+
+/// A half chunk's outcome: its events, and the first bad line (index, fault) if any.
+type Half = (Vec<Envelope>, Option<(usize, LineFault)>);
 
 fn verify_chunk(chunk: &[u8], from: Position, each: &mut impl FnMut(Envelope)) -> Result<Position, ScanError> {
     if chunk.is_empty() {
         return Ok(from);
     }
-    let lines: Vec<&[u8]> = chunk[..chunk.len() - 1].split(|b| *b == b'\n').collect();
-    let (first_bad_hash, parsed) = thread::scope(|scope| {
-        let hasher = scope.spawn(|| first_hash_mismatch(&lines));
-        let parsed = parse_lines(&lines, from, each);
-        (hasher.join().unwrap_or(Some(0)), parsed)
-    });
-    let (at, parse_fault) = parsed;
-    let corrupt_at = |index: usize, fault: LineFault| {
-        let offset = from.offset + lines[..index].iter().map(|l| l.len() as u64 + 1).sum::<u64>();
-        ScanError::Corrupt(Corrupt { seq: from.seq + index as u64 + 1, offset, fault })
+    let lines: Vec<&[u8]> = memchr::memchr_iter(b'\n', chunk)
+        .scan(0, |start, end| {
+            let line = &chunk[*start..end];
+            *start = end + 1;
+            Some(line)
+        })
+        .collect();
+    let split = lines.len() / 2;
+    let (front, back) = lines.split_at(split);
+    // The back half chains onto the hash the front half's last line claims; a false claim
+    // is caught by that line's own seal check.
+    let back_start = match front.last() {
+        Some(last) => match line::split_seal(last) {
+            Ok((_, claimed)) => Position { seq: from.seq + split as u64, hash: Some(claimed), offset: 0 },
+            Err(_) => from,
+        },
+        None => from,
     };
-    match (first_bad_hash, parse_fault) {
-        (Some(h), Some((p, _))) if h < p => Err(corrupt_at(h, LineFault::HashMismatch)),
-        (_, Some((p, fault))) => Err(corrupt_at(p, fault)),
-        (Some(h), None) => Err(corrupt_at(h, LineFault::HashMismatch)),
-        (None, None) => Ok(at),
+    let (front_result, back_result): (Half, Half) = thread::scope(|scope| {
+        let worker = scope.spawn(|| check_lines(back, back_start));
+        let front_result = check_lines(front, from);
+        let back_result =
+            worker.join().unwrap_or_else(|_| (Vec::new(), Some((0, LineFault::Malformed("checker failed".into())))));
+        (front_result, back_result)
+    });
+    let fault = match (front_result.1, back_result.1) {
+        (Some((i, fault)), _) => Some((i, fault)),
+        (None, Some((i, fault))) => Some((split + i, fault)),
+        (None, None) => None,
+    };
+    let good = fault.as_ref().map_or(lines.len(), |(i, _)| *i);
+    let mut at = from;
+    for (envelope, raw) in front_result.0.into_iter().chain(back_result.0).zip(&lines).take(good) {
+        let (_, claimed) = line::split_seal(raw).map_err(|f| corrupt(&at, f))?;
+        at = Position { seq: envelope.seq, hash: Some(claimed), offset: at.offset + raw.len() as u64 + 1 };
+        each(envelope);
+    }
+    match fault {
+        Some((_, fault)) => Err(corrupt(&at, fault)),
+        None => Ok(at),
     }
 }
 
-fn first_hash_mismatch(lines: &[&[u8]]) -> Option<usize> {
-    lines.iter().position(|l| match line::split_seal(l) {
-        Ok((body, claimed)) => line::body_hash(body) != claimed,
-        Err(_) => false,
-    })
+fn corrupt(at: &Position, fault: LineFault) -> ScanError {
+    ScanError::Corrupt(Corrupt { seq: at.seq + 1, offset: at.offset, fault })
 }
 
-fn parse_lines(
-    lines: &[&[u8]],
-    from: Position,
-    each: &mut impl FnMut(Envelope),
-) -> (Position, Option<(usize, LineFault)>) {
+/// Checks consecutive lines starting after `from`; stops at the first bad one.
+fn check_lines(lines: &[&[u8]], from: Position) -> Half {
+    let mut envelopes = Vec::with_capacity(lines.len());
     let mut at = from;
     for (index, raw) in lines.iter().enumerate() {
-        match parse_one(raw, &at) {
+        match check_one(raw, &at) {
             Ok((envelope, hash)) => {
-                at = Position { seq: envelope.seq, hash: Some(hash), offset: at.offset + raw.len() as u64 + 1 };
-                each(envelope);
+                at = Position { seq: envelope.seq, hash: Some(hash), offset: 0 };
+                envelopes.push(envelope);
             }
-            Err(fault) => return (at, Some((index, fault))),
+            Err(fault) => return (envelopes, Some((index, fault))),
         }
     }
-    (at, None)
+    (envelopes, None)
 }
 
-fn parse_one(raw: &[u8], at: &Position) -> Result<(Envelope, Digest32), LineFault> {
-    let (_, claimed) = line::split_seal(raw)?;
+fn check_one(raw: &[u8], at: &Position) -> Result<(Envelope, Digest32), LineFault> {
+    let (body, claimed) = line::split_seal(raw)?;
+    if line::body_hash(body) != claimed {
+        return Err(LineFault::HashMismatch);
+    }
     let prev = match at.hash {
         Some(prev) => prev,
         None => first_line_genesis(raw)?,

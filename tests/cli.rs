@@ -1,0 +1,178 @@
+//! The CLI as a responder uses it: the built binary on a temporary workspace.
+
+mod common;
+
+use common::Workspace;
+
+#[test]
+fn declare_prints_the_id_alone_and_status_shows_the_incident() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    assert!(id.starts_with("INC-") && id.len() == "INC-20261124-001".len(), "{id}");
+    let incident = ws.status_json(&id);
+    assert_eq!(incident["id"], id.as_str());
+    assert_eq!(incident["runbook"], "cross-tenant-pii-leak");
+    assert_eq!(incident["severity"], "SEV1");
+    assert_eq!(incident["state"], "active");
+    assert_eq!(incident["roles"]["commander"], "alice");
+    assert_eq!(incident["steps"][0]["state"], "pending");
+    assert!(incident["clocks"].is_array());
+}
+
+#[test]
+fn a_whole_incident_from_declaration_to_close() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "runaway-agent-cost");
+    let incident = ws.status_json(&id);
+    let steps: Vec<String> =
+        incident["steps"].as_array().expect("steps").iter().map(|s| s["id"].as_str().expect("id").to_owned()).collect();
+    ws.ok("alice", &["assign", &id, "scribe", "sam"]);
+    ws.ok("sam", &["note", &id, "TODO: cap the planner's tool budget"]);
+    for step in &steps {
+        ws.ok("bob", &["tick", &id, step, "--force"]);
+    }
+    ws.ok("alice", &["resolve", &id]);
+    ws.ok("alice", &["close", &id]);
+    let closed = ws.status_json(&id);
+    assert_eq!(closed["state"], "closed");
+    assert_eq!(closed["progress"]["done"], steps.len());
+    assert_eq!(closed["steps"][0]["by"], "bob");
+    assert_eq!(closed["notes"][0]["by"], "sam");
+    let open = ws.ok("alice", &["status", "--json"]);
+    assert!(!open.contains(&id), "a closed incident is not listed as open");
+    let err = ws.refused("alice", &["note", &id, "late"], 1);
+    assert!(err.contains("closed"), "{err}");
+    ws.ok("auditor", &["verify", &id]);
+}
+
+#[test]
+fn refusals_are_one_line_with_close_matches_and_append_nothing() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    let before = std::fs::read(ws.log(&id)).expect("log");
+
+    let err = ws.refused("alice", &["tick", &id, "kill-swich"], 1);
+    assert!(err.contains("did you mean \"kill-switch\""), "{err}");
+    let err = ws.refused("alice", &["tick", &id, "purge-caches"], 1);
+    assert!(err.contains("depends on kill-switch") && err.contains("--force"), "{err}");
+    let err = ws.refused("alice", &["tick", "INC-2026112", "kill-switch"], 1);
+    assert!(err.contains("did you mean"), "{err}");
+    let err = ws.refused("alice", &["assign", &id, "comander", "bob"], 1);
+    assert!(err.contains("did you mean \"commander\""), "{err}");
+    let err = ws.refused("alice", &["severity", &id, "SEV9", "--reason", "x"], 1);
+    assert!(err.contains("SEV1, SEV2"), "{err}");
+    let err = ws.refused("alice", &["close", &id], 1);
+    assert!(err.contains("resolve it first"), "{err}");
+    let err = ws.refused("alice", &["skip", &id, "kill-switch", "--reason", "  "], 1);
+    assert!(err.contains("must not be empty"), "{err}");
+    let err = ws.refused("alice", &["declare", "--runbook", "cross-tenant-pii-lek"], 1);
+    assert!(err.contains("did you mean \"cross-tenant-pii-leak\""), "{err}");
+
+    assert_eq!(std::fs::read(ws.log(&id)).expect("log"), before, "a refusal appended something");
+}
+
+#[test]
+fn ticking_twice_is_refused_and_reopen_allows_it_again() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    ws.ok("alice", &["tick", &id, "confirm-signal"]);
+    let err = ws.refused("bob", &["tick", &id, "confirm-signal"], 1);
+    assert!(err.contains("already done (ticked by alice"), "{err}");
+    ws.refused("bob", &["reopen", &id, "kill-switch", "--reason", "x"], 1);
+    ws.ok("bob", &["reopen", &id, "confirm-signal", "--reason", "wrong trace"]);
+    ws.ok("bob", &["tick", &id, "confirm-signal"]);
+    let incident = ws.status_json(&id);
+    assert_eq!(incident["steps"][0]["by"], "bob");
+}
+
+#[test]
+fn forced_tick_is_recorded_as_forced() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    ws.ok("alice", &["tick", &id, "purge-caches", "--force"]);
+    let step = ws.status_json(&id)["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["id"] == "purge-caches")
+        .cloned()
+        .expect("step");
+    assert_eq!(step["state"], "done");
+    assert_eq!(step["forced"], true);
+}
+
+#[test]
+fn close_with_open_required_steps_needs_force_and_reason() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    ws.ok("alice", &["resolve", &id]);
+    let err = ws.refused("alice", &["close", &id], 1);
+    assert!(err.contains("required steps still open: confirm-signal"), "{err}");
+    let out = ws.run("alice", &["close", &id, "--force"]);
+    assert_eq!(out.status.code(), Some(2), "clap demands --reason");
+    ws.ok("alice", &["close", &id, "--force", "--reason", "drill stopped at the 30-minute mark"]);
+    assert_eq!(ws.status_json(&id)["state"], "closed");
+}
+
+#[test]
+fn incident_ids_may_be_shortened_to_a_unique_tail() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    let tail = id.rsplit('-').next().expect("tail");
+    ws.ok("alice", &["note", tail, "short ids work at 2am"]);
+    assert_eq!(ws.status_json(&id)["notes"][0]["text"], "short ids work at 2am");
+}
+
+#[test]
+fn untrusted_text_is_escaped_in_the_file_and_sanitised_on_screen() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    let nasty = "agent said \u{1b}[2J\u{1b}]0;pwned\u{7} \u{202e}gnp.exe zero\u{200b}width café";
+    ws.ok("alice", &["note", &id, nasty]);
+    let bytes = std::fs::read(ws.log(&id)).expect("log");
+    assert!(bytes.iter().all(|b| (0x20..0x7f).contains(b) || *b == b'\n'), "raw bytes outside printable ASCII");
+    assert_eq!(ws.status_json(&id)["notes"][0]["text"], nasty, "stored as received");
+    let human = ws.ok("alice", &["status", &id]);
+    assert!(!human.contains('\u{1b}') && !human.contains('\u{202e}') && !human.contains('\u{200b}'));
+    assert!(human.contains("␛[2J") && human.contains("⟨U+202E⟩") && human.contains("café"), "{human}");
+}
+
+#[test]
+fn aware_at_accepts_relative_and_absolute_times_and_refuses_the_future() {
+    let ws = Workspace::new();
+    let out = ws
+        .command("alice")
+        .env("WARROOM_NOW", "2026-11-24T05:00:00Z")
+        .args(["declare", "--runbook", "cross-tenant-pii-leak", "--aware-at", "-90m"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert_eq!(ws.status_json(&id)["aware_at"], "2026-11-24T03:30:00Z");
+    let err =
+        ws.refused("alice", &["declare", "--runbook", "cross-tenant-pii-leak", "--aware-at", "2999-01-01 00:00"], 1);
+    assert!(err.contains("future"), "{err}");
+    let err = ws.refused("alice", &["declare", "--runbook", "cross-tenant-pii-leak", "--aware-at", "teatime"], 2);
+    assert!(err.contains("cannot read the time"), "{err}");
+}
+
+#[test]
+fn the_main_command_declares_a_demo_drill_once_in_an_empty_workspace() {
+    let ws = Workspace::new();
+    let first = ws.ok("alice", &[]);
+    assert!(first.contains("Declared demo incident") && first.contains("[DRILL]"), "{first}");
+    let second = ws.ok("alice", &[]);
+    assert!(!second.contains("Declared demo incident"), "{second}");
+    let all = ws.ok("alice", &["status", "--json"]);
+    let value: serde_json::Value = serde_json::from_str(&all).expect("json");
+    assert_eq!(value["incidents"].as_array().expect("list").len(), 1);
+    assert_eq!(value["incidents"][0]["drill"], true);
+}
+
+#[test]
+fn usage_errors_exit_2_without_a_backtrace() {
+    let ws = Workspace::new();
+    let out = ws.run("alice", &["tick"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!common::stderr(&out).contains("panicked"));
+}

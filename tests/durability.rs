@@ -1,0 +1,191 @@
+//! The evidence log under stress: racing writers, killed writers, torn tails, damaged lines.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::Workspace;
+
+fn notes(ws: &Workspace, id: &str) -> Vec<String> {
+    ws.status_json(id)["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| n["text"].as_str().expect("text").to_owned())
+        .collect()
+}
+
+#[test]
+fn four_processes_times_500_appends_make_one_chain_of_2000() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    let children: Vec<_> = (0..4)
+        .map(|p| {
+            ws.command(&format!("writer-{p}"))
+                .args(["generate", "appends", &id, "--count", "500", "--prefix", &format!("w{p}")])
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("spawn writer")
+        })
+        .collect();
+    let mut acked = 0;
+    for child in children {
+        let out = child.wait_with_output().expect("writer");
+        assert!(out.status.success());
+        acked += String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with("ack ")).count();
+    }
+    assert_eq!(acked, 2000);
+    let verified = ws.ok("auditor", &["verify", &id]);
+    assert!(verified.contains(": 2001 events"), "{verified}");
+    let all = notes(&ws, &id);
+    assert_eq!(all.len(), 2000);
+    assert_eq!(all.iter().collect::<BTreeSet<_>>().len(), 2000, "no note written twice");
+    for p in 0..4 {
+        let mine: Vec<usize> =
+            all.iter().filter_map(|t| t.strip_prefix(&format!("w{p}-"))).map(|n| n.parse().expect("n")).collect();
+        assert_eq!(mine, (0..500).collect::<Vec<_>>(), "writer {p}'s notes keep their order");
+    }
+}
+
+#[test]
+fn killing_writers_mid_append_loses_no_acknowledged_event() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    let mut acked: BTreeSet<String> = BTreeSet::new();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for round in 0..25 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let kill_after = 1 + (seed % 40) as usize;
+        let mut child = ws
+            .command("victim")
+            .args(["generate", "appends", &id, "--count", "100000", "--prefix", &format!("r{round}")])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let mut seen = 0;
+        while seen < kill_after {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    acked.insert(line.splitn(3, ' ').nth(2).expect("text").to_owned());
+                    seen += 1;
+                }
+                _ => break,
+            }
+        }
+        child.kill().expect("SIGKILL");
+        for line in lines.map_while(Result::ok) {
+            acked.insert(line.splitn(3, ' ').nth(2).expect("text").to_owned());
+        }
+        let _ = child.wait();
+    }
+    ws.ok("alice", &["note", &id, "after the crashes"]);
+    ws.ok("auditor", &["verify", &id]);
+    let stored: BTreeSet<String> = notes(&ws, &id).into_iter().collect();
+    let lost: Vec<&String> = acked.difference(&stored).collect();
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+    assert!(acked.len() >= 25, "each round acknowledged at least one note");
+}
+
+#[test]
+fn a_torn_tail_is_quarantined_by_the_next_writer_and_nothing_is_lost() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    ws.ok("alice", &["note", &id, "before the crash"]);
+    let torn = br#"{"v":1,"seq":3,"prev":"00","at":"2026-11-24T05:00:00Z","actor":{"na"#;
+    std::fs::OpenOptions::new().append(true).open(ws.log(&id)).expect("open").write_all(torn).expect("tear");
+
+    let err = ws.refused("auditor", &["verify", &id], 3);
+    assert!(err.contains("failed verification"), "{err}");
+    let report = String::from_utf8(ws.run("auditor", &["verify", &id]).stdout).expect("utf-8");
+    assert!(report.contains("seq 3") && report.contains("torn tail"), "{report}");
+
+    let out = ws.ok("bob", &["note", &id, "after the crash"]);
+    assert!(out.contains("quarantined a torn tail"), "{out}");
+    ws.ok("auditor", &["verify", &id]);
+    let quarantined: Vec<_> = std::fs::read_dir(ws.path().join("quarantine")).expect("quarantine").collect();
+    assert_eq!(quarantined.len(), 1);
+    let path = quarantined[0].as_ref().expect("entry").path();
+    assert_eq!(std::fs::read(path).expect("copy"), torn, "the torn bytes are kept verbatim");
+    assert_eq!(notes(&ws, &id), ["before the crash", "after the crash"]);
+}
+
+#[test]
+fn a_damaged_line_in_the_middle_makes_the_incident_read_only() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    for n in 0..3 {
+        ws.ok("alice", &["note", &id, &format!("note {n}")]);
+    }
+    let log = ws.log(&id);
+    let mut bytes = std::fs::read(&log).expect("log");
+    let at = bytes.windows(6).position(|w| w == b"note 1").expect("note 1");
+    bytes[at + 5] = b'7';
+    std::fs::write(&log, &bytes).expect("tamper");
+
+    let err = ws.refused("alice", &["note", &id, "more"], 3);
+    assert!(err.contains("damaged at seq 3") && err.contains("read-only"), "{err}");
+    assert_eq!(std::fs::read(&log).expect("log"), bytes, "nothing appended to a damaged log");
+    let other = ws.declare("alice", "cross-tenant-pii-leak");
+    ws.ok("alice", &["note", &other, "other incidents still work"]);
+}
+
+#[test]
+fn flipping_any_byte_is_caught_and_names_its_seq() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    for n in 0..4 {
+        ws.ok("alice", &["note", &id, &format!("n{n} é \u{1b}")]);
+    }
+    let log = ws.log(&id);
+    let pristine = std::fs::read(&log).expect("log");
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(pristine.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1))
+        .collect();
+    let seq_of = |offset: usize| line_starts.iter().filter(|s| **s <= offset).count();
+    let tampered = ws.path().join("tampered.jsonl");
+    let step = (pristine.len() / 400).max(1);
+    let mut checked = 0;
+    for offset in (0..pristine.len()).step_by(step).chain([pristine.len() - 1, line_starts[2] - 1]) {
+        for flip in [0x01u8, 0x20, 0x80] {
+            let mut bytes = pristine.clone();
+            bytes[offset] ^= flip;
+            std::fs::write(&tampered, &bytes).expect("write");
+            let out = ws.run("auditor", &["verify", tampered.to_str().expect("path")]);
+            assert_eq!(out.status.code(), Some(3), "flip {flip:#x} at byte {offset} went unnoticed");
+            let report = String::from_utf8_lossy(&out.stdout);
+            let expected = format!("seq {} ", seq_of(offset));
+            assert!(report.contains(&expected), "byte {offset} flip {flip:#x}: wanted {expected:?} in {report}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000);
+}
+
+#[test]
+fn concurrent_declarations_get_distinct_ids() {
+    let ws = Workspace::new();
+    let children: Vec<_> = (0..8)
+        .map(|n| {
+            ws.command(&format!("r{n}"))
+                .args(["declare", "--runbook", "cross-tenant-pii-leak"])
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    let ids: BTreeSet<String> = children
+        .into_iter()
+        .map(|c| String::from_utf8(c.wait_with_output().expect("wait").stdout).expect("utf-8").trim().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 8, "{ids:?}");
+    let started = Instant::now();
+    ws.ok("auditor", &["verify"]);
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
