@@ -57,6 +57,12 @@ impl IncidentLog {
     }
 
     fn catch_up_from(&mut self, file: &mut File, mut each: impl FnMut(&Envelope)) -> Result<(), StoreError> {
+        let len = file.metadata().map_err(|e| StoreError::io("read", &self.path, e))?.len();
+        if len < self.pos.offset {
+            // The file was replaced by a shorter one (restored from a copy): start over.
+            self.pos = Position::START;
+            self.incident = None;
+        }
         file.seek(SeekFrom::Start(self.pos.offset)).map_err(|e| StoreError::io("read", &self.path, e))?;
         let id = self.id.clone();
         let incident = &mut self.incident;

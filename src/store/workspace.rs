@@ -7,10 +7,12 @@
 //! <root>/quarantine/                        torn tails copied aside by recovery
 //! ```
 
+use std::collections::HashMap;
 use std::fs::{self, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 
@@ -25,6 +27,9 @@ use crate::domain::{Command, decide};
 pub struct Workspace {
     root: PathBuf,
     healthy: AtomicBool,
+    /// Logs this process has written, kept caught up so that the next write reads only
+    /// what other processes appended since.
+    logs: Mutex<HashMap<String, IncidentLog>>,
 }
 
 impl Workspace {
@@ -34,7 +39,7 @@ impl Workspace {
             let dir = root.join(sub);
             fs::create_dir_all(&dir).map_err(|e| StoreError::io("create", &dir, e))?;
         }
-        Ok(Self { root: root.to_owned(), healthy: AtomicBool::new(true) })
+        Ok(Self { root: root.to_owned(), healthy: AtomicBool::new(true), logs: Mutex::new(HashMap::new()) })
     }
 
     pub fn root(&self) -> &Path {
@@ -149,10 +154,16 @@ impl EventStore for Workspace {
         if !path.exists() {
             return Err(self.unknown(id));
         }
-        let mut log = IncidentLog::new(id, path);
+        let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
+        let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path));
         let quarantine = self.root.join("quarantine");
-        let written = self.guard(log.transact(actor, now, &quarantine, |state| Ok(decide(state, command, now)?)))?;
-        let incident = log.into_incident().ok_or(StoreError::Refused(crate::domain::Refusal::NotDeclared))?;
+        let result = self.guard(log.transact(actor, now, &quarantine, |state| Ok(decide(state, command, now)?)));
+        let incident = log.incident().cloned();
+        if matches!(result, Err(StoreError::Corrupt { .. } | StoreError::WrongLog { .. } | StoreError::Io { .. })) {
+            logs.remove(id);
+        }
+        let written = result?;
+        let incident = incident.ok_or(StoreError::Refused(crate::domain::Refusal::NotDeclared))?;
         if incident.state == IncidentState::Closed {
             let _ = fs::remove_file(self.marker_path(id));
         }
