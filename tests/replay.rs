@@ -113,8 +113,7 @@ proptest! {
         let declare = |id: String| Command::Declare {
             id, runbook: Box::new(runbook.clone()), severity: None, title: None, aware_at: None, drill: false,
         };
-        let (incident, _) = first.declare(&Actor::named("alice"), t0(), &declare).expect("declare");
-        let id = Arc::new(incident.id);
+        let id = Arc::new(first.declare(&Actor::named("alice"), t0(), &declare).expect("declare"));
         let writers: Vec<_> = [("alice", a), ("bob", b)].into_iter().map(|(who, count)| {
             let root = dir.path().to_owned();
             let id = Arc::clone(&id);

@@ -33,8 +33,7 @@ fn declare_demo(ctx: &Context) -> Result<String, CliError> {
         aware_at: Some(aware),
         drill: true,
     };
-    let (incident, _) = ctx.workspace.declare(&ctx.actor, ctx.now, &declare)?;
-    let id = incident.id;
+    let id = ctx.workspace.declare(&ctx.actor, ctx.now, &declare)?;
     let steps = [
         Command::Assign { role: "scribe".into(), name: "sam".into() },
         Command::Assign { role: "privacy".into(), name: "priya".into() },

@@ -24,14 +24,14 @@ pub fn declare(
         aware_at,
         drill,
     };
-    let (incident, _) = ctx.workspace.declare(&ctx.actor, ctx.now, &command)?;
-    println!("{}", incident.id);
+    let id = ctx.workspace.declare(&ctx.actor, ctx.now, &command)?;
+    println!("{id}");
     Ok(())
 }
 
 pub fn execute(ctx: &Context, incident: &str, command: Command) -> Result<(), CliError> {
     let id = ctx.incident_id(incident)?;
-    let (_, written) = ctx.workspace.execute(&id, &ctx.actor, ctx.now, command)?;
+    let written = ctx.workspace.execute(&id, &ctx.actor, ctx.now, command)?;
     for envelope in &written {
         println!("✓ {id} #{} {}", envelope.seq, sanitize::line(&describe(envelope)));
     }

@@ -17,19 +17,20 @@ pub use error::StoreError;
 pub use incident_log::IncidentLog;
 pub use workspace::Workspace;
 
+use crate::domain::Command;
 use crate::domain::event::{Actor, Envelope};
-use crate::domain::{Command, Incident};
 
 /// What the rest of warroom needs from a store. The file workspace is one adapter; a
 /// replicated store (PostgreSQL with LISTEN/NOTIFY) would be another.
 pub trait EventStore {
     /// Allocates a fresh incident id and records the declaration `command(id)` builds.
+    /// Returns the new id once the declaration is durable.
     fn declare(
         &self,
         actor: &Actor,
         now: DateTime<Utc>,
         command: &dyn Fn(String) -> Command,
-    ) -> Result<(Incident, Vec<Envelope>), StoreError>;
+    ) -> Result<String, StoreError>;
 
     /// Checks `command` against the incident's current state and appends the resulting events.
     /// Returns once they are durable.
@@ -39,7 +40,7 @@ pub trait EventStore {
         actor: &Actor,
         now: DateTime<Utc>,
         command: Command,
-    ) -> Result<(Incident, Vec<Envelope>), StoreError>;
+    ) -> Result<Vec<Envelope>, StoreError>;
 
     fn load(&self, id: &str) -> Result<IncidentLog, StoreError>;
 }

@@ -56,7 +56,7 @@ pub fn scan(
     mut each: impl FnMut(Envelope),
 ) -> Result<(Position, Option<TornTail>), ScanError> {
     let mut at = from;
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK * 2);
+    let mut buf: Vec<u8> = Vec::new();
     let mut eof = false;
     while !eof {
         eof = fill(&mut reader, &mut buf)?;
@@ -68,30 +68,19 @@ pub fn scan(
     Ok((at, torn))
 }
 
-/// Reads about one chunk more into `buf`; true at end of file.
+/// Reads up to one chunk more into `buf`, growing it only as far as the data goes (a
+/// catch-up that finds nothing new costs a read call, not a chunk); true at end of file.
 fn fill(reader: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
-    let target = buf.len() + CHUNK;
-    while buf.len() < target {
-        let start = buf.len();
-        buf.resize(target, 0);
-        match reader.read(&mut buf[start..]) {
-            Ok(0) => {
-                buf.truncate(start);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(start + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(start),
-            Err(e) => {
-                buf.truncate(start);
-                return Err(e);
-            }
-        }
-    }
-    Ok(false)
+    let read = reader.by_ref().take(CHUNK as u64).read_to_end(buf)?;
+    Ok(read < CHUNK)
 }
 
-/// A half chunk's outcome: its events, and the first bad line (index, fault) if any.
-type Half = (Vec<Envelope>, Option<(usize, LineFault)>);
+/// A half chunk's outcome: its events, the last good line's hash, and the first bad line.
+struct Half {
+    envelopes: Vec<Envelope>,
+    last_hash: Option<Digest32>,
+    fault: Option<(usize, LineFault)>,
+}
 
 fn verify_chunk(chunk: &[u8], from: Position, each: &mut impl FnMut(Envelope)) -> Result<Position, ScanError> {
     if chunk.is_empty() {
@@ -118,25 +107,33 @@ fn verify_chunk(chunk: &[u8], from: Position, each: &mut impl FnMut(Envelope)) -
     let (front_result, back_result): (Half, Half) = thread::scope(|scope| {
         let worker = scope.spawn(|| check_lines(back, back_start));
         let front_result = check_lines(front, from);
-        let back_result =
-            worker.join().unwrap_or_else(|_| (Vec::new(), Some((0, LineFault::Malformed("checker failed".into())))));
+        let back_result = worker.join().unwrap_or_else(|_| Half {
+            envelopes: Vec::new(),
+            last_hash: None,
+            fault: Some((0, LineFault::Malformed("checker failed".into()))),
+        });
         (front_result, back_result)
     });
-    let fault = match (front_result.1, back_result.1) {
-        (Some((i, fault)), _) => Some((i, fault)),
-        (None, Some((i, fault))) => Some((split + i, fault)),
-        (None, None) => None,
+    let (fault, last_hash) = match (front_result.fault, back_result.fault) {
+        (Some(fault), _) => (Some(fault), front_result.last_hash),
+        (None, Some((i, fault))) => (Some((split + i, fault)), back_result.last_hash.or(front_result.last_hash)),
+        (None, None) => (None, back_result.last_hash.or(front_result.last_hash)),
     };
     let good = fault.as_ref().map_or(lines.len(), |(i, _)| *i);
-    let mut at = from;
-    for (envelope, raw) in front_result.0.into_iter().chain(back_result.0).zip(&lines).take(good) {
-        let (_, claimed) = line::split_seal(raw).map_err(|f| corrupt(&at, f))?;
-        at = Position { seq: envelope.seq, hash: Some(claimed), offset: at.offset + raw.len() as u64 + 1 };
+    let mut at = Position {
+        seq: from.seq + good as u64,
+        hash: if good == 0 { from.hash } else { last_hash },
+        offset: from.offset + lines[..good].iter().map(|l| l.len() as u64 + 1).sum::<u64>(),
+    };
+    for envelope in front_result.envelopes.into_iter().chain(back_result.envelopes).take(good) {
         each(envelope);
     }
     match fault {
         Some((_, fault)) => Err(corrupt(&at, fault)),
-        None => Ok(at),
+        None => {
+            at.hash = at.hash.or(from.hash);
+            Ok(at)
+        }
     }
 }
 
@@ -148,16 +145,18 @@ fn corrupt(at: &Position, fault: LineFault) -> ScanError {
 fn check_lines(lines: &[&[u8]], from: Position) -> Half {
     let mut envelopes = Vec::with_capacity(lines.len());
     let mut at = from;
+    let mut last_hash = None;
     for (index, raw) in lines.iter().enumerate() {
         match check_one(raw, &at) {
             Ok((envelope, hash)) => {
                 at = Position { seq: envelope.seq, hash: Some(hash), offset: 0 };
+                last_hash = Some(hash);
                 envelopes.push(envelope);
             }
-            Err(fault) => return (envelopes, Some((index, fault))),
+            Err(fault) => return Half { envelopes, last_hash, fault: Some((index, fault)) },
         }
     }
-    (envelopes, None)
+    Half { envelopes, last_hash, fault: None }
 }
 
 fn check_one(raw: &[u8], at: &Position) -> Result<(Envelope, Digest32), LineFault> {

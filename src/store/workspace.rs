@@ -20,7 +20,7 @@ use super::error::StoreError;
 use super::incident_log::IncidentLog;
 use super::{EventStore, fsync_dir};
 use crate::domain::event::{Actor, Envelope};
-use crate::domain::incident::{Incident, IncidentState};
+use crate::domain::incident::IncidentState;
 use crate::domain::suggest::did_you_mean;
 use crate::domain::{Command, decide};
 
@@ -130,16 +130,14 @@ impl EventStore for Workspace {
         actor: &Actor,
         now: DateTime<Utc>,
         command: &dyn Fn(String) -> Command,
-    ) -> Result<(Incident, Vec<Envelope>), StoreError> {
+    ) -> Result<String, StoreError> {
         self.ensure_healthy()?;
         decide(None, command(String::new()), now)?;
         let id = self.allocate(now)?;
         let mut log = IncidentLog::new(&id, self.log_path(&id));
         let quarantine = self.root.join("quarantine");
-        let written =
-            self.guard(log.transact(actor, now, &quarantine, |state| Ok(decide(state, command(id.clone()), now)?)))?;
-        let incident = log.into_incident().ok_or(StoreError::Refused(crate::domain::Refusal::NotDeclared))?;
-        Ok((incident, written))
+        self.guard(log.transact(actor, now, &quarantine, |state| Ok(decide(state, command(id.clone()), now)?)))?;
+        Ok(id)
     }
 
     fn execute(
@@ -148,7 +146,7 @@ impl EventStore for Workspace {
         actor: &Actor,
         now: DateTime<Utc>,
         command: Command,
-    ) -> Result<(Incident, Vec<Envelope>), StoreError> {
+    ) -> Result<Vec<Envelope>, StoreError> {
         self.ensure_healthy()?;
         let path = self.log_path(id);
         if !path.exists() {
@@ -158,16 +156,15 @@ impl EventStore for Workspace {
         let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path));
         let quarantine = self.root.join("quarantine");
         let result = self.guard(log.transact(actor, now, &quarantine, |state| Ok(decide(state, command, now)?)));
-        let incident = log.incident().cloned();
+        let closed = log.incident().is_some_and(|i| i.state == IncidentState::Closed);
         if matches!(result, Err(StoreError::Corrupt { .. } | StoreError::WrongLog { .. } | StoreError::Io { .. })) {
             logs.remove(id);
         }
         let written = result?;
-        let incident = incident.ok_or(StoreError::Refused(crate::domain::Refusal::NotDeclared))?;
-        if incident.state == IncidentState::Closed {
+        if closed {
             let _ = fs::remove_file(self.marker_path(id));
         }
-        Ok((incident, written))
+        Ok(written)
     }
 
     fn load(&self, id: &str) -> Result<IncidentLog, StoreError> {
