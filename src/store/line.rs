@@ -123,7 +123,7 @@ pub fn split_seal(line: &[u8]) -> Result<(&[u8], Digest32), LineFault> {
 fn printable_ascii(bytes: &[u8]) -> bool {
     let printable = |b: u8| b.wrapping_sub(0x20) < 0x5f;
     let mut blocks = bytes.chunks_exact(32);
-    let whole = (&mut blocks).all(|block| block.iter().fold(true, |ok, b| ok & printable(*b)));
+    let whole = blocks.all(|block| block.iter().fold(true, |ok, b| ok & printable(*b)));
     whole && blocks.remainder().iter().all(|b| printable(*b))
 }
 
