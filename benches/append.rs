@@ -23,6 +23,7 @@ fn main() {
     let declare = |id: String| Command::Declare {
         id,
         runbook: Box::new(runbook.clone()),
+        clocks: Vec::new(),
         severity: None,
         title: None,
         aware_at: None,

@@ -1,5 +1,7 @@
 //! Argument parsing and dispatch. Every subcommand is a thin view over the domain and store.
 
+mod clock_view;
+mod clocks;
 mod context;
 mod demo;
 mod generate;
@@ -37,6 +39,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "WARROOM_RUNBOOKS", value_name = "DIR")]
     runbooks: Option<PathBuf>,
 
+    /// Time zone for display beside UTC (default: TZ, else UTC)
+    #[arg(long, global = true, value_name = "ZONE")]
+    tz: Option<String>,
+
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -70,6 +76,9 @@ enum Cmd {
         /// Tick although steps it depends on are still open
         #[arg(long)]
         force: bool,
+        /// Commander only: alter the AI system although the AI Act evidence hold is on, for this reason
+        #[arg(long, value_name = "REASON")]
+        override_hold: Option<String>,
     },
     /// Skip a runbook step, with the reason
     Skip {
@@ -106,6 +115,51 @@ enum Cmd {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Record a decision that starts or changes regulatory clocks (aware, causal-link, material, …)
+    Decide {
+        incident: String,
+        /// aware, high-risk, causal-link, classified-major, material, death-suspected, discovered,
+        /// incident-determined, assessed-notifiable
+        decision: String,
+        /// When the decision was reached, if earlier than now (RFC 3339, "YYYY-MM-DD HH:MM" UTC, "-30m")
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        at: Option<String>,
+        /// What the decision rests on (trace id, ticket, document)
+        #[arg(long)]
+        evidence: Option<String>,
+    },
+    /// Record a submission to a regulator or other recipient for a clock
+    Notify {
+        incident: String,
+        clock: String,
+        /// The recipient's reference number or receipt
+        #[arg(long = "ref", value_name = "REF")]
+        reference: String,
+        /// When it was submitted, if earlier than now
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        at: Option<String>,
+        /// initial, intermediate or complete
+        #[arg(long, default_value = "initial")]
+        phase: String,
+        /// How it was submitted (portal, e-mail, phone)
+        #[arg(long)]
+        channel: Option<String>,
+        /// Required when the submission is after the legal limit
+        #[arg(long)]
+        late_reason: Option<String>,
+    },
+    /// Mark a clock not applicable to this incident, with the rationale kept for the audit
+    Waive {
+        incident: String,
+        clock: String,
+        #[arg(long)]
+        rationale: String,
+    },
+    /// Regulatory clocks: list them, add or drop one on an incident, record required content
+    Clock {
+        #[command(subcommand)]
+        action: ClockCmd,
+    },
     /// Show open incidents, or one incident in full
     Status {
         incident: Option<String>,
@@ -130,6 +184,32 @@ enum Cmd {
     },
 }
 
+#[derive(Subcommand, Debug)]
+enum ClockCmd {
+    /// The clocks of an incident (most urgent first), or the catalog without one
+    List {
+        incident: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a catalog clock to an incident
+    Add {
+        incident: String,
+        clock: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Drop a clock from an incident
+    Drop {
+        incident: String,
+        clock: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record an item of a notification's required content (see `clock list INC`)
+    Provide { incident: String, clock: String, item: String, text: String },
+}
+
 pub fn main() -> i32 {
     context::install_panic_hook();
     let cli = match Cli::try_parse() {
@@ -151,21 +231,50 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = cli.command else {
-        let ctx = Context::new(cli.dir, cli.actor, cli.runbooks)?;
+        let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
         return demo::run(&ctx);
     };
     if let Cmd::Lint { path } = &command {
         return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());
     }
-    let ctx = Context::new(cli.dir, cli.actor, cli.runbooks)?;
+    let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
     match command {
         Cmd::Declare { runbook, severity, title, aware_at, drill } => {
             let aware_at = aware_at.map(|t| time_arg::parse(&t, ctx.now)).transpose()?;
             record::declare(&ctx, &runbook, severity, title, aware_at, drill)
         }
-        Cmd::Tick { incident, step, note, force } => {
-            record::execute(&ctx, &incident, crate::domain::Command::Tick { step, note, force })
+        Cmd::Tick { incident, step, note, force, override_hold } => {
+            record::execute(&ctx, &incident, crate::domain::Command::Tick { step, note, force, override_hold })
         }
+        Cmd::Decide { incident, decision, at, evidence } => {
+            let decision = clocks::decision(&decision)?;
+            let at = clocks::optional_time(&ctx, at)?;
+            record::execute(&ctx, &incident, crate::domain::Command::Decide { decision, at, evidence })
+        }
+        Cmd::Notify { incident, clock, reference, at, phase, channel, late_reason } => {
+            let command = crate::domain::Command::Notify {
+                clock,
+                reference,
+                at: clocks::optional_time(&ctx, at)?,
+                phase: clocks::phase(&phase)?,
+                channel,
+                late_reason,
+            };
+            record::execute(&ctx, &incident, command)
+        }
+        Cmd::Waive { incident, clock, rationale } => {
+            record::execute(&ctx, &incident, crate::domain::Command::Waive { clock, rationale })
+        }
+        Cmd::Clock { action } => match action {
+            ClockCmd::List { incident, json } => clocks::list(&ctx, incident.as_deref(), json),
+            ClockCmd::Add { incident, clock, reason } => clocks::add(&ctx, &incident, &clock, reason),
+            ClockCmd::Drop { incident, clock, reason } => {
+                record::execute(&ctx, &incident, crate::domain::Command::DropClock { clock, reason })
+            }
+            ClockCmd::Provide { incident, clock, item, text } => {
+                record::execute(&ctx, &incident, crate::domain::Command::Provide { clock, item, text })
+            }
+        },
         Cmd::Skip { incident, step, reason } => {
             record::execute(&ctx, &incident, crate::domain::Command::Skip { step, reason })
         }

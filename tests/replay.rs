@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 use warroom::catalog::{self, Origin};
+use warroom::domain::clock::{ClockDef, Decision, SubmissionPhase};
 use warroom::domain::event::{Actor, Envelope};
 use warroom::domain::incident::fold;
 use warroom::domain::runbook::Runbook;
@@ -13,6 +14,11 @@ use warroom::domain::{Command, Incident, decide};
 use warroom::store::scan::{Position, scan};
 use warroom::store::verify::verify_file;
 use warroom::store::{EventStore, Workspace, line};
+
+fn clocks_of(runbook: &Runbook) -> Vec<ClockDef> {
+    let catalog = warroom::catalog::clocks::load(None);
+    runbook.clocks.iter().filter_map(|c| catalog.get(c).cloned()).collect()
+}
 
 fn runbook() -> Runbook {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
@@ -29,7 +35,7 @@ fn command_strategy(steps: Vec<String>) -> impl Strategy<Value = Command> {
     let text = prop_oneof![Just(String::new()), ".{1,40}"];
     prop_oneof![
         (step.clone(), proptest::option::of(text.clone()), any::<bool>())
-            .prop_map(|(step, note, force)| Command::Tick { step, note, force }),
+            .prop_map(|(step, note, force)| Command::Tick { step, note, force, override_hold: None }),
         (step.clone(), text.clone()).prop_map(|(step, reason)| Command::Skip { step, reason }),
         (step, text.clone()).prop_map(|(step, reason)| Command::Reopen { step, reason }),
         text.clone().prop_map(|text| Command::Note { text }),
@@ -38,7 +44,28 @@ fn command_strategy(steps: Vec<String>) -> impl Strategy<Value = Command> {
         (proptest::sample::select(vec!["scribe", "privacy", "commander", "nobody"]), text.clone())
             .prop_map(|(role, name)| Command::Assign { role: role.to_owned(), name }),
         Just(Command::Resolve),
-        (any::<bool>(), proptest::option::of(text)).prop_map(|(force, reason)| Command::Close { force, reason }),
+        (any::<bool>(), proptest::option::of(text.clone()))
+            .prop_map(|(force, reason)| Command::Close { force, reason }),
+        (proptest::sample::select(Decision::ALL.to_vec()), 0i64..400_000).prop_map(|(decision, ago)| Command::Decide {
+            decision,
+            at: Some(t0() - Duration::seconds(ago)),
+            evidence: None
+        }),
+        (
+            proptest::sample::select(vec!["gdpr-33", "gdpr-34", "ai-act-73-general", "nis2-final"]),
+            text.clone(),
+            0i64..400_000
+        )
+            .prop_map(|(clock, reference, ago)| Command::Notify {
+                clock: clock.to_owned(),
+                reference,
+                at: Some(t0() - Duration::seconds(ago)),
+                phase: SubmissionPhase::Initial,
+                channel: None,
+                late_reason: Some("found late".to_owned()),
+            }),
+        (proptest::sample::select(vec!["gdpr-34", "uk-gdpr-33"]), text)
+            .prop_map(|(clock, rationale)| Command::Waive { clock: clock.to_owned(), rationale }),
     ]
 }
 
@@ -48,6 +75,7 @@ fn record(runbook: &Runbook, commands: Vec<(Command, usize)>) -> (Incident, Vec<
     let declare = Command::Declare {
         id: "INC-20261124-001".into(),
         runbook: Box::new(runbook.clone()),
+        clocks: clocks_of(runbook),
         severity: None,
         title: None,
         aware_at: None,
@@ -58,7 +86,7 @@ fn record(runbook: &Runbook, commands: Vec<(Command, usize)>) -> (Incident, Vec<
     let mut now = t0();
     for (command, who) in std::iter::once((declare, 0)).chain(commands) {
         now += Duration::seconds(7);
-        let Ok(events) = decide(state.as_ref(), command, now) else { continue };
+        let Ok(events) = decide(state.as_ref(), command, now, actors[who % 3]) else { continue };
         for event in events {
             let envelope =
                 Envelope { seq: envelopes.len() as u64 + 1, at: now, actor: Actor::named(actors[who % 3]), event };
@@ -110,8 +138,9 @@ proptest! {
         let dir = tempfile::tempdir().expect("dir");
         let runbook = runbook();
         let first = Workspace::open(dir.path()).expect("open");
+        let clocks = clocks_of(&runbook);
         let declare = |id: String| Command::Declare {
-            id, runbook: Box::new(runbook.clone()), severity: None, title: None, aware_at: None, drill: false,
+            id, runbook: Box::new(runbook.clone()), clocks: clocks.clone(), severity: None, title: None, aware_at: None, drill: false,
         };
         let id = Arc::new(first.declare(&Actor::named("alice"), t0(), &declare).expect("declare"));
         let writers: Vec<_> = [("alice", a), ("bob", b)].into_iter().map(|(who, count)| {

@@ -1,29 +1,187 @@
-//! The regulatory clock catalog (assets/clocks.yaml).
+//! The regulatory clock catalog: the shipped `assets/clocks.yaml`, then the workspace's
+//! `clocks/*.yaml`, whose entries add clocks or replace shipped ones by id.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
+use chrono::{NaiveDate, NaiveTime};
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 
+use super::diagnostic::{Diagnostic, Level};
 use super::embedded;
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct ClockDef {
-    pub id: String,
-    pub title: String,
-    pub citation: String,
-}
+use crate::domain::clock::calendar::Calendar;
+use crate::domain::clock::{Anchor, ClockDef, Period};
+use crate::domain::suggest::did_you_mean;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CatalogFile {
+    #[serde(default)]
+    calendars: BTreeMap<String, Vec<NaiveDate>>,
+    #[serde(default)]
     clocks: Vec<ClockDef>,
 }
 
-pub fn shipped() -> Result<Vec<ClockDef>, String> {
-    serde_saphyr::from_str::<CatalogFile>(embedded::CLOCKS)
-        .map(|file| file.clocks)
-        .map_err(|e| format!("the shipped clock catalog is invalid: {e}"))
+/// The same file again, for the locations of the values the checks point at.
+#[derive(Deserialize)]
+struct Locations {
+    #[serde(default)]
+    clocks: Vec<EntryLocation>,
+}
+
+#[derive(Deserialize)]
+struct EntryLocation {
+    id: Spanned<String>,
+}
+
+pub struct ClockCatalog {
+    pub clocks: Vec<ClockDef>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: BTreeMap<String, String>,
+}
+
+impl ClockCatalog {
+    pub fn get(&self, id: &str) -> Option<&ClockDef> {
+        self.clocks.iter().find(|c| c.id == id)
+    }
+
+    pub fn ids(&self) -> BTreeSet<String> {
+        self.clocks.iter().map(|c| c.id.clone()).collect()
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// The shipped catalog, then each workspace file in name order.
+pub fn load(workspace_clocks: Option<&Path>) -> ClockCatalog {
+    let mut files = vec![("assets/clocks.yaml".to_owned(), Ok(embedded::CLOCKS.to_owned()))];
+    if let Some(dir) = workspace_clocks.filter(|d| d.is_dir()) {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map(|entries| entries.filter_map(|e| Some(e.ok()?.path())).collect())
+            .unwrap_or_default();
+        paths.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|x| x == "yaml" || x == "yml"));
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read: {e}"));
+            files.push((path.display().to_string(), text));
+        }
+    }
+    load_texts(files)
+}
+
+pub fn load_texts(files: Vec<(String, Result<String, String>)>) -> ClockCatalog {
+    let mut catalog = ClockCatalog { clocks: Vec::new(), diagnostics: Vec::new(), sources: BTreeMap::new() };
+    let mut located: Vec<(String, ClockDef, Spanned<String>)> = Vec::new();
+    for (file, text) in files {
+        let text = match text {
+            Ok(text) => text,
+            Err(why) => {
+                catalog.diagnostics.push(Diagnostic::whole_file(Level::Error, &file, why));
+                continue;
+            }
+        };
+        let parsed = serde_saphyr::from_str::<CatalogFile>(&text)
+            .and_then(|f| serde_saphyr::from_str::<Locations>(&text).map(|l| (f, l)));
+        match parsed {
+            Err(e) => catalog.diagnostics.push(super::load::parse_error(&file, &e)),
+            Ok((parsed, locations)) => {
+                let mut seen = BTreeSet::new();
+                for (mut def, location) in parsed.clocks.into_iter().zip(locations.clocks) {
+                    if !seen.insert(def.id.clone()) {
+                        let message = format!("clock {:?} is defined twice in this file", def.id);
+                        catalog.diagnostics.push(Diagnostic::at(Level::Error, &file, &location.id.referenced, message));
+                        continue;
+                    }
+                    let calendar = def.calendar.clone().unwrap_or_else(|| default_calendar(&def.period).to_owned());
+                    if let Some(extra) = parsed.calendars.get(&calendar) {
+                        def.extra_holidays.extend(extra.iter().copied());
+                    }
+                    located.retain(|(_, existing, _)| existing.id != def.id);
+                    located.push((file.clone(), def, location.id));
+                }
+            }
+        }
+        catalog.sources.insert(file, text);
+    }
+    let ids: Vec<String> = located.iter().map(|(_, def, _)| def.id.clone()).collect();
+    for (file, def, at) in &located {
+        for problem in check(def, &ids) {
+            catalog.diagnostics.push(Diagnostic::at(Level::Error, file, &at.referenced, problem));
+        }
+    }
+    if catalog.errors() == 0 {
+        catalog.clocks = located.into_iter().map(|(_, def, _)| def).collect();
+    }
+    catalog
+}
+
+const fn default_calendar(period: &Period) -> &'static str {
+    match period {
+        Period::UsBusinessDays(_) => "us-federal",
+        Period::EuDays(_) | Period::EuMonths(_) => "eu-common",
+        _ => "weekends",
+    }
+}
+
+/// What is wrong with one entry, beyond its shape.
+fn check(def: &ClockDef, ids: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let id = &def.id;
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        problems.push(format!("clock id {id:?} must be lower-case letters, digits and dashes"));
+    }
+    if def.zone.parse::<chrono_tz::Tz>().is_err() {
+        problems.push(format!("clock {id}: unknown time zone {:?} (use an IANA name like Europe/Brussels)", def.zone));
+    }
+    if let Some(calendar) = &def.calendar
+        && Calendar::parse(calendar).is_none()
+    {
+        problems.push(format!("clock {id}: unknown calendar {calendar:?} (use eu-common, us-federal or weekends)"));
+    }
+    if let Some(cutoff) = &def.cutoff
+        && NaiveTime::parse_from_str(cutoff, "%H:%M").is_err()
+    {
+        problems.push(format!("clock {id}: cutoff {cutoff:?} is not a time like 17:30"));
+    }
+    let count = match def.period {
+        Period::Hours(n)
+        | Period::EuDays(n)
+        | Period::EuMonths(n)
+        | Period::CalendarDays(n)
+        | Period::UsBusinessDays(n) => n,
+        Period::UndueDelay(_) => 1,
+    };
+    if count == 0 {
+        problems.push(format!("clock {id}: the period must be longer than zero"));
+    }
+    if !(1..=99).contains(&def.due_soon_percent) {
+        problems.push(format!("clock {id}: due_soon_percent must be between 1 and 99"));
+    }
+    if let Some(other) = def.chained_on() {
+        if other == id {
+            problems.push(format!("clock {id} is anchored on its own submission"));
+        } else if !ids.iter().any(|known| known == other) {
+            let hint = did_you_mean(other, ids.iter().map(String::as_str));
+            problems.push(format!("clock {id} is anchored on unknown clock {other:?}{hint}"));
+        }
+    }
+    if let (Some(cap), Anchor::Decision(anchor)) = (&def.cap, &def.anchor)
+        && cap.decision == *anchor
+    {
+        problems.push(format!("clock {id}: the cap's decision is the anchor itself"));
+    }
+    let mut items = BTreeSet::new();
+    for item in &def.content {
+        if !items.insert(&item.id) {
+            problems.push(format!("clock {id}: content item {:?} is listed twice", item.id));
+        }
+    }
+    problems
 }
 
 pub fn shipped_ids() -> BTreeSet<String> {
-    shipped().unwrap_or_default().into_iter().map(|c| c.id).collect()
+    load(None).ids()
 }

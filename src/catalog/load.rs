@@ -55,14 +55,19 @@ impl Loaded {
     }
 }
 
+/// Runbooks checked against the shipped clock catalog.
 pub fn load(origin: &Origin, today: NaiveDate) -> Loaded {
+    load_with_clocks(origin, today, &clocks::shipped_ids())
+}
+
+pub fn load_with_clocks(origin: &Origin, today: NaiveDate, known_clocks: &BTreeSet<String>) -> Loaded {
     let files = match origin {
         Origin::Embedded => {
             embedded::RUNBOOKS.iter().map(|(name, text)| (format!("runbooks/{name}"), Ok((*text).to_owned()))).collect()
         }
         Origin::Path(path) => read_path(path),
     };
-    load_texts(files, &clocks::shipped_ids(), today)
+    load_texts(files, known_clocks, today)
 }
 
 fn read_path(path: &Path) -> Vec<(String, Result<String, String>)> {
@@ -122,7 +127,7 @@ pub fn load_texts(
     loaded
 }
 
-fn parse_error(file: &str, error: &serde_saphyr::Error) -> Diagnostic {
+pub(crate) fn parse_error(file: &str, error: &serde_saphyr::Error) -> Diagnostic {
     let mut options = serde_saphyr::RenderOptions::default();
     options.snippets = serde_saphyr::SnippetMode::Off;
     let rendered = error.render_with_options(options);

@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use chrono_tz::Tz;
+
+use crate::catalog::clocks::ClockCatalog;
 use crate::catalog::{self, Loaded, Origin};
+use crate::domain::clock::ClockDef;
 use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
 use crate::domain::sanitize;
@@ -35,25 +39,54 @@ pub struct Context {
     pub workspace: Workspace,
     pub actor: Actor,
     pub now: DateTime<Utc>,
-    pub default_dir: bool,
+    /// The responder's zone, for display beside UTC.
+    pub tz: Tz,
     origin: Origin,
     runbooks: OnceCell<Loaded>,
+    clocks: OnceCell<ClockCatalog>,
 }
 
 impl Context {
-    pub fn new(dir: Option<PathBuf>, actor: Option<String>, runbooks: Option<PathBuf>) -> Result<Self, CliError> {
-        let default_dir = dir.is_none();
+    pub fn new(
+        dir: Option<PathBuf>,
+        actor: Option<String>,
+        runbooks: Option<PathBuf>,
+        tz: Option<String>,
+    ) -> Result<Self, CliError> {
         let root = match dir {
             Some(dir) => dir,
             None => default_workspace()?,
         };
         let workspace = Workspace::open(&root)?;
         let origin = runbook_origin(runbooks, &root);
-        Ok(Self { workspace, actor: acting(actor)?, now: now()?, default_dir, origin, runbooks: OnceCell::new() })
+        Ok(Self {
+            workspace,
+            actor: acting(actor)?,
+            now: now()?,
+            tz: zone(tz)?,
+            origin,
+            runbooks: OnceCell::new(),
+            clocks: OnceCell::new(),
+        })
     }
 
     pub fn runbooks(&self) -> &Loaded {
-        self.runbooks.get_or_init(|| catalog::load(&self.origin, self.now.date_naive()))
+        self.runbooks
+            .get_or_init(|| catalog::load::load_with_clocks(&self.origin, self.now.date_naive(), &self.clocks().ids()))
+    }
+
+    /// The shipped clock catalog with the workspace's `clocks/*.yaml` on top.
+    pub fn clocks(&self) -> &ClockCatalog {
+        self.clocks.get_or_init(|| catalog::clocks::load(Some(&self.workspace.root().join("clocks"))))
+    }
+
+    pub fn clock_def(&self, id: &str) -> Result<&ClockDef, CliError> {
+        let catalog = self.clocks();
+        catalog.get(id).ok_or_else(|| {
+            let broken = if catalog.errors() > 0 { " (the clock catalog has errors: run `warroom lint`)" } else { "" };
+            let hint = did_you_mean(id, catalog.clocks.iter().map(|c| c.id.as_str()));
+            CliError::new(1, format!("no clock {:?} in the catalog{hint}{broken}", sanitize::line(id)))
+        })
     }
 
     pub fn origin(&self) -> &Origin {
@@ -100,13 +133,27 @@ impl Context {
     }
 }
 
-fn default_workspace() -> Result<PathBuf, CliError> {
+/// `--tz`, else `TZ` when it names an IANA zone, else UTC.
+fn zone(flag: Option<String>) -> Result<Tz, CliError> {
+    if let Some(name) = flag {
+        return name.parse().map_err(|_| {
+            CliError::new(
+                2,
+                format!("unknown time zone {:?}: use an IANA name like Europe/Paris", sanitize::line(&name)),
+            )
+        });
+    }
+    let from_env = std::env::var("TZ").ok().map(|tz| tz.trim_start_matches(':').to_owned());
+    Ok(from_env.and_then(|tz| tz.parse().ok()).unwrap_or(Tz::UTC))
+}
+
+pub(super) fn default_workspace() -> Result<PathBuf, CliError> {
     directories::ProjectDirs::from("", "", "warroom")
         .map(|dirs| dirs.data_dir().to_owned())
         .ok_or_else(|| CliError::new(4, "no home directory to hold the workspace: pass --dir DIR or set WARROOM_DIR"))
 }
 
-fn runbook_origin(flag: Option<PathBuf>, root: &Path) -> Origin {
+pub(super) fn runbook_origin(flag: Option<PathBuf>, root: &Path) -> Origin {
     if let Some(path) = flag {
         return Origin::Path(path);
     }

@@ -24,10 +24,12 @@ pub fn run(ctx: &Context) -> Result<(), CliError> {
 
 fn declare_demo(ctx: &Context) -> Result<String, CliError> {
     let runbook = ctx.runbook(DEMO_RUNBOOK)?.clone();
+    let clocks = runbook.clocks.iter().map(|c| ctx.clock_def(c).cloned()).collect::<Result<Vec<_>, _>>()?;
     let aware = ctx.now - Duration::minutes(25);
     let declare = |id: String| Command::Declare {
         id,
         runbook: Box::new(runbook.clone()),
+        clocks: clocks.clone(),
         severity: None,
         title: Some("DEMO — support agent showed tenant Globex three Acme customer records".to_owned()),
         aware_at: Some(aware),
@@ -41,8 +43,9 @@ fn declare_demo(ctx: &Context) -> Result<String, CliError> {
             step: "confirm-signal".into(),
             note: Some("trace 7f3a: 3 records of tenant acme returned to tenant globex".into()),
             force: false,
+            override_hold: None,
         },
-        Command::Tick { step: "record-awareness".into(), note: None, force: false },
+        Command::Tick { step: "record-awareness".into(), note: None, force: false, override_hold: None },
         Command::Note { text: "TODO: add a cross-tenant retrieval test to the release gate".into() },
     ];
     for command in steps {

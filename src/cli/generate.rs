@@ -65,7 +65,8 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
                 let mut w = Writer::create(&root.join("incidents").join(format!("{id}.jsonl")), &id)?;
                 w.declare(&runbook, day)?;
                 for (i, step) in runbook.step_ids().enumerate() {
-                    let event = Event::StepTicked { step: step.to_owned(), note: None, forced: false };
+                    let event =
+                        Event::StepTicked { step: step.to_owned(), note: None, forced: false, hold_override: None };
                     w.push(day + Duration::minutes(i as i64 * 7), event)?;
                 }
                 if n < closed {
@@ -109,7 +110,12 @@ fn mixed_event(i: u64, steps: &[String]) -> Event {
                 if i.is_multiple_of(1000) { "\u{1b}[31mred\u{1b}[0m" } else { "ok" }
             ),
         },
-        2 | 4 | 6 => Event::StepTicked { step, note: Some(format!("done per trace {i:08x}")), forced: false },
+        2 | 4 | 6 => Event::StepTicked {
+            step,
+            note: Some(format!("done per trace {i:08x}")),
+            forced: false,
+            hold_override: None,
+        },
         3 | 5 | 7 => Event::StepReopened { step, reason: "re-run after the filter change".to_owned() },
         8 => Event::RoleAssigned { role: "scribe".to_owned(), name: format!("responder-{}", i % 12), previous: None },
         _ => Event::SeverityChanged { from: "SEV1".into(), to: "SEV2".into(), reason: format!("scope update {i}") },
@@ -148,6 +154,7 @@ impl Writer {
             runbook: Box::new(runbook.clone()),
             aware_at: Some(at),
             drill: false,
+            clocks: Vec::new(),
         };
         self.push(at, event)
     }

@@ -16,9 +16,11 @@ pub fn declare(
     drill: bool,
 ) -> Result<(), CliError> {
     let runbook = ctx.runbook(runbook)?;
+    let clocks = runbook.clocks.iter().map(|c| ctx.clock_def(c).cloned()).collect::<Result<Vec<_>, _>>()?;
     let command = |id: String| Command::Declare {
         id,
         runbook: Box::new(runbook.clone()),
+        clocks: clocks.clone(),
         severity: severity.clone(),
         title: title.clone(),
         aware_at,
@@ -32,6 +34,9 @@ pub fn declare(
 pub fn execute(ctx: &Context, incident: &str, command: Command) -> Result<(), CliError> {
     let id = ctx.incident_id(incident)?;
     let written = ctx.workspace.execute(&id, &ctx.actor, ctx.now, command)?;
+    if written.is_empty() {
+        return Err(CliError::new(4, "nothing was recorded"));
+    }
     for envelope in &written {
         println!("✓ {id} #{} {}", envelope.seq, sanitize::line(&describe(envelope)));
     }
@@ -48,9 +53,10 @@ pub fn describe(envelope: &Envelope) -> String {
             runbook.id,
             runbook.version
         ),
-        Event::StepTicked { step, note, forced } => format!(
-            "{by} ticked {step}{}{}",
+        Event::StepTicked { step, note, forced, hold_override } => format!(
+            "{by} ticked {step}{}{}{}",
             if *forced { " (forced past open dependencies)" } else { "" },
+            hold_override.as_ref().map(|r| format!(" (overriding the AI Act evidence hold: {r})")).unwrap_or_default(),
             note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
         ),
         Event::StepSkipped { step, reason } => format!("{by} skipped {step}: {reason}"),
@@ -68,6 +74,25 @@ pub fn describe(envelope: &Envelope) -> String {
             }
             _ => format!("{by} closed the incident"),
         },
+        Event::DecisionRecorded { decision, at, evidence, corrects, auto } => format!(
+            "{}{by} recorded decision {} reached at {}{}{}",
+            if *auto { "warroom (auto) for " } else { "" },
+            decision.name(),
+            super::status::rfc3339(*at),
+            corrects.map(|seq| format!(", correcting #{seq}")).unwrap_or_default(),
+            evidence.as_ref().map(|e| format!(" (evidence: {e})")).unwrap_or_default()
+        ),
+        Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason } => format!(
+            "{by} recorded the {} submission for {clock} at {} ref {reference}{}{}",
+            phase.name(),
+            super::status::rfc3339(*at),
+            channel.as_ref().map(|c| format!(" via {c}")).unwrap_or_default(),
+            late_reason.as_ref().map(|r| format!("; late because: {r}")).unwrap_or_default()
+        ),
+        Event::ClockWaived { clock, rationale } => format!("{by} marked {clock} not applicable: {rationale}"),
+        Event::ClockAdded { clock, reason } => format!("{by} added clock {}: {reason}", clock.id),
+        Event::ClockDropped { clock, reason } => format!("{by} dropped clock {clock}: {reason}"),
+        Event::ContentProvided { clock, item, .. } => format!("{by} provided {clock} content item {item}"),
         Event::TornTailQuarantined { file, bytes, .. } => {
             format!("recovery quarantined a torn tail of {bytes} bytes to {file}")
         }

@@ -30,7 +30,7 @@ pub fn run(ctx: &Context, incident: Option<&str>, json: bool, all: bool) -> Resu
     let out = if json {
         to_json(ctx, &incidents)?
     } else if incident.is_some() {
-        incidents.iter().map(|i| detail(i, ctx.now)).collect()
+        incidents.iter().map(|i| detail(i, ctx.now, ctx.tz)).collect()
     } else {
         overview(ctx, &incidents)
     };
@@ -53,12 +53,12 @@ fn overview(ctx: &Context, incidents: &[Incident]) -> String {
     }
     for incident in incidents {
         out.push('\n');
-        out.push_str(&headline(incident, ctx.now));
+        out.push_str(&headline(incident, ctx.now, ctx.tz));
     }
     out
 }
 
-fn headline(incident: &Incident, now: DateTime<Utc>) -> String {
+fn headline(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
     let (done, total) = incident.progress();
     let mut out = format!(
         "  {}  {:<4}  {:<8}  {}{}\n      {} v{} · declared {} by {} ({} ago) · commander {} · {done}/{total} steps\n",
@@ -74,6 +74,9 @@ fn headline(incident: &Incident, now: DateTime<Utc>) -> String {
         age(now - incident.declared_at),
         sanitize::line(incident.commander().unwrap_or("(unassigned)")),
     );
+    if let Some(most_urgent) = incident.clock_statuses(now).first() {
+        let _ = writeln!(out, "      clock: {}", super::clock_view::line(most_urgent, tz));
+    }
     if let Some(step) = incident.current_step() {
         let _ = writeln!(
             out,
@@ -87,8 +90,15 @@ fn headline(incident: &Incident, now: DateTime<Utc>) -> String {
     out
 }
 
-fn detail(incident: &Incident, now: DateTime<Utc>) -> String {
-    let mut out = headline(incident, now);
+fn detail(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    let mut out = headline(incident, now, tz);
+    let clocks = incident.clock_statuses(now);
+    if !clocks.is_empty() {
+        out.push_str("\n  Regulatory clocks (most urgent first)\n");
+        for status in &clocks {
+            let _ = writeln!(out, "    {}", super::clock_view::line(status, tz));
+        }
+    }
     out.push_str("\n  Roles\n");
     for role in &incident.runbook.roles {
         let name = incident.roles.get(&role.id).map_or("—".into(), |n| sanitize::line(n).into_owned());
@@ -166,7 +176,7 @@ struct IncidentJson<'a> {
     steps: Vec<StepJson<'a>>,
     roles: &'a BTreeMap<String, String>,
     notes: Vec<NoteJson<'a>>,
-    clocks: Vec<()>,
+    clocks: Vec<super::clock_view::ClockJson<'a>>,
     last_seq: u64,
 }
 
@@ -204,13 +214,13 @@ fn to_json(ctx: &Context, incidents: &[Incident]) -> Result<String, CliError> {
         workspace: ctx.workspace.root().display().to_string(),
         generated_at: rfc3339(ctx.now),
         store_healthy: ctx.workspace.is_healthy(),
-        incidents: incidents.iter().map(incident_json).collect(),
+        incidents: incidents.iter().map(|i| incident_json(i, ctx.now)).collect(),
     };
     crate::store::ascii_json::to_ascii_json_pretty(&view)
         .map_err(|e| CliError::new(4, format!("cannot write JSON: {e}")))
 }
 
-fn incident_json(incident: &Incident) -> IncidentJson<'_> {
+fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
     let (done, total) = incident.progress();
     IncidentJson {
         id: &incident.id,
@@ -222,7 +232,7 @@ fn incident_json(incident: &Incident) -> IncidentJson<'_> {
         drill: incident.drill,
         declared_at: rfc3339(incident.declared_at),
         declared_by: &incident.declared_by,
-        aware_at: incident.aware_at.map(rfc3339),
+        aware_at: incident.aware_at().map(rfc3339),
         resolved_at: incident.resolved_at.map(rfc3339),
         closed_at: incident.closed_at.map(rfc3339),
         progress: Progress { done, total },
@@ -249,7 +259,7 @@ fn incident_json(incident: &Incident) -> IncidentJson<'_> {
             .iter()
             .map(|n| NoteJson { seq: n.seq, by: &n.by, at: rfc3339(n.at), text: &n.text })
             .collect(),
-        clocks: Vec::new(),
+        clocks: incident.clock_statuses(now).iter().map(super::clock_view::to_json).collect(),
         last_seq: incident.last_seq,
     }
 }

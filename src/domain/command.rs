@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::clock::{ClockDef, Decision, SubmissionPhase};
 use super::runbook::Runbook;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -9,6 +10,8 @@ pub enum Command {
     Declare {
         id: String,
         runbook: Box<Runbook>,
+        /// The catalog entries of the runbook's clocks.
+        clocks: Vec<ClockDef>,
         severity: Option<String>,
         title: Option<String>,
         aware_at: Option<DateTime<Utc>>,
@@ -18,6 +21,8 @@ pub enum Command {
         step: String,
         note: Option<String>,
         force: bool,
+        /// The commander's reason to alter the AI system while the AI Act evidence hold is on.
+        override_hold: Option<String>,
     },
     Skip {
         step: String,
@@ -42,5 +47,35 @@ pub enum Command {
     Close {
         force: bool,
         reason: Option<String>,
+    },
+    Decide {
+        decision: Decision,
+        at: Option<DateTime<Utc>>,
+        evidence: Option<String>,
+    },
+    Notify {
+        clock: String,
+        reference: String,
+        at: Option<DateTime<Utc>>,
+        phase: SubmissionPhase,
+        channel: Option<String>,
+        late_reason: Option<String>,
+    },
+    Waive {
+        clock: String,
+        rationale: String,
+    },
+    AddClock {
+        clock: Box<ClockDef>,
+        reason: String,
+    },
+    DropClock {
+        clock: String,
+        reason: String,
+    },
+    Provide {
+        clock: String,
+        item: String,
+        text: String,
     },
 }

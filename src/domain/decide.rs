@@ -1,40 +1,49 @@
 //! `decide`: a command, checked against the current incident, becomes events or a refusal.
+//! Time and the acting responder are inputs.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use super::clock::{ClockState, Decision, StepHold};
 use super::command::Command;
 use super::event::Event;
 use super::incident::{Incident, IncidentState, StepStatus};
 use super::refusal::Refusal;
-use super::runbook::Runbook;
+use super::runbook::{Runbook, Step, StepKind};
 use super::suggest::did_you_mean;
 
-pub fn decide(incident: Option<&Incident>, command: Command, now: DateTime<Utc>) -> Result<Vec<Event>, Refusal> {
-    let Command::Declare { id, runbook, severity, title, aware_at, drill } = command else {
+pub fn decide(
+    incident: Option<&Incident>,
+    command: Command,
+    now: DateTime<Utc>,
+    actor: &str,
+) -> Result<Vec<Event>, Refusal> {
+    let Command::Declare { id, runbook, clocks, severity, title, aware_at, drill } = command else {
         let incident = incident.ok_or(Refusal::NotDeclared)?;
         if incident.state == IncidentState::Closed {
             return Err(Refusal::Closed(incident.id.clone()));
         }
-        return decide_on(incident, command).map(|event| vec![event]);
+        return decide_on(incident, command, now, actor).map(|event| vec![event]);
     };
     if let Some(existing) = incident {
         return Err(Refusal::AlreadyDeclared(existing.id.clone()));
     }
     if aware_at.is_some_and(|at| at > now) {
-        return Err(Refusal::AwareInFuture);
+        return Err(Refusal::InFuture("--aware-at"));
     }
     let severity = match severity {
         Some(wanted) => known_severity(&runbook, &wanted)?,
         None => runbook.severity.default.clone(),
     };
     let title = title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| runbook.title.clone());
-    Ok(vec![Event::Declared { incident: id, title, severity, runbook, aware_at, drill }])
+    Ok(vec![Event::Declared { incident: id, title, severity, runbook, aware_at, drill, clocks }])
 }
 
-fn decide_on(incident: &Incident, command: Command) -> Result<Event, Refusal> {
+fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &str) -> Result<Event, Refusal> {
     match command {
         Command::Declare { .. } => Err(Refusal::AlreadyDeclared(incident.id.clone())),
-        Command::Tick { step, note, force } => tick(incident, step, note, force),
+        Command::Tick { step, note, force, override_hold } => {
+            tick(incident, step, note, force, override_hold, now, actor)
+        }
         Command::Skip { step, reason } => {
             let reason = required_text(reason, "the reason for skipping")?;
             let (_, state) = find_step(incident, &step)?;
@@ -78,10 +87,70 @@ fn decide_on(incident: &Incident, command: Command) -> Result<Event, Refusal> {
             _ => Err(Refusal::AlreadyResolved),
         },
         Command::Close { force, reason } => close(incident, force, reason),
+        Command::Decide { decision, at, evidence } => decide_decision(incident, decision, at, evidence, now),
+        Command::Notify { clock, reference, at, phase, channel, late_reason } => {
+            let reference = required_text(reference, "the submission's reference (--ref)")?;
+            let at = at.unwrap_or(now);
+            if at > now {
+                return Err(Refusal::InFuture("the submission time"));
+            }
+            let status = clock_status(incident, &clock, now)?;
+            if status.state == ClockState::NotApplicable {
+                return Err(Refusal::AlreadyWaived(clock));
+            }
+            let late_reason = late_reason.filter(|r| !r.trim().is_empty());
+            if let Some(deadline) = status.deadline
+                && deadline.fixed
+                && at > deadline.legal_limit_at
+                && status.submitted.is_none()
+                && late_reason.is_none()
+            {
+                return Err(Refusal::LateWithoutReason { clock, limit: rfc3339(deadline.legal_limit_at) });
+            }
+            Ok(Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason })
+        }
+        Command::Waive { clock, rationale } => {
+            let rationale = required_text(rationale, "the rationale (--rationale)")?;
+            let status = clock_status(incident, &clock, now)?;
+            match status.state {
+                ClockState::NotApplicable => Err(Refusal::AlreadyWaived(clock)),
+                ClockState::SubmittedOnTime | ClockState::SubmittedLate => Err(Refusal::AlreadySubmitted(clock)),
+                _ => Ok(Event::ClockWaived { clock, rationale }),
+            }
+        }
+        Command::AddClock { clock, reason } => {
+            let reason = required_text(reason, "the reason (--reason)")?;
+            if incident.clock(&clock.id).is_some() {
+                return Err(Refusal::ClockAlreadyActive(clock.id));
+            }
+            Ok(Event::ClockAdded { clock, reason })
+        }
+        Command::DropClock { clock, reason } => {
+            let reason = required_text(reason, "the reason (--reason)")?;
+            clock_status(incident, &clock, now)?;
+            Ok(Event::ClockDropped { clock, reason })
+        }
+        Command::Provide { clock, item, text } => {
+            let text = required_text(text, "the content")?;
+            let def = clock_status(incident, &clock, now)?.def;
+            if !def.content.iter().any(|c| c.id == item) {
+                let known = def.content.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ");
+                return Err(Refusal::UnknownContentItem { clock, item, known });
+            }
+            Ok(Event::ContentProvided { clock, item, text })
+        }
     }
 }
 
-fn tick(incident: &Incident, step: String, note: Option<String>, force: bool) -> Result<Event, Refusal> {
+fn tick(
+    incident: &Incident,
+    step: String,
+    note: Option<String>,
+    force: bool,
+    override_hold: Option<String>,
+    now: DateTime<Utc>,
+    actor: &str,
+) -> Result<Event, Refusal> {
     let (definition, state) = find_step(incident, &step)?;
     match state.status {
         StepStatus::Done => return Err(already_done(step, state.by.as_deref(), state.at)),
@@ -92,8 +161,83 @@ fn tick(incident: &Incident, step: String, note: Option<String>, force: bool) ->
     if !open.is_empty() && !force {
         return Err(Refusal::DependenciesOpen { step, open });
     }
+    let override_hold = override_hold.filter(|r| !r.trim().is_empty());
+    if let StepHold::Held { clocks } = step_hold(incident, definition, now) {
+        let Some(reason) = override_hold else {
+            let preserve_first = open_steps_of_kind(incident, StepKind::Forensic);
+            return Err(Refusal::EvidenceHold { step, clocks, preserve_first });
+        };
+        let commander = incident.commander().unwrap_or_default();
+        if commander != actor {
+            return Err(Refusal::OverrideNotCommander { commander: commander.to_owned() });
+        }
+        let note = note.filter(|n| !n.trim().is_empty());
+        return Ok(Event::StepTicked { step, note, forced: !open.is_empty(), hold_override: Some(reason) });
+    }
     let note = note.filter(|n| !n.trim().is_empty());
-    Ok(Event::StepTicked { step, note, forced: !open.is_empty() })
+    Ok(Event::StepTicked { step, note, forced: !open.is_empty(), hold_override: None })
+}
+
+/// Whether the AI Act evidence hold stops `step` now: it alters the AI system, a clock that
+/// holds such changes is running, and nothing was submitted for any such clock.
+pub fn step_hold(incident: &Incident, step: &Step, now: DateTime<Utc>) -> StepHold {
+    if !step.alters_ai_system {
+        return StepHold::Free;
+    }
+    let holding: Vec<&str> = incident.clocks.iter().filter(|c| c.holds_ai_changes).map(|c| c.id.as_str()).collect();
+    let informed = incident.clock_facts.submissions.iter().any(|s| holding.contains(&s.clock.as_str()));
+    if informed {
+        return StepHold::Free;
+    }
+    let clocks: Vec<String> = incident
+        .clock_statuses(now)
+        .into_iter()
+        .filter(|s| s.def.holds_ai_changes)
+        .filter(|s| matches!(s.state, ClockState::Running | ClockState::DueSoon | ClockState::Overdue))
+        .map(|s| s.def.id.clone())
+        .collect();
+    if clocks.is_empty() { StepHold::Free } else { StepHold::Held { clocks } }
+}
+
+fn open_steps_of_kind(incident: &Incident, kind: StepKind) -> Vec<String> {
+    incident
+        .checklist()
+        .filter(|(_, step, state)| step.kind == kind && state.status.is_open())
+        .map(|(_, step, _)| step.id.clone())
+        .collect()
+}
+
+fn decide_decision(
+    incident: &Incident,
+    decision: Decision,
+    at: Option<DateTime<Utc>>,
+    evidence: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Event, Refusal> {
+    let at = at.unwrap_or(now);
+    if at > now {
+        return Err(Refusal::InFuture("the decision time"));
+    }
+    let evidence = evidence.filter(|e| !e.trim().is_empty());
+    let corrects = match incident.clock_facts.decided(decision) {
+        Some(previous) if previous.at == at => {
+            return Err(Refusal::DecisionUnchanged { decision: decision.name().to_owned(), at: rfc3339(at) });
+        }
+        Some(previous) => Some(previous.seq),
+        None => None,
+    };
+    Ok(Event::DecisionRecorded { decision, at, evidence, corrects, auto: false })
+}
+
+fn clock_status<'a>(
+    incident: &'a Incident,
+    clock: &str,
+    now: DateTime<Utc>,
+) -> Result<super::clock::ClockStatus<'a>, Refusal> {
+    incident.clock_statuses(now).into_iter().find(|s| s.def.id == clock).ok_or_else(|| Refusal::UnknownClock {
+        clock: clock.to_owned(),
+        hint: did_you_mean(clock, incident.clocks.iter().map(|c| c.id.as_str())),
+    })
 }
 
 fn close(incident: &Incident, force: bool, reason: Option<String>) -> Result<Event, Refusal> {
@@ -111,10 +255,7 @@ fn close(incident: &Incident, force: bool, reason: Option<String>) -> Result<Eve
     Ok(Event::Closed { forced: force, reason, open_steps })
 }
 
-fn find_step<'a>(
-    incident: &'a Incident,
-    step: &str,
-) -> Result<(&'a super::runbook::Step, &'a super::incident::StepState), Refusal> {
+fn find_step<'a>(incident: &'a Incident, step: &str) -> Result<(&'a Step, &'a super::incident::StepState), Refusal> {
     incident.step(step).ok_or_else(|| Refusal::UnknownStep {
         step: step.to_owned(),
         hint: did_you_mean(step, incident.runbook.step_ids()),
@@ -132,10 +273,10 @@ fn required_text(text: String, what: &'static str) -> Result<String, Refusal> {
     if text.trim().is_empty() { Err(Refusal::EmptyText(what)) } else { Ok(text) }
 }
 
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
 fn already_done(step: String, by: Option<&str>, at: Option<DateTime<Utc>>) -> Refusal {
-    Refusal::AlreadyDone {
-        step,
-        by: by.unwrap_or("someone").to_owned(),
-        at: at.map_or_else(String::new, |t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
-    }
+    Refusal::AlreadyDone { step, by: by.unwrap_or("someone").to_owned(), at: at.map_or_else(String::new, rfc3339) }
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::clock::{ClockDef, Decision, SubmissionPhase};
 use super::runbook::Runbook;
 
 /// Who did it. A shared tmux session is one Unix user, so `name` is the acting responder
@@ -32,12 +33,16 @@ pub enum Event {
         runbook: Box<Runbook>,
         aware_at: Option<DateTime<Utc>>,
         drill: bool,
+        /// The catalog entries of the runbook's clocks, as they were at declaration.
+        clocks: Vec<ClockDef>,
     },
     StepTicked {
         step: String,
         note: Option<String>,
         /// Ticked although a dependency was still open.
         forced: bool,
+        /// The commander's reason for altering the AI system before the authority was informed.
+        hold_override: Option<String>,
     },
     StepSkipped {
         step: String,
@@ -66,6 +71,41 @@ pub enum Event {
         reason: Option<String>,
         open_steps: Vec<String>,
     },
+    DecisionRecorded {
+        decision: Decision,
+        /// When it was reached; the envelope's `at` is when it was recorded.
+        at: DateTime<Utc>,
+        evidence: Option<String>,
+        /// The seq of the earlier record of the same decision this one corrects.
+        corrects: Option<u64>,
+        /// Recorded by warroom itself (from an alert), for a responder to confirm.
+        auto: bool,
+    },
+    SubmissionRecorded {
+        clock: String,
+        reference: String,
+        at: DateTime<Utc>,
+        phase: SubmissionPhase,
+        channel: Option<String>,
+        late_reason: Option<String>,
+    },
+    ClockWaived {
+        clock: String,
+        rationale: String,
+    },
+    ClockAdded {
+        clock: Box<ClockDef>,
+        reason: String,
+    },
+    ClockDropped {
+        clock: String,
+        reason: String,
+    },
+    ContentProvided {
+        clock: String,
+        item: String,
+        text: String,
+    },
     /// Recovery found a torn last line (a writer died mid-append); its bytes were copied aside.
     TornTailQuarantined {
         file: String,
@@ -86,6 +126,12 @@ impl Event {
             Self::RoleAssigned { .. } => "role_assigned",
             Self::Resolved {} => "resolved",
             Self::Closed { .. } => "closed",
+            Self::DecisionRecorded { .. } => "decision_recorded",
+            Self::SubmissionRecorded { .. } => "submission_recorded",
+            Self::ClockWaived { .. } => "clock_waived",
+            Self::ClockAdded { .. } => "clock_added",
+            Self::ClockDropped { .. } => "clock_dropped",
+            Self::ContentProvided { .. } => "content_provided",
             Self::TornTailQuarantined { .. } => "torn_tail_quarantined",
         }
     }

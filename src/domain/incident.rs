@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::clock::def::Decision;
+use super::clock::{ClockDef, ClockFacts, ClockStatus, DecisionRecord, Submission, Waiver, evaluate};
 use super::event::{Envelope, Event};
 use super::runbook::{Runbook, Step};
 
@@ -78,12 +80,14 @@ pub struct Incident {
     pub drill: bool,
     pub declared_at: DateTime<Utc>,
     pub declared_by: String,
-    pub aware_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub steps: Vec<StepState>,
     pub roles: BTreeMap<String, String>,
     pub notes: Vec<Note>,
+    /// The clocks that apply (the runbook's, plus added, minus dropped).
+    pub clocks: Vec<ClockDef>,
+    pub clock_facts: ClockFacts,
     pub last_seq: u64,
     pub last_at: DateTime<Utc>,
 }
@@ -91,7 +95,7 @@ pub struct Incident {
 impl Incident {
     /// The incident a `declared` envelope opens, or `None` for any other event.
     pub fn declared(envelope: &Envelope) -> Option<Self> {
-        let Event::Declared { incident, title, severity, runbook, aware_at, drill } = &envelope.event else {
+        let Event::Declared { incident, title, severity, runbook, aware_at, drill, clocks } = &envelope.event else {
             return None;
         };
         let steps = runbook
@@ -107,6 +111,22 @@ impl Incident {
             .collect();
         let mut roles = BTreeMap::new();
         roles.insert("commander".to_owned(), envelope.actor.name.clone());
+        let mut clock_facts = ClockFacts::default();
+        if let Some(at) = aware_at {
+            record_decision(
+                &mut clock_facts,
+                DecisionRecord {
+                    decision: Decision::Aware,
+                    at: *at,
+                    recorded_at: envelope.at,
+                    by: envelope.actor.name.clone(),
+                    evidence: None,
+                    seq: envelope.seq,
+                    corrects: None,
+                    auto: false,
+                },
+            );
+        }
         Some(Self {
             id: incident.clone(),
             title: title.clone(),
@@ -116,12 +136,13 @@ impl Incident {
             drill: *drill,
             declared_at: envelope.at,
             declared_by: envelope.actor.name.clone(),
-            aware_at: *aware_at,
             resolved_at: None,
             closed_at: None,
             steps,
             roles,
             notes: Vec::new(),
+            clocks: clocks.clone(),
+            clock_facts,
             last_seq: envelope.seq,
             last_at: envelope.at,
         })
@@ -133,7 +154,7 @@ impl Incident {
         let by = &envelope.actor.name;
         match &envelope.event {
             Event::Declared { .. } | Event::TornTailQuarantined { .. } => {}
-            Event::StepTicked { step, note, forced } => {
+            Event::StepTicked { step, note, forced, .. } => {
                 self.set_step(step, StepStatus::Done, by, envelope.at, note.clone(), *forced);
             }
             Event::StepSkipped { step, reason } => {
@@ -164,7 +185,61 @@ impl Incident {
                 self.state = IncidentState::Closed;
                 self.closed_at = Some(envelope.at);
             }
+            Event::DecisionRecorded { decision, at, evidence, corrects, auto } => record_decision(
+                &mut self.clock_facts,
+                DecisionRecord {
+                    decision: *decision,
+                    at: *at,
+                    recorded_at: envelope.at,
+                    by: by.clone(),
+                    evidence: evidence.clone(),
+                    seq: envelope.seq,
+                    corrects: *corrects,
+                    auto: *auto,
+                },
+            ),
+            Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason } => {
+                self.clock_facts.submissions.push(Submission {
+                    clock: clock.clone(),
+                    at: *at,
+                    recorded_at: envelope.at,
+                    by: by.clone(),
+                    reference: reference.clone(),
+                    phase: *phase,
+                    channel: channel.clone(),
+                    late_reason: late_reason.clone(),
+                    seq: envelope.seq,
+                });
+            }
+            Event::ClockWaived { clock, rationale } => {
+                let waiver = Waiver { rationale: rationale.clone(), by: by.clone(), at: envelope.at };
+                self.clock_facts.waivers.insert(clock.clone(), waiver);
+            }
+            Event::ClockAdded { clock, .. } => {
+                self.clocks.retain(|c| c.id != clock.id);
+                self.clocks.push((**clock).clone());
+            }
+            Event::ClockDropped { clock, .. } => self.clocks.retain(|c| c.id != *clock),
+            Event::ContentProvided { clock, item, text } => {
+                self.clock_facts.provided.insert((clock.clone(), item.clone()), text.clone());
+            }
         }
+    }
+
+    pub fn aware_at(&self) -> Option<DateTime<Utc>> {
+        self.clock_facts.decided(Decision::Aware).map(|r| r.at)
+    }
+
+    pub fn clock(&self, id: &str) -> Option<&ClockDef> {
+        self.clocks.iter().find(|c| c.id == id)
+    }
+
+    /// Every clock of the incident at `now`, most urgent first.
+    pub fn clock_statuses(&self, now: DateTime<Utc>) -> Vec<ClockStatus<'_>> {
+        let mut statuses: Vec<ClockStatus<'_>> =
+            self.clocks.iter().map(|def| evaluate(def, &self.clock_facts, now)).collect();
+        statuses.sort_by_key(ClockStatus::urgency);
+        statuses
     }
 
     fn set_step(
@@ -238,4 +313,9 @@ pub fn fold<'a>(envelopes: impl IntoIterator<Item = &'a Envelope>) -> Option<Inc
         incident.apply(envelope);
     }
     Some(incident)
+}
+
+fn record_decision(facts: &mut ClockFacts, record: DecisionRecord) {
+    facts.decision_log.push(record.clone());
+    facts.decisions.insert(record.decision, record);
 }

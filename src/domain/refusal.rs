@@ -23,7 +23,16 @@ pub enum Refusal {
     NotResolved,
     RequiredStepsOpen(Vec<String>),
     ForceNeedsReason,
-    AwareInFuture,
+    InFuture(&'static str),
+    UnknownClock { clock: String, hint: String },
+    ClockAlreadyActive(String),
+    DecisionUnchanged { decision: String, at: String },
+    LateWithoutReason { clock: String, limit: String },
+    AlreadySubmitted(String),
+    AlreadyWaived(String),
+    UnknownContentItem { clock: String, item: String, known: String },
+    EvidenceHold { step: String, clocks: Vec<String>, preserve_first: Vec<String> },
+    OverrideNotCommander { commander: String },
 }
 
 impl fmt::Display for Refusal {
@@ -69,7 +78,39 @@ impl fmt::Display for Refusal {
                 steps.join(", ")
             ),
             Self::ForceNeedsReason => write!(f, "--force needs --reason: the log must say why"),
-            Self::AwareInFuture => write!(f, "--aware-at lies in the future"),
+            Self::InFuture(what) => write!(f, "{what} lies in the future"),
+            Self::UnknownClock { clock, hint } => write!(f, "no clock {:?} on this incident{hint}", show(clock)),
+            Self::ClockAlreadyActive(clock) => write!(f, "clock {} already applies to this incident", show(clock)),
+            Self::DecisionUnchanged { decision, at } => {
+                write!(f, "{decision} is already recorded at {at}; record a different time to correct it")
+            }
+            Self::LateWithoutReason { clock, limit } => write!(
+                f,
+                "this submission for {} is after its legal limit ({limit}): give --late-reason (the law asks for the reasons for the delay)",
+                show(clock)
+            ),
+            Self::AlreadySubmitted(clock) => {
+                write!(f, "{} was already submitted; a submitted clock cannot be marked not applicable", show(clock))
+            }
+            Self::AlreadyWaived(clock) => write!(f, "{} is already marked not applicable", show(clock)),
+            Self::UnknownContentItem { clock, item, known } => {
+                write!(f, "clock {} has no required-content item {:?} (known: {known})", show(clock), show(item))
+            }
+            Self::EvidenceHold { step, clocks, preserve_first } => write!(
+                f,
+                "step {} alters the AI system, and {} runs with no authority informed: AI Act Art. 73(6) forbids \
+                 altering the system before then{}; or the commander overrides with --override-hold REASON",
+                show(step),
+                clocks.join(", "),
+                if preserve_first.is_empty() {
+                    String::new()
+                } else {
+                    format!(". Preserve the evidence first ({})", preserve_first.join(", "))
+                }
+            ),
+            Self::OverrideNotCommander { commander } => {
+                write!(f, "only the incident commander ({}) can override the evidence hold", show(commander))
+            }
         }
     }
 }

@@ -132,11 +132,13 @@ impl EventStore for Workspace {
         command: &dyn Fn(String) -> Command,
     ) -> Result<String, StoreError> {
         self.ensure_healthy()?;
-        decide(None, command(String::new()), now)?;
+        decide(None, command(String::new()), now, &actor.name)?;
         let id = self.allocate(now)?;
         let mut log = IncidentLog::new(&id, self.log_path(&id));
         let quarantine = self.root.join("quarantine");
-        self.guard(log.transact(actor, now, &quarantine, |state| Ok(decide(state, command(id.clone()), now)?)))?;
+        self.guard(
+            log.transact(actor, now, &quarantine, |state| Ok(decide(state, command(id.clone()), now, &actor.name)?)),
+        )?;
         Ok(id)
     }
 
@@ -155,7 +157,8 @@ impl EventStore for Workspace {
         let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
         let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path));
         let quarantine = self.root.join("quarantine");
-        let result = self.guard(log.transact(actor, now, &quarantine, |state| Ok(decide(state, command, now)?)));
+        let result =
+            self.guard(log.transact(actor, now, &quarantine, |state| Ok(decide(state, command, now, &actor.name)?)));
         let closed = log.incident().is_some_and(|i| i.state == IncidentState::Closed);
         if matches!(result, Err(StoreError::Corrupt { .. } | StoreError::WrongLog { .. } | StoreError::Io { .. })) {
             logs.remove(id);

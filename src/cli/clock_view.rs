@@ -1,0 +1,121 @@
+//! How clocks are shown: the JSON objects of `status --json` and `clock list --json`, and the
+//! one-line form for terminals (due time in the responder's zone and in UTC).
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::status::rfc3339;
+use crate::domain::clock::{ClockState, ClockStatus};
+use crate::domain::sanitize;
+
+#[derive(Serialize)]
+pub struct ClockJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    citation: &'a str,
+    recipient: &'a str,
+    state: &'static str,
+    /// What must be recorded before the clock starts.
+    awaiting: Option<String>,
+    anchor_at: Option<String>,
+    due_at: Option<String>,
+    /// Present only where the counting rule's limit is later than `due_at`.
+    legal_limit_at: Option<String>,
+    /// False for "without undue delay": `due_at` is an internal target.
+    fixed_limit: bool,
+    remaining_seconds: Option<i64>,
+    /// A decision that makes the duty "immediately".
+    immediately: Option<&'static str>,
+    submitted_at: Option<String>,
+    reference: Option<&'a str>,
+    phase: Option<&'static str>,
+    late_reason: Option<&'a str>,
+    not_applicable_rationale: Option<&'a str>,
+    missing_content: Vec<&'a str>,
+}
+
+pub fn to_json<'a>(status: &ClockStatus<'a>) -> ClockJson<'a> {
+    let deadline = status.deadline;
+    ClockJson {
+        id: &status.def.id,
+        title: &status.def.title,
+        citation: &status.def.citation,
+        recipient: &status.def.recipient,
+        state: status.state.name(),
+        awaiting: status.awaiting.clone(),
+        anchor_at: status.anchor_at.map(rfc3339),
+        due_at: deadline.map(|d| rfc3339(d.due_at)),
+        legal_limit_at: deadline.filter(|d| d.legal_limit_at != d.due_at).map(|d| rfc3339(d.legal_limit_at)),
+        fixed_limit: deadline.is_none_or(|d| d.fixed),
+        remaining_seconds: status.remaining_seconds,
+        immediately: status.immediately.map(|d| d.name()),
+        submitted_at: status.submitted.map(|s| rfc3339(s.at)),
+        reference: status.latest_submission.map(|s| s.reference.as_str()),
+        phase: status.latest_submission.map(|s| s.phase.name()),
+        late_reason: status.submitted.and_then(|s| s.late_reason.as_deref()),
+        not_applicable_rationale: status.waiver.map(|w| w.rationale.as_str()),
+        missing_content: status.missing_content.iter().map(|c| c.id.as_str()).collect(),
+    }
+}
+
+/// `5 Dec 14:00 CET (13:00Z)`: the responder's zone first, UTC beside it.
+pub fn local_and_utc(t: DateTime<Utc>, tz: Tz) -> String {
+    let local = t.with_timezone(&tz);
+    if tz == Tz::UTC {
+        return t.format("%a %d %b %H:%M UTC").to_string();
+    }
+    format!("{} ({}Z)", local.format("%a %d %b %H:%M %Z"), t.format("%H:%M"))
+}
+
+/// `2d 03:12:09` or `-00:41:10` (overdue).
+pub fn countdown(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let s = seconds.unsigned_abs();
+    let (days, rest) = (s / 86_400, s % 86_400);
+    let clock = format!("{:02}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
+    if days > 0 { format!("{sign}{days}d {clock}") } else { format!("{sign}{clock}") }
+}
+
+pub fn state_label(state: ClockState) -> &'static str {
+    match state {
+        ClockState::Overdue => "OVERDUE",
+        ClockState::DueSoon => "DUE SOON",
+        ClockState::Running => "running",
+        ClockState::AwaitingAnchor => "awaiting",
+        ClockState::SubmittedLate => "submitted late",
+        ClockState::SubmittedOnTime => "submitted",
+        ClockState::NotApplicable => "n/a",
+    }
+}
+
+/// One line per clock for terminals.
+pub fn line(status: &ClockStatus<'_>, tz: Tz) -> String {
+    let head = format!("{:<20} {:<14}", status.def.id, state_label(status.state));
+    let detail = match (status.state, status.deadline) {
+        (ClockState::AwaitingAnchor, _) => format!("starts on {}", status.awaiting.as_deref().unwrap_or("?")),
+        (ClockState::NotApplicable, _) => {
+            format!(
+                "not applicable: {}",
+                status.waiver.map(|w| sanitize::line(&w.rationale).into_owned()).unwrap_or_default()
+            )
+        }
+        (ClockState::SubmittedOnTime | ClockState::SubmittedLate, _) => status
+            .submitted
+            .map(|s| format!("{} ref {}", local_and_utc(s.at, tz), sanitize::line(&s.reference)))
+            .unwrap_or_default(),
+        (_, Some(deadline)) => {
+            let left = status.remaining_seconds.map(countdown).unwrap_or_default();
+            let target = if deadline.fixed { "due" } else { "target" };
+            let legal = if deadline.legal_limit_at == deadline.due_at {
+                String::new()
+            } else {
+                format!(" · legal limit {}", local_and_utc(deadline.legal_limit_at, tz))
+            };
+            format!("{left:>12}  {target} {}{legal}", local_and_utc(deadline.due_at, tz))
+        }
+        (_, None) => String::new(),
+    };
+    let urgent = status.immediately.map(|d| format!("  IMMEDIATELY ({} recorded)", d.name())).unwrap_or_default();
+    format!("{head} {detail}{urgent}  [{}]", status.def.citation)
+}

@@ -1,0 +1,80 @@
+//! The clock subcommands: decide, notify, waive, clock add | drop | list | provide.
+
+use chrono::{DateTime, Utc};
+
+use super::clock_view;
+use super::context::{CliError, Context};
+use super::record;
+use crate::domain::clock::{Decision, SubmissionPhase};
+use crate::domain::suggest::did_you_mean;
+use crate::domain::{Command, sanitize};
+use crate::store::EventStore;
+
+pub fn decision(text: &str) -> Result<Decision, CliError> {
+    Decision::parse(text).ok_or_else(|| {
+        let hint = did_you_mean(text, Decision::ALL.iter().map(|d| d.name()));
+        let known: Vec<&str> = Decision::ALL.iter().map(|d| d.name()).collect();
+        CliError::new(2, format!("unknown decision {:?}{hint} (known: {})", sanitize::line(text), known.join(", ")))
+    })
+}
+
+pub fn phase(text: &str) -> Result<SubmissionPhase, CliError> {
+    SubmissionPhase::parse(text).ok_or_else(|| {
+        CliError::new(2, format!("unknown phase {:?}: use initial, intermediate or complete", sanitize::line(text)))
+    })
+}
+
+pub fn add(ctx: &Context, incident: &str, clock: &str, reason: String) -> Result<(), CliError> {
+    let def = ctx.clock_def(clock)?.clone();
+    record::execute(ctx, incident, Command::AddClock { clock: Box::new(def), reason })
+}
+
+pub fn list(ctx: &Context, incident: Option<&str>, json: bool) -> Result<(), CliError> {
+    let Some(wanted) = incident else {
+        return catalog(ctx, json);
+    };
+    let id = ctx.incident_id(wanted)?;
+    let Some(incident) = ctx.workspace.load(&id)?.into_incident() else {
+        return Err(CliError::new(3, format!("{id} has no declaration")));
+    };
+    let statuses = incident.clock_statuses(ctx.now);
+    if json {
+        let view: Vec<_> = statuses.iter().map(clock_view::to_json).collect();
+        let text =
+            crate::store::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "incident": id, "clocks": view }))
+                .map_err(|e| CliError::new(4, e.to_string()))?;
+        print!("{text}");
+        return Ok(());
+    }
+    println!("{id} — regulatory clocks at {}", clock_view::local_and_utc(ctx.now, ctx.tz));
+    if statuses.is_empty() {
+        println!("  none (add one with `warroom clock add {id} CLOCK --reason …`)");
+    }
+    for status in &statuses {
+        println!("  {}", clock_view::line(status, ctx.tz));
+        if !status.missing_content.is_empty() && status.submitted.is_none() {
+            let missing: Vec<&str> = status.missing_content.iter().map(|c| c.id.as_str()).collect();
+            println!("  {:<20} missing content: {}", "", missing.join(", "));
+        }
+    }
+    Ok(())
+}
+
+fn catalog(ctx: &Context, json: bool) -> Result<(), CliError> {
+    let catalog = ctx.clocks();
+    if json {
+        let text = crate::store::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "clocks": catalog.clocks }))
+            .map_err(|e| CliError::new(4, e.to_string()))?;
+        print!("{text}");
+        return Ok(());
+    }
+    println!("Clock catalog (shipped, plus {}/clocks/*.yaml)", ctx.workspace.root().display());
+    for def in &catalog.clocks {
+        println!("  {:<20} {}  [{}]", def.id, sanitize::line(&def.title), sanitize::line(&def.citation));
+    }
+    Ok(())
+}
+
+pub fn optional_time(ctx: &Context, text: Option<String>) -> Result<Option<DateTime<Utc>>, CliError> {
+    text.map(|t| super::time_arg::parse(&t, ctx.now)).transpose()
+}

@@ -1,0 +1,160 @@
+//! A regulatory clock as the catalog defines it: which decision or submission starts it, how
+//! its period is counted, and what the notification must contain. Data, not code.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::duration::Span;
+
+/// Decisions a responder records; each may start clocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    Aware,
+    HighRisk,
+    CausalLink,
+    ClassifiedMajor,
+    Material,
+    DeathSuspected,
+    Discovered,
+    IncidentDetermined,
+    AssessedNotifiable,
+}
+
+impl Decision {
+    pub const ALL: [Self; 9] = [
+        Self::Aware,
+        Self::HighRisk,
+        Self::CausalLink,
+        Self::ClassifiedMajor,
+        Self::Material,
+        Self::DeathSuspected,
+        Self::Discovered,
+        Self::IncidentDetermined,
+        Self::AssessedNotifiable,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Aware => "aware",
+            Self::HighRisk => "high-risk",
+            Self::CausalLink => "causal-link",
+            Self::ClassifiedMajor => "classified-major",
+            Self::Material => "material",
+            Self::DeathSuspected => "death-suspected",
+            Self::Discovered => "discovered",
+            Self::IncidentDetermined => "incident-determined",
+            Self::AssessedNotifiable => "assessed-notifiable",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.name().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// What starts a clock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Anchor {
+    /// A recorded decision (the time it was reached, not when it was recorded).
+    Decision(Decision),
+    /// The first submission for another clock (NIS2 final after the 72 h notification).
+    Submitted(String),
+    /// The latest submission for another clock (DORA final after the latest intermediate).
+    LatestSubmitted(String),
+}
+
+/// How the period is counted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Period {
+    /// Elapsed hours, in UTC: no weekend, holiday or daylight-saving effect.
+    Hours(u32),
+    /// Days under Reg. 1182/71: conservative due anchor + N×24 h; legal limit per Art. 3.
+    EuDays(u32),
+    /// Months under Reg. 1182/71: same date N months on (clamped), legal limit per Art. 3.
+    EuMonths(u32),
+    /// Calendar days: the anchor day does not count; ends at the end of the last day.
+    CalendarDays(u32),
+    /// US business days (5 U.S.C. 6103 holidays); due at `cutoff` local time on the last one.
+    UsBusinessDays(u32),
+    /// "Without undue delay": no fixed limit; the countdown runs to an internal target.
+    UndueDelay(Span),
+}
+
+/// An outer limit from another decision: due is the earlier of the two, unless the anchor
+/// itself came after the cap (then the anchor's own period applies). DORA's initial report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cap {
+    pub decision: Decision,
+    pub hours: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentItem {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockDef {
+    pub id: String,
+    pub title: String,
+    pub citation: String,
+    /// The duty, verbatim from the legal text.
+    pub duty: String,
+    pub recipient: String,
+    pub anchor: Anchor,
+    pub period: Period,
+    #[serde(default)]
+    pub cap: Option<Cap>,
+    /// Decisions that make the duty "immediately" while the countdown runs to the outer limit.
+    #[serde(default)]
+    pub immediately_on: Vec<Decision>,
+    /// IANA zone the legal limit is counted in (day ends, business days, cut-off time).
+    #[serde(default = "default_zone")]
+    pub zone: String,
+    /// Local cut-off time on the last day (`HH:MM`), for US business-day periods.
+    #[serde(default)]
+    pub cutoff: Option<String>,
+    /// Holiday calendar for day counting: `eu-common` (1182/71) or `us-federal`.
+    #[serde(default)]
+    pub calendar: Option<String>,
+    /// "Due soon" once less than this share of the period is left (percent).
+    #[serde(default = "default_due_soon")]
+    pub due_soon_percent: u8,
+    #[serde(default)]
+    pub content: Vec<ContentItem>,
+    /// While this clock runs and nothing was submitted for it, steps that alter the AI system
+    /// are refused (AI Act Art. 73(6): do not alter the system before informing the authority).
+    #[serde(default)]
+    pub holds_ai_changes: bool,
+    /// Non-working days beyond the calendar's rules (national holidays), from the catalog.
+    #[serde(default)]
+    pub extra_holidays: Vec<NaiveDate>,
+    /// Why this reading of the law was chosen, where secondary sources disagree.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn default_zone() -> String {
+    "UTC".to_owned()
+}
+
+const fn default_due_soon() -> u8 {
+    25
+}
+
+impl ClockDef {
+    /// The clock whose submission anchors this one, if chained.
+    pub fn chained_on(&self) -> Option<&str> {
+        match &self.anchor {
+            Anchor::Submitted(id) | Anchor::LatestSubmitted(id) => Some(id),
+            Anchor::Decision(_) => None,
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! What responders recorded about an incident's clocks: decisions, submissions, waivers and
+//! provided content. Part of the incident state, folded from events.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::def::Decision;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecisionRecord {
+    pub decision: Decision,
+    /// When the decision was reached (may be earlier than it was recorded).
+    pub at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub by: String,
+    pub evidence: Option<String>,
+    pub seq: u64,
+    /// The seq of the record this one corrects.
+    pub corrects: Option<u64>,
+    /// Recorded by warroom itself (from an alert), for a responder to confirm or correct.
+    pub auto: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionPhase {
+    Initial,
+    Intermediate,
+    Complete,
+}
+
+impl SubmissionPhase {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "initial" => Some(Self::Initial),
+            "intermediate" => Some(Self::Intermediate),
+            "complete" | "final" => Some(Self::Complete),
+            _ => None,
+        }
+    }
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Initial => "initial",
+            Self::Intermediate => "intermediate",
+            Self::Complete => "complete",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submission {
+    pub clock: String,
+    pub at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub by: String,
+    pub reference: String,
+    pub phase: SubmissionPhase,
+    pub channel: Option<String>,
+    pub late_reason: Option<String>,
+    pub seq: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiver {
+    pub rationale: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClockFacts {
+    /// The current record of each decision (the latest correction wins).
+    pub decisions: BTreeMap<Decision, DecisionRecord>,
+    /// Every record, corrections included, in log order.
+    pub decision_log: Vec<DecisionRecord>,
+    pub submissions: Vec<Submission>,
+    pub waivers: BTreeMap<String, Waiver>,
+    /// (clock, content item) → what was provided.
+    pub provided: BTreeMap<(String, String), String>,
+}
+
+impl ClockFacts {
+    pub fn decided(&self, decision: Decision) -> Option<&DecisionRecord> {
+        self.decisions.get(&decision)
+    }
+
+    /// Submissions for `clock` in the order they were made.
+    pub fn submissions_for<'a>(&'a self, clock: &'a str) -> impl Iterator<Item = &'a Submission> + 'a {
+        let mut list: Vec<&Submission> = self.submissions.iter().filter(|s| s.clock == clock).collect();
+        list.sort_by_key(|s| (s.at, s.seq));
+        list.into_iter()
+    }
+}

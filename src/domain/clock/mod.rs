@@ -1,0 +1,19 @@
+//! Regulatory clocks: the catalog model, the counting rules and each clock's state.
+
+pub mod calendar;
+pub mod def;
+pub mod facts;
+pub mod period;
+pub mod status;
+
+pub use def::{Anchor, ClockDef, Decision, Period};
+pub use facts::{ClockFacts, DecisionRecord, Submission, SubmissionPhase, Waiver};
+pub use period::Deadline;
+pub use status::{ClockState, ClockStatus, evaluate};
+
+/// Whether a step may be done now, under the AI Act evidence hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepHold {
+    Free,
+    Held { clocks: Vec<String> },
+}

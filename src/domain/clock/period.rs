@@ -1,0 +1,145 @@
+//! Deadlines: when a clock that started at `anchor` is due (the conservative time the countdown
+//! runs to) and its legal limit (where the counting rule gives a later one).
+
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use super::calendar::Calendar;
+use super::def::{ClockDef, Period};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deadline {
+    /// What the countdown runs to: never after the legal limit.
+    pub due_at: DateTime<Utc>,
+    /// The limit the counting rule gives (equal to `due_at` for hour periods).
+    pub legal_limit_at: DateTime<Utc>,
+    /// False for "without undue delay": the due time is an internal target, not a legal limit.
+    pub fixed: bool,
+}
+
+/// Counting context of one clock: its zone, holiday calendar and cut-off.
+pub struct Rules<'a> {
+    pub zone: Tz,
+    pub calendar: Calendar,
+    pub extra_holidays: &'a [NaiveDate],
+    pub cutoff: NaiveTime,
+}
+
+impl<'a> Rules<'a> {
+    pub fn of(def: &'a ClockDef) -> Self {
+        let extra_holidays = def.extra_holidays.as_slice();
+        let zone = def.zone.parse().unwrap_or(Tz::UTC);
+        let calendar = match (&def.calendar, &def.period) {
+            (Some(name), _) => Calendar::parse(name).unwrap_or(Calendar::Weekends),
+            (None, Period::UsBusinessDays(_)) => Calendar::UsFederal,
+            (None, Period::EuDays(_) | Period::EuMonths(_)) => Calendar::EuCommon,
+            (None, _) => Calendar::Weekends,
+        };
+        let cutoff = def
+            .cutoff
+            .as_deref()
+            .and_then(|c| NaiveTime::parse_from_str(c, "%H:%M").ok())
+            .unwrap_or_else(end_of_day_time);
+        Self { zone, calendar, extra_holidays, cutoff }
+    }
+
+    fn working(&self, day: NaiveDate) -> bool {
+        self.calendar.is_working_day(day, self.extra_holidays)
+    }
+
+    fn next_working(&self, mut day: NaiveDate) -> NaiveDate {
+        while !self.working(day) {
+            day = day.succ_opt().unwrap_or(day);
+        }
+        day
+    }
+
+    fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
+        t.with_timezone(&self.zone).date_naive()
+    }
+
+    fn at_local(&self, day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+        let naive = day.and_time(time);
+        self.zone
+            .from_local_datetime(&naive)
+            .earliest()
+            .or_else(|| self.zone.from_local_datetime(&(naive + Duration::hours(1))).earliest())
+            .map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
+    }
+
+    fn end_of(&self, day: NaiveDate) -> DateTime<Utc> {
+        self.at_local(day, end_of_day_time())
+    }
+}
+
+fn end_of_day_time() -> NaiveTime {
+    NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)
+}
+
+fn hours(n: u32) -> Duration {
+    Duration::hours(i64::from(n))
+}
+
+/// The deadline of `period` for a clock started at `anchor`; `cap` is the outer limit of an
+/// earliest-of rule, when one applies and its decision is recorded.
+pub fn deadline(period: &Period, anchor: DateTime<Utc>, cap: Option<DateTime<Utc>>, rules: &Rules<'_>) -> Deadline {
+    let (due_at, legal_limit_at, fixed) = match *period {
+        Period::Hours(n) => {
+            let due = anchor + hours(n);
+            let due = match cap {
+                Some(cap) if anchor <= cap => due.min(cap),
+                _ => due,
+            };
+            (due, due, true)
+        }
+        Period::UndueDelay(target) => {
+            let due = anchor + Duration::seconds(i64::try_from(target.seconds()).unwrap_or(i64::MAX / 4));
+            (due, due, false)
+        }
+        Period::EuDays(n) => {
+            let legal = eu_days_limit(anchor, n, rules);
+            ((anchor + Duration::days(i64::from(n))).min(legal), legal, true)
+        }
+        Period::EuMonths(n) => {
+            let start = rules.local_date(anchor);
+            let last = start.checked_add_months(Months::new(n)).unwrap_or(start);
+            let legal = rules.end_of(rules.next_working(last));
+            let local = anchor.with_timezone(&rules.zone).naive_local();
+            let same_time = local.checked_add_months(Months::new(n)).unwrap_or(local);
+            let conservative = rules.at_local(same_time.date(), same_time.time());
+            (conservative.min(legal), legal, true)
+        }
+        Period::CalendarDays(n) => {
+            let last = rules.local_date(anchor) + Duration::days(i64::from(n));
+            let legal = rules.end_of(last);
+            ((anchor + Duration::days(i64::from(n))).min(legal), legal, true)
+        }
+        Period::UsBusinessDays(n) => {
+            let mut day = rules.local_date(anchor);
+            for _ in 0..n {
+                day = rules.next_working(day.succ_opt().unwrap_or(day));
+            }
+            let due = rules.at_local(day, rules.cutoff);
+            (due, due, true)
+        }
+    };
+    Deadline { due_at: due_at.max(anchor), legal_limit_at: legal_limit_at.max(anchor), fixed }
+}
+
+/// Reg. 1182/71 Art. 3: the anchor day does not count (3(1)); the period ends with the last
+/// hour of its last day (3(2)(b)); a last day that is not a working day moves to the next
+/// working day (3(4)); a period of two days or more holds at least two working days (3(5)).
+fn eu_days_limit(anchor: DateTime<Utc>, n: u32, rules: &Rules<'_>) -> DateTime<Utc> {
+    let start = rules.local_date(anchor);
+    let mut last = rules.next_working(start + Duration::days(i64::from(n)));
+    if n >= 2 {
+        let working_in = |last: NaiveDate| {
+            start.iter_days().skip(1).take_while(|d| *d <= last).filter(|d| rules.working(*d)).count()
+        };
+        while working_in(last) < 2 {
+            last = rules.next_working(last.succ_opt().unwrap_or(last));
+        }
+    }
+    debug_assert!(last.year() >= start.year());
+    rules.end_of(last)
+}

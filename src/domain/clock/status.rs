@@ -1,0 +1,123 @@
+//! A clock's state at `now`: awaiting its anchor, running, due soon, overdue, submitted (on
+//! time or late), or not applicable. Pure; computed for every frame.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::def::{Anchor, ClockDef, ContentItem, Decision};
+use super::facts::{ClockFacts, Submission, Waiver};
+use super::period::{Deadline, Rules, deadline};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockState {
+    Overdue,
+    DueSoon,
+    Running,
+    AwaitingAnchor,
+    SubmittedLate,
+    SubmittedOnTime,
+    NotApplicable,
+}
+
+impl ClockState {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::DueSoon => "due_soon",
+            Self::Running => "running",
+            Self::AwaitingAnchor => "awaiting_anchor",
+            Self::SubmittedLate => "submitted_late",
+            Self::SubmittedOnTime => "submitted_on_time",
+            Self::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ClockStatus<'a> {
+    pub def: &'a ClockDef,
+    pub state: ClockState,
+    /// What must be recorded for the clock to start, while it awaits its anchor.
+    pub awaiting: Option<String>,
+    pub anchor_at: Option<DateTime<Utc>>,
+    pub deadline: Option<Deadline>,
+    pub submitted: Option<&'a Submission>,
+    pub latest_submission: Option<&'a Submission>,
+    /// Negative when overdue; `None` while awaiting the anchor or once settled.
+    pub remaining_seconds: Option<i64>,
+    /// A recorded decision that makes the duty "immediately".
+    pub immediately: Option<Decision>,
+    pub missing_content: Vec<&'a ContentItem>,
+    pub waiver: Option<&'a Waiver>,
+}
+
+impl ClockStatus<'_> {
+    /// Most urgent first: overdue, due soon, running (least time left first), awaiting,
+    /// then the settled ones.
+    pub fn urgency(&self) -> (ClockState, i64) {
+        (self.state, self.remaining_seconds.unwrap_or(i64::MAX))
+    }
+}
+
+pub fn evaluate<'a>(def: &'a ClockDef, facts: &'a ClockFacts, now: DateTime<Utc>) -> ClockStatus<'a> {
+    let submissions: Vec<&Submission> = facts.submissions_for(&def.id).collect();
+    let missing_content =
+        def.content.iter().filter(|item| !facts.provided.contains_key(&(def.id.clone(), item.id.clone()))).collect();
+    let immediately = def.immediately_on.iter().copied().find(|d| facts.decided(*d).is_some());
+    let mut status = ClockStatus {
+        def,
+        state: ClockState::AwaitingAnchor,
+        awaiting: None,
+        anchor_at: None,
+        deadline: None,
+        submitted: submissions.first().copied(),
+        latest_submission: submissions.last().copied(),
+        remaining_seconds: None,
+        immediately,
+        missing_content,
+        waiver: facts.waivers.get(&def.id),
+    };
+    if status.waiver.is_some() {
+        status.state = ClockState::NotApplicable;
+        return status;
+    }
+    let anchor = match &def.anchor {
+        Anchor::Decision(d) => facts.decided(*d).map(|r| r.at),
+        Anchor::Submitted(other) => facts.submissions_for(other).next().map(|s| s.at),
+        Anchor::LatestSubmitted(other) => facts.submissions_for(other).last().map(|s| s.at),
+    };
+    let Some(anchor_at) = anchor else {
+        status.awaiting = Some(match &def.anchor {
+            Anchor::Decision(d) => format!("decision {}", d.name()),
+            Anchor::Submitted(other) | Anchor::LatestSubmitted(other) => format!("submission of {other}"),
+        });
+        return status;
+    };
+    let cap = def
+        .cap
+        .as_ref()
+        .and_then(|c| facts.decided(c.decision).map(|r| r.at + chrono::Duration::hours(i64::from(c.hours))));
+    let deadline = deadline(&def.period, anchor_at, cap, &Rules::of(def));
+    status.anchor_at = Some(anchor_at);
+    status.deadline = Some(deadline);
+    if let Some(first) = status.submitted {
+        status.state = if deadline.fixed && first.at > deadline.legal_limit_at {
+            ClockState::SubmittedLate
+        } else {
+            ClockState::SubmittedOnTime
+        };
+        return status;
+    }
+    let remaining = (deadline.due_at - now).num_seconds();
+    let period = (deadline.due_at - anchor_at).num_seconds().max(1);
+    status.remaining_seconds = Some(remaining);
+    status.state = if remaining < 0 {
+        ClockState::Overdue
+    } else if remaining * 100 < period * i64::from(def.due_soon_percent) {
+        ClockState::DueSoon
+    } else {
+        ClockState::Running
+    };
+    status
+}
