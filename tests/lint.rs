@@ -162,3 +162,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_clock_catalog_is_checked_with_located_errors() {
+    let (code, text) = lint("tests/fixtures/runbooks/broken-clocks.yaml");
+    assert_eq!(code, 1, "{text}");
+    for expected in [
+        "broken-clocks.yaml:2:9: error: clock acme-notice is anchored on unknown clock \"acme-initial\"",
+        "broken-clocks.yaml:9:9: error: clock acme-final: the period must be longer than zero",
+        "broken-clocks.yaml:9:9: error: clock acme-final: content item \"a\" is listed twice",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    assert!(text.contains("1 clock catalog, 3 errors"), "{text}");
+    let (code, text) = lint("tests/fixtures/runbooks/broken-clock-zone.yaml");
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.starts_with(
+            "tests/fixtures/runbooks/broken-clock-zone.yaml:9:11: error: unknown time zone \"Europe/Atlantis\""
+        ),
+        "{text}"
+    );
+}

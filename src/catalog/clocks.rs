@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -18,7 +18,7 @@ use crate::domain::suggest::did_you_mean;
 #[serde(deny_unknown_fields)]
 struct CatalogFile {
     #[serde(default)]
-    calendars: BTreeMap<String, Vec<NaiveDate>>,
+    calendars: BTreeMap<Calendar, Vec<NaiveDate>>,
     #[serde(default)]
     clocks: Vec<ClockDef>,
 }
@@ -57,19 +57,21 @@ impl ClockCatalog {
 
 /// The shipped catalog, then each workspace file in name order.
 pub fn load(workspace_clocks: Option<&Path>) -> ClockCatalog {
-    let mut files = vec![("assets/clocks.yaml".to_owned(), Ok(embedded::CLOCKS.to_owned()))];
+    let mut files = shipped_file();
     if let Some(dir) = workspace_clocks.filter(|d| d.is_dir()) {
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .map(|entries| entries.filter_map(|e| Some(e.ok()?.path())).collect())
-            .unwrap_or_default();
-        paths.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|x| x == "yaml" || x == "yml"));
-        paths.sort();
-        for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read: {e}"));
-            files.push((path.display().to_string(), text));
-        }
+        files.extend(super::load::files_of(&super::Origin::Path(dir.to_owned())));
     }
     load_texts(files)
+}
+
+pub fn shipped_file() -> Vec<(String, Result<String, String>)> {
+    vec![("assets/clocks.yaml".to_owned(), Ok(embedded::CLOCKS.to_owned()))]
+}
+
+/// A YAML text whose top level holds `clocks:` and no runbook `phases:`.
+pub fn is_catalog(text: &str) -> bool {
+    serde_saphyr::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(text)
+        .is_ok_and(|top| top.contains_key("clocks") && !top.contains_key("phases"))
 }
 
 pub fn load_texts(files: Vec<(String, Result<String, String>)>) -> ClockCatalog {
@@ -95,7 +97,7 @@ pub fn load_texts(files: Vec<(String, Result<String, String>)>) -> ClockCatalog 
                         catalog.diagnostics.push(Diagnostic::at(Level::Error, &file, &location.id.referenced, message));
                         continue;
                     }
-                    let calendar = def.calendar.clone().unwrap_or_else(|| default_calendar(&def.period).to_owned());
+                    let calendar = def.calendar.unwrap_or_else(|| default_calendar(&def.period));
                     if let Some(extra) = parsed.calendars.get(&calendar) {
                         def.extra_holidays.extend(extra.iter().copied());
                     }
@@ -118,11 +120,11 @@ pub fn load_texts(files: Vec<(String, Result<String, String>)>) -> ClockCatalog 
     catalog
 }
 
-const fn default_calendar(period: &Period) -> &'static str {
+const fn default_calendar(period: &Period) -> Calendar {
     match period {
-        Period::UsBusinessDays(_) => "us-federal",
-        Period::EuDays(_) | Period::EuMonths(_) => "eu-common",
-        _ => "weekends",
+        Period::UsBusinessDays(_) => Calendar::UsFederal,
+        Period::EuDays(_) | Period::EuMonths(_) => Calendar::EuCommon,
+        _ => Calendar::Weekends,
     }
 }
 
@@ -132,19 +134,6 @@ fn check(def: &ClockDef, ids: &[String]) -> Vec<String> {
     let id = &def.id;
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
         problems.push(format!("clock id {id:?} must be lower-case letters, digits and dashes"));
-    }
-    if def.zone.parse::<chrono_tz::Tz>().is_err() {
-        problems.push(format!("clock {id}: unknown time zone {:?} (use an IANA name like Europe/Brussels)", def.zone));
-    }
-    if let Some(calendar) = &def.calendar
-        && Calendar::parse(calendar).is_none()
-    {
-        problems.push(format!("clock {id}: unknown calendar {calendar:?} (use eu-common, us-federal or weekends)"));
-    }
-    if let Some(cutoff) = &def.cutoff
-        && NaiveTime::parse_from_str(cutoff, "%H:%M").is_err()
-    {
-        problems.push(format!("clock {id}: cutoff {cutoff:?} is not a time like 17:30"));
     }
     let count = match def.period {
         Period::Hours(n)

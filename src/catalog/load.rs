@@ -61,13 +61,17 @@ pub fn load(origin: &Origin, today: NaiveDate) -> Loaded {
 }
 
 pub fn load_with_clocks(origin: &Origin, today: NaiveDate, known_clocks: &BTreeSet<String>) -> Loaded {
-    let files = match origin {
+    load_texts(files_of(origin), known_clocks, today)
+}
+
+/// The YAML files an origin holds, read (or the reason they could not be).
+pub fn files_of(origin: &Origin) -> Vec<(String, Result<String, String>)> {
+    match origin {
         Origin::Embedded => {
             embedded::RUNBOOKS.iter().map(|(name, text)| (format!("runbooks/{name}"), Ok((*text).to_owned()))).collect()
         }
         Origin::Path(path) => read_path(path),
-    };
-    load_texts(files, known_clocks, today)
+    }
 }
 
 fn read_path(path: &Path) -> Vec<(String, Result<String, String>)> {

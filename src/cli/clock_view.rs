@@ -43,7 +43,7 @@ pub fn to_json<'a>(status: &ClockStatus<'a>) -> ClockJson<'a> {
         citation: &status.def.citation,
         recipient: &status.def.recipient,
         state: status.state.name(),
-        awaiting: status.awaiting.clone(),
+        awaiting: status.awaiting.map(|a| a.to_string()),
         anchor_at: status.anchor_at.map(rfc3339),
         due_at: deadline.map(|d| rfc3339(d.due_at)),
         legal_limit_at: deadline.filter(|d| d.legal_limit_at != d.due_at).map(|d| rfc3339(d.legal_limit_at)),
@@ -93,7 +93,9 @@ pub fn state_label(state: ClockState) -> &'static str {
 pub fn line(status: &ClockStatus<'_>, tz: Tz) -> String {
     let head = format!("{:<20} {:<14}", status.def.id, state_label(status.state));
     let detail = match (status.state, status.deadline) {
-        (ClockState::AwaitingAnchor, _) => format!("starts on {}", status.awaiting.as_deref().unwrap_or("?")),
+        (ClockState::AwaitingAnchor, _) => {
+            format!("starts on {}", status.awaiting.map(|a| a.to_string()).unwrap_or_default())
+        }
         (ClockState::NotApplicable, _) => {
             format!(
                 "not applicable: {}",

@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::clock::def::Decision;
-use super::clock::{ClockDef, ClockFacts, ClockStatus, DecisionRecord, Submission, Waiver, evaluate};
+use super::clock::{
+    ClockDef, ClockFacts, ClockStatus, DecisionRecord, Schedule, Submission, Waiver, evaluate_scheduled, schedule,
+};
 use super::event::{Envelope, Event};
 use super::runbook::{Runbook, Step};
 
@@ -88,6 +90,8 @@ pub struct Incident {
     /// The clocks that apply (the runbook's, plus added, minus dropped).
     pub clocks: Vec<ClockDef>,
     pub clock_facts: ClockFacts,
+    /// Each clock's anchor and deadline, kept in step with `clocks` and `clock_facts`.
+    schedules: Vec<Schedule>,
     pub last_seq: u64,
     pub last_at: DateTime<Utc>,
 }
@@ -141,6 +145,7 @@ impl Incident {
             steps,
             roles,
             notes: Vec::new(),
+            schedules: clocks.iter().map(|c| schedule(c, &clock_facts)).collect(),
             clocks: clocks.clone(),
             clock_facts,
             last_seq: envelope.seq,
@@ -149,6 +154,13 @@ impl Incident {
     }
 
     pub fn apply(&mut self, envelope: &Envelope) {
+        self.apply_event(envelope);
+        if is_clock_event(&envelope.event) {
+            self.schedules = self.clocks.iter().map(|c| schedule(c, &self.clock_facts)).collect();
+        }
+    }
+
+    fn apply_event(&mut self, envelope: &Envelope) {
         self.last_seq = envelope.seq;
         self.last_at = envelope.at;
         let by = &envelope.actor.name;
@@ -221,7 +233,7 @@ impl Incident {
             }
             Event::ClockDropped { clock, .. } => self.clocks.retain(|c| c.id != *clock),
             Event::ContentProvided { clock, item, text } => {
-                self.clock_facts.provided.insert((clock.clone(), item.clone()), text.clone());
+                self.clock_facts.provided.entry(clock.clone()).or_default().insert(item.clone(), text.clone());
             }
         }
     }
@@ -236,9 +248,13 @@ impl Incident {
 
     /// Every clock of the incident at `now`, most urgent first.
     pub fn clock_statuses(&self, now: DateTime<Utc>) -> Vec<ClockStatus<'_>> {
-        let mut statuses: Vec<ClockStatus<'_>> =
-            self.clocks.iter().map(|def| evaluate(def, &self.clock_facts, now)).collect();
-        statuses.sort_by_key(ClockStatus::urgency);
+        let mut statuses: Vec<ClockStatus<'_>> = self
+            .clocks
+            .iter()
+            .zip(&self.schedules)
+            .map(|(def, schedule)| evaluate_scheduled(def, &self.clock_facts, *schedule, now))
+            .collect();
+        statuses.sort_unstable_by_key(|s| (s.urgency(), s.def.id.as_str()));
         statuses
     }
 
@@ -318,4 +334,15 @@ pub fn fold<'a>(envelopes: impl IntoIterator<Item = &'a Envelope>) -> Option<Inc
 fn record_decision(facts: &mut ClockFacts, record: DecisionRecord) {
     facts.decision_log.push(record.clone());
     facts.decisions.insert(record.decision, record);
+}
+
+const fn is_clock_event(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::DecisionRecorded { .. }
+            | Event::SubmissionRecorded { .. }
+            | Event::ClockWaived { .. }
+            | Event::ClockAdded { .. }
+            | Event::ClockDropped { .. }
+    )
 }

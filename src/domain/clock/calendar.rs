@@ -3,7 +3,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Calendar {
     /// Saturdays and Sundays only.
     Weekends,
@@ -28,13 +29,13 @@ impl Calendar {
         !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !self.is_holiday(day) && !extra_holidays.contains(&day)
     }
 
+    /// Decided from the date alone, without building the year's list: this runs for every
+    /// day counted of every clock of every frame.
     pub fn is_holiday(self, day: NaiveDate) -> bool {
         match self {
             Self::Weekends => false,
-            Self::UsFederal => {
-                us_federal_observed(day.year()).contains(&day) || us_federal_observed(day.year() + 1).contains(&day)
-            }
-            Self::EuCommon => eu_common(day.year()).contains(&day),
+            Self::UsFederal => is_us_federal_observed(day),
+            Self::EuCommon => is_eu_common(day),
         }
     }
 }
@@ -52,6 +53,43 @@ fn observed(day: NaiveDate) -> NaiveDate {
         Weekday::Sat => day - Duration::days(1),
         Weekday::Sun => day + Duration::days(1),
         _ => day,
+    }
+}
+
+fn is_us_federal_observed(day: NaiveDate) -> bool {
+    let (year, month, date) = (day.year(), day.month(), day.day());
+    let weekday = day.weekday();
+    let nth = (date - 1) / 7 + 1;
+    let last = day.checked_add_signed(Duration::days(7)).is_none_or(|next| next.month() != month);
+    let fixed = |m: u32, d: u32| {
+        NaiveDate::from_ymd_opt(year, m, d).is_some_and(|h| observed(h) == day)
+            || NaiveDate::from_ymd_opt(year + 1, m, d).is_some_and(|h| observed(h) == day)
+    };
+    let floating = match (month, weekday) {
+        (1 | 2, Weekday::Mon) => nth == 3,
+        (5, Weekday::Mon) => last,
+        (9, Weekday::Mon) => nth == 1,
+        (10, Weekday::Mon) => nth == 2,
+        (11, Weekday::Thu) => nth == 4,
+        _ => false,
+    };
+    floating
+        || (month == 12 && date == 31 && fixed(1, 1))
+        || match month {
+            1 => fixed(1, 1),
+            6 => year >= 2021 && fixed(6, 19),
+            7 => fixed(7, 4),
+            11 => fixed(11, 11),
+            12 => fixed(12, 25),
+            _ => false,
+        }
+}
+
+fn is_eu_common(day: NaiveDate) -> bool {
+    match (day.month(), day.day()) {
+        (1, 1) | (5, 1) | (12, 25) | (12, 26) => true,
+        (3 | 4, _) => easter(day.year()).is_some_and(|e| day == e - Duration::days(2) || day == e + Duration::days(1)),
+        _ => false,
     }
 }
 
@@ -138,5 +176,17 @@ mod tests {
         assert_eq!(easter(2000), Some(d(2000, 4, 23)));
         let eu = eu_common(2026);
         assert!(eu.contains(&d(2026, 4, 3)) && eu.contains(&d(2026, 4, 6)) && eu.contains(&d(2026, 12, 26)));
+    }
+
+    #[test]
+    fn the_fast_checks_agree_with_the_yearly_lists_for_every_day_of_thirty_years() {
+        let mut day = d(2015, 1, 1);
+        while day < d(2045, 1, 1) {
+            let listed =
+                us_federal_observed(day.year()).contains(&day) || us_federal_observed(day.year() + 1).contains(&day);
+            assert_eq!(Calendar::UsFederal.is_holiday(day), listed, "US {day}");
+            assert_eq!(Calendar::EuCommon.is_holiday(day), eu_common(day.year()).contains(&day), "EU {day}");
+            day = day.succ_opt().expect("next day");
+        }
     }
 }

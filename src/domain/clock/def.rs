@@ -2,6 +2,9 @@
 //! its period is counted, and what the notification must contain. Data, not code.
 
 use chrono::NaiveDate;
+
+use super::calendar::Calendar;
+use super::zone::{LocalTime, Zone};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::duration::Span;
@@ -116,14 +119,14 @@ pub struct ClockDef {
     #[serde(default)]
     pub immediately_on: Vec<Decision>,
     /// IANA zone the legal limit is counted in (day ends, business days, cut-off time).
-    #[serde(default = "default_zone")]
-    pub zone: String,
+    #[serde(default)]
+    pub zone: Zone,
     /// Local cut-off time on the last day (`HH:MM`), for US business-day periods.
     #[serde(default)]
-    pub cutoff: Option<String>,
+    pub cutoff: Option<LocalTime>,
     /// Holiday calendar for day counting: `eu-common` (1182/71) or `us-federal`.
     #[serde(default)]
-    pub calendar: Option<String>,
+    pub calendar: Option<Calendar>,
     /// "Due soon" once less than this share of the period is left (percent).
     #[serde(default = "default_due_soon")]
     pub due_soon_percent: u8,
@@ -139,10 +142,6 @@ pub struct ClockDef {
     /// Why this reading of the law was chosen, where secondary sources disagree.
     #[serde(default)]
     pub note: Option<String>,
-}
-
-fn default_zone() -> String {
-    "UTC".to_owned()
 }
 
 const fn default_due_soon() -> u8 {

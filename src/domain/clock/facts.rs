@@ -78,8 +78,8 @@ pub struct ClockFacts {
     pub decision_log: Vec<DecisionRecord>,
     pub submissions: Vec<Submission>,
     pub waivers: BTreeMap<String, Waiver>,
-    /// (clock, content item) → what was provided.
-    pub provided: BTreeMap<(String, String), String>,
+    /// Clock → content item → what was provided.
+    pub provided: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl ClockFacts {
@@ -92,5 +92,17 @@ impl ClockFacts {
         let mut list: Vec<&Submission> = self.submissions.iter().filter(|s| s.clock == clock).collect();
         list.sort_by_key(|s| (s.at, s.seq));
         list.into_iter()
+    }
+
+    pub fn first_submission(&self, clock: &str) -> Option<&Submission> {
+        self.submissions.iter().filter(|s| s.clock == clock).min_by_key(|s| (s.at, s.seq))
+    }
+
+    pub fn latest_submission(&self, clock: &str) -> Option<&Submission> {
+        self.submissions.iter().filter(|s| s.clock == clock).max_by_key(|s| (s.at, s.seq))
+    }
+
+    pub fn is_provided(&self, clock: &str, item: &str) -> bool {
+        self.provided.get(clock).is_some_and(|items| items.contains_key(item))
     }
 }

@@ -5,11 +5,12 @@ pub mod def;
 pub mod facts;
 pub mod period;
 pub mod status;
+pub mod zone;
 
 pub use def::{Anchor, ClockDef, Decision, Period};
 pub use facts::{ClockFacts, DecisionRecord, Submission, SubmissionPhase, Waiver};
 pub use period::Deadline;
-pub use status::{ClockState, ClockStatus, evaluate};
+pub use status::{ClockState, ClockStatus, Schedule, evaluate, evaluate_scheduled, schedule};
 
 /// Whether a step may be done now, under the AI Act evidence hold.
 #[derive(Clone, Debug, PartialEq, Eq)]

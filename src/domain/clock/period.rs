@@ -28,18 +28,14 @@ pub struct Rules<'a> {
 impl<'a> Rules<'a> {
     pub fn of(def: &'a ClockDef) -> Self {
         let extra_holidays = def.extra_holidays.as_slice();
-        let zone = def.zone.parse().unwrap_or(Tz::UTC);
-        let calendar = match (&def.calendar, &def.period) {
-            (Some(name), _) => Calendar::parse(name).unwrap_or(Calendar::Weekends),
+        let zone = def.zone.0;
+        let calendar = match (def.calendar, &def.period) {
+            (Some(calendar), _) => calendar,
             (None, Period::UsBusinessDays(_)) => Calendar::UsFederal,
             (None, Period::EuDays(_) | Period::EuMonths(_)) => Calendar::EuCommon,
             (None, _) => Calendar::Weekends,
         };
-        let cutoff = def
-            .cutoff
-            .as_deref()
-            .and_then(|c| NaiveTime::parse_from_str(c, "%H:%M").ok())
-            .unwrap_or_else(end_of_day_time);
+        let cutoff = def.cutoff.map_or_else(end_of_day_time, |c| c.0);
         Self { zone, calendar, extra_holidays, cutoff }
     }
 

@@ -34,12 +34,28 @@ impl ClockState {
     }
 }
 
+/// The missing anchor of a clock that has not started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Awaiting<'a> {
+    Decision(Decision),
+    Submission(&'a str),
+}
+
+impl std::fmt::Display for Awaiting<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Decision(d) => write!(f, "decision {}", d.name()),
+            Self::Submission(clock) => write!(f, "submission of {clock}"),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ClockStatus<'a> {
     pub def: &'a ClockDef,
     pub state: ClockState,
     /// What must be recorded for the clock to start, while it awaits its anchor.
-    pub awaiting: Option<String>,
+    pub awaiting: Option<Awaiting<'a>>,
     pub anchor_at: Option<DateTime<Utc>>,
     pub deadline: Option<Deadline>,
     pub submitted: Option<&'a Submission>,
@@ -60,10 +76,42 @@ impl ClockStatus<'_> {
     }
 }
 
+/// The part of a clock's status that does not depend on `now`: its anchor and deadline. The
+/// incident keeps one per clock, recomputed only when a clock event arrives, so that a frame
+/// costs a subtraction per clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    pub anchor_at: Option<DateTime<Utc>>,
+    pub deadline: Option<Deadline>,
+}
+
+pub fn schedule(def: &ClockDef, facts: &ClockFacts) -> Schedule {
+    let anchor_at = match &def.anchor {
+        Anchor::Decision(d) => facts.decided(*d).map(|r| r.at),
+        Anchor::Submitted(other) => facts.first_submission(other).map(|s| s.at),
+        Anchor::LatestSubmitted(other) => facts.latest_submission(other).map(|s| s.at),
+    };
+    let deadline = anchor_at.map(|anchor| {
+        let cap = def
+            .cap
+            .as_ref()
+            .and_then(|c| facts.decided(c.decision).map(|r| r.at + chrono::Duration::hours(i64::from(c.hours))));
+        deadline(&def.period, anchor, cap, &Rules::of(def))
+    });
+    Schedule { anchor_at, deadline }
+}
+
 pub fn evaluate<'a>(def: &'a ClockDef, facts: &'a ClockFacts, now: DateTime<Utc>) -> ClockStatus<'a> {
-    let submissions: Vec<&Submission> = facts.submissions_for(&def.id).collect();
-    let missing_content =
-        def.content.iter().filter(|item| !facts.provided.contains_key(&(def.id.clone(), item.id.clone()))).collect();
+    evaluate_scheduled(def, facts, schedule(def, facts), now)
+}
+
+pub fn evaluate_scheduled<'a>(
+    def: &'a ClockDef,
+    facts: &'a ClockFacts,
+    schedule: Schedule,
+    now: DateTime<Utc>,
+) -> ClockStatus<'a> {
+    let missing_content = def.content.iter().filter(|item| !facts.is_provided(&def.id, &item.id)).collect();
     let immediately = def.immediately_on.iter().copied().find(|d| facts.decided(*d).is_some());
     let mut status = ClockStatus {
         def,
@@ -71,8 +119,8 @@ pub fn evaluate<'a>(def: &'a ClockDef, facts: &'a ClockFacts, now: DateTime<Utc>
         awaiting: None,
         anchor_at: None,
         deadline: None,
-        submitted: submissions.first().copied(),
-        latest_submission: submissions.last().copied(),
+        submitted: facts.first_submission(&def.id),
+        latest_submission: facts.latest_submission(&def.id),
         remaining_seconds: None,
         immediately,
         missing_content,
@@ -82,23 +130,13 @@ pub fn evaluate<'a>(def: &'a ClockDef, facts: &'a ClockFacts, now: DateTime<Utc>
         status.state = ClockState::NotApplicable;
         return status;
     }
-    let anchor = match &def.anchor {
-        Anchor::Decision(d) => facts.decided(*d).map(|r| r.at),
-        Anchor::Submitted(other) => facts.submissions_for(other).next().map(|s| s.at),
-        Anchor::LatestSubmitted(other) => facts.submissions_for(other).last().map(|s| s.at),
-    };
-    let Some(anchor_at) = anchor else {
+    let (Some(anchor_at), Some(deadline)) = (schedule.anchor_at, schedule.deadline) else {
         status.awaiting = Some(match &def.anchor {
-            Anchor::Decision(d) => format!("decision {}", d.name()),
-            Anchor::Submitted(other) | Anchor::LatestSubmitted(other) => format!("submission of {other}"),
+            Anchor::Decision(d) => Awaiting::Decision(*d),
+            Anchor::Submitted(other) | Anchor::LatestSubmitted(other) => Awaiting::Submission(other),
         });
         return status;
     };
-    let cap = def
-        .cap
-        .as_ref()
-        .and_then(|c| facts.decided(c.decision).map(|r| r.at + chrono::Duration::hours(i64::from(c.hours))));
-    let deadline = deadline(&def.period, anchor_at, cap, &Rules::of(def));
     status.anchor_at = Some(anchor_at);
     status.deadline = Some(deadline);
     if let Some(first) = status.submitted {
