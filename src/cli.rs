@@ -2,6 +2,7 @@
 
 mod clock_view;
 mod clocks;
+mod console;
 mod context;
 mod demo;
 mod generate;
@@ -16,6 +17,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 pub use context::{CliError, Context};
+
+use crate::domain::Command;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -39,6 +42,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "WARROOM_RUNBOOKS", value_name = "DIR")]
     runbooks: Option<PathBuf>,
 
+    /// Console theme: default, light, high-contrast, colour-blind, or a file in the config dir
+    #[arg(long, global = true, env = "WARROOM_THEME", value_name = "NAME")]
+    theme: Option<String>,
+
     /// Time zone for display beside UTC (default: TZ, else UTC)
     #[arg(long, global = true, value_name = "ZONE")]
     tz: Option<String>,
@@ -48,7 +55,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Cmd {
+pub(crate) enum Cmd {
     /// Declare an incident from a runbook; prints the new incident id
     Declare {
         /// Runbook id (see `warroom runbooks`)
@@ -160,6 +167,8 @@ enum Cmd {
         #[command(subcommand)]
         action: ClockCmd,
     },
+    /// The war-room console (the default when no subcommand is given, on a terminal)
+    Console,
     /// Show open incidents, or one incident in full
     Status {
         incident: Option<String>,
@@ -185,7 +194,7 @@ enum Cmd {
 }
 
 #[derive(Subcommand, Debug)]
-enum ClockCmd {
+pub(crate) enum ClockCmd {
     /// The clocks of an incident (most urgent first), or the catalog without one
     List {
         incident: Option<String>,
@@ -232,70 +241,85 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = cli.command else {
         let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
-        return demo::run(&ctx);
+        return console::main_command(ctx, cli.theme);
     };
     if let Cmd::Lint { path } = &command {
         return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());
     }
     let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
-    match command {
-        Cmd::Declare { runbook, severity, title, aware_at, drill } => {
-            let aware_at = aware_at.map(|t| time_arg::parse(&t, ctx.now)).transpose()?;
+    let clock_def = |id: &str| ctx.clock_def(id).cloned();
+    match request(command, ctx.now, &clock_def)? {
+        Request::Record { incident, command } => record::execute(&ctx, &incident, command),
+        Request::Declare { runbook, severity, title, aware_at, drill } => {
             record::declare(&ctx, &runbook, severity, title, aware_at, drill)
         }
-        Cmd::Tick { incident, step, note, force, override_hold } => {
-            record::execute(&ctx, &incident, crate::domain::Command::Tick { step, note, force, override_hold })
-        }
-        Cmd::Decide { incident, decision, at, evidence } => {
-            let decision = clocks::decision(&decision)?;
-            let at = clocks::optional_time(&ctx, at)?;
-            record::execute(&ctx, &incident, crate::domain::Command::Decide { decision, at, evidence })
-        }
-        Cmd::Notify { incident, clock, reference, at, phase, channel, late_reason } => {
-            let command = crate::domain::Command::Notify {
-                clock,
-                reference,
-                at: clocks::optional_time(&ctx, at)?,
-                phase: clocks::phase(&phase)?,
-                channel,
-                late_reason,
-            };
-            record::execute(&ctx, &incident, command)
-        }
-        Cmd::Waive { incident, clock, rationale } => {
-            record::execute(&ctx, &incident, crate::domain::Command::Waive { clock, rationale })
-        }
-        Cmd::Clock { action } => match action {
-            ClockCmd::List { incident, json } => clocks::list(&ctx, incident.as_deref(), json),
-            ClockCmd::Add { incident, clock, reason } => clocks::add(&ctx, &incident, &clock, reason),
-            ClockCmd::Drop { incident, clock, reason } => {
-                record::execute(&ctx, &incident, crate::domain::Command::DropClock { clock, reason })
-            }
-            ClockCmd::Provide { incident, clock, item, text } => {
-                record::execute(&ctx, &incident, crate::domain::Command::Provide { clock, item, text })
-            }
+        Request::Other(command) => match command {
+            Cmd::Console => console::run(ctx, cli.theme),
+            Cmd::Status { incident, json, all } => status::run(&ctx, incident.as_deref(), json, all),
+            Cmd::Verify { target } => verify::run(&ctx, target.as_deref()),
+            Cmd::Runbooks => lint::list(&ctx),
+            Cmd::Generate { what } => generate::run(&ctx, what),
+            Cmd::Clock { action: ClockCmd::List { incident, json } } => clocks::list(&ctx, incident.as_deref(), json),
+            _ => Ok(()),
         },
-        Cmd::Skip { incident, step, reason } => {
-            record::execute(&ctx, &incident, crate::domain::Command::Skip { step, reason })
+    }
+}
+
+/// What a parsed command asks for: a recording on an incident, a declaration, or something
+/// else (a view). The CLI and the console's `:` line both go through here.
+pub(crate) enum Request {
+    Record {
+        incident: String,
+        command: Command,
+    },
+    Declare {
+        runbook: String,
+        severity: Option<String>,
+        title: Option<String>,
+        aware_at: Option<chrono::DateTime<chrono::Utc>>,
+        drill: bool,
+    },
+    Other(Cmd),
+}
+
+pub(crate) fn request(
+    cmd: Cmd,
+    now: chrono::DateTime<chrono::Utc>,
+    clock_def: &dyn Fn(&str) -> Result<crate::domain::clock::ClockDef, CliError>,
+) -> Result<Request, CliError> {
+    let record = |incident: String, command: Command| Ok(Request::Record { incident, command });
+    let time = |t: Option<String>| t.map(|t| time_arg::parse(&t, now)).transpose();
+    match cmd {
+        Cmd::Declare { runbook, severity, title, aware_at, drill } => {
+            Ok(Request::Declare { runbook, severity, title, aware_at: time(aware_at)?, drill })
         }
-        Cmd::Reopen { incident, step, reason } => {
-            record::execute(&ctx, &incident, crate::domain::Command::Reopen { step, reason })
+        Cmd::Tick { incident, step, note, force, override_hold } => {
+            record(incident, Command::Tick { step, note, force, override_hold })
         }
-        Cmd::Note { incident, text } => record::execute(&ctx, &incident, crate::domain::Command::Note { text }),
-        Cmd::Severity { incident, severity, reason } => {
-            record::execute(&ctx, &incident, crate::domain::Command::Severity { to: severity, reason })
+        Cmd::Skip { incident, step, reason } => record(incident, Command::Skip { step, reason }),
+        Cmd::Reopen { incident, step, reason } => record(incident, Command::Reopen { step, reason }),
+        Cmd::Note { incident, text } => record(incident, Command::Note { text }),
+        Cmd::Severity { incident, severity, reason } => record(incident, Command::Severity { to: severity, reason }),
+        Cmd::Assign { incident, role, name } => record(incident, Command::Assign { role, name }),
+        Cmd::Resolve { incident } => record(incident, Command::Resolve),
+        Cmd::Close { incident, force, reason } => record(incident, Command::Close { force, reason }),
+        Cmd::Decide { incident, decision, at, evidence } => {
+            record(incident, Command::Decide { decision: clocks::decision(&decision)?, at: time(at)?, evidence })
         }
-        Cmd::Assign { incident, role, name } => {
-            record::execute(&ctx, &incident, crate::domain::Command::Assign { role, name })
+        Cmd::Notify { incident, clock, reference, at, phase, channel, late_reason } => record(
+            incident,
+            Command::Notify { clock, reference, at: time(at)?, phase: clocks::phase(&phase)?, channel, late_reason },
+        ),
+        Cmd::Waive { incident, clock, rationale } => record(incident, Command::Waive { clock, rationale }),
+        Cmd::Clock { action: ClockCmd::Add { incident, clock, reason } } => {
+            record(incident, Command::AddClock { clock: Box::new(clock_def(&clock)?), reason })
         }
-        Cmd::Resolve { incident } => record::execute(&ctx, &incident, crate::domain::Command::Resolve),
-        Cmd::Close { incident, force, reason } => {
-            record::execute(&ctx, &incident, crate::domain::Command::Close { force, reason })
+        Cmd::Clock { action: ClockCmd::Drop { incident, clock, reason } } => {
+            record(incident, Command::DropClock { clock, reason })
         }
-        Cmd::Status { incident, json, all } => status::run(&ctx, incident.as_deref(), json, all),
-        Cmd::Verify { target } => verify::run(&ctx, target.as_deref()),
-        Cmd::Runbooks => lint::list(&ctx),
-        Cmd::Generate { what } => generate::run(&ctx, what),
-        Cmd::Lint { .. } => Ok(()),
+        Cmd::Clock { action: ClockCmd::Provide { incident, clock, item, text } } => {
+            record(incident, Command::Provide { clock, item, text })
+        }
+        other => Ok(Request::Other(other)),
     }
 }

@@ -4,3 +4,4 @@ pub mod catalog;
 pub mod cli;
 pub mod domain;
 pub mod store;
+pub mod tui;

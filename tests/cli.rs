@@ -159,10 +159,13 @@ fn aware_at_accepts_relative_and_absolute_times_and_refuses_the_future() {
 #[test]
 fn the_main_command_declares_a_demo_drill_once_in_an_empty_workspace() {
     let ws = Workspace::new();
-    let first = ws.ok("alice", &[]);
-    assert!(first.contains("Declared demo incident") && first.contains("[DRILL]"), "{first}");
-    let second = ws.ok("alice", &[]);
-    assert!(!second.contains("Declared demo incident"), "{second}");
+    let first = ws.run("alice", &[]);
+    assert!(first.status.success(), "{}", common::stderr(&first));
+    assert!(common::stderr(&first).contains("Declared demo incident"), "{}", common::stderr(&first));
+    let summary = String::from_utf8_lossy(&first.stdout);
+    assert!(summary.contains("[DRILL]") && summary.contains("gdpr-33"), "{summary}");
+    let second = ws.run("alice", &[]);
+    assert!(!common::stderr(&second).contains("Declared demo incident"));
     let all = ws.ok("alice", &["status", "--json"]);
     let value: serde_json::Value = serde_json::from_str(&all).expect("json");
     assert_eq!(value["incidents"].as_array().expect("list").len(), 1);

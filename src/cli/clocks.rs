@@ -1,13 +1,10 @@
 //! The clock subcommands: decide, notify, waive, clock add | drop | list | provide.
 
-use chrono::{DateTime, Utc};
-
 use super::clock_view;
 use super::context::{CliError, Context};
-use super::record;
 use crate::domain::clock::{Decision, SubmissionPhase};
+use crate::domain::sanitize;
 use crate::domain::suggest::did_you_mean;
-use crate::domain::{Command, sanitize};
 use crate::store::EventStore;
 
 pub fn decision(text: &str) -> Result<Decision, CliError> {
@@ -22,11 +19,6 @@ pub fn phase(text: &str) -> Result<SubmissionPhase, CliError> {
     SubmissionPhase::parse(text).ok_or_else(|| {
         CliError::new(2, format!("unknown phase {:?}: use initial, intermediate or complete", sanitize::line(text)))
     })
-}
-
-pub fn add(ctx: &Context, incident: &str, clock: &str, reason: String) -> Result<(), CliError> {
-    let def = ctx.clock_def(clock)?.clone();
-    record::execute(ctx, incident, Command::AddClock { clock: Box::new(def), reason })
 }
 
 pub fn list(ctx: &Context, incident: Option<&str>, json: bool) -> Result<(), CliError> {
@@ -73,8 +65,4 @@ fn catalog(ctx: &Context, json: bool) -> Result<(), CliError> {
         println!("  {:<20} {}  [{}]", def.id, sanitize::line(&def.title), sanitize::line(&def.citation));
     }
     Ok(())
-}
-
-pub fn optional_time(ctx: &Context, text: Option<String>) -> Result<Option<DateTime<Utc>>, CliError> {
-    text.map(|t| super::time_arg::parse(&t, ctx.now)).transpose()
 }

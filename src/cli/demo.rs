@@ -10,19 +10,15 @@ use crate::store::EventStore;
 
 pub const DEMO_RUNBOOK: &str = "cross-tenant-pii-leak";
 
-pub fn run(ctx: &Context) -> Result<(), CliError> {
-    let open = ctx.workspace.open_incidents()?;
-    if open.is_empty() && ctx.workspace.all_ids()?.is_empty() {
-        let id = declare_demo(ctx)?;
-        println!("Declared demo incident {id} (a drill) in the empty workspace.\n");
-    }
+/// The workspace at a glance, for when the console cannot run (no terminal).
+pub fn print_summary(ctx: &Context) -> Result<(), CliError> {
     match ctx.workspace.open_incidents()?.as_slice() {
         [only] => status::run(ctx, Some(only.id()), false, false),
         _ => status::run(ctx, None, false, false),
     }
 }
 
-fn declare_demo(ctx: &Context) -> Result<String, CliError> {
+pub fn declare_demo(ctx: &Context) -> Result<String, CliError> {
     let runbook = ctx.runbook(DEMO_RUNBOOK)?.clone();
     let clocks = runbook.clocks.iter().map(|c| ctx.clock_def(c).cloned()).collect::<Result<Vec<_>, _>>()?;
     let aware = ctx.now - Duration::minutes(25);

@@ -78,4 +78,8 @@ pub enum Command {
         item: String,
         text: String,
     },
+    /// The acting responder at a shared keyboard changes from `from` to the command's actor.
+    SwitchResponder {
+        from: String,
+    },
 }

@@ -130,6 +130,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             clock_status(incident, &clock, now)?;
             Ok(Event::ClockDropped { clock, reason })
         }
+        Command::SwitchResponder { from } => Ok(Event::ResponderSwitched { from }),
         Command::Provide { clock, item, text } => {
             let text = required_text(text, "the content")?;
             let def = clock_status(incident, &clock, now)?.def;

@@ -106,6 +106,10 @@ pub enum Event {
         item: String,
         text: String,
     },
+    /// The person at a shared keyboard changed: later events are theirs.
+    ResponderSwitched {
+        from: String,
+    },
     /// Recovery found a torn last line (a writer died mid-append); its bytes were copied aside.
     TornTailQuarantined {
         file: String,
@@ -132,6 +136,7 @@ impl Event {
             Self::ClockAdded { .. } => "clock_added",
             Self::ClockDropped { .. } => "clock_dropped",
             Self::ContentProvided { .. } => "content_provided",
+            Self::ResponderSwitched { .. } => "responder_switched",
             Self::TornTailQuarantined { .. } => "torn_tail_quarantined",
         }
     }

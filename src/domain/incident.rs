@@ -165,7 +165,7 @@ impl Incident {
         self.last_at = envelope.at;
         let by = &envelope.actor.name;
         match &envelope.event {
-            Event::Declared { .. } | Event::TornTailQuarantined { .. } => {}
+            Event::Declared { .. } | Event::TornTailQuarantined { .. } | Event::ResponderSwitched { .. } => {}
             Event::StepTicked { step, note, forced, .. } => {
                 self.set_step(step, StepStatus::Done, by, envelope.at, note.clone(), *forced);
             }

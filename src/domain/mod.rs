@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod command;
 pub mod decide;
+pub mod describe;
 pub mod duration;
 pub mod event;
 pub mod incident;
@@ -11,6 +12,7 @@ pub mod refusal;
 pub mod runbook;
 pub mod sanitize;
 pub mod suggest;
+pub mod when;
 
 pub use command::Command;
 pub use decide::decide;

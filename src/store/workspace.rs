@@ -69,6 +69,13 @@ impl Workspace {
         Ok(ids)
     }
 
+    /// The ids marked open (a cache of the logs: an id may have closed since).
+    pub fn open_ids(&self) -> Result<Vec<String>, StoreError> {
+        let mut ids = list(&self.root.join("open"))?;
+        ids.sort();
+        Ok(ids)
+    }
+
     /// The incidents not yet closed, loaded; stale markers of closed ones are removed.
     pub fn open_incidents(&self) -> Result<Vec<IncidentLog>, StoreError> {
         let mut ids = list(&self.root.join("open"))?;

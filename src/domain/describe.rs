@@ -1,0 +1,66 @@
+//! One line saying what an event recorded: the log pane, the CLI's acknowledgements and the
+//! exported timeline all use it. Unsanitised: callers show it through the sanitiser.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use super::event::{Envelope, Event};
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub fn describe(envelope: &Envelope) -> String {
+    let by = &envelope.actor.name;
+    match &envelope.event {
+        Event::Declared { title, severity, runbook, drill, .. } => format!(
+            "{by} declared {}{severity} \"{title}\" from runbook {} v{}",
+            if *drill { "DRILL " } else { "" },
+            runbook.id,
+            runbook.version
+        ),
+        Event::StepTicked { step, note, forced, hold_override } => format!(
+            "{by} ticked {step}{}{}{}",
+            if *forced { " (forced past open dependencies)" } else { "" },
+            hold_override.as_ref().map(|r| format!(" (overriding the AI Act evidence hold: {r})")).unwrap_or_default(),
+            note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
+        ),
+        Event::StepSkipped { step, reason } => format!("{by} skipped {step}: {reason}"),
+        Event::StepReopened { step, reason } => format!("{by} reopened {step}: {reason}"),
+        Event::NoteAdded { text } => format!("{by} noted: {text}"),
+        Event::SeverityChanged { from, to, reason } => format!("{by} changed severity {from} → {to}: {reason}"),
+        Event::RoleAssigned { role, name, previous } => match previous {
+            Some(previous) => format!("{by} assigned {role} to {name} (was {previous})"),
+            None => format!("{by} assigned {role} to {name}"),
+        },
+        Event::Resolved {} => format!("{by} resolved the incident"),
+        Event::Closed { forced, reason, open_steps } => match (forced, reason) {
+            (true, Some(reason)) => {
+                format!("{by} closed the incident with {} required steps open: {reason}", open_steps.len())
+            }
+            _ => format!("{by} closed the incident"),
+        },
+        Event::DecisionRecorded { decision, at, evidence, corrects, auto } => format!(
+            "{}{by} recorded decision {} reached at {}{}{}",
+            if *auto { "warroom (auto) for " } else { "" },
+            decision.name(),
+            rfc3339(*at),
+            corrects.map(|seq| format!(", correcting #{seq}")).unwrap_or_default(),
+            evidence.as_ref().map(|e| format!(" (evidence: {e})")).unwrap_or_default()
+        ),
+        Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason } => format!(
+            "{by} recorded the {} submission for {clock} at {} ref {reference}{}{}",
+            phase.name(),
+            rfc3339(*at),
+            channel.as_ref().map(|c| format!(" via {c}")).unwrap_or_default(),
+            late_reason.as_ref().map(|r| format!("; late because: {r}")).unwrap_or_default()
+        ),
+        Event::ClockWaived { clock, rationale } => format!("{by} marked {clock} not applicable: {rationale}"),
+        Event::ClockAdded { clock, reason } => format!("{by} added clock {}: {reason}", clock.id),
+        Event::ClockDropped { clock, reason } => format!("{by} dropped clock {clock}: {reason}"),
+        Event::ContentProvided { clock, item, .. } => format!("{by} provided {clock} content item {item}"),
+        Event::ResponderSwitched { from } => format!("{from} handed the keyboard to {by}"),
+        Event::TornTailQuarantined { file, bytes, .. } => {
+            format!("recovery quarantined a torn tail of {bytes} bytes to {file}")
+        }
+    }
+}

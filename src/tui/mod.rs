@@ -1,0 +1,59 @@
+//! The war-room console: a ratatui app over the same commands and state as the CLI.
+//! key → `update` (pure) → effects → store → log → feed → `update` → draw.
+
+pub mod feed;
+pub mod form;
+pub mod keymap;
+pub mod model;
+pub mod panes;
+mod runtime;
+mod terminal;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::clock::ClockDef;
+use crate::domain::command::Command;
+use crate::domain::event::Actor;
+use crate::domain::runbook::Runbook;
+use crate::store::Workspace;
+
+/// A line typed at the `:` prompt, as the CLI understands it.
+pub enum Parsed {
+    Execute { incident: String, command: Command },
+    Declare { runbook: String },
+}
+
+pub type CommandParser = Box<dyn Fn(&str, Option<&str>, DateTime<Utc>) -> Result<Parsed, String>>;
+
+/// Everything the console runs with; built by the CLI.
+pub struct Session {
+    pub workspace: Workspace,
+    pub actor: Actor,
+    pub tz: Tz,
+    pub runbooks: Vec<Runbook>,
+    pub clocks: Vec<ClockDef>,
+    pub ui: view::Ui,
+    /// Added to the system clock: zero, unless `WARROOM_NOW` fixed the start time.
+    pub clock_offset: Duration,
+    pub parse_command: CommandParser,
+}
+
+impl Session {
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.clock_offset
+    }
+}
+
+/// Runs the console until the user quits or a signal ends it; the terminal is restored on
+/// every way out, and every acknowledged event is already durable.
+pub fn run(session: Session) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the console: {e}"))?;
+    runtime.block_on(runtime::run(session))
+}

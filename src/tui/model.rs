@@ -1,0 +1,147 @@
+//! The console's view model: what is on screen and where the cursor is. Changed only by
+//! `update`; drawn by the panes. Incidents come from the log, everything else is UI state.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::form::Form;
+use crate::domain::incident::Incident;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Incidents,
+    Clocks,
+    Checklist,
+    Log,
+}
+
+impl Pane {
+    pub const ORDER: [Self; 4] = [Self::Incidents, Self::Clocks, Self::Checklist, Self::Log];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Incidents => "incidents",
+            Self::Clocks => "clocks",
+            Self::Checklist => "checklist",
+            Self::Log => "log",
+        }
+    }
+}
+
+/// One line of an incident's timeline, already described (sanitised when drawn).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub kind: &'static str,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncidentEntry {
+    pub incident: Incident,
+    pub timeline: Vec<LogLine>,
+}
+
+/// The log pane's position: lines hidden below the view (0 = following the newest).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogView {
+    pub from_bottom: usize,
+    pub filter: Option<String>,
+}
+
+impl LogView {
+    pub const fn follows(&self) -> bool {
+        self.from_bottom == 0
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Mode {
+    Normal,
+    Help { scroll: usize },
+    Form(Box<Form>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlashKind {
+    Done,
+    Refused,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub text: String,
+    pub until: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub incidents: Vec<IncidentEntry>,
+    pub selected: usize,
+    pub focus: Pane,
+    pub step_cursor: usize,
+    pub clock_cursor: usize,
+    pub log: LogView,
+    pub mode: Mode,
+    pub actor: String,
+    pub workspace: String,
+    pub healthy: bool,
+    pub flash: Option<Flash>,
+    /// Show times in the responder's zone instead of UTC in the log pane.
+    pub local_times: bool,
+    pub tz: Tz,
+    /// Runbook ids and titles, for declaring.
+    pub runbooks: Vec<(String, String)>,
+    pub quit: bool,
+}
+
+impl Model {
+    pub fn new(actor: &str, workspace: &str, tz: Tz, runbooks: Vec<(String, String)>) -> Self {
+        Self {
+            incidents: Vec::new(),
+            selected: 0,
+            focus: Pane::Checklist,
+            step_cursor: 0,
+            clock_cursor: 0,
+            log: LogView::default(),
+            mode: Mode::Normal,
+            actor: actor.to_owned(),
+            workspace: workspace.to_owned(),
+            healthy: true,
+            flash: None,
+            local_times: false,
+            tz,
+            runbooks,
+            quit: false,
+        }
+    }
+
+    pub fn current(&self) -> Option<&IncidentEntry> {
+        self.incidents.get(self.selected)
+    }
+
+    /// The step under the checklist cursor.
+    pub fn cursor_step(&self) -> Option<&str> {
+        let entry = self.current()?;
+        entry.incident.runbook.steps().nth(self.step_cursor).map(|(_, s)| s.id.as_str())
+    }
+
+    /// The timeline lines the log filter lets through.
+    pub fn visible_log(&self) -> Vec<&LogLine> {
+        let Some(entry) = self.current() else { return Vec::new() };
+        match &self.log.filter {
+            None => entry.timeline.iter().collect(),
+            Some(f) => {
+                let f = f.to_lowercase();
+                entry
+                    .timeline
+                    .iter()
+                    .filter(|l| l.text.to_lowercase().contains(&f) || l.actor.to_lowercase().contains(&f))
+                    .collect()
+            }
+        }
+    }
+}

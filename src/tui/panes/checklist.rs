@@ -1,0 +1,94 @@
+//! The runbook's phases and steps with their state; the current step (first open one whose
+//! dependencies are met) marked; the step under the cursor in detail below.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::domain::clock::StepHold;
+use crate::domain::decide::step_hold;
+use crate::domain::incident::StepStatus;
+use crate::domain::sanitize;
+use crate::tui::model::{Model, Pane};
+use crate::tui::theme::Role;
+use crate::tui::view::{Ui, pane_block, styled, window};
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
+    let theme = &ui.theme;
+    let Some(entry) = model.current() else {
+        frame.render_widget(Paragraph::new("").block(pane_block("Checklist", Pane::Checklist, model, theme)), area);
+        return;
+    };
+    let incident = &entry.incident;
+    let title = format!("Checklist — {}", incident.runbook.id);
+    let block = pane_block(&title, Pane::Checklist, model, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let detail_height = if inner.height >= 14 { 6 } else { 3 };
+    let parts = Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_height)]).split(inner);
+
+    let current = incident.current_step().map(|s| s.id.as_str());
+    let mut rows: Vec<Line<'_>> = Vec::new();
+    let mut cursor_row = 0;
+    let mut phase = "";
+    for (index, (phase_title, step, state)) in incident.checklist().enumerate() {
+        if phase_title != phase {
+            phase = phase_title;
+            rows.push(Line::from(styled(sanitize::line(phase_title).into_owned(), theme.style(Role::Title))));
+        }
+        let (mark, role) = match state.status {
+            StepStatus::Done => ("[x]", Role::Done),
+            StepStatus::Skipped => ("[-]", Role::Skipped),
+            StepStatus::Pending if Some(step.id.as_str()) == current => ("[▶]", Role::Current),
+            StepStatus::Pending => ("[ ]", Role::Pending),
+        };
+        let held = state.status.is_open() && matches!(step_hold(incident, step, now), StepHold::Held { .. });
+        let is_cursor = index == model.step_cursor;
+        if is_cursor {
+            cursor_row = rows.len();
+        }
+        let base = if is_cursor && model.focus == Pane::Checklist {
+            theme.style(Role::Selection)
+        } else {
+            theme.style(if state.status.is_open() { Role::Text } else { Role::Muted })
+        };
+        let mut spans = vec![
+            styled(format!(" {mark} "), theme.style(role)),
+            styled(sanitize::line(&step.title).into_owned(), base),
+        ];
+        if held {
+            spans.push(styled(" HELD 73(6)", theme.style(Role::Held)));
+        }
+        if !step.required {
+            spans.push(styled(" (optional)", theme.style(Role::Muted)));
+        }
+        if let (Some(by), Some(at)) = (&state.by, state.at) {
+            spans.push(styled(format!("  {} {}", sanitize::line(by), at.format("%H:%MZ")), theme.style(Role::Muted)));
+        }
+        rows.push(Line::from(spans));
+    }
+    let height = parts[0].height as usize;
+    let skip = window(cursor_row, rows.len(), height);
+    let visible: Vec<Line<'_>> = rows.into_iter().skip(skip).take(height).collect();
+    frame.render_widget(Paragraph::new(visible), parts[0]);
+
+    let Some((step, state)) = model.cursor_step().and_then(|id| incident.step(id)) else { return };
+    let mut facts = vec![
+        styled(format!("{} ", step.id), theme.style(Role::Title)),
+        styled(format!("{} · {}", step.role, step.kind.name()), theme.style(Role::Muted)),
+    ];
+    if let Some(timebox) = step.timebox {
+        facts.push(styled(format!(" · timebox {timebox}"), theme.style(Role::Muted)));
+    }
+    if !step.depends_on.is_empty() {
+        facts.push(styled(format!(" · after {}", step.depends_on.join(", ")), theme.style(Role::Muted)));
+    }
+    let mut lines = vec![Line::from(facts)];
+    if let Some(comment) = &state.comment {
+        lines.push(Line::from(styled(format!("“{}”", sanitize::line(comment)), theme.style(Role::Untrusted))));
+    }
+    lines.push(Line::from(styled(sanitize::line(step.detail.trim()).into_owned(), theme.style(Role::Text))));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), parts[1]);
+}

@@ -1,0 +1,128 @@
+//! The selected incident's regulatory clocks, most urgent first: state, time left, due time
+//! in the responder's zone and in UTC, citation.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::domain::clock::{ClockState, ClockStatus};
+use crate::domain::sanitize;
+use crate::tui::model::{Model, Pane};
+use crate::tui::theme::Role;
+use crate::tui::view::{Ui, pane_block, styled, window};
+
+pub fn state_role(state: ClockState) -> Role {
+    match state {
+        ClockState::Overdue => Role::Overdue,
+        ClockState::DueSoon => Role::DueSoon,
+        ClockState::Running => Role::Running,
+        ClockState::AwaitingAnchor => Role::Awaiting,
+        ClockState::SubmittedOnTime | ClockState::SubmittedLate => Role::Submitted,
+        ClockState::NotApplicable => Role::NotApplicable,
+    }
+}
+
+const fn mark(state: ClockState) -> &'static str {
+    match state {
+        ClockState::Overdue => "!!",
+        ClockState::DueSoon => "! ",
+        ClockState::Running => "▶ ",
+        ClockState::AwaitingAnchor => "… ",
+        ClockState::SubmittedOnTime => "✓ ",
+        ClockState::SubmittedLate => "✓!",
+        ClockState::NotApplicable => "– ",
+    }
+}
+
+/// `2d 03:12:09`, `-00:41:10 OVERDUE`, or what the clock waits for.
+pub fn remaining_text(status: &ClockStatus<'_>) -> String {
+    match (status.state, status.remaining_seconds) {
+        (ClockState::Overdue, Some(s)) => format!("{} OVERDUE", countdown(s)),
+        (_, Some(s)) => countdown(s),
+        (ClockState::AwaitingAnchor, _) => {
+            format!("awaits {}", status.awaiting.map(|a| a.to_string()).unwrap_or_default())
+        }
+        (ClockState::SubmittedLate, _) => "submitted late".to_owned(),
+        (ClockState::SubmittedOnTime, _) => "submitted".to_owned(),
+        (ClockState::NotApplicable, _) => "not applicable".to_owned(),
+        _ => String::new(),
+    }
+}
+
+pub fn countdown(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let s = seconds.unsigned_abs();
+    let (days, rest) = (s / 86_400, s % 86_400);
+    let clock = format!("{:02}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
+    if days > 0 { format!("{sign}{days}d {clock}") } else { format!("{sign}{clock}") }
+}
+
+/// `Fri 27 Nov 06:47 CET (05:47Z)`, or UTC alone when the responder's zone is UTC.
+pub fn when(t: DateTime<Utc>, tz: Tz) -> String {
+    if tz == Tz::UTC {
+        return t.format("%a %d %b %H:%M UTC").to_string();
+    }
+    format!("{} ({}Z)", t.with_timezone(&tz).format("%a %d %b %H:%M %Z"), t.format("%H:%M"))
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
+    let theme = &ui.theme;
+    let block = pane_block("Regulatory clocks", Pane::Clocks, model, theme);
+    let Some(entry) = model.current() else {
+        frame.render_widget(Paragraph::new("").block(block), area);
+        return;
+    };
+    let statuses = entry.incident.clock_statuses(now);
+    if statuses.is_empty() {
+        let text = "No clock on this incident. Add one with :clock add . ID --reason …";
+        frame.render_widget(Paragraph::new(text).style(theme.style(Role::Muted)).block(block), area);
+        return;
+    }
+    let roomy = area.height as usize >= statuses.len() * 3 + 2;
+    let per_clock = if roomy { 3 } else { 1 };
+    let height = (area.height.saturating_sub(2) as usize) / per_clock;
+    let skip = window(model.clock_cursor, statuses.len(), height);
+    let mut lines = Vec::new();
+    for (i, status) in statuses.iter().enumerate().skip(skip).take(height) {
+        let role = state_role(status.state);
+        let selected = i == model.clock_cursor && model.focus == Pane::Clocks;
+        let base = if selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
+        let mut first = vec![
+            styled(mark(status.state), theme.style(role)),
+            styled(format!("{:<18}", status.def.id), base),
+            styled(remaining_text(status), theme.style(role)),
+        ];
+        if let Some(decision) = status.immediately
+            && status.submitted.is_none()
+        {
+            first.push(styled(format!("  IMMEDIATELY ({})", decision.name()), theme.style(Role::Overdue)));
+        }
+        lines.push(Line::from(first));
+        if !roomy {
+            continue;
+        }
+        let detail = match (status.deadline, status.submitted) {
+            (_, Some(s)) => format!("   {} ref {}", when(s.at, model.tz), sanitize::line(&s.reference)),
+            (Some(d), None) => {
+                let legal = if d.legal_limit_at == d.due_at {
+                    String::new()
+                } else {
+                    format!(" · limit {}", when(d.legal_limit_at, model.tz))
+                };
+                format!("   {} {}{legal}", if d.fixed { "due" } else { "target" }, when(d.due_at, model.tz))
+            }
+            (None, None) => format!("   {}", sanitize::line(&status.def.title)),
+        };
+        lines.push(Line::from(styled(detail, theme.style(Role::Muted))));
+        let missing = if status.missing_content.is_empty() || status.submitted.is_some() {
+            String::new()
+        } else {
+            format!(" · missing {}", status.missing_content.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(","))
+        };
+        lines.push(Line::from(styled(format!("   {}{missing}", status.def.citation), theme.style(Role::Muted))));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

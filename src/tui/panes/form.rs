@@ -1,0 +1,71 @@
+//! A form as a centred popup: its title, the current field (a list or a text editor), the
+//! answers so far, and how to go on.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::domain::sanitize;
+use crate::tui::form::{FieldKind, Form};
+use crate::tui::theme::Role;
+use crate::tui::view::{Ui, centred, styled, window};
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
+    let theme = &ui.theme;
+    let Some(field) = form.field() else { return };
+    let height = match &field.kind {
+        FieldKind::Choice { options, .. } => (options.len() as u16 + 7).min(area.height.saturating_sub(2)),
+        FieldKind::Text { multiline: true, .. } => 14,
+        _ => 8,
+    };
+    let popup = centred(area, 72, height);
+    frame.render_widget(Clear, popup);
+    let title = format!(" {} ({}/{}) ", sanitize::line(&form.title), form.index + 1, form.fields.len());
+    let block = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Focus)).title(title);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let parts =
+        Layout::vertical([Constraint::Length(2), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
+            .split(inner);
+    frame.render_widget(
+        Paragraph::new(sanitize::line(&field.label).into_owned())
+            .style(theme.style(Role::Title))
+            .wrap(Wrap { trim: true }),
+        parts[0],
+    );
+    let hint = match &field.kind {
+        FieldKind::Choice { options, selected } => {
+            let rows = parts[1].height as usize;
+            let skip = window(*selected, options.len(), rows);
+            let lines: Vec<Line<'_>> = options
+                .iter()
+                .enumerate()
+                .skip(skip)
+                .take(rows)
+                .map(|(i, (id, desc))| {
+                    let style = if i == *selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
+                    Line::from(vec![
+                        styled(format!(" {id:<20} "), style),
+                        styled(sanitize::line(desc).into_owned(), theme.style(Role::Muted)),
+                    ])
+                })
+                .collect();
+            frame.render_widget(Paragraph::new(lines), parts[1]);
+            "↑↓ choose · Enter select · Esc cancel"
+        }
+        FieldKind::Text { area: text, multiline, .. } => {
+            frame.render_widget(&**text, parts[1]);
+            if *multiline {
+                "Ctrl-S or Alt-Enter save · Enter new line · Esc cancel"
+            } else {
+                "Enter confirm · Esc cancel"
+            }
+        }
+        FieldKind::Confirm => "y / Enter: yes · n / Esc: no",
+    };
+    if let Some(error) = &form.error {
+        frame.render_widget(Paragraph::new(error.as_str()).style(theme.style(Role::Error)), parts[2]);
+    }
+    frame.render_widget(Paragraph::new(hint).style(theme.style(Role::Muted)), parts[3]);
+}

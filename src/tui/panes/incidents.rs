@@ -1,0 +1,79 @@
+//! Every open incident: id, severity, title, runbook, age, commander, progress, drill marker.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use crate::domain::incident::IncidentState;
+use crate::domain::sanitize;
+use crate::tui::model::{Model, Pane};
+use crate::tui::theme::Role;
+use crate::tui::view::{Ui, pane_block, severity_role, styled, window};
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
+    let theme = &ui.theme;
+    let title = format!("Incidents ({} open)", model.incidents.len());
+    let block = pane_block(&title, Pane::Incidents, model, theme);
+    if model.incidents.is_empty() {
+        let text = format!(
+            "No open incident. {} declares one from a runbook.",
+            ui.keymap.key_for(crate::tui::keymap::Action::Declare)
+        );
+        frame.render_widget(Paragraph::new(text).style(theme.style(Role::Muted)).block(block), area);
+        return;
+    }
+    let wide = area.width >= 120;
+    let height = area.height.saturating_sub(3) as usize;
+    let skip = window(model.selected, model.incidents.len(), height);
+    let rows = model.incidents.iter().enumerate().skip(skip).take(height).map(|(i, entry)| {
+        let incident = &entry.incident;
+        let (done, total) = incident.progress();
+        let mut title = vec![Span::raw(sanitize::line(&incident.title).into_owned())];
+        if incident.drill {
+            title.insert(0, styled("DRILL ", theme.style(Role::Drill)));
+        }
+        if incident.state == IncidentState::Resolved {
+            title.insert(0, styled("resolved ", theme.style(Role::Submitted)));
+        }
+        let mut cells = vec![
+            Cell::from(incident.id.clone()),
+            Cell::from(styled(
+                format!(" {} ", sanitize::line(&incident.severity)),
+                theme.style(severity_role(&incident.severity)),
+            )),
+            Cell::from(Line::from(title)),
+        ];
+        if wide {
+            cells.push(Cell::from(incident.runbook.id.clone()));
+        }
+        cells.push(Cell::from(age(now - incident.declared_at)));
+        cells.push(Cell::from(sanitize::line(incident.commander().unwrap_or("—")).into_owned()));
+        cells.push(Cell::from(format!("{done}/{total}")));
+        let style = if i == model.selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
+        Row::new(cells).style(style)
+    });
+    let mut widths = vec![Constraint::Length(16), Constraint::Length(6), Constraint::Fill(1)];
+    let mut header = vec!["id", "sev", "title"];
+    if wide {
+        widths.push(Constraint::Length(24));
+        header.push("runbook");
+    }
+    widths.extend([Constraint::Length(6), Constraint::Length(10), Constraint::Length(5)]);
+    header.extend(["age", "commander", "done"]);
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.style(Role::Muted)))
+        .column_spacing(1)
+        .block(block);
+    frame.render_widget(table, area);
+}
+
+fn age(elapsed: chrono::Duration) -> String {
+    let minutes = elapsed.num_minutes().max(0);
+    match minutes {
+        0..60 => format!("{minutes}m"),
+        60..1440 => format!("{}h{:02}", minutes / 60, minutes % 60),
+        _ => format!("{}d{}h", minutes / 1440, minutes % 1440 / 60),
+    }
+}

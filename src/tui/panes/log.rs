@@ -1,0 +1,43 @@
+//! The incident's timeline, newest at the bottom: time, seq, actor, what happened. Only the
+//! visible window is laid out, so the cost follows the pane's height, not the log's length.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::domain::sanitize;
+use crate::tui::model::{Model, Pane};
+use crate::tui::theme::Role;
+use crate::tui::view::{Ui, pane_block, styled};
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
+    let theme = &ui.theme;
+    let visible = model.visible_log();
+    let position =
+        if model.log.follows() { "following".to_owned() } else { format!("{} newer below", model.log.from_bottom) };
+    let filter = model.log.filter.as_ref().map(|f| format!(" · filter “{}”", sanitize::line(f))).unwrap_or_default();
+    let zone = if model.local_times { model.tz.name() } else { "UTC" };
+    let title = format!("Log — {} lines · {position}{filter} · {zone}", visible.len());
+    let block = pane_block(&title, Pane::Log, model, theme);
+    let height = block.inner(area).height as usize;
+    let end = visible.len().saturating_sub(model.log.from_bottom);
+    let start = end.saturating_sub(height);
+    let lines: Vec<Line<'_>> = visible[start..end]
+        .iter()
+        .map(|line| {
+            let at = if model.local_times {
+                line.at.with_timezone(&model.tz).format("%m-%d %H:%M:%S").to_string()
+            } else {
+                line.at.format("%m-%d %H:%M:%SZ").to_string()
+            };
+            Line::from(vec![
+                styled(format!("{at} "), theme.style(Role::Muted)),
+                styled(format!("#{:<4} ", line.seq), theme.style(Role::Muted)),
+                styled(format!("{:<10} ", sanitize::line(&line.actor)), theme.style(Role::Title)),
+                styled(sanitize::line(&line.text).into_owned(), theme.style(Role::Text)),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,11 @@
+//! One pane per file.
+
+pub mod checklist;
+pub mod countdown;
+pub mod form;
+pub mod help;
+pub mod incidents;
+pub mod log;
+pub mod status_bar;
+pub mod strip;
+pub mod too_small;

@@ -1,0 +1,71 @@
+//! The bottom line: who is acting, where, whether the store is healthy, and the keys.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::domain::sanitize;
+use crate::tui::keymap::Action;
+use crate::tui::model::{FlashKind, Model, Pane};
+use crate::tui::theme::Role;
+use crate::tui::view::{Ui, styled};
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
+    let theme = &ui.theme;
+    let mut spans = vec![styled(format!(" as {} ", sanitize::line(&model.actor)), theme.style(Role::Current))];
+    if model.healthy {
+        spans.push(styled(" saved ", theme.style(Role::Ok)));
+    } else {
+        spans.push(styled(" NOT SAVED: a write failed; restart once the disk is fixed ", theme.style(Role::NotSaved)));
+    }
+    match &model.flash {
+        Some(flash) => {
+            let role = if flash.kind == FlashKind::Done { Role::Ok } else { Role::Error };
+            spans.push(styled(format!(" {}", sanitize::line(&flash.text)), theme.style(role)));
+        }
+        None => {
+            let key = |a| ui.keymap.key_for(a);
+            let pane_keys = match model.focus {
+                Pane::Checklist => format!(
+                    "{} tick · {} skip · {} reopen · {} note",
+                    key(Action::Tick),
+                    key(Action::Skip),
+                    key(Action::Reopen),
+                    key(Action::Note)
+                ),
+                Pane::Clocks => format!(
+                    "{} decide · {} notify · {} waive",
+                    key(Action::Decide),
+                    key(Action::Notify),
+                    key(Action::Waive)
+                ),
+                Pane::Log => format!(
+                    "{} filter · {} times · {} newest",
+                    key(Action::Search),
+                    key(Action::ToggleTimes),
+                    key(Action::Bottom)
+                ),
+                Pane::Incidents => {
+                    format!(
+                        "{} declare · {} resolve · {} close",
+                        key(Action::Declare),
+                        key(Action::Resolve),
+                        key(Action::Close)
+                    )
+                }
+            };
+            spans.push(styled(
+                format!(
+                    " {pane_keys} · {} panes · {} help · {} quit",
+                    key(Action::FocusNext),
+                    key(Action::Help),
+                    key(Action::Quit)
+                ),
+                theme.style(Role::StatusBar),
+            ));
+            spans.push(styled(format!("  {}", model.workspace), theme.style(Role::Muted)));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.style(Role::StatusBar)), area);
+}

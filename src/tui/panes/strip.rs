@@ -1,0 +1,41 @@
+//! The top line: the most urgent clock across every open incident, always in view.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::countdown::{remaining_text, state_role};
+use crate::domain::clock::ClockState;
+use crate::tui::model::Model;
+use crate::tui::theme::Role;
+use crate::tui::view::{Ui, styled};
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
+    let theme = &ui.theme;
+    let urgent = model
+        .incidents
+        .iter()
+        .flat_map(|e| e.incident.clock_statuses(now).into_iter().take(1).map(move |s| (e, s)))
+        .filter(|(_, s)| matches!(s.state, ClockState::Overdue | ClockState::DueSoon | ClockState::Running))
+        .min_by_key(|(_, s)| s.urgency());
+    let mut spans = vec![styled(" warroom ", theme.style(Role::Title))];
+    match urgent {
+        Some((entry, status)) => {
+            let role = state_role(status.state);
+            spans.push(styled("next deadline ", theme.style(Role::Muted)));
+            spans.push(styled(format!("{} ", entry.incident.id), theme.style(Role::Text)));
+            spans.push(styled(format!("{} ", status.def.id), theme.style(role)));
+            spans.push(styled(remaining_text(&status), theme.style(role)));
+            if let Some(deadline) = status.deadline {
+                spans.push(styled(
+                    format!("  due {}", crate::tui::panes::countdown::when(deadline.due_at, model.tz)),
+                    theme.style(Role::Muted),
+                ));
+            }
+        }
+        None => spans.push(styled("no regulatory clock running", theme.style(Role::Muted))),
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,153 @@
+//! The event loop: keys, a 1 Hz tick for the countdowns, news from the log (file-system
+//! notifications, no busy polling) and signals. Draws only when something changed.
+
+use std::time::Duration as StdDuration;
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures_util::StreamExt;
+use notify::{RecursiveMode, Watcher};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use super::feed::Feed;
+use super::model::Model;
+use super::update::{Effect, Msg, update};
+use super::{Parsed, Session, terminal, view};
+use crate::domain::command::Command;
+use crate::domain::sanitize;
+use crate::store::EventStore;
+
+pub async fn run(mut session: Session) -> Result<(), String> {
+    let runbooks = session.runbooks.iter().map(|r| (r.id.clone(), r.title.clone())).collect();
+    let mut model =
+        Model::new(&session.actor.name, &session.workspace.root().display().to_string(), session.tz, runbooks);
+    let mut feed = Feed::default();
+
+    let (news_tx, mut news_rx) = mpsc::unbounded_channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
+        let _ = news_tx.send(());
+    })
+    .map_err(|e| format!("cannot watch the workspace: {e}"))?;
+    for dir in ["incidents", "open"] {
+        watcher
+            .watch(&session.workspace.root().join(dir), RecursiveMode::NonRecursive)
+            .map_err(|e| format!("cannot watch the workspace: {e}"))?;
+    }
+    let mut signals = [SignalKind::terminate(), SignalKind::hangup(), SignalKind::interrupt()]
+        .into_iter()
+        .map(signal)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("cannot handle signals: {e}"))?;
+    let [sigterm, sighup, sigint] = signals.as_mut_slice() else { return Err("signals".into()) };
+
+    for msg in feed.refresh(&session.workspace) {
+        update(&mut model, msg, &session.ui.keymap, session.now());
+    }
+    let mut terminal = terminal::enter()?;
+    let mut keys = EventStream::new();
+    let mut tick = tokio::time::interval(StdDuration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut dirty = true;
+    let outcome = loop {
+        if dirty {
+            let now = session.now();
+            if let Err(e) = terminal.draw(|frame| view::draw(frame, &model, &session.ui, now)) {
+                break Err(format!("cannot draw: {e}"));
+            }
+            dirty = false;
+        }
+        let mut msgs = Vec::new();
+        tokio::select! {
+            event = keys.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => msgs.push(Msg::Key(key)),
+                Some(Ok(Event::Resize(..))) => dirty = true,
+                Some(Ok(_)) => {}
+                Some(Err(e)) => break Err(format!("cannot read the keyboard: {e}")),
+                None => break Ok(()),
+            },
+            _ = tick.tick() => { msgs.push(Msg::Tick); dirty = true; }
+            Some(()) = news_rx.recv() => {
+                while news_rx.try_recv().is_ok() {}
+                msgs.extend(feed.refresh(&session.workspace));
+            }
+            _ = sigterm.recv() => break Ok(()),
+            _ = sighup.recv() => break Ok(()),
+            _ = sigint.recv() => break Ok(()),
+        }
+        while let Some(msg) = msgs.pop() {
+            let effects = update(&mut model, msg, &session.ui.keymap, session.now());
+            dirty = true;
+            for effect in effects {
+                let outcome = carry_out(&mut session, &mut model, effect);
+                msgs.push(Msg::Done(outcome));
+                msgs.extend(feed.refresh(&session.workspace));
+            }
+            msgs.push(Msg::Health(session.workspace.is_healthy()));
+            msgs.retain(|m| !matches!(m, Msg::Health(true)) || !model.healthy);
+        }
+        if model.quit {
+            break Ok(());
+        }
+    };
+    drop(watcher);
+    terminal::leave();
+    outcome
+}
+
+/// Carries out one effect against the store; the outcome is one line for the status bar.
+fn carry_out(session: &mut Session, model: &mut Model, effect: Effect) -> Result<String, String> {
+    let now = session.now();
+    match effect {
+        Effect::Execute { incident, command } => execute(session, &incident, command),
+        Effect::Declare { runbook } => declare(session, &runbook),
+        Effect::SwitchResponder { to } => {
+            if to.is_empty() || to == session.actor.name {
+                return Err(format!("{} is already at the keyboard", sanitize::line(&to)));
+            }
+            let from = std::mem::replace(&mut session.actor.name, to.clone());
+            model.actor = to.clone();
+            for entry in &model.incidents {
+                let command = Command::SwitchResponder { from: from.clone() };
+                session
+                    .workspace
+                    .execute(&entry.incident.id, &session.actor, now, command)
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(format!("{} now acts as {}", sanitize::line(&from), sanitize::line(&to)))
+        }
+        Effect::CommandLine(line) => {
+            let selected = model.current().map(|e| e.incident.id.clone());
+            match (session.parse_command)(&line, selected.as_deref(), now)? {
+                Parsed::Execute { incident, command } => execute(session, &incident, command),
+                Parsed::Declare { runbook } => declare(session, &runbook),
+            }
+        }
+    }
+}
+
+fn execute(session: &Session, incident: &str, command: Command) -> Result<String, String> {
+    let written =
+        session.workspace.execute(incident, &session.actor, session.now(), command).map_err(|e| e.to_string())?;
+    let last =
+        written.last().map(|e| format!("✓ #{} {}", e.seq, crate::domain::describe::describe(e))).unwrap_or_default();
+    Ok(last)
+}
+
+fn declare(session: &Session, runbook: &str) -> Result<String, String> {
+    let Some(runbook) = session.runbooks.iter().find(|r| r.id == runbook).cloned() else {
+        return Err(format!("no runbook {:?}", sanitize::line(runbook)));
+    };
+    let clocks: Vec<_> =
+        runbook.clocks.iter().filter_map(|c| session.clocks.iter().find(|d| d.id == *c).cloned()).collect();
+    let command = |id: String| Command::Declare {
+        id,
+        runbook: Box::new(runbook.clone()),
+        clocks: clocks.clone(),
+        severity: None,
+        title: None,
+        aware_at: None,
+        drill: false,
+    };
+    let id = session.workspace.declare(&session.actor, session.now(), &command).map_err(|e| e.to_string())?;
+    Ok(format!("✓ declared {id} from {}; record awareness with d to start its clocks", runbook.id))
+}

@@ -1,0 +1,534 @@
+//! `update`: the console's one place of change. A message (a key, a tick, news from the log,
+//! the outcome of a command) changes the view model and may ask for effects (append, declare,
+//! switch responder), which the event loop carries out and reports back. No I/O here.
+
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::form::{Field, FieldKind, Form, Purpose};
+use super::keymap::{Action, Keymap};
+use super::model::{Flash, FlashKind, IncidentEntry, LogLine, Mode, Model, Pane};
+use crate::domain::clock::{Decision, SubmissionPhase};
+use crate::domain::command::Command;
+use crate::domain::incident::Incident;
+use crate::domain::when;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Tick,
+    /// An incident changed: its state now and the lines appended since the last news.
+    Changed {
+        incident: Box<Incident>,
+        appended: Vec<LogLine>,
+    },
+    /// An incident is no longer open (closed, here or elsewhere).
+    Gone(String),
+    /// A command's outcome: what was recorded, or the one-line reason it was refused.
+    Done(Result<String, String>),
+    Health(bool),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Effect {
+    Execute { incident: String, command: Command },
+    Declare { runbook: String },
+    SwitchResponder { to: String },
+    CommandLine(String),
+}
+
+const PAGE: usize = 10;
+const FLASH_SECONDS: i64 = 8;
+
+pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(model, key, keymap, now),
+        Msg::Tick => {
+            if model.flash.as_ref().is_some_and(|f| f.until <= now) {
+                model.flash = None;
+            }
+            Vec::new()
+        }
+        Msg::Changed { incident, appended } => {
+            on_changed(model, *incident, appended);
+            Vec::new()
+        }
+        Msg::Gone(id) => {
+            let selected = model.current().map(|e| e.incident.id.clone());
+            model.incidents.retain(|e| e.incident.id != id);
+            reselect(model, selected.as_deref());
+            Vec::new()
+        }
+        Msg::Done(outcome) => {
+            let (kind, text) = match outcome {
+                Ok(text) => (FlashKind::Done, text),
+                Err(text) => (FlashKind::Refused, text),
+            };
+            model.flash = Some(Flash { kind, text, until: now + Duration::seconds(FLASH_SECONDS) });
+            Vec::new()
+        }
+        Msg::Health(healthy) => {
+            model.healthy = healthy;
+            Vec::new()
+        }
+    }
+}
+
+fn on_changed(model: &mut Model, incident: Incident, appended: Vec<LogLine>) {
+    let selected = model.current().map(|e| e.incident.id.clone());
+    let is_selected = selected.as_deref() == Some(incident.id.as_str());
+    if is_selected && !model.log.follows() {
+        model.log.from_bottom += appended.len();
+    }
+    let cursor = model.step_cursor;
+    match model.incidents.iter_mut().find(|e| e.incident.id == incident.id) {
+        Some(entry) => {
+            let was_open = entry.incident.steps.get(cursor).is_some_and(|s| s.status.is_open());
+            let now_open = incident.steps.get(cursor).is_some_and(|s| s.status.is_open());
+            entry.incident = incident;
+            entry.timeline.extend(appended);
+            if is_selected && was_open && !now_open {
+                let current = entry.incident.current_step().map(|s| s.id.clone());
+                model.step_cursor = current.and_then(|id| entry.incident.runbook.step_index(&id)).unwrap_or(cursor);
+            }
+        }
+        None => {
+            model.incidents.push(IncidentEntry { incident, timeline: appended });
+            model.incidents.sort_by(|a, b| a.incident.id.cmp(&b.incident.id));
+        }
+    }
+    reselect(model, selected.as_deref());
+    if selected.is_none() {
+        point_at_current_step(model);
+    }
+}
+
+fn reselect(model: &mut Model, id: Option<&str>) {
+    let found = id.and_then(|id| model.incidents.iter().position(|e| e.incident.id == id));
+    model.selected = found.unwrap_or(0).min(model.incidents.len().saturating_sub(1));
+    let steps = model.current().map_or(0, |e| e.incident.steps.len());
+    model.step_cursor = model.step_cursor.min(steps.saturating_sub(1));
+}
+
+fn point_at_current_step(model: &mut Model) {
+    let Some(entry) = model.current() else { return };
+    let current = entry.incident.current_step().map(|s| s.id.clone());
+    model.step_cursor = current.and_then(|id| entry.incident.runbook.step_index(&id)).unwrap_or(0);
+    model.clock_cursor = 0;
+    model.log.from_bottom = 0;
+}
+
+fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<Utc>) -> Vec<Effect> {
+    match &mut model.mode {
+        Mode::Form(_) => return on_form_key(model, key, now),
+        Mode::Help { scroll } => {
+            match keymap.action(&key) {
+                Some(Action::Down) => *scroll += 1,
+                Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                _ => model.mode = Mode::Normal,
+            }
+            return Vec::new();
+        }
+        Mode::Normal => {}
+    }
+    let Some(action) = keymap.action(&key) else { return Vec::new() };
+    on_action(model, action, now)
+}
+
+fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    match action {
+        Action::Quit => model.quit = true,
+        Action::Help => model.mode = Mode::Help { scroll: 0 },
+        Action::FocusNext | Action::FocusPrev => {
+            let at = Pane::ORDER.iter().position(|p| *p == model.focus).unwrap_or(0);
+            let step = if action == Action::FocusNext { 1 } else { Pane::ORDER.len() - 1 };
+            model.focus = Pane::ORDER[(at + step) % Pane::ORDER.len()];
+        }
+        Action::FocusIncidents => model.focus = Pane::Incidents,
+        Action::FocusClocks => model.focus = Pane::Clocks,
+        Action::FocusChecklist => model.focus = Pane::Checklist,
+        Action::FocusLog => model.focus = Pane::Log,
+        Action::Up => step_cursor(model, -1),
+        Action::Down => step_cursor(model, 1),
+        Action::PageUp => step_cursor(model, -(PAGE as i64)),
+        Action::PageDown => step_cursor(model, PAGE as i64),
+        Action::Top => step_cursor(model, i64::MIN / 2),
+        Action::Bottom => step_cursor(model, i64::MAX / 2),
+        Action::ToggleTimes => model.local_times = !model.local_times,
+        Action::Tick => {
+            let (Some(incident), Some(step)) = (selected_id(model), model.cursor_step().map(str::to_owned)) else {
+                return nothing_selected(model, now);
+            };
+            return vec![Effect::Execute {
+                incident,
+                command: Command::Tick { step, note: None, force: false, override_hold: None },
+            }];
+        }
+        other => open_form(model, other, now),
+    }
+    Vec::new()
+}
+
+fn nothing_selected(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {
+    model.flash = Some(Flash {
+        kind: FlashKind::Refused,
+        text: "no incident selected: declare one with D".to_owned(),
+        until: now + Duration::seconds(FLASH_SECONDS),
+    });
+    Vec::new()
+}
+
+fn selected_id(model: &Model) -> Option<String> {
+    model.current().map(|e| e.incident.id.clone())
+}
+
+fn step_cursor(model: &mut Model, delta: i64) {
+    let clamp = |value: usize, len: usize| -> usize {
+        let moved = (value as i64).saturating_add(delta).max(0) as usize;
+        moved.min(len.saturating_sub(1))
+    };
+    match model.focus {
+        Pane::Incidents => {
+            let before = model.selected;
+            model.selected = clamp(model.selected, model.incidents.len());
+            if model.selected != before {
+                point_at_current_step(model);
+            }
+        }
+        Pane::Checklist => {
+            let len = model.current().map_or(0, |e| e.incident.steps.len());
+            model.step_cursor = clamp(model.step_cursor, len);
+        }
+        Pane::Clocks => {
+            let len = model.current().map_or(0, |e| e.incident.clocks.len());
+            model.clock_cursor = clamp(model.clock_cursor, len);
+        }
+        Pane::Log => {
+            let len = model.visible_log().len();
+            let up = -delta;
+            model.log.from_bottom =
+                ((model.log.from_bottom as i64).saturating_add(up).max(0) as usize).min(len.saturating_sub(1));
+        }
+    }
+}
+
+fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
+    let incident = selected_id(model);
+    let needs_incident =
+        !matches!(action, Action::Declare | Action::SwitchResponder | Action::CommandLine | Action::Search);
+    if needs_incident && incident.is_none() {
+        nothing_selected(model, now);
+        return;
+    }
+    let step = model.cursor_step().map(str::to_owned).unwrap_or_default();
+    let entry = model.current();
+    let form = match action {
+        Action::Skip => {
+            Form::new(Purpose::Skip, format!("Skip {step}"), incident, vec![Field::text("Reason for skipping", true)])
+                .for_step(&step)
+        }
+        Action::Reopen => Form::new(
+            Purpose::Reopen,
+            format!("Reopen {step}"),
+            incident,
+            vec![Field::text("Reason for reopening", true)],
+        )
+        .for_step(&step),
+        Action::OverrideHold => Form::new(
+            Purpose::OverrideHold,
+            format!("Tick {step} past the AI Act evidence hold"),
+            incident,
+            vec![
+                Field::text("Why the AI system must change before the authority is informed", true),
+                Field::confirm("This is logged as the commander's override of Art. 73(6). Continue?"),
+            ],
+        )
+        .for_step(&step),
+        Action::Note => Form::new(
+            Purpose::Note,
+            "Add a note",
+            incident,
+            vec![Field::multiline("Note (TODO: … becomes an action item)")],
+        ),
+        Action::Severity => {
+            let levels = entry
+                .map(|e| {
+                    e.incident
+                        .runbook
+                        .severity
+                        .levels
+                        .iter()
+                        .map(|l| (l.id.clone(), format!("{} — {}", l.name, l.definition)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Form::new(
+                Purpose::Severity,
+                "Change severity",
+                incident,
+                vec![Field::choice("Severity", levels), Field::text("Reason", true)],
+            )
+        }
+        Action::Assign => {
+            let roles = entry
+                .map(|e| {
+                    e.incident
+                        .runbook
+                        .roles
+                        .iter()
+                        .map(|r| {
+                            let holder = e.incident.roles.get(&r.id).map_or("unassigned".to_owned(), Clone::clone);
+                            (r.id.clone(), format!("{} ({holder})", r.title))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Form::new(
+                Purpose::Assign,
+                "Assign a role",
+                incident,
+                vec![Field::choice("Role", roles), Field::text("Responder's name", true)],
+            )
+        }
+        Action::Decide => {
+            let decisions = Decision::ALL.iter().map(|d| (d.name().to_owned(), decision_hint(*d).to_owned())).collect();
+            Form::new(
+                Purpose::Decide,
+                "Record a decision",
+                incident,
+                vec![
+                    Field::choice("Decision", decisions),
+                    Field::text("When it was reached (empty: now; 2026-11-24 02:10 UTC, -30m, RFC 3339)", false),
+                    Field::text("Evidence (trace id, ticket, document)", false),
+                ],
+            )
+        }
+        Action::Notify | Action::Waive => {
+            let clocks: Vec<(String, String)> = entry
+                .map(|e| {
+                    e.incident.clocks.iter().map(|c| (c.id.clone(), format!("{} — {}", c.title, c.citation))).collect()
+                })
+                .unwrap_or_default();
+            if action == Action::Waive {
+                Form::new(
+                    Purpose::Waive,
+                    "Mark a clock not applicable",
+                    incident,
+                    vec![Field::choice("Clock", clocks), Field::text("Rationale (kept for the audit)", true)],
+                )
+            } else {
+                let phases = [SubmissionPhase::Initial, SubmissionPhase::Intermediate, SubmissionPhase::Complete]
+                    .iter()
+                    .map(|p| (p.name().to_owned(), String::new()))
+                    .collect();
+                Form::new(
+                    Purpose::Notify,
+                    "Record a submission",
+                    incident,
+                    vec![
+                        Field::choice("Clock", clocks),
+                        Field::text("Recipient's reference or receipt", true),
+                        Field::choice("Phase", phases),
+                        Field::text("Channel (portal, e-mail, phone)", false),
+                        Field::text("Reason for lateness (only if after the legal limit)", false),
+                    ],
+                )
+            }
+        }
+        Action::Declare => {
+            let runbooks = model.runbooks.clone();
+            Form::new(
+                Purpose::Declare,
+                "Declare an incident",
+                None,
+                vec![
+                    Field::choice("Runbook", runbooks),
+                    Field::confirm("Declare it now? (its clocks start when you record awareness)"),
+                ],
+            )
+        }
+        Action::Resolve => Form::new(
+            Purpose::Resolve,
+            "Resolve",
+            incident.clone(),
+            vec![Field::confirm(&format!("Resolve {}? Follow-up steps stay open.", incident.unwrap_or_default()))],
+        ),
+        Action::Close => {
+            let open: Vec<String> = entry
+                .map(|e| e.incident.open_required_steps().iter().map(|s| (*s).to_owned()).collect())
+                .unwrap_or_default();
+            let mut fields = Vec::new();
+            if !open.is_empty() {
+                fields.push(Field::text(
+                    &format!("{} required steps open ({}). Reason to close anyway", open.len(), open.join(", ")),
+                    true,
+                ));
+            }
+            fields.push(Field::confirm(&format!(
+                "Close and seal {}? This cannot be undone.",
+                incident.clone().unwrap_or_default()
+            )));
+            Form::new(Purpose::Close, "Close", incident, fields)
+        }
+        Action::SwitchResponder => Form::new(
+            Purpose::SwitchResponder,
+            "Switch the acting responder",
+            None,
+            vec![Field::text("Who is at the keyboard now?", true)],
+        ),
+        Action::Search => {
+            let current = model.log.filter.clone().unwrap_or_default();
+            Form::new(
+                Purpose::Search,
+                "Filter the log",
+                None,
+                vec![Field::prefilled("Show lines containing (empty: all)", &current)],
+            )
+        }
+        Action::CommandLine => Form::new(
+            Purpose::CommandLine,
+            "Command",
+            incident,
+            vec![Field::text(
+                "The CLI's commands, e.g. tick INC kill-switch, note . \"text\" (. is the selected incident)",
+                true,
+            )],
+        ),
+        _ => return,
+    };
+    model.mode = Mode::Form(Box::new(form));
+}
+
+const fn decision_hint(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Aware => "we are reasonably certain an incident occurred (GDPR, NIS2, AI Act)",
+        Decision::HighRisk => "likely high risk to data subjects (GDPR 34)",
+        Decision::CausalLink => "causal link to the AI system, or its reasonable likelihood (AI Act)",
+        Decision::ClassifiedMajor => "classified as a major ICT-related incident (DORA)",
+        Decision::Material => "the incident is material (SEC 8-K)",
+        Decision::DeathSuspected => "a death is suspected to be linked (AI Act 73(4))",
+        Decision::Discovered => "breach discovered (HIPAA)",
+        Decision::IncidentDetermined => "a cybersecurity incident occurred (NYDFS)",
+        Decision::AssessedNotifiable => "the breach is notifiable (PDPA)",
+    }
+}
+
+fn on_form_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+    let Mode::Form(form) = &mut model.mode else { return Vec::new() };
+    if key.code == KeyCode::Esc {
+        model.mode = Mode::Normal;
+        return Vec::new();
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let index = form.index;
+    let Some(field) = form.fields.get_mut(index) else { return Vec::new() };
+    let submitted = match &mut field.kind {
+        FieldKind::Choice { options, selected } => match key.code {
+            KeyCode::Up | KeyCode::Char('k') => {
+                *selected = selected.saturating_sub(1);
+                false
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                *selected = (*selected + 1).min(options.len().saturating_sub(1));
+                false
+            }
+            KeyCode::Enter => !options.is_empty(),
+            _ => false,
+        },
+        FieldKind::Text { area, multiline, required } => {
+            let submit = match key.code {
+                KeyCode::Enter if !*multiline || alt => true,
+                KeyCode::Char('s') if ctrl => true,
+                _ => false,
+            };
+            if !submit {
+                area.input(key);
+                false
+            } else if *required && area.lines().join("").trim().is_empty() {
+                form.error = Some("this field is required (Esc cancels)".to_owned());
+                false
+            } else {
+                true
+            }
+        }
+        FieldKind::Confirm => match key.code {
+            KeyCode::Enter | KeyCode::Char('y' | 'Y') => true,
+            KeyCode::Char('n' | 'N') => {
+                model.mode = Mode::Normal;
+                return Vec::new();
+            }
+            _ => false,
+        },
+    };
+    if !submitted {
+        return Vec::new();
+    }
+    let value = field.value();
+    form.values.push(value);
+    form.index += 1;
+    form.error = None;
+    if form.index < form.fields.len() {
+        return Vec::new();
+    }
+    let Mode::Form(form) = std::mem::replace(&mut model.mode, Mode::Normal) else { return Vec::new() };
+    finish(model, *form, now)
+}
+
+/// A completed form becomes an effect (or a change of view, for a search).
+fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
+    let value = |i: usize| form.values.get(i).cloned().unwrap_or_default();
+    let optional = |i: usize| Some(value(i)).filter(|v| !v.trim().is_empty());
+    let step = form.step.clone().unwrap_or_default();
+    let command = match form.purpose {
+        Purpose::Skip => Command::Skip { step, reason: value(0) },
+        Purpose::Reopen => Command::Reopen { step, reason: value(0) },
+        Purpose::OverrideHold => Command::Tick { step, note: None, force: false, override_hold: Some(value(0)) },
+        Purpose::Note => Command::Note { text: value(0) },
+        Purpose::Severity => Command::Severity { to: value(0), reason: value(1) },
+        Purpose::Assign => Command::Assign { role: value(0), name: value(1) },
+        Purpose::Decide => {
+            let Some(decision) = Decision::parse(&value(0)) else { return Vec::new() };
+            let at = match optional(1).map(|t| when::parse(&t, now)) {
+                Some(Err(why)) => {
+                    model.flash = Some(Flash {
+                        kind: FlashKind::Refused,
+                        text: why,
+                        until: now + Duration::seconds(FLASH_SECONDS),
+                    });
+                    return Vec::new();
+                }
+                Some(Ok(at)) => Some(at),
+                None => None,
+            };
+            Command::Decide { decision, at, evidence: optional(2) }
+        }
+        Purpose::Notify => Command::Notify {
+            clock: value(0),
+            reference: value(1),
+            at: None,
+            phase: SubmissionPhase::parse(&value(2)).unwrap_or(SubmissionPhase::Initial),
+            channel: optional(3),
+            late_reason: optional(4),
+        },
+        Purpose::Waive => Command::Waive { clock: value(0), rationale: value(1) },
+        Purpose::Resolve => Command::Resolve,
+        Purpose::Close => {
+            let reason = if form.fields.len() > 1 { optional(0) } else { None };
+            Command::Close { force: reason.is_some(), reason }
+        }
+        Purpose::Declare => return vec![Effect::Declare { runbook: value(0) }],
+        Purpose::SwitchResponder => return vec![Effect::SwitchResponder { to: value(0).trim().to_owned() }],
+        Purpose::CommandLine => return vec![Effect::CommandLine(value(0))],
+        Purpose::Search => {
+            model.log.filter = optional(0);
+            model.log.from_bottom = 0;
+            model.focus = Pane::Log;
+            return Vec::new();
+        }
+    };
+    match form.incident {
+        Some(incident) => vec![Effect::Execute { incident, command }],
+        None => Vec::new(),
+    }
+}
