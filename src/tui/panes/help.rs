@@ -9,7 +9,7 @@ use crate::tui::view::{Ui, centred};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, ui: &Ui, scroll: usize) {
     let theme = &ui.theme;
-    let popup = centred(area, 76, area.height.saturating_sub(2));
+    let popup = centred(area, area.width.saturating_sub(4).min(110), area.height.saturating_sub(2));
     frame.render_widget(Clear, popup);
     let rows = ui
         .keymap

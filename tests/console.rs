@@ -1,0 +1,395 @@
+//! The console without a terminal: `update` against the view model, and frames drawn on a
+//! `TestBackend` (insta snapshots, plus the styles snapshots cannot show).
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use warroom::catalog::{self, Origin, clocks};
+use warroom::domain::clock::Decision;
+use warroom::domain::command::Command;
+use warroom::domain::event::{Actor, Envelope, Event};
+use warroom::domain::incident::Incident;
+use warroom::tui::feed::log_line;
+use warroom::tui::form::Purpose;
+use warroom::tui::keymap::Keymap;
+use warroom::tui::model::{Mode, Model, Pane};
+use warroom::tui::theme::Theme;
+use warroom::tui::update::{Effect, Msg, update};
+use warroom::tui::view::{Ui, draw};
+
+fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-24T02:00:00Z").expect("t0").with_timezone(&Utc)
+}
+
+/// An incident declared 70 minutes before `t0()` and worked on, as envelopes.
+fn envelopes(id: &str, runbook_id: &str, aware_hours_ago: i64) -> Vec<Envelope> {
+    let runbook = catalog::load(&Origin::Embedded, t0().date_naive()).get(runbook_id).expect("runbook").clone();
+    let catalog = clocks::load(None);
+    let clock_defs = runbook.clocks.iter().filter_map(|c| catalog.get(c).cloned()).collect();
+    let start = t0() - Duration::minutes(70);
+    let events = vec![
+        Event::Declared {
+            incident: id.to_owned(),
+            title: "Support agent showed tenant Globex three Acme records \u{1b}[2J".to_owned(),
+            severity: "SEV1".to_owned(),
+            runbook: Box::new(runbook),
+            aware_at: Some(t0() - Duration::hours(aware_hours_ago)),
+            drill: false,
+            clocks: clock_defs,
+        },
+        Event::RoleAssigned { role: "scribe".into(), name: "sam".into(), previous: None },
+        Event::StepTicked {
+            step: "confirm-signal".into(),
+            note: Some("trace 7f3a".into()),
+            forced: false,
+            hold_override: None,
+        },
+        Event::StepTicked { step: "record-awareness".into(), note: None, forced: false, hold_override: None },
+        Event::NoteAdded { text: "TODO: tenant-isolation test in the release gate".into() },
+        Event::DecisionRecorded {
+            decision: Decision::CausalLink,
+            at: t0() - Duration::minutes(5),
+            evidence: None,
+            corrects: None,
+            auto: false,
+        },
+    ];
+    events
+        .into_iter()
+        .enumerate()
+        .map(|(i, event)| Envelope {
+            seq: i as u64 + 1,
+            at: start + Duration::minutes(i as i64 * 7),
+            actor: Actor::named(if i == 4 { "sam" } else { "alice" }),
+            event,
+        })
+        .collect()
+}
+
+fn changed(envelopes: &[Envelope]) -> Msg {
+    let mut incident = Incident::declared(&envelopes[0]).expect("declared");
+    for e in &envelopes[1..] {
+        incident.apply(e);
+    }
+    Msg::Changed { incident: Box::new(incident), appended: envelopes.iter().map(log_line).collect() }
+}
+
+fn keymap() -> Keymap {
+    Keymap::shipped().expect("keymap")
+}
+
+fn model_with(incidents: &[(&str, &str, i64)]) -> Model {
+    let runbooks = vec![("cross-tenant-pii-leak".to_owned(), "Cross-tenant PII leak".to_owned())];
+    let mut model = Model::new("alice", "/srv/warroom", Tz::UTC, runbooks);
+    for (id, runbook, aware) in incidents {
+        update(&mut model, changed(&envelopes(id, runbook, *aware)), &keymap(), t0());
+    }
+    model
+}
+
+fn key(model: &mut Model, code: KeyCode) -> Vec<Effect> {
+    update(model, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), &keymap(), t0())
+}
+
+fn typed(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        key(model, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn the_cursor_starts_on_the_current_step_and_x_ticks_it() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    assert_eq!(model.cursor_step(), Some("assign-roles"));
+    let effects = key(&mut model, KeyCode::Char('x'));
+    assert_eq!(
+        effects,
+        [Effect::Execute {
+            incident: "INC-20261124-001".into(),
+            command: Command::Tick { step: "assign-roles".into(), note: None, force: false, override_hold: None }
+        }]
+    );
+}
+
+#[test]
+fn skip_asks_for_a_reason_and_refuses_an_empty_one() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Down);
+    assert!(key(&mut model, KeyCode::Char('s')).is_empty());
+    let Mode::Form(form) = &model.mode else { panic!("a form opens") };
+    assert_eq!(form.purpose, Purpose::Skip);
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "an empty reason is refused");
+    let Mode::Form(form) = &model.mode else { panic!("the form stays") };
+    assert!(form.error.is_some());
+    typed(&mut model, "done by the platform team");
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        [Effect::Execute {
+            incident: "INC-20261124-001".into(),
+            command: Command::Skip { step: "kill-switch".into(), reason: "done by the platform team".into() }
+        }]
+    );
+    assert!(matches!(model.mode, Mode::Normal));
+}
+
+#[test]
+fn escape_cancels_a_form_without_effect() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('n'));
+    typed(&mut model, "half a thought");
+    assert!(key(&mut model, KeyCode::Esc).is_empty());
+    assert!(matches!(model.mode, Mode::Normal));
+}
+
+#[test]
+fn a_note_is_multi_line_and_saved_with_ctrl_s() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('n'));
+    typed(&mut model, "first");
+    key(&mut model, KeyCode::Enter);
+    typed(&mut model, "second");
+    let effects =
+        update(&mut model, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), &keymap(), t0());
+    assert_eq!(
+        effects,
+        [Effect::Execute {
+            incident: "INC-20261124-001".into(),
+            command: Command::Note { text: "first\nsecond".into() }
+        }]
+    );
+}
+
+#[test]
+fn severity_is_chosen_from_the_runbook_levels_with_a_reason() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('S'));
+    key(&mut model, KeyCode::Down);
+    key(&mut model, KeyCode::Enter);
+    typed(&mut model, "12 subjects");
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        [Effect::Execute {
+            incident: "INC-20261124-001".into(),
+            command: Command::Severity { to: "SEV2".into(), reason: "12 subjects".into() }
+        }]
+    );
+}
+
+#[test]
+fn close_with_required_steps_open_asks_for_a_reason_then_confirmation() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('C'));
+    typed(&mut model, "drill over");
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "then the confirmation");
+    let effects = key(&mut model, KeyCode::Char('y'));
+    assert_eq!(
+        effects,
+        [Effect::Execute {
+            incident: "INC-20261124-001".into(),
+            command: Command::Close { force: true, reason: Some("drill over".into()) }
+        }]
+    );
+    key(&mut model, KeyCode::Char('R'));
+    assert!(key(&mut model, KeyCode::Char('n')).is_empty(), "no at the confirmation means no");
+    assert!(matches!(model.mode, Mode::Normal));
+}
+
+#[test]
+fn a_decision_with_a_time_in_the_past() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('d'));
+    key(&mut model, KeyCode::Down);
+    key(&mut model, KeyCode::Enter);
+    typed(&mut model, "-30m");
+    key(&mut model, KeyCode::Enter);
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        [Effect::Execute {
+            incident: "INC-20261124-001".into(),
+            command: Command::Decide {
+                decision: Decision::HighRisk,
+                at: Some(t0() - Duration::minutes(30)),
+                evidence: None
+            }
+        }]
+    );
+}
+
+#[test]
+fn panes_cycle_and_incidents_are_selected_with_their_current_step() {
+    let mut model =
+        model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1), ("INC-20261124-002", "runaway-agent-cost", 1)]);
+    assert_eq!(model.focus, Pane::Checklist);
+    key(&mut model, KeyCode::Tab);
+    assert_eq!(model.focus, Pane::Log);
+    key(&mut model, KeyCode::Tab);
+    assert_eq!(model.focus, Pane::Incidents);
+    key(&mut model, KeyCode::Down);
+    assert_eq!(model.current().map(|e| e.incident.id.as_str()), Some("INC-20261124-002"));
+    let current = model.current().and_then(|e| e.incident.current_step()).map(|s| s.id.clone());
+    assert_eq!(model.cursor_step().map(str::to_owned), current);
+    key(&mut model, KeyCode::Char('1'));
+    assert_eq!(model.focus, Pane::Incidents);
+}
+
+#[test]
+fn the_log_follows_new_lines_unless_scrolled_up() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('4'));
+    key(&mut model, KeyCode::Up);
+    key(&mut model, KeyCode::Up);
+    assert_eq!(model.log.from_bottom, 2);
+    let mut more = envelopes("INC-20261124-001", "cross-tenant-pii-leak", 1);
+    let extra =
+        Envelope { seq: 7, at: t0(), actor: Actor::named("bob"), event: Event::NoteAdded { text: "from bob".into() } };
+    more.push(extra);
+    let Msg::Changed { incident, .. } = changed(&more) else { unreachable!() };
+    update(&mut model, Msg::Changed { incident, appended: vec![log_line(&more[6])] }, &keymap(), t0());
+    assert_eq!(model.log.from_bottom, 3, "the view stays on the same lines");
+    key(&mut model, KeyCode::Char('G'));
+    assert!(model.log.follows());
+}
+
+#[test]
+fn the_log_filter_narrows_the_lines() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('/'));
+    typed(&mut model, "TODO");
+    key(&mut model, KeyCode::Enter);
+    assert_eq!(model.focus, Pane::Log);
+    let lines = model.visible_log();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].actor, "sam");
+}
+
+#[test]
+fn nothing_selected_says_how_to_declare() {
+    let mut model = model_with(&[]);
+    assert!(key(&mut model, KeyCode::Char('x')).is_empty());
+    assert!(model.flash.as_ref().is_some_and(|f| f.text.contains("declare")));
+    key(&mut model, KeyCode::Char('D'));
+    key(&mut model, KeyCode::Enter);
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(effects, [Effect::Declare { runbook: "cross-tenant-pii-leak".into() }]);
+}
+
+#[test]
+fn the_command_line_and_switching_responder_are_effects() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char(':'));
+    typed(&mut model, "note . hello");
+    assert_eq!(key(&mut model, KeyCode::Enter), [Effect::CommandLine("note . hello".into())]);
+    key(&mut model, KeyCode::Char('u'));
+    typed(&mut model, "bob");
+    assert_eq!(key(&mut model, KeyCode::Enter), [Effect::SwitchResponder { to: "bob".into() }]);
+}
+
+fn ui(theme: &str) -> Ui {
+    Ui { theme: Theme::shipped(theme).expect("theme"), keymap: keymap() }
+}
+
+fn render(model: &Model, width: u16, height: u16, now: DateTime<Utc>) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal.draw(|frame| draw(frame, model, &ui("default"), now)).expect("draw");
+    terminal
+}
+
+fn text_of(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn snapshot_80x24() {
+    let model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    insta::assert_snapshot!("console_80x24", text_of(&render(&model, 80, 24, t0())));
+}
+
+#[test]
+fn snapshot_160x48_with_two_incidents() {
+    let mut model =
+        model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1), ("INC-20261124-002", "tool-exploit", 80)]);
+    model.focus = Pane::Clocks;
+    insta::assert_snapshot!("console_160x48", text_of(&render(&model, 160, 48, t0())));
+}
+
+#[test]
+fn untrusted_text_is_drawn_through_the_sanitiser() {
+    let model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    let text = text_of(&render(&model, 160, 48, t0()));
+    assert!(text.contains("␛[2J") && !text.contains('\u{1b}'), "{text}");
+}
+
+#[test]
+fn overdue_is_red_and_severity_has_its_colour() {
+    let model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 80)]);
+    let terminal = render(&model, 160, 48, t0());
+    let buffer = terminal.backend().buffer();
+    let find = |needle: &str| -> (u16, u16) {
+        for y in 0..buffer.area.height {
+            let row: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol().to_owned()).collect();
+            if let Some(col) = row.find(needle) {
+                let x = row[..col].chars().count() as u16;
+                return (x, y);
+            }
+        }
+        panic!("{needle:?} not drawn");
+    };
+    let (x, y) = find("OVERDUE");
+    assert_eq!(buffer[(x, y)].fg, Color::Red, "overdue is red");
+    let (x, y) = find(" SEV1 ");
+    assert_eq!(buffer[(x + 1, y)].bg, Color::Red, "SEV1 on red");
+}
+
+#[test]
+fn below_80x24_the_console_says_the_terminal_is_too_small() {
+    let model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    let text = text_of(&render(&model, 70, 20, t0()));
+    assert!(text.contains("terminal too small") && text.contains("70×20"), "{text}");
+}
+
+#[test]
+fn the_help_is_generated_from_the_keymap() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('?'));
+    let text = text_of(&render(&model, 160, 48, t0()));
+    for binding in &keymap().bindings {
+        assert!(text.contains(&binding.desc), "help lacks {:?}", binding.desc);
+    }
+}
+
+#[test]
+fn the_log_pane_draws_only_the_newest_lines_that_fit() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    let envs = envelopes("INC-20261124-001", "cross-tenant-pii-leak", 1);
+    let mut incident = Incident::declared(&envs[0]).expect("declared");
+    for e in &envs[1..] {
+        incident.apply(e);
+    }
+    let lines: Vec<_> = (0..5000)
+        .map(|n| {
+            log_line(&Envelope {
+                seq: 7 + n,
+                at: t0(),
+                actor: Actor::named("bob"),
+                event: Event::NoteAdded { text: format!("line {n}") },
+            })
+        })
+        .collect();
+    update(&mut model, Msg::Changed { incident: Box::new(incident), appended: lines }, &keymap(), t0());
+    let text = text_of(&render(&model, 80, 24, t0()));
+    assert!(text.contains("line 4999") && !text.contains("line 4990 "), "{text}");
+}

@@ -1,0 +1,182 @@
+//! The console end to end, in a real terminal: tmux on an isolated socket, keys sent with
+//! send-keys, the screen read with capture-pane, waiting for text (never a fixed sleep).
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{BIN, Workspace};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Self {
+        let socket = format!("warroom-test-{name}-{}", std::process::id());
+        let version = Command::new("tmux").arg("-V").output();
+        assert!(version.is_ok_and(|v| v.status.success()), "tmux is needed (CI installs it)");
+        Self { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket, "-f", "/dev/null"]).args(args).output().expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Starts `warroom` (then a marker line when it exits) in a new session.
+    fn start(&self, session: &str, ws: &Workspace, actor: &str, size: (u16, u16)) {
+        let script = format!(
+            "WARROOM_DIR='{}' WARROOM_USER='{actor}' WARROOM_CONFIG=/nonexistent TZ=UTC '{BIN}'; echo \"EXITED $?\"; sleep 60",
+            ws.path().display()
+        );
+        self.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            &size.0.to_string(),
+            "-y",
+            &size.1.to_string(),
+            "sh",
+            "-c",
+            &script,
+        ]);
+    }
+
+    fn screen(&self, session: &str) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", session])
+    }
+
+    fn wait_for(&self, session: &str, text: &str, within: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen(session);
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(started.elapsed() < within, "{text:?} did not appear within {within:?}; the screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    fn keys(&self, session: &str, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", session];
+        args.extend(keys);
+        self.tmux(&args);
+    }
+
+    fn pane_pid(&self, session: &str) -> u32 {
+        self.tmux(&["list-panes", "-t", session, "-F", "#{pane_pid}"]).trim().parse().expect("pid")
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+const SLOW: Duration = Duration::from_secs(20);
+
+/// A child process of `parent`, from /proc.
+fn child_of(parent: u32) -> Option<u32> {
+    std::fs::read_dir("/proc").ok()?.filter_map(Result::ok).find_map(|entry| {
+        let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+        let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+        let ppid: u32 = stat.rsplit(')').next()?.split_whitespace().nth(1)?.parse().ok()?;
+        (ppid == parent).then_some(pid)
+    })
+}
+
+#[test]
+fn a_responder_ticks_a_step_and_sees_it_logged_under_their_name() {
+    let ws = Workspace::new();
+    let tmux = Tmux::new("tick");
+    tmux.start("a", &ws, "alice", (100, 30));
+    tmux.wait_for("a", "Assign commander, scribe and privacy lead", SLOW);
+    tmux.keys("a", &["x"]);
+    let screen = tmux.wait_for("a", "ticked assign-roles", SLOW);
+    assert!(screen.contains("alice") && screen.contains("3/17"), "{screen}");
+    tmux.keys("a", &["n"]);
+    tmux.wait_for("a", "Add a note", SLOW);
+    tmux.keys("a", &["-l", "paged the DPO"]);
+    tmux.keys("a", &["C-s"]);
+    tmux.wait_for("a", "noted: paged the DPO", SLOW);
+    tmux.keys("a", &["q"]);
+    tmux.wait_for("a", "EXITED 0", SLOW);
+    ws.ok("auditor", &["verify"]);
+    let status = ws.status_json("001");
+    assert_eq!(status["notes"][1]["text"], "paged the DPO");
+    assert_eq!(status["notes"][1]["by"], "alice");
+}
+
+#[test]
+fn two_consoles_on_one_workspace_see_each_others_ticks_within_a_second() {
+    let ws = Workspace::new();
+    ws.run("setup", &[]);
+    let tmux = Tmux::new("two");
+    tmux.start("a", &ws, "alice", (100, 30));
+    tmux.start("b", &ws, "bob", (100, 30));
+    tmux.wait_for("a", "Assign commander", SLOW);
+    tmux.wait_for("b", "Assign commander", SLOW);
+    tmux.keys("b", &["x"]);
+    tmux.wait_for("b", "ticked assign-roles", SLOW);
+    let seen = Instant::now();
+    let screen = tmux.wait_for("a", "ticked assign-roles", Duration::from_secs(1));
+    assert!(screen.contains("bob"), "{screen}");
+    eprintln!("alice saw bob's tick {:?} after bob's screen showed it", seen.elapsed());
+}
+
+#[test]
+fn the_acting_responder_can_be_switched_and_the_switch_is_logged() {
+    let ws = Workspace::new();
+    let tmux = Tmux::new("switch");
+    tmux.start("a", &ws, "alice", (100, 30));
+    tmux.wait_for("a", "as alice", SLOW);
+    tmux.keys("a", &["u"]);
+    tmux.wait_for("a", "Who is at the keyboard now?", SLOW);
+    tmux.keys("a", &["-l", "carol"]);
+    tmux.keys("a", &["Enter"]);
+    tmux.wait_for("a", "alice handed the keyboard to carol", SLOW);
+    tmux.wait_for("a", "as carol", SLOW);
+    tmux.keys("a", &["x"]);
+    tmux.wait_for("a", "ticked assign-roles", SLOW);
+    let status = ws.status_json("001");
+    let step =
+        status["steps"].as_array().expect("steps").iter().find(|s| s["id"] == "assign-roles").cloned().expect("step");
+    assert_eq!(step["by"], "carol");
+}
+
+#[test]
+fn sigterm_and_a_killed_pane_leave_a_restored_terminal_and_a_verifiable_log() {
+    let ws = Workspace::new();
+    let tmux = Tmux::new("signals");
+    tmux.start("a", &ws, "alice", (100, 30));
+    tmux.wait_for("a", "Assign commander", SLOW);
+    let shell = tmux.pane_pid("a");
+    let pid = child_of(shell).expect("the console process is a child of the pane's shell").to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    let screen = tmux.wait_for("a", "EXITED 0", SLOW);
+    assert!(!screen.contains("Regulatory clocks"), "the alternate screen was left:\n{screen}");
+
+    tmux.start("b", &ws, "bob", (100, 30));
+    tmux.wait_for("b", "Assign commander", SLOW);
+    tmux.keys("b", &["x"]);
+    tmux.wait_for("b", "ticked assign-roles", SLOW);
+    tmux.tmux(&["kill-pane", "-t", "b"]);
+    ws.ok("auditor", &["verify"]);
+    assert_eq!(ws.status_json("001")["progress"]["done"], 3);
+}
+
+#[test]
+fn a_small_terminal_gets_a_clear_message_and_recovers_on_resize() {
+    let ws = Workspace::new();
+    let tmux = Tmux::new("small");
+    tmux.start("a", &ws, "alice", (70, 20));
+    tmux.wait_for("a", "terminal too small", SLOW);
+    tmux.tmux(&["resize-window", "-t", "a", "-x", "90", "-y", "28"]);
+    tmux.wait_for("a", "Regulatory clocks", SLOW);
+}
