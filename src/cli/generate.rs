@@ -10,6 +10,7 @@ use clap::Subcommand;
 
 use super::context::{CliError, Context};
 use crate::domain::Command;
+use crate::domain::clock::ClockDef;
 use crate::domain::event::{Actor, Event};
 use crate::domain::runbook::Runbook;
 use crate::store::EventStore;
@@ -46,11 +47,12 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
         return appends(ctx, &incident, count, &prefix);
     }
     let runbook = ctx.runbook("cross-tenant-pii-leak")?.clone();
+    let clocks: Vec<ClockDef> = runbook.clocks.iter().filter_map(|c| ctx.clocks().get(c).cloned()).collect();
     match workload {
         Workload::Appends { .. } => Ok(()),
         Workload::Log { events, out } => {
             let mut w = Writer::create(&out, "INC-20261124-001")?;
-            w.declare(&runbook, ctx.now)?;
+            w.declare(&runbook, &clocks, ctx.now)?;
             let steps: Vec<String> = runbook.step_ids().map(str::to_owned).collect();
             for i in 1..events {
                 w.push(ctx.now + Duration::milliseconds(i as i64 * 250), mixed_event(i, &steps))?;
@@ -63,7 +65,7 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
                 let day = ctx.now - Duration::days(i64::try_from(closed + open - n).unwrap_or(0) / 5);
                 let id = format!("INC-{}-{:03}", day.format("%Y%m%d"), n % 5 + 1);
                 let mut w = Writer::create(&root.join("incidents").join(format!("{id}.jsonl")), &id)?;
-                w.declare(&runbook, day)?;
+                w.declare(&runbook, &clocks, day)?;
                 for (i, step) in runbook.step_ids().enumerate() {
                     let event =
                         Event::StepTicked { step: step.to_owned(), note: None, forced: false, hold_override: None };
@@ -146,7 +148,7 @@ impl Writer {
         })
     }
 
-    fn declare(&mut self, runbook: &Runbook, at: DateTime<Utc>) -> Result<(), CliError> {
+    fn declare(&mut self, runbook: &Runbook, clocks: &[ClockDef], at: DateTime<Utc>) -> Result<(), CliError> {
         let event = Event::Declared {
             incident: self.id.clone(),
             title: runbook.title.clone(),
@@ -154,7 +156,7 @@ impl Writer {
             runbook: Box::new(runbook.clone()),
             aware_at: Some(at),
             drill: false,
-            clocks: Vec::new(),
+            clocks: clocks.to_vec(),
         };
         self.push(at, event)
     }

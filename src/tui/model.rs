@@ -129,6 +129,23 @@ impl Model {
         entry.incident.runbook.steps().nth(self.step_cursor).map(|(_, s)| s.id.as_str())
     }
 
+    /// The `height` lines the log pane shows and how many lines pass the filter in all.
+    /// Without a filter this touches only the visible lines, whatever the log's length.
+    pub fn log_window(&self, height: usize) -> (Vec<&LogLine>, usize) {
+        let Some(entry) = self.current() else { return (Vec::new(), 0) };
+        if self.log.filter.is_none() {
+            let total = entry.timeline.len();
+            let end = total.saturating_sub(self.log.from_bottom);
+            let start = end.saturating_sub(height);
+            return (entry.timeline[start..end].iter().collect(), total);
+        }
+        let all = self.visible_log();
+        let total = all.len();
+        let end = total.saturating_sub(self.log.from_bottom);
+        let start = end.saturating_sub(height);
+        (all[start..end].to_vec(), total)
+    }
+
     /// The timeline lines the log filter lets through.
     pub fn visible_log(&self) -> Vec<&LogLine> {
         let Some(entry) = self.current() else { return Vec::new() };

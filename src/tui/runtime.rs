@@ -5,7 +5,7 @@ use std::time::Duration as StdDuration;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures_util::StreamExt;
-use notify::{RecursiveMode, Watcher};
+use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -24,8 +24,13 @@ pub async fn run(mut session: Session) -> Result<(), String> {
     let mut feed = Feed::default();
 
     let (news_tx, mut news_rx) = mpsc::unbounded_channel::<()>();
-    let mut watcher = notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
-        let _ = news_tx.send(());
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        // Only writes matter; reading the logs (as the feed does) must not wake the loop.
+        let changed =
+            event.is_ok_and(|e| matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)));
+        if changed {
+            let _ = news_tx.send(());
+        }
     })
     .map_err(|e| format!("cannot watch the workspace: {e}"))?;
     for dir in ["incidents", "open"] {

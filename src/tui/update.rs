@@ -204,7 +204,11 @@ fn step_cursor(model: &mut Model, delta: i64) {
             model.clock_cursor = clamp(model.clock_cursor, len);
         }
         Pane::Log => {
-            let len = model.visible_log().len();
+            let len = if model.log.filter.is_some() {
+                model.visible_log().len()
+            } else {
+                model.current().map_or(0, |e| e.timeline.len())
+            };
             let up = -delta;
             model.log.from_bottom =
                 ((model.log.from_bottom as i64).saturating_add(up).max(0) as usize).min(len.saturating_sub(1));

@@ -13,17 +13,15 @@ use crate::tui::view::{Ui, pane_block, styled};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
     let theme = &ui.theme;
-    let visible = model.visible_log();
+    let block_height = area.height.saturating_sub(2) as usize;
+    let (visible, total) = model.log_window(block_height);
     let position =
         if model.log.follows() { "following".to_owned() } else { format!("{} newer below", model.log.from_bottom) };
     let filter = model.log.filter.as_ref().map(|f| format!(" · filter “{}”", sanitize::line(f))).unwrap_or_default();
     let zone = if model.local_times { model.tz.name() } else { "UTC" };
-    let title = format!("Log — {} lines · {position}{filter} · {zone}", visible.len());
+    let title = format!("Log — {total} lines · {position}{filter} · {zone}");
     let block = pane_block(&title, Pane::Log, model, theme);
-    let height = block.inner(area).height as usize;
-    let end = visible.len().saturating_sub(model.log.from_bottom);
-    let start = end.saturating_sub(height);
-    let lines: Vec<Line<'_>> = visible[start..end]
+    let lines: Vec<Line<'_>> = visible
         .iter()
         .map(|line| {
             let at = if model.local_times {
