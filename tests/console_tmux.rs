@@ -180,3 +180,51 @@ fn a_small_terminal_gets_a_clear_message_and_recovers_on_resize() {
     tmux.tmux(&["resize-window", "-t", "a", "-x", "90", "-y", "28"]);
     tmux.wait_for("a", "Regulatory clocks", SLOW);
 }
+
+#[test]
+fn a_whole_incident_from_declaration_to_close_in_the_console() {
+    let ws = Workspace::new();
+    let tmux = Tmux::new("whole");
+    tmux.start("a", &ws, "alice", (120, 36));
+    tmux.wait_for("a", "Incidents (1 open)", SLOW);
+    tmux.keys("a", &["D"]);
+    tmux.wait_for("a", "Declare an incident", SLOW);
+    tmux.keys("a", &["Enter"]);
+    tmux.wait_for("a", "Declare it now?", SLOW);
+    tmux.keys("a", &["y"]);
+    tmux.wait_for("a", "Incidents (2 open)", SLOW);
+    let screen = tmux.wait_for("a", "declared INC-", SLOW);
+    assert!(screen.contains("gdpr-33") && screen.contains("awaits decision aware"), "{screen}");
+    tmux.keys("a", &["d"]);
+    tmux.wait_for("a", "Record a decision", SLOW);
+    tmux.keys("a", &["Enter", "Enter", "Enter"]);
+    tmux.wait_for("a", "recorded decision aware", SLOW);
+    tmux.wait_for("a", "2d 23:5", SLOW);
+    tmux.keys("a", &["x"]);
+    tmux.wait_for("a", "ticked confirm-signal", SLOW);
+    tmux.keys("a", &["R"]);
+    tmux.wait_for("a", "Follow-up steps stay open", SLOW);
+    tmux.keys("a", &["y"]);
+    tmux.wait_for("a", "resolved the incident", SLOW);
+    tmux.keys("a", &["C"]);
+    tmux.wait_for("a", "Reason to close anyway", SLOW);
+    tmux.keys("a", &["-l", "drill stopped after containment"]);
+    tmux.keys("a", &["Enter"]);
+    tmux.wait_for("a", "cannot be undone", SLOW);
+    tmux.keys("a", &["y"]);
+    tmux.wait_for("a", "Incidents (1 open)", SLOW);
+    ws.ok("auditor", &["verify"]);
+    let all = ws.ok("auditor", &["status", "--all", "--json"]);
+    let value: serde_json::Value = serde_json::from_str(&all).expect("json");
+    let closed = value["incidents"]
+        .as_array()
+        .expect("incidents")
+        .iter()
+        .find(|i| i["state"] == "closed")
+        .cloned()
+        .expect("closed");
+    assert_eq!(closed["steps"][0]["by"], "alice");
+    assert!(
+        closed["clocks"].as_array().expect("clocks").iter().any(|c| c["id"] == "gdpr-33" && c["anchor_at"].is_string())
+    );
+}

@@ -84,7 +84,10 @@ pub async fn run(mut session: Session) -> Result<(), String> {
             dirty = true;
             for effect in effects {
                 let outcome = carry_out(&mut session, &mut model, effect);
-                msgs.push(Msg::Done(outcome));
+                if let Ok(Some(id)) = outcome.as_ref().map(|o| o.declared.clone()) {
+                    msgs.push(Msg::Select(id));
+                }
+                msgs.push(Msg::Done(outcome.map(|o| o.text)));
                 msgs.extend(feed.refresh(&session.workspace));
             }
             msgs.push(Msg::Health(session.workspace.is_healthy()));
@@ -99,11 +102,23 @@ pub async fn run(mut session: Session) -> Result<(), String> {
     outcome
 }
 
-/// Carries out one effect against the store; the outcome is one line for the status bar.
-fn carry_out(session: &mut Session, model: &mut Model, effect: Effect) -> Result<String, String> {
+/// What an effect did: one line for the status bar, and the id of a declared incident.
+struct Outcome {
+    text: String,
+    declared: Option<String>,
+}
+
+impl From<String> for Outcome {
+    fn from(text: String) -> Self {
+        Self { text, declared: None }
+    }
+}
+
+/// Carries out one effect against the store.
+fn carry_out(session: &mut Session, model: &mut Model, effect: Effect) -> Result<Outcome, String> {
     let now = session.now();
     match effect {
-        Effect::Execute { incident, command } => execute(session, &incident, command),
+        Effect::Execute { incident, command } => execute(session, &incident, command).map(Outcome::from),
         Effect::Declare { runbook } => declare(session, &runbook),
         Effect::SwitchResponder { to } => {
             if to.is_empty() || to == session.actor.name {
@@ -118,12 +133,12 @@ fn carry_out(session: &mut Session, model: &mut Model, effect: Effect) -> Result
                     .execute(&entry.incident.id, &session.actor, now, command)
                     .map_err(|e| e.to_string())?;
             }
-            Ok(format!("{} now acts as {}", sanitize::line(&from), sanitize::line(&to)))
+            Ok(format!("{} now acts as {}", sanitize::line(&from), sanitize::line(&to)).into())
         }
         Effect::CommandLine(line) => {
             let selected = model.current().map(|e| e.incident.id.clone());
             match (session.parse_command)(&line, selected.as_deref(), now)? {
-                Parsed::Execute { incident, command } => execute(session, &incident, command),
+                Parsed::Execute { incident, command } => execute(session, &incident, command).map(Outcome::from),
                 Parsed::Declare { runbook } => declare(session, &runbook),
             }
         }
@@ -138,7 +153,7 @@ fn execute(session: &Session, incident: &str, command: Command) -> Result<String
     Ok(last)
 }
 
-fn declare(session: &Session, runbook: &str) -> Result<String, String> {
+fn declare(session: &Session, runbook: &str) -> Result<Outcome, String> {
     let Some(runbook) = session.runbooks.iter().find(|r| r.id == runbook).cloned() else {
         return Err(format!("no runbook {:?}", sanitize::line(runbook)));
     };
@@ -154,5 +169,6 @@ fn declare(session: &Session, runbook: &str) -> Result<String, String> {
         drill: false,
     };
     let id = session.workspace.declare(&session.actor, session.now(), &command).map_err(|e| e.to_string())?;
-    Ok(format!("✓ declared {id} from {}; record awareness with d to start its clocks", runbook.id))
+    let text = format!("✓ declared {id} from {}; record awareness with d to start its clocks", runbook.id);
+    Ok(Outcome { text, declared: Some(id) })
 }

@@ -27,6 +27,8 @@ pub enum Msg {
     /// A command's outcome: what was recorded, or the one-line reason it was refused.
     Done(Result<String, String>),
     Health(bool),
+    /// Show this incident (one this console just declared).
+    Select(String),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -69,6 +71,14 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
         }
         Msg::Health(healthy) => {
             model.healthy = healthy;
+            Vec::new()
+        }
+        Msg::Select(id) => {
+            if let Some(index) = model.incidents.iter().position(|e| e.incident.id == id) {
+                model.selected = index;
+                model.focus = Pane::Checklist;
+                point_at_current_step(model);
+            }
             Vec::new()
         }
     }
@@ -364,7 +374,7 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
             let mut fields = Vec::new();
             if !open.is_empty() {
                 fields.push(Field::text(
-                    &format!("{} required steps open ({}). Reason to close anyway", open.len(), open.join(", ")),
+                    &format!("Reason to close anyway ({} required steps still open: {})", open.len(), open.join(", ")),
                     true,
                 ));
             }

@@ -14,20 +14,27 @@ use crate::tui::view::{Ui, centred, styled, window};
 pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
     let theme = &ui.theme;
     let Some(field) = form.field() else { return };
-    let height = match &field.kind {
-        FieldKind::Choice { options, .. } => (options.len() as u16 + 7).min(area.height.saturating_sub(2)),
-        FieldKind::Text { multiline: true, .. } => 14,
-        _ => 8,
-    };
-    let popup = centred(area, 72, height);
+    let width: u16 = 72;
+    let label_lines = (field.label.chars().count() as u16 / (width - 2) + 1).min(5);
+    let height = label_lines
+        + match &field.kind {
+            FieldKind::Choice { options, .. } => options.len() as u16 + 5,
+            FieldKind::Text { multiline: true, .. } => 12,
+            _ => 6,
+        };
+    let popup = centred(area, width, height.min(area.height.saturating_sub(2)));
     frame.render_widget(Clear, popup);
     let title = format!(" {} ({}/{}) ", sanitize::line(&form.title), form.index + 1, form.fields.len());
     let block = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Focus)).title(title);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let parts =
-        Layout::vertical([Constraint::Length(2), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
-            .split(inner);
+    let parts = Layout::vertical([
+        Constraint::Length(label_lines),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .split(inner);
     frame.render_widget(
         Paragraph::new(sanitize::line(&field.label).into_owned())
             .style(theme.style(Role::Title))
