@@ -1,11 +1,11 @@
 //! How clocks are shown: the JSON objects of `status --json` and `clock list --json`, and the
 //! one-line form for terminals (due time in the responder's zone and in UTC).
 
-use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::status::rfc3339;
+pub use crate::domain::clock::display::{countdown, local_and_utc};
 use crate::domain::clock::{ClockState, ClockStatus};
 use crate::domain::sanitize;
 
@@ -57,24 +57,6 @@ pub fn to_json<'a>(status: &ClockStatus<'a>) -> ClockJson<'a> {
         not_applicable_rationale: status.waiver.map(|w| w.rationale.as_str()),
         missing_content: status.missing_content.iter().map(|c| c.id.as_str()).collect(),
     }
-}
-
-/// `5 Dec 14:00 CET (13:00Z)`: the responder's zone first, UTC beside it.
-pub fn local_and_utc(t: DateTime<Utc>, tz: Tz) -> String {
-    let local = t.with_timezone(&tz);
-    if tz == Tz::UTC {
-        return t.format("%a %d %b %H:%M UTC").to_string();
-    }
-    format!("{} ({}Z)", local.format("%a %d %b %H:%M %Z"), t.format("%H:%M"))
-}
-
-/// `2d 03:12:09` or `-00:41:10` (overdue).
-pub fn countdown(seconds: i64) -> String {
-    let sign = if seconds < 0 { "-" } else { "" };
-    let s = seconds.unsigned_abs();
-    let (days, rest) = (s / 86_400, s % 86_400);
-    let clock = format!("{:02}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
-    if days > 0 { format!("{sign}{days}d {clock}") } else { format!("{sign}{clock}") }
 }
 
 pub fn state_label(state: ClockState) -> &'static str {

@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod def;
+pub mod display;
 pub mod facts;
 pub mod period;
 pub mod status;

@@ -2,12 +2,12 @@
 //! in the responder's zone and in UTC, citation.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
+use crate::domain::clock::display::{countdown, local_and_utc as when};
 use crate::domain::clock::{ClockState, ClockStatus};
 use crate::domain::sanitize;
 use crate::tui::model::{Model, Pane};
@@ -50,22 +50,6 @@ pub fn remaining_text(status: &ClockStatus<'_>) -> String {
         (ClockState::NotApplicable, _) => "not applicable".to_owned(),
         _ => String::new(),
     }
-}
-
-pub fn countdown(seconds: i64) -> String {
-    let sign = if seconds < 0 { "-" } else { "" };
-    let s = seconds.unsigned_abs();
-    let (days, rest) = (s / 86_400, s % 86_400);
-    let clock = format!("{:02}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
-    if days > 0 { format!("{sign}{days}d {clock}") } else { format!("{sign}{clock}") }
-}
-
-/// `Fri 27 Nov 06:47 CET (05:47Z)`, or UTC alone when the responder's zone is UTC.
-pub fn when(t: DateTime<Utc>, tz: Tz) -> String {
-    if tz == Tz::UTC {
-        return t.format("%a %d %b %H:%M UTC").to_string();
-    }
-    format!("{} ({}Z)", t.with_timezone(&tz).format("%a %d %b %H:%M %Z"), t.format("%H:%M"))
 }
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {

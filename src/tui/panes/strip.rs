@@ -30,7 +30,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             spans.push(styled(remaining_text(&status), theme.style(role)));
             if let Some(deadline) = status.deadline {
                 spans.push(styled(
-                    format!("  due {}", crate::tui::panes::countdown::when(deadline.due_at, model.tz)),
+                    format!("  due {}", crate::domain::clock::display::local_and_utc(deadline.due_at, model.tz)),
                     theme.style(Role::Muted),
                 ));
             }
