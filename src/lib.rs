@@ -3,5 +3,6 @@
 pub mod catalog;
 pub mod cli;
 pub mod domain;
+pub mod ingest;
 pub mod store;
 pub mod tui;

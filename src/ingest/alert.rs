@@ -1,0 +1,62 @@
+//! An alert, whatever sent it: the fields routing and the incident need. Every string is as
+//! received (untrusted: shown only through the sanitiser).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Alertmanager,
+    Pagerduty,
+    Generic,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Firing,
+    Acknowledged,
+    Resolved,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    pub source: Source,
+    pub status: Status,
+    /// What identifies the same alert across repeats and retries: Alertmanager's
+    /// fingerprint, PagerDuty's dedup_key, or the generic key (a hash of the labels if absent).
+    pub key: String,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    /// `None` while firing (Alertmanager's `0001-01-01T00:00:00Z` means "not ended").
+    pub ends_at: Option<DateTime<Utc>>,
+    /// The sender's grouping (Alertmanager's groupKey, PagerDuty's payload.group).
+    pub group: Option<String>,
+}
+
+impl Alert {
+    pub fn name(&self) -> &str {
+        self.labels.get("alertname").map_or("alert", String::as_str)
+    }
+
+    pub fn summary(&self) -> Option<&str> {
+        self.annotations.get("summary").or_else(|| self.annotations.get("description")).map(String::as_str)
+    }
+}
+
+/// A stable key for a label set: 16 hex digits of the SHA-256 of the sorted labels.
+pub fn label_key(labels: &BTreeMap<String, String>) -> String {
+    let mut hasher = Sha256::new();
+    for (name, value) in labels {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(value.as_bytes());
+        hasher.update([0]);
+    }
+    crate::store::line::hex(&hasher.finalize()[..8])
+}

@@ -1,0 +1,9 @@
+//! Alerts from monitoring: the formats warroom reads and the routing to runbooks.
+
+pub mod alert;
+pub mod formats;
+pub mod routing;
+
+pub use alert::{Alert, Source, Status};
+pub use formats::{Invalid, parse};
+pub use routing::{Route, Router};
