@@ -83,11 +83,12 @@ fn replay_child(log: &Path) {
     let started = Instant::now();
     let file = std::fs::File::open(log).expect("open");
     let mut incident: Option<Incident> = None;
-    let (end, torn) = scan(file, Position::START, |e| match incident.as_mut() {
-        Some(i) => i.apply(&e),
-        None => incident = Incident::declared(&e),
-    })
-    .expect("valid log");
+    let (end, torn) =
+        scan(file, Position::START, warroom::store::line::genesis("INC-20261124-001"), |e| match incident.as_mut() {
+            Some(i) => i.apply(&e),
+            None => incident = Incident::declared(&e),
+        })
+        .expect("valid log");
     let secs = started.elapsed().as_secs_f64();
     assert!(torn.is_none() && end.seq > 0 && incident.is_some());
     println!("{secs:.4} {}", peak_rss_kb());

@@ -120,7 +120,7 @@ proptest! {
         }
         prop_assert!(bytes.iter().all(|b| (0x20..0x7f).contains(b) || *b == b'\n'));
         let mut read_back = Vec::new();
-        let (end, torn) = scan(&bytes[..], Position::START, |e| read_back.push(e)).expect("scan");
+        let (end, torn) = scan(&bytes[..], Position::START, line::genesis("INC-20261124-001"), |e| read_back.push(e)).expect("scan");
         prop_assert!(torn.is_none());
         prop_assert_eq!(end.seq, envelopes.len() as u64);
         prop_assert_eq!(end.hash, Some(prev));

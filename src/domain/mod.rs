@@ -1,6 +1,7 @@
 //! The pure core: runbook model, events, incident state, the fold and `decide`.
 //! No I/O, no terminal, no async: a test in `tests/architecture.rs` keeps it so.
 
+pub mod alert;
 pub mod clock;
 pub mod command;
 pub mod decide;

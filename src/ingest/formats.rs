@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::alert::{Alert, Source, Status, label_key};
+use crate::domain::alert::{Alert, Source, Status, label_key};
 
 /// Why a body is not an alert: one line for the sender.
 #[derive(Debug, PartialEq, Eq)]

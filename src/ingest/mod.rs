@@ -1,9 +1,8 @@
 //! Alerts from monitoring: the formats warroom reads and the routing to runbooks.
 
-pub mod alert;
 pub mod formats;
 pub mod routing;
 
-pub use alert::{Alert, Source, Status};
+pub use crate::domain::alert::{Alert, Source, Status};
 pub use formats::{Invalid, parse};
 pub use routing::{Route, Router};

@@ -2,8 +2,8 @@
 //! match, the most specific wins (the most matchers), then the higher severity (earlier in the
 //! runbook's levels), then the runbook id in alphabetical order. No match: the unrouted inbox.
 
-use super::alert::Alert;
 use crate::catalog::matcher::{self, Matcher};
+use crate::domain::alert::Alert;
 use crate::domain::runbook::Runbook;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

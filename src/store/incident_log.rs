@@ -67,7 +67,8 @@ impl IncidentLog {
         let id = self.id.clone();
         let incident = &mut self.incident;
         let mut wrong_log = None;
-        let result = scan::scan(&mut *file, self.pos, |envelope| {
+        let genesis = line::genesis(&self.id);
+        let result = scan::scan(&mut *file, self.pos, genesis, |envelope| {
             each(&envelope);
             match incident {
                 Some(state) => state.apply(&envelope),

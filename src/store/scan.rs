@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use std::thread;
 
 use super::line::{self, Digest32, LineFault};
-use crate::domain::event::{Envelope, Event};
+use crate::domain::event::Envelope;
 
 const CHUNK: usize = 4 << 20;
 
@@ -49,13 +49,15 @@ impl From<io::Error> for ScanError {
 }
 
 /// Reads `reader` (positioned at `from.offset`) to its end, calling `each` for every verified
-/// event in order. Returns where the verified part ends and any torn tail after it.
+/// event in order. `genesis` is what the first line's `prev` must be (the log's identity).
+/// Returns where the verified part ends and any torn tail after it.
 pub fn scan(
     mut reader: impl Read,
     from: Position,
+    genesis: Digest32,
     mut each: impl FnMut(Envelope),
 ) -> Result<(Position, Option<TornTail>), ScanError> {
-    let mut at = from;
+    let mut at = if from.hash.is_none() { Position { hash: Some(genesis), ..from } } else { from };
     let mut buf: Vec<u8> = Vec::new();
     let mut eof = false;
     while !eof {
@@ -164,23 +166,7 @@ fn check_one(raw: &[u8], at: &Position) -> Result<(Envelope, Digest32), LineFaul
     if line::body_hash(body) != claimed {
         return Err(LineFault::HashMismatch);
     }
-    let prev = match at.hash {
-        Some(prev) => prev,
-        None => first_line_genesis(raw)?,
-    };
+    let prev = at.hash.ok_or(LineFault::Chain)?;
     let envelope = line::decode(raw, at.seq + 1, &prev)?;
     Ok((envelope, claimed))
-}
-
-/// The first line must be a declaration; its incident id names the chain's genesis.
-fn first_line_genesis(raw: &[u8]) -> Result<Digest32, LineFault> {
-    #[derive(serde::Deserialize)]
-    struct First {
-        event: Event,
-    }
-    let first: First = serde_json::from_slice(raw).map_err(|e| LineFault::Malformed(e.to_string()))?;
-    match first.event {
-        Event::Declared { incident, .. } => Ok(line::genesis(&incident)),
-        other => Err(LineFault::Malformed(format!("the first event is {}, not declared", other.kind()))),
-    }
 }

@@ -1,6 +1,7 @@
 //! `warroom verify`: every line's seal, the chain and the sequence, naming the first bad `seq`.
 
 use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use super::line::{Digest32, LineFault};
@@ -37,10 +38,30 @@ impl std::fmt::Display for VerifyFailure {
 
 pub fn verify_file(path: &Path) -> Result<Verified, VerifyFailure> {
     let file = File::open(path).map_err(VerifyFailure::Unreadable)?;
-    match scan::scan(file, Position::START, |_| {}) {
+    let identity = identity(path);
+    match scan::scan(file, Position::START, super::line::genesis(&identity), |_| {}) {
         Ok((end, None)) => Ok(Verified { events: end.seq, bytes: end.offset, head: end.hash }),
         Ok((end, Some(tail))) => Err(VerifyFailure::Torn { seq: end.seq + 1, tail }),
         Err(ScanError::Io(e)) => Err(VerifyFailure::Unreadable(e)),
         Err(ScanError::Corrupt(c)) => Err(VerifyFailure::BadLine { seq: c.seq, offset: c.offset, fault: c.fault }),
     }
+}
+
+/// A log's identity: the incident its first line declares, else its file name (`inbox`).
+fn identity(path: &Path) -> String {
+    #[derive(serde::Deserialize)]
+    struct First {
+        event: crate::domain::event::Event,
+    }
+    let first_line = File::open(path).ok().and_then(|file| {
+        let mut line = Vec::new();
+        std::io::BufRead::read_until(&mut std::io::BufReader::new(file.take(1 << 20)), b'\n', &mut line).ok()?;
+        Some(line)
+    });
+    if let Some(First { event: crate::domain::event::Event::Declared { incident, .. } }) =
+        first_line.and_then(|line| serde_json::from_slice::<First>(line.trim_ascii_end()).ok())
+    {
+        return incident;
+    }
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }

@@ -58,5 +58,5 @@ pub fn label_key(labels: &BTreeMap<String, String>) -> String {
         hasher.update(value.as_bytes());
         hasher.update([0]);
     }
-    crate::store::line::hex(&hasher.finalize()[..8])
+    hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
