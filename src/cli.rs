@@ -50,6 +50,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "ZONE")]
     tz: Option<String>,
 
+    /// With no subcommand: declare a demo drill incident if the workspace is empty (done
+    /// anyway in the default workspace, so a newcomer sees a live incident)
+    #[arg(long)]
+    demo: bool,
+
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -241,7 +246,7 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = cli.command else {
         let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
-        return console::main_command(ctx, cli.theme);
+        return console::main_command(ctx, cli.theme, cli.demo);
     };
     if let Cmd::Lint { path } = &command {
         return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());

@@ -159,17 +159,34 @@ fn aware_at_accepts_relative_and_absolute_times_and_refuses_the_future() {
 #[test]
 fn the_main_command_declares_a_demo_drill_once_in_an_empty_workspace() {
     let ws = Workspace::new();
-    let first = ws.run("alice", &[]);
+    let plain = ws.run("alice", &[]);
+    assert!(plain.status.success());
+    assert!(!common::stderr(&plain).contains("Declared demo"), "only the default workspace gets it unasked");
+    let first = ws.run("alice", &["--demo"]);
     assert!(first.status.success(), "{}", common::stderr(&first));
     assert!(common::stderr(&first).contains("Declared demo incident"), "{}", common::stderr(&first));
     let summary = String::from_utf8_lossy(&first.stdout);
     assert!(summary.contains("[DRILL]") && summary.contains("gdpr-33"), "{summary}");
-    let second = ws.run("alice", &[]);
+    let second = ws.run("alice", &["--demo"]);
     assert!(!common::stderr(&second).contains("Declared demo incident"));
     let all = ws.ok("alice", &["status", "--json"]);
     let value: serde_json::Value = serde_json::from_str(&all).expect("json");
     assert_eq!(value["incidents"].as_array().expect("list").len(), 1);
     assert_eq!(value["incidents"][0]["drill"], true);
+}
+
+#[test]
+fn the_default_workspace_gets_the_demo_on_first_start() {
+    let home = tempfile::tempdir().expect("home");
+    let out = std::process::Command::new(common::BIN)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("WARROOM_USER", "alice")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("Declared demo incident"), "{}", common::stderr(&out));
+    assert!(home.path().join(".local/share/warroom/incidents").is_dir());
 }
 
 #[test]

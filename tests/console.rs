@@ -183,6 +183,12 @@ fn severity_is_chosen_from_the_runbook_levels_with_a_reason() {
 #[test]
 fn close_with_required_steps_open_asks_for_a_reason_then_confirmation() {
     let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    assert!(key(&mut model, KeyCode::Char('C')).is_empty());
+    assert!(matches!(model.mode, Mode::Normal), "an active incident is not closed");
+    assert!(model.flash.as_ref().is_some_and(|f| f.text.contains("resolve it first")));
+    let mut resolved = envelopes("INC-20261124-001", "cross-tenant-pii-leak", 1);
+    resolved.push(Envelope { seq: 7, at: t0(), actor: Actor::named("alice"), event: Event::Resolved {} });
+    update(&mut model, changed(&resolved), &keymap(), t0());
     key(&mut model, KeyCode::Char('C'));
     typed(&mut model, "drill over");
     assert!(key(&mut model, KeyCode::Enter).is_empty(), "then the confirmation");

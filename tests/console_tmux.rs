@@ -28,7 +28,7 @@ impl Tmux {
     /// Starts `warroom` (then a marker line when it exits) in a new session.
     fn start(&self, session: &str, ws: &Workspace, actor: &str, size: (u16, u16)) {
         let script = format!(
-            "WARROOM_DIR='{}' WARROOM_USER='{actor}' WARROOM_CONFIG=/nonexistent TZ=UTC '{BIN}'; echo \"EXITED $?\"; sleep 60",
+            "WARROOM_DIR='{}' WARROOM_USER='{actor}' WARROOM_CONFIG=/nonexistent TZ=UTC '{BIN}' --demo; echo \"EXITED $?\"; sleep 60",
             ws.path().display()
         );
         self.tmux(&[
@@ -116,7 +116,7 @@ fn a_responder_ticks_a_step_and_sees_it_logged_under_their_name() {
 #[test]
 fn two_consoles_on_one_workspace_see_each_others_ticks_within_a_second() {
     let ws = Workspace::new();
-    ws.run("setup", &[]);
+    ws.run("setup", &["--demo"]);
     let tmux = Tmux::new("two");
     tmux.start("a", &ws, "alice", (100, 30));
     tmux.start("b", &ws, "bob", (100, 30));

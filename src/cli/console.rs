@@ -13,10 +13,10 @@ use crate::tui::theme::Theme;
 use crate::tui::view::Ui;
 use crate::tui::{Parsed, Session};
 
-/// `warroom` with no subcommand: the console on a terminal (declaring a demo drill in an empty
-/// workspace first); a status summary when output is not a terminal (scripts, CI).
-pub fn main_command(ctx: Context, theme: Option<String>) -> Result<(), CliError> {
-    if ctx.workspace.all_ids()?.is_empty() {
+/// `warroom` with no subcommand: the console on a terminal (declaring a demo drill first in an
+/// empty default workspace, or with `--demo`); a status summary when output is not a terminal.
+pub fn main_command(ctx: Context, theme: Option<String>, demo: bool) -> Result<(), CliError> {
+    if (demo || ctx.default_workspace) && ctx.workspace.all_ids()?.is_empty() {
         let id = demo::declare_demo(&ctx)?;
         eprintln!("Declared demo incident {id} (a drill) in the empty workspace {}.", ctx.workspace.root().display());
     }

@@ -41,6 +41,8 @@ pub struct Context {
     pub now: DateTime<Utc>,
     /// The responder's zone, for display beside UTC.
     pub tz: Tz,
+    /// No --dir / WARROOM_DIR: the platform data directory.
+    pub default_workspace: bool,
     origin: Origin,
     runbooks: OnceCell<Loaded>,
     clocks: OnceCell<ClockCatalog>,
@@ -53,6 +55,7 @@ impl Context {
         runbooks: Option<PathBuf>,
         tz: Option<String>,
     ) -> Result<Self, CliError> {
+        let default = dir.is_none();
         let root = match dir {
             Some(dir) => dir,
             None => default_workspace()?,
@@ -64,6 +67,7 @@ impl Context {
             actor: acting(actor)?,
             now: now()?,
             tz: zone(tz)?,
+            default_workspace: default,
             origin,
             runbooks: OnceCell::new(),
             clocks: OnceCell::new(),

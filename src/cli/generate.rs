@@ -75,7 +75,7 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
                     w.push(day + Duration::hours(4), Event::Resolved {})?;
                     w.push(
                         day + Duration::hours(30),
-                        Event::Closed { forced: false, reason: None, open_steps: vec![] },
+                        Event::Closed { forced: false, reason: None, open_steps: vec![], open_clocks: vec![] },
                     )?;
                 } else {
                     write_marker(&root.join("open").join(&id))?;

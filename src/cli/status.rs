@@ -77,7 +77,7 @@ fn headline(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Strin
     if let Some(most_urgent) = incident.clock_statuses(now).first() {
         let _ = writeln!(out, "      clock: {}", super::clock_view::line(most_urgent, tz));
     }
-    if let Some(step) = incident.current_step() {
+    if let Some(step) = incident.current_step().filter(|_| incident.state != crate::domain::IncidentState::Closed) {
         let _ = writeln!(
             out,
             "      now: {} — {} ({}{})",

@@ -86,7 +86,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             IncidentState::Active => Ok(Event::Resolved {}),
             _ => Err(Refusal::AlreadyResolved),
         },
-        Command::Close { force, reason } => close(incident, force, reason),
+        Command::Close { force, reason } => close(incident, force, reason, now),
         Command::Decide { decision, at, evidence } => decide_decision(incident, decision, at, evidence, now),
         Command::Notify { clock, reference, at, phase, channel, late_reason } => {
             let reference = required_text(reference, "the submission's reference (--ref)")?;
@@ -241,7 +241,7 @@ fn clock_status<'a>(
     })
 }
 
-fn close(incident: &Incident, force: bool, reason: Option<String>) -> Result<Event, Refusal> {
+fn close(incident: &Incident, force: bool, reason: Option<String>, now: DateTime<Utc>) -> Result<Event, Refusal> {
     if incident.state == IncidentState::Active {
         return Err(Refusal::NotResolved);
     }
@@ -253,7 +253,16 @@ fn close(incident: &Incident, force: bool, reason: Option<String>) -> Result<Eve
     if !open_steps.is_empty() && !force {
         return Err(Refusal::RequiredStepsOpen(open_steps));
     }
-    Ok(Event::Closed { forced: force, reason, open_steps })
+    let open_clocks: Vec<String> = incident
+        .clock_statuses(now)
+        .iter()
+        .filter(|s| matches!(s.state, ClockState::Running | ClockState::DueSoon | ClockState::Overdue))
+        .map(|s| s.def.id.clone())
+        .collect();
+    if !open_clocks.is_empty() && !force {
+        return Err(Refusal::ClocksRunning(open_clocks));
+    }
+    Ok(Event::Closed { forced: force, reason, open_steps, open_clocks })
 }
 
 fn find_step<'a>(incident: &'a Incident, step: &str) -> Result<(&'a Step, &'a super::incident::StepState), Refusal> {

@@ -33,10 +33,12 @@ pub fn describe(envelope: &Envelope) -> String {
             None => format!("{by} assigned {role} to {name}"),
         },
         Event::Resolved {} => format!("{by} resolved the incident"),
-        Event::Closed { forced, reason, open_steps } => match (forced, reason) {
-            (true, Some(reason)) => {
-                format!("{by} closed the incident with {} required steps open: {reason}", open_steps.len())
-            }
+        Event::Closed { forced, reason, open_steps, open_clocks } => match (forced, reason) {
+            (true, Some(reason)) => format!(
+                "{by} closed the incident with {} required steps and {} clocks open: {reason}",
+                open_steps.len(),
+                open_clocks.len()
+            ),
             _ => format!("{by} closed the incident"),
         },
         Event::DecisionRecorded { decision, at, evidence, corrects, auto } => format!(

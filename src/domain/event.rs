@@ -70,6 +70,9 @@ pub enum Event {
         forced: bool,
         reason: Option<String>,
         open_steps: Vec<String>,
+        /// Clocks still running when closed with --force.
+        #[serde(default)]
+        open_clocks: Vec<String>,
     },
     DecisionRecorded {
         decision: Decision,

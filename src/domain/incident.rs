@@ -247,7 +247,9 @@ impl Incident {
     }
 
     /// Every clock of the incident at `now`, most urgent first.
+    /// A closed incident's clocks stand as they were when it closed.
     pub fn clock_statuses(&self, now: DateTime<Utc>) -> Vec<ClockStatus<'_>> {
+        let now = self.closed_at.map_or(now, |closed| closed.min(now));
         let mut statuses: Vec<ClockStatus<'_>> = self
             .clocks
             .iter()

@@ -33,6 +33,7 @@ pub enum Refusal {
     UnknownContentItem { clock: String, item: String, known: String },
     EvidenceHold { step: String, clocks: Vec<String>, preserve_first: Vec<String> },
     OverrideNotCommander { commander: String },
+    ClocksRunning(Vec<String>),
 }
 
 impl fmt::Display for Refusal {
@@ -107,6 +108,11 @@ impl fmt::Display for Refusal {
                 } else {
                     format!(". Preserve the evidence first ({})", preserve_first.join(", "))
                 }
+            ),
+            Self::ClocksRunning(clocks) => write!(
+                f,
+                "regulatory clocks still running: {}; record the submission (notify), mark them not applicable (waive), or close with --force --reason",
+                clocks.join(", ")
             ),
             Self::OverrideNotCommander { commander } => {
                 write!(f, "only the incident commander ({}) can override the evidence hold", show(commander))

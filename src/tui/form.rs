@@ -50,10 +50,6 @@ impl Field {
         Self::text_area(label, true, true, "")
     }
 
-    pub fn prefilled(label: &str, value: &str) -> Self {
-        Self::text_area(label, false, false, value)
-    }
-
     fn text_area(label: &str, required: bool, multiline: bool, value: &str) -> Self {
         let mut area = TextArea::new(vec![value.to_owned()]);
         area.move_cursor(ratatui_textarea::CursorMove::End);

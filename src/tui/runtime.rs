@@ -133,7 +133,7 @@ fn carry_out(session: &mut Session, model: &mut Model, effect: Effect) -> Result
                     .execute(&entry.incident.id, &session.actor, now, command)
                     .map_err(|e| e.to_string())?;
             }
-            Ok(format!("{} now acts as {}", sanitize::line(&from), sanitize::line(&to)).into())
+            Ok(format!("{} is at the keyboard (was {})", sanitize::line(&to), sanitize::line(&from)).into())
         }
         Effect::CommandLine(line) => {
             let selected = model.current().map(|e| e.incident.id.clone());

@@ -10,7 +10,7 @@ use super::keymap::{Action, Keymap};
 use super::model::{Flash, FlashKind, IncidentEntry, LogLine, Mode, Model, Pane};
 use crate::domain::clock::{Decision, SubmissionPhase};
 use crate::domain::command::Command;
-use crate::domain::incident::Incident;
+use crate::domain::incident::{Incident, IncidentState};
 use crate::domain::when;
 
 #[derive(Debug)]
@@ -367,6 +367,14 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
             incident.clone(),
             vec![Field::confirm(&format!("Resolve {}? Follow-up steps stay open.", incident.unwrap_or_default()))],
         ),
+        Action::Close if entry.is_some_and(|e| e.incident.state == IncidentState::Active) => {
+            model.flash = Some(Flash {
+                kind: FlashKind::Refused,
+                text: format!("resolve it first ({}), then close", "R"),
+                until: now + Duration::seconds(FLASH_SECONDS),
+            });
+            return;
+        }
         Action::Close => {
             let open: Vec<String> = entry
                 .map(|e| e.incident.open_required_steps().iter().map(|s| (*s).to_owned()).collect())
@@ -391,13 +399,11 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
             vec![Field::text("Who is at the keyboard now?", true)],
         ),
         Action::Search => {
-            let current = model.log.filter.clone().unwrap_or_default();
-            Form::new(
-                Purpose::Search,
-                "Filter the log",
-                None,
-                vec![Field::prefilled("Show lines containing (empty: all)", &current)],
-            )
+            let label = match &model.log.filter {
+                Some(current) => format!("Show lines containing (now “{current}”; empty shows all)"),
+                None => "Show lines containing (empty shows all)".to_owned(),
+            };
+            Form::new(Purpose::Search, "Filter the log", None, vec![Field::text(&label, false)])
         }
         Action::CommandLine => Form::new(
             Purpose::CommandLine,
@@ -462,6 +468,9 @@ fn on_form_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effe
             } else if *required && area.lines().join("").trim().is_empty() {
                 form.error = Some("this field is required (Esc cancels)".to_owned());
                 false
+            } else if let Some(why) = invalid_time(form.purpose, index, &area.lines().join(""), now) {
+                form.error = Some(why);
+                false
             } else {
                 true
             }
@@ -487,6 +496,18 @@ fn on_form_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effe
     }
     let Mode::Form(form) = std::mem::replace(&mut model.mode, Mode::Normal) else { return Vec::new() };
     finish(model, *form, now)
+}
+
+/// The decision form's time field is checked as it is entered, so nothing typed is lost.
+fn invalid_time(purpose: Purpose, field: usize, text: &str, now: DateTime<Utc>) -> Option<String> {
+    if purpose != Purpose::Decide || field != 1 || text.trim().is_empty() {
+        return None;
+    }
+    match when::parse(text, now) {
+        Ok(at) if at > now => Some("that time lies in the future".to_owned()),
+        Ok(_) => None,
+        Err(_) => Some("use 2026-11-24 02:10 (UTC), -30m or RFC 3339; empty means now".to_owned()),
+    }
 }
 
 /// A completed form becomes an effect (or a change of view, for a search).

@@ -76,7 +76,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         let base = if selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
         let mut first = vec![
             styled(mark(status.state), theme.style(role)),
-            styled(format!("{:<18}", status.def.id), base),
+            styled(format!("{:<18} ", status.def.id), base),
             styled(remaining_text(status), theme.style(role)),
         ];
         if let Some(decision) = status.immediately

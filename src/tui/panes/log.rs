@@ -19,7 +19,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
         if model.log.follows() { "following".to_owned() } else { format!("{} newer below", model.log.from_bottom) };
     let filter = model.log.filter.as_ref().map(|f| format!(" · filter “{}”", sanitize::line(f))).unwrap_or_default();
     let zone = if model.local_times { model.tz.name() } else { "UTC" };
-    let title = format!("Log — {total} lines · {position}{filter} · {zone}");
+    let title = format!("Log — {total} line{} · {position}{filter} · {zone}", if total == 1 { "" } else { "s" });
     let block = pane_block(&title, Pane::Log, model, theme);
     let lines: Vec<Line<'_>> = visible
         .iter()

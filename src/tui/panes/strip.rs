@@ -26,11 +26,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             let role = state_role(status.state);
             spans.push(styled("next deadline ", theme.style(Role::Muted)));
             spans.push(styled(format!("{} ", entry.incident.id), theme.style(Role::Text)));
+            if entry.incident.drill {
+                spans.push(styled("DRILL ", theme.style(Role::Drill)));
+            }
             spans.push(styled(format!("{} ", status.def.id), theme.style(role)));
             spans.push(styled(remaining_text(&status), theme.style(role)));
             if let Some(deadline) = status.deadline {
+                let word = if deadline.fixed { "due" } else { "target" };
                 spans.push(styled(
-                    format!("  due {}", crate::domain::clock::display::local_and_utc(deadline.due_at, model.tz)),
+                    format!("  {word} {}", crate::domain::clock::display::local_and_utc(deadline.due_at, model.tz)),
                     theme.style(Role::Muted),
                 ));
             }
