@@ -124,6 +124,23 @@ fn incident_ids_may_be_shortened_to_a_unique_tail() {
 }
 
 #[test]
+fn a_tail_shared_by_two_days_names_the_open_incident() {
+    let ws = Workspace::new();
+    let on = |day: &str, args: &[&str]| {
+        let out = ws.command("alice").env("WARROOM_NOW", day).args(args).output().expect("run");
+        assert!(out.status.success(), "{args:?}: {}", common::stderr(&out));
+        String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
+    };
+    let yesterday = on("2026-11-23T10:00:00Z", &["declare", "--runbook", "runaway-agent-cost"]);
+    on("2026-11-23T11:00:00Z", &["resolve", &yesterday]);
+    on("2026-11-23T12:00:00Z", &["close", &yesterday, "--force", "--reason", "done"]);
+    let today = on("2026-11-24T10:00:00Z", &["declare", "--runbook", "runaway-agent-cost"]);
+    assert_eq!((yesterday.as_str(), today.as_str()), ("INC-20261123-001", "INC-20261124-001"));
+    on("2026-11-24T10:05:00Z", &["note", "001", "which one?"]);
+    assert_eq!(ws.status_json(&today)["notes"][0]["text"], "which one?");
+}
+
+#[test]
 fn untrusted_text_is_escaped_in_the_file_and_sanitised_on_screen() {
     let ws = Workspace::new();
     let id = ws.declare("alice", "cross-tenant-pii-leak");

@@ -116,24 +116,9 @@ impl Context {
         ))
     }
 
-    /// The incident an argument names: its exact id, or a unique tail of one (`001`).
+    /// The incident an argument names: its exact id, or a tail of one (`001`).
     pub fn incident_id(&self, wanted: &str) -> Result<String, CliError> {
-        let wanted_upper = wanted.to_uppercase();
-        let ids = self.workspace.all_ids()?;
-        if ids.contains(&wanted_upper) {
-            return Ok(wanted_upper);
-        }
-        let tails: Vec<&String> = ids.iter().filter(|id| id.ends_with(&format!("-{wanted_upper}"))).collect();
-        if let [one] = tails.as_slice() {
-            return Ok((*one).clone());
-        }
-        let hint = did_you_mean(wanted, ids.iter().map(String::as_str));
-        let ambiguous =
-            if tails.len() > 1 { format!(" ({} incidents end in {wanted_upper})", tails.len()) } else { String::new() };
-        Err(CliError::new(
-            1,
-            format!("no incident {:?} in {}{ambiguous}{hint}", sanitize::line(wanted), self.workspace.root().display()),
-        ))
+        Ok(self.workspace.resolve_id(wanted)?)
     }
 }
 

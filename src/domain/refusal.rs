@@ -62,7 +62,7 @@ impl fmt::Display for Refusal {
             Self::NotFinished { step } => write!(f, "step {} is still pending; there is nothing to reopen", show(step)),
             Self::DependenciesOpen { step, open } => write!(
                 f,
-                "step {} depends on {} which {} still open; finish {} first or tick with --force",
+                "step {} depends on {} which {} still open; finish {} first or force the tick (--force; F in the console)",
                 show(step),
                 open.join(", "),
                 if open.len() == 1 { "is" } else { "are" },

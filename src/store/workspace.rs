@@ -189,6 +189,26 @@ impl EventStore for Workspace {
 }
 
 impl Workspace {
+    /// The incident `wanted` names: its exact id (any case), or the one id ending in
+    /// `-wanted` (`001`), preferring the open one when days repeat the tail.
+    pub fn resolve_id(&self, wanted: &str) -> Result<String, StoreError> {
+        let upper = wanted.trim().to_uppercase();
+        let ids = self.all_ids()?;
+        if ids.contains(&upper) {
+            return Ok(upper);
+        }
+        let tail = format!("-{upper}");
+        let mut matches: Vec<&String> = ids.iter().filter(|id| id.ends_with(&tail)).collect();
+        if matches.len() > 1 {
+            let open = self.open_ids()?;
+            matches.retain(|id| open.contains(id));
+        }
+        match matches.as_slice() {
+            [one] => Ok((*one).clone()),
+            _ => Err(self.unknown(wanted)),
+        }
+    }
+
     fn unknown(&self, id: &str) -> StoreError {
         let known = self.all_ids().unwrap_or_default();
         let hint = did_you_mean(id, known.iter().map(String::as_str));

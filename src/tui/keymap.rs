@@ -8,6 +8,7 @@ use serde::Deserialize;
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Tick,
+    ForceTick,
     Skip,
     Reopen,
     OverrideHold,

@@ -146,6 +146,8 @@ fn carry_out(session: &mut Session, model: &mut Model, effect: Effect) -> Result
 }
 
 fn execute(session: &Session, incident: &str, command: Command) -> Result<String, String> {
+    let incident = session.workspace.resolve_id(incident).map_err(|e| e.to_string())?;
+    let incident = incident.as_str();
     let written =
         session.workspace.execute(incident, &session.actor, session.now(), command).map_err(|e| e.to_string())?;
     let last =

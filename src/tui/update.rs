@@ -165,13 +165,14 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::Top => step_cursor(model, i64::MIN / 2),
         Action::Bottom => step_cursor(model, i64::MAX / 2),
         Action::ToggleTimes => model.local_times = !model.local_times,
-        Action::Tick => {
+        Action::Tick | Action::ForceTick => {
             let (Some(incident), Some(step)) = (selected_id(model), model.cursor_step().map(str::to_owned)) else {
                 return nothing_selected(model, now);
             };
+            let force = action == Action::ForceTick;
             return vec![Effect::Execute {
                 incident,
-                command: Command::Tick { step, note: None, force: false, override_hold: None },
+                command: Command::Tick { step, note: None, force, override_hold: None },
             }];
         }
         other => open_form(model, other, now),
