@@ -28,6 +28,7 @@ fn main() {
         title: None,
         aware_at: None,
         drill: false,
+        from_alert: None,
     };
     let incident = workspace.declare(&actor, Utc::now(), &declare).expect("declare");
     let mut samples = Vec::with_capacity(count);

@@ -26,6 +26,7 @@ fn main() {
                 aware_at: Some(at),
                 drill: false,
                 clocks: clocks.clone(),
+                from_alert: false,
             };
             let mut incident = Incident::declared(&envelope(1, declared)).expect("declared");
             for (seq, decision) in [(2, Decision::ClassifiedMajor), (3, Decision::Material)] {

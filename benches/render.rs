@@ -38,6 +38,7 @@ fn main() {
                 aware_at: Some(at),
                 drill: n % 7 == 0,
                 clocks: defs.clone(),
+                from_alert: false,
             },
         };
         let incident = Incident::declared(&declared).expect("declared");

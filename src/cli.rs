@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch. Every subcommand is a thin view over the domain and store.
 
+mod alerts;
 mod clock_view;
 mod clocks;
 mod console;
@@ -172,6 +173,11 @@ pub(crate) enum Cmd {
         #[command(subcommand)]
         action: ClockCmd,
     },
+    /// Alerts: ingest a payload (Alertmanager, PagerDuty v2, generic JSON), the unrouted inbox
+    Alert {
+        #[command(subcommand)]
+        action: AlertCmd,
+    },
     /// The war-room console (the default when no subcommand is given, on a terminal)
     Console,
     /// Show open incidents, or one incident in full
@@ -195,6 +201,23 @@ pub(crate) enum Cmd {
     Generate {
         #[command(subcommand)]
         what: generate::Workload,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum AlertCmd {
+    /// Route the alerts of a payload (a file, or - for stdin) to incidents or the inbox
+    Ingest { source: String },
+    /// The unrouted alerts waiting for a decision
+    Inbox {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dismiss an unrouted alert, with the reason
+    Dismiss {
+        key: String,
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -260,6 +283,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Request::Other(command) => match command {
             Cmd::Console => console::run(ctx, cli.theme),
+            Cmd::Alert { action: AlertCmd::Ingest { source } } => alerts::ingest(&ctx, &source),
+            Cmd::Alert { action: AlertCmd::Inbox { json } } => alerts::inbox(&ctx, json),
+            Cmd::Alert { action: AlertCmd::Dismiss { key, reason } } => alerts::dismiss(&ctx, &key, reason),
             Cmd::Status { incident, json, all } => status::run(&ctx, incident.as_deref(), json, all),
             Cmd::Verify { target } => verify::run(&ctx, target.as_deref()),
             Cmd::Runbooks => lint::list(&ctx),

@@ -39,6 +39,7 @@ fn envelopes(id: &str, runbook_id: &str, aware_hours_ago: i64) -> Vec<Envelope> 
             aware_at: Some(t0() - Duration::hours(aware_hours_ago)),
             drill: false,
             clocks: clock_defs,
+            from_alert: false,
         },
         Event::RoleAssigned { role: "scribe".into(), name: "sam".into(), previous: None },
         Event::StepTicked {

@@ -80,6 +80,7 @@ fn record(runbook: &Runbook, commands: Vec<(Command, usize)>) -> (Incident, Vec<
         title: None,
         aware_at: None,
         drill: false,
+        from_alert: None,
     };
     let mut envelopes = Vec::new();
     let mut state: Option<Incident> = None;
@@ -140,7 +141,7 @@ proptest! {
         let first = Workspace::open(dir.path()).expect("open");
         let clocks = clocks_of(&runbook);
         let declare = |id: String| Command::Declare {
-            id, runbook: Box::new(runbook.clone()), clocks: clocks.clone(), severity: None, title: None, aware_at: None, drill: false,
+            id, runbook: Box::new(runbook.clone()), clocks: clocks.clone(), severity: None, title: None, aware_at: None, drill: false, from_alert: None,
         };
         let id = Arc::new(first.declare(&Actor::named("alice"), t0(), &declare).expect("declare"));
         let writers: Vec<_> = [("alice", a), ("bob", b)].into_iter().map(|(who, count)| {

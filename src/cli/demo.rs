@@ -30,6 +30,7 @@ pub fn declare_demo(ctx: &Context) -> Result<String, CliError> {
         title: Some("DEMO — support agent showed tenant Globex three Acme customer records".to_owned()),
         aware_at: Some(aware),
         drill: true,
+        from_alert: None,
     };
     let id = ctx.workspace.declare(&ctx.actor, ctx.now, &declare)?;
     let steps = [

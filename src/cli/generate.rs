@@ -157,6 +157,7 @@ impl Writer {
             aware_at: Some(at),
             drill: false,
             clocks: clocks.to_vec(),
+            from_alert: false,
         };
         self.push(at, event)
     }

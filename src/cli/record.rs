@@ -25,6 +25,7 @@ pub fn declare(
         title: title.clone(),
         aware_at,
         drill,
+        from_alert: None,
     };
     let id = ctx.workspace.declare(&ctx.actor, ctx.now, &command)?;
     println!("{id}");

@@ -155,6 +155,8 @@ struct StatusJson<'a> {
     generated_at: String,
     store_healthy: bool,
     incidents: Vec<IncidentJson<'a>>,
+    /// Alerts no runbook matched, waiting in the inbox.
+    unrouted: Vec<super::alerts::UnroutedJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -210,7 +212,9 @@ struct NoteJson<'a> {
 }
 
 fn to_json(ctx: &Context, incidents: &[Incident]) -> Result<String, CliError> {
+    let inbox = ctx.workspace.inbox()?;
     let view = StatusJson {
+        unrouted: inbox.open_items().map(super::alerts::unrouted_json).collect(),
         workspace: ctx.workspace.root().display().to_string(),
         generated_at: rfc3339(ctx.now),
         store_healthy: ctx.workspace.is_healthy(),

@@ -13,7 +13,14 @@ pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
             let id = ctx.incident_id(t)?;
             vec![(id.clone(), ctx.workspace.log_path(&id))]
         }
-        None => ctx.workspace.all_ids()?.into_iter().map(|id| (id.clone(), ctx.workspace.log_path(&id))).collect(),
+        None => {
+            let mut logs: Vec<(String, PathBuf)> =
+                ctx.workspace.all_ids()?.into_iter().map(|id| (id.clone(), ctx.workspace.log_path(&id))).collect();
+            if ctx.workspace.inbox_path().exists() {
+                logs.push(("inbox".to_owned(), ctx.workspace.inbox_path()));
+            }
+            logs
+        }
     };
     let mut failed = 0;
     for (name, path) in &logs {

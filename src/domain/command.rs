@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::alert::Alert;
 use super::clock::{ClockDef, Decision, SubmissionPhase};
 use super::runbook::Runbook;
 
@@ -16,6 +17,8 @@ pub enum Command {
         title: Option<String>,
         aware_at: Option<DateTime<Utc>>,
         drill: bool,
+        /// The alert that opened it: recorded, with `aware` auto-recorded at its start.
+        from_alert: Option<Box<Alert>>,
     },
     Tick {
         step: String,
@@ -81,5 +84,9 @@ pub enum Command {
     /// The acting responder at a shared keyboard changes from `from` to the command's actor.
     SwitchResponder {
         from: String,
+    },
+    /// An alert routed to this incident.
+    Alert {
+        alert: Box<Alert>,
     },
 }

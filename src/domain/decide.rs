@@ -6,6 +6,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use super::clock::{ClockState, Decision, StepHold};
 use super::command::Command;
 use super::event::Event;
+use super::inbox::same_delivery;
 use super::incident::{Incident, IncidentState, StepStatus};
 use super::refusal::Refusal;
 use super::runbook::{Runbook, Step, StepKind};
@@ -17,7 +18,7 @@ pub fn decide(
     now: DateTime<Utc>,
     actor: &str,
 ) -> Result<Vec<Event>, Refusal> {
-    let Command::Declare { id, runbook, clocks, severity, title, aware_at, drill } = command else {
+    let Command::Declare { id, runbook, clocks, severity, title, aware_at, drill, from_alert } = command else {
         let incident = incident.ok_or(Refusal::NotDeclared)?;
         if incident.state == IncidentState::Closed {
             return Err(Refusal::Closed(incident.id.clone()));
@@ -35,7 +36,30 @@ pub fn decide(
         None => runbook.severity.default.clone(),
     };
     let title = title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| runbook.title.clone());
-    Ok(vec![Event::Declared { incident: id, title, severity, runbook, aware_at, drill, clocks }])
+    let Some(alert) = from_alert else {
+        return Ok(vec![Event::Declared {
+            incident: id,
+            title,
+            severity,
+            runbook,
+            aware_at,
+            drill,
+            clocks,
+            from_alert: false,
+        }]);
+    };
+    let aware = alert.starts_at.map_or(now, |started| started.min(now));
+    Ok(vec![
+        Event::Declared { incident: id, title, severity, runbook, aware_at: None, drill, clocks, from_alert: true },
+        Event::DecisionRecorded {
+            decision: Decision::Aware,
+            at: aware,
+            evidence: Some(format!("alert {}", alert.key)),
+            corrects: None,
+            auto: true,
+        },
+        Event::AlertReceived { alert },
+    ])
 }
 
 fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &str) -> Result<Event, Refusal> {
@@ -131,6 +155,12 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             Ok(Event::ClockDropped { clock, reason })
         }
         Command::SwitchResponder { from } => Ok(Event::ResponderSwitched { from }),
+        Command::Alert { alert } => {
+            if incident.alerts.get(&alert.key).is_some_and(|t| same_delivery(&t.alert, &alert)) {
+                return Err(Refusal::RepeatAlert(alert.key));
+            }
+            Ok(Event::AlertReceived { alert })
+        }
         Command::Provide { clock, item, text } => {
             let text = required_text(text, "the content")?;
             let def = clock_status(incident, &clock, now)?.def;

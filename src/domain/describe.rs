@@ -61,6 +61,21 @@ pub fn describe(envelope: &Envelope) -> String {
         Event::ClockDropped { clock, reason } => format!("{by} dropped clock {clock}: {reason}"),
         Event::ContentProvided { clock, item, .. } => format!("{by} provided {clock} content item {item}"),
         Event::ResponderSwitched { from } => format!("{from} handed the keyboard to {by}"),
+        Event::AlertReceived { alert } | Event::AlertUnrouted { alert } => format!(
+            "alert {} {} ({:?} via {:?}, key {}){}",
+            alert.name(),
+            match alert.status {
+                crate::domain::alert::Status::Firing => "firing",
+                crate::domain::alert::Status::Acknowledged => "acknowledged",
+                crate::domain::alert::Status::Resolved => "resolved",
+            },
+            alert.labels.get("severity").map_or("", String::as_str),
+            alert.source,
+            alert.key,
+            alert.summary().map(|s| format!(": {s}")).unwrap_or_default()
+        ),
+        Event::UnroutedDismissed { key, reason } => format!("{by} dismissed unrouted alert {key}: {reason}"),
+        Event::UnroutedDeclared { key, incident } => format!("{by} declared {incident} from unrouted alert {key}"),
         Event::TornTailQuarantined { file, bytes, .. } => {
             format!("recovery quarantined a torn tail of {bytes} bytes to {file}")
         }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::alert::Alert;
 use super::clock::{ClockDef, Decision, SubmissionPhase};
 use super::runbook::Runbook;
 
@@ -35,6 +36,9 @@ pub enum Event {
         drill: bool,
         /// The catalog entries of the runbook's clocks, as they were at declaration.
         clocks: Vec<ClockDef>,
+        /// Opened by an alert: the actor is the ingesting system, not a commander.
+        #[serde(default)]
+        from_alert: bool,
     },
     StepTicked {
         step: String,
@@ -109,6 +113,21 @@ pub enum Event {
         item: String,
         text: String,
     },
+    /// An alert routed to this incident (or, in the inbox log, to no runbook).
+    AlertReceived {
+        alert: Box<Alert>,
+    },
+    AlertUnrouted {
+        alert: Box<Alert>,
+    },
+    UnroutedDismissed {
+        key: String,
+        reason: String,
+    },
+    UnroutedDeclared {
+        key: String,
+        incident: String,
+    },
     /// The person at a shared keyboard changed: later events are theirs.
     ResponderSwitched {
         from: String,
@@ -140,6 +159,10 @@ impl Event {
             Self::ClockDropped { .. } => "clock_dropped",
             Self::ContentProvided { .. } => "content_provided",
             Self::ResponderSwitched { .. } => "responder_switched",
+            Self::AlertReceived { .. } => "alert_received",
+            Self::AlertUnrouted { .. } => "alert_unrouted",
+            Self::UnroutedDismissed { .. } => "unrouted_dismissed",
+            Self::UnroutedDeclared { .. } => "unrouted_declared",
             Self::TornTailQuarantined { .. } => "torn_tail_quarantined",
         }
     }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::alert::Alert;
 use super::clock::def::Decision;
 use super::clock::{
     ClockDef, ClockFacts, ClockStatus, DecisionRecord, Schedule, Submission, Waiver, evaluate_scheduled, schedule,
@@ -65,6 +66,13 @@ pub struct StepState {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlertTrack {
+    pub alert: Alert,
+    pub first_seen: DateTime<Utc>,
+    pub deliveries: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
     pub seq: u64,
     pub by: String,
@@ -92,6 +100,8 @@ pub struct Incident {
     pub clock_facts: ClockFacts,
     /// Each clock's anchor and deadline, kept in step with `clocks` and `clock_facts`.
     schedules: Vec<Schedule>,
+    /// Alerts routed here, by key: the latest delivery and how many changed something.
+    pub alerts: BTreeMap<String, AlertTrack>,
     pub last_seq: u64,
     pub last_at: DateTime<Utc>,
 }
@@ -99,7 +109,9 @@ pub struct Incident {
 impl Incident {
     /// The incident a `declared` envelope opens, or `None` for any other event.
     pub fn declared(envelope: &Envelope) -> Option<Self> {
-        let Event::Declared { incident, title, severity, runbook, aware_at, drill, clocks } = &envelope.event else {
+        let Event::Declared { incident, title, severity, runbook, aware_at, drill, clocks, from_alert } =
+            &envelope.event
+        else {
             return None;
         };
         let steps = runbook
@@ -114,7 +126,9 @@ impl Incident {
             })
             .collect();
         let mut roles = BTreeMap::new();
-        roles.insert("commander".to_owned(), envelope.actor.name.clone());
+        if !from_alert {
+            roles.insert("commander".to_owned(), envelope.actor.name.clone());
+        }
         let mut clock_facts = ClockFacts::default();
         if let Some(at) = aware_at {
             record_decision(
@@ -148,6 +162,7 @@ impl Incident {
             schedules: clocks.iter().map(|c| schedule(c, &clock_facts)).collect(),
             clocks: clocks.clone(),
             clock_facts,
+            alerts: BTreeMap::new(),
             last_seq: envelope.seq,
             last_at: envelope.at,
         })
@@ -165,7 +180,21 @@ impl Incident {
         self.last_at = envelope.at;
         let by = &envelope.actor.name;
         match &envelope.event {
-            Event::Declared { .. } | Event::TornTailQuarantined { .. } | Event::ResponderSwitched { .. } => {}
+            Event::AlertReceived { alert } => {
+                let track = self.alerts.entry(alert.key.clone()).or_insert_with(|| AlertTrack {
+                    alert: (**alert).clone(),
+                    first_seen: envelope.at,
+                    deliveries: 0,
+                });
+                track.alert = (**alert).clone();
+                track.deliveries += 1;
+            }
+            Event::Declared { .. }
+            | Event::TornTailQuarantined { .. }
+            | Event::ResponderSwitched { .. }
+            | Event::AlertUnrouted { .. }
+            | Event::UnroutedDismissed { .. }
+            | Event::UnroutedDeclared { .. } => {}
             Event::StepTicked { step, note, forced, .. } => {
                 self.set_step(step, StepStatus::Done, by, envelope.at, note.clone(), *forced);
             }

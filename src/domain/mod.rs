@@ -8,6 +8,7 @@ pub mod decide;
 pub mod describe;
 pub mod duration;
 pub mod event;
+pub mod inbox;
 pub mod incident;
 pub mod refusal;
 pub mod runbook;

@@ -9,31 +9,75 @@ pub enum Refusal {
     NotDeclared,
     AlreadyDeclared(String),
     Closed(String),
-    UnknownStep { step: String, hint: String },
-    UnknownRole { role: String, hint: String },
-    UnknownSeverity { severity: String, known: String },
-    AlreadyDone { step: String, by: String, at: String },
-    AlreadySkipped { step: String },
-    NotFinished { step: String },
-    DependenciesOpen { step: String, open: Vec<String> },
+    UnknownStep {
+        step: String,
+        hint: String,
+    },
+    UnknownRole {
+        role: String,
+        hint: String,
+    },
+    UnknownSeverity {
+        severity: String,
+        known: String,
+    },
+    AlreadyDone {
+        step: String,
+        by: String,
+        at: String,
+    },
+    AlreadySkipped {
+        step: String,
+    },
+    NotFinished {
+        step: String,
+    },
+    DependenciesOpen {
+        step: String,
+        open: Vec<String>,
+    },
     EmptyText(&'static str),
     SameSeverity(String),
-    SameAssignee { role: String, name: String },
+    SameAssignee {
+        role: String,
+        name: String,
+    },
     AlreadyResolved,
     NotResolved,
     RequiredStepsOpen(Vec<String>),
     ForceNeedsReason,
     InFuture(&'static str),
-    UnknownClock { clock: String, hint: String },
+    UnknownClock {
+        clock: String,
+        hint: String,
+    },
     ClockAlreadyActive(String),
-    DecisionUnchanged { decision: String, at: String },
-    LateWithoutReason { clock: String, limit: String },
+    DecisionUnchanged {
+        decision: String,
+        at: String,
+    },
+    LateWithoutReason {
+        clock: String,
+        limit: String,
+    },
     AlreadySubmitted(String),
     AlreadyWaived(String),
-    UnknownContentItem { clock: String, item: String, known: String },
-    EvidenceHold { step: String, clocks: Vec<String>, preserve_first: Vec<String> },
-    OverrideNotCommander { commander: String },
+    UnknownContentItem {
+        clock: String,
+        item: String,
+        known: String,
+    },
+    EvidenceHold {
+        step: String,
+        clocks: Vec<String>,
+        preserve_first: Vec<String>,
+    },
+    OverrideNotCommander {
+        commander: String,
+    },
     ClocksRunning(Vec<String>),
+    /// The same delivery of an alert already recorded (a retry): nothing new to store.
+    RepeatAlert(String),
 }
 
 impl fmt::Display for Refusal {
@@ -109,6 +153,7 @@ impl fmt::Display for Refusal {
                     format!(". Preserve the evidence first ({})", preserve_first.join(", "))
                 }
             ),
+            Self::RepeatAlert(key) => write!(f, "alert {} is already recorded as delivered", show(key)),
             Self::ClocksRunning(clocks) => write!(
                 f,
                 "regulatory clocks still running: {}; record the submission (notify), mark them not applicable (waive), or close with --force --reason",

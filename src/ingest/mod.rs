@@ -1,6 +1,7 @@
 //! Alerts from monitoring: the formats warroom reads and the routing to runbooks.
 
 pub mod formats;
+pub mod intake;
 pub mod routing;
 
 pub use crate::domain::alert::{Alert, Source, Status};

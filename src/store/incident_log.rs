@@ -1,4 +1,5 @@
-//! One incident's log file: caught up incrementally, appended under an exclusive lock.
+//! One log file (an incident's, or the unrouted-alert inbox): caught up incrementally,
+//! folded into its state, appended under an exclusive lock.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -11,19 +12,75 @@ use super::error::StoreError;
 use super::line::{self, Digest32};
 use super::scan::{self, Position, ScanError, TornTail};
 use crate::domain::event::{Actor, Envelope, Event};
+use crate::domain::inbox::Inbox;
 use crate::domain::incident::Incident;
 
-pub struct IncidentLog {
+/// The state a log folds into.
+pub trait Fold: Sized {
+    /// The state the log's first event starts (`None`: the log is not of this kind).
+    fn begin(first: &Envelope) -> Option<Self>;
+    fn apply(&mut self, envelope: &Envelope);
+    /// The identity the state claims, checked against the log's own.
+    fn identity(&self) -> Option<&str>;
+}
+
+impl Fold for Incident {
+    fn begin(first: &Envelope) -> Option<Self> {
+        Self::declared(first)
+    }
+
+    fn apply(&mut self, envelope: &Envelope) {
+        Self::apply(self, envelope);
+    }
+
+    fn identity(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+}
+
+impl Fold for Inbox {
+    fn begin(first: &Envelope) -> Option<Self> {
+        let mut inbox = Self::default();
+        inbox.apply(first);
+        Some(inbox)
+    }
+
+    fn apply(&mut self, envelope: &Envelope) {
+        Self::apply(self, envelope);
+    }
+
+    fn identity(&self) -> Option<&str> {
+        None
+    }
+}
+
+pub struct Log<S> {
     id: String,
     path: PathBuf,
     pos: Position,
-    incident: Option<Incident>,
+    incident: Option<S>,
     torn: Option<TornTail>,
 }
 
-impl IncidentLog {
+pub type IncidentLog = Log<Incident>;
+
+impl Log<Incident> {
+    pub fn incident(&self) -> Option<&Incident> {
+        self.incident.as_ref()
+    }
+
+    pub fn into_incident(self) -> Option<Incident> {
+        self.incident
+    }
+}
+
+impl<S: Fold> Log<S> {
     pub fn new(id: &str, path: PathBuf) -> Self {
         Self { id: id.to_owned(), path, pos: Position::START, incident: None, torn: None }
+    }
+
+    pub fn state(&self) -> Option<&S> {
+        self.incident.as_ref()
     }
 
     pub fn id(&self) -> &str {
@@ -32,14 +89,6 @@ impl IncidentLog {
 
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    pub fn incident(&self) -> Option<&Incident> {
-        self.incident.as_ref()
-    }
-
-    pub fn into_incident(self) -> Option<Incident> {
-        self.incident
     }
 
     pub const fn position(&self) -> Position {
@@ -73,9 +122,9 @@ impl IncidentLog {
             match incident {
                 Some(state) => state.apply(&envelope),
                 None => {
-                    *incident = Incident::declared(&envelope);
-                    if let Some(declared) = incident.as_ref().filter(|i| i.id != id) {
-                        wrong_log = Some(declared.id.clone());
+                    *incident = S::begin(&envelope);
+                    if let Some(declared) = incident.as_ref().and_then(S::identity).filter(|claimed| *claimed != id) {
+                        wrong_log = Some(declared.to_owned());
                     }
                 }
             }
@@ -104,7 +153,7 @@ impl IncidentLog {
         actor: &Actor,
         now: DateTime<Utc>,
         quarantine_dir: &Path,
-        decide: impl FnOnce(Option<&Incident>) -> Result<Vec<Event>, StoreError>,
+        decide: impl FnOnce(Option<&S>) -> Result<Vec<Event>, StoreError>,
     ) -> Result<Vec<Envelope>, StoreError> {
         let mut file = OpenOptions::new()
             .read(true)
@@ -158,7 +207,7 @@ impl IncidentLog {
         for envelope in &envelopes {
             match self.incident.as_mut() {
                 Some(state) => state.apply(envelope),
-                None => self.incident = Incident::declared(envelope),
+                None => self.incident = S::begin(envelope),
             }
         }
         Ok(envelopes)

@@ -17,9 +17,10 @@ use std::sync::{Mutex, PoisonError};
 use chrono::{DateTime, Utc};
 
 use super::error::StoreError;
-use super::incident_log::IncidentLog;
+use super::incident_log::{IncidentLog, Log};
 use super::{EventStore, fsync_dir};
 use crate::domain::event::{Actor, Envelope};
+use crate::domain::inbox::Inbox;
 use crate::domain::incident::IncidentState;
 use crate::domain::suggest::did_you_mean;
 use crate::domain::{Command, decide};
@@ -189,6 +190,40 @@ impl EventStore for Workspace {
 }
 
 impl Workspace {
+    pub fn inbox_path(&self) -> PathBuf {
+        self.root.join("inbox.jsonl")
+    }
+
+    /// The unrouted-alert inbox as it stands (empty before the first unrouted alert).
+    pub fn inbox(&self) -> Result<Inbox, StoreError> {
+        let path = self.inbox_path();
+        if !path.exists() {
+            return Ok(Inbox::default());
+        }
+        let mut log: Log<Inbox> = Log::new("inbox", path);
+        log.catch_up(|_| {})?;
+        Ok(log.state().cloned().unwrap_or_default())
+    }
+
+    /// Appends to the inbox what `decide` makes of its current state, durably.
+    pub fn inbox_transact(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        decide: impl FnOnce(&Inbox) -> Result<Vec<crate::domain::event::Event>, StoreError>,
+    ) -> Result<Vec<Envelope>, StoreError> {
+        self.ensure_healthy()?;
+        let path = self.inbox_path();
+        if !path.exists() {
+            OpenOptions::new().create(true).append(true).open(&path).map_err(|e| StoreError::io("create", &path, e))?;
+            fsync_dir(&self.root)?;
+        }
+        let mut log: Log<Inbox> = Log::new("inbox", path);
+        let quarantine = self.root.join("quarantine");
+        let empty = Inbox::default();
+        self.guard(log.transact(actor, now, &quarantine, |state| decide(state.unwrap_or(&empty))))
+    }
+
     /// The incident `wanted` names: its exact id (any case), or the one id ending in
     /// `-wanted` (`001`), preferring the open one when days repeat the tail.
     pub fn resolve_id(&self, wanted: &str) -> Result<String, StoreError> {

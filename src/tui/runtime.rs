@@ -169,6 +169,7 @@ fn declare(session: &Session, runbook: &str) -> Result<Outcome, String> {
         title: None,
         aware_at: None,
         drill: false,
+        from_alert: None,
     };
     let id = session.workspace.declare(&session.actor, session.now(), &command).map_err(|e| e.to_string())?;
     let text = format!("✓ declared {id} from {}; record awareness with d to start its clocks", runbook.id);

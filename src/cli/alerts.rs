@@ -1,0 +1,112 @@
+//! `warroom alert ingest | inbox | dismiss`: alerts from a file or a pipe, and the unrouted inbox.
+
+use std::io::Read;
+
+use serde::Serialize;
+
+use super::context::{CliError, Context};
+use super::status::rfc3339;
+use crate::domain::event::Event;
+use crate::domain::inbox::{InboxItem, InboxState};
+use crate::domain::sanitize;
+use crate::ingest::intake::Intake;
+use crate::ingest::{Router, parse};
+
+/// The largest body accepted, from a file or a webhook.
+pub const MAX_BODY: u64 = 1 << 20;
+
+pub fn ingest(ctx: &Context, source: &str) -> Result<(), CliError> {
+    let mut body = Vec::new();
+    let read = if source == "-" {
+        std::io::stdin().take(MAX_BODY + 1).read_to_end(&mut body)
+    } else {
+        std::fs::File::open(source).and_then(|f| f.take(MAX_BODY + 1).read_to_end(&mut body))
+    };
+    read.map_err(|e| CliError::new(1, format!("cannot read {}: {e}", sanitize::line(source))))?;
+    if body.len() as u64 > MAX_BODY {
+        return Err(CliError::new(1, format!("{}: larger than 1 MiB", sanitize::line(source))));
+    }
+    let alerts = parse(&body).map_err(|e| CliError::new(1, format!("{}: {e}", sanitize::line(source))))?;
+    let runbooks = &ctx.runbooks().runbooks;
+    let router = Router::new(runbooks);
+    let intake = Intake { workspace: &ctx.workspace, router: &router, runbooks, clocks: &ctx.clocks().clocks };
+    for alert in alerts {
+        let label = format!("{} ({})", alert.name(), alert.key);
+        let landed = intake.take(alert, &ctx.actor, ctx.now)?;
+        println!("✓ {}: {landed}", sanitize::line(&label));
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+pub struct UnroutedJson<'a> {
+    key: &'a str,
+    name: &'a str,
+    source: crate::domain::alert::Source,
+    status: crate::domain::alert::Status,
+    summary: Option<&'a str>,
+    labels: &'a std::collections::BTreeMap<String, String>,
+    first_seen: String,
+    last_seen: String,
+    deliveries: u32,
+}
+
+pub fn unrouted_json(item: &InboxItem) -> UnroutedJson<'_> {
+    UnroutedJson {
+        key: &item.alert.key,
+        name: item.alert.name(),
+        source: item.alert.source,
+        status: item.alert.status,
+        summary: item.alert.summary(),
+        labels: &item.alert.labels,
+        first_seen: rfc3339(item.first_seen),
+        last_seen: rfc3339(item.last_seen),
+        deliveries: item.deliveries,
+    }
+}
+
+pub fn inbox(ctx: &Context, json: bool) -> Result<(), CliError> {
+    let inbox = ctx.workspace.inbox()?;
+    if json {
+        let items: Vec<_> = inbox.open_items().map(unrouted_json).collect();
+        let text = crate::store::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "unrouted": items }))
+            .map_err(|e| CliError::new(4, e.to_string()))?;
+        print!("{text}");
+        return Ok(());
+    }
+    let open: Vec<&InboxItem> = inbox.open_items().collect();
+    println!("Unrouted alerts: {} waiting", open.len());
+    for item in open {
+        println!(
+            "  {}  {}  {}  deliveries {}, last {}",
+            item.alert.key,
+            sanitize::line(item.alert.name()),
+            sanitize::line(item.alert.summary().unwrap_or("")),
+            item.deliveries,
+            rfc3339(item.last_seen)
+        );
+    }
+    Ok(())
+}
+
+pub fn dismiss(ctx: &Context, key: &str, reason: String) -> Result<(), CliError> {
+    if reason.trim().is_empty() {
+        return Err(CliError::new(1, "refused: the reason for dismissing must not be empty"));
+    }
+    let mut problem = None;
+    ctx.workspace.inbox_transact(&ctx.actor, ctx.now, |inbox| {
+        match inbox.items.get(key).map(|i| &i.state) {
+            Some(InboxState::Open) => return Ok(vec![Event::UnroutedDismissed { key: key.to_owned(), reason }]),
+            Some(_) => problem = Some(format!("unrouted alert {} is already handled", sanitize::line(key))),
+            None => problem = Some(format!("no unrouted alert {:?} (see `warroom alert inbox`)", sanitize::line(key))),
+        }
+        Ok(Vec::new())
+    })?;
+    match problem {
+        Some(why) => Err(CliError::new(1, format!("refused: {why}"))),
+        None => {
+            println!("✓ dismissed {}", sanitize::line(key));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! `warroom alert ingest` with the captured Alertmanager payloads: incidents opened on the
+//! right runbook, repeats not stored, resolved recorded, the unrouted inbox, an alert storm.
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use common::Workspace;
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/alertmanager/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ingest_stdin(ws: &Workspace, body: &str) -> std::process::Output {
+    let mut child = ws
+        .command("alertmanager")
+        .args(["alert", "ingest", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(body.as_bytes()).expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn an_alert_opens_an_incident_on_its_runbook_with_aware_auto_recorded() {
+    let ws = Workspace::new();
+    let out = ws.ok("alertmanager", &["alert", "ingest", &fixture("alertmanager-webhook-v4-firing.json")]);
+    assert!(out.contains("opened INC-"), "{out}");
+    let id = out.split("opened ").nth(1).expect("id").trim().to_owned();
+    let incident = ws.status_json(&id);
+    assert_eq!(incident["runbook"], "runaway-agent-cost");
+    assert_eq!(incident["severity"], "SEV2");
+    assert_eq!(incident["title"], "Agent planner-7 exceeded tool-call budget");
+    assert_eq!(incident["aware_at"], "2026-11-24T04:50:03Z");
+    assert_eq!(incident["roles"].get("commander"), None, "an alert names no commander");
+    let log = std::fs::read_to_string(ws.log(&id)).expect("log");
+    assert!(log.contains(r#""decision":"aware""#) && log.contains(r#""auto":true"#), "aware is marked auto-recorded");
+}
+
+#[test]
+fn a_repeat_is_not_stored_again_and_a_resolved_alert_is_recorded_without_closing() {
+    let ws = Workspace::new();
+    let first = ws.ok("alertmanager", &["alert", "ingest", &fixture("alertmanager-webhook-v4-firing.json")]);
+    let id = first.split("opened ").nth(1).expect("id").trim().to_owned();
+    let events = || std::fs::read_to_string(ws.log(&id)).expect("log").lines().count();
+    let before = events();
+    let again = ws.ok("alertmanager", &["alert", "ingest", &fixture("alertmanager-webhook-v4-firing.json")]);
+    assert!(again.contains("a repeat; not stored again"), "{again}");
+    assert_eq!(events(), before, "exactly one alert event for a retried delivery");
+    let resolved = ws.ok("alertmanager", &["alert", "ingest", &fixture("alertmanager-webhook-v4-resolved.json")]);
+    assert!(resolved.contains(&format!("recorded on {id}")), "{resolved}");
+    assert_eq!(events(), before + 1);
+    assert_eq!(ws.status_json(&id)["state"], "active", "a resolved alert never closes the incident");
+    ws.ok("auditor", &["verify"]);
+}
+
+#[test]
+fn an_unmatched_alert_waits_in_the_inbox_until_dismissed() {
+    let ws = Workspace::new();
+    let out = ws.ok("alertmanager", &["alert", "ingest", &fixture("alertmanager-webhook-v4-from-prometheus.json")]);
+    assert!(out.contains("unrouted inbox"), "{out}");
+    let status: serde_json::Value = serde_json::from_str(&ws.ok("auditor", &["status", "--json"])).expect("json");
+    assert_eq!(status["incidents"].as_array().expect("incidents").len(), 0);
+    assert_eq!(status["unrouted"][0]["key"], "31c472172e6c787c");
+    assert_eq!(status["unrouted"][0]["name"], "AgentErrorBudgetBurn");
+    let err = ws.refused("alice", &["alert", "dismiss", "nope", "--reason", "x"], 1);
+    assert!(err.contains("no unrouted alert"), "{err}");
+    ws.ok("alice", &["alert", "dismiss", "31c472172e6c787c", "--reason", "synthetic test rule"]);
+    let status: serde_json::Value = serde_json::from_str(&ws.ok("auditor", &["status", "--json"])).expect("json");
+    assert_eq!(status["unrouted"].as_array().expect("unrouted").len(), 0);
+    let verified = ws.ok("auditor", &["verify"]);
+    assert!(verified.contains("✓ inbox: 2 events"), "{verified}");
+}
+
+#[test]
+fn bad_payloads_get_one_line_and_change_nothing() {
+    let ws = Workspace::new();
+    for (body, expected) in [("{bad", "not JSON"), (r#"{"name":"A","colour":"red"}"#, "colour"), ("[]", "JSON object")]
+    {
+        let out = ingest_stdin(&ws, body);
+        assert_eq!(out.status.code(), Some(1), "{body}");
+        let err = common::stderr(&out);
+        assert!(err.contains(expected) && err.lines().count() == 1, "{err}");
+    }
+    assert!(ws.ok("auditor", &["status", "--json"]).contains(r#""incidents": []"#));
+    assert!(!ws.path().join("inbox.jsonl").exists());
+}
+
+#[test]
+fn escape_sequences_in_an_alert_are_stored_escaped_and_shown_inert() {
+    let ws = Workspace::new();
+    let body = r#"{"name":"CrossTenantDataAccess","annotations":{"summary":"\u001b]0;owned\u0007 tenant \u202eacme"}}"#;
+    let out = ingest_stdin(&ws, body);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let id = stdout.split("opened ").nth(1).expect("id").trim().to_owned();
+    let bytes = std::fs::read(ws.log(&id)).expect("log");
+    assert!(bytes.iter().all(|b| (0x20..0x7f).contains(b) || *b == b'\n'));
+    let human = ws.ok("alice", &["status", &id]);
+    assert!(human.contains("␛]0;owned␇") && !human.contains('\u{1b}') && human.contains("⟨U+202E⟩"), "{human}");
+}
+
+#[test]
+fn an_alert_storm_opens_one_incident_per_runbook_not_thousands() {
+    let ws = Workspace::new();
+    let alerts: Vec<serde_json::Value> = (0..2000)
+        .map(|n| serde_json::json!({"name": "AgentOutboundNoticeSpike", "labels": {"environment": "production", "agent": format!("mailer-{n}")}}))
+        .collect();
+    let body = serde_json::json!({ "alerts": alerts }).to_string();
+    let out = ingest_stdin(&ws, &body);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let status: serde_json::Value = serde_json::from_str(&ws.ok("auditor", &["status", "--json"])).expect("json");
+    let incidents = status["incidents"].as_array().expect("incidents");
+    assert_eq!(incidents.len(), 1, "grouped into one incident");
+    assert_eq!(incidents[0]["runbook"], "mass-false-action");
+    let log = std::fs::read_to_string(ws.log(incidents[0]["id"].as_str().expect("id"))).expect("log");
+    assert_eq!(log.matches(r#""kind":"alert_received""#).count(), 2000, "every distinct alert counted");
+}
