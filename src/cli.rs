@@ -178,6 +178,15 @@ pub(crate) enum Cmd {
         #[command(subcommand)]
         action: AlertCmd,
     },
+    /// Receive alerts over HTTP (Alertmanager webhook, PagerDuty v2, generic JSON) at /alerts
+    Listen {
+        /// Address to bind; anything but loopback needs --token-file
+        #[arg(long, default_value = "127.0.0.1:9093")]
+        addr: String,
+        /// File holding the bearer token senders must present
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+    },
     /// The war-room console (the default when no subcommand is given, on a terminal)
     Console,
     /// Show open incidents, or one incident in full
@@ -283,6 +292,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Request::Other(command) => match command {
             Cmd::Console => console::run(ctx, cli.theme),
+            Cmd::Listen { addr, token_file } => alerts::listen(ctx, &addr, token_file.as_deref()),
             Cmd::Alert { action: AlertCmd::Ingest { source } } => alerts::ingest(&ctx, &source),
             Cmd::Alert { action: AlertCmd::Inbox { json } } => alerts::inbox(&ctx, json),
             Cmd::Alert { action: AlertCmd::Dismiss { key, reason } } => alerts::dismiss(&ctx, &key, reason),

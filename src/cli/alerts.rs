@@ -12,8 +12,7 @@ use crate::domain::sanitize;
 use crate::ingest::intake::Intake;
 use crate::ingest::{Router, parse};
 
-/// The largest body accepted, from a file or a webhook.
-pub const MAX_BODY: u64 = 1 << 20;
+const MAX_BODY: u64 = crate::ingest::listener::MAX_BODY as u64;
 
 pub fn ingest(ctx: &Context, source: &str) -> Result<(), CliError> {
     let mut body = Vec::new();
@@ -109,4 +108,35 @@ pub fn dismiss(ctx: &Context, key: &str, reason: String) -> Result<(), CliError>
             Ok(())
         }
     }
+}
+
+pub fn listen(ctx: Context, addr: &str, token_file: Option<&std::path::Path>) -> Result<(), CliError> {
+    let addr: std::net::SocketAddr = addr.parse().map_err(|_| {
+        CliError::new(2, format!("--addr {:?} is not an address like 127.0.0.1:9093", sanitize::line(addr)))
+    })?;
+    let token = match token_file {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| CliError::new(1, format!("{}: {e}", path.display())))?;
+            let token = text.trim().to_owned();
+            if token.is_empty() {
+                return Err(CliError::new(1, format!("{}: the token file is empty", path.display())));
+            }
+            Some(token)
+        }
+        None => None,
+    };
+    let listener = crate::ingest::listener::Listener {
+        runbooks: ctx.runbooks().runbooks.clone(),
+        clocks: ctx.clocks().clocks.clone(),
+        workspace: ctx.workspace,
+        actor: ctx.actor,
+        token,
+        addr,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::new(4, format!("cannot start the listener: {e}")))?;
+    runtime.block_on(crate::ingest::listener::serve(listener)).map_err(|e| CliError::new(1, e))
 }

@@ -2,6 +2,7 @@
 
 pub mod formats;
 pub mod intake;
+pub mod listener;
 pub mod routing;
 
 pub use crate::domain::alert::{Alert, Source, Status};

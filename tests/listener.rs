@@ -1,0 +1,134 @@
+//! `warroom listen` over real HTTP on loopback: alerts accepted once durable, bad requests
+//! refused with one line and nothing appended, the token, the Host and Origin checks.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+
+use common::Workspace;
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(ws: &Workspace, args: &[&str]) -> Self {
+        let mut child = ws
+            .command("alertmanager")
+            .args(["listen", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn listener");
+        let mut first = String::new();
+        BufReader::new(child.stderr.as_mut().expect("stderr")).read_line(&mut first).expect("first line");
+        let addr = first.split("http://").nth(1).and_then(|rest| rest.split('/').next()).expect("address").to_owned();
+        Self { child, addr }
+    }
+
+    /// A raw HTTP/1.1 POST; returns the status code and the body.
+    fn post(&self, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).expect("connect");
+        let mut request = format!("POST /alerts HTTP/1.1\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            request.push_str(&format!("Host: {}\r\n", self.addr));
+        }
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        stream.write_all(request.as_bytes()).expect("write head");
+        let _ = stream.write_all(body);
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let body = response.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+        (status, body)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const JSON: (&str, &str) = ("Content-Type", "application/json");
+
+fn firing() -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/alertmanager/alertmanager-webhook-v4-firing.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
+}
+
+fn alert_events(ws: &Workspace) -> usize {
+    let Ok(entries) = std::fs::read_dir(ws.path().join("incidents")) else { return 0 };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default().matches(r#""kind":"alert_received""#).count())
+        .sum()
+}
+
+#[test]
+fn an_alertmanager_post_opens_an_incident_and_a_retry_stores_nothing_more() {
+    let ws = Workspace::new();
+    let server = Server::start(&ws, &[]);
+    let (status, body) = server.post(&[JSON], &firing());
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("opened INC-"), "{body}");
+    let (status, body) = server.post(&[JSON, ("User-Agent", "Alertmanager/0.25.0")], &firing());
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("a repeat"), "{body}");
+    assert_eq!(alert_events(&ws), 1, "exactly one alert event for two deliveries");
+    ws.ok("auditor", &["verify"]);
+}
+
+#[test]
+fn bad_requests_get_a_4xx_with_one_line_and_append_nothing() {
+    let ws = Workspace::new();
+    let server = Server::start(&ws, &[]);
+    let big = vec![b' '; (1 << 20) + 10];
+    type Case<'a> = (Vec<(&'a str, &'a str)>, Vec<u8>, u16);
+    let cases: Vec<Case<'_>> = vec![
+        (vec![("Content-Type", "text/plain")], firing(), 415),
+        (vec![JSON, ("Origin", "https://evil.example")], firing(), 403),
+        (vec![JSON, ("Host", "evil.example")], firing(), 421),
+        (vec![JSON], b"{not json".to_vec(), 400),
+        (vec![JSON], br#"{"name":"A","colour":"red"}"#.to_vec(), 400),
+        (vec![JSON], big, 413),
+    ];
+    for (headers, body, expected) in cases {
+        let (status, text) = server.post(&headers, &body);
+        assert_eq!(status, expected, "{headers:?}: {text}");
+        assert!(text.trim().lines().count() <= 1, "one line: {text:?}");
+    }
+    assert_eq!(alert_events(&ws), 0);
+    assert!(!ws.path().join("inbox.jsonl").exists());
+}
+
+#[test]
+fn a_token_is_required_when_configured_and_compared_exactly() {
+    let ws = Workspace::new();
+    let token = ws.path().join("token");
+    std::fs::write(&token, "s3cret-token\n").expect("token");
+    let server = Server::start(&ws, &["--token-file", token.to_str().expect("path")]);
+    assert_eq!(server.post(&[JSON], &firing()).0, 401);
+    assert_eq!(server.post(&[JSON, ("Authorization", "Bearer s3cret-tokem")], &firing()).0, 401);
+    assert_eq!(server.post(&[JSON, ("Authorization", "s3cret-token")], &firing()).0, 401);
+    assert_eq!(alert_events(&ws), 0);
+    assert_eq!(server.post(&[JSON, ("Authorization", "Bearer s3cret-token")], &firing()).0, 200);
+    assert_eq!(alert_events(&ws), 1);
+}
+
+#[test]
+fn a_non_loopback_address_without_a_token_is_refused() {
+    let ws = Workspace::new();
+    let err = ws.refused("alertmanager", &["listen", "--addr", "0.0.0.0:0"], 1);
+    assert!(err.contains("without a token"), "{err}");
+}
