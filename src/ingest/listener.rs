@@ -50,11 +50,17 @@ pub async fn serve(listener: Listener) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", listener.addr))?;
     let bound = socket.local_addr().map_err(|e| e.to_string())?;
-    eprintln!("warroom: listening on http://{bound}/alerts");
+    log(&format!("listening on http://{bound}/alerts"));
     let router = Router::new(&listener.runbooks);
     let shared = Arc::new(Shared { listener: Listener { addr: bound, ..listener }, router, lock: Mutex::new(()) });
     let app = HttpRouter::new().route("/alerts", post(receive)).route("/", post(receive)).with_state(shared);
     axum::serve(socket, app).await.map_err(|e| format!("the listener stopped: {e}"))
+}
+
+/// One sanitised line to stderr. A closed stderr (a supervisor gone) must not stop the service.
+fn log(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "warroom: {}", sanitize::line(line));
 }
 
 fn reply(status: StatusCode, text: &str) -> (StatusCode, String) {
@@ -63,7 +69,7 @@ fn reply(status: StatusCode, text: &str) -> (StatusCode, String) {
 
 async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
     if let Err(refusal) = check(&shared.listener, &headers, body.len()) {
-        eprintln!("warroom: refused a request: {}", sanitize::line(refusal.1.trim_end()));
+        log(&format!("refused a request: {}", refusal.1.trim_end()));
         return refusal;
     }
     let alerts = match parse(&body) {
@@ -91,7 +97,7 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
     match outcome {
         Ok(Ok(lines)) => {
             for line in &lines {
-                eprintln!("warroom: {}", sanitize::line(line));
+                log(line);
             }
             (StatusCode::OK, format!("{}\n", lines.join("\n")))
         }
