@@ -192,21 +192,21 @@ fn tick(
     if !open.is_empty() && !force {
         return Err(Refusal::DependenciesOpen { step, open });
     }
-    let override_hold = override_hold.filter(|r| !r.trim().is_empty());
-    if let StepHold::Held { clocks } = step_hold(incident, definition, now) {
-        let Some(reason) = override_hold else {
-            let preserve_first = open_steps_of_kind(incident, StepKind::Forensic);
-            return Err(Refusal::EvidenceHold { step, clocks, preserve_first });
-        };
-        let commander = incident.commander().unwrap_or_default();
-        if commander != actor {
-            return Err(Refusal::OverrideNotCommander { commander: commander.to_owned() });
-        }
-        let note = note.filter(|n| !n.trim().is_empty());
-        return Ok(Event::StepTicked { step, note, forced: !open.is_empty(), hold_override: Some(reason) });
+    let hold = step_hold(incident, definition, now);
+    let held = matches!(hold, StepHold::Held { .. });
+    let hold_override = if held { override_hold.filter(|r| !r.trim().is_empty()) } else { None };
+    if let StepHold::Held { clocks } = hold
+        && hold_override.is_none()
+    {
+        let preserve_first = open_steps_of_kind(incident, StepKind::Forensic);
+        return Err(Refusal::EvidenceHold { step, clocks, preserve_first });
+    }
+    let commander = incident.commander().unwrap_or_default();
+    if hold_override.is_some() && commander != actor {
+        return Err(Refusal::OverrideNotCommander { commander: commander.to_owned() });
     }
     let note = note.filter(|n| !n.trim().is_empty());
-    Ok(Event::StepTicked { step, note, forced: !open.is_empty(), hold_override: None })
+    Ok(Event::StepTicked { step, note, forced: !open.is_empty(), hold_override })
 }
 
 /// Whether the AI Act evidence hold stops `step` now: it alters the AI system, a clock that

@@ -58,7 +58,7 @@ pub struct Log<S> {
     id: String,
     path: PathBuf,
     pos: Position,
-    incident: Option<S>,
+    state: Option<S>,
     torn: Option<TornTail>,
 }
 
@@ -66,21 +66,21 @@ pub type IncidentLog = Log<Incident>;
 
 impl Log<Incident> {
     pub fn incident(&self) -> Option<&Incident> {
-        self.incident.as_ref()
+        self.state.as_ref()
     }
 
     pub fn into_incident(self) -> Option<Incident> {
-        self.incident
+        self.state
     }
 }
 
 impl<S: Fold> Log<S> {
     pub fn new(id: &str, path: PathBuf) -> Self {
-        Self { id: id.to_owned(), path, pos: Position::START, incident: None, torn: None }
+        Self { id: id.to_owned(), path, pos: Position::START, state: None, torn: None }
     }
 
     pub fn state(&self) -> Option<&S> {
-        self.incident.as_ref()
+        self.state.as_ref()
     }
 
     pub fn id(&self) -> &str {
@@ -110,20 +110,20 @@ impl<S: Fold> Log<S> {
         if len < self.pos.offset {
             // The file was replaced by a shorter one (restored from a copy): start over.
             self.pos = Position::START;
-            self.incident = None;
+            self.state = None;
         }
         file.seek(SeekFrom::Start(self.pos.offset)).map_err(|e| StoreError::io("read", &self.path, e))?;
         let id = self.id.clone();
-        let incident = &mut self.incident;
+        let state = &mut self.state;
         let mut wrong_log = None;
         let genesis = line::genesis(&self.id);
         let result = scan::scan(&mut *file, self.pos, genesis, |envelope| {
             each(&envelope);
-            match incident {
-                Some(state) => state.apply(&envelope),
+            match state {
+                Some(folded) => folded.apply(&envelope),
                 None => {
-                    *incident = S::begin(&envelope);
-                    if let Some(declared) = incident.as_ref().and_then(S::identity).filter(|claimed| *claimed != id) {
+                    *state = S::begin(&envelope);
+                    if let Some(declared) = state.as_ref().and_then(S::identity).filter(|claimed| *claimed != id) {
                         wrong_log = Some(declared.to_owned());
                     }
                 }
@@ -167,7 +167,7 @@ impl<S: Fold> Log<S> {
             let event = self.quarantine(&mut file, torn, quarantine_dir)?;
             written.extend(self.append(&mut file, actor, now, vec![event])?);
         }
-        let events = decide(self.incident.as_ref())?;
+        let events = decide(self.state.as_ref())?;
         written.extend(self.append(&mut file, actor, now, events)?);
         Ok(written)
     }
@@ -205,9 +205,9 @@ impl<S: Fold> Log<S> {
         let last = first + envelopes.len() as u64 - 1;
         self.pos = Position { seq: last, hash: Some(prev), offset: self.pos.offset + bytes.len() as u64 };
         for envelope in &envelopes {
-            match self.incident.as_mut() {
+            match self.state.as_mut() {
                 Some(state) => state.apply(envelope),
-                None => self.incident = S::begin(envelope),
+                None => self.state = S::begin(envelope),
             }
         }
         Ok(envelopes)

@@ -4,25 +4,7 @@
 
 use ratatui_textarea::TextArea;
 
-/// What a completed form asks for. The values are the fields' answers, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    Skip,
-    Reopen,
-    Note,
-    Severity,
-    Assign,
-    Decide,
-    Notify,
-    Waive,
-    Declare,
-    Resolve,
-    Close,
-    SwitchResponder,
-    OverrideHold,
-    Search,
-    CommandLine,
-}
+use super::keymap::Action;
 
 #[derive(Clone, Debug)]
 pub enum FieldKind {
@@ -72,7 +54,8 @@ impl Field {
 
 #[derive(Clone, Debug)]
 pub struct Form {
-    pub purpose: Purpose,
+    /// The action that opened it, and what its answers become.
+    pub purpose: Action,
     pub title: String,
     /// The incident it acts on (fixed when the form opens, whatever arrives meanwhile).
     pub incident: Option<String>,
@@ -84,7 +67,7 @@ pub struct Form {
 }
 
 impl Form {
-    pub fn new(purpose: Purpose, title: impl Into<String>, incident: Option<String>, fields: Vec<Field>) -> Self {
+    pub fn new(purpose: Action, title: impl Into<String>, incident: Option<String>, fields: Vec<Field>) -> Self {
         Self { purpose, title: title.into(), incident, step: None, fields, index: 0, values: Vec::new(), error: None }
     }
 

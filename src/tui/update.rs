@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::form::{Field, FieldKind, Form, Purpose};
+use super::form::{Field, FieldKind, Form};
 use super::keymap::{Action, Keymap};
 use super::model::{Flash, FlashKind, IncidentEntry, LogLine, Mode, Model, Pane};
 use crate::domain::clock::{Decision, SubmissionPhase};
@@ -239,18 +239,18 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
     let entry = model.current();
     let form = match action {
         Action::Skip => {
-            Form::new(Purpose::Skip, format!("Skip {step}"), incident, vec![Field::text("Reason for skipping", true)])
+            Form::new(Action::Skip, format!("Skip {step}"), incident, vec![Field::text("Reason for skipping", true)])
                 .for_step(&step)
         }
         Action::Reopen => Form::new(
-            Purpose::Reopen,
+            Action::Reopen,
             format!("Reopen {step}"),
             incident,
             vec![Field::text("Reason for reopening", true)],
         )
         .for_step(&step),
         Action::OverrideHold => Form::new(
-            Purpose::OverrideHold,
+            Action::OverrideHold,
             format!("Tick {step} past the AI Act evidence hold"),
             incident,
             vec![
@@ -260,7 +260,7 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
         )
         .for_step(&step),
         Action::Note => Form::new(
-            Purpose::Note,
+            Action::Note,
             "Add a note",
             incident,
             vec![Field::multiline("Note (TODO: … becomes an action item)")],
@@ -278,7 +278,7 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
                 })
                 .unwrap_or_default();
             Form::new(
-                Purpose::Severity,
+                Action::Severity,
                 "Change severity",
                 incident,
                 vec![Field::choice("Severity", levels), Field::text("Reason", true)],
@@ -299,7 +299,7 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
                 })
                 .unwrap_or_default();
             Form::new(
-                Purpose::Assign,
+                Action::Assign,
                 "Assign a role",
                 incident,
                 vec![Field::choice("Role", roles), Field::text("Responder's name", true)],
@@ -308,7 +308,7 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
         Action::Decide => {
             let decisions = Decision::ALL.iter().map(|d| (d.name().to_owned(), decision_hint(*d).to_owned())).collect();
             Form::new(
-                Purpose::Decide,
+                Action::Decide,
                 "Record a decision",
                 incident,
                 vec![
@@ -326,7 +326,7 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
                 .unwrap_or_default();
             if action == Action::Waive {
                 Form::new(
-                    Purpose::Waive,
+                    Action::Waive,
                     "Mark a clock not applicable",
                     incident,
                     vec![Field::choice("Clock", clocks), Field::text("Rationale (kept for the audit)", true)],
@@ -337,7 +337,7 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
                     .map(|p| (p.name().to_owned(), String::new()))
                     .collect();
                 Form::new(
-                    Purpose::Notify,
+                    Action::Notify,
                     "Record a submission",
                     incident,
                     vec![
@@ -353,7 +353,7 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
         Action::Declare => {
             let runbooks = model.runbooks.clone();
             Form::new(
-                Purpose::Declare,
+                Action::Declare,
                 "Declare an incident",
                 None,
                 vec![
@@ -363,7 +363,7 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
             )
         }
         Action::Resolve => Form::new(
-            Purpose::Resolve,
+            Action::Resolve,
             "Resolve",
             incident.clone(),
             vec![Field::confirm(&format!("Resolve {}? Follow-up steps stay open.", incident.unwrap_or_default()))],
@@ -391,10 +391,10 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
                 "Close and seal {}? This cannot be undone.",
                 incident.clone().unwrap_or_default()
             )));
-            Form::new(Purpose::Close, "Close", incident, fields)
+            Form::new(Action::Close, "Close", incident, fields)
         }
         Action::SwitchResponder => Form::new(
-            Purpose::SwitchResponder,
+            Action::SwitchResponder,
             "Switch the acting responder",
             None,
             vec![Field::text("Who is at the keyboard now?", true)],
@@ -404,10 +404,10 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
                 Some(current) => format!("Show lines containing (now “{current}”; empty shows all)"),
                 None => "Show lines containing (empty shows all)".to_owned(),
             };
-            Form::new(Purpose::Search, "Filter the log", None, vec![Field::text(&label, false)])
+            Form::new(Action::Search, "Filter the log", None, vec![Field::text(&label, false)])
         }
         Action::CommandLine => Form::new(
-            Purpose::CommandLine,
+            Action::CommandLine,
             "Command",
             incident,
             vec![Field::text(
@@ -500,8 +500,8 @@ fn on_form_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effe
 }
 
 /// The decision form's time field is checked as it is entered, so nothing typed is lost.
-fn invalid_time(purpose: Purpose, field: usize, text: &str, now: DateTime<Utc>) -> Option<String> {
-    if purpose != Purpose::Decide || field != 1 || text.trim().is_empty() {
+fn invalid_time(purpose: Action, field: usize, text: &str, now: DateTime<Utc>) -> Option<String> {
+    if purpose != Action::Decide || field != 1 || text.trim().is_empty() {
         return None;
     }
     match when::parse(text, now) {
@@ -517,13 +517,13 @@ fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
     let optional = |i: usize| Some(value(i)).filter(|v| !v.trim().is_empty());
     let step = form.step.clone().unwrap_or_default();
     let command = match form.purpose {
-        Purpose::Skip => Command::Skip { step, reason: value(0) },
-        Purpose::Reopen => Command::Reopen { step, reason: value(0) },
-        Purpose::OverrideHold => Command::Tick { step, note: None, force: false, override_hold: Some(value(0)) },
-        Purpose::Note => Command::Note { text: value(0) },
-        Purpose::Severity => Command::Severity { to: value(0), reason: value(1) },
-        Purpose::Assign => Command::Assign { role: value(0), name: value(1) },
-        Purpose::Decide => {
+        Action::Skip => Command::Skip { step, reason: value(0) },
+        Action::Reopen => Command::Reopen { step, reason: value(0) },
+        Action::OverrideHold => Command::Tick { step, note: None, force: false, override_hold: Some(value(0)) },
+        Action::Note => Command::Note { text: value(0) },
+        Action::Severity => Command::Severity { to: value(0), reason: value(1) },
+        Action::Assign => Command::Assign { role: value(0), name: value(1) },
+        Action::Decide => {
             let Some(decision) = Decision::parse(&value(0)) else { return Vec::new() };
             let at = match optional(1).map(|t| when::parse(&t, now)) {
                 Some(Err(why)) => {
@@ -539,7 +539,7 @@ fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
             };
             Command::Decide { decision, at, evidence: optional(2) }
         }
-        Purpose::Notify => Command::Notify {
+        Action::Notify => Command::Notify {
             clock: value(0),
             reference: value(1),
             at: None,
@@ -547,21 +547,22 @@ fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
             channel: optional(3),
             late_reason: optional(4),
         },
-        Purpose::Waive => Command::Waive { clock: value(0), rationale: value(1) },
-        Purpose::Resolve => Command::Resolve,
-        Purpose::Close => {
+        Action::Waive => Command::Waive { clock: value(0), rationale: value(1) },
+        Action::Resolve => Command::Resolve,
+        Action::Close => {
             let reason = if form.fields.len() > 1 { optional(0) } else { None };
             Command::Close { force: reason.is_some(), reason }
         }
-        Purpose::Declare => return vec![Effect::Declare { runbook: value(0) }],
-        Purpose::SwitchResponder => return vec![Effect::SwitchResponder { to: value(0).trim().to_owned() }],
-        Purpose::CommandLine => return vec![Effect::CommandLine(value(0))],
-        Purpose::Search => {
+        Action::Declare => return vec![Effect::Declare { runbook: value(0) }],
+        Action::SwitchResponder => return vec![Effect::SwitchResponder { to: value(0).trim().to_owned() }],
+        Action::CommandLine => return vec![Effect::CommandLine(value(0))],
+        Action::Search => {
             model.log.filter = optional(0);
             model.log.from_bottom = 0;
             model.focus = Pane::Log;
             return Vec::new();
         }
+        _ => return Vec::new(),
     };
     match form.incident {
         Some(incident) => vec![Effect::Execute { incident, command }],
