@@ -93,13 +93,20 @@ fn main() {
         format!(r#"{{"name":"AgentOutboundNoticeSpike","labels":{{"environment":"production","agent":"mailer-{n}"}}}}"#)
             .into_bytes()
     };
-    let count: usize = std::env::var("WARROOM_BENCH_ALERTS").ok().and_then(|n| n.parse().ok()).unwrap_or(1000);
-    println!("workload: {count} distinct alerts for one runbook (a storm), one per request, 4 clients, loopback");
-    let (rate, p50, p99) = run(&addr, 4, count / 4, alert);
-    println!("warroom listen (durable 200)   {rate:>8.0} alerts/s   p50 {p50:>7.2} ms   p99 {p99:>7.2} ms");
+    let count: usize = std::env::var("WARROOM_BENCH_ALERTS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000);
+    println!("workload: {count} distinct alerts for one runbook (a storm) per run, one per request, loopback");
     let ceiling = trivial_server();
-    let (rate, p50, p99) = run(&ceiling, 4, count / 4, alert);
-    println!("trivial 200 handler (ceiling)  {rate:>8.0} requests/s p50 {p50:>7.2} ms   p99 {p99:>7.2} ms");
+    for clients in [4, 16] {
+        let offset = clients * count;
+        let (rate, p50, p99) = run(&addr, clients, count / clients, |n| alert(offset + n));
+        println!(
+            "{clients:>2} clients  warroom listen (durable 200)  {rate:>7.0} alerts/s   p50 {p50:>6.2} ms  p99 {p99:>6.2} ms"
+        );
+        let (rate, p50, p99) = run(&ceiling, clients, count / clients, alert);
+        println!(
+            "{clients:>2} clients  trivial 200 handler (ceiling) {rate:>7.0} requests/s p50 {p50:>6.2} ms  p99 {p99:>6.2} ms"
+        );
+    }
     let _ = child.kill();
     let _ = child.wait();
 }

@@ -4,9 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::Workspace;
@@ -133,20 +135,99 @@ fn alertmanager_to_warroom_end_to_end() {
     ws.ok("auditor", &["verify"]);
 }
 
+/// Between Alertmanager and the listener: relays each request, except that it swallows the
+/// first answer (the listener has stored the alert, but Alertmanager never hears so), and
+/// counts what happened, so the test waits on events rather than on time.
+#[derive(Default)]
+struct Relay {
+    target: AtomicU16,
+    swallowed: AtomicUsize,
+    failed: AtomicUsize,
+    answered_ok: AtomicUsize,
+}
+
+impl Relay {
+    fn start(port: u16, target: u16) -> Arc<Self> {
+        let relay = Arc::new(Self { target: AtomicU16::new(target), ..Self::default() });
+        let socket = TcpListener::bind(("127.0.0.1", port)).expect("relay");
+        let shared = Arc::clone(&relay);
+        std::thread::spawn(move || {
+            for incoming in socket.incoming().flatten() {
+                shared.relay(incoming);
+            }
+        });
+        relay
+    }
+
+    fn relay(&self, mut incoming: TcpStream) {
+        let Some(request) = read_http(&mut incoming) else { return };
+        let target = self.target.load(Ordering::SeqCst);
+        let answer = TcpStream::connect(("127.0.0.1", target)).ok().and_then(|mut upstream| {
+            upstream.write_all(&request).ok()?;
+            read_http(&mut upstream)
+        });
+        match answer {
+            None => {
+                self.failed.fetch_add(1, Ordering::SeqCst);
+            }
+            Some(_) if self.swallowed.load(Ordering::SeqCst) == 0 => {
+                self.swallowed.fetch_add(1, Ordering::SeqCst);
+            }
+            Some(answer) => {
+                if answer.starts_with(b"HTTP/1.1 200") {
+                    self.answered_ok.fetch_add(1, Ordering::SeqCst);
+                }
+                let _ = incoming.write_all(&answer);
+            }
+        }
+    }
+}
+
+/// One HTTP/1.1 message (head and `Content-Length` body), or `None` if the peer went away.
+fn read_http(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut message = Vec::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        message.extend_from_slice(line.as_bytes());
+        let lower = line.to_ascii_lowercase();
+        if let Some(value) = lower.strip_prefix("content-length:") {
+            length = value.trim().parse().ok()?;
+        }
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    message.extend_from_slice(&body);
+    Some(message)
+}
+
 #[test]
-fn alertmanager_retries_while_the_listener_is_down_and_the_alert_is_stored_once() {
+fn the_listener_dies_before_answering_alertmanager_retries_and_the_alert_is_stored_once() {
     let ws = Workspace::new();
     let dir = tempfile::tempdir().expect("dir");
     let hook = free_port();
+    let first_port = free_port();
+    let relay = Relay::start(hook, first_port);
+    let listener = listen(&ws, first_port);
     let (_am, url) = alertmanager(dir.path(), hook);
+
     amtool(&url, &[]);
-    std::thread::sleep(Duration::from_millis(2500));
-    assert!(alert_lines(&ws).is_empty());
-    let _listener = listen(&ws, hook);
-    wait_until("the retried alert arrives", || alert_lines(&ws).len() == 1);
-    let settled = Instant::now();
-    while settled.elapsed() < Duration::from_secs(3) {
-        assert_eq!(alert_lines(&ws).len(), 1, "retries and repeats are not stored twice");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_until("the first answer is swallowed", || relay.swallowed.load(Ordering::SeqCst) == 1);
+    assert_eq!(alert_lines(&ws).len(), 1, "stored durably before the answer");
+    drop(listener);
+    wait_until("Alertmanager retries while the listener is down", || relay.failed.load(Ordering::SeqCst) >= 1);
+
+    let second_port = free_port();
+    relay.target.store(second_port, Ordering::SeqCst);
+    let _listener = listen(&ws, second_port);
+    wait_until("a retry is answered 200", || relay.answered_ok.load(Ordering::SeqCst) >= 1);
+    assert_eq!(alert_lines(&ws).len(), 1, "the retry is recognised, not stored twice");
+    ws.ok("auditor", &["verify"]);
 }

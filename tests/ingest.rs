@@ -144,3 +144,47 @@ fn alert_text_is_kept_as_received_and_shown_sanitised() {
     assert!(summary.contains('\u{1b}'), "stored as received");
     assert_eq!(sanitize::line(summary), "␛]0;pwned␇ rm -rf / ⟨U+202E⟩");
 }
+
+/// A batch (what the listener gathers while the previous one syncs) lands exactly as the same
+/// alerts one by one would: one incident for a storm, repeats inside the batch not stored twice,
+/// unrouted ones in the inbox, and each alert's outcome in order.
+#[test]
+fn a_batch_lands_like_the_same_alerts_one_by_one() {
+    use warroom::domain::event::Actor;
+    use warroom::ingest::intake::{Intake, Landed};
+    use warroom::store::{EventStore, Workspace};
+
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+    let runbooks = catalog::load(&Origin::Embedded, today).runbooks;
+    let clocks = catalog::clocks::load(None).clocks;
+    let router = Router::new(&runbooks);
+    let spike = |agent: &str| generic("AgentOutboundNoticeSpike", &[("environment", "production"), ("agent", agent)]);
+    let stray = generic("DiskAlmostFull", &[("host", "db-1")]);
+    let batch = vec![spike("mailer-1"), spike("mailer-2"), spike("mailer-1"), stray.clone(), stray, spike("mailer-3")];
+    let now = chrono::Utc::now();
+    let actor = Actor::named("alertmanager");
+
+    let dir = tempfile::tempdir().expect("dir");
+    let ws = Workspace::open(dir.path()).expect("workspace");
+    let intake = Intake { workspace: &ws, router: &router, runbooks: &runbooks, clocks: &clocks };
+    let landed = intake.take_all(batch.clone(), &actor, now).expect("batch");
+    let id = ws.open_ids().expect("ids").remove(0);
+    let repeat = Landed::Repeat(id.clone());
+    let joined = Landed::Joined(id.clone());
+    let inbox_repeat = Landed::Repeat("the inbox".into());
+    let expected = [Landed::Opened(id.clone()), joined.clone(), repeat, Landed::Unrouted, inbox_repeat, joined];
+    assert_eq!(landed, expected);
+    assert_eq!(ws.open_ids().expect("ids").len(), 1, "a storm opens one incident");
+    let batched = ws.load(&id).expect("log").into_incident().expect("incident");
+    assert_eq!(batched.alerts.len(), 3);
+
+    let single = tempfile::tempdir().expect("dir");
+    let ws1 = Workspace::open(single.path()).expect("workspace");
+    let one_by_one = Intake { workspace: &ws1, router: &router, runbooks: &runbooks, clocks: &clocks };
+    for (alert, expected) in batch.into_iter().zip(&landed) {
+        assert_eq!(&one_by_one.take(alert, &actor, now).expect("one"), expected);
+    }
+    let single = ws1.load(&id).expect("log").into_incident().expect("incident");
+    assert_eq!(single.alerts, batched.alerts);
+    assert_eq!(ws1.inbox().expect("inbox"), ws.inbox().expect("inbox"));
+}

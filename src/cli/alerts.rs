@@ -29,10 +29,9 @@ pub fn ingest(ctx: &Context, source: &str) -> Result<(), CliError> {
     let runbooks = &ctx.runbooks().runbooks;
     let router = Router::new(runbooks);
     let intake = Intake { workspace: &ctx.workspace, router: &router, runbooks, clocks: &ctx.clocks().clocks };
-    for alert in alerts {
-        let label = format!("{} ({})", alert.name(), alert.key);
-        let landed = intake.take(alert, &ctx.actor, ctx.now)?;
-        println!("✓ {}: {landed}", sanitize::line(&label));
+    let labels: Vec<String> = alerts.iter().map(|alert| format!("{} ({})", alert.name(), alert.key)).collect();
+    for (label, landed) in labels.iter().zip(intake.take_all(alerts, &ctx.actor, ctx.now)?) {
+        println!("✓ {}: {landed}", sanitize::line(label));
     }
     Ok(())
 }

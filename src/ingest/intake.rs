@@ -3,6 +3,11 @@
 //! window, or opens one (its clocks start with `aware` auto-recorded at the alert's start);
 //! anything else goes to the unrouted inbox. An exact repeat (a retry) is acknowledged and not
 //! stored again. A resolved alert is recorded but never closes anything.
+//!
+//! Alerts are taken in batches: each batch is planned on the open incidents as they stand, then
+//! written with one write and one `sync_data` per log it touches (group commit).
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -10,16 +15,21 @@ use super::routing::Router;
 use crate::domain::alert::{Alert, Status};
 use crate::domain::clock::ClockDef;
 use crate::domain::command::Command;
-use crate::domain::event::{Actor, Event};
+use crate::domain::event::{Actor, Envelope, Event};
+use crate::domain::inbox::same_delivery;
 use crate::domain::incident::Incident;
 use crate::domain::refusal::Refusal;
 use crate::domain::runbook::Runbook;
-use crate::store::{EventStore, StoreError, Workspace};
+use crate::store::{StoreError, Workspace};
 
-/// Alerts for a runbook join its newest alert-opened incident this long after it was declared.
+/// Alerts for a runbook join its newest alert-opened incident this long after it was declared:
+/// the rate guard that keeps a storm to one incident per runbook per window.
 pub const GROUPING_WINDOW_MINUTES: i64 = 60;
 
-#[derive(Debug, PartialEq, Eq)]
+/// How many times a batch is planned again when an incident closed under it.
+const REPLANS: usize = 3;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Landed {
     Opened(String),
     Joined(String),
@@ -39,6 +49,18 @@ impl std::fmt::Display for Landed {
     }
 }
 
+/// Where one alert of a batch goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Target {
+    Incident(String),
+    /// A new incident on this runbook, at this severity (the first routed alert's).
+    New {
+        runbook: String,
+        severity: String,
+    },
+    Inbox,
+}
+
 pub struct Intake<'a> {
     pub workspace: &'a Workspace,
     pub router: &'a Router,
@@ -48,54 +70,192 @@ pub struct Intake<'a> {
 
 impl Intake<'_> {
     pub fn take(&self, alert: Alert, actor: &Actor, now: DateTime<Utc>) -> Result<Landed, StoreError> {
-        let open: Vec<Incident> =
-            self.workspace.open_incidents()?.into_iter().filter_map(|log| log.into_incident()).collect();
-        if let Some(holder) = open.iter().find(|i| i.alerts.contains_key(&alert.key)) {
-            return self.record(&holder.id, alert, actor, now);
+        let mut landed = self.take_all(vec![alert], actor, now)?;
+        landed.pop().ok_or(StoreError::Unhealthy)
+    }
+
+    /// Lands every alert, in order; returns once everything it stored is durable.
+    pub fn take_all(&self, alerts: Vec<Alert>, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Landed>, StoreError> {
+        let mut landed: Vec<Option<Landed>> = alerts.iter().map(|_| None).collect();
+        let mut waiting: Vec<(usize, Alert)> = alerts.into_iter().enumerate().collect();
+        let mut refusal = None;
+        for _ in 0..REPLANS {
+            if waiting.is_empty() {
+                return Ok(landed.into_iter().flatten().collect());
+            }
+            let targets = self
+                .workspace
+                .with_open(|open| plan(waiting.iter().map(|(_, a)| a), open, self.router, self.runbooks, now))?;
+            let refused = self.land(waiting, targets, &mut landed, actor, now)?;
+            waiting = Vec::with_capacity(refused.len());
+            for (index, alert, why) in refused {
+                waiting.push((index, alert));
+                refusal = Some(why);
+            }
         }
-        let route = self.router.route(&alert).filter(|_| alert.status == Status::Firing);
-        let Some(route) = route else { return self.unrouted(alert, actor, now) };
-        let window = Duration::minutes(GROUPING_WINDOW_MINUTES);
-        let group = open
-            .iter()
-            .filter(|i| i.runbook.id == route.runbook && !i.alerts.is_empty() && now - i.declared_at < window)
-            .max_by_key(|i| i.declared_at);
-        if let Some(incident) = group {
-            return self.record(&incident.id, alert, actor, now);
+        match refusal {
+            Some(why) if !waiting.is_empty() => Err(why),
+            _ => Ok(landed.into_iter().flatten().collect()),
         }
-        let Some(runbook) = self.runbooks.iter().find(|r| r.id == route.runbook) else {
-            return self.unrouted(alert, actor, now);
+    }
+
+    /// Writes each target's alerts as one group commit. Returns the alerts an incident refused
+    /// (it closed since the plan), with why, to be planned again.
+    fn land(
+        &self,
+        alerts: Vec<(usize, Alert)>,
+        targets: Vec<Target>,
+        landed: &mut [Option<Landed>],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(usize, Alert, StoreError)>, StoreError> {
+        let mut groups: Vec<(Target, Vec<(usize, Alert)>)> = Vec::new();
+        for (item, target) in alerts.into_iter().zip(targets) {
+            match groups.iter_mut().find(|(t, _)| *t == target) {
+                Some((_, members)) => members.push(item),
+                None => groups.push((target, vec![item])),
+            }
+        }
+        let mut refused = Vec::new();
+        for (target, members) in groups {
+            let (indexes, alerts): (Vec<usize>, Vec<Alert>) = members.into_iter().unzip();
+            let outcomes = match &target {
+                Target::Incident(id) => self.record(id, alerts.clone(), actor, now)?,
+                Target::New { runbook, severity } => self.open(runbook, severity, alerts.clone(), actor, now)?,
+                Target::Inbox => self.unrouted(&alerts, actor, now)?,
+            };
+            for ((index, alert), outcome) in indexes.into_iter().zip(alerts).zip(outcomes) {
+                match outcome {
+                    Ok(outcome) => landed[index] = Some(outcome),
+                    Err(why) => refused.push((index, alert, why)),
+                }
+            }
+        }
+        Ok(refused)
+    }
+
+    fn record(
+        &self,
+        incident: &str,
+        alerts: Vec<Alert>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        let commands = alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert) }).collect();
+        let (_, outcomes) = self.workspace.execute_all(incident, actor, now, commands)?;
+        Ok(outcomes.into_iter().map(|outcome| joined(incident, outcome)).collect())
+    }
+
+    fn open(
+        &self,
+        runbook: &str,
+        severity: &str,
+        mut alerts: Vec<Alert>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        let Some(runbook) = self.runbooks.iter().find(|r| r.id == runbook) else {
+            return self.unrouted(&alerts, actor, now);
         };
+        let first = alerts.remove(0);
         let clocks: Vec<ClockDef> =
             runbook.clocks.iter().filter_map(|c| self.clocks.iter().find(|d| d.id == *c).cloned()).collect();
-        let title = alert.summary().map_or_else(|| format!("{} alert", alert.name()), str::to_owned);
+        let title = first.summary().map_or_else(|| format!("{} alert", first.name()), str::to_owned);
         let declare = |id: String| Command::Declare {
             id,
             runbook: Box::new(runbook.clone()),
             clocks: clocks.clone(),
-            severity: Some(route.severity.clone()),
+            severity: Some(severity.to_owned()),
             title: Some(title.clone()),
             aware_at: None,
             drill: false,
-            from_alert: Some(Box::new(alert.clone())),
+            from_alert: Some(Box::new(first.clone())),
         };
-        self.workspace.declare(actor, now, &declare).map(Landed::Opened)
+        let more = alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert) }).collect();
+        let (id, outcomes) = self.workspace.declare_all(actor, now, &declare, more)?;
+        let mut outcomes = outcomes.into_iter();
+        outcomes.next().unwrap_or(Ok(Vec::new()))?;
+        Ok(std::iter::once(Ok(Landed::Opened(id.clone()))).chain(outcomes.map(|o| joined(&id, o))).collect())
     }
 
-    fn record(&self, incident: &str, alert: Alert, actor: &Actor, now: DateTime<Utc>) -> Result<Landed, StoreError> {
-        match self.workspace.execute(incident, actor, now, Command::Alert { alert: Box::new(alert) }) {
-            Ok(_) => Ok(Landed::Joined(incident.to_owned())),
-            Err(StoreError::Refused(Refusal::RepeatAlert(_))) => Ok(Landed::Repeat(incident.to_owned())),
-            Err(e) => Err(e),
-        }
-    }
-
-    fn unrouted(&self, alert: Alert, actor: &Actor, now: DateTime<Utc>) -> Result<Landed, StoreError> {
-        let mut repeat = false;
+    fn unrouted(&self, alerts: &[Alert], actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Outcome>, StoreError> {
+        let mut landed = Vec::with_capacity(alerts.len());
         self.workspace.inbox_transact(actor, now, |inbox| {
-            repeat = inbox.is_repeat(&alert);
-            Ok(if repeat { Vec::new() } else { vec![Event::AlertUnrouted { alert: Box::new(alert) }] })
+            let mut batch: HashMap<&str, &Alert> = HashMap::new();
+            let mut events = Vec::new();
+            for alert in alerts {
+                let before = batch.get(alert.key.as_str()).copied();
+                let repeat = before.map_or_else(|| inbox.is_repeat(alert), |b| same_delivery(b, alert));
+                batch.insert(&alert.key, alert);
+                if repeat {
+                    landed.push(Ok(Landed::Repeat("the inbox".to_owned())));
+                } else {
+                    landed.push(Ok(Landed::Unrouted));
+                    events.push(Event::AlertUnrouted { alert: Box::new(alert.clone()) });
+                }
+            }
+            Ok(events)
         })?;
-        Ok(if repeat { Landed::Repeat("the inbox".to_owned()) } else { Landed::Unrouted })
+        Ok(landed)
     }
+}
+
+/// Where an alert landed, or why its incident refused it (it is then planned again).
+type Outcome = Result<Landed, StoreError>;
+
+/// An alert command's outcome on `incident`: stored, a repeat, or refused.
+fn joined(incident: &str, outcome: Result<Vec<Envelope>, StoreError>) -> Outcome {
+    match outcome {
+        Ok(_) => Ok(Landed::Joined(incident.to_owned())),
+        Err(StoreError::Refused(Refusal::RepeatAlert(_))) => Ok(Landed::Repeat(incident.to_owned())),
+        Err(other) => Err(other),
+    }
+}
+
+/// Where each alert goes, on the open incidents as they stand: alerts of one key stay together,
+/// and a batch's routed alerts for one runbook open at most one incident.
+fn plan<'a>(
+    alerts: impl Iterator<Item = &'a Alert>,
+    open: &[&Incident],
+    router: &Router,
+    runbooks: &[Runbook],
+    now: DateTime<Utc>,
+) -> Vec<Target> {
+    let window = Duration::minutes(GROUPING_WINDOW_MINUTES);
+    let mut by_key: HashMap<&str, Target> = HashMap::new();
+    let mut opening: HashMap<String, Target> = HashMap::new();
+    alerts
+        .map(|alert| {
+            if let Some(target) = by_key.get(alert.key.as_str()) {
+                return target.clone();
+            }
+            let target = if let Some(holder) = open.iter().find(|i| i.alerts.contains_key(&alert.key)) {
+                Target::Incident(holder.id.clone())
+            } else {
+                match router
+                    .route(alert)
+                    .filter(|r| alert.status == Status::Firing && runbooks.iter().any(|b| b.id == r.runbook))
+                {
+                    None => Target::Inbox,
+                    Some(route) => open
+                        .iter()
+                        .filter(|i| {
+                            i.runbook.id == route.runbook && !i.alerts.is_empty() && now - i.declared_at < window
+                        })
+                        .max_by_key(|i| i.declared_at)
+                        .map_or_else(
+                            || {
+                                opening
+                                    .entry(route.runbook.clone())
+                                    .or_insert(Target::New { runbook: route.runbook, severity: route.severity })
+                                    .clone()
+                            },
+                            |group| Target::Incident(group.id.clone()),
+                        ),
+                }
+            };
+            by_key.insert(&alert.key, target.clone());
+            target
+        })
+        .collect()
 }

@@ -13,10 +13,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::post;
 use chrono::Utc;
-use tokio::sync::Mutex;
+use std::sync::mpsc;
+
+use tokio::sync::oneshot;
 
 use super::intake::Intake;
-use super::{Router, parse};
+use super::{Alert, Router, parse};
 use crate::domain::clock::ClockDef;
 use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
@@ -37,8 +39,15 @@ pub struct Listener {
 struct Shared {
     listener: Listener,
     router: Router,
-    /// One intake at a time: two alerts of one storm must not both open an incident.
-    lock: Mutex<()>,
+    /// To the one intake thread: alerts are landed one batch at a time, so two alerts of one
+    /// storm never both open an incident, and a batch shares its `sync_data` (group commit).
+    intake: mpsc::Sender<Job>,
+}
+
+/// One request's alerts, and where to send what became of them.
+struct Job {
+    alerts: Vec<Alert>,
+    reply: oneshot::Sender<Result<Vec<String>, (StatusCode, String)>>,
 }
 
 /// Binds, says where on stderr, and serves until the process is stopped.
@@ -52,7 +61,13 @@ pub async fn serve(listener: Listener) -> Result<(), String> {
     let bound = socket.local_addr().map_err(|e| e.to_string())?;
     log(&format!("listening on http://{bound}/alerts"));
     let router = Router::new(&listener.runbooks);
-    let shared = Arc::new(Shared { listener: Listener { addr: bound, ..listener }, router, lock: Mutex::new(()) });
+    let (intake, jobs) = mpsc::channel();
+    let shared = Arc::new(Shared { listener: Listener { addr: bound, ..listener }, router, intake });
+    let worker = Arc::clone(&shared);
+    std::thread::Builder::new()
+        .name("intake".to_owned())
+        .spawn(move || run_intake(&worker, &jobs))
+        .map_err(|e| format!("cannot start the intake: {e}"))?;
     let app = HttpRouter::new().route("/alerts", post(receive)).route("/", post(receive)).with_state(shared);
     axum::serve(socket, app).await.map_err(|e| format!("the listener stopped: {e}"))
 }
@@ -63,7 +78,7 @@ fn log(line: &str) {
     let _ = writeln!(std::io::stderr(), "warroom: {}", sanitize::line(line));
 }
 
-fn reply(status: StatusCode, text: &str) -> (StatusCode, String) {
+fn reply_line(status: StatusCode, text: &str) -> (StatusCode, String) {
     (status, format!("{}\n", sanitize::line(text)))
 }
 
@@ -74,55 +89,75 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
     }
     let alerts = match parse(&body) {
         Ok(alerts) => alerts,
-        Err(why) => return reply(StatusCode::BAD_REQUEST, &why.0),
+        Err(why) => return reply_line(StatusCode::BAD_REQUEST, &why.0),
     };
     if !shared.listener.workspace.is_healthy() {
-        return reply(StatusCode::SERVICE_UNAVAILABLE, "NOT SAVED: the store cannot write; retry later");
+        return reply_line(StatusCode::SERVICE_UNAVAILABLE, "NOT SAVED: the store cannot write; retry later");
     }
-    let _one_at_a_time = shared.lock.lock().await;
-    let worker = Arc::clone(&shared);
-    let outcome = tokio::task::spawn_blocking(move || {
-        let l = &worker.listener;
-        let intake =
-            Intake { workspace: &l.workspace, router: &worker.router, runbooks: &l.runbooks, clocks: &l.clocks };
-        let mut lines = Vec::new();
-        for alert in alerts {
-            let name = format!("{} ({})", alert.name(), alert.key);
-            let landed = intake.take(alert, &l.actor, Utc::now())?;
-            lines.push(format!("{name}: {landed}"));
-        }
-        Ok::<_, StoreError>(lines)
-    })
-    .await;
-    match outcome {
-        Ok(Ok(lines)) => {
-            for line in &lines {
-                log(line);
+    let (reply, outcome) = oneshot::channel();
+    if shared.intake.send(Job { alerts, reply }).is_err() {
+        return reply_line(StatusCode::SERVICE_UNAVAILABLE, "the intake has stopped; retry later");
+    }
+    match outcome.await {
+        Ok(Ok(lines)) => (StatusCode::OK, format!("{}\n", lines.join("\n"))),
+        Ok(Err(refusal)) => refusal,
+        Err(_) => reply_line(StatusCode::SERVICE_UNAVAILABLE, "the intake has stopped; retry later"),
+    }
+}
+
+/// Takes every job waiting, lands their alerts as one batch, and answers each job once the
+/// whole batch is durable (or with why not).
+fn run_intake(shared: &Shared, jobs: &mpsc::Receiver<Job>) {
+    let l = &shared.listener;
+    let intake = Intake { workspace: &l.workspace, router: &shared.router, runbooks: &l.runbooks, clocks: &l.clocks };
+    while let Ok(first) = jobs.recv() {
+        let batch: Vec<Job> = std::iter::once(first).chain(jobs.try_iter()).collect();
+        let sizes: Vec<usize> = batch.iter().map(|job| job.alerts.len()).collect();
+        let (alerts, replies): (Vec<Vec<Alert>>, Vec<_>) = batch.into_iter().map(|j| (j.alerts, j.reply)).unzip();
+        let alerts: Vec<Alert> = alerts.into_iter().flatten().collect();
+        let names: Vec<String> = alerts.iter().map(|a| format!("{} ({})", a.name(), a.key)).collect();
+        let outcome = intake.take_all(alerts, &l.actor, Utc::now());
+        match outcome {
+            Ok(landed) => {
+                let mut lines = names.into_iter().zip(landed).map(|(name, landed)| format!("{name}: {landed}"));
+                for (size, reply) in sizes.into_iter().zip(replies) {
+                    let answer: Vec<String> = lines.by_ref().take(size).collect();
+                    for line in &answer {
+                        log(line);
+                    }
+                    let _ = reply.send(Ok(answer));
+                }
             }
-            (StatusCode::OK, format!("{}\n", lines.join("\n")))
+            Err(e) => {
+                let status = match e {
+                    StoreError::NotSaved { .. } | StoreError::Unhealthy | StoreError::Io { .. } => {
+                        StatusCode::SERVICE_UNAVAILABLE
+                    }
+                    _ => StatusCode::INTERNAL_SERVER_ERROR,
+                };
+                log(&format!("could not store a batch of alerts: {e}"));
+                for reply in replies {
+                    let _ = reply.send(Err(reply_line(status, &e.to_string())));
+                }
+            }
         }
-        Ok(Err(e @ (StoreError::NotSaved { .. } | StoreError::Unhealthy | StoreError::Io { .. }))) => {
-            reply(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())
-        }
-        Ok(Err(e)) => reply(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-        Err(_) => reply(StatusCode::INTERNAL_SERVER_ERROR, "the intake failed"),
     }
 }
 
 /// The request's credentials and shape, before its body is read as alerts.
 fn check(listener: &Listener, headers: &HeaderMap, length: usize) -> Result<(), (StatusCode, String)> {
     if headers.contains_key(header::ORIGIN) {
-        return Err(reply(StatusCode::FORBIDDEN, "requests from browsers (with an Origin header) are refused"));
+        return Err(reply_line(StatusCode::FORBIDDEN, "requests from browsers (with an Origin header) are refused"));
     }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     if !host_allowed(host, listener.addr) {
-        return Err(reply(StatusCode::MISDIRECTED_REQUEST, "unexpected Host header"));
+        return Err(reply_line(StatusCode::MISDIRECTED_REQUEST, "unexpected Host header"));
     }
     if let Some(token) = &listener.token {
         let given =
             headers.get(header::AUTHORIZATION).and_then(|h| h.to_str().ok()).and_then(|h| h.strip_prefix("Bearer "));
         if !given.is_some_and(|given| same(given.trim().as_bytes(), token.as_bytes())) {
-            return Err(reply(StatusCode::UNAUTHORIZED, "missing or wrong bearer token"));
+            return Err(reply_line(StatusCode::UNAUTHORIZED, "missing or wrong bearer token"));
         }
     }
     let json = headers
@@ -130,10 +165,10 @@ fn check(listener: &Listener, headers: &HeaderMap, length: usize) -> Result<(), 
         .and_then(|h| h.to_str().ok())
         .is_some_and(|t| t.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
     if !json {
-        return Err(reply(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
+        return Err(reply_line(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
     }
     if length > MAX_BODY {
-        return Err(reply(StatusCode::PAYLOAD_TOO_LARGE, "the body is larger than 1 MiB"));
+        return Err(reply_line(StatusCode::PAYLOAD_TOO_LARGE, "the body is larger than 1 MiB"));
     }
     Ok(())
 }

@@ -64,6 +64,12 @@ pub struct Log<S> {
 
 pub type IncidentLog = Log<Incident>;
 
+/// One item's share of a group commit: its events, or why it was refused.
+pub type Outcome = Result<Vec<Envelope>, StoreError>;
+
+/// What a group commit appended: recovery's events, then each item's outcome.
+pub type Committed = (Vec<Envelope>, Vec<Outcome>);
+
 impl Log<Incident> {
     pub fn incident(&self) -> Option<&Incident> {
         self.state.as_ref()
@@ -155,6 +161,28 @@ impl<S: Fold> Log<S> {
         quarantine_dir: &Path,
         decide: impl FnOnce(Option<&S>) -> Result<Vec<Event>, StoreError>,
     ) -> Result<Vec<Envelope>, StoreError> {
+        let mut decide = Some(decide);
+        let (mut written, results) = self.transact_all(actor, now, quarantine_dir, vec![()], |state, ()| {
+            decide.take().map_or_else(|| Ok(Vec::new()), |decide| decide(state))
+        })?;
+        for result in results {
+            written.extend(result?);
+        }
+        Ok(written)
+    }
+
+    /// Group commit: under one lock, `decide` looks at each item in turn, seeing the events of
+    /// the items before it; everything accepted goes out in one write and one `sync_data`.
+    /// Returns what recovery appended (a quarantined torn tail), then each item's own outcome
+    /// (its events, or why it was refused), only once all of it is durable.
+    pub fn transact_all<T>(
+        &mut self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        quarantine_dir: &Path,
+        items: Vec<T>,
+        mut decide: impl FnMut(Option<&S>, T) -> Result<Vec<Event>, StoreError>,
+    ) -> Result<Committed, StoreError> {
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -162,19 +190,30 @@ impl<S: Fold> Log<S> {
             .map_err(|e| StoreError::io("open for writing", &self.path, e))?;
         file.lock().map_err(|e| StoreError::io("lock", &self.path, e))?;
         self.catch_up_from(&mut file, |_| {})?;
-        let mut written = Vec::new();
+        let mut recovered = Vec::new();
         if let Some(torn) = self.torn {
             let event = self.quarantine(&mut file, torn, quarantine_dir)?;
-            written.extend(self.append(&mut file, actor, now, vec![event])?);
+            let mut bytes = Vec::new();
+            recovered = self.stage(&mut bytes, actor, now, vec![event])?;
+            self.flush(&mut file, &bytes)?;
         }
-        let events = decide(self.state.as_ref())?;
-        written.extend(self.append(&mut file, actor, now, events)?);
-        Ok(written)
+        let mut bytes = Vec::with_capacity(512 * items.len());
+        let mut outcomes = Vec::with_capacity(items.len());
+        for item in items {
+            let outcome = match decide(self.state.as_ref(), item) {
+                Ok(events) => self.stage(&mut bytes, actor, now, events),
+                Err(refused) => Err(refused),
+            };
+            outcomes.push(outcome);
+        }
+        self.flush(&mut file, &bytes)?;
+        Ok((recovered, outcomes))
     }
 
-    fn append(
+    /// Encodes `events` after what is staged so far and folds them in. Not durable until `flush`.
+    fn stage(
         &mut self,
-        file: &mut File,
+        bytes: &mut Vec<u8>,
         actor: &Actor,
         now: DateTime<Utc>,
         events: Vec<Event>,
@@ -188,22 +227,15 @@ impl<S: Fold> Log<S> {
             .zip(first..)
             .map(|(event, seq)| Envelope { seq, at: now, actor: actor.clone(), event })
             .collect();
-        let mut bytes = Vec::with_capacity(512 * envelopes.len());
+        let before = bytes.len();
         let mut prev = self.pos.hash.unwrap_or_else(|| line::genesis(&self.id));
         for envelope in &envelopes {
-            prev = line::encode(&mut bytes, envelope.seq, &prev, now, actor, &envelope.event)
+            prev = line::encode(bytes, envelope.seq, &prev, now, actor, &envelope.event)
                 .map_err(|e| self.not_saved(std::io::Error::other(e)))?;
         }
-        let written = file.write(&bytes).map_err(|e| self.not_saved(e))?;
-        if written != bytes.len() {
-            return Err(self.not_saved(std::io::Error::new(
-                std::io::ErrorKind::WriteZero,
-                format!("short write ({written} of {} bytes): the disk is full or failing", bytes.len()),
-            )));
-        }
-        file.sync_data().map_err(|e| self.not_saved(e))?;
         let last = first + envelopes.len() as u64 - 1;
-        self.pos = Position { seq: last, hash: Some(prev), offset: self.pos.offset + bytes.len() as u64 };
+        let offset = self.pos.offset + (bytes.len() - before) as u64;
+        self.pos = Position { seq: last, hash: Some(prev), offset };
         for envelope in &envelopes {
             match self.state.as_mut() {
                 Some(state) => state.apply(envelope),
@@ -211,6 +243,27 @@ impl<S: Fold> Log<S> {
             }
         }
         Ok(envelopes)
+    }
+
+    /// Writes what was staged in one write and syncs it. On failure the staged state is
+    /// forgotten: the next catch-up reads the file again from its start.
+    fn flush(&mut self, file: &mut File, bytes: &[u8]) -> Result<(), StoreError> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let result = match file.write(bytes) {
+            Ok(written) if written == bytes.len() => file.sync_data(),
+            Ok(written) => Err(std::io::Error::new(
+                std::io::ErrorKind::WriteZero,
+                format!("short write ({written} of {} bytes): the disk is full or failing", bytes.len()),
+            )),
+            Err(e) => Err(e),
+        };
+        result.map_err(|e| {
+            self.pos = Position::START;
+            self.state = None;
+            self.not_saved(e)
+        })
     }
 
     fn not_saved(&self, source: std::io::Error) -> StoreError {

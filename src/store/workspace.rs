@@ -17,11 +17,11 @@ use std::sync::{Mutex, PoisonError};
 use chrono::{DateTime, Utc};
 
 use super::error::StoreError;
-use super::incident_log::{IncidentLog, Log};
+use super::incident_log::{Committed, IncidentLog, Log, Outcome};
 use super::{EventStore, fsync_dir};
 use crate::domain::event::{Actor, Envelope};
 use crate::domain::inbox::Inbox;
-use crate::domain::incident::IncidentState;
+use crate::domain::incident::{Incident, IncidentState};
 use crate::domain::suggest::did_you_mean;
 use crate::domain::{Command, decide};
 
@@ -139,14 +139,8 @@ impl EventStore for Workspace {
         now: DateTime<Utc>,
         command: &dyn Fn(String) -> Command,
     ) -> Result<String, StoreError> {
-        self.ensure_healthy()?;
-        decide(None, command(String::new()), now, &actor.name)?;
-        let id = self.allocate(now)?;
-        let mut log = IncidentLog::new(&id, self.log_path(&id));
-        let quarantine = self.root.join("quarantine");
-        self.guard(
-            log.transact(actor, now, &quarantine, |state| Ok(decide(state, command(id.clone()), now, &actor.name)?)),
-        )?;
+        let (id, mut outcomes) = self.declare_all(actor, now, command, Vec::new())?;
+        outcomes.pop().unwrap_or(Ok(Vec::new()))?;
         Ok(id)
     }
 
@@ -157,23 +151,9 @@ impl EventStore for Workspace {
         now: DateTime<Utc>,
         command: Command,
     ) -> Result<Vec<Envelope>, StoreError> {
-        self.ensure_healthy()?;
-        let path = self.log_path(id);
-        if !path.exists() {
-            return Err(self.unknown(id));
-        }
-        let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
-        let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path));
-        let quarantine = self.root.join("quarantine");
-        let result =
-            self.guard(log.transact(actor, now, &quarantine, |state| Ok(decide(state, command, now, &actor.name)?)));
-        let closed = log.incident().is_some_and(|i| i.state == IncidentState::Closed);
-        if matches!(result, Err(StoreError::Corrupt { .. } | StoreError::WrongLog { .. } | StoreError::Io { .. })) {
-            logs.remove(id);
-        }
-        let written = result?;
-        if closed {
-            let _ = fs::remove_file(self.marker_path(id));
+        let (mut written, outcomes) = self.execute_all(id, actor, now, vec![command])?;
+        for outcome in outcomes {
+            written.extend(outcome?);
         }
         Ok(written)
     }
@@ -186,6 +166,97 @@ impl EventStore for Workspace {
         let mut log = IncidentLog::new(id, path);
         log.catch_up(|_| {})?;
         Ok(log)
+    }
+}
+
+impl Workspace {
+    /// Declares a fresh incident with `declare(id)` and, in the same group commit, `more`.
+    /// Returns the id and each command's outcome (the declaration's first), once durable.
+    pub fn declare_all(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        declare: &dyn Fn(String) -> Command,
+        more: Vec<Command>,
+    ) -> Result<(String, Vec<Outcome>), StoreError> {
+        self.ensure_healthy()?;
+        decide(None, declare(String::new()), now, &actor.name)?;
+        let id = self.allocate(now)?;
+        let commands = std::iter::once(declare(id.clone())).chain(more).collect();
+        let (recovered, outcomes) = self.execute_all(&id, actor, now, commands)?;
+        debug_assert!(recovered.is_empty(), "a fresh log has nothing to recover");
+        Ok((id, outcomes))
+    }
+
+    /// Group commit on one incident: each command is decided on the state the ones before it
+    /// left, and all accepted events are written and synced once. Returns recovery's events
+    /// and each command's outcome, once durable.
+    pub fn execute_all(
+        &self,
+        id: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        commands: Vec<Command>,
+    ) -> Result<Committed, StoreError> {
+        self.ensure_healthy()?;
+        let path = self.log_path(id);
+        if !path.exists() {
+            return Err(self.unknown(id));
+        }
+        let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
+        let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path));
+        let quarantine = self.root.join("quarantine");
+        let result = log.transact_all(actor, now, &quarantine, commands, |state, command| {
+            Ok(decide(state, command, now, &actor.name)?)
+        });
+        if matches!(result, Err(StoreError::NotSaved { .. })) {
+            self.healthy.store(false, Ordering::SeqCst);
+        }
+        let closed = log.incident().is_some_and(|i| i.state == IncidentState::Closed);
+        if result.is_err() {
+            logs.remove(id);
+        }
+        let written = result?;
+        if closed {
+            let _ = fs::remove_file(self.marker_path(id));
+        }
+        Ok(written)
+    }
+
+    /// Runs `look` over the open incidents, each caught up incrementally through this process's
+    /// cache (so a long-running intake reads only what was appended since). Closed ones lose
+    /// their marker; one whose log is damaged is left out (it is read-only until repaired).
+    pub fn with_open<T>(&self, look: impl FnOnce(&[&Incident]) -> T) -> Result<T, StoreError> {
+        let ids = self.open_ids()?;
+        let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
+        logs.retain(|id, _| ids.contains(id));
+        for id in &ids {
+            let path = self.log_path(id);
+            if !path.exists() {
+                logs.remove(id);
+                continue;
+            }
+            let log = logs.entry(id.clone()).or_insert_with(|| IncidentLog::new(id, path));
+            match log.catch_up(|_| {}) {
+                Ok(()) => {}
+                Err(StoreError::Corrupt { .. } | StoreError::WrongLog { .. }) => {
+                    logs.remove(id);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let mut open = Vec::with_capacity(logs.len());
+        for (id, log) in logs.iter() {
+            match log.incident() {
+                Some(incident) if incident.state == IncidentState::Closed => {
+                    let _ = fs::remove_file(self.marker_path(id));
+                }
+                Some(incident) => open.push(incident),
+                None => {}
+            }
+        }
+        open.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(look(&open))
     }
 }
 
