@@ -184,3 +184,34 @@ fn a_clock_catalog_is_checked_with_located_errors() {
         "{text}"
     );
 }
+
+#[test]
+fn overlapping_unreachable_and_impossible_triggers_are_located() {
+    let dir = tempfile::tempdir().expect("dir");
+    let minimal = std::fs::read_to_string("tests/fixtures/runbooks/minimal.yaml").expect("fixture");
+    let with_triggers = |id: &str, triggers: &str| {
+        minimal
+            .replace("id: minimal", &format!("id: {id}"))
+            .replace("phases:", &format!("triggers:\n{triggers}phases:"))
+    };
+    let alpha = with_triggers(
+        "alpha",
+        "  - matchers: ['alertname=~\"Agent.*\"', 'environment=\"production\"']\n    severity: SEV2\n\
+         \x20 - matchers: ['alertname=\"Quiet\"', 'alertname!=\"Quiet\"']\n    severity: SEV2\n",
+    );
+    let beta = with_triggers(
+        "beta",
+        "  - matchers: ['alertname=\"AgentLoop\"', 'tier!=\"free\"']\n    severity: SEV1\n\
+         \x20 - matchers: ['environment=\"production\"', 'alertname=~\"AgentLoop|AgentSpend\"']\n    severity: SEV2\n",
+    );
+    std::fs::write(dir.path().join("alpha.yaml"), alpha).expect("alpha");
+    std::fs::write(dir.path().join("beta.yaml"), beta).expect("beta");
+    let (code, text) = lint(dir.path().to_str().expect("path"));
+    assert_eq!(code, 1, "{text}");
+    let headlines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(": error: ") || l.contains(": warning: "))
+        .map(|l| l.rsplit_once('/').map_or(l, |(_, tail)| tail))
+        .collect();
+    insta::assert_snapshot!("triggers", headlines.join("\n"));
+}

@@ -4,11 +4,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use serde_saphyr::Location;
 
 use super::check::{Context, check};
 use super::diagnostic::{Diagnostic, Level};
 use super::raw::{Located, RawRunbook};
-use super::{clocks, embedded};
+use super::{clocks, embedded, triggers};
 use crate::domain::runbook::Runbook;
 
 /// Where runbooks come from.
@@ -97,6 +98,7 @@ pub fn load_texts(
 ) -> Loaded {
     let mut loaded = Loaded { runbooks: Vec::new(), diagnostics: Vec::new(), sources: BTreeMap::new() };
     let mut ids: BTreeMap<String, (String, Located)> = BTreeMap::new();
+    let mut trigger_sites: BTreeMap<String, (String, Vec<Location>)> = BTreeMap::new();
     for (file, text) in files {
         let text = match text {
             Ok(text) => text,
@@ -121,11 +123,24 @@ pub fn load_texts(
                 let context = Context { file: &file, known_clocks, today };
                 let (runbook, findings) = check(&raw, &context);
                 loaded.diagnostics.extend(findings);
+                let sites =
+                    raw.triggers.iter().map(|t| t.matchers.first().map_or(t.severity.referenced, |m| m.referenced));
+                trigger_sites.insert(raw.id.value.clone(), (file.clone(), sites.collect()));
                 loaded.runbooks.extend(runbook);
                 ids.insert(raw.id.value.clone(), (file.clone(), raw.id));
             }
         }
         loaded.sources.insert(file, text);
+    }
+    for finding in triggers::analyse(&triggers::rules(&loaded.runbooks)) {
+        let (runbook, index) = finding.place();
+        let Some((file, location)) =
+            trigger_sites.get(runbook).and_then(|(file, sites)| Some((file, sites.get(index)?)))
+        else {
+            continue;
+        };
+        let level = if finding.is_error() { Level::Error } else { Level::Warning };
+        loaded.diagnostics.push(Diagnostic::at(level, file, location, finding.message()));
     }
     loaded.diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     loaded

@@ -7,6 +7,7 @@ pub mod embedded;
 pub mod load;
 pub mod matcher;
 pub mod raw;
+pub mod triggers;
 
 pub use diagnostic::{Diagnostic, Level};
 pub use load::{Loaded, Origin, load};
