@@ -222,6 +222,12 @@ pub(crate) enum AlertCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Declare an incident from an unrouted alert on the runbook you choose (its default severity)
+    Declare {
+        key: String,
+        #[arg(long)]
+        runbook: String,
+    },
     /// Dismiss an unrouted alert, with the reason
     Dismiss {
         key: String,
@@ -296,6 +302,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Cmd::Alert { action: AlertCmd::Ingest { source } } => alerts::ingest(&ctx, &source),
             Cmd::Alert { action: AlertCmd::Inbox { json } } => alerts::inbox(&ctx, json),
             Cmd::Alert { action: AlertCmd::Dismiss { key, reason } } => alerts::dismiss(&ctx, &key, reason),
+            Cmd::Alert { action: AlertCmd::Declare { key, runbook } } => alerts::declare(&ctx, &key, &runbook),
             Cmd::Status { incident, json, all } => status::run(&ctx, incident.as_deref(), json, all),
             Cmd::Verify { target } => verify::run(&ctx, target.as_deref()),
             Cmd::Runbooks => lint::list(&ctx),

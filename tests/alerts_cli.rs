@@ -77,6 +77,27 @@ fn an_unmatched_alert_waits_in_the_inbox_until_dismissed() {
 }
 
 #[test]
+fn a_responder_declares_an_incident_from_an_unrouted_alert() {
+    let ws = Workspace::new();
+    ws.ok("alertmanager", &["alert", "ingest", &fixture("alertmanager-webhook-v4-from-prometheus.json")]);
+    let err = ws.refused("alice", &["alert", "declare", "31c472172e6c787c", "--runbook", "runaway-cost"], 1);
+    assert!(err.contains("no runbook \"runaway-cost\"") && err.contains("runaway-agent-cost"), "{err}");
+    let out = ws.ok("alice", &["alert", "declare", "31c472172e6c787c", "--runbook", "runaway-agent-cost"]);
+    let id = out.split_whitespace().find(|w| w.starts_with("INC-")).expect("id").to_owned();
+    let incident = ws.status_json(&id);
+    assert_eq!(incident["runbook"], "runaway-agent-cost");
+    assert_eq!(incident["severity"], "SEV2", "the runbook's default severity");
+    assert!(incident["aware_at"].as_str().is_some(), "aware is auto-recorded at the alert's start");
+    let status: serde_json::Value = serde_json::from_str(&ws.ok("auditor", &["status", "--json"])).expect("json");
+    assert_eq!(status["unrouted"].as_array().expect("unrouted").len(), 0, "the inbox item is handled");
+    let again = ws.refused("bob", &["alert", "dismiss", "31c472172e6c787c", "--reason", "noise"], 1);
+    assert!(again.contains(&format!("already handled: declared as {id}")), "{again}");
+    let repeat = ws.ok("alertmanager", &["alert", "ingest", &fixture("alertmanager-webhook-v4-from-prometheus.json")]);
+    assert!(repeat.contains(&format!("already recorded on {id}")), "the alert now lives on the incident: {repeat}");
+    ws.ok("auditor", &["verify"]);
+}
+
+#[test]
 fn bad_payloads_get_one_line_and_change_nothing() {
     let ws = Workspace::new();
     for (body, expected) in [("{bad", "not JSON"), (r#"{"name":"A","colour":"red"}"#, "colour"), ("[]", "JSON object")]

@@ -6,8 +6,7 @@ use serde::Serialize;
 
 use super::context::{CliError, Context};
 use super::status::rfc3339;
-use crate::domain::event::Event;
-use crate::domain::inbox::{InboxItem, InboxState};
+use crate::domain::inbox::InboxItem;
 use crate::domain::sanitize;
 use crate::ingest::intake::Intake;
 use crate::ingest::{Router, parse};
@@ -88,25 +87,18 @@ pub fn inbox(ctx: &Context, json: bool) -> Result<(), CliError> {
 }
 
 pub fn dismiss(ctx: &Context, key: &str, reason: String) -> Result<(), CliError> {
-    if reason.trim().is_empty() {
-        return Err(CliError::new(1, "refused: the reason for dismissing must not be empty"));
-    }
-    let mut problem = None;
-    ctx.workspace.inbox_transact(&ctx.actor, ctx.now, |inbox| {
-        match inbox.items.get(key).map(|i| &i.state) {
-            Some(InboxState::Open) => return Ok(vec![Event::UnroutedDismissed { key: key.to_owned(), reason }]),
-            Some(_) => problem = Some(format!("unrouted alert {} is already handled", sanitize::line(key))),
-            None => problem = Some(format!("no unrouted alert {:?} (see `warroom alert inbox`)", sanitize::line(key))),
-        }
-        Ok(Vec::new())
-    })?;
-    match problem {
-        Some(why) => Err(CliError::new(1, format!("refused: {why}"))),
-        None => {
-            println!("✓ dismissed {}", sanitize::line(key));
-            Ok(())
-        }
-    }
+    ctx.workspace.inbox_transact(&ctx.actor, ctx.now, |inbox| Ok(vec![inbox.dismiss(key, reason)?]))?;
+    println!("✓ dismissed {}", sanitize::line(key));
+    Ok(())
+}
+
+pub fn declare(ctx: &Context, key: &str, runbook: &str) -> Result<(), CliError> {
+    let runbooks = &ctx.runbooks().runbooks;
+    let router = Router::new(runbooks);
+    let intake = Intake { workspace: &ctx.workspace, router: &router, runbooks, clocks: &ctx.clocks().clocks };
+    let id = intake.declare_unrouted(key, runbook, &ctx.actor, ctx.now)?;
+    println!("✓ declared {id} on runbook {} from unrouted alert {}", sanitize::line(runbook), sanitize::line(key));
+    Ok(())
 }
 
 pub fn listen(ctx: Context, addr: &str, token_file: Option<&std::path::Path>) -> Result<(), CliError> {

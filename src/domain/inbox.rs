@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::alert::Alert;
 use super::event::{Envelope, Event};
+use super::refusal::Refusal;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InboxState {
@@ -61,6 +62,26 @@ impl Inbox {
 
     pub fn open_items(&self) -> impl Iterator<Item = &InboxItem> {
         self.items.values().filter(|i| i.state == InboxState::Open)
+    }
+
+    /// The item a responder acts on: it must be waiting.
+    pub fn waiting(&self, key: &str) -> Result<&InboxItem, Refusal> {
+        let item = self.items.get(key).ok_or_else(|| Refusal::UnknownUnrouted(key.to_owned()))?;
+        let how = match &item.state {
+            InboxState::Open => return Ok(item),
+            InboxState::Dismissed { by, reason } => format!("dismissed by {by} ({reason})"),
+            InboxState::Declared { incident } => format!("declared as {incident}"),
+        };
+        Err(Refusal::UnroutedHandled { key: key.to_owned(), how })
+    }
+
+    /// Dismissing a waiting item, with the reason.
+    pub fn dismiss(&self, key: &str, reason: String) -> Result<Event, Refusal> {
+        if reason.trim().is_empty() {
+            return Err(Refusal::EmptyText("the reason for dismissing"));
+        }
+        self.waiting(key)?;
+        Ok(Event::UnroutedDismissed { key: key.to_owned(), reason })
     }
 
     /// Whether `alert` is exactly what is already recorded under its key (a retry).

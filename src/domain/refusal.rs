@@ -78,6 +78,16 @@ pub enum Refusal {
     ClocksRunning(Vec<String>),
     /// The same delivery of an alert already recorded (a retry): nothing new to store.
     RepeatAlert(String),
+    UnknownUnrouted(String),
+    /// The unrouted alert was dismissed or declared already (how, in words).
+    UnroutedHandled {
+        key: String,
+        how: String,
+    },
+    UnknownRunbook {
+        runbook: String,
+        hint: String,
+    },
 }
 
 impl fmt::Display for Refusal {
@@ -154,6 +164,11 @@ impl fmt::Display for Refusal {
                 }
             ),
             Self::RepeatAlert(key) => write!(f, "alert {} is already recorded as delivered", show(key)),
+            Self::UnknownUnrouted(key) => {
+                write!(f, "no unrouted alert {} (see `warroom alert inbox`)", show(key))
+            }
+            Self::UnroutedHandled { key, how } => write!(f, "unrouted alert {} is already handled: {how}", show(key)),
+            Self::UnknownRunbook { runbook, hint } => write!(f, "no runbook {:?}{hint}", show(runbook)),
             Self::ClocksRunning(clocks) => write!(
                 f,
                 "regulatory clocks still running: {}; record the submission (notify), mark them not applicable (waive), or close with --force --reason",

@@ -20,6 +20,7 @@ use crate::domain::inbox::same_delivery;
 use crate::domain::incident::Incident;
 use crate::domain::refusal::Refusal;
 use crate::domain::runbook::Runbook;
+use crate::domain::suggest::did_you_mean;
 use crate::store::{StoreError, Workspace};
 
 /// Alerts for a runbook join its newest alert-opened incident this long after it was declared:
@@ -132,6 +133,36 @@ impl Intake<'_> {
             }
         }
         Ok(refused)
+    }
+
+    /// A responder's call on an unrouted alert: an incident on `runbook` (its default severity),
+    /// declared from the alert as if a trigger had routed it, then the inbox item marked.
+    pub fn declare_unrouted(
+        &self,
+        key: &str,
+        runbook: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        let alert = self.workspace.inbox()?.waiting(key)?.alert.clone();
+        let Some(found) = self.runbooks.iter().find(|r| r.id == runbook) else {
+            let known = self.runbooks.iter().map(|r| r.id.as_str());
+            let mut hint = did_you_mean(runbook, known.clone());
+            if hint.is_empty() {
+                hint = format!(" (runbooks: {})", known.collect::<Vec<_>>().join(", "));
+            }
+            return Err(StoreError::Refused(Refusal::UnknownRunbook { runbook: runbook.to_owned(), hint }));
+        };
+        let severity = found.severity.default.clone();
+        let opened = self.open(runbook, &severity, vec![alert], actor, now)?;
+        let Some(Ok(Landed::Opened(id))) = opened.into_iter().next() else {
+            return Err(StoreError::Refused(Refusal::UnknownUnrouted(key.to_owned())));
+        };
+        self.workspace.inbox_transact(actor, now, |inbox| {
+            inbox.waiting(key)?;
+            Ok(vec![Event::UnroutedDeclared { key: key.to_owned(), incident: id.clone() }])
+        })?;
+        Ok(id)
     }
 
     fn record(
