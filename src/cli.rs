@@ -56,8 +56,22 @@ pub struct Cli {
     #[arg(long)]
     demo: bool,
 
+    #[command(flatten)]
+    host: HostListener,
+
     #[command(subcommand)]
     command: Option<Cmd>,
+}
+
+/// The console can host the alert listener (its log goes to `listener.log` in the workspace).
+#[derive(clap::Args, Debug, Default, Clone)]
+pub(crate) struct HostListener {
+    /// Console: also receive alerts at http://ADDR/alerts, as `warroom listen` does
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// Console with --listen: file holding the bearer token senders must present
+    #[arg(long, value_name = "FILE", requires = "listen")]
+    listen_token_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -186,9 +200,15 @@ pub(crate) enum Cmd {
         /// File holding the bearer token senders must present
         #[arg(long, value_name = "FILE")]
         token_file: Option<PathBuf>,
+        /// Append the log lines to this file instead of stderr
+        #[arg(long, value_name = "FILE")]
+        log_file: Option<PathBuf>,
     },
     /// The war-room console (the default when no subcommand is given, on a terminal)
-    Console,
+    Console {
+        #[command(flatten)]
+        host: HostListener,
+    },
     /// Show open incidents, or one incident in full
     Status {
         incident: Option<String>,
@@ -284,7 +304,7 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = cli.command else {
         let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
-        return console::main_command(ctx, cli.theme, cli.demo);
+        return console::main_command(ctx, cli.theme, cli.demo, &cli.host);
     };
     if let Cmd::Lint { path } = &command {
         return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());
@@ -297,8 +317,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
             record::declare(&ctx, &runbook, severity, title, aware_at, drill)
         }
         Request::Other(command) => match command {
-            Cmd::Console => console::run(ctx, cli.theme),
-            Cmd::Listen { addr, token_file } => alerts::listen(ctx, &addr, token_file.as_deref()),
+            Cmd::Console { host } => console::run(ctx, cli.theme, &host),
+            Cmd::Listen { addr, token_file, log_file } => {
+                alerts::listen(&ctx, &addr, token_file.as_deref(), log_file.as_deref())
+            }
             Cmd::Alert { action: AlertCmd::Ingest { source } } => alerts::ingest(&ctx, &source),
             Cmd::Alert { action: AlertCmd::Inbox { json } } => alerts::inbox(&ctx, json),
             Cmd::Alert { action: AlertCmd::Dismiss { key, reason } } => alerts::dismiss(&ctx, &key, reason),

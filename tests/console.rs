@@ -414,3 +414,66 @@ fn the_log_pane_draws_only_the_newest_lines_that_fit() {
     let text = text_of(&render(&model, 80, 24, t0()));
     assert!(text.contains("line 4999") && !text.contains("line 4990 "), "{text}");
 }
+
+fn unrouted(name: &str, key: &str, summary: &str) -> warroom::domain::inbox::InboxItem {
+    use warroom::domain::alert::{Alert, Source, Status};
+    use warroom::domain::inbox::{InboxItem, InboxState};
+    let labels = [("alertname".to_owned(), name.to_owned()), ("agent".to_owned(), "ledger-3".to_owned())].into();
+    let annotations = [("summary".to_owned(), summary.to_owned())].into();
+    let alert = Alert {
+        source: Source::Generic,
+        status: Status::Firing,
+        key: key.to_owned(),
+        labels,
+        annotations,
+        starts_at: Some(t0() - Duration::minutes(20)),
+        ends_at: None,
+        group: None,
+    };
+    InboxItem {
+        alert,
+        first_seen: t0() - Duration::minutes(20),
+        last_seen: t0() - Duration::minutes(3),
+        deliveries: 2,
+        state: InboxState::Open,
+    }
+}
+
+#[test]
+fn the_unrouted_inbox_declares_from_an_alert_or_dismisses_it_with_a_reason() {
+    let mut model = model_with(&[]);
+    let items = vec![unrouted("ToolCallDenied", "k1", "refund tool denied"), unrouted("DiskFull", "k2", "db-1")];
+    update(&mut model, Msg::Unrouted(items), &keymap(), t0());
+    key(&mut model, KeyCode::Char('X'));
+    assert!(model.flash.as_ref().is_some_and(|f| f.text.contains("open the inbox first")));
+    key(&mut model, KeyCode::Char('A'));
+    assert!(matches!(model.mode, Mode::Inbox { cursor: 0 }));
+    key(&mut model, KeyCode::Char('D'));
+    key(&mut model, KeyCode::Enter);
+    let effects = key(&mut model, KeyCode::Char('y'));
+    assert_eq!(effects, vec![Effect::DeclareFromAlert { key: "k1".into(), runbook: "cross-tenant-pii-leak".into() }]);
+
+    key(&mut model, KeyCode::Char('A'));
+    key(&mut model, KeyCode::Char('j'));
+    key(&mut model, KeyCode::Char('X'));
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "a dismissal needs a reason");
+    typed(&mut model, "disk alerts go to the infra rota");
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::DismissAlert { key: "k2".into(), reason: "disk alerts go to the infra rota".into() }]
+    );
+    update(&mut model, Msg::Unrouted(Vec::new()), &keymap(), t0());
+    key(&mut model, KeyCode::Char('A'));
+    key(&mut model, KeyCode::Esc);
+    assert!(matches!(model.mode, Mode::Normal));
+}
+
+#[test]
+fn the_inbox_shows_alert_text_only_sanitised() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 2)]);
+    let items = vec![unrouted("ToolCallDenied", "0f3c9a", "refund tool \u{1b}]0;owned\u{7}denied 40 calls")];
+    update(&mut model, Msg::Unrouted(items), &keymap(), t0());
+    key(&mut model, KeyCode::Char('A'));
+    insta::assert_snapshot!("inbox_100x30", text_of(&render(&model, 100, 30, t0())));
+}

@@ -27,8 +27,12 @@ impl Tmux {
 
     /// Starts `warroom` (then a marker line when it exits) in a new session.
     fn start(&self, session: &str, ws: &Workspace, actor: &str, size: (u16, u16)) {
+        self.start_with(session, ws, actor, size, "--demo");
+    }
+
+    fn start_with(&self, session: &str, ws: &Workspace, actor: &str, size: (u16, u16), args: &str) {
         let script = format!(
-            "WARROOM_DIR='{}' WARROOM_USER='{actor}' WARROOM_CONFIG=/nonexistent TZ=UTC '{BIN}' --demo; echo \"EXITED $?\"; sleep 60",
+            "WARROOM_DIR='{}' WARROOM_USER='{actor}' WARROOM_CONFIG=/nonexistent TZ=UTC '{BIN}' {args}; echo \"EXITED $?\"; sleep 60",
             ws.path().display()
         );
         self.tmux(&[
@@ -227,4 +231,50 @@ fn a_whole_incident_from_declaration_to_close_in_the_console() {
     assert!(
         closed["clocks"].as_array().expect("clocks").iter().any(|c| c["id"] == "gdpr-33" && c["anchor_at"].is_string())
     );
+}
+
+/// POSTs `body` to a listener on loopback and returns the HTTP status.
+fn post(port: u16, body: &str) -> u16 {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let head = format!(
+        "POST /alerts HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes())).expect("send");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn the_console_hosts_the_listener_and_declares_an_incident_from_the_unrouted_inbox() {
+    let ws = Workspace::new();
+    let tmux = Tmux::new("inbox");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    tmux.start_with("a", &ws, "alice", (120, 36), &format!("console --listen 127.0.0.1:{port}"));
+    tmux.wait_for("a", &format!("alerts ← 127.0.0.1:{port}"), SLOW);
+    let stray = r#"{"name":"ToolCallDenied","labels":{"agent":"ledger-3"},"annotations":{"summary":"refund tool \u001b[2Jdenied 40 calls"}}"#;
+    assert_eq!(post(port, stray), 200);
+    tmux.wait_for("a", "1 unrouted (A)", SLOW);
+    tmux.keys("a", &["A"]);
+    let screen = tmux.wait_for("a", "Unrouted alerts (1 waiting)", SLOW);
+    assert!(screen.contains("ToolCallDenied") && screen.contains("refund tool"), "{screen}");
+    assert!(screen.contains("agent=ledger-3"), "{screen}");
+    tmux.keys("a", &["D"]);
+    tmux.wait_for("a", "Declare an incident from alert ToolCallDenied", SLOW);
+    tmux.keys("a", &["Enter"]);
+    tmux.wait_for("a", "Declare it now?", SLOW);
+    tmux.keys("a", &["y"]);
+    let screen = tmux.wait_for("a", "Incidents (1 open)", SLOW);
+    assert!(screen.contains("1 alert") && !screen.contains("unrouted (A)"), "{screen}");
+    assert_eq!(post(port, stray), 200, "a repeat lands on the declared incident");
+    tmux.keys("a", &["q"]);
+    tmux.wait_for("a", "EXITED 0", SLOW);
+    ws.ok("auditor", &["verify"]);
+    let log = std::fs::read_to_string(ws.path().join("listener.log")).expect("listener log");
+    assert!(log.contains("no runbook matches") && log.contains("already recorded on INC-"), "{log}");
+    let status: serde_json::Value = serde_json::from_str(&ws.ok("auditor", &["status", "--json"])).expect("json");
+    assert_eq!(status["unrouted"].as_array().expect("unrouted").len(), 0);
+    assert_eq!(status["incidents"][0]["title"], "refund tool \u{1b}[2Jdenied 40 calls", "stored as received");
 }

@@ -1,6 +1,7 @@
 //! `warroom alert ingest | inbox | dismiss`: alerts from a file or a pipe, and the unrouted inbox.
 
 use std::io::Read;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -9,6 +10,7 @@ use super::status::rfc3339;
 use crate::domain::inbox::InboxItem;
 use crate::domain::sanitize;
 use crate::ingest::intake::Intake;
+use crate::ingest::listener::{Listener, LogTo, serve};
 use crate::ingest::{Router, parse};
 
 const MAX_BODY: u64 = crate::ingest::listener::MAX_BODY as u64;
@@ -101,9 +103,10 @@ pub fn declare(ctx: &Context, key: &str, runbook: &str) -> Result<(), CliError> 
     Ok(())
 }
 
-pub fn listen(ctx: Context, addr: &str, token_file: Option<&std::path::Path>) -> Result<(), CliError> {
+/// The listener `warroom listen` runs, or a console hosts, on this context's workspace.
+pub fn listener(ctx: &Context, addr: &str, token_file: Option<&Path>) -> Result<Listener, CliError> {
     let addr: std::net::SocketAddr = addr.parse().map_err(|_| {
-        CliError::new(2, format!("--addr {:?} is not an address like 127.0.0.1:9093", sanitize::line(addr)))
+        CliError::new(2, format!("listen address {:?} is not an address like 127.0.0.1:9093", sanitize::line(addr)))
     })?;
     let token = match token_file {
         Some(path) => {
@@ -117,17 +120,25 @@ pub fn listen(ctx: Context, addr: &str, token_file: Option<&std::path::Path>) ->
         }
         None => None,
     };
-    let listener = crate::ingest::listener::Listener {
+    Ok(Listener {
         runbooks: ctx.runbooks().runbooks.clone(),
         clocks: ctx.clocks().clocks.clone(),
-        workspace: ctx.workspace,
-        actor: ctx.actor,
+        workspace: crate::store::Workspace::open(ctx.workspace.root())?,
+        actor: ctx.actor.clone(),
         token,
         addr,
+    })
+}
+
+pub fn listen(ctx: &Context, addr: &str, token_file: Option<&Path>, log_file: Option<&Path>) -> Result<(), CliError> {
+    let listener = listener(ctx, addr, token_file)?;
+    let log = match log_file {
+        Some(path) => LogTo::file(path).map_err(|e| CliError::new(1, e))?,
+        None => LogTo::Stderr,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::new(4, format!("cannot start the listener: {e}")))?;
-    runtime.block_on(crate::ingest::listener::serve(listener)).map_err(|e| CliError::new(1, e))
+    runtime.block_on(serve(listener, log)).map_err(|e| CliError::new(1, e))
 }

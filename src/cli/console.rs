@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use super::context::{CliError, Context};
-use super::{Cli, Request, demo, request};
+use super::{Cli, HostListener, Request, demo, request};
 use crate::domain::sanitize;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
@@ -15,18 +15,25 @@ use crate::tui::{Parsed, Session};
 
 /// `warroom` with no subcommand: the console on a terminal (declaring a demo drill first in an
 /// empty default workspace, or with `--demo`); a status summary when output is not a terminal.
-pub fn main_command(ctx: Context, theme: Option<String>, demo: bool) -> Result<(), CliError> {
+pub fn main_command(ctx: Context, theme: Option<String>, demo: bool, host: &HostListener) -> Result<(), CliError> {
     if (demo || ctx.default_workspace) && ctx.workspace.all_ids()?.is_empty() {
         let id = demo::declare_demo(&ctx)?;
         eprintln!("Declared demo incident {id} (a drill) in the empty workspace {}.", ctx.workspace.root().display());
     }
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-        return run(ctx, theme);
+        return run(ctx, theme, host);
+    }
+    if host.listen.is_some() {
+        return Err(CliError::new(2, "--listen needs the console on a terminal; use `warroom listen` as a service"));
     }
     demo::print_summary(&ctx)
 }
 
-pub fn run(ctx: Context, theme: Option<String>) -> Result<(), CliError> {
+pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(), CliError> {
+    let listen = match &host.listen {
+        Some(addr) => Some(super::alerts::listener(&ctx, addr, host.listen_token_file.as_deref())?),
+        None => None,
+    };
     let config = config_dir();
     let ui = Ui { theme: load_theme(theme.as_deref(), config.as_ref())?, keymap: load_keymap(config.as_ref())? };
     let runbooks = ctx.runbooks().runbooks.clone();
@@ -69,6 +76,7 @@ pub fn run(ctx: Context, theme: Option<String>) -> Result<(), CliError> {
         ui,
         clock_offset,
         parse_command,
+        listen,
     };
     crate::tui::run(session).map_err(|e| CliError::new(4, e))
 }

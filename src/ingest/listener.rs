@@ -42,6 +42,7 @@ struct Shared {
     /// To the one intake thread: alerts are landed one batch at a time, so two alerts of one
     /// storm never both open an incident, and a batch shares its `sync_data` (group commit).
     intake: mpsc::Sender<Job>,
+    log: LogTo,
 }
 
 /// One request's alerts, and where to send what became of them.
@@ -50,8 +51,57 @@ struct Job {
     reply: oneshot::Sender<Result<Vec<String>, (StatusCode, String)>>,
 }
 
-/// Binds, says where on stderr, and serves until the process is stopped.
-pub async fn serve(listener: Listener) -> Result<(), String> {
+/// Where the listener's one-line log goes: stderr for the standalone service, a file when a
+/// console hosts it (so nothing garbles the terminal).
+pub enum LogTo {
+    Stderr,
+    File(std::sync::Mutex<std::fs::File>),
+}
+
+impl LogTo {
+    pub fn file(path: &std::path::Path) -> Result<Self, String> {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map(|f| Self::File(std::sync::Mutex::new(f)))
+            .map_err(|e| format!("cannot open the listener log {}: {e}", path.display()))
+    }
+
+    /// One sanitised line. A closed stderr (a supervisor gone) must not stop the service.
+    fn line(&self, line: &str) {
+        use std::io::Write;
+        let text = format!("warroom: {}\n", sanitize::line(line));
+        let _ = match self {
+            Self::Stderr => std::io::stderr().write_all(text.as_bytes()),
+            Self::File(file) => {
+                let stamped = format!("{} {text}", Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+                file.lock().map_or(Ok(()), |mut f| f.write_all(stamped.as_bytes()))
+            }
+        };
+    }
+}
+
+/// A listener bound to its address, ready to serve.
+pub struct Bound {
+    socket: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+}
+
+impl Bound {
+    pub fn addr(&self) -> SocketAddr {
+        self.shared.listener.addr
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run(self) -> Result<(), String> {
+        let app = HttpRouter::new().route("/alerts", post(receive)).route("/", post(receive)).with_state(self.shared);
+        axum::serve(self.socket, app).await.map_err(|e| format!("the listener stopped: {e}"))
+    }
+}
+
+/// Binds (refusing a non-loopback address without a token) and starts the intake thread.
+pub async fn bind(listener: Listener, log: LogTo) -> Result<Bound, String> {
     if !listener.addr.ip().is_loopback() && listener.token.is_none() {
         return Err(format!("refusing to listen on {} without a token: pass --token-file FILE", listener.addr));
     }
@@ -59,23 +109,21 @@ pub async fn serve(listener: Listener) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", listener.addr))?;
     let bound = socket.local_addr().map_err(|e| e.to_string())?;
-    log(&format!("listening on http://{bound}/alerts"));
+    log.line(&format!("listening on http://{bound}/alerts"));
     let router = Router::new(&listener.runbooks);
     let (intake, jobs) = mpsc::channel();
-    let shared = Arc::new(Shared { listener: Listener { addr: bound, ..listener }, router, intake });
+    let shared = Arc::new(Shared { listener: Listener { addr: bound, ..listener }, router, intake, log });
     let worker = Arc::clone(&shared);
     std::thread::Builder::new()
         .name("intake".to_owned())
         .spawn(move || run_intake(&worker, &jobs))
         .map_err(|e| format!("cannot start the intake: {e}"))?;
-    let app = HttpRouter::new().route("/alerts", post(receive)).route("/", post(receive)).with_state(shared);
-    axum::serve(socket, app).await.map_err(|e| format!("the listener stopped: {e}"))
+    Ok(Bound { socket, shared })
 }
 
-/// One sanitised line to stderr. A closed stderr (a supervisor gone) must not stop the service.
-fn log(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "warroom: {}", sanitize::line(line));
+/// Binds, says where, and serves until the process is stopped.
+pub async fn serve(listener: Listener, log: LogTo) -> Result<(), String> {
+    bind(listener, log).await?.run().await
 }
 
 fn reply_line(status: StatusCode, text: &str) -> (StatusCode, String) {
@@ -84,7 +132,7 @@ fn reply_line(status: StatusCode, text: &str) -> (StatusCode, String) {
 
 async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
     if let Err(refusal) = check(&shared.listener, &headers, body.len()) {
-        log(&format!("refused a request: {}", refusal.1.trim_end()));
+        shared.log.line(&format!("refused a request: {}", refusal.1.trim_end()));
         return refusal;
     }
     let alerts = match parse(&body) {
@@ -123,7 +171,7 @@ fn run_intake(shared: &Shared, jobs: &mpsc::Receiver<Job>) {
                 for (size, reply) in sizes.into_iter().zip(replies) {
                     let answer: Vec<String> = lines.by_ref().take(size).collect();
                     for line in &answer {
-                        log(line);
+                        shared.log.line(line);
                     }
                     let _ = reply.send(Ok(answer));
                 }
@@ -135,7 +183,7 @@ fn run_intake(shared: &Shared, jobs: &mpsc::Receiver<Job>) {
                     }
                     _ => StatusCode::INTERNAL_SERVER_ERROR,
                 };
-                log(&format!("could not store a batch of alerts: {e}"));
+                shared.log.line(&format!("could not store a batch of alerts: {e}"));
                 for reply in replies {
                     let _ = reply.send(Err(reply_line(status, &e.to_string())));
                 }

@@ -7,12 +7,15 @@ use super::model::LogLine;
 use super::update::Msg;
 use crate::domain::describe::describe;
 use crate::domain::event::Envelope;
+use crate::domain::inbox::Inbox;
 use crate::domain::incident::IncidentState;
+use crate::store::incident_log::Log;
 use crate::store::{IncidentLog, Workspace};
 
 #[derive(Default)]
 pub struct Feed {
     logs: BTreeMap<String, IncidentLog>,
+    inbox: Option<Log<Inbox>>,
 }
 
 pub fn log_line(envelope: &Envelope) -> LogLine {
@@ -30,6 +33,7 @@ impl Feed {
             Err(e) => return vec![Msg::Done(Err(e.to_string()))],
         };
         let mut news = Vec::new();
+        news.extend(self.inbox_news(workspace));
         let gone: Vec<String> = self.logs.keys().filter(|id| !open.contains(id)).cloned().collect();
         for id in gone {
             self.logs.remove(&id);
@@ -56,5 +60,21 @@ impl Feed {
             }
         }
         news
+    }
+
+    /// The waiting unrouted alerts, when the inbox changed since the last call.
+    fn inbox_news(&mut self, workspace: &Workspace) -> Option<Msg> {
+        let path = workspace.inbox_path();
+        if !path.exists() {
+            return None;
+        }
+        let inbox = self.inbox.get_or_insert_with(|| Log::new("inbox", path));
+        let mut changed = false;
+        if let Err(e) = inbox.catch_up(|_| changed = true) {
+            return Some(Msg::Done(Err(e.to_string())));
+        }
+        let mut items: Vec<_> = inbox.state()?.open_items().cloned().collect();
+        items.sort_by_key(|item| item.first_seen);
+        changed.then_some(Msg::Unrouted(items))
     }
 }

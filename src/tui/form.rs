@@ -60,6 +60,8 @@ pub struct Form {
     /// The incident it acts on (fixed when the form opens, whatever arrives meanwhile).
     pub incident: Option<String>,
     pub step: Option<String>,
+    /// The unrouted alert it acts on (its key).
+    pub alert: Option<String>,
     pub fields: Vec<Field>,
     pub index: usize,
     pub values: Vec<String>,
@@ -68,12 +70,28 @@ pub struct Form {
 
 impl Form {
     pub fn new(purpose: Action, title: impl Into<String>, incident: Option<String>, fields: Vec<Field>) -> Self {
-        Self { purpose, title: title.into(), incident, step: None, fields, index: 0, values: Vec::new(), error: None }
+        Self {
+            purpose,
+            title: title.into(),
+            incident,
+            step: None,
+            alert: None,
+            fields,
+            index: 0,
+            values: Vec::new(),
+            error: None,
+        }
     }
 
     #[must_use]
     pub fn for_step(mut self, step: &str) -> Self {
         self.step = Some(step.to_owned());
+        self
+    }
+
+    #[must_use]
+    pub fn for_alert(mut self, key: &str) -> Self {
+        self.alert = Some(key.to_owned());
         self
     }
 

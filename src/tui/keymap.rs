@@ -21,6 +21,8 @@ pub enum Action {
     Declare,
     Resolve,
     Close,
+    Inbox,
+    DismissAlert,
     SwitchResponder,
     Search,
     CommandLine,

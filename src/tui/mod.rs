@@ -40,6 +40,8 @@ pub struct Session {
     /// Added to the system clock: zero, unless `WARROOM_NOW` fixed the start time.
     pub clock_offset: Duration,
     pub parse_command: CommandParser,
+    /// The alert listener to host, if the console was started with `--listen`.
+    pub listen: Option<crate::ingest::listener::Listener>,
 }
 
 impl Session {

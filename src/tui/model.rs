@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::form::Form;
+use crate::domain::inbox::InboxItem;
 use crate::domain::incident::Incident;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +61,13 @@ impl LogView {
 #[derive(Clone, Debug)]
 pub enum Mode {
     Normal,
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    /// The unrouted inbox, with the cursor on one alert.
+    Inbox {
+        cursor: usize,
+    },
     Form(Box<Form>),
 }
 
@@ -95,6 +102,10 @@ pub struct Model {
     pub tz: Tz,
     /// Runbook ids and titles, for declaring.
     pub runbooks: Vec<(String, String)>,
+    /// Unrouted alerts waiting for a responder, oldest first.
+    pub unrouted: Vec<InboxItem>,
+    /// The address this console receives alerts at, when it hosts the listener.
+    pub listening: Option<String>,
     pub quit: bool,
 }
 
@@ -115,6 +126,8 @@ impl Model {
             local_times: false,
             tz,
             runbooks,
+            unrouted: Vec::new(),
+            listening: None,
             quit: false,
         }
     }

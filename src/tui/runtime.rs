@@ -15,6 +15,9 @@ use super::update::{Effect, Msg, update};
 use super::{Parsed, Session, terminal, view};
 use crate::domain::command::Command;
 use crate::domain::sanitize;
+use crate::ingest::Router;
+use crate::ingest::intake::Intake;
+use crate::ingest::listener::{self, LogTo};
 use crate::store::EventStore;
 
 pub async fn run(mut session: Session) -> Result<(), String> {
@@ -33,10 +36,9 @@ pub async fn run(mut session: Session) -> Result<(), String> {
         }
     })
     .map_err(|e| format!("cannot watch the workspace: {e}"))?;
-    for dir in ["incidents", "open"] {
-        watcher
-            .watch(&session.workspace.root().join(dir), RecursiveMode::NonRecursive)
-            .map_err(|e| format!("cannot watch the workspace: {e}"))?;
+    let root = session.workspace.root();
+    for dir in [root.to_owned(), root.join("incidents"), root.join("open")] {
+        watcher.watch(&dir, RecursiveMode::NonRecursive).map_err(|e| format!("cannot watch the workspace: {e}"))?;
     }
     let mut signals = [SignalKind::terminate(), SignalKind::hangup(), SignalKind::interrupt()]
         .into_iter()
@@ -45,6 +47,13 @@ pub async fn run(mut session: Session) -> Result<(), String> {
         .map_err(|e| format!("cannot handle signals: {e}"))?;
     let [sigterm, sighup, sigint] = signals.as_mut_slice() else { return Err("signals".into()) };
 
+    if let Some(listener) = session.listen.take() {
+        let log_path = session.workspace.root().join("listener.log");
+        let log = LogTo::file(&log_path)?;
+        let bound = listener::bind(listener, log).await?;
+        model.listening = Some(bound.addr().to_string());
+        tokio::spawn(bound.run());
+    }
     for msg in feed.refresh(&session.workspace) {
         update(&mut model, msg, &session.ui.keymap, session.now());
     }
@@ -120,6 +129,25 @@ fn carry_out(session: &mut Session, model: &mut Model, effect: Effect) -> Result
     match effect {
         Effect::Execute { incident, command } => execute(session, &incident, command).map(Outcome::from),
         Effect::Declare { runbook } => declare(session, &runbook),
+        Effect::DeclareFromAlert { key, runbook } => {
+            let router = Router::new(&session.runbooks);
+            let intake = Intake {
+                workspace: &session.workspace,
+                router: &router,
+                runbooks: &session.runbooks,
+                clocks: &session.clocks,
+            };
+            let id = intake.declare_unrouted(&key, &runbook, &session.actor, now).map_err(|e| e.to_string())?;
+            let text = format!("✓ declared {id} on {} from unrouted alert {}", runbook, sanitize::line(&key));
+            Ok(Outcome { text, declared: Some(id) })
+        }
+        Effect::DismissAlert { key, reason } => {
+            session
+                .workspace
+                .inbox_transact(&session.actor, now, |inbox| Ok(vec![inbox.dismiss(&key, reason)?]))
+                .map_err(|e| e.to_string())?;
+            Ok(format!("✓ dismissed unrouted alert {}", sanitize::line(&key)).into())
+        }
         Effect::SwitchResponder { to } => {
             if to.is_empty() || to == session.actor.name {
                 return Err(format!("{} is already at the keyboard", sanitize::line(&to)));

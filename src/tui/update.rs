@@ -10,6 +10,7 @@ use super::keymap::{Action, Keymap};
 use super::model::{Flash, FlashKind, IncidentEntry, LogLine, Mode, Model, Pane};
 use crate::domain::clock::{Decision, SubmissionPhase};
 use crate::domain::command::Command;
+use crate::domain::inbox::InboxItem;
 use crate::domain::incident::{Incident, IncidentState};
 use crate::domain::when;
 
@@ -29,12 +30,16 @@ pub enum Msg {
     Health(bool),
     /// Show this incident (one this console just declared).
     Select(String),
+    /// The unrouted alerts waiting now.
+    Unrouted(Vec<InboxItem>),
 }
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Effect {
     Execute { incident: String, command: Command },
     Declare { runbook: String },
+    DeclareFromAlert { key: String, runbook: String },
+    DismissAlert { key: String, reason: String },
     SwitchResponder { to: String },
     CommandLine(String),
 }
@@ -71,6 +76,13 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
         }
         Msg::Health(healthy) => {
             model.healthy = healthy;
+            Vec::new()
+        }
+        Msg::Unrouted(items) => {
+            model.unrouted = items;
+            if let Mode::Inbox { cursor } = &mut model.mode {
+                *cursor = (*cursor).min(model.unrouted.len().saturating_sub(1));
+            }
             Vec::new()
         }
         Msg::Select(id) => {
@@ -139,10 +151,77 @@ fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<Utc>)
             }
             return Vec::new();
         }
+        Mode::Inbox { cursor } => {
+            let cursor = *cursor;
+            if key.code == KeyCode::Esc {
+                model.mode = Mode::Normal;
+                return Vec::new();
+            }
+            return keymap.action(&key).map_or_else(Vec::new, |action| on_inbox_action(model, action, cursor, now));
+        }
         Mode::Normal => {}
     }
     let Some(action) = keymap.action(&key) else { return Vec::new() };
     on_action(model, action, now)
+}
+
+/// In the unrouted inbox: move, declare an incident from the alert, dismiss it, or leave.
+fn on_inbox_action(model: &mut Model, action: Action, cursor: usize, now: DateTime<Utc>) -> Vec<Effect> {
+    let last = model.unrouted.len().saturating_sub(1);
+    let moved = match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (cursor + 1).min(last),
+        Action::PageUp => cursor.saturating_sub(PAGE),
+        Action::PageDown => (cursor + PAGE).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::Declare | Action::DismissAlert => {
+            let Some(item) = model.unrouted.get(cursor) else {
+                model.flash = Some(Flash {
+                    kind: FlashKind::Refused,
+                    text: "no unrouted alert to act on".to_owned(),
+                    until: now + Duration::seconds(FLASH_SECONDS),
+                });
+                return Vec::new();
+            };
+            let key = item.alert.key.clone();
+            let name = item.alert.name().to_owned();
+            let form = if action == Action::Declare {
+                Form::new(
+                    Action::Declare,
+                    format!("Declare an incident from alert {name}"),
+                    None,
+                    vec![
+                        Field::choice(
+                            "Runbook (its default severity; aware is recorded at the alert's start)",
+                            model.runbooks.clone(),
+                        ),
+                        Field::confirm("Declare it now?"),
+                    ],
+                )
+            } else {
+                Form::new(
+                    Action::DismissAlert,
+                    format!("Dismiss alert {name}"),
+                    None,
+                    vec![Field::text("Why it needs no incident (kept in the inbox log)", true)],
+                )
+            };
+            model.mode = Mode::Form(Box::new(form.for_alert(&key)));
+            return Vec::new();
+        }
+        Action::Help => {
+            model.mode = Mode::Help { scroll: 0 };
+            return Vec::new();
+        }
+        Action::Inbox | Action::Quit => {
+            model.mode = Mode::Normal;
+            return Vec::new();
+        }
+        _ => cursor,
+    };
+    model.mode = Mode::Inbox { cursor: moved };
+    Vec::new()
 }
 
 fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -165,6 +244,14 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::Top => step_cursor(model, i64::MIN / 2),
         Action::Bottom => step_cursor(model, i64::MAX / 2),
         Action::ToggleTimes => model.local_times = !model.local_times,
+        Action::Inbox => model.mode = Mode::Inbox { cursor: 0 },
+        Action::DismissAlert => {
+            model.flash = Some(Flash {
+                kind: FlashKind::Refused,
+                text: "dismissing is for unrouted alerts: open the inbox first".to_owned(),
+                until: now + Duration::seconds(FLASH_SECONDS),
+            });
+        }
         Action::Tick | Action::ForceTick => {
             let (Some(incident), Some(step)) = (selected_id(model), model.cursor_step().map(str::to_owned)) else {
                 return nothing_selected(model, now);
@@ -553,7 +640,16 @@ fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
             let reason = if form.fields.len() > 1 { optional(0) } else { None };
             Command::Close { force: reason.is_some(), reason }
         }
-        Action::Declare => return vec![Effect::Declare { runbook: value(0) }],
+        Action::Declare => {
+            return vec![match form.alert {
+                Some(key) => Effect::DeclareFromAlert { key, runbook: value(0) },
+                None => Effect::Declare { runbook: value(0) },
+            }];
+        }
+        Action::DismissAlert => {
+            let Some(key) = form.alert else { return Vec::new() };
+            return vec![Effect::DismissAlert { key, reason: value(0) }];
+        }
         Action::SwitchResponder => return vec![Effect::SwitchResponder { to: value(0).trim().to_owned() }],
         Action::CommandLine => return vec![Effect::CommandLine(value(0))],
         Action::Search => {

@@ -46,6 +46,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, ui: &Ui, now: DateTime<Utc>) {
     match &model.mode {
         Mode::Normal => {}
         Mode::Help { scroll } => panes::help::render(frame, area, ui, *scroll),
+        Mode::Inbox { cursor } => panes::inbox::render(frame, area, model, ui, *cursor, now),
         Mode::Form(form) => panes::form::render(frame, area, form, ui),
     }
 }

@@ -34,6 +34,19 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         if incident.drill {
             title.insert(0, styled("DRILL ", theme.style(Role::Drill)));
         }
+        if !incident.alerts.is_empty() {
+            let deliveries: u64 = incident.alerts.values().map(|t| u64::from(t.deliveries)).sum();
+            let count = match incident.alerts.len() {
+                1 => " · 1 alert".to_owned(),
+                n => format!(" · {n} alerts"),
+            };
+            let extra = if deliveries > incident.alerts.len() as u64 {
+                format!(", {deliveries} deliveries")
+            } else {
+                String::new()
+            };
+            title.push(styled(count + &extra, theme.style(Role::Muted)));
+        }
         if incident.state == IncidentState::Resolved {
             title.insert(0, styled("resolved ", theme.style(Role::Submitted)));
         }

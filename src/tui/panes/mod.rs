@@ -4,6 +4,7 @@ pub mod checklist;
 pub mod countdown;
 pub mod form;
 pub mod help;
+pub mod inbox;
 pub mod incidents;
 pub mod log;
 pub mod status_bar;

@@ -19,6 +19,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
     } else {
         spans.push(styled(" NOT SAVED: a write failed; restart once the disk is fixed ", theme.style(Role::NotSaved)));
     }
+    if let Some(addr) = &model.listening {
+        spans.push(styled(format!(" alerts ← {addr} "), theme.style(Role::Muted)));
+    }
+    if !model.unrouted.is_empty() {
+        spans.push(styled(
+            format!(" {} unrouted ({}) ", model.unrouted.len(), ui.keymap.key_for(Action::Inbox)),
+            theme.style(Role::DueSoon),
+        ));
+    }
     match &model.flash {
         Some(flash) => {
             let role = if flash.kind == FlashKind::Done { Role::Ok } else { Role::Error };
