@@ -1,9 +1,13 @@
 //! The console as a user meets it, in tmux: key press to redrawn screen, and idle CPU and
-//! memory with clocks ticking. Needs tmux. Run: `cargo bench --bench console`
+//! memory with clocks ticking, and keys during an alert storm through the console's own
+//! listener. Needs tmux. Run: `cargo bench --bench console`
 //! (WARROOM_BENCH_IDLE_SECONDS shortens the 60-second idle measurement).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+#[path = "support/http.rs"]
+mod http;
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
@@ -56,20 +60,13 @@ fn main() {
     drop(reference);
 
     let tmux = Tmux(format!("warroom-bench-{}", std::process::id()));
-    let script = format!("WARROOM_DIR='{}' WARROOM_CONFIG=/nonexistent '{BIN}' console", dir.path().display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let addr = format!("127.0.0.1:{port}");
+    let script =
+        format!("WARROOM_DIR='{}' WARROOM_CONFIG=/nonexistent '{BIN}' console --listen {addr}", dir.path().display());
     tmux.run(&["new-session", "-d", "-s", "s", "-x", "200", "-y", "60", "sh", "-c", &script]);
     tmux.until(|s| s.contains("Regulatory clocks"));
-    let mut latencies = Vec::new();
-    for _ in 0..40 {
-        tmux.run(&["send-keys", "-t", "s", "?"]);
-        latencies.push(tmux.until(|s| s.contains("Keys (any other key closes")).as_secs_f64() * 1e3);
-        tmux.run(&["send-keys", "-t", "s", "Escape"]);
-        latencies.push(tmux.until(|s| !s.contains("Keys (any other key closes")).as_secs_f64() * 1e3);
-    }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
+    let mut latencies = key_latencies(&tmux, 40);
     println!(
         "key press to redrawn screen   median {:.1} ms   (reference: a key echoed by cat in the same tmux, {:.1} ms)",
         median(&mut latencies),
@@ -78,6 +75,25 @@ fn main() {
 
     let pane: u32 = tmux.run(&["list-panes", "-t", "s", "-F", "#{pane_pid}"]).trim().parse().expect("pane pid");
     let pid = child(pane).unwrap_or(pane);
+
+    let count: usize = std::env::var("WARROOM_BENCH_ALERTS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000);
+    let before = cpu_ticks(pid);
+    let started = std::time::Instant::now();
+    let (storm, mut during) = std::thread::scope(|scope| {
+        let storm = scope.spawn(|| http::load(&addr, 4, count / 4, http::storm_alert));
+        std::thread::sleep(Duration::from_millis(300));
+        let during = key_latencies(&tmux, 10);
+        (storm.join().expect("storm"), during)
+    });
+    let busy = started.elapsed().as_secs_f64();
+    let used = cpu_ticks(pid) - before;
+    println!(
+        "alert storm through the console's listener: {count} alerts at {:.0}/s   console CPU {:.0} % of one core   key press to redrawn screen meanwhile median {:.1} ms   resident memory {:.1} MB",
+        storm.0,
+        used as f64 / 100.0 / busy * 100.0,
+        median(&mut during),
+        rss_kb(pid) as f64 / 1024.0
+    );
     let seconds: u64 = std::env::var("WARROOM_BENCH_IDLE_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let before = cpu_ticks(pid);
     std::thread::sleep(Duration::from_secs(seconds));
@@ -88,6 +104,23 @@ fn main() {
         used as f64 / ticks_per_second / seconds as f64 * 100.0,
         rss_kb(pid) as f64 / 1024.0
     );
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Opens and closes the help screen `rounds` times, timing each key press to the redrawn screen.
+fn key_latencies(tmux: &Tmux, rounds: usize) -> Vec<f64> {
+    let mut latencies = Vec::new();
+    for _ in 0..rounds {
+        tmux.run(&["send-keys", "-t", "s", "?"]);
+        latencies.push(tmux.until(|s| s.contains("Keys (any other key closes")).as_secs_f64() * 1e3);
+        tmux.run(&["send-keys", "-t", "s", "Escape"]);
+        latencies.push(tmux.until(|s| !s.contains("Keys (any other key closes")).as_secs_f64() * 1e3);
+    }
+    latencies
 }
 
 fn child(parent: u32) -> Option<u32> {

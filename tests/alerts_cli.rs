@@ -140,4 +140,5 @@ fn an_alert_storm_opens_one_incident_per_runbook_not_thousands() {
     assert_eq!(incidents[0]["runbook"], "mass-false-action");
     let log = std::fs::read_to_string(ws.log(incidents[0]["id"].as_str().expect("id"))).expect("log");
     assert_eq!(log.matches(r#""kind":"alert_received""#).count(), 2000, "every distinct alert counted");
+    assert_eq!(incidents[0]["alerts"], serde_json::json!({"distinct": 2000, "firing": 2000, "deliveries": 2000}));
 }

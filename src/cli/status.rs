@@ -179,7 +179,17 @@ struct IncidentJson<'a> {
     roles: &'a BTreeMap<String, String>,
     notes: Vec<NoteJson<'a>>,
     clocks: Vec<super::clock_view::ClockJson<'a>>,
+    alerts: AlertCounts,
     last_seq: u64,
+}
+
+/// The alerts recorded on an incident: distinct ones, how many of them fire still, and every
+/// delivery that changed something (exact retries are not stored).
+#[derive(Serialize)]
+struct AlertCounts {
+    distinct: usize,
+    firing: usize,
+    deliveries: u64,
 }
 
 #[derive(Serialize)]
@@ -226,7 +236,13 @@ fn to_json(ctx: &Context, incidents: &[Incident]) -> Result<String, CliError> {
 
 fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
     let (done, total) = incident.progress();
+    let alerts = AlertCounts {
+        distinct: incident.alerts.len(),
+        firing: incident.alerts.values().filter(|t| t.alert.status == crate::domain::alert::Status::Firing).count(),
+        deliveries: incident.alerts.values().map(|t| u64::from(t.deliveries)).sum(),
+    };
     IncidentJson {
+        alerts,
         id: &incident.id,
         title: &incident.title,
         runbook: &incident.runbook.id,

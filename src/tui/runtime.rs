@@ -62,6 +62,8 @@ pub async fn run(mut session: Session) -> Result<(), String> {
     let mut tick = tokio::time::interval(StdDuration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
+    let mut last_refresh = tokio::time::Instant::now();
+    let mut pending: Option<tokio::time::Instant> = None;
     let outcome = loop {
         if dirty {
             let now = session.now();
@@ -80,9 +82,21 @@ pub async fn run(mut session: Session) -> Result<(), String> {
                 None => break Ok(()),
             },
             _ = tick.tick() => { msgs.push(Msg::Tick); dirty = true; }
-            Some(()) = news_rx.recv() => {
+            Some(()) = news_rx.recv(), if pending.is_none() => {
+                while news_rx.try_recv().is_ok() {}
+                let due = last_refresh + REFRESH_GAP;
+                if tokio::time::Instant::now() >= due {
+                    msgs.extend(feed.refresh(&session.workspace));
+                    last_refresh = tokio::time::Instant::now();
+                } else {
+                    pending = Some(due);
+                }
+            }
+            () = wait_until(pending) => {
+                pending = None;
                 while news_rx.try_recv().is_ok() {}
                 msgs.extend(feed.refresh(&session.workspace));
+                last_refresh = tokio::time::Instant::now();
             }
             _ = sigterm.recv() => break Ok(()),
             _ = sighup.recv() => break Ok(()),
@@ -109,6 +123,18 @@ pub async fn run(mut session: Session) -> Result<(), String> {
     drop(watcher);
     terminal::leave();
     outcome
+}
+
+/// News is read at most this often, so an alert storm appending thousands of events a second
+/// costs the console a few refreshes a second, not one per write.
+const REFRESH_GAP: StdDuration = StdDuration::from_millis(200);
+
+/// Completes at `at`, or never when nothing is pending.
+async fn wait_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// What an effect did: one line for the status bar, and the id of a declared incident.
