@@ -6,6 +6,7 @@ mod clocks;
 mod console;
 mod context;
 mod demo;
+mod export;
 mod generate;
 mod lint;
 mod record;
@@ -141,6 +142,19 @@ pub(crate) enum Cmd {
         force: bool,
         #[arg(long)]
         reason: Option<String>,
+        /// Redact the post-mortem and timeline of the bundle too (drafts always are)
+        #[arg(long)]
+        redact: bool,
+    },
+    /// Write the export bundle of an incident (post-mortem, timeline, annex, drafts, evidence)
+    Export {
+        incident: String,
+        /// Directory to create (default: exports/INC… in the workspace)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Redact personal data in the post-mortem, timeline and annex too (drafts always are)
+        #[arg(long)]
+        redact: bool,
     },
     /// Record a decision that starts or changes regulatory clocks (aware, causal-link, material, …)
     Decide {
@@ -310,6 +324,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
         return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());
     }
     let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
+    if let Cmd::Close { incident, redact, .. } = &command {
+        let (incident, redact) = (incident.clone(), *redact);
+        let clock_def = |id: &str| ctx.clock_def(id).cloned();
+        if let Request::Record { incident: id, command } = request(command, ctx.now, &clock_def)? {
+            record::execute(&ctx, &id, command)?;
+        }
+        return export::export(&ctx, &incident, None, redact);
+    }
     let clock_def = |id: &str| ctx.clock_def(id).cloned();
     match request(command, ctx.now, &clock_def)? {
         Request::Record { incident, command } => record::execute(&ctx, &incident, command),
@@ -327,6 +349,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Cmd::Alert { action: AlertCmd::Declare { key, runbook } } => alerts::declare(&ctx, &key, &runbook),
             Cmd::Status { incident, json, all } => status::run(&ctx, incident.as_deref(), json, all),
             Cmd::Verify { target } => verify::run(&ctx, target.as_deref()),
+            Cmd::Export { incident, out, redact } => export::export(&ctx, &incident, out.as_deref(), redact),
             Cmd::Runbooks => lint::list(&ctx),
             Cmd::Generate { what } => generate::run(&ctx, what),
             Cmd::Clock { action: ClockCmd::List { incident, json } } => clocks::list(&ctx, incident.as_deref(), json),
@@ -372,7 +395,7 @@ pub(crate) fn request(
         Cmd::Severity { incident, severity, reason } => record(incident, Command::Severity { to: severity, reason }),
         Cmd::Assign { incident, role, name } => record(incident, Command::Assign { role, name }),
         Cmd::Resolve { incident } => record(incident, Command::Resolve),
-        Cmd::Close { incident, force, reason } => record(incident, Command::Close { force, reason }),
+        Cmd::Close { incident, force, reason, .. } => record(incident, Command::Close { force, reason }),
         Cmd::Decide { incident, decision, at, evidence } => {
             record(incident, Command::Decide { decision: clocks::decision(&decision)?, at: time(at)?, evidence })
         }

@@ -4,5 +4,6 @@ pub mod catalog;
 pub mod cli;
 pub mod domain;
 pub mod ingest;
+pub mod report;
 pub mod store;
 pub mod tui;

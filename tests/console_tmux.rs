@@ -217,7 +217,12 @@ fn a_whole_incident_from_declaration_to_close_in_the_console() {
     tmux.wait_for("a", "cannot be undone", SLOW);
     tmux.keys("a", &["y"]);
     tmux.wait_for("a", "Incidents (1 open)", SLOW);
+    tmux.wait_for("a", "bundle written to", SLOW);
     ws.ok("auditor", &["verify"]);
+    let exports: Vec<_> = std::fs::read_dir(ws.path().join("exports")).expect("exports").flatten().collect();
+    assert_eq!(exports.len(), 1, "one bundle, written on close");
+    let checked = ws.ok("auditor", &["verify", exports[0].path().to_str().expect("path")]);
+    assert!(checked.contains("the copied log verified"), "{checked}");
     let all = ws.ok("auditor", &["status", "--all", "--json"]);
     let value: serde_json::Value = serde_json::from_str(&all).expect("json");
     let closed = value["incidents"]

@@ -1,6 +1,7 @@
 //! Checks one parsed runbook file and converts it to the domain model. Every finding carries
 //! the location of the value it is about.
 
+use crate::report::placeholder;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -175,6 +176,7 @@ pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<D
     f.duplicates("regulator procedure for clock", raw.regulator.iter().map(|r| &r.clock));
 
     check_steps(&mut f, raw, &roles, &comms);
+    check_placeholders(&mut f, raw, &roles, &started);
 
     let has_errors = f.list.iter().any(Diagnostic::is_error);
     let runbook = match (has_errors, last_reviewed, review_every, drill_every) {
@@ -184,6 +186,28 @@ pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<D
         _ => None,
     };
     (runbook, f.list)
+}
+
+/// Every placeholder in a template must be able to have a value (docs/templates.md).
+fn check_placeholders(f: &mut Findings<'_>, raw: &RawRunbook, roles: &[&str], clocks: &[&str]) {
+    let steps: Vec<&str> = raw.phases.iter().flat_map(|p| &p.steps).map(|s| s.id.value.as_str()).collect();
+    let templates = raw
+        .comms
+        .iter()
+        .map(|c| (&c.id, format!("communication template {:?}", c.id.value), c.body.as_str()))
+        .chain(
+            raw.regulator
+                .iter()
+                .map(|r| (&r.clock, format!("regulator procedure for {:?}", r.clock.value), r.procedure.as_str())),
+        )
+        .chain(std::iter::once((&raw.id, "post-mortem template".to_owned(), raw.postmortem.as_str())));
+    for (at, what, text) in templates {
+        for (_, name) in placeholder::names(text) {
+            if let Some(why) = placeholder::unknown(name, roles, &steps, clocks) {
+                f.error(&at.referenced, format!("{what}: unknown placeholder {{{{{name}}}}}: {why}"));
+            }
+        }
+    }
 }
 
 fn check_steps(f: &mut Findings<'_>, raw: &RawRunbook, roles: &[&str], comms: &[&str]) {

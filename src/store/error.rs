@@ -32,6 +32,13 @@ pub enum StoreError {
         hint: String,
     },
     Refused(Refusal),
+    /// A log that does not verify, found while reading it whole (export).
+    Damaged {
+        file: String,
+        why: String,
+    },
+    /// An export that cannot be written where asked.
+    Export(String),
 }
 
 impl StoreError {
@@ -42,8 +49,8 @@ impl StoreError {
     /// Process exit code: 1 refused or not found, 3 the evidence is damaged, 4 not saved.
     pub const fn exit_code(&self) -> i32 {
         match self {
-            Self::Refused(_) | Self::UnknownIncident { .. } => 1,
-            Self::Corrupt { .. } | Self::WrongLog { .. } => 3,
+            Self::Refused(_) | Self::UnknownIncident { .. } | Self::Export(_) => 1,
+            Self::Corrupt { .. } | Self::WrongLog { .. } | Self::Damaged { .. } => 3,
             Self::Io { .. } | Self::Unhealthy | Self::NotSaved { .. } => 4,
         }
     }
@@ -73,6 +80,8 @@ impl fmt::Display for StoreError {
                 write!(f, "no incident {:?} in this workspace{hint}", sanitize::line(id))
             }
             Self::Refused(refusal) => write!(f, "refused: {refusal}"),
+            Self::Damaged { file, why } => write!(f, "{file} is damaged: {why}; nothing exported"),
+            Self::Export(why) => write!(f, "cannot export: {why}"),
         }
     }
 }

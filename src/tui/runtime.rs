@@ -19,6 +19,7 @@ use crate::ingest::Router;
 use crate::ingest::intake::Intake;
 use crate::ingest::listener::{self, LogTo};
 use crate::store::EventStore;
+use crate::store::bundle;
 
 pub async fn run(mut session: Session) -> Result<(), String> {
     let runbooks = session.runbooks.iter().map(|r| (r.id.clone(), r.title.clone())).collect();
@@ -153,7 +154,20 @@ impl From<String> for Outcome {
 fn carry_out(session: &mut Session, model: &mut Model, effect: Effect) -> Result<Outcome, String> {
     let now = session.now();
     match effect {
-        Effect::Execute { incident, command } => execute(session, &incident, command).map(Outcome::from),
+        Effect::Execute { incident, command } => {
+            let closing = matches!(command, Command::Close { .. });
+            let text = execute(session, &incident, command)?;
+            if !closing {
+                return Ok(text.into());
+            }
+            let id = session.workspace.resolve_id(&incident).map_err(|e| e.to_string())?;
+            let out = bundle::default_dir(&session.workspace, &id, now);
+            let options = bundle::options(&session.workspace, &session.actor.name, now, false);
+            match bundle::export(&session.workspace, &id, &out, &options) {
+                Ok(dir) => Ok(format!("✓ closed {id}; bundle written to {}", dir.display()).into()),
+                Err(e) => Err(format!("closed {id}, but the bundle was not written: {e} (run warroom export {id})")),
+            }
+        }
         Effect::Declare { runbook } => declare(session, &runbook),
         Effect::DeclareFromAlert { key, runbook } => {
             let router = Router::new(&session.runbooks);

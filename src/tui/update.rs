@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::form::{Field, FieldKind, Form};
 use super::keymap::{Action, Keymap};
 use super::model::{Flash, FlashKind, IncidentEntry, LogLine, Mode, Model, Pane};
-use crate::domain::clock::{Decision, SubmissionPhase};
+use crate::domain::clock::{ClockState, Decision, SubmissionPhase};
 use crate::domain::command::Command;
 use crate::domain::inbox::InboxItem;
 use crate::domain::incident::{Incident, IncidentState};
@@ -467,15 +467,31 @@ fn open_form(model: &mut Model, action: Action, now: DateTime<Utc>) {
             let open: Vec<String> = entry
                 .map(|e| e.incident.open_required_steps().iter().map(|s| (*s).to_owned()).collect())
                 .unwrap_or_default();
-            let mut fields = Vec::new();
+            let running: Vec<String> = entry
+                .map(|e| {
+                    e.incident
+                        .clock_statuses(now)
+                        .iter()
+                        .filter(|s| matches!(s.state, ClockState::Running | ClockState::DueSoon | ClockState::Overdue))
+                        .map(|s| s.def.id.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut still = Vec::new();
             if !open.is_empty() {
-                fields.push(Field::text(
-                    &format!("Reason to close anyway ({} required steps still open: {})", open.len(), open.join(", ")),
-                    true,
-                ));
+                still.push(format!("{} required steps open: {}", open.len(), open.join(", ")));
             }
+            if !running.is_empty() {
+                still.push(format!("clocks running unsubmitted: {}", running.join(", ")));
+            }
+            let mut fields = Vec::new();
+            if !still.is_empty() {
+                fields.push(Field::text(&format!("Reason to close anyway ({})", still.join("; ")), true));
+            }
+            let drafts = entry.map_or(0, |e| e.incident.clocks.len() + e.incident.runbook.comms.len());
             fields.push(Field::confirm(&format!(
-                "Close and seal {}? This cannot be undone.",
+                "Close and seal {}? This cannot be undone. Then exported to exports/ in the workspace: \
+                 post-mortem, timeline (JSON, CSV), regulatory annex, {drafts} redacted drafts, the sealed log, SHA256SUMS.",
                 incident.clone().unwrap_or_default()
             )));
             Form::new(Action::Close, "Close", incident, fields)

@@ -1,0 +1,202 @@
+//! The regulatory annex: every clock of the incident, applicable or not and why, the decision
+//! that started it, its due time and legal limit, what was submitted when, and the required
+//! content with what was provided.
+
+use serde::Serialize;
+
+use super::markdown::{cell, text};
+use super::placeholder::{Facts, time};
+use crate::domain::clock::{Anchor, ClockStatus};
+
+#[derive(Serialize)]
+pub struct ClockAnnex {
+    pub id: String,
+    pub title: String,
+    pub citation: String,
+    pub recipient: String,
+    pub applicable: bool,
+    pub not_applicable_rationale: Option<String>,
+    pub state: &'static str,
+    pub anchor: Option<AnchorRecord>,
+    pub due_at: Option<String>,
+    pub legal_limit_at: Option<String>,
+    /// False for "without undue delay": `due_at` is an internal target.
+    pub fixed_limit: bool,
+    pub submissions: Vec<SubmissionRecord>,
+    pub late_reason: Option<String>,
+    pub content: Vec<ContentRecord>,
+}
+
+#[derive(Serialize)]
+pub struct AnchorRecord {
+    pub what: String,
+    pub at: String,
+    pub by: String,
+    pub recorded_at: String,
+    pub evidence: Option<String>,
+    /// Recorded by warroom from an alert, for the commander to confirm or correct.
+    pub auto: bool,
+}
+
+#[derive(Serialize)]
+pub struct SubmissionRecord {
+    pub at: String,
+    pub by: String,
+    pub phase: &'static str,
+    pub reference: String,
+    pub channel: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ContentRecord {
+    pub id: String,
+    pub required: String,
+    pub provided: Option<String>,
+}
+
+pub fn annex(facts: &Facts<'_>) -> Vec<ClockAnnex> {
+    facts.clocks.iter().map(|status| clock(facts, status)).collect()
+}
+
+fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
+    let incident = facts.incident;
+    let def = status.def;
+    let recorded = &incident.clock_facts;
+    let anchor = match &def.anchor {
+        Anchor::Decision(decision) => recorded.decided(*decision).map(|d| AnchorRecord {
+            what: format!("decision {}", decision.name()),
+            at: time(d.at),
+            by: d.by.clone(),
+            recorded_at: time(d.recorded_at),
+            evidence: d.evidence.clone(),
+            auto: d.auto,
+        }),
+        Anchor::Submitted(other) | Anchor::LatestSubmitted(other) => {
+            let submission = if matches!(def.anchor, Anchor::Submitted(_)) {
+                recorded.first_submission(other)
+            } else {
+                recorded.submissions_for(other).last()
+            };
+            submission.map(|s| AnchorRecord {
+                what: format!("submission for {other}"),
+                at: time(s.at),
+                by: s.by.clone(),
+                recorded_at: time(s.recorded_at),
+                evidence: Some(s.reference.clone()),
+                auto: false,
+            })
+        }
+    };
+    let provided = recorded.provided.get(&def.id);
+    ClockAnnex {
+        id: def.id.clone(),
+        title: def.title.clone(),
+        citation: def.citation.clone(),
+        recipient: def.recipient.clone(),
+        applicable: status.waiver.is_none(),
+        not_applicable_rationale: status.waiver.map(|w| format!("{} ({}, {})", w.rationale, w.by, time(w.at))),
+        state: status.state.name(),
+        anchor,
+        due_at: status.deadline.map(|d| time(d.due_at)),
+        legal_limit_at: status.deadline.map(|d| time(d.legal_limit_at)),
+        fixed_limit: status.deadline.is_none_or(|d| d.fixed),
+        submissions: recorded
+            .submissions_for(&def.id)
+            .map(|s| SubmissionRecord {
+                at: time(s.at),
+                by: s.by.clone(),
+                phase: s.phase.name(),
+                reference: s.reference.clone(),
+                channel: s.channel.clone(),
+            })
+            .collect(),
+        late_reason: status.submitted.and_then(|s| s.late_reason.clone()),
+        content: def
+            .content
+            .iter()
+            .map(|c| ContentRecord {
+                id: c.id.clone(),
+                required: c.text.clone(),
+                provided: provided.and_then(|p| p.get(&c.id)).cloned(),
+            })
+            .collect(),
+    }
+}
+
+pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
+    let mut out = format!("# Regulatory annex — {incident_id}\n\n");
+    if clocks.is_empty() {
+        out.push_str("No regulatory clock applies to this incident.\n");
+    }
+    for c in clocks {
+        out.push_str(&format!("## {} — {} ({})\n\n", c.id, cell(&c.title), cell(&c.citation)));
+        let mut rows: Vec<(&str, String)> = vec![("Recipient", cell(&c.recipient))];
+        rows.push((
+            "Applicable",
+            match &c.not_applicable_rationale {
+                None => "yes".to_owned(),
+                Some(why) => format!("no — {}", cell(why)),
+            },
+        ));
+        rows.push(("State", c.state.to_owned()));
+        rows.push((
+            "Started by",
+            c.anchor.as_ref().map_or_else(
+                || "not started (no anchor recorded)".to_owned(),
+                |a| {
+                    format!(
+                        "{} reached {} by {}, recorded {}{}{}",
+                        a.what,
+                        a.at,
+                        cell(&a.by),
+                        a.recorded_at,
+                        a.evidence.as_ref().map(|e| format!("; evidence: {}", cell(e))).unwrap_or_default(),
+                        if a.auto { " (auto-recorded from an alert)" } else { "" }
+                    )
+                },
+            ),
+        ));
+        let target = if c.fixed_limit { "due" } else { "internal target (the law says without undue delay)" };
+        rows.push(("Due", c.due_at.as_ref().map_or("—".to_owned(), |d| format!("{d} ({target})"))));
+        rows.push(("Legal limit", c.legal_limit_at.clone().unwrap_or_else(|| "—".to_owned())));
+        rows.push((
+            "Submitted",
+            if c.submissions.is_empty() {
+                "not submitted".to_owned()
+            } else {
+                c.submissions
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{} {} by {}, reference {}{}",
+                            s.at,
+                            s.phase,
+                            cell(&s.by),
+                            cell(&s.reference),
+                            s.channel.as_ref().map(|ch| format!(" via {}", cell(ch))).unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            },
+        ));
+        if let Some(late) = &c.late_reason {
+            rows.push(("Late reason", cell(late)));
+        }
+        out.push_str("| | |\n|---|---|\n");
+        for (name, value) in rows {
+            out.push_str(&format!("| {name} | {value} |\n"));
+        }
+        if !c.content.is_empty() {
+            out.push_str("\nRequired content:\n\n");
+            for item in &c.content {
+                match &item.provided {
+                    Some(p) => out.push_str(&format!("- [x] **{}** {}: {}\n", item.id, cell(&item.required), cell(p))),
+                    None => out.push_str(&format!("- [ ] **{}** {}: **missing**\n", item.id, cell(&item.required))),
+                }
+            }
+        }
+        out.push('\n');
+    }
+    text(&out)
+}

@@ -1,0 +1,126 @@
+//! The export bundle's files, built from the incident's sealed log (no I/O here; the store
+//! writes them, with `SHA256SUMS`). Drafts for customers and regulators are always redacted;
+//! the post-mortem, timeline and annex when asked. A redacted bundle leaves out the copy of
+//! the log (it holds the values removed) but keeps every event's hash and the chain head, so
+//! its timeline can still be matched against the sealed log.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::annex;
+use super::drafts;
+use super::placeholder::{Facts, time};
+use super::postmortem;
+use super::redact::{Redactor, Removal};
+use super::timeline::{self, Sealed};
+use crate::domain::incident::Incident;
+
+pub struct Options {
+    /// Redact the post-mortem, timeline and annex too (drafts always are).
+    pub redact_all: bool,
+    /// Names the workspace lists for redaction.
+    pub names: Vec<String>,
+    pub exported_at: DateTime<Utc>,
+    pub exported_by: String,
+}
+
+pub struct BundleFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: &'static str,
+    incident: &'a str,
+    title: &'a str,
+    state: &'static str,
+    drill: bool,
+    exported_at: String,
+    exported_by: &'a str,
+    events: u64,
+    /// The hash of the last line of the sealed log.
+    chain_head: &'a str,
+    /// The copy of the sealed log, absent when the bundle is redacted.
+    log: Option<String>,
+    redacted: Vec<&'static str>,
+}
+
+pub const MANIFEST: &str = "manifest.json";
+
+/// Every file of the bundle but `SHA256SUMS`. `log` is the sealed log's bytes, `sealed` its lines.
+pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Options) -> Result<Vec<BundleFile>, String> {
+    let facts = Facts::new(incident, options.exported_at);
+    let clocks = annex::annex(&facts);
+    let mut redactor = Redactor::new(&options.names);
+    let mut files = Vec::new();
+    let mut add = |path: String, text: String, redactor: Option<&mut Redactor>| {
+        let text = match redactor {
+            Some(r) => {
+                text.lines().enumerate().map(|(n, l)| r.redact(l, &path, &format!("line {}", n + 1)) + "\n").collect()
+            }
+            None => text,
+        };
+        files.push(BundleFile { path, bytes: text.into_bytes() });
+    };
+    let all = options.redact_all;
+
+    add("postmortem.md".into(), postmortem::markdown(&facts, sealed, &clocks), all.then_some(&mut redactor));
+    add("regulatory-annex.md".into(), annex::markdown(&incident.id, &clocks), all.then_some(&mut redactor));
+    for clock in &clocks {
+        add(format!("notifications/{}.md", clock.id), drafts::notification(&facts, clock), Some(&mut redactor));
+    }
+    for template in &incident.runbook.comms {
+        if let Some(text) = drafts::comms(&facts, &template.id) {
+            add(format!("comms/{}.md", template.id), text, Some(&mut redactor));
+        }
+    }
+    let head = sealed.last().map_or("", |l| l.hash.as_str());
+    let mut annex_json = serde_json::to_value(&clocks).map_err(|e| e.to_string())?;
+    if all {
+        redactor.redact_json(&mut annex_json, "timeline.json", "regulatory_annex");
+    }
+    let events = timeline::events_json(sealed, all.then_some(&mut redactor));
+    let timeline = serde_json::json!({
+        "incident": incident.id,
+        "exported_at": time(options.exported_at),
+        "redacted": all,
+        "chain_head": head,
+        "events": events,
+        "regulatory_annex": annex_json,
+    });
+    files.push(json_file("timeline.json", &timeline)?);
+    let csv = timeline::csv(sealed, all.then_some(&mut redactor));
+    files.push(BundleFile { path: "timeline.csv".into(), bytes: csv.into_bytes() });
+
+    let log_path = (!all).then(|| format!("evidence/{}.jsonl", incident.id));
+    if let Some(path) = &log_path {
+        files.push(BundleFile { path: path.clone(), bytes: log.to_vec() });
+    }
+    let removals: &[Removal] = &redactor.removals;
+    files.push(json_file("redactions.json", &serde_json::json!({ "removed": removals }))?);
+    let mut redacted = vec!["notifications/", "comms/"];
+    if all {
+        redacted.extend(["postmortem.md", "regulatory-annex.md", "timeline.json", "timeline.csv"]);
+    }
+    let manifest = Manifest {
+        format: "warroom bundle v1",
+        incident: &incident.id,
+        title: &incident.title,
+        state: incident.state.name(),
+        drill: incident.drill,
+        exported_at: time(options.exported_at),
+        exported_by: &options.exported_by,
+        events: sealed.last().map_or(0, |l| l.seq),
+        chain_head: head,
+        log: log_path,
+        redacted,
+    };
+    files.push(json_file(MANIFEST, &manifest)?);
+    Ok(files)
+}
+
+fn json_file(path: &str, value: &impl Serialize) -> Result<BundleFile, String> {
+    let text = crate::store::ascii_json::to_ascii_json_pretty(value).map_err(|e| e.to_string())?;
+    Ok(BundleFile { path: path.to_owned(), bytes: text.into_bytes() })
+}

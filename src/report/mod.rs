@@ -1,0 +1,12 @@
+//! What an incident becomes when it leaves the war room: the post-mortem, the timeline, the
+//! regulatory annex, notification and customer drafts, redacted where they must be. Pure: the
+//! store reads the log and writes the files.
+
+pub mod annex;
+pub mod bundle;
+pub mod drafts;
+pub mod markdown;
+pub mod placeholder;
+pub mod postmortem;
+pub mod redact;
+pub mod timeline;

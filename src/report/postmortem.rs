@@ -1,0 +1,207 @@
+//! `postmortem.md`: the runbook's template with its placeholders filled, each expected
+//! section (PagerDuty's and the SRE book's) present and seeded with what the log knows, the
+//! timeline table and the regulatory annex. Notes starting `TODO:` become action items.
+
+use super::annex::{self, ClockAnnex};
+use super::markdown::{cell, table, text};
+use super::placeholder::{Facts, render, responders, time};
+use super::timeline::Sealed;
+use crate::domain::describe::describe;
+use crate::domain::event::Event;
+
+/// The sections teams expect, each found in the template by a keyword of its heading.
+const SECTIONS: &[(&str, &str)] = &[
+    ("summary", "Summary"),
+    ("impact", "Impact"),
+    ("root cause", "Root causes"),
+    ("trigger", "Trigger"),
+    ("detection", "Detection"),
+    ("resolution", "Resolution"),
+    ("responders", "Responders and roles"),
+    ("went well", "What went well / what went badly / where we got lucky"),
+    ("action items", "Action items"),
+];
+
+/// An action item from a note: `TODO: text`, or `TODO(owner, prevent): text`.
+pub struct ActionItem {
+    pub text: String,
+    pub owner: String,
+    pub kind: String,
+    pub noted_by: String,
+    pub seq: u64,
+}
+
+pub fn action_items(facts: &Facts<'_>) -> Vec<ActionItem> {
+    facts
+        .incident
+        .notes
+        .iter()
+        .filter_map(|note| {
+            let rest = note.text.trim_start().strip_prefix("TODO")?;
+            let (owner, kind, text) = match rest.strip_prefix('(') {
+                Some(args) => {
+                    let (inside, text) = args.split_once("):")?;
+                    let mut parts = inside.split(',').map(str::trim);
+                    let owner = parts.next().filter(|o| !o.is_empty()).unwrap_or("unassigned").to_owned();
+                    let kind = parts.next().filter(|k| ["mitigate", "prevent", "process"].contains(k));
+                    (owner, kind.unwrap_or("—").to_owned(), text)
+                }
+                None => ("unassigned".to_owned(), "—".to_owned(), rest.strip_prefix(':')?),
+            };
+            Some(ActionItem { text: text.trim().to_owned(), owner, kind, noted_by: note.by.clone(), seq: note.seq })
+        })
+        .collect()
+}
+
+pub fn markdown(facts: &Facts<'_>, sealed: &[Sealed], clocks: &[ClockAnnex]) -> String {
+    let incident = facts.incident;
+    let template = render(&incident.runbook.postmortem, facts).text;
+    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+    let mut preamble = Vec::new();
+    for line in template.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            sections.push((heading.trim().to_owned(), Vec::new()));
+        } else if let Some((_, body)) = sections.last_mut() {
+            body.push(line.to_owned());
+        } else {
+            preamble.push(line.to_owned());
+        }
+    }
+    for (keyword, title) in SECTIONS {
+        if !sections.iter().any(|(h, _)| h.to_lowercase().contains(keyword)) {
+            sections.push(((*title).to_owned(), Vec::new()));
+        }
+    }
+    let mut out = String::new();
+    if incident.drill {
+        out.push_str("> **DRILL** — this incident was a drill.\n\n");
+    }
+    if preamble.iter().all(|l| l.trim().is_empty()) {
+        out.push_str(&format!("# Post-mortem: {} ({})\n", cell(&incident.title), incident.id));
+    }
+    for line in &preamble {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(&overview(facts));
+    for (heading, body) in &sections {
+        out.push_str(&format!("\n## {heading}\n\n"));
+        let written: Vec<&String> = body.iter().filter(|l| !l.trim().is_empty()).collect();
+        for line in &written {
+            out.push_str(line);
+            out.push('\n');
+        }
+        let seeded = seed(facts, &heading.to_lowercase());
+        if !seeded.is_empty() {
+            out.push_str(&seeded);
+        } else if written.is_empty() {
+            out.push_str("_To be written._\n");
+        }
+    }
+    out.push_str("\n## Timeline (UTC)\n\n");
+    out.push_str(&timeline_table(sealed));
+    out.push('\n');
+    out.push_str(
+        &annex::markdown(&incident.id, clocks)
+            .replacen("# Regulatory annex", "## Regulatory annex", 1)
+            .replace("\n## ", "\n### "),
+    );
+    text(&out)
+}
+
+fn overview(facts: &Facts<'_>) -> String {
+    let i = facts.incident;
+    let rows = vec![
+        vec!["Incident".to_owned(), i.id.clone()],
+        vec!["Runbook".to_owned(), format!("{} v{}", i.runbook.id, i.runbook.version)],
+        vec!["Severity".to_owned(), i.severity.clone()],
+        vec!["State".to_owned(), i.state.name().to_owned()],
+        vec!["Declared".to_owned(), format!("{} by {}", time(i.declared_at), i.declared_by)],
+        vec!["Resolved".to_owned(), i.resolved_at.map_or("—".to_owned(), time)],
+        vec!["Closed".to_owned(), i.closed_at.map_or("—".to_owned(), time)],
+    ];
+    format!("\n{}", table(&["fact", "value"], rows))
+}
+
+/// What the log already knows for a section.
+fn seed(facts: &Facts<'_>, heading: &str) -> String {
+    let i = facts.incident;
+    if heading.contains("summary") {
+        return facts.value("incident.summary").map(|s| format!("{}\n", text(&s))).unwrap_or_default();
+    }
+    if heading.contains("impact") {
+        return facts.value("incident.impact").map(|s| format!("{}\n", text(&s))).unwrap_or_default();
+    }
+    if heading.contains("detection") {
+        let mut out = String::new();
+        if let Some(aware) = facts.value("incident.aware_at") {
+            out.push_str(&format!("- Aware: {aware}\n"));
+        }
+        out.push_str(&format!("- Declared: {} by {}\n", time(i.declared_at), cell(&i.declared_by)));
+        if !i.alerts.is_empty() {
+            let first = facts.value("alert.alertname").unwrap_or_else(|| "an alert".to_owned());
+            out.push_str(&format!(
+                "- Alerts: {} distinct ({} deliveries), first {}\n",
+                i.alerts.len(),
+                facts.value("count.deliveries").unwrap_or_default(),
+                cell(&first)
+            ));
+        }
+        return out;
+    }
+    if heading.contains("resolution") {
+        let (done, total) = i.progress();
+        return format!(
+            "- Resolved: {}\n- Steps done or skipped: {done} of {total}\n",
+            i.resolved_at.map_or("not resolved".to_owned(), time)
+        );
+    }
+    if heading.contains("responders") {
+        let mut rows: Vec<Vec<String>> = i
+            .runbook
+            .roles
+            .iter()
+            .map(|r| vec![r.title.clone(), i.roles.get(&r.id).cloned().unwrap_or_else(|| "unassigned".to_owned())])
+            .collect();
+        rows.push(vec!["Everyone who acted".to_owned(), responders(i).join(", ")]);
+        return table(&["role", "responder"], rows);
+    }
+    if heading.contains("action items") {
+        let items = action_items(facts);
+        if items.is_empty() {
+            return String::new();
+        }
+        return table(
+            &["action item", "owner", "type", "noted by"],
+            items.into_iter().map(|a| vec![a.text, a.owner, a.kind, format!("{} (#{})", a.noted_by, a.seq)]),
+        );
+    }
+    String::new()
+}
+
+/// Date and time (UTC), actor, event; a run of alert deliveries is one row.
+fn timeline_table(sealed: &[Sealed]) -> String {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut index = 0;
+    while let Some(line) = sealed.get(index) {
+        if matches!(line.event, Event::AlertReceived { .. }) {
+            let run = sealed[index..].iter().take_while(|l| matches!(l.event, Event::AlertReceived { .. })).count();
+            if run > 1 {
+                let last = &sealed[index + run - 1];
+                rows.push(vec![
+                    format!("{} – {}", time(line.at), time(last.at)),
+                    line.actor.name.clone(),
+                    format!("{run} alert deliveries recorded (#{}–#{}; each in timeline.csv)", line.seq, last.seq),
+                ]);
+                index += run;
+                continue;
+            }
+        }
+        let description = describe(&line.envelope());
+        let description =
+            description.strip_prefix(&format!("{} ", line.actor.name)).map_or(description.clone(), str::to_owned);
+        rows.push(vec![time(line.at), line.actor.name.clone(), format!("#{} {description}", line.seq)]);
+        index += 1;
+    }
+    table(&["time (UTC)", "actor", "event"], rows)
+}

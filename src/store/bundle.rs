@@ -1,0 +1,204 @@
+//! Export bundles on disk: written whole or not at all (a partial directory renamed into place
+//! once every file and `SHA256SUMS` are synced), and verified byte for byte.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::line::hex;
+use super::verify::verify_file;
+use super::{StoreError, Workspace, fsync_dir};
+use crate::domain::incident::Incident;
+use crate::report::bundle::{self, BundleFile, Options};
+use crate::report::timeline::Sealed;
+
+pub const SUMS: &str = "SHA256SUMS";
+
+/// The names the workspace lists for redaction (`redact-names.txt`, one per line, `#` comments).
+pub fn redaction_names(workspace: &Workspace) -> Vec<String> {
+    fs::read_to_string(workspace.root().join("redact-names.txt"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The sealed log of `id`, checked, as lines and raw bytes, and the incident it folds into.
+pub fn read_sealed(workspace: &Workspace, id: &str) -> Result<(Incident, Vec<Sealed>, Vec<u8>), StoreError> {
+    let path = workspace.log_path(id);
+    if let Err(failure) = verify_file(&path) {
+        return Err(StoreError::Damaged { file: path.display().to_string(), why: failure.to_string() });
+    }
+    let bytes = fs::read(&path).map_err(|e| StoreError::io("read", &path, e))?;
+    let mut sealed = Vec::new();
+    for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        let record: Sealed = serde_json::from_slice(line).map_err(|e| StoreError::Damaged {
+            file: path.display().to_string(),
+            why: format!("a line does not read as an event: {e}"),
+        })?;
+        sealed.push(record);
+    }
+    let mut incident =
+        sealed.first().and_then(|first| Incident::declared(&first.envelope())).ok_or_else(|| StoreError::Damaged {
+            file: path.display().to_string(),
+            why: "the log does not start with a declaration".into(),
+        })?;
+    for line in sealed.iter().skip(1) {
+        incident.apply(&line.envelope());
+    }
+    Ok((incident, sealed, bytes))
+}
+
+/// Where a bundle goes when none is named: `exports/<id>` in the workspace, or, if that is
+/// taken (an earlier export), `exports/<id>-<UTC time>`.
+pub fn default_dir(workspace: &Workspace, id: &str, now: chrono::DateTime<chrono::Utc>) -> PathBuf {
+    let exports = workspace.root().join("exports");
+    let plain = exports.join(id);
+    if plain.exists() { exports.join(format!("{id}-{}", now.format("%Y%m%dT%H%M%SZ"))) } else { plain }
+}
+
+/// Options for a bundle exported now by `actor` from `workspace`.
+pub fn options(workspace: &Workspace, actor: &str, now: chrono::DateTime<chrono::Utc>, redact_all: bool) -> Options {
+    Options { redact_all, names: redaction_names(workspace), exported_at: now, exported_by: actor.to_owned() }
+}
+
+/// Writes the bundle of `id` to `out` (which must not exist, or be empty) and returns it.
+pub fn export(workspace: &Workspace, id: &str, out: &Path, options: &Options) -> Result<PathBuf, StoreError> {
+    if out.exists() && fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(StoreError::Export(format!(
+            "{} already exists and is not empty; choose another --out",
+            out.display()
+        )));
+    }
+    let (incident, sealed, log) = read_sealed(workspace, id)?;
+    let files = bundle::build(&incident, &sealed, &log, options).map_err(StoreError::Export)?;
+    write(out, &files)?;
+    Ok(out.to_owned())
+}
+
+fn write(out: &Path, files: &[BundleFile]) -> Result<(), StoreError> {
+    let name = out.file_name().map_or_else(|| "bundle".into(), |n| n.to_string_lossy().into_owned());
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| StoreError::io("create", parent, e))?;
+    let partial = parent.join(format!(".{name}.partial"));
+    if partial.exists() {
+        fs::remove_dir_all(&partial).map_err(|e| StoreError::io("remove", &partial, e))?;
+    }
+    let mut sums = String::new();
+    for file in files {
+        let path = partial.join(&file.path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
+        }
+        write_synced(&path, &file.bytes)?;
+        sums.push_str(&format!("{}  {}\n", hex(&Sha256::digest(&file.bytes)), file.path));
+    }
+    write_synced(&partial.join(SUMS), sums.as_bytes())?;
+    for dir in ["notifications", "comms", "evidence", ""] {
+        let dir = partial.join(dir);
+        if dir.is_dir() {
+            fsync_dir(&dir)?;
+        }
+    }
+    if out.exists() {
+        fs::remove_dir(out).map_err(|e| StoreError::io("replace", out, e))?;
+    }
+    fs::rename(&partial, out).map_err(|e| StoreError::io("rename", out, e))?;
+    fsync_dir(parent)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let mut file = fs::File::create(path).map_err(|e| StoreError::io("create", path, e))?;
+    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| StoreError::io("write", path, e))
+}
+
+/// What a bundle check found: the files it covered and the chain head it vouches for.
+pub struct BundleCheck {
+    pub incident: String,
+    pub files: usize,
+    pub events: u64,
+    pub chain_head: String,
+    pub log_checked: bool,
+}
+
+/// Re-checks a bundle: every file against `SHA256SUMS`, no file unlisted, the timeline's hash
+/// chain whole and ending at the manifest's head, and the copied log (when present) verified
+/// and sealing the same events. The first failure, in one line.
+pub fn verify_bundle(dir: &Path) -> Result<BundleCheck, String> {
+    let sums = fs::read_to_string(dir.join(SUMS)).map_err(|e| format!("{SUMS}: {e}"))?;
+    let mut listed = Vec::new();
+    for (n, line) in sums.lines().enumerate() {
+        let (digest, path) =
+            line.split_once("  ").ok_or_else(|| format!("{SUMS} line {}: not `<sha256>  <file>`", n + 1))?;
+        if path.contains("..") || path.starts_with('/') {
+            return Err(format!("{SUMS} line {}: {path:?} points outside the bundle", n + 1));
+        }
+        let bytes = fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
+        if hex(&Sha256::digest(&bytes)) != digest {
+            return Err(format!("{path}: changed since export (its SHA-256 does not match {SUMS})"));
+        }
+        listed.push(path.to_owned());
+    }
+    for path in files_under(dir, dir) {
+        if path != SUMS && !listed.contains(&path) {
+            return Err(format!("{path}: not listed in {SUMS} (added after export)"));
+        }
+    }
+    let manifest: serde_json::Value = read_json(&dir.join(bundle::MANIFEST))?;
+    let head = manifest["chain_head"].as_str().unwrap_or_default().to_owned();
+    let incident = manifest["incident"].as_str().unwrap_or_default().to_owned();
+    let timeline: serde_json::Value = read_json(&dir.join("timeline.json"))?;
+    let events = timeline["events"].as_array().ok_or("timeline.json: no events")?;
+    let mut prev = hex(&super::line::genesis(&incident));
+    for event in events {
+        let seq = event["seq"].as_u64().unwrap_or(0);
+        if event["prev"].as_str() != Some(prev.as_str()) {
+            return Err(format!("timeline.json: seq {seq} does not follow the event before it in the hash chain"));
+        }
+        prev = event["hash"].as_str().unwrap_or_default().to_owned();
+    }
+    if prev != head || timeline["chain_head"].as_str() != Some(head.as_str()) {
+        return Err("timeline.json: its chain does not end at the manifest's chain head".to_owned());
+    }
+    let mut log_checked = false;
+    if let Some(log) = manifest["log"].as_str() {
+        let verified = verify_file(&dir.join(log)).map_err(|e| format!("{log}: {e}"))?;
+        let log_head = verified.head.map(|h| hex(&h)).unwrap_or_default();
+        if log_head != head || verified.events != events.len() as u64 {
+            return Err(format!("{log}: does not seal the events of timeline.json"));
+        }
+        let text = fs::read(dir.join(log)).map_err(|e| format!("{log}: {e}"))?;
+        for (line, event) in text.split(|b| *b == b'\n').filter(|l| !l.is_empty()).zip(events) {
+            let sealed: serde_json::Value = serde_json::from_slice(line).map_err(|e| format!("{log}: {e}"))?;
+            if sealed["hash"] != event["hash"] {
+                return Err(format!("timeline.json: seq {} differs from the sealed log", event["seq"]));
+            }
+        }
+        log_checked = true;
+    }
+    Ok(BundleCheck { incident, files: listed.len(), events: events.len() as u64, chain_head: head, log_checked })
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let text = fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    serde_json::from_slice(&text).map_err(|e| format!("{name}: {e}"))
+}
+
+fn files_under(root: &Path, dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut found = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(root, &path));
+        } else if let Ok(relative) = path.strip_prefix(root) {
+            found.push(relative.to_string_lossy().into_owned());
+        }
+    }
+    found
+}
