@@ -215,3 +215,28 @@ fn overlapping_unreachable_and_impossible_triggers_are_located() {
         .collect();
     insta::assert_snapshot!("triggers", headlines.join("\n"));
 }
+
+#[test]
+fn a_placeholder_that_can_never_have_a_value_is_an_error() {
+    let dir = tempfile::tempdir().expect("dir");
+    let minimal = std::fs::read_to_string("tests/fixtures/runbooks/minimal.yaml").expect("fixture");
+    let text = minimal
+        .replace(
+            "postmortem: \"# Post-mortem\"",
+            "comms:\n  - id: notice\n    title: Notice\n    audience: customers\n    body: \"Ref {{incident.id}} for {{roles.commander}} at {{step.stop.at}}; {{incident.colour}} {{roles.scribe}}\"\npostmortem: \"# {{incident.title}} {{count.apples}}\"",
+        );
+    std::fs::write(dir.path().join("minimal.yaml"), text).expect("write");
+    let (code, text) = lint(dir.path().to_str().expect("path"));
+    assert_eq!(code, 1, "{text}");
+    let errors: Vec<&str> = text.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 3, "{text}");
+    assert!(
+        errors[0].contains("minimal.yaml:1:5: error: post-mortem template: unknown placeholder {{count.apples}}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("unknown placeholder {{incident.colour}}: incident field \"colour\" is not one of"),
+        "{text}"
+    );
+    assert!(text.contains("unknown placeholder {{roles.scribe}}: role \"scribe\" is not one of: commander"), "{text}");
+}

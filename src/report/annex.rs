@@ -54,8 +54,15 @@ pub struct ContentRecord {
     pub provided: Option<String>,
 }
 
+/// Every clock of the incident, in the order the incident lists them.
 pub fn annex(facts: &Facts<'_>) -> Vec<ClockAnnex> {
-    facts.clocks.iter().map(|status| clock(facts, status)).collect()
+    facts
+        .incident
+        .clocks
+        .iter()
+        .filter_map(|def| facts.clocks.iter().find(|s| s.def.id == def.id))
+        .map(|status| clock(facts, status))
+        .collect()
 }
 
 fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {

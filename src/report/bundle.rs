@@ -51,6 +51,7 @@ pub const MANIFEST: &str = "manifest.json";
 /// Every file of the bundle but `SHA256SUMS`. `log` is the sealed log's bytes, `sealed` its lines.
 pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Options) -> Result<Vec<BundleFile>, String> {
     let facts = Facts::new(incident, options.exported_at);
+    let descriptions = timeline::descriptions(sealed);
     let clocks = annex::annex(&facts);
     let mut redactor = Redactor::new(&options.names);
     let mut files = Vec::new();
@@ -65,7 +66,11 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
     };
     let all = options.redact_all;
 
-    add("postmortem.md".into(), postmortem::markdown(&facts, sealed, &clocks), all.then_some(&mut redactor));
+    add(
+        "postmortem.md".into(),
+        postmortem::markdown(&facts, sealed, &descriptions, &clocks),
+        all.then_some(&mut redactor),
+    );
     add("regulatory-annex.md".into(), annex::markdown(&incident.id, &clocks), all.then_some(&mut redactor));
     for clock in &clocks {
         add(format!("notifications/{}.md", clock.id), drafts::notification(&facts, clock), Some(&mut redactor));
@@ -75,22 +80,22 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
             add(format!("comms/{}.md", template.id), text, Some(&mut redactor));
         }
     }
-    let head = sealed.last().map_or("", |l| l.hash.as_str());
+    let chain_head = sealed.last().map_or("", |l| l.hash.as_str());
+    let head = chain_head;
     let mut annex_json = serde_json::to_value(&clocks).map_err(|e| e.to_string())?;
     if all {
         redactor.redact_json(&mut annex_json, "timeline.json", "regulatory_annex");
     }
-    let events = timeline::events_json(sealed, all.then_some(&mut redactor));
-    let timeline = serde_json::json!({
+    let head = serde_json::json!({
         "incident": incident.id,
         "exported_at": time(options.exported_at),
         "redacted": all,
         "chain_head": head,
-        "events": events,
         "regulatory_annex": annex_json,
     });
-    files.push(json_file("timeline.json", &timeline)?);
-    let csv = timeline::csv(sealed, all.then_some(&mut redactor));
+    let timeline = timeline::json(&head, sealed, &descriptions, all.then_some(&mut redactor))?;
+    files.push(BundleFile { path: "timeline.json".into(), bytes: timeline });
+    let csv = timeline::csv(sealed, &descriptions, all.then_some(&mut redactor));
     files.push(BundleFile { path: "timeline.csv".into(), bytes: csv.into_bytes() });
 
     let log_path = (!all).then(|| format!("evidence/{}.jsonl", incident.id));
@@ -112,7 +117,7 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
         exported_at: time(options.exported_at),
         exported_by: &options.exported_by,
         events: sealed.last().map_or(0, |l| l.seq),
-        chain_head: head,
+        chain_head,
         log: log_path,
         redacted,
     };

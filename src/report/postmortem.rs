@@ -6,7 +6,6 @@ use super::annex::{self, ClockAnnex};
 use super::markdown::{cell, table, text};
 use super::placeholder::{Facts, render, responders, time};
 use super::timeline::Sealed;
-use crate::domain::describe::describe;
 use crate::domain::event::Event;
 
 /// The sections teams expect, each found in the template by a keyword of its heading.
@@ -53,7 +52,7 @@ pub fn action_items(facts: &Facts<'_>) -> Vec<ActionItem> {
         .collect()
 }
 
-pub fn markdown(facts: &Facts<'_>, sealed: &[Sealed], clocks: &[ClockAnnex]) -> String {
+pub fn markdown(facts: &Facts<'_>, sealed: &[Sealed], descriptions: &[String], clocks: &[ClockAnnex]) -> String {
     let incident = facts.incident;
     let template = render(&incident.runbook.postmortem, facts).text;
     let mut sections: Vec<(String, Vec<String>)> = Vec::new();
@@ -99,7 +98,7 @@ pub fn markdown(facts: &Facts<'_>, sealed: &[Sealed], clocks: &[ClockAnnex]) -> 
         }
     }
     out.push_str("\n## Timeline (UTC)\n\n");
-    out.push_str(&timeline_table(sealed));
+    out.push_str(&timeline_table(sealed, descriptions));
     out.push('\n');
     out.push_str(
         &annex::markdown(&incident.id, clocks)
@@ -180,7 +179,7 @@ fn seed(facts: &Facts<'_>, heading: &str) -> String {
 }
 
 /// Date and time (UTC), actor, event; a run of alert deliveries is one row.
-fn timeline_table(sealed: &[Sealed]) -> String {
+fn timeline_table(sealed: &[Sealed], descriptions: &[String]) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut index = 0;
     while let Some(line) = sealed.get(index) {
@@ -197,9 +196,8 @@ fn timeline_table(sealed: &[Sealed]) -> String {
                 continue;
             }
         }
-        let description = describe(&line.envelope());
-        let description =
-            description.strip_prefix(&format!("{} ", line.actor.name)).map_or(description.clone(), str::to_owned);
+        let described = descriptions.get(index).map_or("", String::as_str);
+        let description = described.strip_prefix(&format!("{} ", line.actor.name)).unwrap_or(described);
         rows.push(vec![time(line.at), line.actor.name.clone(), format!("#{} {description}", line.seq)]);
         index += 1;
     }

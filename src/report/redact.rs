@@ -55,26 +55,23 @@ fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("a redaction pattern")
 }
 
-static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?x)
-        (?i:bearer)\s+([A-Za-z0-9._~+/-]{16,}=*)
-        | \b(sk-(?:live-|proj-|ant-)?[A-Za-z0-9_-]{16,}|sk_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}
-            |github_pat_[A-Za-z0-9_]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35})\b
-        | (?i:api[_-]?key|secret|password|passwd|access[_-]?token)\s*[:=]\s*([^\s,;]{6,})",
-    )
-});
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"));
-static IBAN: LazyLock<Regex> = LazyLock::new(|| regex(r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b"));
-static CARD: LazyLock<Regex> = LazyLock::new(|| regex(r"\b[0-9](?:[ -]?[0-9]){12,18}\b"));
-static IPV4: LazyLock<Regex> = LazyLock::new(|| regex(r"\b[0-9]{1,3}(?:\.[0-9]{1,3}){3}\b"));
-static IPV6: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\b[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\b"));
-static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?:\+[0-9]{1,3}[ .-]?(?:\([0-9]{1,4}\)[ .-]?)?[0-9]{2,4}(?:[ .-]?[0-9]{2,4}){1,4}\b|\(?\b[0-9]{3}\)?[ .-][0-9]{3}[ .-][0-9]{4}\b)",
-    )
-});
+const TOKEN_PATTERN: &str = r"(?x)
+    (?i:bearer)\s+([A-Za-z0-9._~+/-]{16,}=*)
+    | (?-u:\b)(sk-(?:live-|proj-|ant-)?[A-Za-z0-9_-]{16,}|sk_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}
+        |github_pat_[A-Za-z0-9_]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35})(?-u:\b)
+    | (?i:api[_-]?key|secret|password|passwd|access[_-]?token)\s*[:=]\s*([^\s,;]{6,})";
+const EMAIL_PATTERN: &str = r"(?-u:\b)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?-u:\b)";
+const IBAN_PATTERN: &str = r"(?-u:\b)[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}(?-u:\b)";
+const CARD_PATTERN: &str = r"(?-u:\b)[0-9](?:[ -]?[0-9]){12,18}(?-u:\b)";
+const IPV4_PATTERN: &str = r"(?-u:\b)[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?-u:\b)";
+const IPV6_PATTERN: &str = r"(?i)(?-u:\b)[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?-u:\b)";
+const PHONE_PATTERN: &str = r"(?:\+[0-9]{1,3}[ .-]?(?:\([0-9]{1,4}\)[ .-]?)?[0-9]{1,4}(?:[ .-]?[0-9]{2,4}){1,5}(?-u:\b)|\(?(?-u:\b)[0-9]{3}\)?[ .-][0-9]{3}[ .-][0-9]{4}(?-u:\b))";
+
+/// The detectors in the order they claim text: earlier ones win an overlap.
+const PATTERNS: [&str; 7] =
+    [TOKEN_PATTERN, EMAIL_PATTERN, IBAN_PATTERN, CARD_PATTERN, IPV4_PATTERN, IPV6_PATTERN, PHONE_PATTERN];
+
+static DETECTORS: LazyLock<Vec<Regex>> = LazyLock::new(|| PATTERNS.iter().map(|p| regex(p)).collect());
 
 pub struct Redactor {
     names: Vec<(String, Regex)>,
@@ -155,39 +152,41 @@ fn find(text: &str, names: &[(String, Regex)]) -> Vec<(usize, usize, Kind)> {
             found.push((start, end, kind));
         }
     };
-    for caps in TOKEN.captures_iter(text) {
-        if let Some(m) = caps.get(1).or_else(|| caps.get(2)).or_else(|| caps.get(3)) {
-            take(m.start(), m.end(), Kind::Token);
+    let count = |wanted: fn(&u8) -> bool| text.as_bytes().iter().filter(|b| wanted(b)).count();
+    let (digits, dots, colons) = (count(u8::is_ascii_digit), count(|b| *b == b'.'), count(|b| *b == b':'));
+    // What each detector needs at the least, so most texts skip most of them.
+    let possible = [true, text.contains('@'), digits >= 2, digits >= 13, dots >= 3, colons >= 2, digits >= 7];
+    for (index, detector) in DETECTORS.iter().enumerate() {
+        if !possible[index] {
+            continue;
         }
-    }
-    for m in EMAIL.find_iter(text) {
-        take(m.start(), m.end(), Kind::Email);
-    }
-    for m in IBAN.find_iter(text) {
-        if iban_valid(m.as_str()) {
-            take(m.start(), m.end(), Kind::Iban);
+        if index == 0 {
+            for caps in detector.captures_iter(text) {
+                if let Some(m) = caps.get(1).or_else(|| caps.get(2)).or_else(|| caps.get(3)) {
+                    take(m.start(), m.end(), Kind::Token);
+                }
+            }
+            continue;
         }
-    }
-    for m in CARD.find_iter(text) {
-        if luhn_valid(m.as_str()) {
-            take(m.start(), m.end(), Kind::Card);
-        }
-    }
-    for m in IPV4.find_iter(text) {
-        if m.as_str().parse::<Ipv4Addr>().is_ok() && !dotted_version(text, m.start(), m.end()) {
-            take(m.start(), m.end(), Kind::Ip);
-        }
-    }
-    for m in IPV6.find_iter(text) {
-        let shaped = m.as_str().contains("::") || m.as_str().matches(':').count() == 7;
-        if shaped && m.as_str().parse::<Ipv6Addr>().is_ok() {
-            take(m.start(), m.end(), Kind::Ip);
-        }
-    }
-    for m in PHONE.find_iter(text) {
-        let digits = m.as_str().chars().filter(char::is_ascii_digit).count();
-        if (7..=15).contains(&digits) && !looks_like_a_date(m.as_str()) {
-            take(m.start(), m.end(), Kind::Phone);
+        for m in detector.find_iter(text) {
+            let value = m.as_str();
+            let kind = match index {
+                1 => Some(Kind::Email),
+                2 => iban_valid(value).then_some(Kind::Iban),
+                3 => luhn_valid(value).then_some(Kind::Card),
+                4 => {
+                    (value.parse::<Ipv4Addr>().is_ok() && !dotted_version(text, m.start(), m.end())).then_some(Kind::Ip)
+                }
+                5 => ((value.contains("::") || value.matches(':').count() == 7) && value.parse::<Ipv6Addr>().is_ok())
+                    .then_some(Kind::Ip),
+                _ => {
+                    let digits = value.chars().filter(char::is_ascii_digit).count();
+                    ((7..=15).contains(&digits) && !looks_like_a_date(value)).then_some(Kind::Phone)
+                }
+            };
+            if let Some(kind) = kind {
+                take(m.start(), m.end(), kind);
+            }
         }
     }
     for (_, pattern) in names {
