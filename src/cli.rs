@@ -10,6 +10,7 @@ mod export;
 mod generate;
 mod lint;
 mod record;
+mod run;
 mod status;
 mod time_arg;
 mod verify;
@@ -20,7 +21,7 @@ use clap::{Parser, Subcommand};
 
 pub use context::{CliError, Context};
 
-use crate::domain::Command;
+use crate::domain::{Command, sanitize};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -196,6 +197,38 @@ pub(crate) enum Cmd {
         #[arg(long)]
         rationale: String,
     },
+    /// Run a step's action (shows the exact argv, asks to confirm, records everything)
+    Run {
+        incident: String,
+        step: String,
+        /// Run without asking (scripts; a two-person step still needs its approval)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Two-person rule: approve a step another responder requested (or --request it)
+    Approve {
+        incident: String,
+        step: String,
+        /// Ask for the approval instead of giving it
+        #[arg(long)]
+        request: bool,
+    },
+    /// The side-effect ledger: what the agent did in the world and its reversal
+    Effect {
+        #[command(subcommand)]
+        action: EffectCmd,
+    },
+    /// Record what a forensic step preserved: an identifier, where it is, its hash or receipt
+    Preserve {
+        incident: String,
+        step: String,
+        #[arg(long = "id", value_name = "ID")]
+        identifier: String,
+        #[arg(long)]
+        location: String,
+        #[arg(long, value_name = "HASH_OR_RECEIPT")]
+        digest: String,
+    },
     /// Regulatory clocks: list them, add or drop one on an incident, record required content
     Clock {
         #[command(subcommand)]
@@ -267,6 +300,43 @@ pub(crate) enum AlertCmd {
         key: String,
         #[arg(long)]
         reason: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum EffectCmd {
+    /// Record a side effect: e-mails sent, payments made, records changed, tickets closed
+    Add {
+        incident: String,
+        /// A short id for it (e.g. refunds)
+        id: String,
+        #[arg(long)]
+        what: String,
+        #[arg(long = "where", value_name = "WHERE")]
+        place: String,
+        #[arg(long, default_value_t = 1)]
+        count: u64,
+        /// Who owns its reversal
+        #[arg(long)]
+        owner: String,
+        /// pending, compensated or irreversible
+        #[arg(long, default_value = "pending")]
+        state: String,
+        #[arg(long)]
+        evidence: Option<String>,
+    },
+    /// Change a side effect's state (compensated or irreversible need --evidence)
+    Update {
+        incident: String,
+        id: String,
+        #[arg(long)]
+        state: String,
+        #[arg(long)]
+        evidence: Option<String>,
+        #[arg(long)]
+        count: Option<u64>,
+        #[arg(long)]
+        owner: Option<String>,
     },
 }
 
@@ -350,6 +420,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Cmd::Status { incident, json, all } => status::run(&ctx, incident.as_deref(), json, all),
             Cmd::Verify { target } => verify::run(&ctx, target.as_deref()),
             Cmd::Export { incident, out, redact } => export::export(&ctx, &incident, out.as_deref(), redact),
+            Cmd::Run { incident, step, yes } => run::run(&ctx, &incident, &step, yes),
             Cmd::Runbooks => lint::list(&ctx),
             Cmd::Generate { what } => generate::run(&ctx, what),
             Cmd::Clock { action: ClockCmd::List { incident, json } } => clocks::list(&ctx, incident.as_deref(), json),
@@ -413,6 +484,25 @@ pub(crate) fn request(
         Cmd::Clock { action: ClockCmd::Provide { incident, clock, item, text } } => {
             record(incident, Command::Provide { clock, item, text })
         }
+        Cmd::Approve { incident, step, request } => {
+            record(incident, if request { Command::RequestApproval { step } } else { Command::Approve { step } })
+        }
+        Cmd::Effect { action: EffectCmd::Add { incident, id, what, place, count, owner, state, evidence } } => record(
+            incident,
+            Command::AddEffect { id, what, place, count, owner, state: effect_state(&state)?, evidence },
+        ),
+        Cmd::Effect { action: EffectCmd::Update { incident, id, state, evidence, count, owner } } => {
+            record(incident, Command::UpdateEffect { id, state: effect_state(&state)?, evidence, count, owner })
+        }
+        Cmd::Preserve { incident, step, identifier, location, digest } => {
+            record(incident, Command::Preserve { step, identifier, location, digest })
+        }
         other => Ok(Request::Other(other)),
     }
+}
+
+fn effect_state(text: &str) -> Result<crate::domain::containment::EffectState, CliError> {
+    crate::domain::containment::EffectState::parse(text).ok_or_else(|| {
+        CliError::new(2, format!("--state {:?}: use pending, compensated or irreversible", sanitize::line(text)))
+    })
 }

@@ -1,5 +1,6 @@
 //! warroom: a terminal war-room console for incidents caused by production AI agents.
 
+pub mod action;
 pub mod catalog;
 pub mod cli;
 pub mod domain;

@@ -1,6 +1,7 @@
 //! Checks one parsed runbook file and converts it to the domain model. Every finding carries
 //! the location of the value it is about.
 
+use crate::domain::containment::StepAction;
 use crate::report::placeholder;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -177,6 +178,10 @@ pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<D
 
     check_steps(&mut f, raw, &roles, &comms);
     check_placeholders(&mut f, raw, &roles, &started);
+    check_actions(&mut f, raw, &roles, &started);
+    if let Some(window) = &raw.approval_window {
+        f.span(window);
+    }
 
     let has_errors = f.list.iter().any(Diagnostic::is_error);
     let runbook = match (has_errors, last_reviewed, review_every, drill_every) {
@@ -186,6 +191,39 @@ pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<D
         _ => None,
     };
     (runbook, f.list)
+}
+
+const DEFAULT_ACTION_TIMEOUT: Span = Span::from_seconds(60);
+const LONGEST_ACTION_TIMEOUT: u64 = 3_600;
+
+/// A step's action: a program, a timeout of at most an hour, placeholders that can have values.
+fn check_actions(f: &mut Findings<'_>, raw: &RawRunbook, roles: &[&str], clocks: &[&str]) {
+    let steps: Vec<&str> = raw.phases.iter().flat_map(|p| &p.steps).map(|s| s.id.value.as_str()).collect();
+    for step in raw.phases.iter().flat_map(|p| &p.steps) {
+        let Some(action) = &step.action else { continue };
+        if action.program.value.trim().is_empty() {
+            f.error(&action.program.referenced, "an action needs a program (a path, run without a shell)");
+        }
+        if let Some(timeout) = &action.timeout {
+            match Span::parse(&timeout.value) {
+                Ok(span) if span.seconds() == 0 || span.seconds() > LONGEST_ACTION_TIMEOUT => {
+                    f.error(&timeout.referenced, "an action's timeout must be between 1s and 1h");
+                }
+                Ok(_) => {}
+                Err(why) => {
+                    f.error(&timeout.referenced, why);
+                }
+            }
+        }
+        let texts = std::iter::once(&action.program).chain(&action.args).chain(&action.cwd).chain(action.env.values());
+        for text in texts {
+            for (_, name) in placeholder::names(&text.value) {
+                if let Some(why) = placeholder::unknown(name, roles, &steps, clocks) {
+                    f.error(&text.referenced, format!("unknown placeholder {{{{{name}}}}}: {why}"));
+                }
+            }
+        }
+    }
 }
 
 /// Every placeholder in a template must be able to have a value (docs/templates.md).
@@ -371,6 +409,15 @@ fn convert(raw: &RawRunbook, last_reviewed: NaiveDate, review_every: Span, drill
                         required: s.required,
                         alters_ai_system: s.alters_ai_system,
                         template: s.template.as_ref().map(|t| t.value.clone()),
+                        action: s.action.as_ref().map(|a| StepAction {
+                            program: a.program.value.clone(),
+                            args: a.args.iter().map(|v| v.value.clone()).collect(),
+                            cwd: a.cwd.as_ref().map(|c| c.value.clone()),
+                            env: a.env.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
+                            timeout: a.timeout.as_ref().and_then(span).unwrap_or(DEFAULT_ACTION_TIMEOUT),
+                            tick_on_success: a.tick_on_success,
+                        }),
+                        two_person: s.two_person,
                     })
                     .collect(),
             })
@@ -396,5 +443,6 @@ fn convert(raw: &RawRunbook, last_reviewed: NaiveDate, review_every: Span, drill
             })
             .collect(),
         postmortem: raw.postmortem.clone(),
+        approval_window: raw.approval_window.as_ref().and_then(span),
     }
 }

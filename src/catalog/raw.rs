@@ -32,6 +32,8 @@ pub struct RawRunbook {
     #[serde(default)]
     pub regulator: Vec<RawRegulator>,
     pub postmortem: String,
+    #[serde(default)]
+    pub approval_window: Option<Located>,
 }
 
 #[derive(Deserialize)]
@@ -122,6 +124,26 @@ pub struct RawStep {
     pub alters_ai_system: bool,
     #[serde(default)]
     pub template: Option<Located>,
+    #[serde(default)]
+    pub action: Option<RawAction>,
+    #[serde(default)]
+    pub two_person: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAction {
+    pub program: Located,
+    #[serde(default)]
+    pub args: Vec<Located>,
+    #[serde(default)]
+    pub cwd: Option<Located>,
+    #[serde(default)]
+    pub env: std::collections::BTreeMap<String, Located>,
+    #[serde(default)]
+    pub timeout: Option<Located>,
+    #[serde(default)]
+    pub tick_on_success: bool,
 }
 
 #[derive(Deserialize)]

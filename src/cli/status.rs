@@ -180,7 +180,24 @@ struct IncidentJson<'a> {
     notes: Vec<NoteJson<'a>>,
     clocks: Vec<super::clock_view::ClockJson<'a>>,
     alerts: AlertCounts,
+    /// The side-effect ledger; `irreversible` ones weigh on the AI Act "serious incident" test.
+    effects: Vec<&'a crate::domain::containment::SideEffect>,
+    /// What forensic steps preserved.
+    preserved: &'a [crate::domain::containment::Preserved],
+    actions: Vec<ActionJson<'a>>,
     last_seq: u64,
+}
+
+#[derive(Serialize)]
+struct ActionJson<'a> {
+    step: &'a str,
+    argv: &'a [String],
+    by: &'a str,
+    started_seq: u64,
+    exit_code: Option<i32>,
+    timed_out: bool,
+    output_file: Option<&'a str>,
+    output_sha256: Option<&'a str>,
 }
 
 /// The alerts recorded on an incident: distinct ones, how many of them fire still, and every
@@ -243,6 +260,23 @@ fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
     };
     IncidentJson {
         alerts,
+        effects: incident.containment.effects.values().collect(),
+        preserved: &incident.containment.preserved,
+        actions: incident
+            .containment
+            .runs
+            .iter()
+            .map(|r| ActionJson {
+                step: &r.step,
+                argv: &r.argv,
+                by: &r.by,
+                started_seq: r.started_seq,
+                exit_code: r.outcome.as_ref().and_then(|o| o.exit_code),
+                timed_out: r.outcome.as_ref().is_some_and(|o| o.timed_out),
+                output_file: r.outcome.as_ref().map(|o| o.output_file.as_str()),
+                output_sha256: r.outcome.as_ref().map(|o| o.output_sha256.as_str()),
+            })
+            .collect(),
         id: &incident.id,
         title: &incident.title,
         runbook: &incident.runbook.id,

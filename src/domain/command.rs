@@ -4,10 +4,48 @@ use chrono::{DateTime, Utc};
 
 use super::alert::Alert;
 use super::clock::{ClockDef, Decision, SubmissionPhase};
+use super::containment::{ActionOutcome, EffectState};
 use super::runbook::Runbook;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
+    RequestApproval {
+        step: String,
+    },
+    Approve {
+        step: String,
+    },
+    StartAction {
+        step: String,
+        argv: Vec<String>,
+        cwd: Option<String>,
+    },
+    FinishAction {
+        started_seq: u64,
+        outcome: ActionOutcome,
+    },
+    AddEffect {
+        id: String,
+        what: String,
+        place: String,
+        count: u64,
+        owner: String,
+        state: EffectState,
+        evidence: Option<String>,
+    },
+    UpdateEffect {
+        id: String,
+        state: EffectState,
+        evidence: Option<String>,
+        count: Option<u64>,
+        owner: Option<String>,
+    },
+    Preserve {
+        step: String,
+        identifier: String,
+        location: String,
+        digest: String,
+    },
     Declare {
         id: String,
         runbook: Box<Runbook>,

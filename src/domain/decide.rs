@@ -23,6 +23,9 @@ pub fn decide(
         if incident.state == IncidentState::Closed {
             return Err(Refusal::Closed(incident.id.clone()));
         }
+        if is_containment(&command) {
+            return super::containment::decide(incident, command, now, actor);
+        }
         return decide_on(incident, command, now, actor).map(|event| vec![event]);
     };
     if let Some(existing) = incident {
@@ -155,6 +158,13 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             Ok(Event::ClockDropped { clock, reason })
         }
         Command::SwitchResponder { from } => Ok(Event::ResponderSwitched { from }),
+        Command::RequestApproval { .. }
+        | Command::Approve { .. }
+        | Command::StartAction { .. }
+        | Command::FinishAction { .. }
+        | Command::AddEffect { .. }
+        | Command::UpdateEffect { .. }
+        | Command::Preserve { .. } => Err(Refusal::NotDeclared),
         Command::Alert { alert } => {
             if incident.alerts.get(&alert.key).is_some_and(|t| same_delivery(&t.alert, &alert)) {
                 return Err(Refusal::RepeatAlert(alert.key));
@@ -171,6 +181,19 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             Ok(Event::ContentProvided { clock, item, text })
         }
     }
+}
+
+const fn is_containment(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::RequestApproval { .. }
+            | Command::Approve { .. }
+            | Command::StartAction { .. }
+            | Command::FinishAction { .. }
+            | Command::AddEffect { .. }
+            | Command::UpdateEffect { .. }
+            | Command::Preserve { .. }
+    )
 }
 
 fn tick(
@@ -192,6 +215,7 @@ fn tick(
     if !open.is_empty() && !force {
         return Err(Refusal::DependenciesOpen { step, open });
     }
+    super::containment::approval_for(incident, definition, now)?;
     let hold = step_hold(incident, definition, now);
     let held = matches!(hold, StepHold::Held { .. });
     let hold_override = if held { override_hold.filter(|r| !r.trim().is_empty()) } else { None };

@@ -25,6 +25,39 @@ pub fn describe(envelope: &Envelope) -> String {
             note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
         ),
         Event::StepSkipped { step, reason } => format!("{by} skipped {step}: {reason}"),
+        Event::ApprovalRequested { step, expires_at } => {
+            format!("{by} requested a second responder's approval for {step} (expires {})", rfc3339(*expires_at))
+        }
+        Event::ApprovalGranted { step, requested_seq } => format!("{by} approved {step} (request #{requested_seq})"),
+        Event::ActionStarted { step, argv, approval, .. } => format!(
+            "{by} ran {step}: {}{}",
+            argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" "),
+            approval.map(|seq| format!(" (approved, request #{seq})")).unwrap_or_default()
+        ),
+        Event::ActionFinished { step, started_seq, outcome } => format!(
+            "{step} action (#{started_seq}) {} after {}s; output {} bytes in {} (sha256 {})",
+            match (outcome.timed_out, outcome.exit_code) {
+                (true, _) => "TIMED OUT and was killed".to_owned(),
+                (false, Some(0)) => "succeeded".to_owned(),
+                (false, Some(code)) => format!("FAILED with exit {code}"),
+                (false, None) => "FAILED: killed by a signal".to_owned(),
+            },
+            (outcome.ended_at - outcome.started_at).num_seconds(),
+            outcome.output_bytes,
+            outcome.output_file,
+            &outcome.output_sha256.get(..12).unwrap_or_default()
+        ),
+        Event::EffectRecorded { id, what, place, count, owner, state, .. } => {
+            format!("{by} recorded side effect {id}: {count} × {what} in {place}, {} (owner {owner})", state.name())
+        }
+        Event::EffectUpdated { id, state, evidence, .. } => format!(
+            "{by} marked side effect {id} {}{}",
+            state.name(),
+            evidence.as_ref().map(|e| format!(": {e}")).unwrap_or_default()
+        ),
+        Event::EvidencePreserved { step, identifier, location, digest } => {
+            format!("{by} preserved {identifier} at {location} ({digest}) for {step}")
+        }
         Event::StepReopened { step, reason } => format!("{by} reopened {step}: {reason}"),
         Event::NoteAdded { text } => format!("{by} noted: {text}"),
         Event::SeverityChanged { from, to, reason } => format!("{by} changed severity {from} → {to}: {reason}"),

@@ -1,6 +1,7 @@
 //! Events: the only things that change an incident. Each is appended once and never edited; a
 //! correction is a later event that names what it corrects.
 
+use super::containment::{ActionOutcome, EffectState};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -133,6 +134,50 @@ pub enum Event {
         from: String,
     },
     /// Recovery found a torn last line (a writer died mid-append); its bytes were copied aside.
+    /// A two-person step: the first responder asks; a different one must approve by `expires_at`.
+    ApprovalRequested {
+        step: String,
+        expires_at: DateTime<Utc>,
+    },
+    ApprovalGranted {
+        step: String,
+        requested_seq: u64,
+    },
+    /// A step's program about to run: the exact argv, and the approval it spends.
+    ActionStarted {
+        step: String,
+        argv: Vec<String>,
+        cwd: Option<String>,
+        approval: Option<u64>,
+    },
+    ActionFinished {
+        step: String,
+        started_seq: u64,
+        outcome: Box<ActionOutcome>,
+    },
+    /// Something the agent did in the world, for the ledger.
+    EffectRecorded {
+        id: String,
+        what: String,
+        place: String,
+        count: u64,
+        owner: String,
+        state: EffectState,
+        evidence: Option<String>,
+    },
+    EffectUpdated {
+        id: String,
+        state: EffectState,
+        evidence: Option<String>,
+        count: Option<u64>,
+        owner: Option<String>,
+    },
+    EvidencePreserved {
+        step: String,
+        identifier: String,
+        location: String,
+        digest: String,
+    },
     TornTailQuarantined {
         file: String,
         bytes: u64,
@@ -164,6 +209,13 @@ impl Event {
             Self::UnroutedDismissed { .. } => "unrouted_dismissed",
             Self::UnroutedDeclared { .. } => "unrouted_declared",
             Self::TornTailQuarantined { .. } => "torn_tail_quarantined",
+            Self::ApprovalRequested { .. } => "approval_requested",
+            Self::ApprovalGranted { .. } => "approval_granted",
+            Self::ActionStarted { .. } => "action_started",
+            Self::ActionFinished { .. } => "action_finished",
+            Self::EffectRecorded { .. } => "effect_recorded",
+            Self::EffectUpdated { .. } => "effect_updated",
+            Self::EvidencePreserved { .. } => "evidence_preserved",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Incident state: a pure fold of its events. `apply` is total: an event that no longer fits
 //! (a step the snapshot does not know) changes nothing, so replay never fails on content.
 
+use super::containment::Containment;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -102,6 +103,8 @@ pub struct Incident {
     schedules: Vec<Schedule>,
     /// Alerts routed here, by key: the latest delivery and how many changed something.
     pub alerts: BTreeMap<String, AlertTrack>,
+    /// Approvals, action runs, the side-effect ledger and preserved evidence.
+    pub containment: Containment,
     pub last_seq: u64,
     pub last_at: DateTime<Utc>,
 }
@@ -163,6 +166,7 @@ impl Incident {
             clocks: clocks.clone(),
             clock_facts,
             alerts: BTreeMap::new(),
+            containment: Containment::default(),
             last_seq: envelope.seq,
             last_at: envelope.at,
         })
@@ -178,6 +182,7 @@ impl Incident {
     fn apply_event(&mut self, envelope: &Envelope) {
         self.last_seq = envelope.seq;
         self.last_at = envelope.at;
+        self.containment.apply(envelope);
         let by = &envelope.actor.name;
         match &envelope.event {
             Event::AlertReceived { alert } => {
@@ -194,7 +199,14 @@ impl Incident {
             | Event::ResponderSwitched { .. }
             | Event::AlertUnrouted { .. }
             | Event::UnroutedDismissed { .. }
-            | Event::UnroutedDeclared { .. } => {}
+            | Event::UnroutedDeclared { .. }
+            | Event::ApprovalRequested { .. }
+            | Event::ApprovalGranted { .. }
+            | Event::ActionStarted { .. }
+            | Event::ActionFinished { .. }
+            | Event::EffectRecorded { .. }
+            | Event::EffectUpdated { .. }
+            | Event::EvidencePreserved { .. } => {}
             Event::StepTicked { step, note, forced, .. } => {
                 self.set_step(step, StepStatus::Done, by, envelope.at, note.clone(), *forced);
             }

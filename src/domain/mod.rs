@@ -4,6 +4,7 @@
 pub mod alert;
 pub mod clock;
 pub mod command;
+pub mod containment;
 pub mod decide;
 pub mod describe;
 pub mod duration;

@@ -1,5 +1,6 @@
 //! Why a command was refused: one line a responder can act on. Nothing is appended.
 
+use chrono::{DateTime, Utc};
 use std::fmt;
 
 use super::sanitize;
@@ -79,6 +80,45 @@ pub enum Refusal {
     /// The same delivery of an alert already recorded (a retry): nothing new to store.
     RepeatAlert(String),
     UnknownUnrouted(String),
+    NeedsApproval {
+        step: String,
+    },
+    NotTwoPerson {
+        step: String,
+    },
+    ApprovalAlreadyRequested {
+        step: String,
+        by: String,
+    },
+    NoApprovalRequest {
+        step: String,
+    },
+    ApprovalExpired {
+        step: String,
+        at: DateTime<Utc>,
+    },
+    SelfApproval {
+        step: String,
+    },
+    NoAction {
+        step: String,
+    },
+    NoRunningAction {
+        seq: u64,
+    },
+    EffectExists {
+        id: String,
+    },
+    UnknownEffect {
+        id: String,
+        hint: String,
+    },
+    EffectUnchanged {
+        id: String,
+    },
+    NotForensic {
+        step: String,
+    },
     /// The unrouted alert was dismissed or declared already (how, in words).
     UnroutedHandled {
         key: String,
@@ -164,6 +204,33 @@ impl fmt::Display for Refusal {
                 }
             ),
             Self::RepeatAlert(key) => write!(f, "alert {} is already recorded as delivered", show(key)),
+            Self::NeedsApproval { step } => write!(
+                f,
+                "step {step} is under the two-person rule: request approval (warroom approve INC {step} --request, or warroom run), then a second, different responder approves (warroom approve INC {step})"
+            ),
+            Self::NotTwoPerson { step } => {
+                write!(f, "step {step} is not under the two-person rule; no approval needed")
+            }
+            Self::ApprovalAlreadyRequested { step, by } => {
+                write!(f, "approval for {step} is already requested by {}; a second responder approves it", show(by))
+            }
+            Self::NoApprovalRequest { step } => write!(f, "nobody has requested approval for {step}"),
+            Self::ApprovalExpired { step, at } => write!(
+                f,
+                "the request for {step} expired at {}; request it again",
+                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            Self::SelfApproval { step } => {
+                write!(f, "you requested {step} yourself: a second, different responder must approve it")
+            }
+            Self::NoAction { step } => write!(f, "step {step} has no action to run"),
+            Self::NoRunningAction { seq } => write!(f, "no running action started at #{seq}"),
+            Self::EffectExists { id } => {
+                write!(f, "side effect {} is already in the ledger (use effect update)", show(id))
+            }
+            Self::UnknownEffect { id, hint } => write!(f, "no side effect {:?} in the ledger{hint}", show(id)),
+            Self::EffectUnchanged { id } => write!(f, "side effect {} already stands so", show(id)),
+            Self::NotForensic { step } => write!(f, "step {step} is not a forensic-preservation step"),
             Self::UnknownUnrouted(key) => {
                 write!(f, "no unrouted alert {} (see `warroom alert inbox`)", show(key))
             }

@@ -2,6 +2,7 @@
 //! `catalog`; this is what the domain works with, and what a `declared` event snapshots so that
 //! replaying an old incident never depends on today's copy of the runbook.
 
+use super::containment::StepAction;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,9 @@ pub struct Runbook {
     pub comms: Vec<CommsTemplate>,
     pub regulator: Vec<RegulatorProcedure>,
     pub postmortem: String,
+    /// How long a two-person request waits for approval (default 15 minutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_window: Option<Span>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +89,12 @@ pub struct Step {
     /// Changes the AI system in a way that may affect the evaluation of causes (AI Act 73(6)).
     pub alters_ai_system: bool,
     pub template: Option<String>,
+    /// A program the step runs (`warroom run`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<StepAction>,
+    /// A second, different responder must approve before it runs or is ticked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub two_person: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

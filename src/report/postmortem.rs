@@ -6,6 +6,7 @@ use super::annex::{self, ClockAnnex};
 use super::markdown::{cell, table, text};
 use super::placeholder::{Facts, render, responders, time};
 use super::timeline::Sealed;
+use crate::domain::containment::EffectState;
 use crate::domain::event::Event;
 
 /// The sections teams expect, each found in the template by a keyword of its heading.
@@ -97,6 +98,7 @@ pub fn markdown(facts: &Facts<'_>, sealed: &[Sealed], descriptions: &[String], c
             out.push_str("_To be written._\n");
         }
     }
+    out.push_str(&containment(facts));
     out.push_str("\n## Timeline (UTC)\n\n");
     out.push_str(&timeline_table(sealed, descriptions));
     out.push('\n');
@@ -176,6 +178,70 @@ fn seed(facts: &Facts<'_>, heading: &str) -> String {
         );
     }
     String::new()
+}
+
+/// The side-effect ledger, the actions run and the evidence preserved, where there are any.
+fn containment(facts: &Facts<'_>) -> String {
+    let c = &facts.incident.containment;
+    let mut out = String::new();
+    if !c.effects.is_empty() {
+        out.push_str("\n## Side effects of the agent (ledger)\n\n");
+        out.push_str(&table(
+            &["id", "what", "where", "count", "owner of reversal", "state", "evidence"],
+            c.effects.values().map(|e| {
+                let state = if e.state == EffectState::Irreversible { "**IRREVERSIBLE**" } else { e.state.name() };
+                vec![
+                    e.id.clone(),
+                    e.what.clone(),
+                    e.place.clone(),
+                    e.count.to_string(),
+                    e.owner.clone(),
+                    state.to_owned(),
+                    e.evidence.clone().unwrap_or_default(),
+                ]
+            }),
+        ));
+    }
+    if !c.runs.is_empty() {
+        out.push_str("\n## Actions run\n\n");
+        out.push_str(&table(
+            &["#", "step", "argv", "by", "result", "output (sha256)"],
+            c.runs.iter().map(|r| {
+                let result = match &r.outcome {
+                    None => "no outcome recorded".to_owned(),
+                    Some(o) if o.timed_out => "timed out, killed".to_owned(),
+                    Some(o) => o.exit_code.map_or_else(|| "killed by a signal".to_owned(), |c| format!("exit {c}")),
+                };
+                let output =
+                    r.outcome.as_ref().map_or_else(String::new, |o| format!("{} ({})", o.output_file, o.output_sha256));
+                vec![
+                    r.started_seq.to_string(),
+                    r.step.clone(),
+                    r.argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" "),
+                    r.by.clone(),
+                    result,
+                    output,
+                ]
+            }),
+        ));
+    }
+    if !c.preserved.is_empty() {
+        out.push_str("\n## Evidence preserved\n\n");
+        out.push_str(&table(
+            &["step", "what", "where", "hash or receipt", "by", "at"],
+            c.preserved.iter().map(|p| {
+                vec![
+                    p.step.clone(),
+                    p.identifier.clone(),
+                    p.location.clone(),
+                    p.digest.clone(),
+                    p.by.clone(),
+                    time(p.at),
+                ]
+            }),
+        ));
+    }
+    out
 }
 
 /// Date and time (UTC), actor, event; a run of alert deliveries is one row.

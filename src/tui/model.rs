@@ -58,6 +58,20 @@ impl LogView {
     }
 }
 
+/// An action's output as it streams in, and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionView {
+    pub incident: String,
+    pub step: String,
+    pub argv: Vec<String>,
+    pub output: String,
+    /// `None` while it runs; then the one-line outcome, and whether it succeeded.
+    pub finished: Option<(bool, String)>,
+}
+
+/// The most output the console keeps on screen (the whole of it is in the workspace file).
+pub const ACTION_OUTPUT_LIMIT: usize = 64 * 1024;
+
 #[derive(Clone, Debug)]
 pub enum Mode {
     Normal,
@@ -67,6 +81,10 @@ pub enum Mode {
     /// The unrouted inbox, with the cursor on one alert.
     Inbox {
         cursor: usize,
+    },
+    /// The side-effect ledger of the selected incident.
+    Effects {
+        scroll: usize,
     },
     Form(Box<Form>),
 }
@@ -104,6 +122,8 @@ pub struct Model {
     pub runbooks: Vec<(String, String)>,
     /// Unrouted alerts waiting for a responder, oldest first.
     pub unrouted: Vec<InboxItem>,
+    /// The action running (or last run) from this console, and its output so far.
+    pub action: Option<ActionView>,
     /// The address this console receives alerts at, when it hosts the listener.
     pub listening: Option<String>,
     pub quit: bool,
@@ -128,6 +148,7 @@ impl Model {
             runbooks,
             unrouted: Vec::new(),
             listening: None,
+            action: None,
             quit: false,
         }
     }

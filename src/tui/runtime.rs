@@ -10,7 +10,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use super::feed::Feed;
-use super::model::Model;
+use super::model::{ActionView, Model};
 use super::update::{Effect, Msg, update};
 use super::{Parsed, Session, terminal, view};
 use crate::domain::command::Command;
@@ -18,8 +18,8 @@ use crate::domain::sanitize;
 use crate::ingest::Router;
 use crate::ingest::intake::Intake;
 use crate::ingest::listener::{self, LogTo};
-use crate::store::EventStore;
 use crate::store::bundle;
+use crate::store::{EventStore, Workspace};
 
 pub async fn run(mut session: Session) -> Result<(), String> {
     let runbooks = session.runbooks.iter().map(|r| (r.id.clone(), r.title.clone())).collect();
@@ -28,6 +28,7 @@ pub async fn run(mut session: Session) -> Result<(), String> {
     let mut feed = Feed::default();
 
     let (news_tx, mut news_rx) = mpsc::unbounded_channel::<()>();
+    let (action_tx, mut action_rx) = mpsc::unbounded_channel::<Msg>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         // Only writes matter; reading the logs (as the feed does) must not wake the loop.
         let changed =
@@ -99,6 +100,10 @@ pub async fn run(mut session: Session) -> Result<(), String> {
                 msgs.extend(feed.refresh(&session.workspace));
                 last_refresh = tokio::time::Instant::now();
             }
+            Some(msg) = action_rx.recv() => {
+                msgs.push(msg);
+                msgs.extend(feed.refresh(&session.workspace));
+            }
             _ = sigterm.recv() => break Ok(()),
             _ = sighup.recv() => break Ok(()),
             _ = sigint.recv() => break Ok(()),
@@ -107,7 +112,7 @@ pub async fn run(mut session: Session) -> Result<(), String> {
             let effects = update(&mut model, msg, &session.ui.keymap, session.now());
             dirty = true;
             for effect in effects {
-                let outcome = carry_out(&mut session, &mut model, effect);
+                let outcome = carry_out(&mut session, &mut model, effect, &action_tx);
                 if let Ok(Some(id)) = outcome.as_ref().map(|o| o.declared.clone()) {
                     msgs.push(Msg::Select(id));
                 }
@@ -151,9 +156,70 @@ impl From<String> for Outcome {
 }
 
 /// Carries out one effect against the store.
-fn carry_out(session: &mut Session, model: &mut Model, effect: Effect) -> Result<Outcome, String> {
+fn carry_out(
+    session: &mut Session,
+    model: &mut Model,
+    effect: Effect,
+    news: &mpsc::UnboundedSender<Msg>,
+) -> Result<Outcome, String> {
     let now = session.now();
     match effect {
+        Effect::RunAction { incident, step } => {
+            let state = model
+                .incidents
+                .iter()
+                .find(|e| e.incident.id == incident)
+                .map(|e| &e.incident)
+                .ok_or_else(|| format!("{incident} is no longer open"))?;
+            let prepared = crate::action::prepare(state, &step, &session.actor.name, now)?;
+            model.action = Some(ActionView {
+                incident: incident.clone(),
+                step: step.clone(),
+                argv: prepared.argv.clone(),
+                output: String::new(),
+                finished: None,
+            });
+            let root = session.workspace.root().to_owned();
+            let actor = session.actor.clone();
+            let news = news.clone();
+            let running = format!("running {step}…");
+            std::thread::spawn(move || {
+                let output = news.clone();
+                let outcome = Workspace::open(&root).and_then(|workspace| {
+                    crate::action::run(&workspace, &incident, &prepared, &actor, |chunk| {
+                        let _ = output.send(Msg::ActionOutput(chunk.to_owned()));
+                    })
+                });
+                let finished = match outcome {
+                    Ok(ran) if ran.outcome.succeeded() => Msg::ActionFinished(
+                        true,
+                        format!(
+                            "✓ {step} succeeded (#{}){}",
+                            ran.started_seq,
+                            if ran.ticked { "; step ticked" } else { "" }
+                        ),
+                    ),
+                    Ok(ran) => Msg::ActionFinished(
+                        false,
+                        format!(
+                            "✗ {step} {}; the step stays open (#{}, output in {})",
+                            if ran.outcome.timed_out {
+                                "TIMED OUT and was killed".to_owned()
+                            } else {
+                                ran.outcome
+                                    .exit_code
+                                    .map_or("was killed".to_owned(), |c| format!("FAILED with exit {c}"))
+                            },
+                            ran.started_seq,
+                            ran.outcome.output_file
+                        ),
+                    ),
+                    Err(e) => Msg::ActionFinished(false, format!("✗ {step} not run: {e}")),
+                };
+                let _ = news.send(finished);
+            });
+            Ok(running.into())
+        }
         Effect::Execute { incident, command } => {
             let closing = matches!(command, Command::Close { .. });
             let text = execute(session, &incident, command)?;

@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::form::{Field, FieldKind, Form};
 use super::keymap::{Action, Keymap};
-use super::model::{Flash, FlashKind, IncidentEntry, LogLine, Mode, Model, Pane};
+use super::model::{ACTION_OUTPUT_LIMIT, Flash, FlashKind, IncidentEntry, LogLine, Mode, Model, Pane};
 use crate::domain::clock::{ClockState, Decision, SubmissionPhase};
 use crate::domain::command::Command;
 use crate::domain::inbox::InboxItem;
@@ -32,6 +32,10 @@ pub enum Msg {
     Select(String),
     /// The unrouted alerts waiting now.
     Unrouted(Vec<InboxItem>),
+    /// Output from the running action.
+    ActionOutput(String),
+    /// The running action ended: succeeded or not, and the one-line outcome.
+    ActionFinished(bool, String),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -40,6 +44,7 @@ pub enum Effect {
     Declare { runbook: String },
     DeclareFromAlert { key: String, runbook: String },
     DismissAlert { key: String, reason: String },
+    RunAction { incident: String, step: String },
     SwitchResponder { to: String },
     CommandLine(String),
 }
@@ -83,6 +88,25 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             if let Mode::Inbox { cursor } = &mut model.mode {
                 *cursor = (*cursor).min(model.unrouted.len().saturating_sub(1));
             }
+            Vec::new()
+        }
+        Msg::ActionOutput(text) => {
+            if let Some(view) = model.action.as_mut() {
+                view.output.push_str(&text);
+                if view.output.len() > ACTION_OUTPUT_LIMIT {
+                    let cut = view.output.len() - ACTION_OUTPUT_LIMIT;
+                    let cut = (cut..view.output.len()).find(|i| view.output.is_char_boundary(*i)).unwrap_or(cut);
+                    view.output.drain(..cut);
+                }
+            }
+            Vec::new()
+        }
+        Msg::ActionFinished(ok, text) => {
+            if let Some(view) = model.action.as_mut() {
+                view.finished = Some((ok, text.clone()));
+            }
+            let kind = if ok { FlashKind::Done } else { FlashKind::Refused };
+            model.flash = Some(Flash { kind, text, until: now + Duration::seconds(FLASH_SECONDS) });
             Vec::new()
         }
         Msg::Select(id) => {
@@ -151,6 +175,14 @@ fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<Utc>)
             }
             return Vec::new();
         }
+        Mode::Effects { scroll } => {
+            match keymap.action(&key) {
+                Some(Action::Down) => *scroll += 1,
+                Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                _ => model.mode = Mode::Normal,
+            }
+            return Vec::new();
+        }
         Mode::Inbox { cursor } => {
             let cursor = *cursor;
             if key.code == KeyCode::Esc {
@@ -161,8 +193,52 @@ fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<Utc>)
         }
         Mode::Normal => {}
     }
+    if key.code == KeyCode::Esc && model.action.as_ref().is_some_and(|a| a.finished.is_some()) {
+        model.action = None;
+        return Vec::new();
+    }
     let Some(action) = keymap.action(&key) else { return Vec::new() };
     on_action(model, action, now)
+}
+
+/// `r`: the step's action, after its approval (two-person) and a confirmation showing the argv.
+fn run_action(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {
+    let (Some(entry), Some(step)) = (model.current(), model.cursor_step().map(str::to_owned)) else {
+        return nothing_selected(model, now);
+    };
+    let refuse = |model: &mut Model, text: String| {
+        model.flash = Some(Flash { kind: FlashKind::Refused, text, until: now + Duration::seconds(FLASH_SECONDS) });
+        Vec::new()
+    };
+    if model.action.as_ref().is_some_and(|a| a.finished.is_none()) {
+        return refuse(model, "an action is still running; wait for it to finish".to_owned());
+    }
+    let incident = entry.incident.id.clone();
+    let prepared = match crate::action::prepare(&entry.incident, &step, &model.actor, now) {
+        Ok(prepared) => prepared,
+        Err(why) => return refuse(model, why),
+    };
+    let containment = &entry.incident.containment;
+    if prepared.two_person && containment.usable_approval(&step, now).is_none() {
+        if let Some(waiting) = containment.waiting_request(&step, now) {
+            let text = format!(
+                "{step} waits for a second responder's approval (requested by {}; V in their console)",
+                waiting.requested_by
+            );
+            return refuse(model, text);
+        }
+        return vec![Effect::Execute { incident, command: Command::RequestApproval { step } }];
+    }
+    let argv = prepared.argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ");
+    let question = format!("Run, without a shell, with a {}s timeout: {argv}", prepared.timeout.as_secs());
+    let form = Form::new(
+        Action::RunAction,
+        format!("Run the action of {step}"),
+        Some(incident),
+        vec![Field::confirm(&question)],
+    );
+    model.mode = Mode::Form(Box::new(form.for_step(&step)));
+    Vec::new()
 }
 
 /// In the unrouted inbox: move, declare an incident from the alert, dismiss it, or leave.
@@ -245,6 +321,14 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::Bottom => step_cursor(model, i64::MAX / 2),
         Action::ToggleTimes => model.local_times = !model.local_times,
         Action::Inbox => model.mode = Mode::Inbox { cursor: 0 },
+        Action::Effects => model.mode = Mode::Effects { scroll: 0 },
+        Action::RunAction => return run_action(model, now),
+        Action::Approve => {
+            let (Some(incident), Some(step)) = (selected_id(model), model.cursor_step().map(str::to_owned)) else {
+                return nothing_selected(model, now);
+            };
+            return vec![Effect::Execute { incident, command: Command::Approve { step } }];
+        }
         Action::DismissAlert => {
             model.flash = Some(Flash {
                 kind: FlashKind::Refused,
@@ -661,6 +745,10 @@ fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
                 Some(key) => Effect::DeclareFromAlert { key, runbook: value(0) },
                 None => Effect::Declare { runbook: value(0) },
             }];
+        }
+        Action::RunAction => {
+            let Some(incident) = form.incident else { return Vec::new() };
+            return vec![Effect::RunAction { incident, step }];
         }
         Action::DismissAlert => {
             let Some(key) = form.alert else { return Vec::new() };

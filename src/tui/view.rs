@@ -41,11 +41,15 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, ui: &Ui, now: DateTime<Utc>) {
     let middle = Layout::horizontal([Constraint::Percentage(56), Constraint::Percentage(44)]).split(parts[1]);
     panes::checklist::render(frame, middle[0], model, ui, now);
     panes::countdown::render(frame, middle[1], model, ui, now);
-    panes::log::render(frame, parts[2], model, ui);
+    match &model.action {
+        Some(view) => panes::action::render(frame, parts[2], view, ui),
+        None => panes::log::render(frame, parts[2], model, ui),
+    }
 
     match &model.mode {
         Mode::Normal => {}
         Mode::Help { scroll } => panes::help::render(frame, area, ui, *scroll),
+        Mode::Effects { scroll } => panes::effects::render(frame, area, model, ui, *scroll),
         Mode::Inbox { cursor } => panes::inbox::render(frame, area, model, ui, *cursor, now),
         Mode::Form(form) => panes::form::render(frame, area, form, ui),
     }

@@ -1,7 +1,9 @@
 //! One pane per file.
 
+pub mod action;
 pub mod checklist;
 pub mod countdown;
+pub mod effects;
 pub mod form;
 pub mod help;
 pub mod inbox;

@@ -1,0 +1,81 @@
+//! `warroom run INC STEP [--yes]`: the exact argv first, then a confirmation, then the program
+//! with its output streamed here; everything recorded. A two-person step without an approval
+//! gets its request recorded instead, for a second responder to approve.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::context::{CliError, Context};
+use crate::action;
+use crate::domain::command::Command;
+use crate::domain::sanitize;
+use crate::store::EventStore;
+
+pub fn run(ctx: &Context, incident: &str, step: &str, yes: bool) -> Result<(), CliError> {
+    let id = ctx.incident_id(incident)?;
+    let state =
+        ctx.workspace.load(&id)?.into_incident().ok_or_else(|| CliError::new(3, "the log holds no incident"))?;
+    let prepared = action::prepare(&state, step, &ctx.actor.name, ctx.now)
+        .map_err(|e| CliError::new(1, format!("refused: {}", sanitize::line(&e))))?;
+    println!("{id} {step} will run, without a shell, in the workspace:");
+    for (i, arg) in prepared.argv.iter().enumerate() {
+        println!("  argv[{i}] = {:?}", sanitize::line(arg));
+    }
+    println!(
+        "  timeout {}s; environment: {}",
+        prepared.timeout.as_secs(),
+        prepared.env.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    if prepared.two_person && state.containment.usable_approval(step, ctx.now).is_none() {
+        if let Some(waiting) = state.containment.waiting_request(step, ctx.now) {
+            return Err(CliError::new(
+                1,
+                format!(
+                    "refused: waiting for a second responder to approve (requested by {} #{}): warroom approve {id} {step}",
+                    sanitize::line(&waiting.requested_by),
+                    waiting.requested_seq
+                ),
+            ));
+        }
+        ctx.workspace.execute(&id, &ctx.actor, ctx.now, Command::RequestApproval { step: step.to_owned() })?;
+        return Err(CliError::new(
+            1,
+            format!(
+                "two-person step: approval requested; a second responder runs `warroom approve {id} {step}`, then run it again"
+            ),
+        ));
+    }
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::new(1, "refused: confirm on a terminal, or pass --yes"));
+        }
+        print!("Run it? [y/N] ");
+        let _ = std::io::stdout().flush();
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer).map_err(|e| CliError::new(1, e.to_string()))?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return Err(CliError::new(1, "not run"));
+        }
+    }
+    let ran = action::run(&ctx.workspace, &id, &prepared, &ctx.actor, |chunk| {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(sanitize::block(chunk).as_bytes());
+        let _ = out.flush();
+    })?;
+    let o = &ran.outcome;
+    if o.succeeded() {
+        println!(
+            "✓ {id} {step}: exit 0; output {} bytes in {} (sha256 {}){}",
+            o.output_bytes,
+            o.output_file,
+            o.output_sha256,
+            if ran.ticked { "; step ticked" } else { "" }
+        );
+        return Ok(());
+    }
+    let why = if o.timed_out {
+        format!("TIMED OUT after {}s and was killed", prepared.timeout.as_secs())
+    } else {
+        o.exit_code.map_or_else(|| "ended by a signal".to_owned(), |c| format!("FAILED with exit {c}"))
+    };
+    Err(CliError::new(1, format!("✗ {id} {step}: {why}; the step stays open (output in {})", o.output_file)))
+}
