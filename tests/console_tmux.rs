@@ -283,3 +283,45 @@ fn the_console_hosts_the_listener_and_declares_an_incident_from_the_unrouted_inb
     assert_eq!(status["unrouted"].as_array().expect("unrouted").len(), 0);
     assert_eq!(status["incidents"][0]["title"], "refund tool \u{1b}[2Jdenied 40 calls", "stored as received");
 }
+
+#[test]
+fn two_responders_run_the_kill_switch_from_their_consoles_under_the_two_person_rule() {
+    let ws = Workspace::new();
+    ws.run("setup", &["--demo"]);
+    let tmux = Tmux::new("kill");
+    tmux.start("a", &ws, "alice", (120, 36));
+    tmux.start("b", &ws, "bob", (120, 36));
+    for session in ["a", "b"] {
+        tmux.wait_for(session, "Assign commander, scribe and privacy lead", SLOW);
+        tmux.keys(session, &["j"]);
+    }
+    tmux.keys("a", &["r"]);
+    tmux.wait_for("a", "requested a second responder's approval for kill-switch", SLOW);
+    tmux.keys("a", &["r"]);
+    tmux.wait_for("a", "waits for a second responder's approval", SLOW);
+    tmux.keys("b", &["V"]);
+    tmux.wait_for("b", "approved kill-switch", SLOW);
+    tmux.wait_for("a", "bob        approved kill-switch", SLOW);
+    tmux.keys("a", &["r"]);
+    let confirm = tmux.wait_for("a", "Run, without a shell", SLOW);
+    assert!(confirm.contains("bin/kill-switch") && confirm.contains("--incident"), "{confirm}");
+    tmux.keys("a", &["y"]);
+    let screen = tmux.wait_for("a", "succeeded · Esc closes", SLOW);
+    assert!(screen.contains("kill-switch: retrieval DISABLED"), "{screen}");
+    tmux.wait_for("b", "action (#", SLOW);
+    tmux.keys("a", &["Escape"]);
+    tmux.keys("a", &["q"]);
+    tmux.keys("b", &["q"]);
+    tmux.wait_for("a", "EXITED 0", SLOW);
+    ws.ok("auditor", &["verify"]);
+    let flag = std::fs::read_to_string(ws.path().join("flags/kill-switch.all-agents-retrieval")).expect("flag");
+    assert!(flag.contains("enabled=false") && flag.contains("by=alice"), "{flag}");
+    let status = ws.status_json("001");
+    assert_eq!(status["steps"][3]["state"], "done", "a zero exit ticks the kill-switch step");
+    let out = ws.path().join("bundle");
+    ws.ok("auditor", &["export", "001", "--out", out.to_str().expect("path")]);
+    let pm = std::fs::read_to_string(out.join("postmortem.md")).expect("pm");
+    assert!(pm.contains("## Actions run") && pm.contains("bin/kill-switch"), "{pm}");
+    assert!(pm.contains("| bob | #8 approved kill-switch (request #7) |"), "the approval is in the timeline: {pm}");
+    ws.ok("auditor", &["verify", out.to_str().expect("path")]);
+}

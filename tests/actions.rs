@@ -1,0 +1,237 @@
+//! Runnable steps, the two-person rule and the side-effect ledger, through the real binary:
+//! injection attempts reach the program as literal arguments, a hanging action and its whole
+//! process group are killed at the timeout, self-approval and expired requests are refused.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Workspace;
+
+const RUNBOOK: &str = r##"
+id: act
+title: Actions under test
+version: 1
+owner: sre
+summary: Steps that run programs.
+last_reviewed: 2026-11-01
+review_every: 90d
+drill_every: 90d
+approval_window: 10m
+severity:
+  default: SEV2
+  guidance: When unsure, pick the higher.
+  levels:
+    - { id: SEV1, name: Critical, definition: Customers cannot use the product. }
+    - { id: SEV2, name: Major, definition: A feature is degraded. }
+roles:
+  - { id: commander, title: Incident commander, duties: Decides., required: true }
+on_call:
+  - { role: commander, page: primary, escalate_after: 10m }
+triggers:
+  - matchers: ['alertname="AgentMisbehaves"']
+    severity: SEV1
+phases:
+  - id: contain
+    title: Contain
+    steps:
+      - id: echo
+        title: Echo what the action receives
+        detail: Writes its arguments and environment to files.
+        role: commander
+        kind: containment
+        action:
+          program: bin/record-args
+          args: [--title, "{{incident.title}}", "agent={{alert.agent}}", --literal, "$(touch pwned)"]
+          timeout: 10s
+          tick_on_success: true
+      - id: hang
+        title: An action that never ends
+        detail: Sleeps, with a child that sleeps too.
+        role: commander
+        kind: containment
+        action:
+          program: bin/hang
+          timeout: 1s
+      - id: fail
+        title: An action that fails
+        detail: Exits 3.
+        role: commander
+        kind: containment
+        action:
+          program: bin/fail
+          tick_on_success: true
+      - id: guarded
+        title: A two-person step
+        detail: Needs a second responder.
+        role: commander
+        kind: containment
+        two_person: true
+        action:
+          program: bin/fail
+      - id: keep
+        title: Preserve the traces
+        detail: Pin them.
+        role: commander
+        kind: forensic
+postmortem: "# Post-mortem"
+"##;
+
+fn workspace() -> Workspace {
+    let ws = Workspace::new();
+    std::fs::create_dir_all(ws.path().join("runbooks")).expect("runbooks");
+    std::fs::write(ws.path().join("runbooks/act.yaml"), RUNBOOK).expect("runbook");
+    let bin = ws.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    let script = |name: &str, text: &str| {
+        use std::os::unix::fs::PermissionsExt;
+        let path = bin.join(name);
+        std::fs::write(&path, text).expect("script");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    };
+    script(
+        "record-args",
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > received\nprintf '%s' \"$WARROOM_ALERT_AGENT\" > agent-env\necho done\n",
+    );
+    script("hang", "#!/bin/sh\necho started\nsleep 307 &\nsleep 308\n");
+    script("fail", "#!/bin/sh\necho 'cannot reach the flag service' >&2\nexit 3\n");
+    ws
+}
+
+/// An alert whose title and labels carry injection attempts, opening an incident on `act`.
+fn hostile_incident(ws: &Workspace) -> String {
+    let title = "refunds; rm -rf / `id` $(touch pwned)\nline two \u{1b}[2J";
+    let body = serde_json::json!({
+        "name": "AgentMisbehaves",
+        "labels": {"agent": "planner-7; touch pwned2 $(id) `id`\n\"quoted\""},
+        "annotations": {"summary": title},
+    })
+    .to_string();
+    let path = ws.path().join("alert.json");
+    std::fs::write(&path, body).expect("alert");
+    let out = ws.ok("alertmanager", &["alert", "ingest", path.to_str().expect("path")]);
+    assert!(out.contains("opened INC-"), "{out}");
+    "001".to_owned()
+}
+
+#[test]
+fn placeholders_reach_the_program_as_literal_arguments_and_nothing_else_runs() {
+    let ws = workspace();
+    let id = hostile_incident(&ws);
+    let out = ws.ok("alice", &["run", &id, "echo", "--yes"]);
+    assert!(out.contains("exit 0") && out.contains("step ticked"), "{out}");
+    let received = std::fs::read(ws.path().join("received")).expect("received");
+    let args: Vec<String> = received
+        .split(|b| *b == 0)
+        .filter(|a| !a.is_empty())
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    assert_eq!(
+        args,
+        vec![
+            "--title".to_owned(),
+            "refunds; rm -rf / `id` $(touch pwned)\nline two \u{1b}[2J".to_owned(),
+            "agent=planner-7; touch pwned2 $(id) `id`\n\"quoted\"".to_owned(),
+            "--literal".to_owned(),
+            "$(touch pwned)".to_owned(),
+        ]
+    );
+    let env = std::fs::read_to_string(ws.path().join("agent-env")).expect("env");
+    assert_eq!(env, "planner-7; touch pwned2 $(id) `id`\n\"quoted\"");
+    assert!(!ws.path().join("pwned").exists() && !ws.path().join("pwned2").exists(), "nothing else ran");
+    let status = ws.status_json(&id);
+    let action = &status["actions"][0];
+    assert_eq!(action["argv"][2], "refunds; rm -rf / `id` $(touch pwned)\nline two \u{1b}[2J", "argv recorded exactly");
+    let file = ws.path().join(action["output_file"].as_str().expect("file"));
+    let digest = sha256_hex(&std::fs::read(file).expect("output"));
+    assert_eq!(action["output_sha256"], digest.as_str());
+    ws.ok("auditor", &["verify"]);
+}
+
+#[test]
+fn a_hanging_action_and_its_process_group_are_killed_at_the_timeout() {
+    let ws = workspace();
+    let id = hostile_incident(&ws);
+    let started = Instant::now();
+    let err = ws.refused("alice", &["run", &id, "hang", "--yes"], 1);
+    assert!(err.contains("TIMED OUT") && err.contains("the step stays open"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(8), "killed soon after the 1 s timeout");
+    assert!(!running("sleep\u{0}307") && !running("sleep\u{0}308"), "the whole process group is gone");
+    let status = ws.status_json(&id);
+    assert_eq!(status["actions"][0]["timed_out"], true);
+    assert_eq!(status["steps"][1]["state"], "pending");
+    let failed = ws.refused("alice", &["run", &id, "fail", "--yes"], 1);
+    assert!(failed.contains("FAILED with exit 3") && failed.contains("stays open"), "{failed}");
+    assert_eq!(ws.status_json(&id)["steps"][2]["state"], "pending", "a failure never ticks");
+}
+
+#[test]
+fn the_two_person_rule_refuses_self_approval_and_expired_requests() {
+    let ws = workspace();
+    let id = hostile_incident(&ws);
+    let at = |actor: &str, time: &str, args: &[&str]| {
+        ws.command(actor).env("WARROOM_NOW", time).args(args).output().expect("run")
+    };
+    let refused_line = |out: std::process::Output| {
+        assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+        common::stderr(&out)
+    };
+    let tick = refused_line(at("alice", "2026-11-24T10:00:00Z", &["tick", &id, "guarded"]));
+    assert!(tick.contains("two-person rule"), "{tick}");
+    let run = refused_line(at("alice", "2026-11-24T10:00:00Z", &["run", &id, "guarded", "--yes"]));
+    assert!(run.contains("approval requested"), "{run}");
+    let own = refused_line(at("alice", "2026-11-24T10:01:00Z", &["approve", &id, "guarded"]));
+    assert!(own.contains("a second, different responder must approve"), "{own}");
+    let late = refused_line(at("bob", "2026-11-24T10:11:00Z", &["approve", &id, "guarded"]));
+    assert!(late.contains("expired at 2026-11-24T10:10:00Z"), "{late}");
+    assert!(at("alice", "2026-11-24T10:12:00Z", &["approve", &id, "guarded", "--request"]).status.success());
+    assert!(at("bob", "2026-11-24T10:13:00Z", &["approve", &id, "guarded"]).status.success());
+    assert!(at("alice", "2026-11-24T10:14:00Z", &["tick", &id, "guarded"]).status.success(), "approved: ticks");
+    let log = std::fs::read_to_string(ws.log("INC-20261124-001")).expect("log");
+    assert!(log.contains(r#""kind":"approval_requested""#) && log.contains(r#""kind":"approval_granted""#));
+}
+
+#[test]
+fn the_ledger_and_preserved_evidence_reach_status_and_the_export() {
+    let ws = workspace();
+    let id = hostile_incident(&ws);
+    let add = |args: &[&str]| ws.ok("dana", &[&["effect", "add", &id][..], args].concat());
+    add(&["refunds", "--what", "refunds issued", "--where", "Stripe", "--count", "212", "--owner", "dana"]);
+    add(&["mails", "--what", "apology e-mails", "--where", "SendGrid", "--count", "1200", "--owner", "sam"]);
+    let err = ws.refused("dana", &["effect", "update", &id, "mails", "--state", "irreversible"], 1);
+    assert!(err.contains("evidence"), "{err}");
+    ws.ok("dana", &["effect", "update", &id, "mails", "--state", "irreversible", "--evidence", "delivered"]);
+    ws.ok("dana", &["effect", "update", &id, "refunds", "--state", "compensated", "--evidence", "clawback run 88"]);
+    let err = ws.refused("sam", &["preserve", &id, "echo", "--id", "x", "--location", "y", "--digest", "z"], 1);
+    assert!(err.contains("not a forensic"), "{err}");
+    ws.ok(
+        "sam",
+        &["preserve", &id, "keep", "--id", "traces 7f3a", "--location", "s3://forensics/1", "--digest", "sha256:ab"],
+    );
+    let status = ws.status_json(&id);
+    let states: Vec<&str> =
+        status["effects"].as_array().expect("effects").iter().filter_map(|e| e["state"].as_str()).collect();
+    assert_eq!(states, vec!["irreversible", "compensated"]);
+    assert_eq!(status["preserved"][0]["digest"], "sha256:ab");
+    let out = ws.path().join("bundle");
+    ws.ok("alice", &["export", &id, "--out", out.to_str().expect("path")]);
+    let pm = std::fs::read_to_string(out.join("postmortem.md")).expect("pm");
+    assert!(pm.contains("| mails | apology e-mails | SendGrid | 1200 | sam | **IRREVERSIBLE** | delivered |"), "{pm}");
+    assert!(pm.contains("| keep | traces 7f3a | s3://forensics/1 | sha256:ab | sam |"), "{pm}");
+}
+
+/// Whether a process whose command line (NUL-separated) contains `needle` is alive.
+fn running(needle: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return false };
+    entries.filter_map(Result::ok).any(|e| {
+        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        let state = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+        let zombie = state.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z'));
+        !zombie && String::from_utf8_lossy(&cmdline).contains(needle)
+    })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
