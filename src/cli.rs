@@ -6,6 +6,7 @@ mod clocks;
 mod console;
 mod context;
 mod demo;
+mod drill;
 mod export;
 mod generate;
 mod lint;
@@ -270,8 +271,29 @@ pub(crate) enum Cmd {
     Verify { target: Option<String> },
     /// Validate runbooks (a file or directory; default: the runbooks in effect)
     Lint { path: Option<PathBuf> },
-    /// List the runbooks in effect
-    Runbooks,
+    /// The runbooks in effect with their health: reviews, drills, step trouble, coverage gaps
+    Runbooks {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start a drill: a DRILL incident from a sample alert, clocks N× faster
+    Drill {
+        runbook: String,
+        /// Clocks run this many times faster (360: a 72-hour clock is due in 12 minutes)
+        #[arg(long, default_value_t = 60)]
+        speed: u32,
+        /// A micro-drill: practise this many steps chosen at random (the rest are skipped)
+        #[arg(long, value_name = "STEPS")]
+        micro: Option<usize>,
+        /// Start from this alert payload instead of a sample built from the runbook's trigger
+        #[arg(long, value_name = "FILE")]
+        alert: Option<PathBuf>,
+    },
+    /// Drill reports: time to each step, skips and failures, clock outcomes, who did what
+    Drills {
+        #[arg(long)]
+        json: bool,
+    },
     /// Write benchmark workloads (used by benches/ and BENCHMARKS.md)
     #[command(hide = true)]
     Generate {
@@ -421,7 +443,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Cmd::Verify { target } => verify::run(&ctx, target.as_deref()),
             Cmd::Export { incident, out, redact } => export::export(&ctx, &incident, out.as_deref(), redact),
             Cmd::Run { incident, step, yes } => run::run(&ctx, &incident, &step, yes),
-            Cmd::Runbooks => lint::list(&ctx),
+            Cmd::Runbooks { json } => drill::runbooks(&ctx, json),
+            Cmd::Drill { runbook, speed, micro, alert } => drill::start(&ctx, &runbook, speed, micro, alert.as_deref()),
+            Cmd::Drills { json } => drill::reports(&ctx, json),
             Cmd::Generate { what } => generate::run(&ctx, what),
             Cmd::Clock { action: ClockCmd::List { incident, json } } => clocks::list(&ctx, incident.as_deref(), json),
             _ => Ok(()),

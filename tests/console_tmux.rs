@@ -325,3 +325,30 @@ fn two_responders_run_the_kill_switch_from_their_consoles_under_the_two_person_r
     assert!(pm.contains("| bob | #8 approved kill-switch (request #7) |"), "the approval is in the timeline: {pm}");
     ws.ok("auditor", &["verify", out.to_str().expect("path")]);
 }
+
+#[test]
+fn a_drill_starts_from_the_console_and_the_runbook_list_flags_what_was_never_drilled() {
+    let ws = Workspace::new();
+    let tmux = Tmux::new("drill");
+    tmux.start_with("a", &ws, "alice", (120, 36), "console");
+    tmux.wait_for("a", "No open incident", SLOW);
+    tmux.keys("a", &["D"]);
+    let form = tmux.wait_for("a", "Declare an incident", SLOW);
+    assert!(form.contains("[never drilled]"), "{form}");
+    tmux.keys("a", &["Escape"]);
+    let started = Instant::now();
+    while tmux.screen("a").contains("Declare an incident") {
+        assert!(started.elapsed() < SLOW, "Esc closes the form");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    tmux.keys("a", &[":"]);
+    tmux.wait_for("a", "Command", SLOW);
+    tmux.keys("a", &["-l", "drill cross-tenant-pii-leak --speed 360"]);
+    tmux.keys("a", &["Enter"]);
+    let screen = tmux.wait_for("a", "clocks run 360× faster", SLOW);
+    assert!(screen.contains("DRILL") && screen.contains("00:11:5"), "a 72 h clock due in 12 minutes: {screen}");
+    tmux.keys("a", &["q"]);
+    tmux.wait_for("a", "EXITED 0", SLOW);
+    let drills = ws.ok("auditor", &["drills"]);
+    assert!(drills.contains("360×"), "{drills}");
+}

@@ -33,6 +33,18 @@ pub struct ClockJson<'a> {
     late_reason: Option<&'a str>,
     not_applicable_rationale: Option<&'a str>,
     missing_content: Vec<&'a str>,
+    /// In a drill: `remaining_seconds` in drill time (wall time × the drill's speed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    drill_remaining_seconds: Option<i64>,
+}
+
+/// A drill's clock: as `to_json`, plus the time left in drill time.
+pub fn to_json_at_speed<'a>(status: &ClockStatus<'a>, speed: u32) -> ClockJson<'a> {
+    let mut json = to_json(status);
+    if speed > 1 {
+        json.drill_remaining_seconds = status.remaining_seconds.map(|s| s.saturating_mul(i64::from(speed)));
+    }
+    json
 }
 
 pub fn to_json<'a>(status: &ClockStatus<'a>) -> ClockJson<'a> {
@@ -56,6 +68,7 @@ pub fn to_json<'a>(status: &ClockStatus<'a>) -> ClockJson<'a> {
         late_reason: status.submitted.and_then(|s| s.late_reason.as_deref()),
         not_applicable_rationale: status.waiver.map(|w| w.rationale.as_str()),
         missing_content: status.missing_content.iter().map(|c| c.id.as_str()).collect(),
+        drill_remaining_seconds: None,
     }
 }
 

@@ -37,6 +37,7 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
     let config = config_dir();
     let ui = Ui { theme: load_theme(theme.as_deref(), config.as_ref())?, keymap: load_keymap(config.as_ref())? };
     let runbooks = ctx.runbooks().runbooks.clone();
+    let runbook_list = super::drill::flagged_titles(&ctx);
     let clocks = ctx.clocks().clocks.clone();
     let clock_offset = ctx.now - chrono::Utc::now();
     let defs = clocks.clone();
@@ -61,6 +62,9 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
         match request(command, now, &clock_def).map_err(|e| e.message)? {
             Request::Record { incident, command } => Ok(Parsed::Execute { incident: incident.to_uppercase(), command }),
             Request::Declare { runbook, .. } => Ok(Parsed::Declare { runbook }),
+            Request::Other(super::Cmd::Drill { runbook, speed, micro, alert: None }) => {
+                Ok(Parsed::Drill { runbook, speed, micro })
+            }
             Request::Other(_) => {
                 Err("only recording commands run here; views are the panes (status, verify and lint run in a shell)"
                     .to_owned())
@@ -77,6 +81,7 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
         clock_offset,
         parse_command,
         listen,
+        runbook_list,
     };
     crate::tui::run(session).map_err(|e| CliError::new(4, e))
 }

@@ -1,10 +1,9 @@
 //! `warroom lint [PATH]` and `warroom runbooks`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::context::{CliError, Context, default_workspace, runbook_origin};
+use super::context::{CliError, default_workspace, runbook_origin};
 use crate::catalog::{self, Diagnostic, Origin, clocks};
-use crate::domain::sanitize;
 
 /// Lints runbooks and clock catalogs: PATH (a file or a directory, each YAML file taken as a
 /// catalog when its top level holds `clocks:`), or else the runbooks in effect and the
@@ -34,7 +33,11 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     let catalog_count = catalog_files.len();
     clock_files.extend(catalog_files);
     let catalog = clocks::load_texts(clock_files);
-    let loaded = catalog::load::load_texts(runbook_files, &catalog.ids(), today);
+    let mut loaded = catalog::load::load_texts(runbook_files, &catalog.ids(), today);
+    if let Some(root) = root.filter(|r| r.join("incidents").is_dir()) {
+        let warnings = drill_warnings(&loaded, &root);
+        loaded.diagnostics.extend(warnings);
+    }
 
     let render = |d: &Diagnostic| match catalog.sources.get(&d.file) {
         Some(source) if !loaded.sources.contains_key(&d.file) => d.render(source),
@@ -65,31 +68,53 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     Ok(())
 }
 
-pub fn list(ctx: &Context) -> Result<(), CliError> {
-    let loaded = ctx.runbooks();
-    println!("Runbooks from {}", ctx.origin().describe());
+/// Runbooks whose last drill in this workspace is older than their `drill_every`, or that were
+/// never drilled while others were: warnings at their `drill_every` line.
+fn drill_warnings(loaded: &catalog::Loaded, root: &Path) -> Vec<Diagnostic> {
+    let Ok(workspace) = crate::store::Workspace::open(root) else { return Vec::new() };
+    let mut last_drill: std::collections::BTreeMap<String, chrono::DateTime<chrono::Utc>> = Default::default();
+    for id in workspace.all_ids().unwrap_or_default() {
+        use crate::store::EventStore;
+        let Some(incident) = workspace.load(&id).ok().and_then(crate::store::IncidentLog::into_incident) else {
+            continue;
+        };
+        if incident.drill {
+            let at = last_drill.entry(incident.runbook.id.clone()).or_insert(incident.declared_at);
+            *at = (*at).max(incident.declared_at);
+        }
+    }
+    if last_drill.is_empty() {
+        return Vec::new();
+    }
+    let now = super::context::now().unwrap_or_else(|_| chrono::Utc::now());
+    let mut found = Vec::new();
     for runbook in &loaded.runbooks {
-        let due = runbook.review_due();
-        let overdue = if due < ctx.now.date_naive() { format!("  REVIEW OVERDUE since {due}") } else { String::new() };
-        println!(
-            "  {:<24} v{:<4} {:>2} steps  {}{overdue}",
-            runbook.id,
-            sanitize::line(&runbook.version),
-            runbook.steps().count(),
-            sanitize::line(&runbook.title)
-        );
+        let every = chrono::Duration::seconds(i64::try_from(runbook.drill_every.seconds()).unwrap_or(i64::MAX / 4));
+        let message = match last_drill.get(&runbook.id) {
+            None => format!("never drilled in this workspace (drill every {})", runbook.drill_every),
+            Some(at) if *at + every < now => {
+                format!("drill overdue: last drilled {} (drill every {})", at.format("%Y-%m-%d"), runbook.drill_every)
+            }
+            Some(_) => continue,
+        };
+        let place = loaded.sources.iter().find_map(|(file, text)| {
+            let declares = text.lines().any(|l| l.trim() == format!("id: {}", runbook.id));
+            let line = text.lines().position(|l| l.starts_with("drill_every:"))?;
+            declares.then(|| (file.clone(), line as u64 + 1))
+        });
+        if let Some((file, line)) = place {
+            found.push(Diagnostic {
+                level: catalog::Level::Warning,
+                file,
+                line,
+                column: 1,
+                span: None,
+                message,
+                help: Some("run one: warroom drill RUNBOOK --speed 60 (or --micro 5 for a short one)".to_owned()),
+            });
+        }
     }
-    if loaded.errors() > 0 {
-        let files: Vec<PathBuf> =
-            loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| PathBuf::from(&d.file)).collect();
-        eprintln!(
-            "warroom: {} runbook error{} (in {}): run `warroom lint`",
-            loaded.errors(),
-            plural(loaded.errors()),
-            files.first().map(|f| f.display().to_string()).unwrap_or_default()
-        );
-    }
-    Ok(())
+    found
 }
 
 const fn plural(n: usize) -> &'static str {

@@ -180,6 +180,8 @@ struct IncidentJson<'a> {
     notes: Vec<NoteJson<'a>>,
     clocks: Vec<super::clock_view::ClockJson<'a>>,
     alerts: AlertCounts,
+    /// Drills: how many times faster than real time the clocks run (1 for real incidents).
+    drill_speed: u32,
     /// The side-effect ledger; `irreversible` ones weigh on the AI Act "serious incident" test.
     effects: Vec<&'a crate::domain::containment::SideEffect>,
     /// What forensic steps preserved.
@@ -313,7 +315,12 @@ fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
             .iter()
             .map(|n| NoteJson { seq: n.seq, by: &n.by, at: rfc3339(n.at), text: &n.text })
             .collect(),
-        clocks: incident.clock_statuses(now).iter().map(super::clock_view::to_json).collect(),
+        clocks: incident
+            .clock_statuses(now)
+            .iter()
+            .map(|s| super::clock_view::to_json_at_speed(s, incident.speed))
+            .collect(),
+        drill_speed: incident.speed,
         last_seq: incident.last_seq,
     }
 }

@@ -9,6 +9,11 @@ use super::runbook::Runbook;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
+    /// A drill's speed and, for a micro-drill, its steps (the others are skipped).
+    ConfigureDrill {
+        speed: u32,
+        focus: Option<Vec<String>>,
+    },
     RequestApproval {
         step: String,
     },

@@ -25,6 +25,10 @@ pub fn describe(envelope: &Envelope) -> String {
             note.as_ref().map(|n| format!(": {n}")).unwrap_or_default()
         ),
         Event::StepSkipped { step, reason } => format!("{by} skipped {step}: {reason}"),
+        Event::DrillConfigured { speed, focus } => format!(
+            "{by} set the drill to run clocks {speed}× faster{}",
+            focus.as_ref().map(|f| format!(", practising {} steps: {}", f.len(), f.join(", "))).unwrap_or_default()
+        ),
         Event::ApprovalRequested { step, expires_at } => {
             format!("{by} requested a second responder's approval for {step} (expires {})", rfc3339(*expires_at))
         }

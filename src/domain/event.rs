@@ -178,6 +178,12 @@ pub enum Event {
         location: String,
         digest: String,
     },
+    /// A drill's settings, recorded right after its declaration: clock speed, and for a
+    /// micro-drill the steps it practises.
+    DrillConfigured {
+        speed: u32,
+        focus: Option<Vec<String>>,
+    },
     TornTailQuarantined {
         file: String,
         bytes: u64,
@@ -209,6 +215,7 @@ impl Event {
             Self::UnroutedDismissed { .. } => "unrouted_dismissed",
             Self::UnroutedDeclared { .. } => "unrouted_declared",
             Self::TornTailQuarantined { .. } => "torn_tail_quarantined",
+            Self::DrillConfigured { .. } => "drill_configured",
             Self::ApprovalRequested { .. } => "approval_requested",
             Self::ApprovalGranted { .. } => "approval_granted",
             Self::ActionStarted { .. } => "action_started",

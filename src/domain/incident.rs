@@ -105,6 +105,10 @@ pub struct Incident {
     pub alerts: BTreeMap<String, AlertTrack>,
     /// Approvals, action runs, the side-effect ledger and preserved evidence.
     pub containment: Containment,
+    /// A drill's clocks run this many times faster than real ones (1 for real incidents).
+    pub speed: u32,
+    /// A micro-drill's steps (the rest were skipped when it began).
+    pub drill_focus: Option<Vec<String>>,
     pub last_seq: u64,
     pub last_at: DateTime<Utc>,
 }
@@ -167,6 +171,8 @@ impl Incident {
             clock_facts,
             alerts: BTreeMap::new(),
             containment: Containment::default(),
+            speed: 1,
+            drill_focus: None,
             last_seq: envelope.seq,
             last_at: envelope.at,
         })
@@ -175,7 +181,7 @@ impl Incident {
     pub fn apply(&mut self, envelope: &Envelope) {
         self.apply_event(envelope);
         if is_clock_event(&envelope.event) {
-            self.schedules = self.clocks.iter().map(|c| schedule(c, &self.clock_facts)).collect();
+            self.schedules = self.clocks.iter().map(|c| scaled(c, &self.clock_facts, self.speed)).collect();
         }
     }
 
@@ -193,6 +199,10 @@ impl Incident {
                 });
                 track.alert = (**alert).clone();
                 track.deliveries += 1;
+            }
+            Event::DrillConfigured { speed, focus } => {
+                self.speed = (*speed).max(1);
+                self.drill_focus.clone_from(focus);
             }
             Event::Declared { .. }
             | Event::TornTailQuarantined { .. }
@@ -387,5 +397,19 @@ const fn is_clock_event(event: &Event) -> bool {
             | Event::ClockWaived { .. }
             | Event::ClockAdded { .. }
             | Event::ClockDropped { .. }
+            | Event::DrillConfigured { .. }
     )
+}
+
+/// A clock's schedule, its deadline compressed `speed` times towards its anchor (drills).
+fn scaled(def: &ClockDef, facts: &ClockFacts, speed: u32) -> Schedule {
+    let mut planned = schedule(def, facts);
+    let factor = i32::try_from(speed).unwrap_or(i32::MAX).max(1);
+    if let (Some(anchor), Some(deadline)) = (planned.anchor_at, planned.deadline.as_mut())
+        && factor > 1
+    {
+        deadline.due_at = anchor + (deadline.due_at - anchor) / factor;
+        deadline.legal_limit_at = anchor + (deadline.legal_limit_at - anchor) / factor;
+    }
+    planned
 }

@@ -80,6 +80,11 @@ pub enum Refusal {
     /// The same delivery of an alert already recorded (a retry): nothing new to store.
     RepeatAlert(String),
     UnknownUnrouted(String),
+    NotADrill(String),
+    DrillSpeed {
+        speed: u32,
+        fastest: u32,
+    },
     NeedsApproval {
         step: String,
     },
@@ -208,6 +213,8 @@ impl fmt::Display for Refusal {
                 f,
                 "step {step} is under the two-person rule: request approval (warroom approve INC {step} --request, or warroom run), then a second, different responder approves (warroom approve INC {step})"
             ),
+            Self::NotADrill(id) => write!(f, "{id} is a real incident, not a drill"),
+            Self::DrillSpeed { speed, fastest } => write!(f, "drill speed {speed} must be between 1 and {fastest}"),
             Self::NotTwoPerson { step } => {
                 write!(f, "step {step} is not under the two-person rule; no approval needed")
             }

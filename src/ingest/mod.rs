@@ -1,5 +1,6 @@
 //! Alerts from monitoring: the formats warroom reads and the routing to runbooks.
 
+pub mod drill;
 pub mod formats;
 pub mod intake;
 pub mod listener;

@@ -86,6 +86,10 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
     if all {
         redactor.redact_json(&mut annex_json, "timeline.json", "regulatory_annex");
     }
+    if incident.drill {
+        let report = super::drill::report(incident, options.exported_at);
+        add("drill-report.md".into(), super::drill::markdown(&report), None);
+    }
     let head = serde_json::json!({
         "incident": incident.id,
         "exported_at": time(options.exported_at),

@@ -5,6 +5,8 @@
 pub mod annex;
 pub mod bundle;
 pub mod drafts;
+pub mod drill;
+pub mod health;
 pub mod markdown;
 pub mod placeholder;
 pub mod postmortem;

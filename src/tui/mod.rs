@@ -23,8 +23,19 @@ use crate::store::Workspace;
 
 /// A line typed at the `:` prompt, as the CLI understands it.
 pub enum Parsed {
-    Execute { incident: String, command: Command },
-    Declare { runbook: String },
+    Execute {
+        incident: String,
+        command: Command,
+    },
+    Declare {
+        runbook: String,
+    },
+    /// `:drill RUNBOOK --speed N [--micro STEPS]`
+    Drill {
+        runbook: String,
+        speed: u32,
+        micro: Option<usize>,
+    },
 }
 
 pub type CommandParser = Box<dyn Fn(&str, Option<&str>, DateTime<Utc>) -> Result<Parsed, String>>;
@@ -35,6 +46,8 @@ pub struct Session {
     pub actor: Actor,
     pub tz: Tz,
     pub runbooks: Vec<Runbook>,
+    /// Each runbook's id and title with its overdue review or drill flags, for declaring.
+    pub runbook_list: Vec<(String, String)>,
     pub clocks: Vec<ClockDef>,
     pub ui: view::Ui,
     /// Added to the system clock: zero, unless `WARROOM_NOW` fixed the start time.

@@ -22,7 +22,7 @@ use crate::store::bundle;
 use crate::store::{EventStore, Workspace};
 
 pub async fn run(mut session: Session) -> Result<(), String> {
-    let runbooks = session.runbooks.iter().map(|r| (r.id.clone(), r.title.clone())).collect();
+    let runbooks = session.runbook_list.clone();
     let mut model =
         Model::new(&session.actor.name, &session.workspace.root().display().to_string(), session.tz, runbooks);
     let mut feed = Feed::default();
@@ -274,6 +274,19 @@ fn carry_out(
             match (session.parse_command)(&line, selected.as_deref(), now)? {
                 Parsed::Execute { incident, command } => execute(session, &incident, command).map(Outcome::from),
                 Parsed::Declare { runbook } => declare(session, &runbook),
+                Parsed::Drill { runbook, speed, micro } => {
+                    let router = Router::new(&session.runbooks);
+                    let intake = Intake {
+                        workspace: &session.workspace,
+                        router: &router,
+                        runbooks: &session.runbooks,
+                        clocks: &session.clocks,
+                    };
+                    let plan = crate::ingest::drill::DrillPlan { runbook: runbook.clone(), speed, micro, alert: None };
+                    let id = intake.drill(plan, &session.actor, now).map_err(|e| e.to_string())?;
+                    let text = format!("✓ DRILL {id} on {runbook}: clocks run {speed}× faster");
+                    Ok(Outcome { text, declared: Some(id) })
+                }
             }
         }
     }

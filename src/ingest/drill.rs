@@ -1,0 +1,116 @@
+//! Starting a drill: a drill incident declared from a sample alert for the runbook (built from
+//! its first trigger, or given), its clocks running `speed` times faster, and for a
+//! micro-drill a random handful of steps to practise (the others skipped).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::intake::Intake;
+use crate::catalog::matcher::{self, Op};
+use crate::domain::alert::{Alert, Source, Status, label_key};
+use crate::domain::clock::ClockDef;
+use crate::domain::command::Command;
+use crate::domain::event::Actor;
+use crate::domain::refusal::Refusal;
+use crate::domain::runbook::Runbook;
+use crate::domain::suggest::did_you_mean;
+use crate::store::StoreError;
+
+pub struct DrillPlan {
+    pub runbook: String,
+    pub speed: u32,
+    /// How many steps a micro-drill practises (`None`: all of them).
+    pub micro: Option<usize>,
+    /// The alert to start from (`None`: a sample built from the runbook's first trigger).
+    pub alert: Option<Alert>,
+}
+
+impl Intake<'_> {
+    /// Declares the drill and returns its id, once durable.
+    pub fn drill(&self, plan: DrillPlan, actor: &Actor, now: DateTime<Utc>) -> Result<String, StoreError> {
+        let Some(runbook) = self.runbooks.iter().find(|r| r.id == plan.runbook) else {
+            let hint = did_you_mean(&plan.runbook, self.runbooks.iter().map(|r| r.id.as_str()));
+            return Err(StoreError::Refused(Refusal::UnknownRunbook { runbook: plan.runbook, hint }));
+        };
+        let alert = plan.alert.unwrap_or_else(|| sample_alert(runbook, now));
+        let severity =
+            runbook.triggers.first().map_or_else(|| runbook.severity.default.clone(), |t| t.severity.clone());
+        let clocks: Vec<ClockDef> =
+            runbook.clocks.iter().filter_map(|c| self.clocks.iter().find(|d| d.id == *c).cloned()).collect();
+        let title = format!("DRILL: {}", runbook.title);
+        let declare = |id: String| Command::Declare {
+            id,
+            runbook: Box::new(runbook.clone()),
+            clocks: clocks.clone(),
+            severity: Some(severity.clone()),
+            title: Some(title.clone()),
+            aware_at: None,
+            drill: true,
+            from_alert: Some(Box::new(alert.clone())),
+        };
+        let focus = plan.micro.map(|n| pick_steps(runbook, n, now));
+        let configure = Command::ConfigureDrill { speed: plan.speed, focus };
+        let (id, outcomes) = self.workspace.declare_all(actor, now, &declare, vec![configure])?;
+        for outcome in outcomes {
+            outcome?;
+        }
+        Ok(id)
+    }
+}
+
+/// An alert the runbook's first trigger routes: each `=` matcher's value, a regex's first
+/// literal alternative, plus `drill="true"` and the start time (so each drill's alert is new).
+pub fn sample_alert(runbook: &Runbook, now: DateTime<Utc>) -> Alert {
+    let mut labels = BTreeMap::new();
+    if let Some(trigger) = runbook.triggers.first() {
+        for m in trigger.matchers.iter().filter_map(|m| matcher::parse(m).ok()) {
+            let value = match m.op {
+                Op::Equal => Some(m.value.clone()),
+                Op::Matches => m
+                    .value
+                    .split('|')
+                    .next()
+                    .filter(|v| v.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c)))
+                    .map(str::to_owned),
+                Op::NotEqual | Op::NotMatches => None,
+            };
+            if let Some(value) = value {
+                labels.insert(m.label.clone(), value);
+            }
+        }
+    }
+    labels.entry("alertname".to_owned()).or_insert_with(|| format!("{}Drill", runbook.id));
+    labels.insert("drill".to_owned(), "true".to_owned());
+    labels.insert("drill_started".to_owned(), now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let annotations =
+        [("summary".to_owned(), format!("DRILL: sample alert for runbook {}", runbook.id))].into_iter().collect();
+    Alert {
+        source: Source::Generic,
+        status: Status::Firing,
+        key: label_key(&labels),
+        labels,
+        annotations,
+        starts_at: Some(now),
+        ends_at: None,
+        group: None,
+    }
+}
+
+/// `n` steps of the runbook, chosen from the start time, in runbook order.
+fn pick_steps(runbook: &Runbook, n: usize, now: DateTime<Utc>) -> Vec<String> {
+    let ids: Vec<&str> = runbook.steps().map(|(_, s)| s.id.as_str()).collect();
+    let mut seed = now.timestamp_nanos_opt().unwrap_or_default().unsigned_abs() | 1;
+    let mut chosen: Vec<usize> = Vec::new();
+    while chosen.len() < n.min(ids.len()) {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let index = usize::try_from(seed % ids.len() as u64).unwrap_or(0);
+        if !chosen.contains(&index) {
+            chosen.push(index);
+        }
+    }
+    chosen.sort_unstable();
+    chosen.into_iter().map(|i| ids[i].to_owned()).collect()
+}
