@@ -4,7 +4,10 @@
 //! overrides the size).
 
 use std::process::Command;
-use std::time::Instant;
+
+#[path = "support/timing.rs"]
+mod timing;
+use timing::best_of;
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
@@ -48,14 +51,4 @@ fn main() {
         });
         println!("{name:<40}{seconds:>8.3} s   (target under 2 s)");
     }
-}
-
-fn best_of(runs: usize, mut f: impl FnMut()) -> f64 {
-    (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
 }

@@ -10,6 +10,10 @@ use warroom::domain::incident::Incident;
 use warroom::store::line;
 use warroom::store::scan::{Position, scan};
 
+#[path = "support/timing.rs"]
+mod timing;
+use timing::best_of;
+
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
 fn main() {
@@ -102,16 +106,6 @@ fn peak_rss_kb() -> u64 {
         })
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
-}
-
-fn best_of(n: usize, mut f: impl FnMut()) -> f64 {
-    (0..n)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
 }
 
 fn mb(bytes: u64) -> f64 {

@@ -9,9 +9,8 @@ use super::context::{CliError, Context};
 use super::status::rfc3339;
 use crate::domain::inbox::InboxItem;
 use crate::domain::sanitize;
-use crate::ingest::intake::Intake;
 use crate::ingest::listener::{Listener, LogTo, serve};
-use crate::ingest::{Router, parse};
+use crate::ingest::parse;
 
 const MAX_BODY: u64 = crate::ingest::listener::MAX_BODY as u64;
 
@@ -27,11 +26,9 @@ pub fn ingest(ctx: &Context, source: &str) -> Result<(), CliError> {
         return Err(CliError::new(1, format!("{}: larger than 1 MiB", sanitize::line(source))));
     }
     let alerts = parse(&body).map_err(|e| CliError::new(1, format!("{}: {e}", sanitize::line(source))))?;
-    let runbooks = &ctx.runbooks().runbooks;
-    let router = Router::new(runbooks);
-    let intake = Intake { workspace: &ctx.workspace, router: &router, runbooks, clocks: &ctx.clocks().clocks };
     let labels: Vec<String> = alerts.iter().map(|alert| format!("{} ({})", alert.name(), alert.key)).collect();
-    for (label, landed) in labels.iter().zip(intake.take_all(alerts, &ctx.actor, ctx.now)?) {
+    let landed = ctx.with_intake(|intake| intake.take_all(alerts, &ctx.actor, ctx.now))?;
+    for (label, landed) in labels.iter().zip(landed) {
         println!("✓ {}: {landed}", sanitize::line(label));
     }
     Ok(())
@@ -95,10 +92,7 @@ pub fn dismiss(ctx: &Context, key: &str, reason: String) -> Result<(), CliError>
 }
 
 pub fn declare(ctx: &Context, key: &str, runbook: &str) -> Result<(), CliError> {
-    let runbooks = &ctx.runbooks().runbooks;
-    let router = Router::new(runbooks);
-    let intake = Intake { workspace: &ctx.workspace, router: &router, runbooks, clocks: &ctx.clocks().clocks };
-    let id = intake.declare_unrouted(key, runbook, &ctx.actor, ctx.now)?;
+    let id = ctx.with_intake(|intake| intake.declare_unrouted(key, runbook, &ctx.actor, ctx.now))?;
     println!("✓ declared {id} on runbook {} from unrouted alert {}", sanitize::line(runbook), sanitize::line(key));
     Ok(())
 }

@@ -49,6 +49,14 @@ pub struct Context {
 }
 
 impl Context {
+    /// The alert intake over this workspace with the runbooks and clocks in effect.
+    pub fn with_intake<T>(&self, take: impl FnOnce(&crate::ingest::intake::Intake<'_>) -> T) -> T {
+        let runbooks = &self.runbooks().runbooks;
+        let router = crate::ingest::Router::new(runbooks);
+        let clocks = &self.clocks().clocks;
+        take(&crate::ingest::intake::Intake { workspace: &self.workspace, router: &router, runbooks, clocks })
+    }
+
     pub fn new(
         dir: Option<PathBuf>,
         actor: Option<String>,

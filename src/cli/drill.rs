@@ -9,7 +9,6 @@ use super::context::{CliError, Context};
 use crate::domain::incident::Incident;
 use crate::domain::sanitize;
 use crate::ingest::drill::DrillPlan;
-use crate::ingest::intake::Intake;
 use crate::ingest::{Router, parse};
 use crate::report::{drill, health};
 use crate::store::EventStore;
@@ -32,11 +31,8 @@ pub fn start(
         }
         None => None,
     };
-    let runbooks = &ctx.runbooks().runbooks;
-    let router = Router::new(runbooks);
-    let intake = Intake { workspace: &ctx.workspace, router: &router, runbooks, clocks: &ctx.clocks().clocks };
     let plan = DrillPlan { runbook: runbook.to_owned(), speed, micro, alert };
-    let id = intake.drill(plan, &ctx.actor, ctx.now)?;
+    let id = ctx.with_intake(|intake| intake.drill(plan, &ctx.actor, ctx.now))?;
     let incident = ctx.workspace.load(&id)?.into_incident().ok_or_else(|| CliError::new(3, "no incident"))?;
     println!("{id}");
     eprintln!("DRILL {id} on {runbook}: clocks run {speed}× faster (drill time = wall time × {speed})");

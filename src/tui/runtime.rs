@@ -143,6 +143,17 @@ async fn wait_until(at: Option<tokio::time::Instant>) {
     }
 }
 
+/// The alert intake over this console's workspace, runbooks and clocks.
+fn with_intake<T>(session: &Session, take: impl FnOnce(&Intake<'_>) -> T) -> T {
+    let router = Router::new(&session.runbooks);
+    take(&Intake {
+        workspace: &session.workspace,
+        router: &router,
+        runbooks: &session.runbooks,
+        clocks: &session.clocks,
+    })
+}
+
 /// What an effect did: one line for the status bar, and the id of a declared incident.
 struct Outcome {
     text: String,
@@ -236,14 +247,8 @@ fn carry_out(
         }
         Effect::Declare { runbook } => declare(session, &runbook),
         Effect::DeclareFromAlert { key, runbook } => {
-            let router = Router::new(&session.runbooks);
-            let intake = Intake {
-                workspace: &session.workspace,
-                router: &router,
-                runbooks: &session.runbooks,
-                clocks: &session.clocks,
-            };
-            let id = intake.declare_unrouted(&key, &runbook, &session.actor, now).map_err(|e| e.to_string())?;
+            let id = with_intake(session, |intake| intake.declare_unrouted(&key, &runbook, &session.actor, now))
+                .map_err(|e| e.to_string())?;
             let text = format!("✓ declared {id} on {} from unrouted alert {}", runbook, sanitize::line(&key));
             Ok(Outcome { text, declared: Some(id) })
         }
@@ -275,15 +280,9 @@ fn carry_out(
                 Parsed::Execute { incident, command } => execute(session, &incident, command).map(Outcome::from),
                 Parsed::Declare { runbook } => declare(session, &runbook),
                 Parsed::Drill { runbook, speed, micro } => {
-                    let router = Router::new(&session.runbooks);
-                    let intake = Intake {
-                        workspace: &session.workspace,
-                        router: &router,
-                        runbooks: &session.runbooks,
-                        clocks: &session.clocks,
-                    };
                     let plan = crate::ingest::drill::DrillPlan { runbook: runbook.clone(), speed, micro, alert: None };
-                    let id = intake.drill(plan, &session.actor, now).map_err(|e| e.to_string())?;
+                    let id = with_intake(session, |intake| intake.drill(plan, &session.actor, now))
+                        .map_err(|e| e.to_string())?;
                     let text = format!("✓ DRILL {id} on {runbook}: clocks run {speed}× faster");
                     Ok(Outcome { text, declared: Some(id) })
                 }
