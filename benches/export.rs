@@ -7,6 +7,8 @@ use std::process::Command;
 
 #[path = "support/timing.rs"]
 mod timing;
+#[path = "support/workload.rs"]
+mod workload;
 use timing::best_of;
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
@@ -17,16 +19,7 @@ fn main() {
     let ws = dir.path().join("ws");
     let log = ws.join("incidents").join("INC-20261124-001.jsonl");
     std::fs::create_dir_all(log.parent().expect("dir")).expect("incidents");
-    let generated = Command::new(BIN)
-        .arg("--dir")
-        .arg(&ws)
-        .args(["generate", "log", "--events", &events.to_string(), "--out"])
-        .arg(&log)
-        .env("WARROOM_NOW", "2026-11-24T02:00:00Z")
-        .status()
-        .expect("generate");
-    assert!(generated.success());
-    let bytes = std::fs::metadata(&log).expect("log").len();
+    let bytes = workload::generate_log(BIN, &ws, events, &log);
     println!("workload: one incident of {events} events, a {:.1} MB log", bytes as f64 / 1e6);
 
     let copy = dir.path().join("copy.jsonl");

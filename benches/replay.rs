@@ -12,6 +12,8 @@ use warroom::store::scan::{Position, scan};
 
 #[path = "support/timing.rs"]
 mod timing;
+#[path = "support/workload.rs"]
+mod workload;
 use timing::best_of;
 
 const BIN: &str = env!("CARGO_BIN_EXE_warroom");
@@ -24,16 +26,7 @@ fn main() {
     let events: u64 = std::env::var("WARROOM_BENCH_EVENTS").ok().and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("replay.jsonl");
-    let generated = Command::new(BIN)
-        .args(["--dir"])
-        .arg(dir.path().join("ws"))
-        .args(["generate", "log", "--events", &events.to_string(), "--out"])
-        .arg(&log)
-        .env("WARROOM_NOW", "2026-11-24T02:00:00Z")
-        .status()
-        .expect("generate");
-    assert!(generated.success());
-    let bytes = std::fs::metadata(&log).expect("log").len();
+    let bytes = workload::generate_log(BIN, &dir.path().join("ws"), events, &log);
     println!("workload: one incident log, {events} events, {:.1} MB", mb(bytes));
 
     let _ = std::fs::read(&log);

@@ -263,7 +263,9 @@ fn the_console_hosts_the_listener_and_declares_an_incident_from_the_unrouted_inb
     assert_eq!(post(port, stray), 200);
     tmux.wait_for("a", "1 unrouted (A)", SLOW);
     tmux.keys("a", &["A"]);
-    let screen = tmux.wait_for("a", "Unrouted alerts (1 waiting)", SLOW);
+    tmux.wait_for("a", "Unrouted alerts (1 waiting)", SLOW);
+    // The popup's last line drawn: once it shows, the whole frame has reached the terminal.
+    let screen = tmux.wait_for("a", "summary=refund tool", SLOW);
     assert!(screen.contains("ToolCallDenied") && screen.contains("refund tool"), "{screen}");
     assert!(screen.contains("agent=ledger-3"), "{screen}");
     tmux.keys("a", &["D"]);

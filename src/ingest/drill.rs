@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use super::intake::Intake;
 use crate::catalog::matcher::{self, Op};
 use crate::domain::alert::{Alert, Source, Status, label_key};
-use crate::domain::clock::ClockDef;
 use crate::domain::command::Command;
 use crate::domain::event::Actor;
 use crate::domain::refusal::Refusal;
@@ -36,19 +35,7 @@ impl Intake<'_> {
         let alert = plan.alert.unwrap_or_else(|| sample_alert(runbook, now));
         let severity =
             runbook.triggers.first().map_or_else(|| runbook.severity.default.clone(), |t| t.severity.clone());
-        let clocks: Vec<ClockDef> =
-            runbook.clocks.iter().filter_map(|c| self.clocks.iter().find(|d| d.id == *c).cloned()).collect();
-        let title = format!("DRILL: {}", runbook.title);
-        let declare = |id: String| Command::Declare {
-            id,
-            runbook: Box::new(runbook.clone()),
-            clocks: clocks.clone(),
-            severity: Some(severity.clone()),
-            title: Some(title.clone()),
-            aware_at: None,
-            drill: true,
-            from_alert: Some(Box::new(alert.clone())),
-        };
+        let declare = self.declaration(runbook, severity, format!("DRILL: {}", runbook.title), true, alert);
         let focus = plan.micro.map(|n| pick_steps(runbook, n, now));
         let configure = Command::ConfigureDrill { speed: plan.speed, focus };
         let (id, outcomes) = self.workspace.declare_all(actor, now, &declare, vec![configure])?;

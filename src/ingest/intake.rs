@@ -165,6 +165,30 @@ impl Intake<'_> {
         Ok(id)
     }
 
+    /// The declaration of an incident on `runbook` from `alert` (its clocks from the catalog,
+    /// `aware` auto-recorded at the alert's start), for the id the store allocates.
+    pub(super) fn declaration<'r>(
+        &'r self,
+        runbook: &'r Runbook,
+        severity: String,
+        title: String,
+        drill: bool,
+        alert: Alert,
+    ) -> impl Fn(String) -> Command + 'r {
+        let clocks: Vec<ClockDef> =
+            runbook.clocks.iter().filter_map(|c| self.clocks.iter().find(|d| d.id == *c).cloned()).collect();
+        move |id| Command::Declare {
+            id,
+            runbook: Box::new(runbook.clone()),
+            clocks: clocks.clone(),
+            severity: Some(severity.clone()),
+            title: Some(title.clone()),
+            aware_at: None,
+            drill,
+            from_alert: Some(Box::new(alert.clone())),
+        }
+    }
+
     fn record(
         &self,
         incident: &str,
@@ -189,19 +213,8 @@ impl Intake<'_> {
             return self.unrouted(&alerts, actor, now);
         };
         let first = alerts.remove(0);
-        let clocks: Vec<ClockDef> =
-            runbook.clocks.iter().filter_map(|c| self.clocks.iter().find(|d| d.id == *c).cloned()).collect();
         let title = first.summary().map_or_else(|| format!("{} alert", first.name()), str::to_owned);
-        let declare = |id: String| Command::Declare {
-            id,
-            runbook: Box::new(runbook.clone()),
-            clocks: clocks.clone(),
-            severity: Some(severity.to_owned()),
-            title: Some(title.clone()),
-            aware_at: None,
-            drill: false,
-            from_alert: Some(Box::new(first.clone())),
-        };
+        let declare = self.declaration(runbook, severity.to_owned(), title, false, first);
         let more = alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert) }).collect();
         let (id, outcomes) = self.workspace.declare_all(actor, now, &declare, more)?;
         let mut outcomes = outcomes.into_iter();

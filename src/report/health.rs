@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 
+use super::placeholder::time;
 use crate::domain::decide::NOT_IN_MICRO_DRILL;
 use crate::domain::incident::{Incident, StepStatus};
 use crate::domain::runbook::Runbook;
@@ -83,10 +84,10 @@ fn one(runbook: &Runbook, incidents: &[Incident], now: DateTime<Utc>) -> Runbook
         last_reviewed: runbook.last_reviewed,
         review_due,
         review_overdue: review_due < now.date_naive(),
-        last_drill: last_drill.map(rfc3339),
-        drill_due: rfc3339(drill_due),
+        last_drill: last_drill.map(time),
+        drill_due: time(drill_due),
         drill_overdue: last_drill.is_none() || drill_due < now,
-        last_real_use: real.iter().map(|i| i.declared_at).max().map(rfc3339),
+        last_real_use: real.iter().map(|i| i.declared_at).max().map(time),
         drills: drills.len(),
         real_incidents: real.len(),
         steps: step_health(runbook, &recent),
@@ -150,9 +151,7 @@ pub fn coverage(seen: impl IntoIterator<Item = (String, DateTime<Utc>, bool)>) -
         entry.0 += 1;
         entry.1 = entry.1.max(at);
     }
-    gaps.into_iter()
-        .map(|(alertname, (seen, last))| CoverageGap { alertname, seen, last_seen: rfc3339(last) })
-        .collect()
+    gaps.into_iter().map(|(alertname, (seen, last))| CoverageGap { alertname, seen, last_seen: time(last) }).collect()
 }
 
 /// When each responder last held each role in a drill.
@@ -168,7 +167,7 @@ pub fn role_practice(incidents: &[Incident], now: DateTime<Utc>) -> Vec<RolePrac
         .map(|((responder, role), at)| RolePractice {
             responder,
             role,
-            last_drilled: rfc3339(at),
+            last_drilled: time(at),
             stale: now - at > Duration::days(ROLE_STALE_DAYS),
         })
         .collect()
@@ -176,8 +175,4 @@ pub fn role_practice(incidents: &[Incident], now: DateTime<Utc>) -> Vec<RolePrac
 
 fn seconds(s: u64) -> i64 {
     i64::try_from(s).unwrap_or(i64::MAX / 4)
-}
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
