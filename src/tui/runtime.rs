@@ -101,8 +101,11 @@ pub async fn run(mut session: Session) -> Result<(), String> {
                 last_refresh = tokio::time::Instant::now();
             }
             Some(msg) = action_rx.recv() => {
+                let finished = matches!(msg, Msg::ActionFinished(..));
                 msgs.push(msg);
-                msgs.extend(feed.refresh(&session.workspace));
+                if finished {
+                    msgs.extend(feed.refresh(&session.workspace));
+                }
             }
             _ = sigterm.recv() => break Ok(()),
             _ = sighup.recv() => break Ok(()),
