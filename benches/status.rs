@@ -14,7 +14,7 @@ fn main() {
         .arg("--dir")
         .arg(dir.path())
         .args(["generate", "workspace", "--closed", &closed.to_string(), "--open", "20"])
-        .env("WARROOM_NOW", "2026-11-24T02:00:00Z")
+        .env("WARROOM_TEST_NOW", "2026-11-24T02:00:00Z")
         .status()
         .expect("generate");
     assert!(status.success());

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod domain;
 pub mod ingest;
 pub mod report;

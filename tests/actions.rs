@@ -100,6 +100,11 @@ fn workspace() -> Workspace {
 
 /// An alert whose title and labels carry injection attempts, opening an incident on `act`.
 fn hostile_incident(ws: &Workspace) -> String {
+    hostile_incident_at(ws, None)
+}
+
+/// Opens the hostile incident through the alert intake, at `time` if given; returns its id.
+fn hostile_incident_at(ws: &Workspace, time: Option<&str>) -> String {
     let title = "refunds; rm -rf / `id` $(touch pwned)\nline two \u{1b}[2J";
     let body = serde_json::json!({
         "name": "AgentMisbehaves",
@@ -109,9 +114,15 @@ fn hostile_incident(ws: &Workspace) -> String {
     .to_string();
     let path = ws.path().join("alert.json");
     std::fs::write(&path, body).expect("alert");
-    let out = ws.ok("alertmanager", &["alert", "ingest", path.to_str().expect("path")]);
-    assert!(out.contains("opened INC-"), "{out}");
-    "001".to_owned()
+    let mut ingest = ws.command("alertmanager");
+    if let Some(time) = time {
+        ingest.env("WARROOM_TEST_NOW", time);
+    }
+    let out = ingest.args(["alert", "ingest", path.to_str().expect("path")]).output().expect("ingest");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let opened = printed.split("opened ").nth(1).expect("opened an incident");
+    opened.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).next().expect("id").to_owned()
 }
 
 #[test]
@@ -168,9 +179,10 @@ fn a_hanging_action_and_its_process_group_are_killed_at_the_timeout() {
 #[test]
 fn the_two_person_rule_refuses_self_approval_and_expired_requests() {
     let ws = workspace();
-    let id = hostile_incident(&ws);
+    let id = hostile_incident_at(&ws, Some("2026-11-24T09:30:00Z"));
+    assert_eq!(id, "INC-20261124-001");
     let at = |actor: &str, time: &str, args: &[&str]| {
-        ws.command(actor).env("WARROOM_NOW", time).args(args).output().expect("run")
+        ws.command(actor).env("WARROOM_TEST_NOW", time).args(args).output().expect("run")
     };
     let refused_line = |out: std::process::Output| {
         assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
@@ -187,7 +199,7 @@ fn the_two_person_rule_refuses_self_approval_and_expired_requests() {
     assert!(at("alice", "2026-11-24T10:12:00Z", &["approve", &id, "guarded", "--request"]).status.success());
     assert!(at("bob", "2026-11-24T10:13:00Z", &["approve", &id, "guarded"]).status.success());
     assert!(at("alice", "2026-11-24T10:14:00Z", &["tick", &id, "guarded"]).status.success(), "approved: ticks");
-    let log = std::fs::read_to_string(ws.log("INC-20261124-001")).expect("log");
+    let log = std::fs::read_to_string(ws.log(&id)).expect("log");
     assert!(log.contains(r#""kind":"approval_requested""#) && log.contains(r#""kind":"approval_granted""#));
 }
 

@@ -89,6 +89,17 @@ fn amtool(url: &str, extra: &[&str]) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// When Alertmanager says the alert started, on its own clock (which may differ from the test's):
+/// an alert ended then is resolved on that clock.
+fn started_at(url: &str) -> String {
+    let out = Command::new("amtool")
+        .args(["--alertmanager.url", url, "--output", "json", "alert", "query"])
+        .output()
+        .expect("amtool query");
+    let alerts: serde_json::Value = serde_json::from_slice(&out.stdout).expect("amtool json");
+    alerts[0]["startsAt"].as_str().expect("startsAt").to_owned()
+}
+
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
     while !done() {
@@ -123,7 +134,7 @@ fn alertmanager_to_warroom_end_to_end() {
     assert_eq!(status["incidents"][0]["runbook"], "runaway-agent-cost");
 
     amtool(&url, &[]);
-    let end = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let end = started_at(&url);
     amtool(&url, &[&format!("--end={end}")]);
     wait_until("the resolved alert is recorded", || {
         alert_lines(&ws).iter().any(|l| l.contains(r#""status":"resolved""#))

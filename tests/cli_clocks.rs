@@ -7,7 +7,7 @@ use common::Workspace;
 const NOW: &str = "2026-11-24T12:00:00Z";
 
 fn at(ws: &Workspace, actor: &str, args: &[&str]) -> std::process::Output {
-    ws.command(actor).env("WARROOM_NOW", NOW).args(args).output().expect("run")
+    ws.command(actor).env("WARROOM_TEST_NOW", NOW).args(args).output().expect("run")
 }
 
 fn ok(ws: &Workspace, actor: &str, args: &[&str]) -> String {
@@ -92,7 +92,7 @@ fn submissions_on_time_late_and_not_applicable() {
 
     let out = ws
         .command("priya")
-        .env("WARROOM_NOW", "2026-11-28T12:00:00Z")
+        .env("WARROOM_TEST_NOW", "2026-11-28T12:00:00Z")
         .args(["notify", &id, "uk-gdpr-33", "--ref", "ICO-77"])
         .output()
         .expect("run");
@@ -100,7 +100,7 @@ fn submissions_on_time_late_and_not_applicable() {
     assert!(common::stderr(&out).contains("--late-reason"), "{}", common::stderr(&out));
     let out = ws
         .command("priya")
-        .env("WARROOM_NOW", "2026-11-28T12:00:00Z")
+        .env("WARROOM_TEST_NOW", "2026-11-28T12:00:00Z")
         .args(["notify", &id, "uk-gdpr-33", "--ref", "ICO-77", "--late-reason", "UK establishment found on day 4"])
         .output()
         .expect("run");
@@ -235,7 +235,7 @@ fn closing_with_a_running_clock_needs_a_reason_and_the_clocks_then_stand_still()
     ok(&ws, "alice", &["close", &id, "--force", "--reason", "drill: no filing"]);
     let later = ws
         .command("auditor")
-        .env("WARROOM_NOW", "2026-12-30T00:00:00Z")
+        .env("WARROOM_TEST_NOW", "2026-12-30T00:00:00Z")
         .args(["status", &id, "--json"])
         .output()
         .expect("run");

@@ -7,7 +7,7 @@ mod common;
 use common::Workspace;
 
 fn at(ws: &Workspace, actor: &str, time: &str, args: &[&str]) -> String {
-    let out = ws.command(actor).env("WARROOM_NOW", time).args(args).output().expect("run");
+    let out = ws.command(actor).env("WARROOM_TEST_NOW", time).args(args).output().expect("run");
     assert!(out.status.success(), "warroom {args:?}: {}", common::stderr(&out));
     String::from_utf8(out.stdout).expect("utf-8")
 }

@@ -13,7 +13,7 @@ use warroom::store::EventStore;
 
 /// Runs `warroom` at a fixed time (UTC).
 fn at(ws: &Workspace, actor: &str, time: &str, args: &[&str]) -> String {
-    let out = ws.command(actor).env("WARROOM_NOW", time).args(args).output().expect("run");
+    let out = ws.command(actor).env("WARROOM_TEST_NOW", time).args(args).output().expect("run");
     assert!(out.status.success(), "warroom {args:?}: {}", common::stderr(&out));
     String::from_utf8(out.stdout).expect("utf-8")
 }

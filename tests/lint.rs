@@ -11,7 +11,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 fn lint(path: &str) -> (i32, String) {
     let out = Command::new(BIN)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("WARROOM_NOW", "2026-11-24T00:00:00Z")
+        .env("WARROOM_TEST_NOW", "2026-11-24T00:00:00Z")
         .args(["lint", path])
         .output()
         .expect("run lint");

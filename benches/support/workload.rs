@@ -11,7 +11,7 @@ pub fn generate_log(bin: &str, ws: &Path, events: u64, out: &Path) -> u64 {
         .arg(ws)
         .args(["generate", "log", "--events", &events.to_string(), "--out"])
         .arg(out)
-        .env("WARROOM_NOW", "2026-11-24T02:00:00Z")
+        .env("WARROOM_TEST_NOW", "2026-11-24T02:00:00Z")
         .status()
         .expect("generate");
     assert!(generated.success());

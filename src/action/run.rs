@@ -8,10 +8,10 @@ use std::process::{Command as Process, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use sha2::{Digest, Sha256};
 
 use super::expand::Prepared;
+use crate::clock::Clock;
 use crate::domain::command::Command;
 use crate::domain::containment::ActionOutcome;
 use crate::domain::event::{Actor, Event};
@@ -36,14 +36,15 @@ pub fn run(
     incident: &str,
     prepared: &Prepared,
     actor: &Actor,
+    clock: &Clock,
     mut output: impl FnMut(&str),
 ) -> Result<Ran, StoreError> {
     let command =
         Command::StartAction { step: prepared.step.clone(), argv: prepared.argv.clone(), cwd: prepared.cwd.clone() };
     super::shipped::install(workspace.root())?;
-    let written = workspace.execute(incident, actor, Utc::now(), command)?;
+    let written = workspace.execute(incident, actor, clock.now(), command)?;
     let started_seq = written.iter().find(|e| matches!(e.event, Event::ActionStarted { .. })).map_or(0, |e| e.seq);
-    let started_at = Utc::now();
+    let started_at = clock.now();
     let relative = format!("actions/{incident}/{started_seq}-{}.log", prepared.step);
     let path = workspace.root().join(&relative);
     if let Some(dir) = path.parent() {
@@ -58,14 +59,14 @@ pub fn run(
         exit_code,
         timed_out,
         started_at,
-        ended_at: Utc::now(),
+        ended_at: clock.now(),
         output_tail: String::from_utf8_lossy(&bytes[tail_start..]).into_owned(),
         output_bytes: bytes.len() as u64,
         output_file: relative,
         output_sha256: hex(&Sha256::digest(&bytes)),
     };
     let finish = Command::FinishAction { started_seq, outcome: outcome.clone() };
-    let written = workspace.execute(incident, actor, Utc::now(), finish)?;
+    let written = workspace.execute(incident, actor, clock.now(), finish)?;
     let ticked = written.iter().any(|e| matches!(e.event, Event::StepTicked { .. }));
     Ok(Ran { started_seq, outcome, ticked })
 }

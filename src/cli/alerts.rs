@@ -119,6 +119,7 @@ pub fn listener(ctx: &Context, addr: &str, token_file: Option<&Path>) -> Result<
         clocks: ctx.clocks().clocks.clone(),
         workspace: crate::store::Workspace::open(ctx.workspace.root())?,
         actor: ctx.actor.clone(),
+        clock: ctx.clock,
         token,
         addr,
     })

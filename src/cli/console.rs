@@ -39,7 +39,6 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
     let runbooks = ctx.runbooks().runbooks.clone();
     let runbook_list = super::drill::flagged_titles(&ctx);
     let clocks = ctx.clocks().clocks.clone();
-    let clock_offset = ctx.now - chrono::Utc::now();
     let defs = clocks.clone();
     let parse_command: crate::tui::CommandParser = Box::new(move |line, selected, now| {
         let mut words = split_words(line)?;
@@ -78,7 +77,7 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
         runbooks,
         clocks,
         ui,
-        clock_offset,
+        clock: ctx.clock,
         parse_command,
         listen,
         runbook_list,

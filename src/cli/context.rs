@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 
 use crate::catalog::clocks::ClockCatalog;
 use crate::catalog::{self, Loaded, Origin};
+use crate::clock::Clock;
 use crate::domain::clock::ClockDef;
 use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
@@ -38,7 +39,9 @@ impl From<StoreError> for CliError {
 pub struct Context {
     pub workspace: Workspace,
     pub actor: Actor,
+    /// The time this command acts at, read once from `clock`.
     pub now: DateTime<Utc>,
+    pub clock: Clock,
     /// The responder's zone, for display beside UTC.
     pub tz: Tz,
     /// No --dir / WARROOM_DIR: the platform data directory.
@@ -70,10 +73,12 @@ impl Context {
         };
         let workspace = Workspace::open(&root)?;
         let origin = runbook_origin(runbooks, &root);
+        let clock = Clock::for_process().map_err(|e| CliError::new(2, e))?;
         Ok(Self {
             workspace,
             actor: acting(actor)?,
-            now: now()?,
+            now: clock.now(),
+            clock,
             tz: zone(tz)?,
             default_workspace: default,
             origin,
@@ -186,16 +191,6 @@ fn login_from_passwd() -> Option<String> {
         let name = fields.next()?;
         (fields.nth(1)? == uid).then(|| name.to_owned())
     })
-}
-
-/// The current time; `WARROOM_NOW` (RFC 3339) fixes it for reproducible tests and demos.
-pub fn now() -> Result<DateTime<Utc>, CliError> {
-    match std::env::var("WARROOM_NOW") {
-        Ok(text) => DateTime::parse_from_rfc3339(&text).map(|t| t.with_timezone(&Utc)).map_err(|e| {
-            CliError::new(2, format!("WARROOM_NOW {:?} is not an RFC 3339 time: {e}", sanitize::line(&text)))
-        }),
-        Err(_) => Ok(Utc::now()),
-    }
 }
 
 /// A panic prints one sanitised line, no backtrace. Every acknowledged event was already durable.

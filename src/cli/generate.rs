@@ -91,7 +91,7 @@ fn appends(ctx: &Context, incident: &str, count: u64, prefix: &str) -> Result<()
     let id = ctx.incident_id(incident)?;
     for i in 0..count {
         let text = format!("{prefix}-{i}");
-        let written = ctx.workspace.execute(&id, &ctx.actor, Utc::now(), Command::Note { text: text.clone() })?;
+        let written = ctx.workspace.execute(&id, &ctx.actor, ctx.clock.now(), Command::Note { text: text.clone() })?;
         for envelope in written {
             if matches!(envelope.event, Event::NoteAdded { .. }) {
                 println!("ack {} {text}", envelope.seq);

@@ -9,7 +9,8 @@ use crate::catalog::{self, Diagnostic, Origin, clocks};
 /// catalog when its top level holds `clocks:`), or else the runbooks in effect and the
 /// workspace's `clocks/`.
 pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> Result<(), CliError> {
-    let today = super::context::now()?.date_naive();
+    let now = crate::clock::Clock::for_process().map_err(|e| CliError::new(2, e))?.now();
+    let today = now.date_naive();
     let root = dir.map(Path::to_owned).or_else(|| default_workspace().ok());
     let (origin, clock_dir) = match path {
         Some(p) => (Origin::Path(p.to_owned()), None),
@@ -35,7 +36,7 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     let catalog = clocks::load_texts(clock_files);
     let mut loaded = catalog::load::load_texts(runbook_files, &catalog.ids(), today);
     if let Some(root) = root.filter(|r| r.join("incidents").is_dir()) {
-        let warnings = drill_warnings(&loaded, &root);
+        let warnings = drill_warnings(&loaded, &root, now);
         loaded.diagnostics.extend(warnings);
     }
 
@@ -70,7 +71,7 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
 
 /// Runbooks whose last drill in this workspace is older than their `drill_every`, or that were
 /// never drilled while others were: warnings at their `drill_every` line.
-fn drill_warnings(loaded: &catalog::Loaded, root: &Path) -> Vec<Diagnostic> {
+fn drill_warnings(loaded: &catalog::Loaded, root: &Path, now: chrono::DateTime<chrono::Utc>) -> Vec<Diagnostic> {
     let Ok(workspace) = crate::store::Workspace::open(root) else { return Vec::new() };
     let mut last_drill: std::collections::BTreeMap<String, chrono::DateTime<chrono::Utc>> = Default::default();
     for id in workspace.all_ids().unwrap_or_default() {
@@ -86,7 +87,6 @@ fn drill_warnings(loaded: &catalog::Loaded, root: &Path) -> Vec<Diagnostic> {
     if last_drill.is_empty() {
         return Vec::new();
     }
-    let now = super::context::now().unwrap_or_else(|_| chrono::Utc::now());
     let mut found = Vec::new();
     for runbook in &loaded.runbooks {
         let every = chrono::Duration::seconds(i64::try_from(runbook.drill_every.seconds()).unwrap_or(i64::MAX / 4));

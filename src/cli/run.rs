@@ -56,7 +56,7 @@ pub fn run(ctx: &Context, incident: &str, step: &str, yes: bool) -> Result<(), C
             return Err(CliError::new(1, "not run"));
         }
     }
-    let ran = action::run(&ctx.workspace, &id, &prepared, &ctx.actor, |chunk| {
+    let ran = action::run(&ctx.workspace, &id, &prepared, &ctx.actor, &ctx.clock, |chunk| {
         let mut out = std::io::stdout();
         let _ = out.write_all(sanitize::block(chunk).as_bytes());
         let _ = out.flush();

@@ -12,13 +12,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::post;
-use chrono::Utc;
 use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
 use super::intake::Intake;
 use super::{Alert, Router, parse};
+use crate::clock::Clock;
 use crate::domain::clock::ClockDef;
 use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
@@ -32,6 +32,7 @@ pub struct Listener {
     pub runbooks: Vec<Runbook>,
     pub clocks: Vec<ClockDef>,
     pub actor: Actor,
+    pub clock: Clock,
     pub token: Option<String>,
     pub addr: SocketAddr,
 }
@@ -75,7 +76,8 @@ impl LogTo {
         let _ = match self {
             Self::Stderr => std::io::stderr().write_all(text.as_bytes()),
             Self::File(file) => {
-                let stamped = format!("{} {text}", Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+                let stamped =
+                    format!("{} {text}", Clock::system().now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
                 file.lock().map_or(Ok(()), |mut f| f.write_all(stamped.as_bytes()))
             }
         };
@@ -164,7 +166,7 @@ fn run_intake(shared: &Shared, jobs: &mpsc::Receiver<Job>) {
         let (alerts, replies): (Vec<Vec<Alert>>, Vec<_>) = batch.into_iter().map(|j| (j.alerts, j.reply)).unzip();
         let alerts: Vec<Alert> = alerts.into_iter().flatten().collect();
         let names: Vec<String> = alerts.iter().map(|a| format!("{} ({})", a.name(), a.key)).collect();
-        let outcome = intake.take_all(alerts, &l.actor, Utc::now());
+        let outcome = intake.take_all(alerts, &l.actor, l.clock.now());
         match outcome {
             Ok(landed) => {
                 let mut lines = names.into_iter().zip(landed).map(|(name, landed)| format!("{name}: {landed}"));

@@ -12,7 +12,7 @@ pub mod theme;
 pub mod update;
 pub mod view;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::clock::ClockDef;
@@ -50,8 +50,7 @@ pub struct Session {
     pub runbook_list: Vec<(String, String)>,
     pub clocks: Vec<ClockDef>,
     pub ui: view::Ui,
-    /// Added to the system clock: zero, unless `WARROOM_NOW` fixed the start time.
-    pub clock_offset: Duration,
+    pub clock: crate::clock::Clock,
     pub parse_command: CommandParser,
     /// The alert listener to host, if the console was started with `--listen`.
     pub listen: Option<crate::ingest::listener::Listener>,
@@ -59,7 +58,7 @@ pub struct Session {
 
 impl Session {
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.clock_offset
+        self.clock.now()
     }
 }
 

@@ -195,12 +195,13 @@ fn carry_out(
             });
             let root = session.workspace.root().to_owned();
             let actor = session.actor.clone();
+            let clock = session.clock;
             let news = news.clone();
             let running = format!("running {step}…");
             std::thread::spawn(move || {
                 let output = news.clone();
                 let outcome = Workspace::open(&root).and_then(|workspace| {
-                    crate::action::run(&workspace, &incident, &prepared, &actor, |chunk| {
+                    crate::action::run(&workspace, &incident, &prepared, &actor, &clock, |chunk| {
                         let _ = output.send(Msg::ActionOutput(chunk.to_owned()));
                     })
                 });
