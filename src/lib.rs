@@ -1,6 +1,7 @@
 //! warroom: a terminal war-room console for incidents caused by production AI agents.
 
 pub mod action;
+pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

@@ -354,3 +354,48 @@ fn a_drill_starts_from_the_console_and_the_runbook_list_flags_what_was_never_dri
     let drills = ws.ok("auditor", &["drills"]);
     assert!(drills.contains("360×"), "{drills}");
 }
+
+/// Types `line` at the `:` prompt and waits for `expect` on the screen.
+fn command_line(tmux: &Tmux, session: &str, line: &str, expect: &str) -> String {
+    tmux.keys(session, &[":"]);
+    tmux.wait_for(session, "Command", SLOW);
+    tmux.keys(session, &["-l", line]);
+    tmux.keys(session, &["Enter"]);
+    tmux.wait_for(session, expect, SLOW)
+}
+
+#[test]
+fn the_command_line_does_what_the_cli_does() {
+    let ws = Workspace::new();
+    let tmux = Tmux::new("line");
+    tmux.start_with("a", &ws, "alice", (160, 48), "console");
+    tmux.wait_for("a", "No open incident", SLOW);
+    let line = r#"declare --runbook runaway-agent-cost --aware-at -2h --severity SEV1 --title "Planner loop" --drill"#;
+    command_line(&tmux, "a", line, "✓ declared");
+    let declared = ws.status_json("001");
+    assert_eq!(declared["title"], "Planner loop");
+    assert_eq!(declared["severity"], "SEV1");
+    assert_eq!(declared["drill"], true);
+    let (aware, at) = (declared["aware_at"].as_str().expect("aware"), declared["declared_at"].as_str().expect("at"));
+    let hours = |t: &str| chrono::DateTime::parse_from_rfc3339(t).expect("time");
+    assert_eq!((hours(at) - hours(aware)).num_minutes(), 120, "--aware-at -2h: {aware} / {at}");
+
+    command_line(&tmux, "a", r#" --as bob note . "bob was paged""#, "noted: bob was paged");
+    let refused = command_line(&tmux, "a", " --dir /tmp note . x", "fixed while the console runs");
+    assert!(refused.contains("--dir"), "{refused}");
+    command_line(&tmux, "a", "resolve .", "resolved");
+    let closed = command_line(&tmux, "a", r#"close . --force --reason "drill over""#, "bundle written to");
+    assert!(closed.contains("✓ closed"), "{closed}");
+    tmux.keys("a", &["q"]);
+    tmux.wait_for("a", "EXITED 0", SLOW);
+
+    let status = ws.ok("auditor", &["status", "001", "--json", "--all"]);
+    let status: serde_json::Value = serde_json::from_str(&status).expect("json");
+    let incident = &status["incidents"][0];
+    assert_eq!(incident["state"], "closed");
+    assert_eq!(incident["notes"][0]["by"], "bob", "--as on the line acts as that responder");
+    let exports = std::fs::read_dir(ws.path().join("exports")).expect("exports").count();
+    assert_eq!(exports, 1, ":close writes the bundle as warroom close does");
+    let bundle = std::fs::read_dir(ws.path().join("exports")).expect("exports").next().expect("bundle").expect("e");
+    ws.ok("auditor", &["verify", bundle.path().to_str().expect("path")]);
+}

@@ -15,6 +15,9 @@ pub struct Prepared {
     pub env: Vec<(String, String)>,
     pub timeout: Duration,
     pub two_person: bool,
+    /// The time its placeholders were expanded at: preparing again at this time on the same
+    /// incident gives the same action.
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The action of `step`, expanded; the one-line reason when it cannot be.
@@ -68,6 +71,7 @@ pub fn prepare(
         env,
         timeout: Duration::from_secs(action.timeout.seconds()),
         two_person: definition.two_person,
+        at: now,
     })
 }
 

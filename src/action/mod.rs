@@ -1,9 +1,8 @@
-//! Running a step's action: expanded for the incident, recorded before and after, bounded by
-//! its timeout. The CLI (`warroom run`) and the console use the same runner.
+//! A step's action: expanded for the incident, then run bounded by its timeout.
 
 pub mod expand;
 pub mod run;
 pub mod shipped;
 
 pub use expand::{Prepared, prepare};
-pub use run::{Ran, run};
+pub use run::run_program;

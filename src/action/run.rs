@@ -1,6 +1,6 @@
-//! Running a prepared action: recorded before it starts, run in its own process group with a
-//! timeout (the whole group is killed when it passes), its output streamed to the caller and
-//! kept whole in the workspace with its SHA-256, and the outcome recorded.
+//! Running a prepared action in its own process group with a timeout (the whole group is killed
+//! when it passes), its output streamed to the caller and kept whole in the workspace with its
+//! SHA-256. Recording its start and outcome is the application's (`app::action`).
 
 use std::io::Read;
 use std::path::Path;
@@ -12,50 +12,39 @@ use sha2::{Digest, Sha256};
 
 use super::expand::Prepared;
 use crate::clock::Clock;
-use crate::domain::command::Command;
 use crate::domain::containment::ActionOutcome;
-use crate::domain::event::{Actor, Event};
+use crate::store::StoreError;
 use crate::store::line::hex;
-use crate::store::{EventStore, StoreError, Workspace};
 
 /// How much of the output the log itself keeps (the end of it); the file keeps all.
 pub const TAIL_BYTES: usize = 4096;
 /// After a timeout: SIGTERM to the group, then SIGKILL this much later.
 const GRACE: Duration = Duration::from_secs(2);
 
-pub struct Ran {
-    pub started_seq: u64,
-    pub outcome: ActionOutcome,
-    pub ticked: bool,
-}
-
-/// Records the start, runs `prepared`, records the outcome. `output` receives each chunk of
-/// output as it arrives.
-pub fn run(
-    workspace: &Workspace,
+/// Runs `prepared` (its start already recorded as `started_seq` of `incident`), streaming each
+/// chunk of output to `output` and keeping all of it in the workspace's `actions/`; returns
+/// the outcome to record.
+pub fn run_program(
+    root: &Path,
     incident: &str,
+    started_seq: u64,
     prepared: &Prepared,
-    actor: &Actor,
     clock: &Clock,
     mut output: impl FnMut(&str),
-) -> Result<Ran, StoreError> {
-    let command =
-        Command::StartAction { step: prepared.step.clone(), argv: prepared.argv.clone(), cwd: prepared.cwd.clone() };
-    super::shipped::install(workspace.root())?;
-    let written = workspace.execute(incident, actor, clock.now(), command)?;
-    let started_seq = written.iter().find(|e| matches!(e.event, Event::ActionStarted { .. })).map_or(0, |e| e.seq);
+) -> Result<ActionOutcome, StoreError> {
+    super::shipped::install(root)?;
     let started_at = clock.now();
     let relative = format!("actions/{incident}/{started_seq}-{}.log", prepared.step);
-    let path = workspace.root().join(&relative);
+    let path = root.join(&relative);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
     }
-    let (bytes, exit_code, timed_out) = execute(workspace.root(), prepared, &mut output);
+    let (bytes, exit_code, timed_out) = execute(root, prepared, &mut output);
     std::fs::write(&path, &bytes)
         .and_then(|()| std::fs::File::open(&path)?.sync_all())
         .map_err(|e| StoreError::io("write", &path, e))?;
     let tail_start = bytes.len().saturating_sub(TAIL_BYTES);
-    let outcome = ActionOutcome {
+    Ok(ActionOutcome {
         exit_code,
         timed_out,
         started_at,
@@ -64,11 +53,7 @@ pub fn run(
         output_bytes: bytes.len() as u64,
         output_file: relative,
         output_sha256: hex(&Sha256::digest(&bytes)),
-    };
-    let finish = Command::FinishAction { started_seq, outcome: outcome.clone() };
-    let written = workspace.execute(incident, actor, clock.now(), finish)?;
-    let ticked = written.iter().any(|e| matches!(e.event, Event::StepTicked { .. }));
-    Ok(Ran { started_seq, outcome, ticked })
+    })
 }
 
 /// Runs the program; returns its output (stdout and stderr as they came), its exit code

@@ -14,7 +14,8 @@ use crate::ingest::parse;
 
 const MAX_BODY: u64 = crate::ingest::listener::MAX_BODY as u64;
 
-pub fn ingest(ctx: &Context, source: &str) -> Result<(), CliError> {
+/// The alerts of a payload: a file, or `-` for standard input (at most 1 MiB).
+pub fn read_payload(source: &str) -> Result<Vec<crate::domain::alert::Alert>, CliError> {
     let mut body = Vec::new();
     let read = if source == "-" {
         std::io::stdin().take(MAX_BODY + 1).read_to_end(&mut body)
@@ -25,13 +26,17 @@ pub fn ingest(ctx: &Context, source: &str) -> Result<(), CliError> {
     if body.len() as u64 > MAX_BODY {
         return Err(CliError::new(1, format!("{}: larger than 1 MiB", sanitize::line(source))));
     }
-    let alerts = parse(&body).map_err(|e| CliError::new(1, format!("{}: {e}", sanitize::line(source))))?;
-    let labels: Vec<String> = alerts.iter().map(|alert| format!("{} ({})", alert.name(), alert.key)).collect();
-    let landed = ctx.with_intake(|intake| intake.take_all(alerts, &ctx.actor, ctx.now))?;
-    for (label, landed) in labels.iter().zip(landed) {
-        println!("✓ {}: {landed}", sanitize::line(label));
+    parse(&body).map_err(|e| CliError::new(1, format!("{}: {e}", sanitize::line(source))))
+}
+
+/// The first alert of a payload file (a drill's starting alert).
+pub fn read_first(path: &Path) -> Result<crate::domain::alert::Alert, CliError> {
+    let name = path.display().to_string();
+    let mut alerts = read_payload(&name)?;
+    if alerts.is_empty() {
+        return Err(CliError::new(1, format!("{name}: holds no alert")));
     }
-    Ok(())
+    Ok(alerts.remove(0))
 }
 
 #[derive(Serialize)]
@@ -82,18 +87,6 @@ pub fn inbox(ctx: &Context, json: bool) -> Result<(), CliError> {
             rfc3339(item.last_seen)
         );
     }
-    Ok(())
-}
-
-pub fn dismiss(ctx: &Context, key: &str, reason: String) -> Result<(), CliError> {
-    ctx.workspace.inbox_transact(&ctx.actor, ctx.now, |inbox| Ok(vec![inbox.dismiss(key, reason)?]))?;
-    println!("✓ dismissed {}", sanitize::line(key));
-    Ok(())
-}
-
-pub fn declare(ctx: &Context, key: &str, runbook: &str) -> Result<(), CliError> {
-    let id = ctx.with_intake(|intake| intake.declare_unrouted(key, runbook, &ctx.actor, ctx.now))?;
-    println!("✓ declared {id} on runbook {} from unrouted alert {}", sanitize::line(runbook), sanitize::line(key));
     Ok(())
 }
 

@@ -3,15 +3,15 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::Parser;
-
+use super::args::HostListener;
+use super::command_line::first_line;
 use super::context::{CliError, Context};
-use super::{Cli, HostListener, Request, demo, request};
+use super::demo;
 use crate::domain::sanitize;
+use crate::tui::Session;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
 use crate::tui::view::Ui;
-use crate::tui::{Parsed, Session};
 
 /// `warroom` with no subcommand: the console on a terminal (declaring a demo drill first in an
 /// empty default workspace, or with `--demo`); a status summary when output is not a terminal.
@@ -40,36 +40,8 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
     let runbook_list = super::drill::flagged_titles(&ctx);
     let clocks = ctx.clocks().clocks.clone();
     let defs = clocks.clone();
-    let parse_command: crate::tui::CommandParser = Box::new(move |line, selected, now| {
-        let mut words = split_words(line)?;
-        if let Some(selected) = selected {
-            for word in &mut words {
-                if word == "." {
-                    selected.clone_into(word);
-                }
-            }
-        }
-        words.insert(0, "warroom".to_owned());
-        let cli = Cli::try_parse_from(&words).map_err(|e| first_line(&e.to_string()))?;
-        let command = cli.command.ok_or("type a command, e.g. note . \"text\"")?;
-        let clock_def = |id: &str| {
-            defs.iter()
-                .find(|d| d.id == id)
-                .cloned()
-                .ok_or_else(|| CliError::new(1, format!("no clock {:?}", sanitize::line(id))))
-        };
-        match request(command, now, &clock_def).map_err(|e| e.message)? {
-            Request::Record { incident, command } => Ok(Parsed::Execute { incident: incident.to_uppercase(), command }),
-            Request::Declare { runbook, .. } => Ok(Parsed::Declare { runbook }),
-            Request::Other(super::Cmd::Drill { runbook, speed, micro, alert: None }) => {
-                Ok(Parsed::Drill { runbook, speed, micro })
-            }
-            Request::Other(_) => {
-                Err("only recording commands run here; views are the panes (status, verify and lint run in a shell)"
-                    .to_owned())
-            }
-        }
-    });
+    let parse_command: crate::tui::CommandParser =
+        Box::new(move |line, selected, now| super::command_line::parse(line, selected, now, &defs));
     let session = Session {
         workspace: ctx.workspace,
         actor: ctx.actor,
@@ -121,64 +93,4 @@ fn load_keymap(config: Option<&PathBuf>) -> Result<Keymap, CliError> {
     };
     let shipped = include_str!("../../assets/keymap.yaml");
     Keymap::from_yaml(shipped, text.as_deref()).map_err(|e| CliError::new(1, first_line(&e)))
-}
-
-fn first_line(text: &str) -> String {
-    text.lines().find(|l| !l.trim().is_empty()).unwrap_or(text).trim().trim_start_matches("error: ").to_owned()
-}
-
-/// Splits a command line into words: spaces separate, quotes group, a backslash escapes.
-pub fn split_words(line: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut quote: Option<char> = None;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some('"') | None, '\\') => {
-                word.push(chars.next().ok_or("a backslash ends the line")?);
-                in_word = true;
-            }
-            (Some(_), c) => word.push(c),
-            (None, '"' | '\'') => {
-                quote = Some(c);
-                in_word = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            (None, c) => {
-                word.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if quote.is_some() {
-        return Err("a quote is not closed".to_owned());
-    }
-    if in_word {
-        words.push(word);
-    }
-    Ok(words)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_words;
-
-    #[test]
-    fn words_quotes_and_escapes() {
-        assert_eq!(
-            split_words(r#"note . "two words" it\'s 'a "b"'"#).expect("split"),
-            ["note", ".", "two words", "it's", "a \"b\""]
-        );
-        assert_eq!(split_words("  tick   INC-1  x ").expect("split"), ["tick", "INC-1", "x"]);
-        assert_eq!(split_words(r#"note . """#).expect("split"), ["note", ".", ""]);
-        assert!(split_words("note \"open").is_err());
-    }
 }

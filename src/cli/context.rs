@@ -30,6 +30,12 @@ impl CliError {
     }
 }
 
+impl From<crate::app::AppError> for CliError {
+    fn from(e: crate::app::AppError) -> Self {
+        Self::new(e.exit_code(), e.to_string())
+    }
+}
+
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         Self::new(e.exit_code(), e.to_string())
@@ -49,15 +55,25 @@ pub struct Context {
     origin: Origin,
     runbooks: OnceCell<Loaded>,
     clocks: OnceCell<ClockCatalog>,
+    origin_text: OnceCell<String>,
 }
 
 impl Context {
-    /// The alert intake over this workspace with the runbooks and clocks in effect.
-    pub fn with_intake<T>(&self, take: impl FnOnce(&crate::ingest::intake::Intake<'_>) -> T) -> T {
-        let runbooks = &self.runbooks().runbooks;
-        let router = crate::ingest::Router::new(runbooks);
-        let clocks = &self.clocks().clocks;
-        take(&crate::ingest::intake::Intake { workspace: &self.workspace, router: &router, runbooks, clocks })
+    /// The application over this workspace, clock, responder and the runbooks and clocks in
+    /// effect.
+    pub fn app(&self) -> crate::app::App<'_> {
+        crate::app::App { store: &self.workspace, clock: self.clock, actor: &self.actor, catalog: self.catalog() }
+    }
+
+    pub fn catalog(&self) -> crate::app::Catalog<'_> {
+        let (runbooks, clocks) = (self.runbooks(), self.clocks());
+        crate::app::Catalog {
+            runbooks: &runbooks.runbooks,
+            clocks: &clocks.clocks,
+            origin: self.origin_text.get_or_init(|| self.origin.describe()),
+            runbooks_broken: runbooks.errors() > 0,
+            clocks_broken: clocks.errors() > 0,
+        }
     }
 
     pub fn new(
@@ -84,6 +100,7 @@ impl Context {
             origin,
             runbooks: OnceCell::new(),
             clocks: OnceCell::new(),
+            origin_text: OnceCell::new(),
         })
     }
 

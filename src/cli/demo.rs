@@ -5,8 +5,8 @@ use chrono::Duration;
 
 use super::context::{CliError, Context};
 use super::status;
+use crate::app::declare::Declaration;
 use crate::domain::Command;
-use crate::store::EventStore;
 
 pub const DEMO_RUNBOOK: &str = "cross-tenant-pii-leak";
 
@@ -19,20 +19,13 @@ pub fn print_summary(ctx: &Context) -> Result<(), CliError> {
 }
 
 pub fn declare_demo(ctx: &Context) -> Result<String, CliError> {
-    let runbook = ctx.runbook(DEMO_RUNBOOK)?.clone();
-    let clocks = runbook.clocks.iter().map(|c| ctx.clock_def(c).cloned()).collect::<Result<Vec<_>, _>>()?;
-    let aware = ctx.now - Duration::minutes(25);
-    let declare = |id: String| Command::Declare {
-        id,
-        runbook: Box::new(runbook.clone()),
-        clocks: clocks.clone(),
+    let declaration = Declaration {
+        runbook: DEMO_RUNBOOK.to_owned(),
         severity: None,
         title: Some("DEMO — support agent showed tenant Globex three Acme customer records".to_owned()),
-        aware_at: Some(aware),
+        aware_at: Some(ctx.now - Duration::minutes(25)),
         drill: true,
-        from_alert: None,
     };
-    let id = ctx.workspace.declare(&ctx.actor, ctx.now, &declare)?;
     let steps = [
         Command::Assign { role: "scribe".into(), name: "sam".into() },
         Command::Assign { role: "privacy".into(), name: "priya".into() },
@@ -45,8 +38,5 @@ pub fn declare_demo(ctx: &Context) -> Result<String, CliError> {
         Command::Tick { step: "record-awareness".into(), note: None, force: false, override_hold: None },
         Command::Note { text: "TODO: add a cross-tenant retrieval test to the release gate".into() },
     ];
-    for command in steps {
-        ctx.workspace.execute(&id, &ctx.actor, ctx.now, command)?;
-    }
-    Ok(id)
+    Ok(crate::app::declare::declare(&ctx.app(), declaration, steps.into())?)
 }

@@ -1,41 +1,19 @@
 //! `warroom drill RUNBOOK`, `warroom drills [--json]` and the history behind
 //! `warroom runbooks [--json]`: runbook health, coverage gaps, role practice.
 
-use std::path::Path;
-
 use serde::Serialize;
 
 use super::context::{CliError, Context};
 use crate::domain::incident::Incident;
 use crate::domain::sanitize;
-use crate::ingest::drill::DrillPlan;
-use crate::ingest::{Router, parse};
+use crate::ingest::Router;
 use crate::report::{drill, health};
 use crate::store::EventStore;
 
-pub fn start(
-    ctx: &Context,
-    runbook: &str,
-    speed: u32,
-    micro: Option<usize>,
-    alert: Option<&Path>,
-) -> Result<(), CliError> {
-    let alert = match alert {
-        Some(path) => {
-            let body = std::fs::read(path).map_err(|e| CliError::new(1, format!("{}: {e}", path.display())))?;
-            let mut alerts = parse(&body).map_err(|e| CliError::new(1, format!("{}: {e}", path.display())))?;
-            if alerts.is_empty() {
-                return Err(CliError::new(1, format!("{}: holds no alert", path.display())));
-            }
-            Some(alerts.remove(0))
-        }
-        None => None,
-    };
-    let plan = DrillPlan { runbook: runbook.to_owned(), speed, micro, alert };
-    let id = ctx.with_intake(|intake| intake.drill(plan, &ctx.actor, ctx.now))?;
-    let incident = ctx.workspace.load(&id)?.into_incident().ok_or_else(|| CliError::new(3, "no incident"))?;
-    println!("{id}");
-    eprintln!("DRILL {id} on {runbook}: clocks run {speed}× faster (drill time = wall time × {speed})");
+/// After `warroom drill`: the micro-drill's steps and each clock's countdown, in wall and drill
+/// time, on stderr (stdout holds the id alone).
+pub fn announce(ctx: &Context, id: &str, speed: u32) -> Result<(), CliError> {
+    let incident = ctx.workspace.load(id)?.into_incident().ok_or_else(|| CliError::new(3, "no incident"))?;
     if let Some(focus) = &incident.drill_focus {
         eprintln!("micro-drill: practise {}", focus.join(", "));
     }

@@ -1,20 +1,10 @@
-//! `warroom export INC [--out DIR] [--redact]`, the bundle `warroom close` writes, and
-//! `warroom verify BUNDLE_DIR`.
+//! The bundle `warroom export` and `warroom close` wrote, and `warroom verify BUNDLE_DIR`.
 
 use std::path::Path;
 
-use super::context::{CliError, Context};
+use super::context::CliError;
 use crate::domain::sanitize;
 use crate::store::bundle;
-
-pub fn export(ctx: &Context, incident: &str, out: Option<&Path>, redact: bool) -> Result<(), CliError> {
-    let id = ctx.incident_id(incident)?;
-    let out = out.map_or_else(|| bundle::default_dir(&ctx.workspace, &id, ctx.now), Path::to_path_buf);
-    let options = bundle::options(&ctx.workspace, &ctx.actor.name, ctx.now, redact);
-    let written = bundle::export(&ctx.workspace, &id, &out, &options)?;
-    print_bundle(&written);
-    Ok(())
-}
 
 pub fn print_bundle(dir: &Path) {
     println!("✓ bundle written to {}", dir.display());

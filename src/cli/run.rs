@@ -5,17 +5,13 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::context::{CliError, Context};
-use crate::action;
-use crate::domain::command::Command;
+use crate::app::action::{self, Approval};
 use crate::domain::sanitize;
-use crate::store::EventStore;
 
 pub fn run(ctx: &Context, incident: &str, step: &str, yes: bool) -> Result<(), CliError> {
-    let id = ctx.incident_id(incident)?;
-    let state =
-        ctx.workspace.load(&id)?.into_incident().ok_or_else(|| CliError::new(3, "the log holds no incident"))?;
-    let prepared = action::prepare(&state, step, &ctx.actor.name, ctx.now)
-        .map_err(|e| CliError::new(1, format!("refused: {}", sanitize::line(&e))))?;
+    let app = ctx.app();
+    let gate = action::prepare(&app, incident, step).map_err(|e| CliError::new(e.exit_code(), refused(&e)))?;
+    let (id, prepared) = (&gate.incident, &gate.prepared);
     println!("{id} {step} will run, without a shell, in the workspace:");
     for (i, arg) in prepared.argv.iter().enumerate() {
         println!("  argv[{i}] = {:?}", sanitize::line(arg));
@@ -25,24 +21,25 @@ pub fn run(ctx: &Context, incident: &str, step: &str, yes: bool) -> Result<(), C
         prepared.timeout.as_secs(),
         prepared.env.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ")
     );
-    if prepared.two_person && state.containment.usable_approval(step, ctx.now).is_none() {
-        if let Some(waiting) = state.containment.waiting_request(step, ctx.now) {
+    match &gate.approval {
+        Approval::Ready => {}
+        Approval::Waiting { requested_by, seq } => {
             return Err(CliError::new(
                 1,
                 format!(
-                    "refused: waiting for a second responder to approve (requested by {} #{}): warroom approve {id} {step}",
-                    sanitize::line(&waiting.requested_by),
-                    waiting.requested_seq
+                    "refused: waiting for a second responder to approve (requested by {} #{seq}): warroom approve {id} {step}",
+                    sanitize::line(requested_by),
                 ),
             ));
         }
-        ctx.workspace.execute(&id, &ctx.actor, ctx.now, Command::RequestApproval { step: step.to_owned() })?;
-        return Err(CliError::new(
-            1,
-            format!(
-                "two-person step: approval requested; a second responder runs `warroom approve {id} {step}`, then run it again"
-            ),
-        ));
+        Approval::Requested(_) => {
+            return Err(CliError::new(
+                1,
+                format!(
+                    "two-person step: approval requested; a second responder runs `warroom approve {id} {step}`, then run it again"
+                ),
+            ));
+        }
     }
     if !yes {
         if !std::io::stdin().is_terminal() {
@@ -56,7 +53,7 @@ pub fn run(ctx: &Context, incident: &str, step: &str, yes: bool) -> Result<(), C
             return Err(CliError::new(1, "not run"));
         }
     }
-    let ran = action::run(&ctx.workspace, &id, &prepared, &ctx.actor, &ctx.clock, |chunk| {
+    let ran = action::run(&app, id, prepared, |chunk| {
         let mut out = std::io::stdout();
         let _ = out.write_all(sanitize::block(chunk).as_bytes());
         let _ = out.flush();
@@ -78,4 +75,12 @@ pub fn run(ctx: &Context, incident: &str, step: &str, yes: bool) -> Result<(), C
         o.exit_code.map_or_else(|| "ended by a signal".to_owned(), |c| format!("FAILED with exit {c}"))
     };
     Err(CliError::new(1, format!("✗ {id} {step}: {why}; the step stays open (output in {})", o.output_file)))
+}
+
+/// A refusal to prepare reads "refused: …", as every refusal does.
+fn refused(e: &crate::app::AppError) -> String {
+    match e {
+        crate::app::AppError::Refused(text) => format!("refused: {}", sanitize::line(text)),
+        other => other.to_string(),
+    }
 }

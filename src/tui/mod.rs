@@ -16,29 +16,18 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::clock::ClockDef;
-use crate::domain::command::Command;
 use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
 use crate::store::Workspace;
 
-/// A line typed at the `:` prompt, as the CLI understands it.
-pub enum Parsed {
-    Execute {
-        incident: String,
-        command: Command,
-    },
-    Declare {
-        runbook: String,
-    },
-    /// `:drill RUNBOOK --speed N [--micro STEPS]`
-    Drill {
-        runbook: String,
-        speed: u32,
-        micro: Option<usize>,
-    },
+/// A line typed at the `:` prompt, as the CLI understands it: the use case, and the responder
+/// it acts as when the line says `--as NAME`.
+pub struct Invocation {
+    pub actor: Option<String>,
+    pub call: crate::app::Call,
 }
 
-pub type CommandParser = Box<dyn Fn(&str, Option<&str>, DateTime<Utc>) -> Result<Parsed, String>>;
+pub type CommandParser = Box<dyn Fn(&str, Option<&str>, DateTime<Utc>) -> Result<Invocation, String>>;
 
 /// Everything the console runs with; built by the CLI.
 pub struct Session {
@@ -59,6 +48,22 @@ pub struct Session {
 impl Session {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The application as this console's responder uses it.
+    pub fn app(&self) -> crate::app::App<'_> {
+        crate::app::App {
+            store: &self.workspace,
+            clock: self.clock,
+            actor: &self.actor,
+            catalog: crate::app::Catalog {
+                runbooks: &self.runbooks,
+                clocks: &self.clocks,
+                origin: "the runbooks in effect",
+                runbooks_broken: false,
+                clocks_broken: false,
+            },
+        }
     }
 }
 

@@ -124,6 +124,8 @@ pub struct Model {
     pub unrouted: Vec<InboxItem>,
     /// The action running (or last run) from this console, and its output so far.
     pub action: Option<ActionView>,
+    /// The action shown in the confirmation being answered: what runs if it is confirmed.
+    pub confirming: Option<crate::action::Prepared>,
     /// The address this console receives alerts at, when it hosts the listener.
     pub listening: Option<String>,
     pub quit: bool,
@@ -149,6 +151,7 @@ impl Model {
             unrouted: Vec::new(),
             listening: None,
             action: None,
+            confirming: None,
             quit: false,
         }
     }

@@ -12,13 +12,15 @@ use tokio::sync::mpsc;
 use super::feed::Feed;
 use super::model::{ActionView, Model};
 use super::update::{Effect, Msg, update};
-use super::{Parsed, Session, terminal, view};
+use super::{Invocation, Session, terminal, view};
+use crate::action::Prepared;
+use crate::app::action;
+use crate::app::declare::Declaration;
+use crate::app::{AppError, Call, Done, perform};
 use crate::domain::command::Command;
+use crate::domain::event::Actor;
 use crate::domain::sanitize;
-use crate::ingest::Router;
-use crate::ingest::intake::Intake;
 use crate::ingest::listener::{self, LogTo};
-use crate::store::bundle;
 use crate::store::{EventStore, Workspace};
 
 pub async fn run(mut session: Session) -> Result<(), String> {
@@ -146,17 +148,6 @@ async fn wait_until(at: Option<tokio::time::Instant>) {
     }
 }
 
-/// The alert intake over this console's workspace, runbooks and clocks.
-fn with_intake<T>(session: &Session, take: impl FnOnce(&Intake<'_>) -> T) -> T {
-    let router = Router::new(&session.runbooks);
-    take(&Intake {
-        workspace: &session.workspace,
-        router: &router,
-        runbooks: &session.runbooks,
-        clocks: &session.clocks,
-    })
-}
-
 /// What an effect did: one line for the status bar, and the id of a declared incident.
 struct Outcome {
     text: String,
@@ -169,159 +160,138 @@ impl From<String> for Outcome {
     }
 }
 
-/// Carries out one effect against the store.
+/// Carries out one effect through the application.
 fn carry_out(
     session: &mut Session,
     model: &mut Model,
     effect: Effect,
     news: &mpsc::UnboundedSender<Msg>,
 ) -> Result<Outcome, String> {
-    let now = session.now();
-    match effect {
-        Effect::RunAction { incident, step } => {
-            let state = model
-                .incidents
-                .iter()
-                .find(|e| e.incident.id == incident)
-                .map(|e| &e.incident)
-                .ok_or_else(|| format!("{incident} is no longer open"))?;
-            let prepared = crate::action::prepare(state, &step, &session.actor.name, now)?;
-            model.action = Some(ActionView {
-                incident: incident.clone(),
-                step: step.clone(),
-                argv: prepared.argv.clone(),
-                output: String::new(),
-                finished: None,
-            });
-            let root = session.workspace.root().to_owned();
-            let actor = session.actor.clone();
-            let clock = session.clock;
-            let news = news.clone();
-            let running = format!("running {step}…");
-            std::thread::spawn(move || {
-                let output = news.clone();
-                let outcome = Workspace::open(&root).and_then(|workspace| {
-                    crate::action::run(&workspace, &incident, &prepared, &actor, &clock, |chunk| {
-                        let _ = output.send(Msg::ActionOutput(chunk.to_owned()));
-                    })
-                });
-                let finished = match outcome {
-                    Ok(ran) if ran.outcome.succeeded() => Msg::ActionFinished(
-                        true,
-                        format!(
-                            "✓ {step} succeeded (#{}){}",
-                            ran.started_seq,
-                            if ran.ticked { "; step ticked" } else { "" }
-                        ),
-                    ),
-                    Ok(ran) => Msg::ActionFinished(
-                        false,
-                        format!(
-                            "✗ {step} {}; the step stays open (#{}, output in {})",
-                            if ran.outcome.timed_out {
-                                "TIMED OUT and was killed".to_owned()
-                            } else {
-                                ran.outcome
-                                    .exit_code
-                                    .map_or("was killed".to_owned(), |c| format!("FAILED with exit {c}"))
-                            },
-                            ran.started_seq,
-                            ran.outcome.output_file
-                        ),
-                    ),
-                    Err(e) => Msg::ActionFinished(false, format!("✗ {step} not run: {e}")),
-                };
-                let _ = news.send(finished);
-            });
-            Ok(running.into())
+    let call = match effect {
+        Effect::RunAction { incident, prepared } => return Ok(start_action(session, model, incident, *prepared, news)),
+        Effect::SwitchResponder { to } => return switch_responder(session, model, to).map(Outcome::from),
+        Effect::Execute { incident, command: Command::Close { force, reason } } => {
+            Call::Close { incident, force, reason, redact: false }
         }
-        Effect::Execute { incident, command } => {
-            let closing = matches!(command, Command::Close { .. });
-            let text = execute(session, &incident, command)?;
-            if !closing {
-                return Ok(text.into());
-            }
-            let id = session.workspace.resolve_id(&incident).map_err(|e| e.to_string())?;
-            let out = bundle::default_dir(&session.workspace, &id, now);
-            let options = bundle::options(&session.workspace, &session.actor.name, now, false);
-            match bundle::export(&session.workspace, &id, &out, &options) {
-                Ok(dir) => Ok(format!("✓ closed {id}; bundle written to {}", dir.display()).into()),
-                Err(e) => Err(format!("closed {id}, but the bundle was not written: {e} (run warroom export {id})")),
-            }
-        }
-        Effect::Declare { runbook } => declare(session, &runbook),
-        Effect::DeclareFromAlert { key, runbook } => {
-            let id = with_intake(session, |intake| intake.declare_unrouted(&key, &runbook, &session.actor, now))
-                .map_err(|e| e.to_string())?;
-            let text = format!("✓ declared {id} on {} from unrouted alert {}", runbook, sanitize::line(&key));
-            Ok(Outcome { text, declared: Some(id) })
-        }
-        Effect::DismissAlert { key, reason } => {
-            session
-                .workspace
-                .inbox_transact(&session.actor, now, |inbox| Ok(vec![inbox.dismiss(&key, reason)?]))
-                .map_err(|e| e.to_string())?;
-            Ok(format!("✓ dismissed unrouted alert {}", sanitize::line(&key)).into())
-        }
-        Effect::SwitchResponder { to } => {
-            if to.is_empty() || to == session.actor.name {
-                return Err(format!("{} is already at the keyboard", sanitize::line(&to)));
-            }
-            let from = std::mem::replace(&mut session.actor.name, to.clone());
-            model.actor = to.clone();
-            for entry in &model.incidents {
-                let command = Command::SwitchResponder { from: from.clone() };
-                session
-                    .workspace
-                    .execute(&entry.incident.id, &session.actor, now, command)
-                    .map_err(|e| e.to_string())?;
-            }
-            Ok(format!("{} is at the keyboard (was {})", sanitize::line(&to), sanitize::line(&from)).into())
-        }
+        Effect::Execute { incident, command } => Call::Record { incident, command },
+        Effect::Declare { runbook } => Call::Declare(Declaration { runbook, ..Declaration::default() }),
+        Effect::DeclareFromAlert { key, runbook } => Call::DeclareFromAlert { key, runbook },
+        Effect::DismissAlert { key, reason } => Call::DismissAlert { key, reason },
         Effect::CommandLine(line) => {
             let selected = model.current().map(|e| e.incident.id.clone());
-            match (session.parse_command)(&line, selected.as_deref(), now)? {
-                Parsed::Execute { incident, command } => execute(session, &incident, command).map(Outcome::from),
-                Parsed::Declare { runbook } => declare(session, &runbook),
-                Parsed::Drill { runbook, speed, micro } => {
-                    let plan = crate::ingest::drill::DrillPlan { runbook: runbook.clone(), speed, micro, alert: None };
-                    let id = with_intake(session, |intake| intake.drill(plan, &session.actor, now))
-                        .map_err(|e| e.to_string())?;
-                    let text = format!("✓ DRILL {id} on {runbook}: clocks run {speed}× faster");
-                    Ok(Outcome { text, declared: Some(id) })
-                }
+            let Invocation { actor, call } = (session.parse_command)(&line, selected.as_deref(), session.now())?;
+            if let Some(name) = actor {
+                let actor = Actor { name, ..session.actor.clone() };
+                let app = session.app();
+                return perform(&app.acting_as(&actor), call).map(|done| outcome(&done)).map_err(|e| e.to_string());
             }
+            call
         }
+    };
+    perform(&session.app(), call).map(|done| outcome(&done)).map_err(|e| e.to_string())
+}
+
+/// What the status bar says of a call that was carried out.
+fn outcome(done: &Done) -> Outcome {
+    let text = match done {
+        Done::Declared { id } => {
+            format!("✓ declared {id}; record awareness with d to start its clocks if it is not yet")
+        }
+        Done::Drilled { id, runbook, speed } => format!("✓ DRILL {id} on {runbook}: clocks run {speed}× faster"),
+        Done::DeclaredFromAlert { id, key, runbook } => {
+            format!("✓ declared {id} on {runbook} from unrouted alert {}", sanitize::line(key))
+        }
+        Done::Recorded(recorded) => last_event(&recorded.events),
+        Done::Closed { recorded, bundle } => {
+            format!("✓ closed {}; bundle written to {}", recorded.incident, bundle.display())
+        }
+        Done::Exported { incident, bundle } => format!("✓ {incident}: bundle written to {}", bundle.display()),
+        Done::Dismissed { key } => format!("✓ dismissed unrouted alert {}", sanitize::line(key)),
+        Done::Ingested(landed) => format!("✓ {} alerts landed", landed.len()),
+    };
+    Outcome { text, declared: done.declared().map(str::to_owned) }
+}
+
+fn last_event(events: &[crate::domain::event::Envelope]) -> String {
+    events.last().map(|e| format!("✓ #{} {}", e.seq, crate::domain::describe::describe(e))).unwrap_or_default()
+}
+
+/// Runs the confirmed action in a thread of its own; its output and end come back as messages.
+fn start_action(
+    session: &Session,
+    model: &mut Model,
+    incident: String,
+    prepared: Prepared,
+    news: &mpsc::UnboundedSender<Msg>,
+) -> Outcome {
+    let step = prepared.step.clone();
+    model.action = Some(ActionView {
+        incident: incident.clone(),
+        step: step.clone(),
+        argv: prepared.argv.clone(),
+        output: String::new(),
+        finished: None,
+    });
+    let root = session.workspace.root().to_owned();
+    let (actor, clock) = (session.actor.clone(), session.clock);
+    let (runbooks, clocks) = (session.runbooks.clone(), session.clocks.clone());
+    let news = news.clone();
+    let running = format!("running {step}…");
+    std::thread::spawn(move || {
+        let output = news.clone();
+        let outcome = Workspace::open(&root).map_err(AppError::from).and_then(|store| {
+            let catalog = crate::app::Catalog {
+                runbooks: &runbooks,
+                clocks: &clocks,
+                origin: "the runbooks in effect",
+                runbooks_broken: false,
+                clocks_broken: false,
+            };
+            let app = crate::app::App { store: &store, clock, actor: &actor, catalog };
+            action::run(&app, &incident, &prepared, |chunk| {
+                let _ = output.send(Msg::ActionOutput(chunk.to_owned()));
+            })
+        });
+        let _ = news.send(finished(&step, outcome));
+    });
+    running.into()
+}
+
+fn finished(step: &str, outcome: Result<action::Ran, AppError>) -> Msg {
+    match outcome {
+        Ok(ran) if ran.outcome.succeeded() => Msg::ActionFinished(
+            true,
+            format!("✓ {step} succeeded (#{}){}", ran.started_seq, if ran.ticked { "; step ticked" } else { "" }),
+        ),
+        Ok(ran) => {
+            let how = if ran.outcome.timed_out {
+                "TIMED OUT and was killed".to_owned()
+            } else {
+                ran.outcome.exit_code.map_or("was killed".to_owned(), |c| format!("FAILED with exit {c}"))
+            };
+            Msg::ActionFinished(
+                false,
+                format!(
+                    "✗ {step} {how}; the step stays open (#{}, output in {})",
+                    ran.started_seq, ran.outcome.output_file
+                ),
+            )
+        }
+        Err(e) => Msg::ActionFinished(false, format!("✗ {step} not run: {e}")),
     }
 }
 
-fn execute(session: &Session, incident: &str, command: Command) -> Result<String, String> {
-    let incident = session.workspace.resolve_id(incident).map_err(|e| e.to_string())?;
-    let incident = incident.as_str();
-    let written =
-        session.workspace.execute(incident, &session.actor, session.now(), command).map_err(|e| e.to_string())?;
-    let last =
-        written.last().map(|e| format!("✓ #{} {}", e.seq, crate::domain::describe::describe(e))).unwrap_or_default();
-    Ok(last)
-}
-
-fn declare(session: &Session, runbook: &str) -> Result<Outcome, String> {
-    let Some(runbook) = session.runbooks.iter().find(|r| r.id == runbook).cloned() else {
-        return Err(format!("no runbook {:?}", sanitize::line(runbook)));
-    };
-    let clocks: Vec<_> =
-        runbook.clocks.iter().filter_map(|c| session.clocks.iter().find(|d| d.id == *c).cloned()).collect();
-    let command = |id: String| Command::Declare {
-        id,
-        runbook: Box::new(runbook.clone()),
-        clocks: clocks.clone(),
-        severity: None,
-        title: None,
-        aware_at: None,
-        drill: false,
-        from_alert: None,
-    };
-    let id = session.workspace.declare(&session.actor, session.now(), &command).map_err(|e| e.to_string())?;
-    let text = format!("✓ declared {id} from {}; record awareness with d to start its clocks", runbook.id);
-    Ok(Outcome { text, declared: Some(id) })
+/// The responder at this keyboard changes; recorded on every open incident.
+fn switch_responder(session: &mut Session, model: &mut Model, to: String) -> Result<String, String> {
+    if to.is_empty() || to == session.actor.name {
+        return Err(format!("{} is already at the keyboard", sanitize::line(&to)));
+    }
+    let from = std::mem::replace(&mut session.actor.name, to.clone());
+    model.actor = to.clone();
+    let now = session.now();
+    for entry in &model.incidents {
+        let command = Command::SwitchResponder { from: from.clone() };
+        session.workspace.execute(&entry.incident.id, &session.actor, now, command).map_err(|e| e.to_string())?;
+    }
+    Ok(format!("{} is at the keyboard (was {})", sanitize::line(&to), sanitize::line(&from)))
 }

@@ -40,12 +40,29 @@ pub enum Msg {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Effect {
-    Execute { incident: String, command: Command },
-    Declare { runbook: String },
-    DeclareFromAlert { key: String, runbook: String },
-    DismissAlert { key: String, reason: String },
-    RunAction { incident: String, step: String },
-    SwitchResponder { to: String },
+    Execute {
+        incident: String,
+        command: Command,
+    },
+    Declare {
+        runbook: String,
+    },
+    DeclareFromAlert {
+        key: String,
+        runbook: String,
+    },
+    DismissAlert {
+        key: String,
+        reason: String,
+    },
+    /// Run exactly the action the responder confirmed.
+    RunAction {
+        incident: String,
+        prepared: Box<crate::action::Prepared>,
+    },
+    SwitchResponder {
+        to: String,
+    },
     CommandLine(String),
 }
 
@@ -231,6 +248,7 @@ fn run_action(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {
     }
     let argv = prepared.argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ");
     let question = format!("Run, without a shell, with a {}s timeout: {argv}", prepared.timeout.as_secs());
+    model.confirming = Some(prepared);
     let form = Form::new(
         Action::RunAction,
         format!("Run the action of {step}"),
@@ -747,8 +765,11 @@ fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
             }];
         }
         Action::RunAction => {
-            let Some(incident) = form.incident else { return Vec::new() };
-            return vec![Effect::RunAction { incident, step }];
+            let (Some(incident), Some(prepared)) = (form.incident, model.confirming.take()) else { return Vec::new() };
+            if prepared.step != step {
+                return Vec::new();
+            }
+            return vec![Effect::RunAction { incident, prepared: Box::new(prepared) }];
         }
         Action::DismissAlert => {
             let Some(key) = form.alert else { return Vec::new() };

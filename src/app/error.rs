@@ -1,0 +1,63 @@
+use std::fmt;
+
+use crate::domain::sanitize;
+use crate::store::StoreError;
+
+/// Why a use case did not happen (or happened only in part), as one line for a person, and the
+/// kind of failure a front end maps to its exit code or HTTP status.
+#[derive(Debug)]
+pub enum AppError {
+    /// The store refused, could not write, or found damage.
+    Store(StoreError),
+    /// The request names something that does not exist or cannot be done (exit 1).
+    Refused(String),
+    /// The request itself is malformed (exit 2).
+    Usage(String),
+    /// The incident closed, but its bundle could not be written (exit 1).
+    ClosedWithoutBundle { id: String, why: String },
+}
+
+impl AppError {
+    pub fn refused(text: impl Into<String>) -> Self {
+        Self::Refused(text.into())
+    }
+
+    /// Process exit code: 1 refused, 2 usage, 3 the evidence is damaged, 4 not saved.
+    pub const fn exit_code(&self) -> i32 {
+        match self {
+            Self::Store(e) => e.exit_code(),
+            Self::Refused(_) | Self::ClosedWithoutBundle { .. } => 1,
+            Self::Usage(_) => 2,
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Store(e) => write!(f, "{e}"),
+            Self::Refused(text) | Self::Usage(text) => write!(f, "{}", sanitize::line(text)),
+            Self::ClosedWithoutBundle { id, why } => {
+                write!(
+                    f,
+                    "closed {id}, but the bundle was not written: {} (run warroom export {id})",
+                    sanitize::line(why)
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<crate::domain::Refusal> for AppError {
+    fn from(r: crate::domain::Refusal) -> Self {
+        Self::Store(StoreError::Refused(r))
+    }
+}

@@ -1,0 +1,56 @@
+//! The use cases, one function each, over the store, an injected clock and the acting
+//! responder. The CLI, the console (its `:` line included) and the listener call these; each
+//! returns what happened, never text for a terminal.
+
+pub mod action;
+pub mod call;
+pub mod catalog;
+pub mod declare;
+pub mod error;
+pub mod record;
+
+use chrono::{DateTime, Utc};
+
+pub use call::{Call, Done, perform};
+pub use catalog::Catalog;
+pub use error::AppError;
+
+use crate::clock::Clock;
+use crate::domain::event::Actor;
+use crate::ingest::Router;
+use crate::ingest::intake::Intake;
+use crate::store::Workspace;
+
+/// What every use case runs against: the store, the clock, who acts, and the catalog.
+#[derive(Clone, Copy)]
+pub struct App<'a> {
+    pub store: &'a Workspace,
+    pub clock: Clock,
+    pub actor: &'a Actor,
+    pub catalog: Catalog<'a>,
+}
+
+impl<'a> App<'a> {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The same, acting as `actor` (a command given `--as`).
+    pub fn acting_as<'b>(&self, actor: &'b Actor) -> App<'b>
+    where
+        'a: 'b,
+    {
+        App { actor, ..*self }
+    }
+
+    /// The alert intake over this store with the runbooks and clocks in effect.
+    pub fn with_intake<T>(&self, take: impl FnOnce(&Intake<'_>) -> T) -> T {
+        let router = Router::new(self.catalog.runbooks);
+        take(&Intake {
+            workspace: self.store,
+            router: &router,
+            runbooks: self.catalog.runbooks,
+            clocks: self.catalog.clocks,
+        })
+    }
+}

@@ -1,0 +1,49 @@
+//! Recording a responder's command on an incident, and closing it (which writes its bundle).
+
+use std::path::{Path, PathBuf};
+
+use super::{App, AppError};
+use crate::domain::Command;
+use crate::domain::event::Envelope;
+use crate::store::{EventStore, bundle};
+
+/// The events one command appended, on the incident it named.
+#[derive(Debug)]
+pub struct Recorded {
+    pub incident: String,
+    pub events: Vec<Envelope>,
+}
+
+/// Checks `command` against the incident's current state and appends what it decides.
+pub fn record(app: &App, incident: &str, command: Command) -> Result<Recorded, AppError> {
+    let id = app.store.resolve_id(incident)?;
+    let events = app.store.execute(&id, app.actor, app.now(), command)?;
+    if events.is_empty() {
+        return Err(AppError::refused("nothing was recorded"));
+    }
+    Ok(Recorded { incident: id, events })
+}
+
+/// Closes and seals the incident, then writes its export bundle (always: the close is the
+/// moment the evidence is handed over).
+pub fn close(
+    app: &App,
+    incident: &str,
+    force: bool,
+    reason: Option<String>,
+    redact: bool,
+) -> Result<(Recorded, PathBuf), AppError> {
+    let recorded = record(app, incident, Command::Close { force, reason })?;
+    let bundle = export(app, &recorded.incident, None, redact)
+        .map_err(|e| AppError::ClosedWithoutBundle { id: recorded.incident.clone(), why: e.to_string() })?;
+    Ok((recorded, bundle))
+}
+
+/// Writes the incident's bundle to `out` (default: the workspace's `exports/`).
+pub fn export(app: &App, incident: &str, out: Option<&Path>, redact: bool) -> Result<PathBuf, AppError> {
+    let id = app.store.resolve_id(incident)?;
+    let now = app.now();
+    let out = out.map_or_else(|| bundle::default_dir(app.store, &id, now), Path::to_path_buf);
+    let options = bundle::options(app.store, &app.actor.name, now, redact);
+    Ok(bundle::export(app.store, &id, &out, &options)?)
+}

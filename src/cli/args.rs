@@ -1,0 +1,372 @@
+//! The command line's grammar: global flags and every subcommand (clap derive). The console's
+//! `:` line parses the same grammar.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use super::generate;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "warroom",
+    version,
+    about = "A war-room console for incidents caused by production AI agents",
+    long_about = "A war-room console for incidents caused by production AI agents.\n\n\
+        Every change is appended to a hash-chained evidence log in the workspace and acknowledged only once durable.\n\
+        Run with no subcommand to see the workspace (a demo incident is declared in an empty default workspace)."
+)]
+pub struct Cli {
+    /// Workspace directory (default: the platform data directory)
+    #[arg(long, global = true, env = "WARROOM_DIR", value_name = "DIR")]
+    pub(crate) dir: Option<PathBuf>,
+
+    /// Acting responder, stamped on every event (default: the login name)
+    #[arg(long = "as", global = true, env = "WARROOM_USER", value_name = "NAME")]
+    pub(crate) actor: Option<String>,
+
+    /// Runbook directory (default: the workspace's runbooks/, else the shipped runbooks)
+    #[arg(long, global = true, env = "WARROOM_RUNBOOKS", value_name = "DIR")]
+    pub(crate) runbooks: Option<PathBuf>,
+
+    /// Console theme: default, light, high-contrast, colour-blind, or a file in the config dir
+    #[arg(long, global = true, env = "WARROOM_THEME", value_name = "NAME")]
+    pub(crate) theme: Option<String>,
+
+    /// Time zone for display beside UTC (default: TZ, else UTC)
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub(crate) tz: Option<String>,
+
+    /// With no subcommand: declare a demo drill incident if the workspace is empty (done
+    /// anyway in the default workspace, so a newcomer sees a live incident)
+    #[arg(long)]
+    pub(crate) demo: bool,
+
+    #[command(flatten)]
+    pub(crate) host: HostListener,
+
+    #[command(subcommand)]
+    pub(crate) command: Option<Cmd>,
+}
+
+/// The console can host the alert listener (its log goes to `listener.log` in the workspace).
+#[derive(clap::Args, Debug, Default, Clone)]
+pub(crate) struct HostListener {
+    /// Console: also receive alerts at http://ADDR/alerts, as `warroom listen` does
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) listen: Option<String>,
+    /// Console with --listen: file holding the bearer token senders must present
+    #[arg(long, value_name = "FILE", requires = "listen")]
+    pub(crate) listen_token_file: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Cmd {
+    /// Declare an incident from a runbook; prints the new incident id
+    Declare {
+        /// Runbook id (see `warroom runbooks`)
+        #[arg(long)]
+        runbook: String,
+        /// Severity level of the runbook (default: the runbook's default)
+        #[arg(long)]
+        severity: Option<String>,
+        /// Title (default: the runbook's title)
+        #[arg(long)]
+        title: Option<String>,
+        /// When the organisation became aware (RFC 3339, "YYYY-MM-DD HH:MM" in UTC, or "-30m")
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        aware_at: Option<String>,
+        /// Mark the incident as a drill
+        #[arg(long)]
+        drill: bool,
+    },
+    /// Tick a runbook step as done
+    Tick {
+        incident: String,
+        step: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// Tick although steps it depends on are still open
+        #[arg(long)]
+        force: bool,
+        /// Commander only: alter the AI system although the AI Act evidence hold is on, for this reason
+        #[arg(long, value_name = "REASON")]
+        override_hold: Option<String>,
+    },
+    /// Skip a runbook step, with the reason
+    Skip {
+        incident: String,
+        step: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Reopen a done or skipped step, with the reason
+    Reopen {
+        incident: String,
+        step: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Add a note to the incident's log (start it with TODO: for an action item)
+    Note { incident: String, text: String },
+    /// Change the severity, with the reason
+    Severity {
+        incident: String,
+        severity: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Assign a runbook role to a responder
+    Assign { incident: String, role: String, name: String },
+    /// Mark the incident resolved (impact over; follow-up steps may remain)
+    Resolve { incident: String },
+    /// Close and seal the incident (refused while required steps are open, unless forced)
+    Close {
+        incident: String,
+        #[arg(long, requires = "reason")]
+        force: bool,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Redact the post-mortem and timeline of the bundle too (drafts always are)
+        #[arg(long)]
+        redact: bool,
+    },
+    /// Write the export bundle of an incident (post-mortem, timeline, annex, drafts, evidence)
+    Export {
+        incident: String,
+        /// Directory to create (default: exports/INC… in the workspace)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Redact personal data in the post-mortem, timeline and annex too (drafts always are)
+        #[arg(long)]
+        redact: bool,
+    },
+    /// Record a decision that starts or changes regulatory clocks (aware, causal-link, material, …)
+    Decide {
+        incident: String,
+        /// aware, high-risk, causal-link, classified-major, material, death-suspected, discovered,
+        /// incident-determined, assessed-notifiable
+        decision: String,
+        /// When the decision was reached, if earlier than now (RFC 3339, "YYYY-MM-DD HH:MM" UTC, "-30m")
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        at: Option<String>,
+        /// What the decision rests on (trace id, ticket, document)
+        #[arg(long)]
+        evidence: Option<String>,
+    },
+    /// Record a submission to a regulator or other recipient for a clock
+    Notify {
+        incident: String,
+        clock: String,
+        /// The recipient's reference number or receipt
+        #[arg(long = "ref", value_name = "REF")]
+        reference: String,
+        /// When it was submitted, if earlier than now
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        at: Option<String>,
+        /// initial, intermediate or complete
+        #[arg(long, default_value = "initial")]
+        phase: String,
+        /// How it was submitted (portal, e-mail, phone)
+        #[arg(long)]
+        channel: Option<String>,
+        /// Required when the submission is after the legal limit
+        #[arg(long)]
+        late_reason: Option<String>,
+    },
+    /// Mark a clock not applicable to this incident, with the rationale kept for the audit
+    Waive {
+        incident: String,
+        clock: String,
+        #[arg(long)]
+        rationale: String,
+    },
+    /// Run a step's action (shows the exact argv, asks to confirm, records everything)
+    Run {
+        incident: String,
+        step: String,
+        /// Run without asking (scripts; a two-person step still needs its approval)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Two-person rule: approve a step another responder requested (or --request it)
+    Approve {
+        incident: String,
+        step: String,
+        /// Ask for the approval instead of giving it
+        #[arg(long)]
+        request: bool,
+    },
+    /// The side-effect ledger: what the agent did in the world and its reversal
+    Effect {
+        #[command(subcommand)]
+        action: EffectCmd,
+    },
+    /// Record what a forensic step preserved: an identifier, where it is, its hash or receipt
+    Preserve {
+        incident: String,
+        step: String,
+        #[arg(long = "id", value_name = "ID")]
+        identifier: String,
+        #[arg(long)]
+        location: String,
+        #[arg(long, value_name = "HASH_OR_RECEIPT")]
+        digest: String,
+    },
+    /// Regulatory clocks: list them, add or drop one on an incident, record required content
+    Clock {
+        #[command(subcommand)]
+        action: ClockCmd,
+    },
+    /// Alerts: ingest a payload (Alertmanager, PagerDuty v2, generic JSON), the unrouted inbox
+    Alert {
+        #[command(subcommand)]
+        action: AlertCmd,
+    },
+    /// Receive alerts over HTTP (Alertmanager webhook, PagerDuty v2, generic JSON) at /alerts
+    Listen {
+        /// Address to bind; anything but loopback needs --token-file
+        #[arg(long, default_value = "127.0.0.1:9093")]
+        addr: String,
+        /// File holding the bearer token senders must present
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+        /// Append the log lines to this file instead of stderr
+        #[arg(long, value_name = "FILE")]
+        log_file: Option<PathBuf>,
+    },
+    /// The war-room console (the default when no subcommand is given, on a terminal)
+    Console {
+        #[command(flatten)]
+        host: HostListener,
+    },
+    /// Show open incidents, or one incident in full
+    Status {
+        incident: Option<String>,
+        /// Machine-readable output (schema: docs/status-json.md)
+        #[arg(long)]
+        json: bool,
+        /// Include closed incidents
+        #[arg(long)]
+        all: bool,
+    },
+    /// Verify the evidence log of an incident, a log file, or every incident
+    Verify { target: Option<String> },
+    /// Validate runbooks (a file or directory; default: the runbooks in effect)
+    Lint { path: Option<PathBuf> },
+    /// The runbooks in effect with their health: reviews, drills, step trouble, coverage gaps
+    Runbooks {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start a drill: a DRILL incident from a sample alert, clocks N× faster
+    Drill {
+        runbook: String,
+        /// Clocks run this many times faster (360: a 72-hour clock is due in 12 minutes)
+        #[arg(long, default_value_t = 60)]
+        speed: u32,
+        /// A micro-drill: practise this many steps chosen at random (the rest are skipped)
+        #[arg(long, value_name = "STEPS")]
+        micro: Option<usize>,
+        /// Start from this alert payload instead of a sample built from the runbook's trigger
+        #[arg(long, value_name = "FILE")]
+        alert: Option<PathBuf>,
+    },
+    /// Drill reports: time to each step, skips and failures, clock outcomes, who did what
+    Drills {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write benchmark workloads (used by benches/ and BENCHMARKS.md)
+    #[command(hide = true)]
+    Generate {
+        #[command(subcommand)]
+        what: generate::Workload,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum AlertCmd {
+    /// Route the alerts of a payload (a file, or - for stdin) to incidents or the inbox
+    Ingest { source: String },
+    /// The unrouted alerts waiting for a decision
+    Inbox {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Declare an incident from an unrouted alert on the runbook you choose (its default severity)
+    Declare {
+        key: String,
+        #[arg(long)]
+        runbook: String,
+    },
+    /// Dismiss an unrouted alert, with the reason
+    Dismiss {
+        key: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum EffectCmd {
+    /// Record a side effect: e-mails sent, payments made, records changed, tickets closed
+    Add {
+        incident: String,
+        /// A short id for it (e.g. refunds)
+        id: String,
+        #[arg(long)]
+        what: String,
+        #[arg(long = "where", value_name = "WHERE")]
+        place: String,
+        #[arg(long, default_value_t = 1)]
+        count: u64,
+        /// Who owns its reversal
+        #[arg(long)]
+        owner: String,
+        /// pending, compensated or irreversible
+        #[arg(long, default_value = "pending")]
+        state: String,
+        #[arg(long)]
+        evidence: Option<String>,
+    },
+    /// Change a side effect's state (compensated or irreversible need --evidence)
+    Update {
+        incident: String,
+        id: String,
+        #[arg(long)]
+        state: String,
+        #[arg(long)]
+        evidence: Option<String>,
+        #[arg(long)]
+        count: Option<u64>,
+        #[arg(long)]
+        owner: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum ClockCmd {
+    /// The clocks of an incident (most urgent first), or the catalog without one
+    List {
+        incident: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a catalog clock to an incident
+    Add {
+        incident: String,
+        clock: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Drop a clock from an incident
+    Drop {
+        incident: String,
+        clock: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record an item of a notification's required content (see `clock list INC`)
+    Provide { incident: String, clock: String, item: String, text: String },
+}

@@ -1,0 +1,126 @@
+//! The console's `:` line: the CLI's own grammar, global flags included, parsed into the same
+//! application request the CLI would make. `.` stands for the selected incident.
+
+use chrono::{DateTime, Utc};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
+
+use super::args::Cli;
+use super::context::CliError;
+use super::request::{Request, View, request};
+use crate::domain::clock::ClockDef;
+use crate::domain::sanitize;
+use crate::tui::Invocation;
+
+/// Global flags that pick the workspace or the console itself: fixed while it runs.
+const FIXED: [(&str, &str); 7] = [
+    ("dir", "--dir"),
+    ("runbooks", "--runbooks"),
+    ("theme", "--theme"),
+    ("tz", "--tz"),
+    ("demo", "--demo"),
+    ("listen", "--listen"),
+    ("listen_token_file", "--listen-token-file"),
+];
+
+pub fn parse(
+    line: &str,
+    selected: Option<&str>,
+    now: DateTime<Utc>,
+    clocks: &[ClockDef],
+) -> Result<Invocation, String> {
+    let mut words = split_words(line)?;
+    if let Some(selected) = selected {
+        for word in &mut words {
+            if word == "." {
+                selected.clone_into(word);
+            }
+        }
+    }
+    words.insert(0, "warroom".to_owned());
+    let matches = Cli::command().try_get_matches_from(&words).map_err(|e| first_line(&e.to_string()))?;
+    let typed = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+    if let Some((_, flag)) = FIXED.iter().find(|(id, _)| typed(id)) {
+        return Err(format!("{flag} is fixed while the console runs; start another console for that"));
+    }
+    let actor = typed("actor").then(|| matches.get_one::<String>("actor").cloned()).flatten();
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| first_line(&e.to_string()))?;
+    let command = cli.command.ok_or("type a command, e.g. note . \"text\"")?;
+    let clock_def = |id: &str| {
+        clocks
+            .iter()
+            .find(|d| d.id == id)
+            .cloned()
+            .ok_or_else(|| CliError::new(1, format!("no clock {:?} in the catalog", sanitize::line(id))))
+    };
+    match request(command, now, &clock_def).map_err(|e| e.message)? {
+        Request::Call(call) => Ok(Invocation { actor, call }),
+        Request::View(View::Run { .. }) => {
+            Err("run a step's action with r on the step: it shows the argv and asks first".to_owned())
+        }
+        Request::View(_) => {
+            Err("only recording commands run here; views are the panes (status, verify and lint run in a shell)"
+                .to_owned())
+        }
+    }
+}
+
+pub fn first_line(text: &str) -> String {
+    text.lines().find(|l| !l.trim().is_empty()).unwrap_or(text).trim().trim_start_matches("error: ").to_owned()
+}
+
+/// Splits a command line into words: spaces separate, quotes group, a backslash escapes.
+pub fn split_words(line: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"') | None, '\\') => {
+                word.push(chars.next().ok_or("a backslash ends the line")?);
+                in_word = true;
+            }
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return Err("a quote is not closed".to_owned());
+    }
+    if in_word {
+        words.push(word);
+    }
+    Ok(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_words;
+
+    #[test]
+    fn words_quotes_and_escapes() {
+        assert_eq!(
+            split_words(r#"note . "two words" it\'s 'a "b"'"#).expect("split"),
+            ["note", ".", "two words", "it's", "a \"b\""]
+        );
+        assert_eq!(split_words("  tick   INC-1  x ").expect("split"), ["tick", "INC-1", "x"]);
+        assert_eq!(split_words(r#"note . """#).expect("split"), ["note", ".", ""]);
+        assert!(split_words("note \"open").is_err());
+    }
+}

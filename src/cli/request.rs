@@ -1,0 +1,124 @@
+//! A parsed command line as the application's request: a recording use case (`Call`) or a
+//! view. The CLI and the console's `:` line both go through here, so they cannot differ.
+
+use chrono::{DateTime, Utc};
+
+use super::args::{AlertCmd, ClockCmd, Cmd, EffectCmd};
+use super::context::CliError;
+use super::{clocks, time_arg};
+use crate::app::Call;
+use crate::app::declare::Declaration;
+use crate::domain::clock::ClockDef;
+use crate::domain::containment::EffectState;
+use crate::domain::{Command, sanitize};
+use crate::ingest::drill::DrillPlan;
+
+pub enum Request {
+    Call(Call),
+    /// Everything that only reads, or runs a service or the console.
+    View(View),
+}
+
+/// The subcommands that are not recording use cases.
+pub enum View {
+    Console(super::args::HostListener),
+    Listen { addr: String, token_file: Option<std::path::PathBuf>, log_file: Option<std::path::PathBuf> },
+    Status { incident: Option<String>, json: bool, all: bool },
+    Verify(Option<String>),
+    Lint(Option<std::path::PathBuf>),
+    Runbooks { json: bool },
+    Drills { json: bool },
+    Inbox { json: bool },
+    ClockList { incident: Option<String>, json: bool },
+    Run { incident: String, step: String, yes: bool },
+    Generate(super::generate::Workload),
+}
+
+pub fn request(
+    cmd: Cmd,
+    now: DateTime<Utc>,
+    clock_def: &dyn Fn(&str) -> Result<ClockDef, CliError>,
+) -> Result<Request, CliError> {
+    let record = |incident: String, command: Command| Ok(Request::Call(Call::Record { incident, command }));
+    let time = |t: Option<String>| t.map(|t| time_arg::parse(&t, now)).transpose();
+    let view = |v: View| Ok(Request::View(v));
+    match cmd {
+        Cmd::Declare { runbook, severity, title, aware_at, drill } => {
+            Ok(Request::Call(Call::Declare(Declaration { runbook, severity, title, aware_at: time(aware_at)?, drill })))
+        }
+        Cmd::Tick { incident, step, note, force, override_hold } => {
+            record(incident, Command::Tick { step, note, force, override_hold })
+        }
+        Cmd::Skip { incident, step, reason } => record(incident, Command::Skip { step, reason }),
+        Cmd::Reopen { incident, step, reason } => record(incident, Command::Reopen { step, reason }),
+        Cmd::Note { incident, text } => record(incident, Command::Note { text }),
+        Cmd::Severity { incident, severity, reason } => record(incident, Command::Severity { to: severity, reason }),
+        Cmd::Assign { incident, role, name } => record(incident, Command::Assign { role, name }),
+        Cmd::Resolve { incident } => record(incident, Command::Resolve),
+        Cmd::Close { incident, force, reason, redact } => {
+            Ok(Request::Call(Call::Close { incident, force, reason, redact }))
+        }
+        Cmd::Export { incident, out, redact } => Ok(Request::Call(Call::Export { incident, out, redact })),
+        Cmd::Decide { incident, decision, at, evidence } => {
+            record(incident, Command::Decide { decision: clocks::decision(&decision)?, at: time(at)?, evidence })
+        }
+        Cmd::Notify { incident, clock, reference, at, phase, channel, late_reason } => record(
+            incident,
+            Command::Notify { clock, reference, at: time(at)?, phase: clocks::phase(&phase)?, channel, late_reason },
+        ),
+        Cmd::Waive { incident, clock, rationale } => record(incident, Command::Waive { clock, rationale }),
+        Cmd::Clock { action: ClockCmd::Add { incident, clock, reason } } => {
+            record(incident, Command::AddClock { clock: Box::new(clock_def(&clock)?), reason })
+        }
+        Cmd::Clock { action: ClockCmd::Drop { incident, clock, reason } } => {
+            record(incident, Command::DropClock { clock, reason })
+        }
+        Cmd::Clock { action: ClockCmd::Provide { incident, clock, item, text } } => {
+            record(incident, Command::Provide { clock, item, text })
+        }
+        Cmd::Clock { action: ClockCmd::List { incident, json } } => view(View::ClockList { incident, json }),
+        Cmd::Approve { incident, step, request } => {
+            record(incident, if request { Command::RequestApproval { step } } else { Command::Approve { step } })
+        }
+        Cmd::Effect { action: EffectCmd::Add { incident, id, what, place, count, owner, state, evidence } } => record(
+            incident,
+            Command::AddEffect { id, what, place, count, owner, state: effect_state(&state)?, evidence },
+        ),
+        Cmd::Effect { action: EffectCmd::Update { incident, id, state, evidence, count, owner } } => {
+            record(incident, Command::UpdateEffect { id, state: effect_state(&state)?, evidence, count, owner })
+        }
+        Cmd::Preserve { incident, step, identifier, location, digest } => {
+            record(incident, Command::Preserve { step, identifier, location, digest })
+        }
+        Cmd::Alert { action: AlertCmd::Ingest { source } } => {
+            let alerts = super::alerts::read_payload(&source)?;
+            Ok(Request::Call(Call::Ingest(alerts)))
+        }
+        Cmd::Alert { action: AlertCmd::Declare { key, runbook } } => {
+            Ok(Request::Call(Call::DeclareFromAlert { key, runbook }))
+        }
+        Cmd::Alert { action: AlertCmd::Dismiss { key, reason } } => {
+            Ok(Request::Call(Call::DismissAlert { key, reason }))
+        }
+        Cmd::Alert { action: AlertCmd::Inbox { json } } => view(View::Inbox { json }),
+        Cmd::Drill { runbook, speed, micro, alert } => {
+            let alert = alert.as_deref().map(super::alerts::read_first).transpose()?;
+            Ok(Request::Call(Call::Drill(DrillPlan { runbook, speed, micro, alert })))
+        }
+        Cmd::Console { host } => view(View::Console(host)),
+        Cmd::Listen { addr, token_file, log_file } => view(View::Listen { addr, token_file, log_file }),
+        Cmd::Status { incident, json, all } => view(View::Status { incident, json, all }),
+        Cmd::Verify { target } => view(View::Verify(target)),
+        Cmd::Lint { path } => view(View::Lint(path)),
+        Cmd::Runbooks { json } => view(View::Runbooks { json }),
+        Cmd::Drills { json } => view(View::Drills { json }),
+        Cmd::Run { incident, step, yes } => view(View::Run { incident, step, yes }),
+        Cmd::Generate { what } => view(View::Generate(what)),
+    }
+}
+
+fn effect_state(text: &str) -> Result<EffectState, CliError> {
+    EffectState::parse(text).ok_or_else(|| {
+        CliError::new(2, format!("--state {:?}: use pending, compensated or irreversible", sanitize::line(text)))
+    })
+}
