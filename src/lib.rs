@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod ingest;
+pub mod listener;
 pub mod report;
 pub mod store;
 pub mod tui;

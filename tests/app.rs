@@ -1,5 +1,5 @@
-//! The application's use cases called directly, as every front end calls them: the confirmed
-//! action is the one that runs, a runbook's missing clock is refused, close writes the bundle.
+//! The application's use cases called directly, as every front end calls them, on both store
+//! adapters (the file workspace and the in-memory store) with the same assertions.
 
 use chrono::{DateTime, Utc};
 use warroom::app::declare::Declaration;
@@ -8,14 +8,15 @@ use warroom::catalog::{self, Origin};
 use warroom::clock::Clock;
 use warroom::domain::Command;
 use warroom::domain::event::Actor;
-use warroom::store::Workspace;
+use warroom::store::{MemoryStore, Store, Workspace};
 
 const RUNBOOK: &str = r##"
 id: echo-severity
 title: An action that depends on the incident
 version: 1
 owner: sre
-summary: One step whose argv carries the severity.
+summary: One step whose argv carries the severity, one gated by another, a two-person step.
+approval_window: 10m
 last_reviewed: 2026-11-01
 review_every: 90d
 drill_every: 90d
@@ -27,6 +28,9 @@ severity:
     - { id: SEV2, name: Major, definition: A feature is degraded. }
 roles:
   - { id: commander, title: Incident commander, duties: Decides., required: true }
+triggers:
+  - matchers: ['alertname="EchoAlert"']
+    severity: SEV1
 on_call:
   - { role: commander, page: primary, escalate_after: 10m }
 phases:
@@ -42,6 +46,23 @@ phases:
           program: echo
           args: ["severity={{incident.severity}}"]
           tick_on_success: true
+      - id: confirm
+        title: Confirm the signal
+        detail: Look at the traces.
+        role: commander
+        kind: triage
+      - id: contain
+        title: Contain
+        detail: After confirming.
+        role: commander
+        kind: containment
+        depends_on: [confirm]
+      - id: guarded
+        title: A two-person step
+        detail: Needs a second responder.
+        role: commander
+        kind: containment
+        two_person: true
 postmortem: "# Post-mortem"
 "##;
 
@@ -51,13 +72,13 @@ fn at(text: &str) -> DateTime<Utc> {
 
 struct Fixture {
     dir: tempfile::TempDir,
-    store: Workspace,
+    store: Box<dyn Store>,
     runbooks: Vec<warroom::domain::runbook::Runbook>,
     clocks: Vec<warroom::domain::clock::ClockDef>,
 }
 
 impl Fixture {
-    fn new() -> Self {
+    fn new(adapter: Adapter) -> Self {
         let dir = tempfile::tempdir().expect("dir");
         let runbook_dir = dir.path().join("runbooks");
         std::fs::create_dir_all(&runbook_dir).expect("runbooks");
@@ -69,29 +90,60 @@ impl Fixture {
             &clocks.ids(),
         );
         assert_eq!(loaded.errors(), 0, "{:?}", loaded.diagnostics);
-        let store = Workspace::open(&dir.path().join("ws")).expect("workspace");
+        let store: Box<dyn Store> = match adapter {
+            Adapter::File => Box::new(Workspace::open(&dir.path().join("ws")).expect("workspace")),
+            Adapter::Memory => Box::new(MemoryStore::new()),
+        };
         Self { dir, store, runbooks: loaded.runbooks, clocks: clocks.clocks }
     }
 
     fn app<'a>(&'a self, actor: &'a Actor, now: &str) -> App<'a> {
         App {
-            store: &self.store,
+            store: self.store.as_ref(),
+            dir: self.dir.path(),
             clock: Clock::frozen(at(now)),
             actor,
-            catalog: Catalog {
-                runbooks: &self.runbooks,
-                clocks: &self.clocks,
-                origin: "the test's runbooks",
-                runbooks_broken: false,
-                clocks_broken: false,
-            },
+            catalog: Catalog::of(&self.runbooks, &self.clocks),
         }
     }
 
     fn log(&self, id: &str) -> String {
-        std::fs::read_to_string(self.dir.path().join("ws/incidents").join(format!("{id}.jsonl"))).expect("log")
+        String::from_utf8(self.store.log_bytes(id).expect("log")).expect("ascii")
+    }
+
+    fn step_state(&self, id: &str, step: &str) -> String {
+        let incident = self.store.incident(id).expect("incident");
+        let (_, state) = incident.step(step).expect("step");
+        format!("{:?}", state.status)
     }
 }
+
+#[derive(Clone, Copy)]
+enum Adapter {
+    File,
+    Memory,
+}
+
+/// Each scenario runs on both adapters: the same calls, the same assertions.
+macro_rules! on_both_stores {
+    ($($scenario:ident),* $(,)?) => {
+        mod on_the_file_workspace {
+            $(#[test] fn $scenario() { super::$scenario(super::Adapter::File) })*
+        }
+        mod on_the_memory_store {
+            $(#[test] fn $scenario() { super::$scenario(super::Adapter::Memory) })*
+        }
+    };
+}
+
+on_both_stores!(
+    the_confirmed_action_is_the_one_that_runs,
+    a_runbook_naming_a_clock_missing_from_the_catalog_is_refused_not_declared_without_it,
+    close_always_writes_the_bundle,
+    ticks_respect_dependencies_unless_forced,
+    a_two_person_step_needs_a_second_responder,
+    alerts_open_incidents_and_unrouted_ones_wait_in_the_inbox,
+);
 
 fn declare(app: &App) -> String {
     let declaration = Declaration { runbook: "echo-severity".into(), ..Declaration::default() };
@@ -101,9 +153,8 @@ fn declare(app: &App) -> String {
     }
 }
 
-#[test]
-fn the_confirmed_action_is_the_one_that_runs() {
-    let fixture = Fixture::new();
+fn the_confirmed_action_is_the_one_that_runs(adapter: Adapter) {
+    let fixture = Fixture::new(adapter);
     let alice = Actor::named("alice");
     let id = declare(&fixture.app(&alice, "2026-11-24T09:00:00Z"));
     let shown = app::action::prepare(&fixture.app(&alice, "2026-11-24T09:01:00Z"), &id, "announce").expect("prepare");
@@ -126,9 +177,8 @@ fn the_confirmed_action_is_the_one_that_runs() {
     assert_eq!(output, "severity=SEV1\n");
 }
 
-#[test]
-fn a_runbook_naming_a_clock_missing_from_the_catalog_is_refused_not_declared_without_it() {
-    let mut fixture = Fixture::new();
+fn a_runbook_naming_a_clock_missing_from_the_catalog_is_refused_not_declared_without_it(adapter: Adapter) {
+    let mut fixture = Fixture::new(adapter);
     fixture.runbooks[0].clocks = vec!["gdpr-33".into(), "no-such-duty".into()];
     let alice = Actor::named("alice");
     let app = fixture.app(&alice, "2026-11-24T09:00:00Z");
@@ -138,9 +188,8 @@ fn a_runbook_naming_a_clock_missing_from_the_catalog_is_refused_not_declared_wit
     assert_eq!(fixture.store.all_ids().expect("ids").len(), 0, "nothing declared");
 }
 
-#[test]
-fn close_always_writes_the_bundle() {
-    let fixture = Fixture::new();
+fn close_always_writes_the_bundle(adapter: Adapter) {
+    let fixture = Fixture::new(adapter);
     let alice = Actor::named("alice");
     let id = declare(&fixture.app(&alice, "2026-11-24T09:00:00Z"));
     app::record::record(&fixture.app(&alice, "2026-11-24T10:00:00Z"), &id, Command::Resolve).expect("resolve");
@@ -152,5 +201,58 @@ fn close_always_writes_the_bundle() {
     };
     assert_eq!(recorded.incident, id);
     assert!(bundle.join("SHA256SUMS").is_file() && bundle.join("postmortem.md").is_file(), "{}", bundle.display());
-    warroom::store::bundle::verify_bundle(&bundle).expect("the bundle verifies");
+    warroom::app::bundle::verify_bundle(&bundle).expect("the bundle verifies");
+}
+
+fn ticks_respect_dependencies_unless_forced(adapter: Adapter) {
+    let fixture = Fixture::new(adapter);
+    let alice = Actor::named("alice");
+    let id = declare(&fixture.app(&alice, "2026-11-24T09:00:00Z"));
+    let app = fixture.app(&alice, "2026-11-24T09:05:00Z");
+    let tick = |force| Command::Tick { step: "contain".into(), note: None, force, override_hold: None };
+    let refused = app::record::record(&app, &id, tick(false)).expect_err("refused");
+    assert!(refused.to_string().contains("depends on confirm"), "{refused}");
+    assert_eq!(fixture.step_state(&id, "contain"), "Pending");
+    app::record::record(&app, &id, tick(true)).expect("forced");
+    assert!(fixture.step_state(&id, "contain").starts_with("Done"), "{}", fixture.step_state(&id, "contain"));
+    assert!(fixture.log(&id).contains(r#""forced":true"#), "the force is on the record");
+}
+
+fn a_two_person_step_needs_a_second_responder(adapter: Adapter) {
+    let fixture = Fixture::new(adapter);
+    let (alice, bob) = (Actor::named("alice"), Actor::named("bob"));
+    let id = declare(&fixture.app(&alice, "2026-11-24T09:00:00Z"));
+    let record = |actor, now, command| app::record::record(&fixture.app(actor, now), &id, command);
+    let tick = || Command::Tick { step: "guarded".into(), note: None, force: false, override_hold: None };
+    let refused = record(&alice, "2026-11-24T09:01:00Z", tick()).expect_err("refused");
+    assert!(refused.to_string().contains("two-person rule"), "{refused}");
+    record(&alice, "2026-11-24T09:02:00Z", Command::RequestApproval { step: "guarded".into() }).expect("request");
+    let own = record(&alice, "2026-11-24T09:03:00Z", Command::Approve { step: "guarded".into() }).expect_err("own");
+    assert!(own.to_string().contains("a second, different responder must approve"), "{own}");
+    record(&bob, "2026-11-24T09:04:00Z", Command::Approve { step: "guarded".into() }).expect("approved");
+    record(&alice, "2026-11-24T09:05:00Z", tick()).expect("ticks once approved");
+}
+
+fn alerts_open_incidents_and_unrouted_ones_wait_in_the_inbox(adapter: Adapter) {
+    let fixture = Fixture::new(adapter);
+    let intake = Actor::named("alertmanager");
+    let body = br#"{"version":"4","status":"firing","alerts":[
+        {"status":"firing","labels":{"alertname":"EchoAlert","agent":"a1"},"annotations":{"summary":"echo"},"startsAt":"2026-11-24T08:55:00Z"},
+        {"status":"firing","labels":{"alertname":"Unknown","agent":"a2"},"annotations":{},"startsAt":"2026-11-24T08:56:00Z"}]}"#;
+    let alerts = warroom::ingest::parse(body).expect("alerts");
+    let done = app::perform(&fixture.app(&intake, "2026-11-24T09:00:00Z"), Call::Ingest(alerts)).expect("ingest");
+    let Done::Ingested(landed) = done else { panic!("{done:?}") };
+    let places: Vec<String> = landed.iter().map(|(_, landed)| landed.to_string()).collect();
+    assert!(places[0].starts_with("opened INC-20261124-"), "{places:?}");
+    assert!(places[1].contains("unrouted inbox"), "{places:?}");
+    let inbox = fixture.store.inbox().expect("inbox");
+    let key = inbox.open_items().next().expect("waiting").alert.key.clone();
+    let alice = Actor::named("alice");
+    let dismiss = Call::DismissAlert { key, reason: "a synthetic rule".into() };
+    app::perform(&fixture.app(&alice, "2026-11-24T09:10:00Z"), dismiss).expect("dismiss");
+    assert_eq!(fixture.store.inbox().expect("inbox").open_items().count(), 0);
+    let opened = fixture.store.open_ids().expect("open");
+    assert_eq!(opened.len(), 1);
+    let incident = fixture.store.incident(&opened[0]).expect("incident");
+    assert_eq!(incident.aware_at(), Some(at("2026-11-24T08:55:00Z")), "aware at the alert's start");
 }

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use common::Workspace;
 use warroom::domain::event::Envelope;
 use warroom::domain::incident::Incident;
-use warroom::store::EventStore;
 
 /// Runs `warroom` at a fixed time (UTC).
 fn at(ws: &Workspace, actor: &str, time: &str, args: &[&str]) -> String {

@@ -152,7 +152,7 @@ fn alert_text_is_kept_as_received_and_shown_sanitised() {
 fn a_batch_lands_like_the_same_alerts_one_by_one() {
     use warroom::domain::event::Actor;
     use warroom::ingest::intake::{Intake, Landed};
-    use warroom::store::{EventStore, Workspace};
+    use warroom::store::Workspace;
 
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
     let runbooks = catalog::load(&Origin::Embedded, today).runbooks;
@@ -166,7 +166,7 @@ fn a_batch_lands_like_the_same_alerts_one_by_one() {
 
     let dir = tempfile::tempdir().expect("dir");
     let ws = Workspace::open(dir.path()).expect("workspace");
-    let intake = Intake { workspace: &ws, router: &router, runbooks: &runbooks, clocks: &clocks };
+    let intake = Intake { store: &ws, router: &router, runbooks: &runbooks, clocks: &clocks };
     let landed = intake.take_all(batch.clone(), &actor, now).expect("batch");
     let id = ws.open_ids().expect("ids").remove(0);
     let repeat = Landed::Repeat(id.clone());
@@ -180,7 +180,7 @@ fn a_batch_lands_like_the_same_alerts_one_by_one() {
 
     let single = tempfile::tempdir().expect("dir");
     let ws1 = Workspace::open(single.path()).expect("workspace");
-    let one_by_one = Intake { workspace: &ws1, router: &router, runbooks: &runbooks, clocks: &clocks };
+    let one_by_one = Intake { store: &ws1, router: &router, runbooks: &runbooks, clocks: &clocks };
     for (alert, expected) in batch.into_iter().zip(&landed) {
         assert_eq!(&one_by_one.take(alert, &actor, now).expect("one"), expected);
     }

@@ -7,7 +7,6 @@ use crate::domain::Command;
 use crate::domain::containment::ActionOutcome;
 use crate::domain::event::Event;
 use crate::domain::incident::Incident;
-use crate::store::EventStore;
 
 /// Whether a prepared action may run now.
 #[derive(Debug, PartialEq, Eq)]
@@ -73,7 +72,7 @@ pub fn run(app: &App, incident: &str, confirmed: &Prepared, output: impl FnMut(&
         Command::StartAction { step: confirmed.step.clone(), argv: confirmed.argv.clone(), cwd: confirmed.cwd.clone() };
     let written = app.store.execute(&id, app.actor, app.now(), start)?;
     let started_seq = written.iter().find(|e| matches!(e.event, Event::ActionStarted { .. })).map_or(0, |e| e.seq);
-    let outcome = action::run_program(app.store.root(), &id, started_seq, confirmed, &app.clock, output)?;
+    let outcome = action::run_program(app.dir, &id, started_seq, confirmed, &app.clock, output)?;
     let finish = Command::FinishAction { started_seq, outcome: outcome.clone() };
     let written = app.store.execute(&id, app.actor, app.now(), finish)?;
     let ticked = written.iter().any(|e| matches!(e.event, Event::StepTicked { .. }));
@@ -81,5 +80,5 @@ pub fn run(app: &App, incident: &str, confirmed: &Prepared, output: impl FnMut(&
 }
 
 fn current(app: &App, id: &str) -> Result<Incident, AppError> {
-    app.store.load(id)?.into_incident().ok_or_else(|| AppError::refused(format!("the log of {id} holds no incident")))
+    Ok(app.store.incident(id)?)
 }

@@ -108,9 +108,8 @@ pub fn perform(app: &App, call: Call) -> Result<Done, AppError> {
             Ok(Done::Dismissed { key })
         }
         Call::Ingest(alerts) => {
-            let labels: Vec<String> = alerts.iter().map(|alert| format!("{} ({})", alert.name(), alert.key)).collect();
-            let landed = app.with_intake(|intake| intake.take_all(alerts, app.actor, app.now()))?;
-            Ok(Done::Ingested(labels.into_iter().zip(landed).collect()))
+            let router = crate::ingest::Router::new(app.catalog.runbooks);
+            Ok(Done::Ingested(super::ingest::ingest(app, &router, alerts)?))
         }
     }
 }

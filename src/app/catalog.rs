@@ -18,6 +18,11 @@ pub struct Catalog<'a> {
 }
 
 impl<'a> Catalog<'a> {
+    /// Runbooks and clocks loaded earlier (by a console or listener that checked them then).
+    pub const fn of(runbooks: &'a [Runbook], clocks: &'a [ClockDef]) -> Self {
+        Self { runbooks, clocks, origin: "the runbooks in effect", runbooks_broken: false, clocks_broken: false }
+    }
+
     pub fn runbook(&self, id: &str) -> Result<&'a Runbook, AppError> {
         if let Some(found) = self.runbooks.iter().find(|r| r.id == id) {
             return Ok(found);

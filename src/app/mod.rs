@@ -3,11 +3,15 @@
 //! returns what happened, never text for a terminal.
 
 pub mod action;
+pub mod bundle;
 pub mod call;
 pub mod catalog;
 pub mod declare;
 pub mod error;
+pub mod ingest;
 pub mod record;
+
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
@@ -19,12 +23,14 @@ use crate::clock::Clock;
 use crate::domain::event::Actor;
 use crate::ingest::Router;
 use crate::ingest::intake::Intake;
-use crate::store::Workspace;
+use crate::store::Store;
 
 /// What every use case runs against: the store, the clock, who acts, and the catalog.
 #[derive(Clone, Copy)]
 pub struct App<'a> {
-    pub store: &'a Workspace,
+    pub store: &'a dyn Store,
+    /// The workspace directory on this host: actions' programs and output, export bundles.
+    pub dir: &'a Path,
     pub clock: Clock,
     pub actor: &'a Actor,
     pub catalog: Catalog<'a>,
@@ -47,7 +53,7 @@ impl<'a> App<'a> {
     pub fn with_intake<T>(&self, take: impl FnOnce(&Intake<'_>) -> T) -> T {
         let router = Router::new(self.catalog.runbooks);
         take(&Intake {
-            workspace: self.store,
+            store: self.store,
             router: &router,
             runbooks: self.catalog.runbooks,
             clocks: self.catalog.clocks,

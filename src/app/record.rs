@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use super::bundle;
 use super::{App, AppError};
 use crate::domain::Command;
 use crate::domain::event::Envelope;
-use crate::store::{EventStore, bundle};
 
 /// The events one command appended, on the incident it named.
 #[derive(Debug)]
@@ -43,7 +43,7 @@ pub fn close(
 pub fn export(app: &App, incident: &str, out: Option<&Path>, redact: bool) -> Result<PathBuf, AppError> {
     let id = app.store.resolve_id(incident)?;
     let now = app.now();
-    let out = out.map_or_else(|| bundle::default_dir(app.store, &id, now), Path::to_path_buf);
-    let options = bundle::options(app.store, &app.actor.name, now, redact);
+    let out = out.map_or_else(|| bundle::default_dir(app.dir, &id, now), Path::to_path_buf);
+    let options = bundle::options(app.dir, &app.actor.name, now, redact);
     Ok(bundle::export(app.store, &id, &out, &options)?)
 }

@@ -9,10 +9,10 @@ use super::context::{CliError, Context};
 use super::status::rfc3339;
 use crate::domain::inbox::InboxItem;
 use crate::domain::sanitize;
-use crate::ingest::listener::{Listener, LogTo, serve};
 use crate::ingest::parse;
+use crate::listener::{Listener, LogTo, serve};
 
-const MAX_BODY: u64 = crate::ingest::listener::MAX_BODY as u64;
+const MAX_BODY: u64 = crate::listener::MAX_BODY as u64;
 
 /// The alerts of a payload: a file, or `-` for standard input (at most 1 MiB).
 pub fn read_payload(source: &str) -> Result<Vec<crate::domain::alert::Alert>, CliError> {

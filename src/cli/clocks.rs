@@ -5,7 +5,6 @@ use super::context::{CliError, Context};
 use crate::domain::clock::{Decision, SubmissionPhase};
 use crate::domain::sanitize;
 use crate::domain::suggest::did_you_mean;
-use crate::store::EventStore;
 
 pub fn decision(text: &str) -> Result<Decision, CliError> {
     Decision::parse(text).ok_or_else(|| {

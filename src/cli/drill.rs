@@ -8,7 +8,6 @@ use crate::domain::incident::Incident;
 use crate::domain::sanitize;
 use crate::ingest::Router;
 use crate::report::{drill, health};
-use crate::store::EventStore;
 
 /// After `warroom drill`: the micro-drill's steps and each clock's countdown, in wall and drill
 /// time, on stderr (stdout holds the id alone).

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use super::context::CliError;
+use crate::app::bundle;
 use crate::domain::sanitize;
-use crate::store::bundle;
 
 pub fn print_bundle(dir: &Path) {
     println!("✓ bundle written to {}", dir.display());

@@ -13,7 +13,6 @@ use crate::domain::Command;
 use crate::domain::clock::ClockDef;
 use crate::domain::event::{Actor, Event};
 use crate::domain::runbook::Runbook;
-use crate::store::EventStore;
 use crate::store::line::{self, Digest32};
 
 #[derive(Subcommand, Debug)]

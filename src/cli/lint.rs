@@ -75,7 +75,6 @@ fn drill_warnings(loaded: &catalog::Loaded, root: &Path, now: chrono::DateTime<c
     let Ok(workspace) = crate::store::Workspace::open(root) else { return Vec::new() };
     let mut last_drill: std::collections::BTreeMap<String, chrono::DateTime<chrono::Utc>> = Default::default();
     for id in workspace.all_ids().unwrap_or_default() {
-        use crate::store::EventStore;
         let Some(incident) = workspace.load(&id).ok().and_then(crate::store::IncidentLog::into_incident) else {
             continue;
         };

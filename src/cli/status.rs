@@ -10,7 +10,6 @@ use serde::Serialize;
 use super::context::{CliError, Context};
 use crate::domain::incident::Incident;
 use crate::domain::sanitize;
-use crate::store::EventStore;
 
 pub fn run(ctx: &Context, incident: Option<&str>, json: bool, all: bool) -> Result<(), CliError> {
     let incidents = match incident {

@@ -7,7 +7,7 @@ use crate::store::line::hex;
 use crate::store::verify::verify_file;
 
 pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
-    if let Some(dir) = target.map(Path::new).filter(|t| t.join(crate::store::bundle::SUMS).is_file()) {
+    if let Some(dir) = target.map(Path::new).filter(|t| t.join(crate::app::bundle::SUMS).is_file()) {
         return super::export::verify(dir);
     }
     let logs: Vec<(String, PathBuf)> = match target {

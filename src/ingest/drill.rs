@@ -38,7 +38,7 @@ impl Intake<'_> {
         let declare = self.declaration(runbook, severity, format!("DRILL: {}", runbook.title), true, alert);
         let focus = plan.micro.map(|n| pick_steps(runbook, n, now));
         let configure = Command::ConfigureDrill { speed: plan.speed, focus };
-        let (id, outcomes) = self.workspace.declare_all(actor, now, &declare, vec![configure])?;
+        let (id, outcomes) = self.store.declare_all(actor, now, &declare, vec![configure])?;
         for outcome in outcomes {
             outcome?;
         }

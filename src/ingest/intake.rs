@@ -21,7 +21,7 @@ use crate::domain::incident::Incident;
 use crate::domain::refusal::Refusal;
 use crate::domain::runbook::Runbook;
 use crate::domain::suggest::did_you_mean;
-use crate::store::{StoreError, Workspace};
+use crate::store::{Store, StoreError};
 
 /// Alerts for a runbook join its newest alert-opened incident this long after it was declared:
 /// the rate guard that keeps a storm to one incident per runbook per window.
@@ -63,7 +63,7 @@ enum Target {
 }
 
 pub struct Intake<'a> {
-    pub workspace: &'a Workspace,
+    pub store: &'a dyn Store,
     pub router: &'a Router,
     pub runbooks: &'a [Runbook],
     pub clocks: &'a [ClockDef],
@@ -85,7 +85,7 @@ impl Intake<'_> {
                 return Ok(landed.into_iter().flatten().collect());
             }
             let targets = self
-                .workspace
+                .store
                 .with_open(|open| plan(waiting.iter().map(|(_, a)| a), open, self.router, self.runbooks, now))?;
             let refused = self.land(waiting, targets, &mut landed, actor, now)?;
             waiting = Vec::with_capacity(refused.len());
@@ -144,7 +144,7 @@ impl Intake<'_> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
-        let alert = self.workspace.inbox()?.waiting(key)?.alert.clone();
+        let alert = self.store.inbox()?.waiting(key)?.alert.clone();
         let Some(found) = self.runbooks.iter().find(|r| r.id == runbook) else {
             let known = self.runbooks.iter().map(|r| r.id.as_str());
             let mut hint = did_you_mean(runbook, known.clone());
@@ -158,7 +158,7 @@ impl Intake<'_> {
         let Some(Ok(Landed::Opened(id))) = opened.into_iter().next() else {
             return Err(StoreError::Refused(Refusal::UnknownUnrouted(key.to_owned())));
         };
-        self.workspace.inbox_transact(actor, now, |inbox| {
+        self.store.inbox_transact(actor, now, |inbox| {
             inbox.waiting(key)?;
             Ok(vec![Event::UnroutedDeclared { key: key.to_owned(), incident: id.clone() }])
         })?;
@@ -197,7 +197,7 @@ impl Intake<'_> {
         now: DateTime<Utc>,
     ) -> Result<Vec<Outcome>, StoreError> {
         let commands = alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert) }).collect();
-        let (_, outcomes) = self.workspace.execute_all(incident, actor, now, commands)?;
+        let (_, outcomes) = self.store.execute_all(incident, actor, now, commands)?;
         Ok(outcomes.into_iter().map(|outcome| joined(incident, outcome)).collect())
     }
 
@@ -216,7 +216,7 @@ impl Intake<'_> {
         let title = first.summary().map_or_else(|| format!("{} alert", first.name()), str::to_owned);
         let declare = self.declaration(runbook, severity.to_owned(), title, false, first);
         let more = alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert) }).collect();
-        let (id, outcomes) = self.workspace.declare_all(actor, now, &declare, more)?;
+        let (id, outcomes) = self.store.declare_all(actor, now, &declare, more)?;
         let mut outcomes = outcomes.into_iter();
         outcomes.next().unwrap_or(Ok(Vec::new()))?;
         Ok(std::iter::once(Ok(Landed::Opened(id.clone()))).chain(outcomes.map(|o| joined(&id, o))).collect())
@@ -224,7 +224,7 @@ impl Intake<'_> {
 
     fn unrouted(&self, alerts: &[Alert], actor: &Actor, now: DateTime<Utc>) -> Result<Vec<Outcome>, StoreError> {
         let mut landed = Vec::with_capacity(alerts.len());
-        self.workspace.inbox_transact(actor, now, |inbox| {
+        self.store.inbox_transact(actor, now, |inbox| {
             let mut batch: HashMap<&str, &Alert> = HashMap::new();
             let mut events = Vec::new();
             for alert in alerts {

@@ -3,7 +3,7 @@
 pub mod drill;
 pub mod formats;
 pub mod intake;
-pub mod listener;
+
 pub mod routing;
 
 pub use crate::domain::alert::{Alert, Source, Status};

@@ -17,8 +17,9 @@ use std::sync::{Mutex, PoisonError};
 use chrono::{DateTime, Utc};
 
 use super::error::StoreError;
-use super::incident_log::{Committed, IncidentLog, Log, Outcome};
-use super::{EventStore, fsync_dir};
+use super::fsync_dir;
+use super::incident_log::{IncidentLog, Log};
+use super::port::{Committed, Outcome, Store};
 use crate::domain::event::{Actor, Envelope};
 use crate::domain::inbox::Inbox;
 use crate::domain::incident::{Incident, IncidentState};
@@ -132,33 +133,30 @@ impl Workspace {
     }
 }
 
-impl EventStore for Workspace {
-    fn declare(
+impl Workspace {
+    /// Declares one incident; its id once durable.
+    pub fn declare(
         &self,
         actor: &Actor,
         now: DateTime<Utc>,
         command: &dyn Fn(String) -> Command,
     ) -> Result<String, StoreError> {
-        let (id, mut outcomes) = self.declare_all(actor, now, command, Vec::new())?;
-        outcomes.pop().unwrap_or(Ok(Vec::new()))?;
-        Ok(id)
+        (self as &dyn Store).declare(actor, now, command)
     }
 
-    fn execute(
+    /// One command on one incident; its events once durable.
+    pub fn execute(
         &self,
         id: &str,
         actor: &Actor,
         now: DateTime<Utc>,
         command: Command,
     ) -> Result<Vec<Envelope>, StoreError> {
-        let (mut written, outcomes) = self.execute_all(id, actor, now, vec![command])?;
-        for outcome in outcomes {
-            written.extend(outcome?);
-        }
-        Ok(written)
+        (self as &dyn Store).execute(id, actor, now, command)
     }
 
-    fn load(&self, id: &str) -> Result<IncidentLog, StoreError> {
+    /// The log of `id`, read and folded (with its position, for views that follow it).
+    pub fn load(&self, id: &str) -> Result<IncidentLog, StoreError> {
         let path = self.log_path(id);
         if !path.exists() {
             return Err(self.unknown(id));
@@ -166,6 +164,75 @@ impl EventStore for Workspace {
         let mut log = IncidentLog::new(id, path);
         log.catch_up(|_| {})?;
         Ok(log)
+    }
+}
+
+impl Store for Workspace {
+    fn declare_all(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        declare: &dyn Fn(String) -> Command,
+        more: Vec<Command>,
+    ) -> Result<(String, Vec<Outcome>), StoreError> {
+        Self::declare_all(self, actor, now, declare, more)
+    }
+
+    fn execute_all(
+        &self,
+        id: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        commands: Vec<Command>,
+    ) -> Result<Committed, StoreError> {
+        Self::execute_all(self, id, actor, now, commands)
+    }
+
+    fn incident(&self, id: &str) -> Result<Incident, StoreError> {
+        self.load(id)?.into_incident().ok_or_else(|| StoreError::Damaged {
+            file: self.log_path(id).display().to_string(),
+            why: "the log holds no declaration".into(),
+        })
+    }
+
+    fn log_bytes(&self, id: &str) -> Result<Vec<u8>, StoreError> {
+        let path = self.log_path(id);
+        if !path.exists() {
+            return Err(self.unknown(id));
+        }
+        if let Err(failure) = super::verify::verify_file(&path) {
+            return Err(StoreError::Damaged { file: path.display().to_string(), why: failure.to_string() });
+        }
+        fs::read(&path).map_err(|e| StoreError::io("read", &path, e))
+    }
+
+    fn all_ids(&self) -> Result<Vec<String>, StoreError> {
+        Self::all_ids(self)
+    }
+
+    fn open_ids(&self) -> Result<Vec<String>, StoreError> {
+        Self::open_ids(self)
+    }
+
+    fn look_at_open(&self, look: &mut dyn FnMut(&[&Incident])) -> Result<(), StoreError> {
+        self.with_open(look)
+    }
+
+    fn inbox(&self) -> Result<Inbox, StoreError> {
+        Self::inbox(self)
+    }
+
+    fn inbox_append(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        decide: &mut dyn FnMut(&Inbox) -> Result<Vec<crate::domain::event::Event>, StoreError>,
+    ) -> Result<Vec<Envelope>, StoreError> {
+        Self::inbox_transact(self, actor, now, decide)
+    }
+
+    fn is_healthy(&self) -> bool {
+        Self::is_healthy(self)
     }
 }
 
@@ -295,24 +362,9 @@ impl Workspace {
         self.guard(log.transact(actor, now, &quarantine, |state| decide(state.unwrap_or(&empty))))
     }
 
-    /// The incident `wanted` names: its exact id (any case), or the one id ending in
-    /// `-wanted` (`001`), preferring the open one when days repeat the tail.
+    /// The incident `wanted` names (see `Store::resolve_id`).
     pub fn resolve_id(&self, wanted: &str) -> Result<String, StoreError> {
-        let upper = wanted.trim().to_uppercase();
-        let ids = self.all_ids()?;
-        if ids.contains(&upper) {
-            return Ok(upper);
-        }
-        let tail = format!("-{upper}");
-        let mut matches: Vec<&String> = ids.iter().filter(|id| id.ends_with(&tail)).collect();
-        if matches.len() > 1 {
-            let open = self.open_ids()?;
-            matches.retain(|id| open.contains(id));
-        }
-        match matches.as_slice() {
-            [one] => Ok((*one).clone()),
-            _ => Err(self.unknown(wanted)),
-        }
+        (self as &dyn Store).resolve_id(wanted)
     }
 
     fn unknown(&self, id: &str) -> StoreError {

@@ -42,7 +42,7 @@ pub struct Session {
     pub clock: crate::clock::Clock,
     pub parse_command: CommandParser,
     /// The alert listener to host, if the console was started with `--listen`.
-    pub listen: Option<crate::ingest::listener::Listener>,
+    pub listen: Option<crate::listener::Listener>,
 }
 
 impl Session {
@@ -54,15 +54,10 @@ impl Session {
     pub fn app(&self) -> crate::app::App<'_> {
         crate::app::App {
             store: &self.workspace,
+            dir: self.workspace.root(),
             clock: self.clock,
             actor: &self.actor,
-            catalog: crate::app::Catalog {
-                runbooks: &self.runbooks,
-                clocks: &self.clocks,
-                origin: "the runbooks in effect",
-                runbooks_broken: false,
-                clocks_broken: false,
-            },
+            catalog: crate::app::Catalog::of(&self.runbooks, &self.clocks),
         }
     }
 }

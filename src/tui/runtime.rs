@@ -20,8 +20,8 @@ use crate::app::{AppError, Call, Done, perform};
 use crate::domain::command::Command;
 use crate::domain::event::Actor;
 use crate::domain::sanitize;
-use crate::ingest::listener::{self, LogTo};
-use crate::store::{EventStore, Workspace};
+use crate::listener::{self, LogTo};
+use crate::store::Workspace;
 
 pub async fn run(mut session: Session) -> Result<(), String> {
     let runbooks = session.runbook_list.clone();
@@ -240,14 +240,8 @@ fn start_action(
     std::thread::spawn(move || {
         let output = news.clone();
         let outcome = Workspace::open(&root).map_err(AppError::from).and_then(|store| {
-            let catalog = crate::app::Catalog {
-                runbooks: &runbooks,
-                clocks: &clocks,
-                origin: "the runbooks in effect",
-                runbooks_broken: false,
-                clocks_broken: false,
-            };
-            let app = crate::app::App { store: &store, clock, actor: &actor, catalog };
+            let catalog = crate::app::Catalog::of(&runbooks, &clocks);
+            let app = crate::app::App { store: &store, dir: &root, clock, actor: &actor, catalog };
             action::run(&app, &incident, &prepared, |chunk| {
                 let _ = output.send(Msg::ActionOutput(chunk.to_owned()));
             })

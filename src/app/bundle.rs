@@ -7,18 +7,18 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::line::hex;
-use super::verify::verify_file;
-use super::{StoreError, Workspace, fsync_dir};
 use crate::domain::incident::Incident;
 use crate::report::bundle::{self, BundleFile, Options};
 use crate::report::timeline::Sealed;
+use crate::store::line::{self, hex};
+use crate::store::verify::verify_file;
+use crate::store::{Store, StoreError, fsync_dir};
 
 pub const SUMS: &str = "SHA256SUMS";
 
 /// The names the workspace lists for redaction (`redact-names.txt`, one per line, `#` comments).
-pub fn redaction_names(workspace: &Workspace) -> Vec<String> {
-    fs::read_to_string(workspace.root().join("redact-names.txt"))
+pub fn redaction_names(dir: &Path) -> Vec<String> {
+    fs::read_to_string(dir.join("redact-names.txt"))
         .unwrap_or_default()
         .lines()
         .map(str::trim)
@@ -28,25 +28,19 @@ pub fn redaction_names(workspace: &Workspace) -> Vec<String> {
 }
 
 /// The sealed log of `id`, checked, as lines and raw bytes, and the incident it folds into.
-pub fn read_sealed(workspace: &Workspace, id: &str) -> Result<(Incident, Vec<Sealed>, Vec<u8>), StoreError> {
-    let path = workspace.log_path(id);
-    if let Err(failure) = verify_file(&path) {
-        return Err(StoreError::Damaged { file: path.display().to_string(), why: failure.to_string() });
-    }
-    let bytes = fs::read(&path).map_err(|e| StoreError::io("read", &path, e))?;
+pub fn read_sealed(store: &dyn Store, id: &str) -> Result<(Incident, Vec<Sealed>, Vec<u8>), StoreError> {
+    let bytes = store.log_bytes(id)?;
+    let damaged = |why: String| StoreError::Damaged { file: format!("the log of {id}"), why };
     let mut sealed = Vec::new();
     for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-        let record: Sealed = serde_json::from_slice(line).map_err(|e| StoreError::Damaged {
-            file: path.display().to_string(),
-            why: format!("a line does not read as an event: {e}"),
-        })?;
+        let record: Sealed =
+            serde_json::from_slice(line).map_err(|e| damaged(format!("a line does not read as an event: {e}")))?;
         sealed.push(record);
     }
-    let mut incident =
-        sealed.first().and_then(|first| Incident::declared(&first.envelope())).ok_or_else(|| StoreError::Damaged {
-            file: path.display().to_string(),
-            why: "the log does not start with a declaration".into(),
-        })?;
+    let mut incident = sealed
+        .first()
+        .and_then(|first| Incident::declared(&first.envelope()))
+        .ok_or_else(|| damaged("the log does not start with a declaration".into()))?;
     for line in sealed.iter().skip(1) {
         incident.apply(&line.envelope());
     }
@@ -55,26 +49,26 @@ pub fn read_sealed(workspace: &Workspace, id: &str) -> Result<(Incident, Vec<Sea
 
 /// Where a bundle goes when none is named: `exports/<id>` in the workspace, or, if that is
 /// taken (an earlier export), `exports/<id>-<UTC time>`.
-pub fn default_dir(workspace: &Workspace, id: &str, now: chrono::DateTime<chrono::Utc>) -> PathBuf {
-    let exports = workspace.root().join("exports");
+pub fn default_dir(dir: &Path, id: &str, now: chrono::DateTime<chrono::Utc>) -> PathBuf {
+    let exports = dir.join("exports");
     let plain = exports.join(id);
     if plain.exists() { exports.join(format!("{id}-{}", now.format("%Y%m%dT%H%M%SZ"))) } else { plain }
 }
 
-/// Options for a bundle exported now by `actor` from `workspace`.
-pub fn options(workspace: &Workspace, actor: &str, now: chrono::DateTime<chrono::Utc>, redact_all: bool) -> Options {
-    Options { redact_all, names: redaction_names(workspace), exported_at: now, exported_by: actor.to_owned() }
+/// Options for a bundle exported now by `actor` from the workspace directory `dir`.
+pub fn options(dir: &Path, actor: &str, now: chrono::DateTime<chrono::Utc>, redact_all: bool) -> Options {
+    Options { redact_all, names: redaction_names(dir), exported_at: now, exported_by: actor.to_owned() }
 }
 
 /// Writes the bundle of `id` to `out` (which must not exist, or be empty) and returns it.
-pub fn export(workspace: &Workspace, id: &str, out: &Path, options: &Options) -> Result<PathBuf, StoreError> {
+pub fn export(store: &dyn Store, id: &str, out: &Path, options: &Options) -> Result<PathBuf, StoreError> {
     if out.exists() && fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
         return Err(StoreError::Export(format!(
             "{} already exists and is not empty; choose another --out",
             out.display()
         )));
     }
-    let (incident, sealed, log) = read_sealed(workspace, id)?;
+    let (incident, sealed, log) = read_sealed(store, id)?;
     let files = bundle::build(&incident, &sealed, &log, options).map_err(StoreError::Export)?;
     write(out, &files)?;
     Ok(out.to_owned())
@@ -153,7 +147,7 @@ pub fn verify_bundle(dir: &Path) -> Result<BundleCheck, String> {
     let incident = manifest["incident"].as_str().unwrap_or_default().to_owned();
     let timeline: serde_json::Value = read_json(&dir.join("timeline.json"))?;
     let events = timeline["events"].as_array().ok_or("timeline.json: no events")?;
-    let mut prev = hex(&super::line::genesis(&incident));
+    let mut prev = hex(&line::genesis(&incident));
     for event in events {
         let seq = event["seq"].as_u64().unwrap_or(0);
         if event["prev"].as_str() != Some(prev.as_str()) {

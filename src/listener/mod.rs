@@ -16,13 +16,14 @@ use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
-use super::intake::Intake;
-use super::{Alert, Router, parse};
+use crate::app::ingest::ingest;
+use crate::app::{App, AppError, Catalog};
 use crate::clock::Clock;
 use crate::domain::clock::ClockDef;
 use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
 use crate::domain::sanitize;
+use crate::ingest::{Alert, Router, parse};
 use crate::store::{StoreError, Workspace};
 
 pub const MAX_BODY: usize = 1 << 20;
@@ -159,17 +160,16 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
 /// whole batch is durable (or with why not).
 fn run_intake(shared: &Shared, jobs: &mpsc::Receiver<Job>) {
     let l = &shared.listener;
-    let intake = Intake { workspace: &l.workspace, router: &shared.router, runbooks: &l.runbooks, clocks: &l.clocks };
+    let catalog = Catalog::of(&l.runbooks, &l.clocks);
+    let app = App { store: &l.workspace, dir: l.workspace.root(), clock: l.clock, actor: &l.actor, catalog };
     while let Ok(first) = jobs.recv() {
         let batch: Vec<Job> = std::iter::once(first).chain(jobs.try_iter()).collect();
         let sizes: Vec<usize> = batch.iter().map(|job| job.alerts.len()).collect();
         let (alerts, replies): (Vec<Vec<Alert>>, Vec<_>) = batch.into_iter().map(|j| (j.alerts, j.reply)).unzip();
         let alerts: Vec<Alert> = alerts.into_iter().flatten().collect();
-        let names: Vec<String> = alerts.iter().map(|a| format!("{} ({})", a.name(), a.key)).collect();
-        let outcome = intake.take_all(alerts, &l.actor, l.clock.now());
-        match outcome {
+        match ingest(&app, &shared.router, alerts) {
             Ok(landed) => {
-                let mut lines = names.into_iter().zip(landed).map(|(name, landed)| format!("{name}: {landed}"));
+                let mut lines = landed.into_iter().map(|(name, landed)| format!("{name}: {landed}"));
                 for (size, reply) in sizes.into_iter().zip(replies) {
                     let answer: Vec<String> = lines.by_ref().take(size).collect();
                     for line in &answer {
@@ -180,7 +180,7 @@ fn run_intake(shared: &Shared, jobs: &mpsc::Receiver<Job>) {
             }
             Err(e) => {
                 let status = match e {
-                    StoreError::NotSaved { .. } | StoreError::Unhealthy | StoreError::Io { .. } => {
+                    AppError::Store(StoreError::NotSaved { .. } | StoreError::Unhealthy | StoreError::Io { .. }) => {
                         StatusCode::SERVICE_UNAVAILABLE
                     }
                     _ => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,0 +1,15 @@
+//! Landing alerts: on their incidents, opening one, or in the unrouted inbox, one batch at a
+//! time (one group commit per log). The listener keeps its router between batches.
+
+use super::{App, AppError};
+use crate::domain::alert::Alert;
+use crate::ingest::Router;
+use crate::ingest::intake::{Intake, Landed};
+
+/// Each alert (its name and key) and where it landed, once all of it is durable.
+pub fn ingest(app: &App, router: &Router, alerts: Vec<Alert>) -> Result<Vec<(String, Landed)>, AppError> {
+    let labels: Vec<String> = alerts.iter().map(|alert| format!("{} ({})", alert.name(), alert.key)).collect();
+    let intake = Intake { store: app.store, router, runbooks: app.catalog.runbooks, clocks: app.catalog.clocks };
+    let landed = intake.take_all(alerts, app.actor, app.now())?;
+    Ok(labels.into_iter().zip(landed).collect())
+}

@@ -1,0 +1,143 @@
+//! The store port: everything the application needs from storage. The file workspace is one
+//! adapter, the in-memory store another (tests); a replicated one (PostgreSQL) implements the
+//! same trait without touching `app`, `tui` or `cli`.
+
+use chrono::{DateTime, Utc};
+
+use super::StoreError;
+use crate::domain::Command;
+use crate::domain::event::{Actor, Envelope, Event};
+use crate::domain::inbox::Inbox;
+use crate::domain::incident::Incident;
+use crate::domain::suggest::did_you_mean;
+
+pub use super::incident_log::{Committed, Outcome};
+
+pub trait Store: Send + Sync {
+    /// Declares a fresh incident with `declare(id)` and, in the same commit, `more`. Returns
+    /// the id and each command's outcome (the declaration's first), once durable.
+    fn declare_all(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        declare: &dyn Fn(String) -> Command,
+        more: Vec<Command>,
+    ) -> Result<(String, Vec<Outcome>), StoreError>;
+
+    /// Group commit on one incident: each command is decided on the state the ones before it
+    /// left, and everything accepted is made durable at once.
+    fn execute_all(
+        &self,
+        id: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        commands: Vec<Command>,
+    ) -> Result<Committed, StoreError>;
+
+    /// The incident as its log folds, whole.
+    fn incident(&self, id: &str) -> Result<Incident, StoreError>;
+
+    /// The incident's log exactly as stored (the line bytes), checked: an export's evidence.
+    fn log_bytes(&self, id: &str) -> Result<Vec<u8>, StoreError>;
+
+    /// Every incident ever declared, oldest first.
+    fn all_ids(&self) -> Result<Vec<String>, StoreError>;
+
+    /// The incidents not known to be closed (an id may have closed since).
+    fn open_ids(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Runs `look` over the open incidents as they stand (a damaged one is left out).
+    fn look_at_open(&self, look: &mut dyn FnMut(&[&Incident])) -> Result<(), StoreError>;
+
+    /// The unrouted-alert inbox as it stands.
+    fn inbox(&self) -> Result<Inbox, StoreError>;
+
+    /// Appends to the inbox what `decide` makes of its current state, durably.
+    fn inbox_append(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        decide: &mut dyn FnMut(&Inbox) -> Result<Vec<Event>, StoreError>,
+    ) -> Result<Vec<Envelope>, StoreError>;
+
+    /// False once a write failed to become durable: nothing more is written.
+    fn is_healthy(&self) -> bool;
+}
+
+impl dyn Store + '_ {
+    /// Declares one incident; its id once durable.
+    pub fn declare(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        declare: &dyn Fn(String) -> Command,
+    ) -> Result<String, StoreError> {
+        let (id, mut outcomes) = self.declare_all(actor, now, declare, Vec::new())?;
+        outcomes.pop().unwrap_or(Ok(Vec::new()))?;
+        Ok(id)
+    }
+
+    /// One command on one incident; its events once durable.
+    pub fn execute(
+        &self,
+        id: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        command: Command,
+    ) -> Result<Vec<Envelope>, StoreError> {
+        let (mut written, outcomes) = self.execute_all(id, actor, now, vec![command])?;
+        for outcome in outcomes {
+            written.extend(outcome?);
+        }
+        Ok(written)
+    }
+
+    /// Appends to the inbox what `decide` makes of its current state, durably.
+    pub fn inbox_transact(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        decide: impl FnOnce(&Inbox) -> Result<Vec<Event>, StoreError>,
+    ) -> Result<Vec<Envelope>, StoreError> {
+        let mut decide = Some(decide);
+        self.inbox_append(actor, now, &mut |inbox| decide.take().map_or_else(|| Ok(Vec::new()), |d| d(inbox)))
+    }
+
+    /// `look` over the open incidents, returning what it returns.
+    pub fn with_open<T>(&self, look: impl FnOnce(&[&Incident]) -> T) -> Result<T, StoreError> {
+        let mut look = Some(look);
+        let mut looked = None;
+        self.look_at_open(&mut |open| {
+            if let Some(look) = look.take() {
+                looked = Some(look(open));
+            }
+        })?;
+        if let Some(look) = look {
+            return Ok(look(&[]));
+        }
+        looked.ok_or_else(|| StoreError::Export("the store lost sight of its open incidents".into()))
+    }
+
+    /// The incident `wanted` names: its exact id (any case), or the one id ending in
+    /// `-wanted` (`001`), preferring the open one when days repeat the tail.
+    pub fn resolve_id(&self, wanted: &str) -> Result<String, StoreError> {
+        let upper = wanted.trim().to_uppercase();
+        let ids = self.all_ids()?;
+        if ids.contains(&upper) {
+            return Ok(upper);
+        }
+        let tail = format!("-{upper}");
+        let mut matches: Vec<&String> = ids.iter().filter(|id| id.ends_with(&tail)).collect();
+        if matches.len() > 1 {
+            let open = self.open_ids()?;
+            matches.retain(|id| open.contains(id));
+        }
+        match matches.as_slice() {
+            [one] => Ok((*one).clone()),
+            _ => Err(StoreError::UnknownIncident {
+                id: wanted.to_owned(),
+                hint: did_you_mean(wanted, ids.iter().map(String::as_str)),
+            }),
+        }
+    }
+}
