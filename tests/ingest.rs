@@ -150,8 +150,8 @@ fn alert_text_is_kept_as_received_and_shown_sanitised() {
 /// unrouted ones in the inbox, and each alert's outcome in order.
 #[test]
 fn a_batch_lands_like_the_same_alerts_one_by_one() {
+    use warroom::app::intake::{Intake, Landed};
     use warroom::domain::event::Actor;
-    use warroom::ingest::intake::{Intake, Landed};
     use warroom::store::Workspace;
 
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");

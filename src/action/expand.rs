@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::domain::incident::Incident;
-use crate::report::placeholder::Facts;
+use crate::domain::placeholder::Facts;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prepared {

@@ -10,11 +10,10 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
+use super::FileError;
 use super::expand::Prepared;
 use crate::clock::Clock;
 use crate::domain::containment::ActionOutcome;
-use crate::store::StoreError;
-use crate::store::line::hex;
 
 /// How much of the output the log itself keeps (the end of it); the file keeps all.
 pub const TAIL_BYTES: usize = 4096;
@@ -31,18 +30,18 @@ pub fn run_program(
     prepared: &Prepared,
     clock: &Clock,
     mut output: impl FnMut(&str),
-) -> Result<ActionOutcome, StoreError> {
+) -> Result<ActionOutcome, FileError> {
     super::shipped::install(root)?;
     let started_at = clock.now();
     let relative = format!("actions/{incident}/{started_seq}-{}.log", prepared.step);
     let path = root.join(&relative);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| FileError::new("create", dir, e))?;
     }
     let (bytes, exit_code, timed_out) = execute(root, prepared, &mut output);
     std::fs::write(&path, &bytes)
         .and_then(|()| std::fs::File::open(&path)?.sync_all())
-        .map_err(|e| StoreError::io("write", &path, e))?;
+        .map_err(|e| FileError::new("write", &path, e))?;
     let tail_start = bytes.len().saturating_sub(TAIL_BYTES);
     Ok(ActionOutcome {
         exit_code,
@@ -52,7 +51,7 @@ pub fn run_program(
         output_tail: String::from_utf8_lossy(&bytes[tail_start..]).into_owned(),
         output_bytes: bytes.len() as u64,
         output_file: relative,
-        output_sha256: hex(&Sha256::digest(&bytes)),
+        output_sha256: format!("{:x}", Sha256::digest(&bytes)),
     })
 }
 

@@ -4,24 +4,24 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use crate::store::StoreError;
+use super::FileError;
 
 const SHIPPED: &[(&str, &str)] = &[
     ("kill-switch", include_str!("../../assets/actions/kill-switch")),
     ("reroute-traffic", include_str!("../../assets/actions/reroute-traffic")),
 ];
 
-pub fn install(workspace: &Path) -> Result<(), StoreError> {
+pub fn install(workspace: &Path) -> Result<(), FileError> {
     let bin = workspace.join("bin");
     for (name, text) in SHIPPED {
         let path = bin.join(name);
         if path.exists() {
             continue;
         }
-        std::fs::create_dir_all(&bin).map_err(|e| StoreError::io("create", &bin, e))?;
+        std::fs::create_dir_all(&bin).map_err(|e| FileError::new("create", &bin, e))?;
         std::fs::write(&path, text)
             .and_then(|()| std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)))
-            .map_err(|e| StoreError::io("install", &path, e))?;
+            .map_err(|e| FileError::new("install", &path, e))?;
     }
     Ok(())
 }

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use super::declare::{self, Declaration};
 use super::record::{self, Recorded};
 use super::{App, AppError};
+use crate::app::intake::Landed;
 use crate::domain::Command;
 use crate::domain::alert::Alert;
 use crate::ingest::drill::DrillPlan;
-use crate::ingest::intake::Landed;
 
 pub enum Call {
     Declare(Declaration),

@@ -56,6 +56,12 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<crate::action::FileError> for AppError {
+    fn from(e: crate::action::FileError) -> Self {
+        Self::Store(StoreError::io(e.action, &e.path, e.source))
+    }
+}
+
 impl From<crate::domain::Refusal> for AppError {
     fn from(r: crate::domain::Refusal) -> Self {
         Self::Store(StoreError::Refused(r))

@@ -2,9 +2,9 @@
 //! time (one group commit per log). The listener keeps its router between batches.
 
 use super::{App, AppError};
+use crate::app::intake::{Intake, Landed};
 use crate::domain::alert::Alert;
 use crate::ingest::Router;
-use crate::ingest::intake::{Intake, Landed};
 
 /// Each alert (its name and key) and where it landed, once all of it is durable.
 pub fn ingest(app: &App, router: &Router, alerts: Vec<Alert>) -> Result<Vec<(String, Landed)>, AppError> {

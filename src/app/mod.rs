@@ -7,8 +7,10 @@ pub mod bundle;
 pub mod call;
 pub mod catalog;
 pub mod declare;
+pub mod drill;
 pub mod error;
 pub mod ingest;
+pub mod intake;
 pub mod record;
 
 use std::path::Path;
@@ -19,10 +21,10 @@ pub use call::{Call, Done, perform};
 pub use catalog::Catalog;
 pub use error::AppError;
 
+use crate::app::intake::Intake;
 use crate::clock::Clock;
 use crate::domain::event::Actor;
 use crate::ingest::Router;
-use crate::ingest::intake::Intake;
 use crate::store::Store;
 
 /// What every use case runs against: the store, the clock, who acts, and the catalog.

@@ -2,7 +2,7 @@
 //! the location of the value it is about.
 
 use crate::domain::containment::StepAction;
-use crate::report::placeholder;
+use crate::domain::placeholder;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;

@@ -70,7 +70,7 @@ pub fn inbox(ctx: &Context, json: bool) -> Result<(), CliError> {
     let inbox = ctx.workspace.inbox()?;
     if json {
         let items: Vec<_> = inbox.open_items().map(unrouted_json).collect();
-        let text = crate::store::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "unrouted": items }))
+        let text = crate::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "unrouted": items }))
             .map_err(|e| CliError::new(4, e.to_string()))?;
         print!("{text}");
         return Ok(());

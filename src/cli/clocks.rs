@@ -31,9 +31,8 @@ pub fn list(ctx: &Context, incident: Option<&str>, json: bool) -> Result<(), Cli
     let statuses = incident.clock_statuses(ctx.now);
     if json {
         let view: Vec<_> = statuses.iter().map(clock_view::to_json).collect();
-        let text =
-            crate::store::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "incident": id, "clocks": view }))
-                .map_err(|e| CliError::new(4, e.to_string()))?;
+        let text = crate::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "incident": id, "clocks": view }))
+            .map_err(|e| CliError::new(4, e.to_string()))?;
         print!("{text}");
         return Ok(());
     }
@@ -54,7 +53,7 @@ pub fn list(ctx: &Context, incident: Option<&str>, json: bool) -> Result<(), Cli
 fn catalog(ctx: &Context, json: bool) -> Result<(), CliError> {
     let catalog = ctx.clocks();
     if json {
-        let text = crate::store::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "clocks": catalog.clocks }))
+        let text = crate::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "clocks": catalog.clocks }))
             .map_err(|e| CliError::new(4, e.to_string()))?;
         print!("{text}");
         return Ok(());

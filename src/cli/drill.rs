@@ -41,7 +41,7 @@ pub fn reports(ctx: &Context, json: bool) -> Result<(), CliError> {
     let drills: Vec<drill::DrillReport> =
         history(ctx)?.iter().filter(|i| i.drill).map(|i| drill::report(i, ctx.now)).collect();
     if json {
-        let text = crate::store::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "drills": drills }))
+        let text = crate::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "drills": drills }))
             .map_err(|e| CliError::new(4, e.to_string()))?;
         print!("{text}");
         return Ok(());
@@ -96,8 +96,7 @@ fn health_json(ctx: &Context) -> Result<HealthJson, CliError> {
 pub fn runbooks(ctx: &Context, json: bool) -> Result<(), CliError> {
     let report = health_json(ctx)?;
     if json {
-        let text =
-            crate::store::ascii_json::to_ascii_json_pretty(&report).map_err(|e| CliError::new(4, e.to_string()))?;
+        let text = crate::ascii_json::to_ascii_json_pretty(&report).map_err(|e| CliError::new(4, e.to_string()))?;
         print!("{text}");
         return Ok(());
     }

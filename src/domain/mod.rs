@@ -11,6 +11,7 @@ pub mod duration;
 pub mod event;
 pub mod inbox;
 pub mod incident;
+pub mod placeholder;
 pub mod refusal;
 pub mod runbook;
 pub mod sanitize;

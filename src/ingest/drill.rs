@@ -1,20 +1,13 @@
-//! Starting a drill: a drill incident declared from a sample alert for the runbook (built from
-//! its first trigger, or given), its clocks running `speed` times faster, and for a
-//! micro-drill a random handful of steps to practise (the others skipped).
+//! A drill's plan: a sample alert for the runbook (built from its first trigger, or given),
+//! the clock speed, and for a micro-drill a random handful of steps to practise.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::intake::Intake;
 use crate::catalog::matcher::{self, Op};
 use crate::domain::alert::{Alert, Source, Status, label_key};
-use crate::domain::command::Command;
-use crate::domain::event::Actor;
-use crate::domain::refusal::Refusal;
 use crate::domain::runbook::Runbook;
-use crate::domain::suggest::did_you_mean;
-use crate::store::StoreError;
 
 pub struct DrillPlan {
     pub runbook: String,
@@ -23,27 +16,6 @@ pub struct DrillPlan {
     pub micro: Option<usize>,
     /// The alert to start from (`None`: a sample built from the runbook's first trigger).
     pub alert: Option<Alert>,
-}
-
-impl Intake<'_> {
-    /// Declares the drill and returns its id, once durable.
-    pub fn drill(&self, plan: DrillPlan, actor: &Actor, now: DateTime<Utc>) -> Result<String, StoreError> {
-        let Some(runbook) = self.runbooks.iter().find(|r| r.id == plan.runbook) else {
-            let hint = did_you_mean(&plan.runbook, self.runbooks.iter().map(|r| r.id.as_str()));
-            return Err(StoreError::Refused(Refusal::UnknownRunbook { runbook: plan.runbook, hint }));
-        };
-        let alert = plan.alert.unwrap_or_else(|| sample_alert(runbook, now));
-        let severity =
-            runbook.triggers.first().map_or_else(|| runbook.severity.default.clone(), |t| t.severity.clone());
-        let declare = self.declaration(runbook, severity, format!("DRILL: {}", runbook.title), true, alert);
-        let focus = plan.micro.map(|n| pick_steps(runbook, n, now));
-        let configure = Command::ConfigureDrill { speed: plan.speed, focus };
-        let (id, outcomes) = self.store.declare_all(actor, now, &declare, vec![configure])?;
-        for outcome in outcomes {
-            outcome?;
-        }
-        Ok(id)
-    }
 }
 
 /// An alert the runbook's first trigger routes: each `=` matcher's value, a regex's first
@@ -85,7 +57,7 @@ pub fn sample_alert(runbook: &Runbook, now: DateTime<Utc>) -> Alert {
 }
 
 /// `n` steps of the runbook, chosen from the start time, in runbook order.
-fn pick_steps(runbook: &Runbook, n: usize, now: DateTime<Utc>) -> Vec<String> {
+pub fn pick_steps(runbook: &Runbook, n: usize, now: DateTime<Utc>) -> Vec<String> {
     let ids: Vec<&str> = runbook.steps().map(|(_, s)| s.id.as_str()).collect();
     let mut seed = now.timestamp_nanos_opt().unwrap_or_default().unsigned_abs() | 1;
     let mut chosen: Vec<usize> = Vec::new();

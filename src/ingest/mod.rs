@@ -2,7 +2,6 @@
 
 pub mod drill;
 pub mod formats;
-pub mod intake;
 
 pub mod routing;
 

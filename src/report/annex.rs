@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::markdown::{cell, text};
-use super::placeholder::{Facts, time};
 use crate::domain::clock::{Anchor, ClockStatus};
+use crate::domain::placeholder::{Facts, time};
 
 #[derive(Serialize)]
 pub struct ClockAnnex {

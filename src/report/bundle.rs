@@ -9,11 +9,11 @@ use serde::Serialize;
 
 use super::annex;
 use super::drafts;
-use super::placeholder::{Facts, time};
 use super::postmortem;
 use super::redact::{Redactor, Removal};
 use super::timeline::{self, Sealed};
 use crate::domain::incident::Incident;
+use crate::domain::placeholder::{Facts, time};
 
 pub struct Options {
     /// Redact the post-mortem, timeline and annex too (drafts always are).
@@ -130,6 +130,6 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
 }
 
 fn json_file(path: &str, value: &impl Serialize) -> Result<BundleFile, String> {
-    let text = crate::store::ascii_json::to_ascii_json_pretty(value).map_err(|e| e.to_string())?;
+    let text = crate::ascii_json::to_ascii_json_pretty(value).map_err(|e| e.to_string())?;
     Ok(BundleFile { path: path.to_owned(), bytes: text.into_bytes() })
 }

@@ -4,7 +4,7 @@
 
 use super::annex::ClockAnnex;
 use super::markdown::{cell, text};
-use super::placeholder::{Facts, render};
+use crate::domain::placeholder::{Facts, render};
 
 const DRILL: &str = "> **DRILL — NOT A REAL INCIDENT. Do not send.**\n\n";
 

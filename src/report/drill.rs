@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::markdown::{cell, table, text};
-use super::placeholder::{responders, time};
 use crate::domain::decide::NOT_IN_MICRO_DRILL;
 use crate::domain::incident::{Incident, StepStatus};
+use crate::domain::placeholder::{responders, time};
 
 #[derive(Serialize)]
 pub struct DrillReport {

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::placeholder::time;
 use crate::domain::decide::NOT_IN_MICRO_DRILL;
 use crate::domain::incident::{Incident, StepStatus};
+use crate::domain::placeholder::time;
 use crate::domain::runbook::Runbook;
 
 /// How many recent drills and incidents of a runbook step health looks at.

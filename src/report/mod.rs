@@ -8,7 +8,6 @@ pub mod drafts;
 pub mod drill;
 pub mod health;
 pub mod markdown;
-pub mod placeholder;
 pub mod postmortem;
 pub mod redact;
 pub mod timeline;

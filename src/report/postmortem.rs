@@ -4,10 +4,10 @@
 
 use super::annex::{self, ClockAnnex};
 use super::markdown::{cell, table, text};
-use super::placeholder::{Facts, render, responders, time};
 use super::timeline::Sealed;
 use crate::domain::containment::EffectState;
 use crate::domain::event::Event;
+use crate::domain::placeholder::{Facts, render, responders, time};
 
 /// The sections teams expect, each found in the template by a keyword of its heading.
 const SECTIONS: &[(&str, &str)] = &[

@@ -3,12 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::placeholder::time;
 use super::redact::Redactor;
+use crate::ascii_json;
 use crate::domain::describe::describe;
 use crate::domain::event::{Actor, Envelope, Event};
+use crate::domain::placeholder::time;
 use crate::domain::sanitize;
-use crate::store::ascii_json;
 
 /// One line of the sealed log, as read back: the event and the chain fields around it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

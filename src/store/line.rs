@@ -10,7 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::ascii_json::to_ascii_json;
+use crate::ascii_json::to_ascii_json;
 use crate::domain::event::{Actor, Envelope, Event};
 
 pub const FORMAT_VERSION: u8 = 1;

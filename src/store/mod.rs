@@ -1,6 +1,5 @@
 //! The append-only, hash-chained evidence log. See docs/log-format.md.
 
-pub mod ascii_json;
 pub mod error;
 pub mod incident_log;
 pub mod line;

@@ -11,7 +11,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::routing::Router;
 use crate::domain::alert::{Alert, Status};
 use crate::domain::clock::ClockDef;
 use crate::domain::command::Command;
@@ -21,6 +20,7 @@ use crate::domain::incident::Incident;
 use crate::domain::refusal::Refusal;
 use crate::domain::runbook::Runbook;
 use crate::domain::suggest::did_you_mean;
+use crate::ingest::routing::Router;
 use crate::store::{Store, StoreError};
 
 /// Alerts for a runbook join its newest alert-opened incident this long after it was declared:
