@@ -10,61 +10,7 @@ use warroom::domain::Command;
 use warroom::domain::event::Actor;
 use warroom::store::{MemoryStore, Store, Workspace};
 
-const RUNBOOK: &str = r##"
-id: echo-severity
-title: An action that depends on the incident
-version: 1
-owner: sre
-summary: One step whose argv carries the severity, one gated by another, a two-person step.
-approval_window: 10m
-last_reviewed: 2026-11-01
-review_every: 90d
-drill_every: 90d
-severity:
-  default: SEV2
-  guidance: When unsure, pick the higher.
-  levels:
-    - { id: SEV1, name: Critical, definition: Customers cannot use the product. }
-    - { id: SEV2, name: Major, definition: A feature is degraded. }
-roles:
-  - { id: commander, title: Incident commander, duties: Decides., required: true }
-triggers:
-  - matchers: ['alertname="EchoAlert"']
-    severity: SEV1
-on_call:
-  - { role: commander, page: primary, escalate_after: 10m }
-phases:
-  - id: contain
-    title: Contain
-    steps:
-      - id: announce
-        title: Announce the severity
-        detail: Echoes it.
-        role: commander
-        kind: containment
-        action:
-          program: echo
-          args: ["severity={{incident.severity}}"]
-          tick_on_success: true
-      - id: confirm
-        title: Confirm the signal
-        detail: Look at the traces.
-        role: commander
-        kind: triage
-      - id: contain
-        title: Contain
-        detail: After confirming.
-        role: commander
-        kind: containment
-        depends_on: [confirm]
-      - id: guarded
-        title: A two-person step
-        detail: Needs a second responder.
-        role: commander
-        kind: containment
-        two_person: true
-postmortem: "# Post-mortem"
-"##;
+const RUNBOOK: &str = include_str!("fixtures/runbooks/echo-severity.yaml");
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).expect("time").with_timezone(&Utc)

@@ -305,7 +305,10 @@ fn the_command_line_and_switching_responder_are_effects() {
     let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
     key(&mut model, KeyCode::Char(':'));
     typed(&mut model, "note . hello");
-    assert_eq!(key(&mut model, KeyCode::Enter), [Effect::CommandLine("note . hello".into())]);
+    assert_eq!(
+        key(&mut model, KeyCode::Enter),
+        [Effect::CommandLine { line: "note . hello".into(), selected: Some("INC-20261124-001".into()) }]
+    );
     key(&mut model, KeyCode::Char('u'));
     typed(&mut model, "bob");
     assert_eq!(key(&mut model, KeyCode::Enter), [Effect::SwitchResponder { to: "bob".into() }]);

@@ -1,6 +1,7 @@
 //! The war-room console: a ratatui app over the same commands and state as the CLI.
 //! key → `update` (pure) → effects → store → log → feed → `update` → draw.
 
+pub mod effects;
 pub mod feed;
 pub mod form;
 pub mod keymap;

@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::form::{Field, FieldKind, Form};
 use super::keymap::{Action, Keymap};
-use super::model::{ACTION_OUTPUT_LIMIT, Flash, FlashKind, IncidentEntry, LogLine, Mode, Model, Pane};
+use super::model::{ACTION_OUTPUT_LIMIT, ActionView, Flash, FlashKind, IncidentEntry, LogLine, Mode, Model, Pane};
 use crate::domain::clock::{ClockState, Decision, SubmissionPhase};
 use crate::domain::command::Command;
 use crate::domain::inbox::InboxItem;
@@ -36,6 +36,11 @@ pub enum Msg {
     ActionOutput(String),
     /// The running action ended: succeeded or not, and the one-line outcome.
     ActionFinished(bool, String),
+    /// Another responder is at this keyboard now (recorded on every open incident).
+    ResponderSwitched {
+        to: String,
+        text: String,
+    },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -63,7 +68,11 @@ pub enum Effect {
     SwitchResponder {
         to: String,
     },
-    CommandLine(String),
+    /// A `:` line, with the incident `.` stands for.
+    CommandLine {
+        line: String,
+        selected: Option<String>,
+    },
 }
 
 const PAGE: usize = 10;
@@ -124,6 +133,11 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             }
             let kind = if ok { FlashKind::Done } else { FlashKind::Refused };
             model.flash = Some(Flash { kind, text, until: now + Duration::seconds(FLASH_SECONDS) });
+            Vec::new()
+        }
+        Msg::ResponderSwitched { to, text } => {
+            model.actor = to;
+            model.flash = Some(Flash { kind: FlashKind::Done, text, until: now + Duration::seconds(FLASH_SECONDS) });
             Vec::new()
         }
         Msg::Select(id) => {
@@ -769,6 +783,18 @@ fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
             if prepared.step != step {
                 return Vec::new();
             }
+            model.action = Some(ActionView {
+                incident: incident.clone(),
+                step: step.clone(),
+                argv: prepared.argv.clone(),
+                output: String::new(),
+                finished: None,
+            });
+            model.flash = Some(Flash {
+                kind: FlashKind::Done,
+                text: format!("running {step}…"),
+                until: now + Duration::seconds(FLASH_SECONDS),
+            });
             return vec![Effect::RunAction { incident, prepared: Box::new(prepared) }];
         }
         Action::DismissAlert => {
@@ -776,7 +802,10 @@ fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
             return vec![Effect::DismissAlert { key, reason: value(0) }];
         }
         Action::SwitchResponder => return vec![Effect::SwitchResponder { to: value(0).trim().to_owned() }],
-        Action::CommandLine => return vec![Effect::CommandLine(value(0))],
+        Action::CommandLine => {
+            let selected = model.current().map(|e| e.incident.id.clone());
+            return vec![Effect::CommandLine { line: value(0), selected }];
+        }
         Action::Search => {
             model.log.filter = optional(0);
             model.log.from_bottom = 0;

@@ -1,0 +1,175 @@
+//! One message through the console, in arrival order: `update` (pure) decides, each effect is
+//! carried out through the application, and what came of it returns as messages, queued behind
+//! the ones already waiting: first the news from the store, then the effect's outcome (which
+//! may name what the news brought in). The model changes only in `update`.
+
+use std::collections::VecDeque;
+
+use tokio::sync::mpsc;
+
+use super::feed::Feed;
+use super::model::Model;
+use super::update::{Effect, Msg, update};
+use super::{Invocation, Session};
+use crate::action::Prepared;
+use crate::app::action;
+use crate::app::declare::Declaration;
+use crate::app::{AppError, Call, Done, perform};
+use crate::domain::command::Command;
+use crate::domain::event::Actor;
+use crate::domain::sanitize;
+use crate::store::Workspace;
+
+/// Processes `first` and everything it leads to, first in first out; afterwards the model
+/// learns whether the store is still healthy (only when that changed). `actions` receives a
+/// running action's output and end.
+pub fn process(
+    session: &mut Session,
+    model: &mut Model,
+    feed: &mut Feed,
+    first: Msg,
+    actions: &mpsc::UnboundedSender<Msg>,
+) {
+    let mut queue = VecDeque::from([first]);
+    while let Some(msg) = queue.pop_front() {
+        for effect in update(model, msg, &session.ui.keymap, session.now()) {
+            let outcome = carry_out(session, effect, actions);
+            queue.extend(feed.refresh(&session.workspace));
+            queue.extend(outcome);
+        }
+    }
+    let healthy = session.workspace.is_healthy();
+    if healthy != model.healthy {
+        update(model, Msg::Health(healthy), &session.ui.keymap, session.now());
+    }
+}
+
+/// Carries out one effect through the application; what came of it, as messages.
+fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSender<Msg>) -> Vec<Msg> {
+    let call = match effect {
+        Effect::RunAction { incident, prepared } => {
+            start_action(session, incident, *prepared, actions);
+            return Vec::new();
+        }
+        Effect::SwitchResponder { to } => {
+            return vec![match switch_responder(session, &to) {
+                Ok(text) => Msg::ResponderSwitched { to, text },
+                Err(why) => Msg::Done(Err(why)),
+            }];
+        }
+        Effect::Execute { incident, command: Command::Close { force, reason } } => {
+            Call::Close { incident, force, reason, redact: false }
+        }
+        Effect::Execute { incident, command } => Call::Record { incident, command },
+        Effect::Declare { runbook } => Call::Declare(Declaration { runbook, ..Declaration::default() }),
+        Effect::DeclareFromAlert { key, runbook } => Call::DeclareFromAlert { key, runbook },
+        Effect::DismissAlert { key, reason } => Call::DismissAlert { key, reason },
+        Effect::CommandLine { line, selected } => {
+            let invocation = (session.parse_command)(&line, selected.as_deref(), session.now());
+            let Invocation { actor, call } = match invocation {
+                Ok(invocation) => invocation,
+                Err(why) => return vec![Msg::Done(Err(why))],
+            };
+            if let Some(name) = actor {
+                let actor = Actor { name, ..session.actor.clone() };
+                let app = session.app();
+                return done(perform(&app.acting_as(&actor), call));
+            }
+            call
+        }
+    };
+    done(perform(&session.app(), call))
+}
+
+/// The status bar's line for a call, and the incident to show if it declared one.
+fn done(result: Result<Done, AppError>) -> Vec<Msg> {
+    match result {
+        Ok(done) => {
+            let select = done.declared().map(|id| Msg::Select(id.to_owned()));
+            std::iter::once(Msg::Done(Ok(outcome(&done)))).chain(select).collect()
+        }
+        Err(e) => vec![Msg::Done(Err(e.to_string()))],
+    }
+}
+
+/// What the status bar says of a call that was carried out.
+fn outcome(done: &Done) -> String {
+    match done {
+        Done::Declared { id } => {
+            format!("✓ declared {id}; record awareness with d to start its clocks if it is not yet")
+        }
+        Done::Drilled { id, runbook, speed } => format!("✓ DRILL {id} on {runbook}: clocks run {speed}× faster"),
+        Done::DeclaredFromAlert { id, key, runbook } => {
+            format!("✓ declared {id} on {runbook} from unrouted alert {}", sanitize::line(key))
+        }
+        Done::Recorded(recorded) => last_event(&recorded.events),
+        Done::Closed { recorded, bundle } => {
+            format!("✓ closed {}; bundle written to {}", recorded.incident, bundle.display())
+        }
+        Done::Exported { incident, bundle } => format!("✓ {incident}: bundle written to {}", bundle.display()),
+        Done::Dismissed { key } => format!("✓ dismissed unrouted alert {}", sanitize::line(key)),
+        Done::Ingested(landed) => format!("✓ {} alerts landed", landed.len()),
+    }
+}
+
+fn last_event(events: &[crate::domain::event::Envelope]) -> String {
+    events.last().map(|e| format!("✓ #{} {}", e.seq, crate::domain::describe::describe(e))).unwrap_or_default()
+}
+
+/// Runs the confirmed action in a thread of its own; its output and end come back as messages.
+fn start_action(session: &Session, incident: String, prepared: Prepared, news: &mpsc::UnboundedSender<Msg>) {
+    let step = prepared.step.clone();
+    let root = session.workspace.root().to_owned();
+    let (actor, clock) = (session.actor.clone(), session.clock);
+    let (runbooks, clocks) = (session.runbooks.clone(), session.clocks.clone());
+    let news = news.clone();
+    std::thread::spawn(move || {
+        let output = news.clone();
+        let outcome = Workspace::open(&root).map_err(AppError::from).and_then(|store| {
+            let catalog = crate::app::Catalog::of(&runbooks, &clocks);
+            let app = crate::app::App { store: &store, dir: &root, clock, actor: &actor, catalog };
+            action::run(&app, &incident, &prepared, |chunk| {
+                let _ = output.send(Msg::ActionOutput(chunk.to_owned()));
+            })
+        });
+        let _ = news.send(finished(&step, outcome));
+    });
+}
+
+fn finished(step: &str, outcome: Result<action::Ran, AppError>) -> Msg {
+    match outcome {
+        Ok(ran) if ran.outcome.succeeded() => Msg::ActionFinished(
+            true,
+            format!("✓ {step} succeeded (#{}){}", ran.started_seq, if ran.ticked { "; step ticked" } else { "" }),
+        ),
+        Ok(ran) => {
+            let how = if ran.outcome.timed_out {
+                "TIMED OUT and was killed".to_owned()
+            } else {
+                ran.outcome.exit_code.map_or("was killed".to_owned(), |c| format!("FAILED with exit {c}"))
+            };
+            Msg::ActionFinished(
+                false,
+                format!(
+                    "✗ {step} {how}; the step stays open (#{}, output in {})",
+                    ran.started_seq, ran.outcome.output_file
+                ),
+            )
+        }
+        Err(e) => Msg::ActionFinished(false, format!("✗ {step} not run: {e}")),
+    }
+}
+
+/// The responder at this keyboard changes; recorded on every open incident.
+fn switch_responder(session: &mut Session, to: &str) -> Result<String, String> {
+    if to.is_empty() || to == session.actor.name {
+        return Err(format!("{} is already at the keyboard", sanitize::line(to)));
+    }
+    let from = std::mem::replace(&mut session.actor.name, to.to_owned());
+    let now = session.now();
+    for id in session.workspace.open_ids().map_err(|e| e.to_string())? {
+        let command = Command::SwitchResponder { from: from.clone() };
+        session.workspace.execute(&id, &session.actor, now, command).map_err(|e| e.to_string())?;
+    }
+    Ok(format!("{} is at the keyboard (was {})", sanitize::line(to), sanitize::line(&from)))
+}
