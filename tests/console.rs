@@ -13,7 +13,8 @@ use warroom::domain::command::Command;
 use warroom::domain::event::{Actor, Envelope, Event};
 use warroom::domain::incident::Incident;
 use warroom::tui::feed::log_line;
-use warroom::tui::keymap::{Action, Keymap};
+use warroom::tui::forms::Purpose;
+use warroom::tui::keymap::Keymap;
 use warroom::tui::model::{Mode, Model, Pane};
 use warroom::tui::theme::Theme;
 use warroom::tui::update::{Effect, Msg, update};
@@ -135,7 +136,7 @@ fn skip_asks_for_a_reason_and_refuses_an_empty_one() {
     key(&mut model, KeyCode::Down);
     assert!(key(&mut model, KeyCode::Char('s')).is_empty());
     let Mode::Form(form) = &model.mode else { panic!("a form opens") };
-    assert_eq!(form.purpose, Action::Skip);
+    assert!(matches!(form.purpose, Purpose::Skip { .. }), "{:?}", form.purpose);
     assert!(key(&mut model, KeyCode::Enter).is_empty(), "an empty reason is refused");
     let Mode::Form(form) = &model.mode else { panic!("the form stays") };
     assert!(form.error.is_some());

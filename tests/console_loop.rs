@@ -13,8 +13,9 @@ use warroom::store::Workspace;
 use warroom::tui::Session;
 use warroom::tui::effects::process;
 use warroom::tui::feed::Feed;
+use warroom::tui::forms::Purpose;
 use warroom::tui::keymap::Keymap;
-use warroom::tui::model::Model;
+use warroom::tui::model::{Mode, Model};
 use warroom::tui::theme::Theme;
 use warroom::tui::update::Msg;
 use warroom::tui::view::Ui;
@@ -70,6 +71,13 @@ impl Console {
         self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
 
+    /// The action the open confirmation would run.
+    fn confirming(&self) -> Option<warroom::action::Prepared> {
+        let Mode::Form(form) = &self.model.mode else { return None };
+        let Purpose::RunAction { prepared } = &form.purpose else { return None };
+        Some(*prepared.clone())
+    }
+
     fn flash(&self) -> String {
         self.model.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
     }
@@ -113,7 +121,7 @@ fn the_argv_shown_is_the_argv_run_and_a_changed_one_is_not_run() {
     let mut console = Console::new();
     let id = console.declare();
     console.key(KeyCode::Char('r'));
-    let shown = console.model.confirming.clone().expect("asks to confirm");
+    let shown = console.confirming().expect("asks to confirm");
     assert_eq!(shown.argv, ["echo", "severity=SEV2"]);
 
     let bob = Actor::named("bob");
@@ -126,7 +134,7 @@ fn the_argv_shown_is_the_argv_run_and_a_changed_one_is_not_run() {
     assert!(!console.log(&id).contains("action_started"), "nothing ran");
 
     console.key(KeyCode::Char('r'));
-    assert_eq!(console.model.confirming.as_ref().expect("asks again").argv, ["echo", "severity=SEV1"]);
+    assert_eq!(console.confirming().expect("asks again").argv, ["echo", "severity=SEV1"]);
     console.key(KeyCode::Enter);
     loop {
         let msg = console.finished.blocking_recv().expect("output, then the end");

@@ -4,7 +4,7 @@
 
 use ratatui_textarea::TextArea;
 
-use super::keymap::Action;
+use super::forms::Purpose;
 
 #[derive(Clone, Debug)]
 pub enum FieldKind {
@@ -13,33 +13,34 @@ pub enum FieldKind {
     Confirm,
 }
 
+/// One question of a form, known by its name to the form's purpose.
 #[derive(Clone, Debug)]
 pub struct Field {
+    pub name: &'static str,
     pub label: String,
     pub kind: FieldKind,
 }
 
 impl Field {
-    pub fn choice(label: &str, options: Vec<(String, String)>) -> Self {
-        Self { label: label.to_owned(), kind: FieldKind::Choice { options, selected: 0 } }
+    pub fn choice(name: &'static str, label: &str, options: Vec<(String, String)>) -> Self {
+        Self { name, label: label.to_owned(), kind: FieldKind::Choice { options, selected: 0 } }
     }
 
-    pub fn text(label: &str, required: bool) -> Self {
-        Self::text_area(label, required, false, "")
+    pub fn text(name: &'static str, label: &str, required: bool) -> Self {
+        Self::text_area(name, label, required, false)
     }
 
-    pub fn multiline(label: &str) -> Self {
-        Self::text_area(label, true, true, "")
+    pub fn multiline(name: &'static str, label: &str) -> Self {
+        Self::text_area(name, label, true, true)
     }
 
-    fn text_area(label: &str, required: bool, multiline: bool, value: &str) -> Self {
-        let mut area = TextArea::new(vec![value.to_owned()]);
-        area.move_cursor(ratatui_textarea::CursorMove::End);
-        Self { label: label.to_owned(), kind: FieldKind::Text { area: Box::new(area), multiline, required } }
+    fn text_area(name: &'static str, label: &str, required: bool, multiline: bool) -> Self {
+        let area = TextArea::new(vec![String::new()]);
+        Self { name, label: label.to_owned(), kind: FieldKind::Text { area: Box::new(area), multiline, required } }
     }
 
     pub fn confirm(question: &str) -> Self {
-        Self { label: question.to_owned(), kind: FieldKind::Confirm }
+        Self { name: "confirm", label: question.to_owned(), kind: FieldKind::Confirm }
     }
 
     /// The answer: the chosen option's id, the text, or "yes".
@@ -52,47 +53,21 @@ impl Field {
     }
 }
 
+/// A form: what it is for (with what it acts on), its questions, and how far the responder got.
 #[derive(Clone, Debug)]
 pub struct Form {
-    /// The action that opened it, and what its answers become.
-    pub purpose: Action,
+    pub purpose: Purpose,
     pub title: String,
     /// The incident it acts on (fixed when the form opens, whatever arrives meanwhile).
     pub incident: Option<String>,
-    pub step: Option<String>,
-    /// The unrouted alert it acts on (its key).
-    pub alert: Option<String>,
     pub fields: Vec<Field>,
     pub index: usize,
-    pub values: Vec<String>,
     pub error: Option<String>,
 }
 
 impl Form {
-    pub fn new(purpose: Action, title: impl Into<String>, incident: Option<String>, fields: Vec<Field>) -> Self {
-        Self {
-            purpose,
-            title: title.into(),
-            incident,
-            step: None,
-            alert: None,
-            fields,
-            index: 0,
-            values: Vec::new(),
-            error: None,
-        }
-    }
-
-    #[must_use]
-    pub fn for_step(mut self, step: &str) -> Self {
-        self.step = Some(step.to_owned());
-        self
-    }
-
-    #[must_use]
-    pub fn for_alert(mut self, key: &str) -> Self {
-        self.alert = Some(key.to_owned());
-        self
+    pub fn new(purpose: Purpose, title: impl Into<String>, incident: Option<String>, fields: Vec<Field>) -> Self {
+        Self { purpose, title: title.into(), incident, fields, index: 0, error: None }
     }
 
     pub fn field(&self) -> Option<&Field> {
@@ -101,5 +76,15 @@ impl Form {
 
     pub fn field_mut(&mut self) -> Option<&mut Field> {
         self.fields.get_mut(self.index)
+    }
+
+    /// The answer to the field named `name` (empty if the form has none).
+    pub fn answer(&self, name: &str) -> String {
+        self.fields.iter().find(|f| f.name == name).map(Field::value).unwrap_or_default()
+    }
+
+    /// The answer to `name`, unless it was left blank.
+    pub fn optional(&self, name: &str) -> Option<String> {
+        Some(self.answer(name)).filter(|v| !v.trim().is_empty())
     }
 }

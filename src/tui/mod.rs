@@ -4,7 +4,9 @@
 pub mod effects;
 pub mod feed;
 pub mod form;
+pub mod forms;
 pub mod keymap;
+mod keys;
 pub mod model;
 pub mod panes;
 mod runtime;

@@ -95,6 +95,9 @@ pub enum FlashKind {
     Refused,
 }
 
+/// How long a status-bar message stays.
+pub const FLASH_SECONDS: i64 = 8;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Flash {
     pub kind: FlashKind,
@@ -124,14 +127,17 @@ pub struct Model {
     pub unrouted: Vec<InboxItem>,
     /// The action running (or last run) from this console, and its output so far.
     pub action: Option<ActionView>,
-    /// The action shown in the confirmation being answered: what runs if it is confirmed.
-    pub confirming: Option<crate::action::Prepared>,
     /// The address this console receives alerts at, when it hosts the listener.
     pub listening: Option<String>,
     pub quit: bool,
 }
 
 impl Model {
+    /// Shows `text` in the status bar for a few seconds.
+    pub fn say(&mut self, kind: FlashKind, text: impl Into<String>, now: DateTime<Utc>) {
+        self.flash = Some(Flash { kind, text: text.into(), until: now + chrono::Duration::seconds(FLASH_SECONDS) });
+    }
+
     pub fn new(actor: &str, workspace: &str, tz: Tz, runbooks: Vec<(String, String)>) -> Self {
         Self {
             incidents: Vec::new(),
@@ -151,7 +157,6 @@ impl Model {
             unrouted: Vec::new(),
             listening: None,
             action: None,
-            confirming: None,
             quit: false,
         }
     }

@@ -1,0 +1,122 @@
+//! Forms on the regulatory clocks: record a decision (which starts clocks), a submission, or
+//! that a clock does not apply (with the rationale).
+
+use chrono::{DateTime, Utc};
+
+use super::{Purpose, execute};
+use crate::domain::clock::{Decision, SubmissionPhase};
+use crate::domain::command::Command;
+use crate::domain::when;
+use crate::tui::form::{Field, Form};
+use crate::tui::keymap::Action;
+use crate::tui::model::{FlashKind, Model};
+use crate::tui::update::Effect;
+
+const DECISION: &str = "decision";
+const WHEN: &str = "when";
+const EVIDENCE: &str = "evidence";
+const CLOCK: &str = "clock";
+const REFERENCE: &str = "reference";
+const PHASE: &str = "phase";
+const CHANNEL: &str = "channel";
+const LATE_REASON: &str = "late-reason";
+const RATIONALE: &str = "rationale";
+
+pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<Form> {
+    let entry = model.current()?;
+    let clocks: Vec<(String, String)> =
+        entry.incident.clocks.iter().map(|c| (c.id.clone(), format!("{} — {}", c.title, c.citation))).collect();
+    Some(match action {
+        Action::Decide => {
+            let decisions = Decision::ALL.iter().map(|d| (d.name().to_owned(), hint(*d).to_owned())).collect();
+            Form::new(
+                Purpose::Decide,
+                "Record a decision",
+                incident,
+                vec![
+                    Field::choice(DECISION, "Decision", decisions),
+                    Field::text(WHEN, "When it was reached (empty: now; 2026-11-24 02:10 UTC, -30m, RFC 3339)", false),
+                    Field::text(EVIDENCE, "Evidence (trace id, ticket, document)", false),
+                ],
+            )
+        }
+        Action::Waive => Form::new(
+            Purpose::Waive,
+            "Mark a clock not applicable",
+            incident,
+            vec![Field::choice(CLOCK, "Clock", clocks), Field::text(RATIONALE, "Rationale (kept for the audit)", true)],
+        ),
+        Action::Notify => {
+            let phases = [SubmissionPhase::Initial, SubmissionPhase::Intermediate, SubmissionPhase::Complete]
+                .iter()
+                .map(|p| (p.name().to_owned(), String::new()))
+                .collect();
+            Form::new(
+                Purpose::Notify,
+                "Record a submission",
+                incident,
+                vec![
+                    Field::choice(CLOCK, "Clock", clocks),
+                    Field::text(REFERENCE, "Recipient's reference or receipt", true),
+                    Field::choice(PHASE, "Phase", phases),
+                    Field::text(CHANNEL, "Channel (portal, e-mail, phone)", false),
+                    Field::text(LATE_REASON, "Reason for lateness (only if after the legal limit)", false),
+                ],
+            )
+        }
+        _ => return None,
+    })
+}
+
+/// The decision's time is checked as it is entered, so nothing typed is lost.
+pub fn invalid_time(field: &str, text: &str, now: DateTime<Utc>) -> Option<String> {
+    if field != WHEN || text.trim().is_empty() {
+        return None;
+    }
+    match when::parse(text, now) {
+        Ok(at) if at > now => Some("that time lies in the future".to_owned()),
+        Ok(_) => None,
+        Err(_) => Some("use 2026-11-24 02:10 (UTC), -30m or RFC 3339; empty means now".to_owned()),
+    }
+}
+
+pub fn finish(model: &mut Model, form: &Form, now: DateTime<Utc>) -> Vec<Effect> {
+    let command = match form.purpose {
+        Purpose::Decide => {
+            let Some(decision) = Decision::parse(&form.answer(DECISION)) else { return Vec::new() };
+            let at = match form.optional(WHEN).map(|t| when::parse(&t, now)).transpose() {
+                Ok(at) => at,
+                Err(why) => {
+                    model.say(FlashKind::Refused, why, now);
+                    return Vec::new();
+                }
+            };
+            Command::Decide { decision, at, evidence: form.optional(EVIDENCE) }
+        }
+        Purpose::Notify => Command::Notify {
+            clock: form.answer(CLOCK),
+            reference: form.answer(REFERENCE),
+            at: None,
+            phase: SubmissionPhase::parse(&form.answer(PHASE)).unwrap_or(SubmissionPhase::Initial),
+            channel: form.optional(CHANNEL),
+            late_reason: form.optional(LATE_REASON),
+        },
+        Purpose::Waive => Command::Waive { clock: form.answer(CLOCK), rationale: form.answer(RATIONALE) },
+        _ => return Vec::new(),
+    };
+    execute(form, command)
+}
+
+const fn hint(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Aware => "we are reasonably certain an incident occurred (GDPR, NIS2, AI Act)",
+        Decision::HighRisk => "likely high risk to data subjects (GDPR 34)",
+        Decision::CausalLink => "causal link to the AI system, or its reasonable likelihood (AI Act)",
+        Decision::ClassifiedMajor => "classified as a major ICT-related incident (DORA)",
+        Decision::Material => "the incident is material (SEC 8-K)",
+        Decision::DeathSuspected => "a death is suspected to be linked (AI Act 73(4))",
+        Decision::Discovered => "breach discovered (HIPAA)",
+        Decision::IncidentDetermined => "a cybersecurity incident occurred (NYDFS)",
+        Decision::AssessedNotifiable => "the breach is notifiable (PDPA)",
+    }
+}

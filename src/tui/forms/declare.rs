@@ -1,0 +1,100 @@
+//! Forms that are not about one step or clock: declare (from a runbook or an unrouted alert),
+//! dismiss an unrouted alert, switch the responder, filter the log, the `:` command line.
+
+use super::Purpose;
+use crate::domain::inbox::InboxItem;
+use crate::tui::form::{Field, Form};
+use crate::tui::keymap::Action;
+use crate::tui::model::{Model, Pane};
+use crate::tui::update::Effect;
+
+const RUNBOOK: &str = "runbook";
+const REASON: &str = "reason";
+const NAME: &str = "name";
+const TEXT: &str = "text";
+const LINE: &str = "line";
+
+pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<Form> {
+    Some(match action {
+        Action::Declare => Form::new(
+            Purpose::Declare,
+            "Declare an incident",
+            None,
+            vec![
+                Field::choice(RUNBOOK, "Runbook", model.runbooks.clone()),
+                Field::confirm("Declare it now? (its clocks start when you record awareness)"),
+            ],
+        ),
+        Action::SwitchResponder => Form::new(
+            Purpose::SwitchResponder,
+            "Switch the acting responder",
+            None,
+            vec![Field::text(NAME, "Who is at the keyboard now?", true)],
+        ),
+        Action::Search => {
+            let label = match &model.log.filter {
+                Some(current) => format!("Show lines containing (now “{current}”; empty shows all)"),
+                None => "Show lines containing (empty shows all)".to_owned(),
+            };
+            Form::new(Purpose::Search, "Filter the log", None, vec![Field::text(TEXT, &label, false)])
+        }
+        Action::CommandLine => Form::new(
+            Purpose::CommandLine,
+            "Command",
+            incident,
+            vec![Field::text(
+                LINE,
+                "The CLI's commands, e.g. tick INC kill-switch, note . \"text\" (. is the selected incident)",
+                true,
+            )],
+        ),
+        _ => return None,
+    })
+}
+
+/// In the unrouted inbox: declare an incident from the alert, or dismiss it.
+pub fn for_alert(model: &Model, action: Action, item: &InboxItem) -> Option<Form> {
+    let (key, name) = (item.alert.key.clone(), item.alert.name().to_owned());
+    Some(match action {
+        Action::Declare => Form::new(
+            Purpose::DeclareFromAlert { key },
+            format!("Declare an incident from alert {name}"),
+            None,
+            vec![
+                Field::choice(
+                    RUNBOOK,
+                    "Runbook (its default severity; aware is recorded at the alert's start)",
+                    model.runbooks.clone(),
+                ),
+                Field::confirm("Declare it now?"),
+            ],
+        ),
+        Action::DismissAlert => Form::new(
+            Purpose::DismissAlert { key },
+            format!("Dismiss alert {name}"),
+            None,
+            vec![Field::text(REASON, "Why it needs no incident (kept in the inbox log)", true)],
+        ),
+        _ => return None,
+    })
+}
+
+pub fn finish(model: &mut Model, form: Form) -> Vec<Effect> {
+    match form.purpose.clone() {
+        Purpose::Declare => vec![Effect::Declare { runbook: form.answer(RUNBOOK) }],
+        Purpose::DeclareFromAlert { key } => vec![Effect::DeclareFromAlert { key, runbook: form.answer(RUNBOOK) }],
+        Purpose::DismissAlert { key } => vec![Effect::DismissAlert { key, reason: form.answer(REASON) }],
+        Purpose::SwitchResponder => vec![Effect::SwitchResponder { to: form.answer(NAME).trim().to_owned() }],
+        Purpose::CommandLine => {
+            let selected = model.current().map(|e| e.incident.id.clone());
+            vec![Effect::CommandLine { line: form.answer(LINE), selected }]
+        }
+        Purpose::Search => {
+            model.log.filter = form.optional(TEXT);
+            model.log.from_bottom = 0;
+            model.focus = Pane::Log;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}

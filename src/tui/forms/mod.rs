@@ -1,0 +1,112 @@
+//! The console's forms, one purpose each: what it asks (named fields), how an answer is
+//! checked as it is typed, and the effect its answers become. `update` only routes to them.
+
+mod clocks;
+mod declare;
+pub mod input;
+mod record;
+mod steps;
+
+use chrono::{DateTime, Utc};
+
+use super::form::Form;
+use super::keymap::Action;
+use super::model::{FlashKind, Model};
+use super::update::Effect;
+use crate::action::Prepared;
+
+pub use declare::for_alert;
+pub use steps::confirm_action;
+
+/// What a form is for, with what it acts on beyond the incident.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Skip {
+        step: String,
+    },
+    Reopen {
+        step: String,
+    },
+    OverrideHold {
+        step: String,
+    },
+    /// Confirming exactly this action: what runs if the answer is yes.
+    RunAction {
+        prepared: Box<Prepared>,
+    },
+    Note,
+    Severity,
+    Assign,
+    Resolve,
+    Close {
+        reason_asked: bool,
+    },
+    Decide,
+    Notify,
+    Waive,
+    Declare,
+    DeclareFromAlert {
+        key: String,
+    },
+    DismissAlert {
+        key: String,
+    },
+    SwitchResponder,
+    Search,
+    CommandLine,
+}
+
+/// The form `action` opens on the selected incident and step, if it opens one.
+pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<Form> {
+    let incident = model.current().map(|e| e.incident.id.clone());
+    let needs_incident =
+        !matches!(action, Action::Declare | Action::SwitchResponder | Action::CommandLine | Action::Search);
+    if needs_incident && incident.is_none() {
+        model.say(FlashKind::Refused, "no incident selected: declare one with D", now);
+        return None;
+    }
+    let step = model.cursor_step().map(str::to_owned).unwrap_or_default();
+    match action {
+        Action::Skip | Action::Reopen | Action::OverrideHold => steps::open(action, incident, step),
+        Action::Note | Action::Severity | Action::Assign | Action::Resolve | Action::Close => {
+            record::open(model, action, incident, now)
+        }
+        Action::Decide | Action::Notify | Action::Waive => clocks::open(model, action, incident),
+        Action::Declare | Action::SwitchResponder | Action::Search | Action::CommandLine => {
+            declare::open(model, action, incident)
+        }
+        _ => None,
+    }
+}
+
+/// A completed form becomes effects (or, for a search, a change of view).
+pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
+    match &form.purpose {
+        Purpose::Skip { .. } | Purpose::Reopen { .. } | Purpose::OverrideHold { .. } | Purpose::RunAction { .. } => {
+            steps::finish(model, form, now)
+        }
+        Purpose::Note | Purpose::Severity | Purpose::Assign | Purpose::Resolve | Purpose::Close { .. } => {
+            record::finish(&form)
+        }
+        Purpose::Decide | Purpose::Notify | Purpose::Waive => clocks::finish(model, &form, now),
+        Purpose::Declare
+        | Purpose::DeclareFromAlert { .. }
+        | Purpose::DismissAlert { .. }
+        | Purpose::SwitchResponder
+        | Purpose::Search
+        | Purpose::CommandLine => declare::finish(model, form),
+    }
+}
+
+/// Why the text typed into `field` cannot be taken (it stays in the field to correct).
+pub fn invalid(purpose: &Purpose, field: &str, text: &str, now: DateTime<Utc>) -> Option<String> {
+    match purpose {
+        Purpose::Decide => clocks::invalid_time(field, text, now),
+        _ => None,
+    }
+}
+
+/// The form's command on its incident.
+fn execute(form: &Form, command: crate::domain::command::Command) -> Vec<Effect> {
+    form.incident.clone().map(|incident| Effect::Execute { incident, command }).into_iter().collect()
+}

@@ -1,0 +1,201 @@
+//! Keys in the main view, the help, the ledger and the inbox: each becomes a keymap action that
+//! moves a cursor, opens a form, or asks for an effect. Forms handle their own keys.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::forms;
+use super::keymap::{Action, Keymap};
+use super::model::{FlashKind, Mode, Model, Pane};
+use super::update::{Effect, point_at_current_step};
+use crate::domain::command::Command;
+
+const PAGE: usize = 10;
+
+pub fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<Utc>) -> Vec<Effect> {
+    match &mut model.mode {
+        Mode::Form(_) => return forms::input::on_key(model, key, now),
+        Mode::Help { scroll } | Mode::Effects { scroll } => {
+            match keymap.action(&key) {
+                Some(Action::Down) => *scroll += 1,
+                Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                _ => model.mode = Mode::Normal,
+            }
+            return Vec::new();
+        }
+        Mode::Inbox { cursor } => {
+            let cursor = *cursor;
+            if key.code == KeyCode::Esc {
+                model.mode = Mode::Normal;
+                return Vec::new();
+            }
+            return keymap.action(&key).map_or_else(Vec::new, |action| on_inbox_action(model, action, cursor, now));
+        }
+        Mode::Normal => {}
+    }
+    if key.code == KeyCode::Esc && model.action.as_ref().is_some_and(|a| a.finished.is_some()) {
+        model.action = None;
+        return Vec::new();
+    }
+    let Some(action) = keymap.action(&key) else { return Vec::new() };
+    on_action(model, action, now)
+}
+
+/// `r`: the step's action, after its approval (two-person) and a confirmation showing the argv.
+fn run_action(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {
+    let (Some(entry), Some(step)) = (model.current(), model.cursor_step().map(str::to_owned)) else {
+        return nothing_selected(model, now);
+    };
+    if model.action.as_ref().is_some_and(|a| a.finished.is_none()) {
+        model.say(FlashKind::Refused, "an action is still running; wait for it to finish", now);
+        return Vec::new();
+    }
+    let incident = entry.incident.id.clone();
+    let prepared = match crate::action::prepare(&entry.incident, &step, &model.actor, now) {
+        Ok(prepared) => prepared,
+        Err(why) => {
+            model.say(FlashKind::Refused, why, now);
+            return Vec::new();
+        }
+    };
+    let containment = &entry.incident.containment;
+    if prepared.two_person && containment.usable_approval(&step, now).is_none() {
+        if let Some(waiting) = containment.waiting_request(&step, now) {
+            let text = format!(
+                "{step} waits for a second responder's approval (requested by {}; V in their console)",
+                waiting.requested_by
+            );
+            model.say(FlashKind::Refused, text, now);
+            return Vec::new();
+        }
+        return vec![Effect::Execute { incident, command: Command::RequestApproval { step } }];
+    }
+    model.mode = Mode::Form(Box::new(forms::confirm_action(incident, prepared)));
+    Vec::new()
+}
+
+/// In the unrouted inbox: move, declare an incident from the alert, dismiss it, or leave.
+fn on_inbox_action(model: &mut Model, action: Action, cursor: usize, now: DateTime<Utc>) -> Vec<Effect> {
+    let last = model.unrouted.len().saturating_sub(1);
+    let moved = match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (cursor + 1).min(last),
+        Action::PageUp => cursor.saturating_sub(PAGE),
+        Action::PageDown => (cursor + PAGE).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::Declare | Action::DismissAlert => {
+            let form = model.unrouted.get(cursor).and_then(|item| forms::for_alert(model, action, item));
+            match form {
+                Some(form) => model.mode = Mode::Form(Box::new(form)),
+                None => model.say(FlashKind::Refused, "no unrouted alert to act on", now),
+            }
+            return Vec::new();
+        }
+        Action::Help => {
+            model.mode = Mode::Help { scroll: 0 };
+            return Vec::new();
+        }
+        Action::Inbox | Action::Quit => {
+            model.mode = Mode::Normal;
+            return Vec::new();
+        }
+        _ => cursor,
+    };
+    model.mode = Mode::Inbox { cursor: moved };
+    Vec::new()
+}
+
+fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    match action {
+        Action::Quit => model.quit = true,
+        Action::Help => model.mode = Mode::Help { scroll: 0 },
+        Action::FocusNext | Action::FocusPrev => {
+            let at = Pane::ORDER.iter().position(|p| *p == model.focus).unwrap_or(0);
+            let step = if action == Action::FocusNext { 1 } else { Pane::ORDER.len() - 1 };
+            model.focus = Pane::ORDER[(at + step) % Pane::ORDER.len()];
+        }
+        Action::FocusIncidents => model.focus = Pane::Incidents,
+        Action::FocusClocks => model.focus = Pane::Clocks,
+        Action::FocusChecklist => model.focus = Pane::Checklist,
+        Action::FocusLog => model.focus = Pane::Log,
+        Action::Up => step_cursor(model, -1),
+        Action::Down => step_cursor(model, 1),
+        Action::PageUp => step_cursor(model, -(PAGE as i64)),
+        Action::PageDown => step_cursor(model, PAGE as i64),
+        Action::Top => step_cursor(model, i64::MIN / 2),
+        Action::Bottom => step_cursor(model, i64::MAX / 2),
+        Action::ToggleTimes => model.local_times = !model.local_times,
+        Action::Inbox => model.mode = Mode::Inbox { cursor: 0 },
+        Action::Effects => model.mode = Mode::Effects { scroll: 0 },
+        Action::RunAction => return run_action(model, now),
+        Action::Approve => {
+            let (Some(incident), Some(step)) = (selected_id(model), model.cursor_step().map(str::to_owned)) else {
+                return nothing_selected(model, now);
+            };
+            return vec![Effect::Execute { incident, command: Command::Approve { step } }];
+        }
+        Action::DismissAlert => {
+            model.say(FlashKind::Refused, "dismissing is for unrouted alerts: open the inbox first", now);
+        }
+        Action::Tick | Action::ForceTick => {
+            let (Some(incident), Some(step)) = (selected_id(model), model.cursor_step().map(str::to_owned)) else {
+                return nothing_selected(model, now);
+            };
+            let force = action == Action::ForceTick;
+            return vec![Effect::Execute {
+                incident,
+                command: Command::Tick { step, note: None, force, override_hold: None },
+            }];
+        }
+        other => {
+            if let Some(form) = forms::open(model, other, now) {
+                model.mode = Mode::Form(Box::new(form));
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn nothing_selected(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {
+    model.say(FlashKind::Refused, "no incident selected: declare one with D", now);
+    Vec::new()
+}
+
+fn selected_id(model: &Model) -> Option<String> {
+    model.current().map(|e| e.incident.id.clone())
+}
+
+fn step_cursor(model: &mut Model, delta: i64) {
+    let clamp = |value: usize, len: usize| -> usize {
+        let moved = (value as i64).saturating_add(delta).max(0) as usize;
+        moved.min(len.saturating_sub(1))
+    };
+    match model.focus {
+        Pane::Incidents => {
+            let before = model.selected;
+            model.selected = clamp(model.selected, model.incidents.len());
+            if model.selected != before {
+                point_at_current_step(model);
+            }
+        }
+        Pane::Checklist => {
+            let len = model.current().map_or(0, |e| e.incident.steps.len());
+            model.step_cursor = clamp(model.step_cursor, len);
+        }
+        Pane::Clocks => {
+            let len = model.current().map_or(0, |e| e.incident.clocks.len());
+            model.clock_cursor = clamp(model.clock_cursor, len);
+        }
+        Pane::Log => {
+            let len = if model.log.filter.is_some() {
+                model.visible_log().len()
+            } else {
+                model.current().map_or(0, |e| e.timeline.len())
+            };
+            let up = -delta;
+            model.log.from_bottom =
+                ((model.log.from_bottom as i64).saturating_add(up).max(0) as usize).min(len.saturating_sub(1));
+        }
+    }
+}
