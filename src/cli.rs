@@ -40,7 +40,7 @@ pub fn main() -> i32 {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("warroom: {}", crate::domain::sanitize::line(&e.message));
-            e.code
+            e.failure.exit_code()
         }
     }
 }

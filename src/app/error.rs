@@ -1,7 +1,7 @@
 use std::fmt;
 
 use crate::domain::sanitize;
-use crate::store::StoreError;
+use crate::store::{Failure, StoreError};
 
 /// Why a use case did not happen (or happened only in part), as one line for a person, and the
 /// kind of failure a front end maps to its exit code or HTTP status.
@@ -22,12 +22,11 @@ impl AppError {
         Self::Refused(text.into())
     }
 
-    /// Process exit code: 1 refused, 2 usage, 3 the evidence is damaged, 4 not saved.
-    pub const fn exit_code(&self) -> i32 {
+    pub const fn failure(&self) -> Failure {
         match self {
-            Self::Store(e) => e.exit_code(),
-            Self::Refused(_) | Self::ClosedWithoutBundle { .. } => 1,
-            Self::Usage(_) => 2,
+            Self::Store(e) => e.failure(),
+            Self::Refused(_) | Self::ClosedWithoutBundle { .. } => Failure::Refused,
+            Self::Usage(_) => Failure::Usage,
         }
     }
 }

@@ -22,11 +22,11 @@ pub fn read_payload(source: &str) -> Result<Vec<crate::domain::alert::Alert>, Cl
     } else {
         std::fs::File::open(source).and_then(|f| f.take(MAX_BODY + 1).read_to_end(&mut body))
     };
-    read.map_err(|e| CliError::new(1, format!("cannot read {}: {e}", sanitize::line(source))))?;
+    read.map_err(|e| CliError::refused(format!("cannot read {}: {e}", sanitize::line(source))))?;
     if body.len() as u64 > MAX_BODY {
-        return Err(CliError::new(1, format!("{}: larger than 1 MiB", sanitize::line(source))));
+        return Err(CliError::refused(format!("{}: larger than 1 MiB", sanitize::line(source))));
     }
-    parse(&body).map_err(|e| CliError::new(1, format!("{}: {e}", sanitize::line(source))))
+    parse(&body).map_err(|e| CliError::refused(format!("{}: {e}", sanitize::line(source))))
 }
 
 /// The first alert of a payload file (a drill's starting alert).
@@ -34,7 +34,7 @@ pub fn read_first(path: &Path) -> Result<crate::domain::alert::Alert, CliError> 
     let name = path.display().to_string();
     let mut alerts = read_payload(&name)?;
     if alerts.is_empty() {
-        return Err(CliError::new(1, format!("{name}: holds no alert")));
+        return Err(CliError::refused(format!("{name}: holds no alert")));
     }
     Ok(alerts.remove(0))
 }
@@ -71,7 +71,7 @@ pub fn inbox(ctx: &Context, json: bool) -> Result<(), CliError> {
     if json {
         let items: Vec<_> = inbox.open_items().map(unrouted_json).collect();
         let text = crate::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "unrouted": items }))
-            .map_err(|e| CliError::new(4, e.to_string()))?;
+            .map_err(|e| CliError::internal(format!("cannot write JSON: {e}")))?;
         print!("{text}");
         return Ok(());
     }
@@ -93,15 +93,15 @@ pub fn inbox(ctx: &Context, json: bool) -> Result<(), CliError> {
 /// The listener `warroom listen` runs, or a console hosts, on this context's workspace.
 pub fn listener(ctx: &Context, addr: &str, token_file: Option<&Path>) -> Result<Listener, CliError> {
     let addr: std::net::SocketAddr = addr.parse().map_err(|_| {
-        CliError::new(2, format!("listen address {:?} is not an address like 127.0.0.1:9093", sanitize::line(addr)))
+        CliError::usage(format!("listen address {:?} is not an address like 127.0.0.1:9093", sanitize::line(addr)))
     })?;
     let token = match token_file {
         Some(path) => {
             let text =
-                std::fs::read_to_string(path).map_err(|e| CliError::new(1, format!("{}: {e}", path.display())))?;
+                std::fs::read_to_string(path).map_err(|e| CliError::refused(format!("{}: {e}", path.display())))?;
             let token = text.trim().to_owned();
             if token.is_empty() {
-                return Err(CliError::new(1, format!("{}: the token file is empty", path.display())));
+                return Err(CliError::refused(format!("{}: the token file is empty", path.display())));
             }
             Some(token)
         }
@@ -121,12 +121,12 @@ pub fn listener(ctx: &Context, addr: &str, token_file: Option<&Path>) -> Result<
 pub fn listen(ctx: &Context, addr: &str, token_file: Option<&Path>, log_file: Option<&Path>) -> Result<(), CliError> {
     let listener = listener(ctx, addr, token_file)?;
     let log = match log_file {
-        Some(path) => LogTo::file(path).map_err(|e| CliError::new(1, e))?,
+        Some(path) => LogTo::file(path).map_err(CliError::refused)?,
         None => LogTo::Stderr,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::new(4, format!("cannot start the listener: {e}")))?;
-    runtime.block_on(serve(listener, log)).map_err(|e| CliError::new(1, e))
+        .map_err(|e| CliError::refused(format!("cannot start the listener: {e}")))?;
+    runtime.block_on(serve(listener, log)).map_err(CliError::refused)
 }

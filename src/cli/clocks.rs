@@ -10,13 +10,13 @@ pub fn decision(text: &str) -> Result<Decision, CliError> {
     Decision::parse(text).ok_or_else(|| {
         let hint = did_you_mean(text, Decision::ALL.iter().map(|d| d.name()));
         let known: Vec<&str> = Decision::ALL.iter().map(|d| d.name()).collect();
-        CliError::new(2, format!("unknown decision {:?}{hint} (known: {})", sanitize::line(text), known.join(", ")))
+        CliError::usage(format!("unknown decision {:?}{hint} (known: {})", sanitize::line(text), known.join(", ")))
     })
 }
 
 pub fn phase(text: &str) -> Result<SubmissionPhase, CliError> {
     SubmissionPhase::parse(text).ok_or_else(|| {
-        CliError::new(2, format!("unknown phase {:?}: use initial, intermediate or complete", sanitize::line(text)))
+        CliError::usage(format!("unknown phase {:?}: use initial, intermediate or complete", sanitize::line(text)))
     })
 }
 
@@ -26,13 +26,13 @@ pub fn list(ctx: &Context, incident: Option<&str>, json: bool) -> Result<(), Cli
     };
     let id = ctx.incident_id(wanted)?;
     let Some(incident) = ctx.workspace.load(&id)?.into_incident() else {
-        return Err(CliError::new(3, format!("{id} has no declaration")));
+        return Err(CliError::damaged(format!("{id} has no declaration")));
     };
     let statuses = incident.clock_statuses(ctx.now);
     if json {
         let view: Vec<_> = statuses.iter().map(clock_view::to_json).collect();
         let text = crate::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "incident": id, "clocks": view }))
-            .map_err(|e| CliError::new(4, e.to_string()))?;
+            .map_err(|e| CliError::internal(format!("cannot write JSON: {e}")))?;
         print!("{text}");
         return Ok(());
     }
@@ -54,7 +54,7 @@ fn catalog(ctx: &Context, json: bool) -> Result<(), CliError> {
     let catalog = ctx.clocks();
     if json {
         let text = crate::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "clocks": catalog.clocks }))
-            .map_err(|e| CliError::new(4, e.to_string()))?;
+            .map_err(|e| CliError::internal(format!("cannot write JSON: {e}")))?;
         print!("{text}");
         return Ok(());
     }

@@ -51,7 +51,7 @@ pub fn parse(
             .iter()
             .find(|d| d.id == id)
             .cloned()
-            .ok_or_else(|| CliError::new(1, format!("no clock {:?} in the catalog", sanitize::line(id))))
+            .ok_or_else(|| CliError::refused(format!("no clock {:?} in the catalog", sanitize::line(id))))
     };
     match request(command, now, &clock_def).map_err(|e| e.message)? {
         Request::Call(call) => Ok(Invocation { actor, call }),

@@ -24,7 +24,7 @@ pub fn main_command(ctx: Context, theme: Option<String>, demo: bool, host: &Host
         return run(ctx, theme, host);
     }
     if host.listen.is_some() {
-        return Err(CliError::new(2, "--listen needs the console on a terminal; use `warroom listen` as a service"));
+        return Err(CliError::usage("--listen needs the console on a terminal; use `warroom listen` as a service"));
     }
     demo::print_summary(&ctx)
 }
@@ -54,7 +54,7 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
         listen,
         runbook_list,
     };
-    crate::tui::run(session).map_err(|e| CliError::new(4, e))
+    crate::tui::run(session).map_err(CliError::internal)
 }
 
 fn config_dir() -> Option<PathBuf> {
@@ -69,14 +69,14 @@ fn load_theme(name: Option<&str>, config: Option<&PathBuf>) -> Result<Theme, Cli
     let theme = match user {
         Some(path) => {
             let text =
-                std::fs::read_to_string(&path).map_err(|e| CliError::new(1, format!("{}: {e}", path.display())))?;
-            Theme::parse(&text).map_err(|e| CliError::new(1, format!("{}: {}", path.display(), first_line(&e))))?
+                std::fs::read_to_string(&path).map_err(|e| CliError::refused(format!("{}: {e}", path.display())))?;
+            Theme::parse(&text).map_err(|e| CliError::refused(format!("{}: {}", path.display(), first_line(&e))))?
         }
         None => Theme::shipped(name).ok_or_else(|| {
-            CliError::new(
-                2,
-                format!("no theme {:?}: use default, light, high-contrast or colour-blind", sanitize::line(name)),
-            )
+            CliError::usage(format!(
+                "no theme {:?}: use default, light, high-contrast or colour-blind",
+                sanitize::line(name)
+            ))
         })?,
     };
     let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -87,10 +87,10 @@ fn load_keymap(config: Option<&PathBuf>) -> Result<Keymap, CliError> {
     let user = config.map(|c| c.join("keymap.yaml")).filter(|p| p.is_file());
     let text = match &user {
         Some(path) => {
-            Some(std::fs::read_to_string(path).map_err(|e| CliError::new(1, format!("{}: {e}", path.display())))?)
+            Some(std::fs::read_to_string(path).map_err(|e| CliError::refused(format!("{}: {e}", path.display())))?)
         }
         None => None,
     };
     let shipped = include_str!("../../assets/keymap.yaml");
-    Keymap::from_yaml(shipped, text.as_deref()).map_err(|e| CliError::new(1, first_line(&e)))
+    Keymap::from_yaml(shipped, text.as_deref()).map_err(|e| CliError::refused(first_line(&e)))
 }

@@ -15,30 +15,50 @@ use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
 use crate::domain::sanitize;
 use crate::domain::suggest::did_you_mean;
-use crate::store::{StoreError, Workspace};
+use crate::store::{Failure, StoreError, Workspace};
 
-/// A one-line error for the user and the process exit code.
+/// A one-line error for the user, and the kind of failure that picks the exit code.
 #[derive(Debug)]
 pub struct CliError {
     pub message: String,
-    pub code: i32,
+    pub failure: Failure,
 }
 
 impl CliError {
-    pub fn new(code: i32, message: impl Into<String>) -> Self {
-        Self { message: message.into(), code }
+    pub fn new(failure: Failure, message: impl Into<String>) -> Self {
+        Self { message: message.into(), failure }
+    }
+
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::new(Failure::Refused, message)
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Failure::Usage, message)
+    }
+
+    pub fn damaged(message: impl Into<String>) -> Self {
+        Self::new(Failure::Damaged, message)
+    }
+
+    pub fn not_saved(message: impl Into<String>) -> Self {
+        Self::new(Failure::NotSaved, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(Failure::Internal, message)
     }
 }
 
 impl From<crate::app::AppError> for CliError {
     fn from(e: crate::app::AppError) -> Self {
-        Self::new(e.exit_code(), e.to_string())
+        Self::new(e.failure(), e.to_string())
     }
 }
 
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
-        Self::new(e.exit_code(), e.to_string())
+        Self::new(e.failure(), e.to_string())
     }
 }
 
@@ -95,7 +115,7 @@ impl Context {
         };
         let workspace = Workspace::open(&root)?;
         let origin = runbook_origin(runbooks, &root);
-        let clock = Clock::for_process().map_err(|e| CliError::new(2, e))?;
+        let clock = Clock::for_process().map_err(CliError::usage)?;
         Ok(Self {
             workspace,
             actor: acting(actor)?,
@@ -125,7 +145,7 @@ impl Context {
         catalog.get(id).ok_or_else(|| {
             let broken = if catalog.errors() > 0 { " (the clock catalog has errors: run `warroom lint`)" } else { "" };
             let hint = did_you_mean(id, catalog.clocks.iter().map(|c| c.id.as_str()));
-            CliError::new(1, format!("no clock {:?} in the catalog{hint}{broken}", sanitize::line(id)))
+            CliError::refused(format!("no clock {:?} in the catalog{hint}{broken}", sanitize::line(id)))
         })
     }
 
@@ -140,16 +160,13 @@ impl Context {
         }
         let known: Vec<&str> = loaded.runbooks.iter().map(|r| r.id.as_str()).collect();
         let broken = loaded.errors() > 0;
-        Err(CliError::new(
-            1,
-            format!(
-                "no runbook {:?} in {}{}{}",
-                sanitize::line(id),
-                self.origin.describe(),
-                did_you_mean(id, known.iter().copied()),
-                if broken { " (some runbooks there have errors: run `warroom lint`)" } else { "" }
-            ),
-        ))
+        Err(CliError::refused(format!(
+            "no runbook {:?} in {}{}{}",
+            sanitize::line(id),
+            self.origin.describe(),
+            did_you_mean(id, known.iter().copied()),
+            if broken { " (some runbooks there have errors: run `warroom lint`)" } else { "" }
+        )))
     }
 
     /// The incident an argument names: its exact id, or a tail of one (`001`).
@@ -162,10 +179,10 @@ impl Context {
 fn zone(flag: Option<String>) -> Result<Tz, CliError> {
     if let Some(name) = flag {
         return name.parse().map_err(|_| {
-            CliError::new(
-                2,
-                format!("unknown time zone {:?}: use an IANA name like Europe/Paris", sanitize::line(&name)),
-            )
+            CliError::usage(format!(
+                "unknown time zone {:?}: use an IANA name like Europe/Paris",
+                sanitize::line(&name)
+            ))
         });
     }
     let from_env = std::env::var("TZ").ok().map(|tz| tz.trim_start_matches(':').to_owned());
@@ -175,7 +192,7 @@ fn zone(flag: Option<String>) -> Result<Tz, CliError> {
 pub(super) fn default_workspace() -> Result<PathBuf, CliError> {
     directories::ProjectDirs::from("", "", "warroom")
         .map(|dirs| dirs.data_dir().to_owned())
-        .ok_or_else(|| CliError::new(4, "no home directory to hold the workspace: pass --dir DIR or set WARROOM_DIR"))
+        .ok_or_else(|| CliError::usage("no home directory to hold the workspace: pass --dir DIR or set WARROOM_DIR"))
 }
 
 pub(super) fn runbook_origin(flag: Option<PathBuf>, root: &Path) -> Origin {
@@ -195,7 +212,7 @@ fn acting(flag: Option<String>) -> Result<Actor, CliError> {
         .unwrap_or_else(|| "unknown".to_owned());
     let name = flag.unwrap_or_else(|| login.clone());
     if name.trim().is_empty() {
-        return Err(CliError::new(2, "--as needs a responder name"));
+        return Err(CliError::usage("--as needs a responder name"));
     }
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))

@@ -12,7 +12,7 @@ use crate::report::{drill, health};
 /// After `warroom drill`: the micro-drill's steps and each clock's countdown, in wall and drill
 /// time, on stderr (stdout holds the id alone).
 pub fn announce(ctx: &Context, id: &str, speed: u32) -> Result<(), CliError> {
-    let incident = ctx.workspace.load(id)?.into_incident().ok_or_else(|| CliError::new(3, "no incident"))?;
+    let incident = ctx.workspace.load(id)?.into_incident().ok_or_else(|| CliError::damaged("no incident"))?;
     if let Some(focus) = &incident.drill_focus {
         eprintln!("micro-drill: practise {}", focus.join(", "));
     }
@@ -42,7 +42,7 @@ pub fn reports(ctx: &Context, json: bool) -> Result<(), CliError> {
         history(ctx)?.iter().filter(|i| i.drill).map(|i| drill::report(i, ctx.now)).collect();
     if json {
         let text = crate::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "drills": drills }))
-            .map_err(|e| CliError::new(4, e.to_string()))?;
+            .map_err(|e| CliError::internal(format!("cannot write JSON: {e}")))?;
         print!("{text}");
         return Ok(());
     }
@@ -96,7 +96,8 @@ fn health_json(ctx: &Context) -> Result<HealthJson, CliError> {
 pub fn runbooks(ctx: &Context, json: bool) -> Result<(), CliError> {
     let report = health_json(ctx)?;
     if json {
-        let text = crate::ascii_json::to_ascii_json_pretty(&report).map_err(|e| CliError::new(4, e.to_string()))?;
+        let text = crate::ascii_json::to_ascii_json_pretty(&report)
+            .map_err(|e| CliError::internal(format!("cannot write JSON: {e}")))?;
         print!("{text}");
         return Ok(());
     }

@@ -33,7 +33,7 @@ pub fn verify(dir: &Path) -> Result<(), CliError> {
             Ok(())
         }
         Err(why) => {
-            Err(CliError::new(3, format!("bundle {} does not verify: {}", dir.display(), sanitize::line(&why))))
+            Err(CliError::damaged(format!("bundle {} does not verify: {}", dir.display(), sanitize::line(&why))))
         }
     }
 }

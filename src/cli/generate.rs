@@ -165,7 +165,7 @@ impl Writer {
         self.seq += 1;
         self.buf.clear();
         self.prev = line::encode(&mut self.buf, self.seq, &self.prev, at, &self.actor, &event)
-            .map_err(|e| CliError::new(4, e.to_string()))?;
+            .map_err(|e| CliError::internal(e.to_string()))?;
         self.out.write_all(&self.buf).map_err(|e| io_error(&self.path, &e))
     }
 
@@ -179,5 +179,5 @@ fn write_marker(path: &Path) -> Result<(), CliError> {
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> CliError {
-    CliError::new(4, format!("cannot write {}: {e}", path.display()))
+    CliError::not_saved(format!("cannot write {}: {e}", path.display()))
 }

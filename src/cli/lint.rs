@@ -9,7 +9,7 @@ use crate::catalog::{self, Diagnostic, Origin, clocks};
 /// catalog when its top level holds `clocks:`), or else the runbooks in effect and the
 /// workspace's `clocks/`.
 pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> Result<(), CliError> {
-    let now = crate::clock::Clock::for_process().map_err(|e| CliError::new(2, e))?.now();
+    let now = crate::clock::Clock::for_process().map_err(CliError::usage)?.now();
     let today = now.date_naive();
     let root = dir.map(Path::to_owned).or_else(|| default_workspace().ok());
     let (origin, clock_dir) = match path {
@@ -22,7 +22,7 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     if let Origin::Path(p) = &origin
         && !p.exists()
     {
-        return Err(CliError::new(1, format!("{}: no such file or directory", p.display())));
+        return Err(CliError::refused(format!("{}: no such file or directory", p.display())));
     }
     let (catalog_files, runbook_files): (Vec<_>, Vec<_>) = catalog::load::files_of(&origin)
         .into_iter()
@@ -63,7 +63,7 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
         plural(warnings),
     );
     if errors > 0 {
-        return Err(CliError::new(1, summary));
+        return Err(CliError::refused(summary));
     }
     println!("{summary}");
     Ok(())

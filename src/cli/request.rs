@@ -119,6 +119,6 @@ pub fn request(
 
 fn effect_state(text: &str) -> Result<EffectState, CliError> {
     EffectState::parse(text).ok_or_else(|| {
-        CliError::new(2, format!("--state {:?}: use pending, compensated or irreversible", sanitize::line(text)))
+        CliError::usage(format!("--state {:?}: use pending, compensated or irreversible", sanitize::line(text)))
     })
 }

@@ -10,7 +10,7 @@ use crate::domain::sanitize;
 
 pub fn run(ctx: &Context, incident: &str, step: &str, yes: bool) -> Result<(), CliError> {
     let app = ctx.app();
-    let gate = action::prepare(&app, incident, step).map_err(|e| CliError::new(e.exit_code(), refused(&e)))?;
+    let gate = action::prepare(&app, incident, step).map_err(|e| CliError::new(e.failure(), refused(&e)))?;
     let (id, prepared) = (&gate.incident, &gate.prepared);
     println!("{id} {step} will run, without a shell, in the workspace:");
     for (i, arg) in prepared.argv.iter().enumerate() {
@@ -24,33 +24,27 @@ pub fn run(ctx: &Context, incident: &str, step: &str, yes: bool) -> Result<(), C
     match &gate.approval {
         Approval::Ready => {}
         Approval::Waiting { requested_by, seq } => {
-            return Err(CliError::new(
-                1,
-                format!(
-                    "refused: waiting for a second responder to approve (requested by {} #{seq}): warroom approve {id} {step}",
-                    sanitize::line(requested_by),
-                ),
-            ));
+            return Err(CliError::refused(format!(
+                "refused: waiting for a second responder to approve (requested by {} #{seq}): warroom approve {id} {step}",
+                sanitize::line(requested_by),
+            )));
         }
         Approval::Requested(_) => {
-            return Err(CliError::new(
-                1,
-                format!(
-                    "two-person step: approval requested; a second responder runs `warroom approve {id} {step}`, then run it again"
-                ),
-            ));
+            return Err(CliError::refused(format!(
+                "two-person step: approval requested; a second responder runs `warroom approve {id} {step}`, then run it again"
+            )));
         }
     }
     if !yes {
         if !std::io::stdin().is_terminal() {
-            return Err(CliError::new(1, "refused: confirm on a terminal, or pass --yes"));
+            return Err(CliError::refused("refused: confirm on a terminal, or pass --yes"));
         }
         print!("Run it? [y/N] ");
         let _ = std::io::stdout().flush();
         let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer).map_err(|e| CliError::new(1, e.to_string()))?;
+        std::io::stdin().lock().read_line(&mut answer).map_err(|e| CliError::refused(e.to_string()))?;
         if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            return Err(CliError::new(1, "not run"));
+            return Err(CliError::refused("not run"));
         }
     }
     let ran = action::run(&app, id, prepared, |chunk| {
@@ -74,7 +68,7 @@ pub fn run(ctx: &Context, incident: &str, step: &str, yes: bool) -> Result<(), C
     } else {
         o.exit_code.map_or_else(|| "ended by a signal".to_owned(), |c| format!("FAILED with exit {c}"))
     };
-    Err(CliError::new(1, format!("✗ {id} {step}: {why}; the step stays open (output in {})", o.output_file)))
+    Err(CliError::refused(format!("✗ {id} {step}: {why}; the step stays open (output in {})", o.output_file)))
 }
 
 /// A refusal to prepare reads "refused: …", as every refusal does.

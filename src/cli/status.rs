@@ -248,7 +248,7 @@ fn to_json(ctx: &Context, incidents: &[Incident]) -> Result<String, CliError> {
         store_healthy: ctx.workspace.is_healthy(),
         incidents: incidents.iter().map(|i| incident_json(i, ctx.now)).collect(),
     };
-    crate::ascii_json::to_ascii_json_pretty(&view).map_err(|e| CliError::new(4, format!("cannot write JSON: {e}")))
+    crate::ascii_json::to_ascii_json_pretty(&view).map_err(|e| CliError::internal(format!("cannot write JSON: {e}")))
 }
 
 fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {

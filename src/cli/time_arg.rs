@@ -5,5 +5,5 @@ use chrono::{DateTime, Utc};
 use super::context::CliError;
 
 pub fn parse(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, CliError> {
-    crate::domain::when::parse(text, now).map_err(|e| CliError::new(2, e))
+    crate::domain::when::parse(text, now).map_err(CliError::usage)
 }

@@ -46,6 +46,6 @@ pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
             Ok(())
         }
         0 => Ok(()),
-        n => Err(CliError::new(3, format!("{n} of {} logs failed verification", logs.len()))),
+        n => Err(CliError::damaged(format!("{n} of {} logs failed verification", logs.len()))),
     }
 }

@@ -17,14 +17,14 @@ use std::sync::mpsc;
 use tokio::sync::oneshot;
 
 use crate::app::ingest::ingest;
-use crate::app::{App, AppError, Catalog};
+use crate::app::{App, Catalog};
 use crate::clock::Clock;
 use crate::domain::clock::ClockDef;
 use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
 use crate::domain::sanitize;
 use crate::ingest::{Alert, Router, parse};
-use crate::store::{StoreError, Workspace};
+use crate::store::{Failure, Workspace};
 
 pub const MAX_BODY: usize = 1 << 20;
 
@@ -179,10 +179,8 @@ fn run_intake(shared: &Shared, jobs: &mpsc::Receiver<Job>) {
                 }
             }
             Err(e) => {
-                let status = match e {
-                    AppError::Store(StoreError::NotSaved { .. } | StoreError::Unhealthy | StoreError::Io { .. }) => {
-                        StatusCode::SERVICE_UNAVAILABLE
-                    }
+                let status = match e.failure() {
+                    Failure::NotSaved => StatusCode::SERVICE_UNAVAILABLE,
                     _ => StatusCode::INTERNAL_SERVER_ERROR,
                 };
                 shared.log.line(&format!("could not store a batch of alerts: {e}"));

@@ -5,6 +5,33 @@ use std::path::{Path, PathBuf};
 use super::line::LineFault;
 use crate::domain::{Refusal, sanitize};
 
+/// What kind of failure ended a command: the one table of process exit codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// Refused, unknown, or lint errors: nothing was written.
+    Refused,
+    /// The request itself is malformed.
+    Usage,
+    /// The evidence does not verify.
+    Damaged,
+    /// A write did not become durable (disk, permissions, an unhealthy store).
+    NotSaved,
+    /// Something warroom itself got wrong, or its terminal or network gave way.
+    Internal,
+}
+
+impl Failure {
+    pub const fn exit_code(self) -> i32 {
+        match self {
+            Self::Refused => 1,
+            Self::Usage => 2,
+            Self::Damaged => 3,
+            Self::NotSaved => 4,
+            Self::Internal => 5,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum StoreError {
     Io {
@@ -46,12 +73,11 @@ impl StoreError {
         Self::Io { action, path: path.to_owned(), source }
     }
 
-    /// Process exit code: 1 refused or not found, 3 the evidence is damaged, 4 not saved.
-    pub const fn exit_code(&self) -> i32 {
+    pub const fn failure(&self) -> Failure {
         match self {
-            Self::Refused(_) | Self::UnknownIncident { .. } | Self::Export(_) => 1,
-            Self::Corrupt { .. } | Self::WrongLog { .. } | Self::Damaged { .. } => 3,
-            Self::Io { .. } | Self::Unhealthy | Self::NotSaved { .. } => 4,
+            Self::Refused(_) | Self::UnknownIncident { .. } | Self::Export(_) => Failure::Refused,
+            Self::Corrupt { .. } | Self::WrongLog { .. } | Self::Damaged { .. } => Failure::Damaged,
+            Self::Io { .. } | Self::Unhealthy | Self::NotSaved { .. } => Failure::NotSaved,
         }
     }
 }

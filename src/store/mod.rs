@@ -12,7 +12,7 @@ pub mod workspace;
 use std::fs::File;
 use std::path::Path;
 
-pub use error::StoreError;
+pub use error::{Failure, StoreError};
 pub use incident_log::IncidentLog;
 pub use memory::MemoryStore;
 pub use port::Store;
