@@ -58,6 +58,18 @@ pub fn prepare(app: &App, incident: &str, step: &str) -> Result<Gate, AppError> 
 /// would differ (an alert changed a placeholder, the runbook was reloaded), nothing runs and
 /// the responder is asked to confirm the new one.
 pub fn run(app: &App, incident: &str, confirmed: &Prepared, output: impl FnMut(&str)) -> Result<Ran, AppError> {
+    let result = run_confirmed(app, incident, confirmed, output);
+    match &result {
+        Ok(ran) => tracing::info!(
+            event = "append", actor = %app.actor.name, call = "run", incident = %ran.incident, step = %confirmed.step,
+            argv = ?confirmed.argv, exit_code = ?ran.outcome.exit_code, timed_out = ran.outcome.timed_out
+        ),
+        Err(e) => super::error::log(app, "run", Some(incident), e),
+    }
+    result
+}
+
+fn run_confirmed(app: &App, incident: &str, confirmed: &Prepared, output: impl FnMut(&str)) -> Result<Ran, AppError> {
     let id = app.store.resolve_id(incident)?;
     let state = current(app, &id)?;
     let again = action::prepare(&state, &confirmed.step, &app.actor.name, confirmed.at).map_err(AppError::Refused)?;

@@ -73,7 +73,43 @@ pub enum Done {
     Ingested(Vec<(String, Landed)>),
 }
 
+impl Call {
+    /// The use case, for the operational log.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::Declare(_) => "declare",
+            Self::Record { .. } => "record",
+            Self::Close { .. } => "close",
+            Self::Export { .. } => "export",
+            Self::Drill(_) => "drill",
+            Self::DeclareFromAlert { .. } => "declare-from-alert",
+            Self::DismissAlert { .. } => "dismiss-alert",
+            Self::Ingest(_) => "ingest",
+        }
+    }
+
+    /// The incident the call names, as typed.
+    pub fn incident(&self) -> Option<&str> {
+        match self {
+            Self::Record { incident, .. } | Self::Close { incident, .. } | Self::Export { incident, .. } => {
+                Some(incident)
+            }
+            _ => None,
+        }
+    }
+}
+
 impl Done {
+    /// The incident the call acted on, if one.
+    pub fn incident(&self) -> Option<&str> {
+        match self {
+            Self::Declared { id } | Self::Drilled { id, .. } | Self::DeclaredFromAlert { id, .. } => Some(id),
+            Self::Recorded(recorded) | Self::Closed { recorded, .. } => Some(&recorded.incident),
+            Self::Exported { incident, .. } => Some(incident),
+            Self::Dismissed { .. } | Self::Ingested(_) => None,
+        }
+    }
+
     /// The incident the call declared, for a front end to select it.
     pub fn declared(&self) -> Option<&str> {
         match self {
@@ -83,7 +119,20 @@ impl Done {
     }
 }
 
+/// Carries out `call`; the operational log gets a line for what was appended or refused.
 pub fn perform(app: &App, call: Call) -> Result<Done, AppError> {
+    let (what, named) = (call.name(), call.incident().map(str::to_owned));
+    let result = carry_out(app, call);
+    match &result {
+        Ok(done) => tracing::info!(
+            event = "append", actor = %app.actor.name, call = what, incident = done.incident().unwrap_or("inbox")
+        ),
+        Err(e) => super::error::log(app, what, named.as_deref(), e),
+    }
+    result
+}
+
+fn carry_out(app: &App, call: Call) -> Result<Done, AppError> {
     match call {
         Call::Declare(declaration) => Ok(Done::Declared { id: declare::declare(app, declaration, Vec::new())? }),
         Call::Record { incident, command } => Ok(Done::Recorded(record::record(app, &incident, command)?)),

@@ -66,3 +66,17 @@ impl From<crate::domain::Refusal> for AppError {
         Self::Store(StoreError::Refused(r))
     }
 }
+
+/// One line in the operational log for a use case that did not happen: a refusal (the
+/// responder's to fix) or a fault (the store's).
+pub fn log(app: &super::App, call: &str, incident: Option<&str>, error: &AppError) {
+    let incident = incident.unwrap_or("");
+    match error.failure() {
+        Failure::Refused | Failure::Usage => {
+            tracing::info!(event = "refusal", actor = %app.actor.name, call, incident, reason = %error);
+        }
+        Failure::Damaged | Failure::NotSaved | Failure::Internal => {
+            tracing::error!(event = "fault", actor = %app.actor.name, call, incident, error = %error);
+        }
+    }
+}

@@ -146,6 +146,7 @@ impl<S: Fold> Log<S> {
             }
             Err(ScanError::Io(e)) => Err(StoreError::io("read", &self.path, e)),
             Err(ScanError::Corrupt(c)) => {
+                tracing::error!(event = "fault", log = %self.id, seq = c.seq, fault = %c.fault, "a line of the log does not verify; the log is read-only");
                 Err(StoreError::Corrupt { incident: self.id.clone(), seq: c.seq, fault: c.fault })
             }
         }
@@ -267,6 +268,7 @@ impl<S: Fold> Log<S> {
     }
 
     fn not_saved(&self, source: std::io::Error) -> StoreError {
+        tracing::error!(event = "fault", log = %self.id, error = %source, "a write did not become durable");
         StoreError::NotSaved { incident: self.id.clone(), source }
     }
 
@@ -291,6 +293,7 @@ impl<S: Fold> Log<S> {
             .and_then(|()| file.sync_all())
             .map_err(|e| StoreError::io("truncate", &self.path, e))?;
         self.torn = None;
+        tracing::warn!(event = "recovery", log = %self.id, bytes = bytes.len(), file = %target.display(), "a torn tail was quarantined");
         Ok(Event::TornTailQuarantined {
             file: format!("quarantine/{name}"),
             bytes: bytes.len() as u64,
