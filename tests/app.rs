@@ -89,6 +89,7 @@ on_both_stores!(
     ticks_respect_dependencies_unless_forced,
     a_two_person_step_needs_a_second_responder,
     alerts_open_incidents_and_unrouted_ones_wait_in_the_inbox,
+    an_alert_for_a_runbook_missing_a_clock_waits_in_the_inbox_and_declaring_says_why,
 );
 
 fn declare(app: &App) -> String {
@@ -201,4 +202,22 @@ fn alerts_open_incidents_and_unrouted_ones_wait_in_the_inbox(adapter: Adapter) {
     assert_eq!(opened.len(), 1);
     let incident = fixture.store.incident(&opened[0]).expect("incident");
     assert_eq!(incident.aware_at(), Some(at("2026-11-24T08:55:00Z")), "aware at the alert's start");
+}
+
+fn an_alert_for_a_runbook_missing_a_clock_waits_in_the_inbox_and_declaring_says_why(adapter: Adapter) {
+    let mut fixture = Fixture::new(adapter);
+    fixture.runbooks[0].clocks = vec!["gdpr-33".into(), "no-such-duty".into()];
+    let intake = Actor::named("alertmanager");
+    let body = br#"{"version":"4","status":"firing","alerts":[
+        {"status":"firing","labels":{"alertname":"EchoAlert"},"annotations":{},"startsAt":"2026-11-24T08:55:00Z"}]}"#;
+    let alerts = warroom::ingest::parse(body).expect("alerts");
+    let done = app::perform(&fixture.app(&intake, "2026-11-24T09:00:00Z"), Call::Ingest(alerts)).expect("ingest");
+    let Done::Ingested(landed) = done else { panic!("{done:?}") };
+    assert!(landed[0].1.to_string().contains("unrouted inbox"), "kept, not lost: {landed:?}");
+    assert!(fixture.store.all_ids().expect("ids").is_empty(), "no incident without its legal duty");
+    let key = fixture.store.inbox().expect("inbox").open_items().next().expect("waiting").alert.key.clone();
+    let alice = Actor::named("alice");
+    let declare = Call::DeclareFromAlert { key, runbook: "echo-severity".into() };
+    let refused = app::perform(&fixture.app(&alice, "2026-11-24T09:05:00Z"), declare).expect_err("refused");
+    assert!(refused.to_string().contains("no-such-duty") && refused.to_string().contains("catalog"), "{refused}");
 }

@@ -153,6 +153,7 @@ impl Intake<'_> {
             }
             return Err(StoreError::Refused(Refusal::UnknownRunbook { runbook: runbook.to_owned(), hint }));
         };
+        self.clocks_of(found)?;
         let severity = found.severity.default.clone();
         let opened = self.open(runbook, &severity, vec![alert], actor, now)?;
         let Some(Ok(Landed::Opened(id))) = opened.into_iter().next() else {
@@ -174,10 +175,9 @@ impl Intake<'_> {
         title: String,
         drill: bool,
         alert: Alert,
-    ) -> impl Fn(String) -> Command + 'r {
-        let clocks: Vec<ClockDef> =
-            runbook.clocks.iter().filter_map(|c| self.clocks.iter().find(|d| d.id == *c).cloned()).collect();
-        move |id| Command::Declare {
+    ) -> Result<impl Fn(String) -> Command + 'r, Refusal> {
+        let clocks = self.clocks_of(runbook)?;
+        Ok(move |id| Command::Declare {
             id,
             runbook: Box::new(runbook.clone()),
             clocks: clocks.clone(),
@@ -186,7 +186,22 @@ impl Intake<'_> {
             aware_at: None,
             drill,
             from_alert: Some(Box::new(alert.clone())),
-        }
+        })
+    }
+
+    /// The catalog clocks `runbook` starts; one missing is refused, never left out.
+    fn clocks_of(&self, runbook: &Runbook) -> Result<Vec<ClockDef>, Refusal> {
+        runbook
+            .clocks
+            .iter()
+            .map(|c| {
+                self.clocks
+                    .iter()
+                    .find(|d| d.id == *c)
+                    .cloned()
+                    .ok_or_else(|| Refusal::ClockNotInCatalog { runbook: runbook.id.clone(), clock: c.clone() })
+            })
+            .collect()
     }
 
     fn record(
@@ -212,9 +227,14 @@ impl Intake<'_> {
         let Some(runbook) = self.runbooks.iter().find(|r| r.id == runbook) else {
             return self.unrouted(&alerts, actor, now);
         };
-        let first = alerts.remove(0);
+        let first = alerts[0].clone();
         let title = first.summary().map_or_else(|| format!("{} alert", first.name()), str::to_owned);
-        let declare = self.declaration(runbook, severity.to_owned(), title, false, first);
+        let Ok(declare) = self.declaration(runbook, severity.to_owned(), title, false, first) else {
+            // A runbook whose clock the catalog lacks never opens an incident without that duty:
+            // its alerts wait in the inbox, where declaring from them says why.
+            return self.unrouted(&alerts, actor, now);
+        };
+        alerts.remove(0);
         let more = alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert) }).collect();
         let (id, outcomes) = self.store.declare_all(actor, now, &declare, more)?;
         let mut outcomes = outcomes.into_iter();

@@ -133,6 +133,11 @@ pub enum Refusal {
         runbook: String,
         hint: String,
     },
+    /// The runbook starts a clock the catalog in effect does not hold.
+    ClockNotInCatalog {
+        runbook: String,
+        clock: String,
+    },
 }
 
 impl fmt::Display for Refusal {
@@ -243,6 +248,12 @@ impl fmt::Display for Refusal {
             }
             Self::UnroutedHandled { key, how } => write!(f, "unrouted alert {} is already handled: {how}", show(key)),
             Self::UnknownRunbook { runbook, hint } => write!(f, "no runbook {:?}{hint}", show(runbook)),
+            Self::ClockNotInCatalog { runbook, clock } => write!(
+                f,
+                "runbook {} starts clock {}, which the clock catalog does not hold (run `warroom lint`); nothing declared",
+                show(runbook),
+                show(clock)
+            ),
             Self::ClocksRunning(clocks) => write!(
                 f,
                 "regulatory clocks still running: {}; record the submission (notify), mark them not applicable (waive), or close with --force --reason",
