@@ -1,6 +1,7 @@
 //! The append-only, hash-chained evidence log. See docs/log-format.md.
 
 pub mod error;
+mod file_adapter;
 pub mod incident_log;
 pub mod line;
 pub mod memory;

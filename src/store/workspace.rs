@@ -134,109 +134,6 @@ impl Workspace {
 }
 
 impl Workspace {
-    /// Declares one incident; its id once durable.
-    pub fn declare(
-        &self,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        command: &dyn Fn(String) -> Command,
-    ) -> Result<String, StoreError> {
-        (self as &dyn Store).declare(actor, now, command)
-    }
-
-    /// One command on one incident; its events once durable.
-    pub fn execute(
-        &self,
-        id: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        command: Command,
-    ) -> Result<Vec<Envelope>, StoreError> {
-        (self as &dyn Store).execute(id, actor, now, command)
-    }
-
-    /// The log of `id`, read and folded (with its position, for views that follow it).
-    pub fn load(&self, id: &str) -> Result<IncidentLog, StoreError> {
-        let path = self.log_path(id);
-        if !path.exists() {
-            return Err(self.unknown(id));
-        }
-        let mut log = IncidentLog::new(id, path);
-        log.catch_up(|_| {})?;
-        Ok(log)
-    }
-}
-
-impl Store for Workspace {
-    fn declare_all(
-        &self,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        declare: &dyn Fn(String) -> Command,
-        more: Vec<Command>,
-    ) -> Result<(String, Vec<Outcome>), StoreError> {
-        Self::declare_all(self, actor, now, declare, more)
-    }
-
-    fn execute_all(
-        &self,
-        id: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        commands: Vec<Command>,
-    ) -> Result<Committed, StoreError> {
-        Self::execute_all(self, id, actor, now, commands)
-    }
-
-    fn incident(&self, id: &str) -> Result<Incident, StoreError> {
-        self.load(id)?.into_incident().ok_or_else(|| StoreError::Damaged {
-            file: self.log_path(id).display().to_string(),
-            why: "the log holds no declaration".into(),
-        })
-    }
-
-    fn log_bytes(&self, id: &str) -> Result<Vec<u8>, StoreError> {
-        let path = self.log_path(id);
-        if !path.exists() {
-            return Err(self.unknown(id));
-        }
-        if let Err(failure) = super::verify::verify_file(&path) {
-            return Err(StoreError::Damaged { file: path.display().to_string(), why: failure.to_string() });
-        }
-        fs::read(&path).map_err(|e| StoreError::io("read", &path, e))
-    }
-
-    fn all_ids(&self) -> Result<Vec<String>, StoreError> {
-        Self::all_ids(self)
-    }
-
-    fn open_ids(&self) -> Result<Vec<String>, StoreError> {
-        Self::open_ids(self)
-    }
-
-    fn look_at_open(&self, look: &mut dyn FnMut(&[&Incident])) -> Result<(), StoreError> {
-        self.with_open(look)
-    }
-
-    fn inbox(&self) -> Result<Inbox, StoreError> {
-        Self::inbox(self)
-    }
-
-    fn inbox_append(
-        &self,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        decide: &mut dyn FnMut(&Inbox) -> Result<Vec<crate::domain::event::Event>, StoreError>,
-    ) -> Result<Vec<Envelope>, StoreError> {
-        Self::inbox_transact(self, actor, now, decide)
-    }
-
-    fn is_healthy(&self) -> bool {
-        Self::is_healthy(self)
-    }
-}
-
-impl Workspace {
     /// Declares a fresh incident with `declare(id)` and, in the same group commit, `more`.
     /// Returns the id and each command's outcome (the declaration's first), once durable.
     pub fn declare_all(
@@ -367,7 +264,7 @@ impl Workspace {
         (self as &dyn Store).resolve_id(wanted)
     }
 
-    fn unknown(&self, id: &str) -> StoreError {
+    pub(super) fn unknown(&self, id: &str) -> StoreError {
         let known = self.all_ids().unwrap_or_default();
         let hint = did_you_mean(id, known.iter().map(String::as_str));
         StoreError::UnknownIncident { id: id.to_owned(), hint }
