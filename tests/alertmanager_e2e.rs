@@ -158,16 +158,18 @@ struct Relay {
 }
 
 impl Relay {
-    fn start(port: u16, target: u16) -> Arc<Self> {
+    /// Listens on a port of its own (no race with another test for a port picked earlier).
+    fn start(target: u16) -> (Arc<Self>, u16) {
         let relay = Arc::new(Self { target: AtomicU16::new(target), ..Self::default() });
-        let socket = TcpListener::bind(("127.0.0.1", port)).expect("relay");
+        let socket = TcpListener::bind(("127.0.0.1", 0)).expect("relay");
+        let port = socket.local_addr().expect("addr").port();
         let shared = Arc::clone(&relay);
         std::thread::spawn(move || {
             for incoming in socket.incoming().flatten() {
                 shared.relay(incoming);
             }
         });
-        relay
+        (relay, port)
     }
 
     fn relay(&self, mut incoming: TcpStream) {
@@ -223,9 +225,8 @@ fn read_http(stream: &mut TcpStream) -> Option<Vec<u8>> {
 fn the_listener_dies_before_answering_alertmanager_retries_and_the_alert_is_stored_once() {
     let ws = Workspace::new();
     let dir = tempfile::tempdir().expect("dir");
-    let hook = free_port();
     let first_port = free_port();
-    let relay = Relay::start(hook, first_port);
+    let (relay, hook) = Relay::start(first_port);
     let listener = listen(&ws, first_port);
     let (_am, url) = alertmanager(dir.path(), hook);
 
