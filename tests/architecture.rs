@@ -123,3 +123,137 @@ fn the_layer_check_catches_a_forbidden_import() {
     std::fs::write(dir.path().join("domain/event.rs"), "use crate::store::Workspace;\n").expect("write");
     assert_eq!(layer_breaks(dir.path()), ["domain/event.rs uses crate::store"]);
 }
+
+/// Each file's module inside `dir` (`form`, `panes/form`) and the modules of the same layer it
+/// names: `super::x` resolved from where the file sits, `crate::<layer>::x`.
+fn module_graph(dir: &Path, layer: &str) -> Vec<(String, Vec<String>)> {
+    let mut files = Vec::new();
+    sources(dir, &mut files);
+    let own = format!("crate::{layer}::");
+    let mut graph = Vec::new();
+    for (path, text) in &files {
+        let relative = Path::new(path).strip_prefix(dir).expect("inside the layer").with_extension("");
+        let mut parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        if parts.last().is_some_and(|p| p == "mod") {
+            parts.pop();
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        let module = parts.join("/");
+        let parent = &parts[..parts.len() - 1];
+        let mut uses = Vec::new();
+        let mut add = |base: &[String], name: String| {
+            let target = base.iter().cloned().chain(std::iter::once(name)).collect::<Vec<_>>().join("/");
+            if target != module && !uses.contains(&target) {
+                uses.push(target);
+            }
+        };
+        for (at, _) in text.match_indices(own.as_str()) {
+            for name in first_segments(&text[at + own.len()..]) {
+                add(&[], name);
+            }
+        }
+        for (at, _) in text.match_indices("super::") {
+            if text[..at].ends_with("super::") {
+                continue;
+            }
+            let mut depth = 1;
+            let mut rest = at + 7;
+            while text[rest..].starts_with("super::") {
+                depth += 1;
+                rest += 7;
+            }
+            if depth > parent.len() + 1 {
+                continue;
+            }
+            let base = &parent[..parent.len() + 1 - depth];
+            for name in first_segments(&text[rest..]) {
+                add(base, name);
+            }
+        }
+        graph.push((module, uses));
+    }
+    graph
+}
+
+/// The first path segment of what follows `prefix::`: one name, or each name of a `{…}` group.
+fn first_segments(after: &str) -> Vec<String> {
+    let word = |s: &str| -> String { s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect() };
+    let Some(group) = after.strip_prefix('{') else {
+        return Some(word(after)).filter(|w| !w.is_empty()).into_iter().collect();
+    };
+    let mut depth = 0;
+    let end = group
+        .char_indices()
+        .find(|(_, c)| {
+            depth += match c {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            depth < 0
+        })
+        .map_or(group.len(), |(i, _)| i);
+    let mut names = Vec::new();
+    let mut level = 0;
+    let mut start = 0;
+    for (i, c) in group[..end].char_indices() {
+        match c {
+            '{' => level += 1,
+            '}' => level -= 1,
+            ',' if level == 0 => {
+                names.push(word(group[start..i].trim_start()));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    names.push(word(group[start..end].trim_start()));
+    names.retain(|n| !n.is_empty() && n != "self");
+    names
+}
+
+/// A cycle in `graph`, as the modules on it, if there is one.
+fn cycle(graph: &[(String, Vec<String>)]) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &[(String, Vec<String>)],
+        path: &mut Vec<String>,
+        done: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|n| n == node) {
+            return Some(path[start..].to_vec());
+        }
+        if done.iter().any(|n| n == node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        let uses = graph.iter().find(|(m, _)| m == node).map(|(_, u)| u.clone()).unwrap_or_default();
+        for next in &uses {
+            if let Some(found) = visit(next, graph, path, done) {
+                return Some(found);
+            }
+        }
+        path.pop();
+        done.push(node.to_owned());
+        None
+    }
+    let mut done = Vec::new();
+    graph.iter().find_map(|(module, _)| visit(module, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_module_imports_itself_round_a_cycle() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for layer in ["domain", "store", "catalog", "report", "ingest", "action", "app", "tui", "listener", "cli"] {
+        let graph = module_graph(&src.join(layer), layer);
+        assert_eq!(cycle(&graph), None, "an import cycle inside {layer}");
+    }
+}
+
+#[test]
+fn the_cycle_check_finds_one() {
+    let graph = [("a".to_owned(), vec!["b".to_owned()]), ("b".to_owned(), vec!["c".to_owned(), "a".to_owned()])];
+    assert_eq!(cycle(&graph), Some(vec!["a".to_owned(), "b".to_owned()]));
+}

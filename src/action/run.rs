@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::FileError;
 use super::expand::Prepared;
 use crate::clock::Clock;
-use crate::domain::containment::ActionOutcome;
+use crate::domain::actions::ActionOutcome;
 
 /// How much of the output the log itself keeps (the end of it); the file keeps all.
 pub const TAIL_BYTES: usize = 4096;

@@ -4,7 +4,7 @@
 use super::{App, AppError};
 use crate::action::{self, Prepared};
 use crate::domain::Command;
-use crate::domain::containment::ActionOutcome;
+use crate::domain::actions::ActionOutcome;
 use crate::domain::event::Event;
 use crate::domain::incident::Incident;
 

@@ -1,7 +1,7 @@
 //! Checks one parsed runbook file and converts it to the domain model. Every finding carries
 //! the location of the value it is about.
 
-use crate::domain::containment::StepAction;
+use crate::domain::actions::StepAction;
 use crate::domain::placeholder;
 use std::collections::{BTreeMap, BTreeSet};
 

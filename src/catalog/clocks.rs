@@ -59,7 +59,7 @@ impl ClockCatalog {
 pub fn load(workspace_clocks: Option<&Path>) -> ClockCatalog {
     let mut files = shipped_file();
     if let Some(dir) = workspace_clocks.filter(|d| d.is_dir()) {
-        files.extend(super::load::files_of(&super::Origin::Path(dir.to_owned())));
+        files.extend(super::files::files_of(&super::Origin::Path(dir.to_owned())));
     }
     load_texts(files)
 }
@@ -88,7 +88,7 @@ pub fn load_texts(files: Vec<(String, Result<String, String>)>) -> ClockCatalog 
         let parsed = serde_saphyr::from_str::<CatalogFile>(&text)
             .and_then(|f| serde_saphyr::from_str::<Locations>(&text).map(|l| (f, l)));
         match parsed {
-            Err(e) => catalog.diagnostics.push(super::load::parse_error(&file, &e)),
+            Err(e) => catalog.diagnostics.push(super::files::parse_error(&file, &e)),
             Ok((parsed, locations)) => {
                 let mut seen = BTreeSet::new();
                 for (mut def, location) in parsed.clocks.into_iter().zip(locations.clocks) {

@@ -4,10 +4,12 @@ pub mod check;
 pub mod clocks;
 pub mod diagnostic;
 pub mod embedded;
+pub mod files;
 pub mod load;
 pub mod matcher;
 pub mod raw;
 pub mod triggers;
 
 pub use diagnostic::{Diagnostic, Level};
-pub use load::{Loaded, Origin, load};
+pub use files::Origin;
+pub use load::{Loaded, load};

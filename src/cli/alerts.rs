@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::clock_view::rfc3339;
 use super::context::{CliError, Context};
-use super::status::rfc3339;
 use crate::domain::inbox::InboxItem;
 use crate::domain::sanitize;
 use crate::ingest::parse;

@@ -1,10 +1,10 @@
 //! How clocks are shown: the JSON objects of `status --json` and `clock list --json`, and the
 //! one-line form for terminals (due time in the responder's zone and in UTC).
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::status::rfc3339;
 pub use crate::domain::clock::display::{countdown, local_and_utc};
 use crate::domain::clock::{ClockState, ClockStatus};
 use crate::domain::sanitize;
@@ -115,4 +115,9 @@ pub fn line(status: &ClockStatus<'_>, tz: Tz) -> String {
     };
     let urgent = status.immediately.map(|d| format!("  IMMEDIATELY ({} recorded)", d.name())).unwrap_or_default();
     format!("{head} {detail}{urgent}  [{}]", status.def.citation)
+}
+
+/// A time in RFC 3339 UTC to the second, as `status --json` and the listings show it.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }

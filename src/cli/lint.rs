@@ -24,12 +24,12 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     {
         return Err(CliError::refused(format!("{}: no such file or directory", p.display())));
     }
-    let (catalog_files, runbook_files): (Vec<_>, Vec<_>) = catalog::load::files_of(&origin)
+    let (catalog_files, runbook_files): (Vec<_>, Vec<_>) = catalog::files::files_of(&origin)
         .into_iter()
         .partition(|(_, text)| text.as_ref().is_ok_and(|t| clocks::is_catalog(t)));
     let mut clock_files = clocks::shipped_file();
     if let Some(dir) = clock_dir.filter(|d| d.is_dir()) {
-        clock_files.extend(catalog::load::files_of(&Origin::Path(dir)));
+        clock_files.extend(catalog::files::files_of(&Origin::Path(dir)));
     }
     let catalog_count = catalog_files.len();
     clock_files.extend(catalog_files);

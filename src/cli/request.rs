@@ -8,8 +8,8 @@ use super::context::CliError;
 use super::{clocks, time_arg};
 use crate::app::Call;
 use crate::app::declare::Declaration;
+use crate::domain::actions::EffectState;
 use crate::domain::clock::ClockDef;
-use crate::domain::containment::EffectState;
 use crate::domain::{Command, sanitize};
 use crate::ingest::drill::DrillPlan;
 

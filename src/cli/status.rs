@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::clock_view::rfc3339;
 use super::context::{CliError, Context};
 use crate::domain::incident::Incident;
 use crate::domain::sanitize;
@@ -135,10 +136,6 @@ fn detail(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String 
     out
 }
 
-pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
 fn age(elapsed: chrono::Duration) -> String {
     let minutes = elapsed.num_minutes().max(0);
     match minutes {
@@ -182,9 +179,9 @@ struct IncidentJson<'a> {
     /// Drills: how many times faster than real time the clocks run (1 for real incidents).
     drill_speed: u32,
     /// The side-effect ledger; `irreversible` ones weigh on the AI Act "serious incident" test.
-    effects: Vec<&'a crate::domain::containment::SideEffect>,
+    effects: Vec<&'a crate::domain::actions::SideEffect>,
     /// What forensic steps preserved.
-    preserved: &'a [crate::domain::containment::Preserved],
+    preserved: &'a [crate::domain::actions::Preserved],
     actions: Vec<ActionJson<'a>>,
     last_seq: u64,
 }

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
+use super::actions::{ActionOutcome, EffectState};
 use super::alert::Alert;
 use super::clock::{ClockDef, Decision, SubmissionPhase};
-use super::containment::{ActionOutcome, EffectState};
 use super::runbook::Runbook;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

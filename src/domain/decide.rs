@@ -27,7 +27,7 @@ pub fn decide(
             return configure_drill(incident, speed, focus);
         }
         if is_containment(&command) {
-            return super::containment::decide(incident, command, now, actor);
+            return super::decide_containment::decide(incident, command, now, actor);
         }
         return decide_on(incident, command, now, actor).map(|event| vec![event]);
     };
@@ -246,7 +246,7 @@ fn tick(
     if !open.is_empty() && !force {
         return Err(Refusal::DependenciesOpen { step, open });
     }
-    super::containment::approval_for(incident, definition, now)?;
+    super::decide_containment::approval_for(incident, definition, now)?;
     let hold = step_hold(incident, definition, now);
     let held = matches!(hold, StepHold::Held { .. });
     let hold_override = if held { override_hold.filter(|r| !r.trim().is_empty()) } else { None };

@@ -1,7 +1,7 @@
 //! Events: the only things that change an incident. Each is appended once and never edited; a
 //! correction is a later event that names what it corrects.
 
-use super::containment::{ActionOutcome, EffectState};
+use super::actions::{ActionOutcome, EffectState};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -1,11 +1,13 @@
 //! The pure core: runbook model, events, incident state, the fold and `decide`.
 //! No I/O, no terminal, no async: a test in `tests/architecture.rs` keeps it so.
 
+pub mod actions;
 pub mod alert;
 pub mod clock;
 pub mod command;
 pub mod containment;
 pub mod decide;
+pub mod decide_containment;
 pub mod describe;
 pub mod duration;
 pub mod event;

@@ -2,7 +2,7 @@
 //! `catalog`; this is what the domain works with, and what a `declared` event snapshots so that
 //! replaying an old incident never depends on today's copy of the runbook.
 
-use super::containment::StepAction;
+use super::actions::StepAction;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

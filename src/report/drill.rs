@@ -77,7 +77,7 @@ pub fn report(incident: &Incident, now: DateTime<Utc>) -> DrillReport {
         .containment
         .runs
         .iter()
-        .filter(|r| !r.outcome.as_ref().is_some_and(crate::domain::containment::ActionOutcome::succeeded))
+        .filter(|r| !r.outcome.as_ref().is_some_and(crate::domain::actions::ActionOutcome::succeeded))
         .map(|r| FailedAction {
             step: r.step.clone(),
             started_seq: r.started_seq,

@@ -127,7 +127,7 @@ fn step_health(runbook: &Runbook, recent: &[&Incident]) -> Vec<StepHealth> {
                 health.reasons.push(format!("{kind} {}: ticked past open dependencies", incident.id));
             }
             for run in incident.containment.runs.iter().filter(|r| r.step == step.id) {
-                if !run.outcome.as_ref().is_some_and(crate::domain::containment::ActionOutcome::succeeded) {
+                if !run.outcome.as_ref().is_some_and(crate::domain::actions::ActionOutcome::succeeded) {
                     health.failed_actions += 1;
                     health.reasons.push(format!("{kind} {}: action failed (#{})", incident.id, run.started_seq));
                 }

@@ -5,7 +5,7 @@
 use super::annex::{self, ClockAnnex};
 use super::markdown::{cell, table, text};
 use super::timeline::Sealed;
-use crate::domain::containment::EffectState;
+use crate::domain::actions::EffectState;
 use crate::domain::event::Event;
 use crate::domain::placeholder::{Facts, render, responders, time};
 

@@ -8,8 +8,9 @@ use std::collections::VecDeque;
 use tokio::sync::mpsc;
 
 use super::feed::Feed;
+use super::message::{Effect, Msg};
 use super::model::Model;
-use super::update::{Effect, Msg, update};
+use super::update::update;
 use super::{Invocation, Session};
 use crate::action::Prepared;
 use crate::app::action;

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use super::message::Msg;
 use super::model::LogLine;
-use super::update::Msg;
 use crate::domain::describe::describe;
 use crate::domain::event::Envelope;
 use crate::domain::inbox::Inbox;

@@ -4,7 +4,7 @@
 
 use ratatui_textarea::TextArea;
 
-use super::forms::Purpose;
+use crate::action::Prepared;
 
 #[derive(Clone, Debug)]
 pub enum FieldKind {
@@ -87,4 +87,42 @@ impl Form {
     pub fn optional(&self, name: &str) -> Option<String> {
         Some(self.answer(name)).filter(|v| !v.trim().is_empty())
     }
+}
+
+/// What a form is for, with what it acts on beyond the incident.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Skip {
+        step: String,
+    },
+    Reopen {
+        step: String,
+    },
+    OverrideHold {
+        step: String,
+    },
+    /// Confirming exactly this action: what runs if the answer is yes.
+    RunAction {
+        prepared: Box<Prepared>,
+    },
+    Note,
+    Severity,
+    Assign,
+    Resolve,
+    Close {
+        reason_asked: bool,
+    },
+    Decide,
+    Notify,
+    Waive,
+    Declare,
+    DeclareFromAlert {
+        key: String,
+    },
+    DismissAlert {
+        key: String,
+    },
+    SwitchResponder,
+    Search,
+    CommandLine,
 }

@@ -6,8 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::forms;
 use super::keymap::{Action, Keymap};
+use super::message::Effect;
 use super::model::{FlashKind, Mode, Model, Pane};
-use super::update::{Effect, point_at_current_step};
 use crate::domain::command::Command;
 
 const PAGE: usize = 10;
@@ -176,7 +176,7 @@ fn step_cursor(model: &mut Model, delta: i64) {
             let before = model.selected;
             model.selected = clamp(model.selected, model.incidents.len());
             if model.selected != before {
-                point_at_current_step(model);
+                model.point_at_current_step();
             }
         }
         Pane::Checklist => {

@@ -7,6 +7,7 @@ pub mod form;
 pub mod forms;
 pub mod keymap;
 mod keys;
+pub mod message;
 pub mod model;
 pub mod panes;
 mod runtime;

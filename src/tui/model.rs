@@ -133,6 +133,23 @@ pub struct Model {
 }
 
 impl Model {
+    /// Selects incident `id` again after the list changed (the first, if it is gone).
+    pub fn reselect(&mut self, id: Option<&str>) {
+        let found = id.and_then(|id| self.incidents.iter().position(|e| e.incident.id == id));
+        self.selected = found.unwrap_or(0).min(self.incidents.len().saturating_sub(1));
+        let steps = self.current().map_or(0, |e| e.incident.steps.len());
+        self.step_cursor = self.step_cursor.min(steps.saturating_sub(1));
+    }
+
+    /// Puts the checklist cursor on the selected incident's current step, the rest at the top.
+    pub fn point_at_current_step(&mut self) {
+        let Some(entry) = self.current() else { return };
+        let current = entry.incident.current_step().map(|s| s.id.clone());
+        self.step_cursor = current.and_then(|id| entry.incident.runbook.step_index(&id)).unwrap_or(0);
+        self.clock_cursor = 0;
+        self.log.from_bottom = 0;
+    }
+
     /// Shows `text` in the status bar for a few seconds.
     pub fn say(&mut self, kind: FlashKind, text: impl Into<String>, now: DateTime<Utc>) {
         self.flash = Some(Flash { kind, text: text.into(), until: now + chrono::Duration::seconds(FLASH_SECONDS) });

@@ -11,8 +11,8 @@ use tokio::sync::mpsc;
 
 use super::effects::process;
 use super::feed::Feed;
+use super::message::Msg;
 use super::model::Model;
-use super::update::Msg;
 use super::{Session, terminal, view};
 use crate::listener::{self, LogTo};
 

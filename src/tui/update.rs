@@ -4,74 +4,11 @@
 //! to `keys`, forms to `forms`; this file routes and folds news in.
 
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyEvent;
 
 use super::keymap::Keymap;
+pub use super::message::{Effect, Msg};
 use super::model::{ACTION_OUTPUT_LIMIT, FlashKind, IncidentEntry, LogLine, Mode, Model, Pane};
-use crate::domain::command::Command;
-use crate::domain::inbox::InboxItem;
 use crate::domain::incident::Incident;
-
-#[derive(Debug)]
-pub enum Msg {
-    Key(KeyEvent),
-    Tick,
-    /// An incident changed: its state now and the lines appended since the last news.
-    Changed {
-        incident: Box<Incident>,
-        appended: Vec<LogLine>,
-    },
-    /// An incident is no longer open (closed, here or elsewhere).
-    Gone(String),
-    /// A command's outcome: what was recorded, or the one-line reason it was refused.
-    Done(Result<String, String>),
-    Health(bool),
-    /// Show this incident (one this console just declared).
-    Select(String),
-    /// The unrouted alerts waiting now.
-    Unrouted(Vec<InboxItem>),
-    /// Output from the running action.
-    ActionOutput(String),
-    /// The running action ended: succeeded or not, and the one-line outcome.
-    ActionFinished(bool, String),
-    /// Another responder is at this keyboard now (recorded on every open incident).
-    ResponderSwitched {
-        to: String,
-        text: String,
-    },
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum Effect {
-    Execute {
-        incident: String,
-        command: Command,
-    },
-    Declare {
-        runbook: String,
-    },
-    DeclareFromAlert {
-        key: String,
-        runbook: String,
-    },
-    DismissAlert {
-        key: String,
-        reason: String,
-    },
-    /// Run exactly the action the responder confirmed.
-    RunAction {
-        incident: String,
-        prepared: Box<crate::action::Prepared>,
-    },
-    SwitchResponder {
-        to: String,
-    },
-    /// A `:` line, with the incident `.` stands for.
-    CommandLine {
-        line: String,
-        selected: Option<String>,
-    },
-}
 
 pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) -> Vec<Effect> {
     match msg {
@@ -89,7 +26,7 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
         Msg::Gone(id) => {
             let selected = model.current().map(|e| e.incident.id.clone());
             model.incidents.retain(|e| e.incident.id != id);
-            reselect(model, selected.as_deref());
+            model.reselect(selected.as_deref());
             Vec::new()
         }
         Msg::Done(outcome) => {
@@ -139,7 +76,7 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             if let Some(index) = model.incidents.iter().position(|e| e.incident.id == id) {
                 model.selected = index;
                 model.focus = Pane::Checklist;
-                point_at_current_step(model);
+                model.point_at_current_step();
             }
             Vec::new()
         }
@@ -169,23 +106,8 @@ fn on_changed(model: &mut Model, incident: Incident, appended: Vec<LogLine>) {
             model.incidents.sort_by(|a, b| a.incident.id.cmp(&b.incident.id));
         }
     }
-    reselect(model, selected.as_deref());
+    model.reselect(selected.as_deref());
     if selected.is_none() {
-        point_at_current_step(model);
+        model.point_at_current_step();
     }
-}
-
-pub(super) fn reselect(model: &mut Model, id: Option<&str>) {
-    let found = id.and_then(|id| model.incidents.iter().position(|e| e.incident.id == id));
-    model.selected = found.unwrap_or(0).min(model.incidents.len().saturating_sub(1));
-    let steps = model.current().map_or(0, |e| e.incident.steps.len());
-    model.step_cursor = model.step_cursor.min(steps.saturating_sub(1));
-}
-
-pub(super) fn point_at_current_step(model: &mut Model) {
-    let Some(entry) = model.current() else { return };
-    let current = entry.incident.current_step().map(|s| s.id.clone());
-    model.step_cursor = current.and_then(|id| entry.incident.runbook.step_index(&id)).unwrap_or(0);
-    model.clock_cursor = 0;
-    model.log.from_bottom = 0;
 }

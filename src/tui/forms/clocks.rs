@@ -9,8 +9,8 @@ use crate::domain::command::Command;
 use crate::domain::when;
 use crate::tui::form::{Field, Form};
 use crate::tui::keymap::Action;
+use crate::tui::message::Effect;
 use crate::tui::model::{FlashKind, Model};
-use crate::tui::update::Effect;
 
 const DECISION: &str = "decision";
 const WHEN: &str = "when";

@@ -5,8 +5,8 @@ use super::Purpose;
 use crate::domain::inbox::InboxItem;
 use crate::tui::form::{Field, Form};
 use crate::tui::keymap::Action;
+use crate::tui::message::Effect;
 use crate::tui::model::{Model, Pane};
-use crate::tui::update::Effect;
 
 const RUNBOOK: &str = "runbook";
 const REASON: &str = "reason";

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::tui::form::FieldKind;
+use crate::tui::message::Effect;
 use crate::tui::model::{Mode, Model};
-use crate::tui::update::Effect;
 
 pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     let Mode::Form(form) = &mut model.mode else { return Vec::new() };

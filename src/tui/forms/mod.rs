@@ -10,51 +10,12 @@ mod steps;
 use chrono::{DateTime, Utc};
 
 use super::form::Form;
+pub use super::form::Purpose;
 use super::keymap::Action;
+use super::message::Effect;
 use super::model::{FlashKind, Model};
-use super::update::Effect;
-use crate::action::Prepared;
-
 pub use declare::for_alert;
 pub use steps::confirm_action;
-
-/// What a form is for, with what it acts on beyond the incident.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    Skip {
-        step: String,
-    },
-    Reopen {
-        step: String,
-    },
-    OverrideHold {
-        step: String,
-    },
-    /// Confirming exactly this action: what runs if the answer is yes.
-    RunAction {
-        prepared: Box<Prepared>,
-    },
-    Note,
-    Severity,
-    Assign,
-    Resolve,
-    Close {
-        reason_asked: bool,
-    },
-    Decide,
-    Notify,
-    Waive,
-    Declare,
-    DeclareFromAlert {
-        key: String,
-    },
-    DismissAlert {
-        key: String,
-    },
-    SwitchResponder,
-    Search,
-    CommandLine,
-}
 
 /// The form `action` opens on the selected incident and step, if it opens one.
 pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<Form> {

@@ -9,8 +9,8 @@ use crate::domain::command::Command;
 use crate::domain::incident::IncidentState;
 use crate::tui::form::{Field, Form};
 use crate::tui::keymap::Action;
+use crate::tui::message::Effect;
 use crate::tui::model::{FlashKind, Model};
-use crate::tui::update::Effect;
 
 const TEXT: &str = "text";
 const LEVEL: &str = "level";

@@ -8,8 +8,8 @@ use crate::action::Prepared;
 use crate::domain::command::Command;
 use crate::tui::form::{Field, Form};
 use crate::tui::keymap::Action;
+use crate::tui::message::Effect;
 use crate::tui::model::{ActionView, FlashKind, Model};
-use crate::tui::update::Effect;
 
 const REASON: &str = "reason";
 

@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use super::kit::{Ui, styled};
 use crate::domain::sanitize;
 use crate::tui::model::ActionView;
 use crate::tui::theme::Role;
-use crate::tui::view::{Ui, styled};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ActionView, ui: &Ui) {
     let theme = &ui.theme;

@@ -7,13 +7,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::kit::{Ui, pane_block, styled, window};
 use crate::domain::clock::StepHold;
 use crate::domain::decide::step_hold;
 use crate::domain::incident::StepStatus;
 use crate::domain::sanitize;
 use crate::tui::model::{Model, Pane};
 use crate::tui::theme::Role;
-use crate::tui::view::{Ui, pane_block, styled, window};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
     let theme = &ui.theme;

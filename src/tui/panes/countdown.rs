@@ -7,12 +7,12 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
+use super::kit::{Ui, pane_block, styled, window};
 use crate::domain::clock::display::{countdown, local_and_utc as when};
 use crate::domain::clock::{ClockState, ClockStatus};
 use crate::domain::sanitize;
 use crate::tui::model::{Model, Pane};
 use crate::tui::theme::Role;
-use crate::tui::view::{Ui, pane_block, styled, window};
 
 pub fn state_role(state: ClockState) -> Role {
     match state {

@@ -6,11 +6,11 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 
-use crate::domain::containment::EffectState;
+use super::kit::{Ui, centred};
+use crate::domain::actions::EffectState;
 use crate::domain::sanitize;
 use crate::tui::model::Model;
 use crate::tui::theme::Role;
-use crate::tui::view::{Ui, centred};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, scroll: usize) {
     let theme = &ui.theme;

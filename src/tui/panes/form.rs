@@ -6,10 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::kit::{Ui, centred, styled, window};
 use crate::domain::sanitize;
 use crate::tui::form::{FieldKind, Form};
 use crate::tui::theme::Role;
-use crate::tui::view::{Ui, centred, styled, window};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
     let theme = &ui.theme;

@@ -4,8 +4,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Block, Borders, Clear, Row, Table};
 
+use super::kit::{Ui, centred};
 use crate::tui::theme::Role;
-use crate::tui::view::{Ui, centred};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, ui: &Ui, scroll: usize) {
     let theme = &ui.theme;

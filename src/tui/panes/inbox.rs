@@ -7,12 +7,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Wrap};
 
+use super::kit::{Ui, centred, window};
 use crate::domain::inbox::InboxItem;
 use crate::domain::sanitize;
 use crate::tui::keymap::Action;
 use crate::tui::model::Model;
 use crate::tui::theme::Role;
-use crate::tui::view::{Ui, centred, window};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor: usize, now: DateTime<Utc>) {
     let theme = &ui.theme;

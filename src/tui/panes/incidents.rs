@@ -6,11 +6,11 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
+use super::kit::{Ui, pane_block, severity_role, styled, window};
 use crate::domain::incident::IncidentState;
 use crate::domain::sanitize;
 use crate::tui::model::{Model, Pane};
 use crate::tui::theme::Role;
-use crate::tui::view::{Ui, pane_block, severity_role, styled, window};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
     let theme = &ui.theme;

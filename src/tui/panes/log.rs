@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
+use super::kit::{Ui, pane_block, styled};
 use crate::domain::sanitize;
 use crate::tui::model::{Model, Pane};
 use crate::tui::theme::Role;
-use crate::tui::view::{Ui, pane_block, styled};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
     let theme = &ui.theme;

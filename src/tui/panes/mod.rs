@@ -8,6 +8,7 @@ pub mod form;
 pub mod help;
 pub mod inbox;
 pub mod incidents;
+pub mod kit;
 pub mod log;
 pub mod status_bar;
 pub mod strip;

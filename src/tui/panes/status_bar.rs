@@ -5,11 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
+use super::kit::{Ui, styled};
 use crate::domain::sanitize;
 use crate::tui::keymap::Action;
 use crate::tui::model::{FlashKind, Model, Pane};
 use crate::tui::theme::Role;
-use crate::tui::view::{Ui, styled};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
     let theme = &ui.theme;

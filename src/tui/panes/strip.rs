@@ -7,10 +7,10 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::countdown::{remaining_text, state_role};
+use super::kit::{Ui, styled};
 use crate::domain::clock::ClockState;
 use crate::tui::model::Model;
 use crate::tui::theme::Role;
-use crate::tui::view::{Ui, styled};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
     let theme = &ui.theme;

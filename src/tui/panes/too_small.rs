@@ -2,8 +2,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::kit::{MIN_HEIGHT, MIN_WIDTH, Ui};
 use crate::tui::theme::Role;
-use crate::tui::view::{MIN_HEIGHT, MIN_WIDTH, Ui};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, ui: &Ui) {
     let text = format!(

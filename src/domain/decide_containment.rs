@@ -1,0 +1,137 @@
+//! The containment commands decided: approvals requested and granted, actions started and
+//! finished, side effects recorded and updated, evidence preserved.
+
+use chrono::{DateTime, Utc};
+
+use super::actions::{DEFAULT_APPROVAL_WINDOW_MINUTES, EffectState};
+use super::command::Command;
+use super::event::Event;
+use super::incident::{Incident, StepStatus};
+use super::refusal::Refusal;
+use super::runbook::Step;
+
+/// For a step under the two-person rule: the seq of the approval that allows it now.
+pub fn approval_for(incident: &Incident, step: &Step, now: DateTime<Utc>) -> Result<Option<u64>, Refusal> {
+    if !step.two_person {
+        return Ok(None);
+    }
+    incident
+        .containment
+        .usable_approval(&step.id, now)
+        .map(|a| Some(a.requested_seq))
+        .ok_or_else(|| Refusal::NeedsApproval { step: step.id.clone() })
+}
+
+/// The containment commands, decided.
+pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &str) -> Result<Vec<Event>, Refusal> {
+    let step_of = |id: &str| -> Result<&Step, Refusal> {
+        let index = incident.runbook.step_index(id).ok_or_else(|| Refusal::UnknownStep {
+            step: id.to_owned(),
+            hint: super::suggest::did_you_mean(id, incident.runbook.steps().map(|(_, s)| s.id.as_str())),
+        })?;
+        incident.runbook.steps().nth(index).map(|(_, s)| s).ok_or(Refusal::NotDeclared)
+    };
+    match command {
+        Command::RequestApproval { step } => {
+            let definition = step_of(&step)?;
+            if !definition.two_person {
+                return Err(Refusal::NotTwoPerson { step });
+            }
+            if let Some(waiting) = incident.containment.waiting_request(&step, now) {
+                return Err(Refusal::ApprovalAlreadyRequested { step, by: waiting.requested_by.clone() });
+            }
+            let window = incident.runbook.approval_window.map_or_else(
+                || chrono::Duration::minutes(DEFAULT_APPROVAL_WINDOW_MINUTES),
+                |span| chrono::Duration::seconds(i64::try_from(span.seconds()).unwrap_or(i64::MAX / 2)),
+            );
+            Ok(vec![Event::ApprovalRequested { step, expires_at: now + window }])
+        }
+        Command::Approve { step } => {
+            step_of(&step)?;
+            let request =
+                incident.containment.approvals.iter().rev().find(|a| a.step == step && a.granted_by.is_none());
+            let Some(request) = request else { return Err(Refusal::NoApprovalRequest { step }) };
+            if now >= request.expires_at {
+                return Err(Refusal::ApprovalExpired { step, at: request.expires_at });
+            }
+            if request.requested_by == actor {
+                return Err(Refusal::SelfApproval { step });
+            }
+            Ok(vec![Event::ApprovalGranted { step, requested_seq: request.requested_seq }])
+        }
+        Command::StartAction { step, argv, cwd } => {
+            let definition = step_of(&step)?;
+            if definition.action.is_none() {
+                return Err(Refusal::NoAction { step });
+            }
+            let approval = approval_for(incident, definition, now)?;
+            Ok(vec![Event::ActionStarted { step, argv, cwd, approval }])
+        }
+        Command::FinishAction { started_seq, outcome } => {
+            let run = incident.containment.runs.iter().find(|r| r.started_seq == started_seq && r.outcome.is_none());
+            let Some(run) = run else { return Err(Refusal::NoRunningAction { seq: started_seq }) };
+            let definition = step_of(&run.step)?;
+            let mut events =
+                vec![Event::ActionFinished { step: run.step.clone(), started_seq, outcome: Box::new(outcome.clone()) }];
+            let pending = incident
+                .runbook
+                .step_index(&run.step)
+                .and_then(|i| incident.steps.get(i))
+                .is_some_and(|s| s.status == StepStatus::Pending);
+            if outcome.succeeded() && pending && definition.action.as_ref().is_some_and(|a| a.tick_on_success) {
+                events.push(Event::StepTicked {
+                    step: run.step.clone(),
+                    note: Some(format!("action exited 0 (#{started_seq})")),
+                    forced: false,
+                    hold_override: None,
+                });
+            }
+            Ok(events)
+        }
+        Command::AddEffect { id, what, place, count, owner, state, evidence } => {
+            if incident.containment.effects.contains_key(&id) {
+                return Err(Refusal::EffectExists { id });
+            }
+            for (text, what) in [
+                (&what, "what the agent did (--what)"),
+                (&place, "where (--where)"),
+                (&owner, "the owner of its reversal (--owner)"),
+            ] {
+                if text.trim().is_empty() {
+                    return Err(Refusal::EmptyText(what));
+                }
+            }
+            Ok(vec![Event::EffectRecorded { id, what, place, count, owner, state, evidence }])
+        }
+        Command::UpdateEffect { id, state, evidence, count, owner } => {
+            let Some(effect) = incident.containment.effects.get(&id) else {
+                let hint = super::suggest::did_you_mean(&id, incident.containment.effects.keys().map(String::as_str));
+                return Err(Refusal::UnknownEffect { id, hint });
+            };
+            if state != EffectState::Pending && evidence.as_deref().is_none_or(|e| e.trim().is_empty()) {
+                return Err(Refusal::EmptyText("the evidence of compensation or irreversibility (--evidence)"));
+            }
+            if effect.state == state && evidence.is_none() && count.is_none() && owner.is_none() {
+                return Err(Refusal::EffectUnchanged { id });
+            }
+            Ok(vec![Event::EffectUpdated { id, state, evidence, count, owner }])
+        }
+        Command::Preserve { step, identifier, location, digest } => {
+            let definition = step_of(&step)?;
+            if definition.kind != super::runbook::StepKind::Forensic {
+                return Err(Refusal::NotForensic { step });
+            }
+            for (text, what) in [
+                (&identifier, "what was preserved (--id)"),
+                (&location, "where it is kept (--location)"),
+                (&digest, "its hash or receipt (--digest)"),
+            ] {
+                if text.trim().is_empty() {
+                    return Err(Refusal::EmptyText(what));
+                }
+            }
+            Ok(vec![Event::EvidencePreserved { step, identifier, location, digest }])
+        }
+        _ => Err(Refusal::NotDeclared),
+    }
+}

@@ -1,0 +1,70 @@
+//! What reaches `update` (messages) and what it asks the loop to do (effects).
+
+use crossterm::event::KeyEvent;
+
+use super::model::LogLine;
+use crate::action::Prepared;
+use crate::domain::command::Command;
+use crate::domain::inbox::InboxItem;
+use crate::domain::incident::Incident;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Tick,
+    /// An incident changed: its state now and the lines appended since the last news.
+    Changed {
+        incident: Box<Incident>,
+        appended: Vec<LogLine>,
+    },
+    /// An incident is no longer open (closed, here or elsewhere).
+    Gone(String),
+    /// A command's outcome: what was recorded, or the one-line reason it was refused.
+    Done(Result<String, String>),
+    Health(bool),
+    /// Show this incident (one this console just declared).
+    Select(String),
+    /// The unrouted alerts waiting now.
+    Unrouted(Vec<InboxItem>),
+    /// Output from the running action.
+    ActionOutput(String),
+    /// The running action ended: succeeded or not, and the one-line outcome.
+    ActionFinished(bool, String),
+    /// Another responder is at this keyboard now (recorded on every open incident).
+    ResponderSwitched {
+        to: String,
+        text: String,
+    },
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Effect {
+    Execute {
+        incident: String,
+        command: Command,
+    },
+    Declare {
+        runbook: String,
+    },
+    DeclareFromAlert {
+        key: String,
+        runbook: String,
+    },
+    DismissAlert {
+        key: String,
+        reason: String,
+    },
+    /// Run exactly the action the responder confirmed.
+    RunAction {
+        incident: String,
+        prepared: Box<Prepared>,
+    },
+    SwitchResponder {
+        to: String,
+    },
+    /// A `:` line, with the incident `.` stands for.
+    CommandLine {
+        line: String,
+        selected: Option<String>,
+    },
+}

@@ -1,0 +1,67 @@
+//! What every pane uses: the theme and keymap (`Ui`), a pane's frame, centring, scrolling and
+//! the severity colours.
+
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders};
+
+use crate::tui::keymap::Keymap;
+use crate::tui::model::{Mode, Model, Pane};
+use crate::tui::theme::{Role, Theme};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// What every pane needs besides the model.
+pub struct Ui {
+    pub theme: Theme,
+    pub keymap: Keymap,
+}
+
+/// A pane's frame: its title, and a brighter border when it has the focus.
+pub fn pane_block<'a>(title: &'a str, pane: Pane, model: &Model, theme: &Theme) -> Block<'a> {
+    let focused = model.focus == pane && matches!(model.mode, Mode::Normal);
+    let border = if focused { theme.style(Role::Focus) } else { theme.style(Role::Border) };
+    let number = Pane::ORDER.iter().position(|p| *p == pane).map_or(0, |i| i + 1);
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
+        .border_style(border)
+        .title(Line::from(vec![
+            Span::styled(format!(" {number} "), theme.style(Role::Muted)),
+            Span::styled(format!("{title} "), theme.style(Role::Title)),
+        ]))
+}
+
+/// A rectangle of `width` × `height` centred in `area`.
+pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    let horizontal = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints([Constraint::Fill(1), Constraint::Length(width), Constraint::Fill(1)])
+        .split(area);
+    Layout::vertical([Constraint::Fill(1), Constraint::Length(height), Constraint::Fill(1)]).split(horizontal[1])[1]
+}
+
+pub fn severity_role(severity: &str) -> Role {
+    match severity.to_ascii_uppercase().as_str() {
+        "SEV1" | "SEV0" | "P1" | "CRITICAL" => Role::Sev1,
+        "SEV2" | "P2" | "MAJOR" => Role::Sev2,
+        "SEV3" | "P3" => Role::Sev3,
+        _ => Role::Sev4,
+    }
+}
+
+/// Scroll offset that keeps row `cursor` of `len` visible in `height` rows, centred-ish.
+pub fn window(cursor: usize, len: usize, height: usize) -> usize {
+    if len <= height || height == 0 {
+        return 0;
+    }
+    cursor.saturating_sub(height / 2).min(len - height)
+}
+
+pub fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
+    Span::styled(text.into(), style)
+}
