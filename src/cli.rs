@@ -49,14 +49,14 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = cli.command else {
         let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
-        let _log = oplog::init(ctx.workspace.root());
+        oplog::init(ctx.workspace.root());
         return console::main_command(ctx, cli.theme, cli.demo, &cli.host);
     };
     if let args::Cmd::Lint { path } = &command {
         return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());
     }
     let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
-    let _log = oplog::init(ctx.workspace.root());
+    oplog::init(ctx.workspace.root());
     let clock_def = |id: &str| ctx.clock_def(id).cloned();
     match request(command, ctx.now, &clock_def)? {
         Request::Call(call) => {
