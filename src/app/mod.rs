@@ -25,7 +25,7 @@ use crate::app::intake::Intake;
 use crate::clock::Clock;
 use crate::domain::event::Actor;
 use crate::ingest::Router;
-use crate::store::Store;
+use crate::store::{Store, Workspace};
 
 /// What every use case runs against: the store, the clock, who acts, and the catalog.
 #[derive(Clone, Copy)]
@@ -39,6 +39,11 @@ pub struct App<'a> {
 }
 
 impl<'a> App<'a> {
+    /// The application over a file workspace: its directory holds actions and bundles too.
+    pub fn on(workspace: &'a Workspace, clock: Clock, actor: &'a Actor, catalog: Catalog<'a>) -> Self {
+        Self { store: workspace, dir: workspace.root(), clock, actor, catalog }
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

@@ -82,13 +82,7 @@ impl Context {
     /// The application over this workspace, clock, responder and the runbooks and clocks in
     /// effect.
     pub fn app(&self) -> crate::app::App<'_> {
-        crate::app::App {
-            store: &self.workspace,
-            dir: self.workspace.root(),
-            clock: self.clock,
-            actor: &self.actor,
-            catalog: self.catalog(),
-        }
+        crate::app::App::on(&self.workspace, self.clock, &self.actor, self.catalog())
     }
 
     pub fn catalog(&self) -> crate::app::Catalog<'_> {

@@ -161,7 +161,7 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
 fn run_intake(shared: &Shared, jobs: &mpsc::Receiver<Job>) {
     let l = &shared.listener;
     let catalog = Catalog::of(&l.runbooks, &l.clocks);
-    let app = App { store: &l.workspace, dir: l.workspace.root(), clock: l.clock, actor: &l.actor, catalog };
+    let app = App::on(&l.workspace, l.clock, &l.actor, catalog);
     while let Ok(first) = jobs.recv() {
         let batch: Vec<Job> = std::iter::once(first).chain(jobs.try_iter()).collect();
         let sizes: Vec<usize> = batch.iter().map(|job| job.alerts.len()).collect();

@@ -128,7 +128,7 @@ fn start_action(session: &Session, incident: String, prepared: Prepared, news: &
         let output = news.clone();
         let outcome = Workspace::open(&root).map_err(AppError::from).and_then(|store| {
             let catalog = crate::app::Catalog::of(&runbooks, &clocks);
-            let app = crate::app::App { store: &store, dir: &root, clock, actor: &actor, catalog };
+            let app = crate::app::App::on(&store, clock, &actor, catalog);
             action::run(&app, &incident, &prepared, |chunk| {
                 let _ = output.send(Msg::ActionOutput(chunk.to_owned()));
             })

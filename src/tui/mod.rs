@@ -56,13 +56,12 @@ impl Session {
 
     /// The application as this console's responder uses it.
     pub fn app(&self) -> crate::app::App<'_> {
-        crate::app::App {
-            store: &self.workspace,
-            dir: self.workspace.root(),
-            clock: self.clock,
-            actor: &self.actor,
-            catalog: crate::app::Catalog::of(&self.runbooks, &self.clocks),
-        }
+        crate::app::App::on(
+            &self.workspace,
+            self.clock,
+            &self.actor,
+            crate::app::Catalog::of(&self.runbooks, &self.clocks),
+        )
     }
 }
 
