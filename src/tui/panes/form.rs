@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::kit::{Ui, centred, styled, window};
+use super::kit::{Ui, centred, styled, window, wrapped_lines};
 use crate::domain::sanitize;
 use crate::tui::form::{FieldKind, Form};
 use crate::tui::theme::Role;
@@ -14,8 +14,11 @@ use crate::tui::theme::Role;
 pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
     let theme = &ui.theme;
     let Some(field) = form.field() else { return };
-    let width: u16 = 72;
-    let label_lines = (field.label.chars().count() as u16 / (width - 2) + 1).min(5);
+    let width: u16 = 72.min(area.width);
+    let label = sanitize::line(&field.label).into_owned();
+    // The whole question shows (a confirmation quotes every argument it runs), as far as the
+    // terminal's height allows.
+    let label_lines = wrapped_lines(&label, width.saturating_sub(2)).min(area.height.saturating_sub(8).max(1));
     let height = label_lines
         + match &field.kind {
             FieldKind::Choice { options, .. } => options.len() as u16 + 5,
@@ -35,12 +38,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
         Constraint::Length(1),
     ])
     .split(inner);
-    frame.render_widget(
-        Paragraph::new(sanitize::line(&field.label).into_owned())
-            .style(theme.style(Role::Title))
-            .wrap(Wrap { trim: true }),
-        parts[0],
-    );
+    frame.render_widget(Paragraph::new(label).style(theme.style(Role::Title)).wrap(Wrap { trim: true }), parts[0]);
     let hint = match &field.kind {
         FieldKind::Choice { options, selected } => {
             let rows = parts[1].height as usize;

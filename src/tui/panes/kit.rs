@@ -65,3 +65,28 @@ pub fn window(cursor: usize, len: usize, height: usize) -> usize {
 pub fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }
+
+/// How many rows `text` takes when wrapped at word boundaries to `width` columns (a word longer
+/// than the width is cut across rows), as `Paragraph` with `Wrap` lays it out.
+pub fn wrapped_lines(text: &str, width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let mut rows = 1usize;
+    let mut used = 0usize;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        let needed = if used == 0 { len } else { used + 1 + len };
+        if needed <= width {
+            used = needed;
+            continue;
+        }
+        if used > 0 {
+            rows += 1;
+        }
+        rows += (len.saturating_sub(1)) / width;
+        used = len % width;
+        if used == 0 {
+            used = width;
+        }
+    }
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
