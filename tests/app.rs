@@ -95,7 +95,7 @@ on_both_stores!(
 fn declare(app: &App) -> String {
     let declaration = Declaration { runbook: "echo-severity".into(), ..Declaration::default() };
     match app::perform(app, Call::Declare(declaration)).expect("declare") {
-        Done::Declared { id } => id,
+        Done::Declared { id, .. } => id,
         other => panic!("{other:?}"),
     }
 }

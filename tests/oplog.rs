@@ -29,9 +29,11 @@ fn appends_and_refusals_are_logged_with_who_and_which_incident() {
     assert_eq!(appends.len(), 2, "{log:?}");
     assert_eq!((appends[0]["actor"].as_str(), appends[0]["call"].as_str()), (Some("alice"), Some("declare")));
     assert_eq!(appends[1]["incident"], id.as_str());
+    assert_eq!(appends[1]["call"], "note", "the command's own name");
     let refusals = lines_of(&log, "refusal");
     assert_eq!(refusals.len(), 1);
     assert_eq!(refusals[0]["actor"], "bob");
+    assert_eq!(refusals[0]["call"], "tick");
     assert_eq!(refusals[0]["incident"], id.as_str());
     assert!(refusals[0]["reason"].as_str().is_some_and(|r| r.contains("no-such-step")), "{:?}", refusals[0]);
     let mode = std::fs::metadata(ws.path().join("warroom.log")).expect("meta").permissions().mode();

@@ -62,7 +62,7 @@ pub fn run(app: &App, incident: &str, confirmed: &Prepared, output: impl FnMut(&
     match &result {
         Ok(ran) => tracing::info!(
             event = "append", actor = %app.actor.name, call = "run", incident = %ran.incident, step = %confirmed.step,
-            argv = ?confirmed.argv, exit_code = ?ran.outcome.exit_code, timed_out = ran.outcome.timed_out
+            exit_code = ran.outcome.exit_code.map_or(-1, i64::from), timed_out = ran.outcome.timed_out
         ),
         Err(e) => super::error::log(app, "run", Some(incident), e),
     }

@@ -44,8 +44,10 @@ pub enum Call {
 /// What a call did.
 #[derive(Debug)]
 pub enum Done {
+    /// `aware`: whether awareness was recorded with it (then its clocks run).
     Declared {
         id: String,
+        aware: bool,
     },
     Drilled {
         id: String,
@@ -78,7 +80,7 @@ impl Call {
     pub const fn name(&self) -> &'static str {
         match self {
             Self::Declare(_) => "declare",
-            Self::Record { .. } => "record",
+            Self::Record { command, .. } => command.name(),
             Self::Close { .. } => "close",
             Self::Export { .. } => "export",
             Self::Drill(_) => "drill",
@@ -103,7 +105,7 @@ impl Done {
     /// The incident the call acted on, if one.
     pub fn incident(&self) -> Option<&str> {
         match self {
-            Self::Declared { id } | Self::Drilled { id, .. } | Self::DeclaredFromAlert { id, .. } => Some(id),
+            Self::Declared { id, .. } | Self::Drilled { id, .. } | Self::DeclaredFromAlert { id, .. } => Some(id),
             Self::Recorded(recorded) | Self::Closed { recorded, .. } => Some(&recorded.incident),
             Self::Exported { incident, .. } => Some(incident),
             Self::Dismissed { .. } | Self::Ingested(_) => None,
@@ -113,7 +115,7 @@ impl Done {
     /// The incident the call declared, for a front end to select it.
     pub fn declared(&self) -> Option<&str> {
         match self {
-            Self::Declared { id } | Self::Drilled { id, .. } | Self::DeclaredFromAlert { id, .. } => Some(id),
+            Self::Declared { id, .. } | Self::Drilled { id, .. } | Self::DeclaredFromAlert { id, .. } => Some(id),
             _ => None,
         }
     }
@@ -134,7 +136,10 @@ pub fn perform(app: &App, call: Call) -> Result<Done, AppError> {
 
 fn carry_out(app: &App, call: Call) -> Result<Done, AppError> {
     match call {
-        Call::Declare(declaration) => Ok(Done::Declared { id: declare::declare(app, declaration, Vec::new())? }),
+        Call::Declare(declaration) => {
+            let aware = declaration.aware_at.is_some();
+            Ok(Done::Declared { id: declare::declare(app, declaration, Vec::new())?, aware })
+        }
         Call::Record { incident, command } => Ok(Done::Recorded(record::record(app, &incident, command)?)),
         Call::Close { incident, force, reason, redact } => {
             let (recorded, bundle) = record::close(app, &incident, force, reason, redact)?;

@@ -7,7 +7,7 @@ use crate::domain::sanitize;
 
 pub fn print(ctx: &super::Context, done: &Done) -> Result<(), super::CliError> {
     match done {
-        Done::Declared { id } => println!("{id}"),
+        Done::Declared { id, .. } => println!("{id}"),
         Done::Drilled { id, runbook, speed } => {
             println!("{id}");
             eprintln!("DRILL {id} on {runbook}: clocks run {speed}× faster (drill time = wall time × {speed})");

@@ -133,3 +133,36 @@ pub enum Command {
         alert: Box<Alert>,
     },
 }
+
+impl Command {
+    /// The command's name, as the CLI spells it (for the operational log).
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::ConfigureDrill { .. } => "configure-drill",
+            Self::RequestApproval { .. } => "request-approval",
+            Self::Approve { .. } => "approve",
+            Self::StartAction { .. } => "start-action",
+            Self::FinishAction { .. } => "finish-action",
+            Self::AddEffect { .. } => "effect-add",
+            Self::UpdateEffect { .. } => "effect-update",
+            Self::Preserve { .. } => "preserve",
+            Self::Declare { .. } => "declare",
+            Self::Tick { .. } => "tick",
+            Self::Skip { .. } => "skip",
+            Self::Reopen { .. } => "reopen",
+            Self::Note { .. } => "note",
+            Self::Severity { .. } => "severity",
+            Self::Assign { .. } => "assign",
+            Self::Resolve => "resolve",
+            Self::Close { .. } => "close",
+            Self::Decide { .. } => "decide",
+            Self::Notify { .. } => "notify",
+            Self::Waive { .. } => "waive",
+            Self::AddClock { .. } => "clock-add",
+            Self::DropClock { .. } => "clock-drop",
+            Self::Provide { .. } => "clock-provide",
+            Self::SwitchResponder { .. } => "switch-responder",
+            Self::Alert { .. } => "alert",
+        }
+    }
+}

@@ -69,7 +69,10 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
             let invocation = (session.parse_command)(&line, selected.as_deref(), session.now());
             let Invocation { actor, call } = match invocation {
                 Ok(invocation) => invocation,
-                Err(why) => return vec![Msg::Done(Err(why))],
+                Err(why) => {
+                    tracing::info!(event = "refusal", actor = %session.actor.name, call = "command-line", reason = %why);
+                    return vec![Msg::Done(Err(why))];
+                }
             };
             if let Some(name) = actor {
                 let actor = Actor { name, ..session.actor.clone() };
@@ -96,9 +99,8 @@ fn done(result: Result<Done, AppError>) -> Vec<Msg> {
 /// What the status bar says of a call that was carried out.
 fn outcome(done: &Done) -> String {
     match done {
-        Done::Declared { id } => {
-            format!("✓ declared {id}; record awareness with d to start its clocks if it is not yet")
-        }
+        Done::Declared { id, aware: true } => format!("✓ declared {id}; its clocks run from the awareness given"),
+        Done::Declared { id, aware: false } => format!("✓ declared {id}; record awareness with d to start its clocks"),
         Done::Drilled { id, runbook, speed } => format!("✓ DRILL {id} on {runbook}: clocks run {speed}× faster"),
         Done::DeclaredFromAlert { id, key, runbook } => {
             format!("✓ declared {id} on {runbook} from unrouted alert {}", sanitize::line(key))

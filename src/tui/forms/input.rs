@@ -40,6 +40,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
             let text = area.lines().join("\n");
             if !submit {
                 area.input(key);
+                form.error = None;
                 false
             } else if *required && text.trim().is_empty() {
                 form.error = Some("this field is required (Esc cancels)".to_owned());
