@@ -1,20 +1,18 @@
 //! Checks one parsed runbook file and converts it to the domain model. Every finding carries
 //! the location of the value it is about.
 
-use crate::domain::actions::StepAction;
 use crate::domain::placeholder;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde_saphyr::Location;
 
+use super::convert::convert;
 use super::diagnostic::{Diagnostic, Level};
 use super::matcher;
 use super::raw::{Located, RawRunbook, RawStep};
 use crate::domain::duration::Span;
-use crate::domain::runbook::{
-    CommsTemplate, Escalation, Phase, RegulatorProcedure, Role, Runbook, SeverityLevel, SeverityScale, Step, Trigger,
-};
+use crate::domain::runbook::Runbook;
 use crate::domain::suggest::did_you_mean;
 
 pub struct Context<'a> {
@@ -193,7 +191,6 @@ pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<D
     (runbook, f.list)
 }
 
-const DEFAULT_ACTION_TIMEOUT: Span = Span::from_seconds(60);
 const LONGEST_ACTION_TIMEOUT: u64 = 3_600;
 
 /// A step's action: a program, a timeout of at most an hour, placeholders that can have values.
@@ -333,116 +330,5 @@ fn report_cycles(f: &mut Findings<'_>, steps: &[&RawStep]) {
                 Mark::Active | Mark::Done => {}
             }
         }
-    }
-}
-
-fn convert(raw: &RawRunbook, last_reviewed: NaiveDate, review_every: Span, drill_every: Span) -> Runbook {
-    let span = |v: &Located| Span::parse(&v.value).ok();
-    Runbook {
-        id: raw.id.value.clone(),
-        title: raw.title.clone(),
-        version: raw.version.value.text(),
-        owner: raw.owner.clone(),
-        summary: raw.summary.clone(),
-        last_reviewed,
-        review_every,
-        drill_every,
-        severity: SeverityScale {
-            default: raw.severity.default.value.clone(),
-            guidance: raw.severity.guidance.clone(),
-            levels: raw
-                .severity
-                .levels
-                .iter()
-                .map(|l| SeverityLevel {
-                    id: l.id.value.clone(),
-                    name: l.name.clone(),
-                    definition: l.definition.clone(),
-                })
-                .collect(),
-        },
-        roles: raw
-            .roles
-            .iter()
-            .map(|r| Role {
-                id: r.id.value.clone(),
-                title: r.title.clone(),
-                duties: r.duties.clone(),
-                required: r.required,
-            })
-            .collect(),
-        on_call: raw
-            .on_call
-            .iter()
-            .map(|e| Escalation {
-                role: e.role.value.clone(),
-                page: e.page.clone(),
-                escalate_after: e.escalate_after.as_ref().and_then(span),
-            })
-            .collect(),
-        triggers: raw
-            .triggers
-            .iter()
-            .map(|t| Trigger {
-                matchers: t.matchers.iter().map(|m| m.value.clone()).collect(),
-                severity: t.severity.value.clone(),
-            })
-            .collect(),
-        clocks: raw.clocks.iter().map(|c| c.value.clone()).collect(),
-        phases: raw
-            .phases
-            .iter()
-            .map(|p| Phase {
-                id: p.id.value.clone(),
-                title: p.title.clone(),
-                steps: p
-                    .steps
-                    .iter()
-                    .map(|s| Step {
-                        id: s.id.value.clone(),
-                        title: s.title.clone(),
-                        detail: s.detail.clone(),
-                        role: s.role.value.clone(),
-                        kind: s.kind,
-                        timebox: s.timebox.as_ref().and_then(span),
-                        depends_on: s.depends_on.iter().map(|d| d.value.clone()).collect(),
-                        required: s.required,
-                        alters_ai_system: s.alters_ai_system,
-                        template: s.template.as_ref().map(|t| t.value.clone()),
-                        action: s.action.as_ref().map(|a| StepAction {
-                            program: a.program.value.clone(),
-                            args: a.args.iter().map(|v| v.value.clone()).collect(),
-                            cwd: a.cwd.as_ref().map(|c| c.value.clone()),
-                            env: a.env.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
-                            timeout: a.timeout.as_ref().and_then(span).unwrap_or(DEFAULT_ACTION_TIMEOUT),
-                            tick_on_success: a.tick_on_success,
-                        }),
-                        two_person: s.two_person,
-                    })
-                    .collect(),
-            })
-            .collect(),
-        comms: raw
-            .comms
-            .iter()
-            .map(|c| CommsTemplate {
-                id: c.id.value.clone(),
-                title: c.title.clone(),
-                audience: c.audience.clone(),
-                body: c.body.clone(),
-            })
-            .collect(),
-        regulator: raw
-            .regulator
-            .iter()
-            .map(|r| RegulatorProcedure {
-                clock: r.clock.value.clone(),
-                recipient: r.recipient.clone(),
-                channel: r.channel.clone(),
-                procedure: r.procedure.clone(),
-            })
-            .collect(),
-        postmortem: raw.postmortem.clone(),
-        approval_window: raw.approval_window.as_ref().and_then(span),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod clocks;
+mod convert;
 pub mod diagnostic;
 pub mod embedded;
 pub mod files;
