@@ -7,7 +7,7 @@ use chrono::Utc;
 use warroom::catalog::{self, Origin};
 use warroom::domain::Command;
 use warroom::domain::event::Actor;
-use warroom::store::Workspace;
+use warroom::store::{Store, Workspace};
 
 fn main() {
     let count: usize = std::env::var("WARROOM_BENCH_APPENDS").ok().and_then(|n| n.parse().ok()).unwrap_or(5_000);

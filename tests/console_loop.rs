@@ -9,7 +9,7 @@ use warroom::catalog::{self, Origin};
 use warroom::clock::Clock;
 use warroom::domain::command::Command;
 use warroom::domain::event::Actor;
-use warroom::store::Workspace;
+use warroom::store::{Store, Workspace};
 use warroom::tui::Session;
 use warroom::tui::effects::process;
 use warroom::tui::feed::Feed;

@@ -13,7 +13,7 @@ use warroom::domain::runbook::Runbook;
 use warroom::domain::{Command, Incident, decide};
 use warroom::store::scan::{Position, scan};
 use warroom::store::verify::verify_file;
-use warroom::store::{Workspace, line};
+use warroom::store::{Store, Workspace, line};
 
 fn clocks_of(runbook: &Runbook) -> Vec<ClockDef> {
     let catalog = warroom::catalog::clocks::load(None);

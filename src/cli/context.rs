@@ -15,7 +15,7 @@ use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
 use crate::domain::sanitize;
 use crate::domain::suggest::did_you_mean;
-use crate::store::{Failure, StoreError, Workspace};
+use crate::store::{Failure, Store, StoreError, Workspace};
 
 /// A one-line error for the user, and the kind of failure that picks the exit code.
 #[derive(Debug)]

@@ -13,6 +13,7 @@ use crate::domain::Command;
 use crate::domain::clock::ClockDef;
 use crate::domain::event::{Actor, Event};
 use crate::domain::runbook::Runbook;
+use crate::store::Store;
 use crate::store::line::{self, Digest32};
 
 #[derive(Subcommand, Debug)]

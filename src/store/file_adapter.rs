@@ -12,27 +12,6 @@ use crate::domain::inbox::Inbox;
 use crate::domain::incident::Incident;
 
 impl Workspace {
-    /// Declares one incident; its id once durable.
-    pub fn declare(
-        &self,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        command: &dyn Fn(String) -> Command,
-    ) -> Result<String, StoreError> {
-        (self as &dyn Store).declare(actor, now, command)
-    }
-
-    /// One command on one incident; its events once durable.
-    pub fn execute(
-        &self,
-        id: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        command: Command,
-    ) -> Result<Vec<Envelope>, StoreError> {
-        (self as &dyn Store).execute(id, actor, now, command)
-    }
-
     /// The log of `id`, read and folded (with its position, for views that follow it).
     pub fn load(&self, id: &str) -> Result<IncidentLog, StoreError> {
         let path = self.log_path(id);

@@ -62,11 +62,9 @@ pub trait Store: Send + Sync {
 
     /// False once a write failed to become durable: nothing more is written.
     fn is_healthy(&self) -> bool;
-}
 
-impl dyn Store + '_ {
     /// Declares one incident; its id once durable.
-    pub fn declare(
+    fn declare(
         &self,
         actor: &Actor,
         now: DateTime<Utc>,
@@ -78,7 +76,7 @@ impl dyn Store + '_ {
     }
 
     /// One command on one incident; its events once durable.
-    pub fn execute(
+    fn execute(
         &self,
         id: &str,
         actor: &Actor,
@@ -92,6 +90,31 @@ impl dyn Store + '_ {
         Ok(written)
     }
 
+    /// The incident `wanted` names: its exact id (any case), or the one id ending in
+    /// `-wanted` (`001`), preferring the open one when days repeat the tail.
+    fn resolve_id(&self, wanted: &str) -> Result<String, StoreError> {
+        let upper = wanted.trim().to_uppercase();
+        let ids = self.all_ids()?;
+        if ids.contains(&upper) {
+            return Ok(upper);
+        }
+        let tail = format!("-{upper}");
+        let mut matches: Vec<&String> = ids.iter().filter(|id| id.ends_with(&tail)).collect();
+        if matches.len() > 1 {
+            let open = self.open_ids()?;
+            matches.retain(|id| open.contains(id));
+        }
+        match matches.as_slice() {
+            [one] => Ok((*one).clone()),
+            _ => Err(StoreError::UnknownIncident {
+                id: wanted.to_owned(),
+                hint: did_you_mean(wanted, ids.iter().map(String::as_str)),
+            }),
+        }
+    }
+}
+
+impl dyn Store + '_ {
     /// Appends to the inbox what `decide` makes of its current state, durably.
     pub fn inbox_transact(
         &self,
@@ -116,28 +139,5 @@ impl dyn Store + '_ {
             return Ok(look(&[]));
         }
         looked.ok_or_else(|| StoreError::Export("the store lost sight of its open incidents".into()))
-    }
-
-    /// The incident `wanted` names: its exact id (any case), or the one id ending in
-    /// `-wanted` (`001`), preferring the open one when days repeat the tail.
-    pub fn resolve_id(&self, wanted: &str) -> Result<String, StoreError> {
-        let upper = wanted.trim().to_uppercase();
-        let ids = self.all_ids()?;
-        if ids.contains(&upper) {
-            return Ok(upper);
-        }
-        let tail = format!("-{upper}");
-        let mut matches: Vec<&String> = ids.iter().filter(|id| id.ends_with(&tail)).collect();
-        if matches.len() > 1 {
-            let open = self.open_ids()?;
-            matches.retain(|id| open.contains(id));
-        }
-        match matches.as_slice() {
-            [one] => Ok((*one).clone()),
-            _ => Err(StoreError::UnknownIncident {
-                id: wanted.to_owned(),
-                hint: did_you_mean(wanted, ids.iter().map(String::as_str)),
-            }),
-        }
     }
 }

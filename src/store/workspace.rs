@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use super::error::StoreError;
 use super::fsync_dir;
 use super::incident_log::{IncidentLog, Log};
-use super::port::{Committed, Outcome, Store};
+use super::port::{Committed, Outcome};
 use crate::domain::event::{Actor, Envelope};
 use crate::domain::inbox::Inbox;
 use crate::domain::incident::{Incident, IncidentState};
@@ -257,11 +257,6 @@ impl Workspace {
         let quarantine = self.root.join("quarantine");
         let empty = Inbox::default();
         self.guard(log.transact(actor, now, &quarantine, |state| decide(state.unwrap_or(&empty))))
-    }
-
-    /// The incident `wanted` names (see `Store::resolve_id`).
-    pub fn resolve_id(&self, wanted: &str) -> Result<String, StoreError> {
-        (self as &dyn Store).resolve_id(wanted)
     }
 
     pub(super) fn unknown(&self, id: &str) -> StoreError {

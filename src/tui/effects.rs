@@ -19,7 +19,7 @@ use crate::app::{AppError, Call, Done, perform};
 use crate::domain::command::Command;
 use crate::domain::event::Actor;
 use crate::domain::sanitize;
-use crate::store::Workspace;
+use crate::store::{Store, Workspace};
 
 /// Processes `first` and everything it leads to, first in first out; afterwards the model
 /// learns whether the store is still healthy (only when that changed). `actions` receives a
