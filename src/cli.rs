@@ -49,14 +49,14 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = cli.command else {
         let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
-        oplog::init(ctx.workspace.root());
+        oplog::init(&ctx.dir);
         return console::main_command(ctx, cli.theme, cli.demo, &cli.host);
     };
     if let args::Cmd::Lint { path } = &command {
         return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());
     }
     let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
-    oplog::init(ctx.workspace.root());
+    oplog::init(&ctx.dir);
     let clock_def = |id: &str| ctx.clock_def(id).cloned();
     match request(command, ctx.now, &clock_def)? {
         Request::Call(call) => {
@@ -71,7 +71,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             View::Inbox { json } => alerts::inbox(&ctx, json),
             View::Status { incident, json, all } => status::run(&ctx, incident.as_deref(), json, all),
             View::Verify(target) => verify::run(&ctx, target.as_deref()),
-            View::Lint(path) => lint::run(path.as_deref(), None, Some(ctx.workspace.root())),
+            View::Lint(path) => lint::run(path.as_deref(), None, Some(&ctx.dir)),
             View::Run { incident, step, yes } => run::run(&ctx, &incident, &step, yes),
             View::Runbooks { json } => drill::runbooks(&ctx, json),
             View::Drills { json } => drill::reports(&ctx, json),

@@ -8,6 +8,7 @@ use warroom::catalog::{self, Origin};
 use warroom::clock::Clock;
 use warroom::domain::Command;
 use warroom::domain::event::Actor;
+use warroom::store::port::{Change, LogName};
 use warroom::store::{MemoryStore, Store, Workspace};
 
 const RUNBOOK: &str = include_str!("fixtures/runbooks/echo-severity.yaml");
@@ -17,6 +18,7 @@ fn at(text: &str) -> DateTime<Utc> {
 }
 
 struct Fixture {
+    adapter: Adapter,
     dir: tempfile::TempDir,
     store: Box<dyn Store>,
     runbooks: Vec<warroom::domain::runbook::Runbook>,
@@ -40,7 +42,7 @@ impl Fixture {
             Adapter::File => Box::new(Workspace::open(&dir.path().join("ws")).expect("workspace")),
             Adapter::Memory => Box::new(MemoryStore::new()),
         };
-        Self { dir, store, runbooks: loaded.runbooks, clocks: clocks.clocks }
+        Self { adapter, dir, store, runbooks: loaded.runbooks, clocks: clocks.clocks }
     }
 
     fn app<'a>(&'a self, actor: &'a Actor, now: &str) -> App<'a> {
@@ -51,6 +53,12 @@ impl Fixture {
             actor,
             catalog: Catalog::of(&self.runbooks, &self.clocks),
         }
+    }
+
+    /// The same store as another writer sees it: a second process's workspace over the same
+    /// directory, or (in memory, where there is no other process) the store itself.
+    fn other_writer(&self) -> Option<Workspace> {
+        matches!(self.adapter, Adapter::File).then(|| Workspace::open(&self.dir.path().join("ws")).expect("workspace"))
     }
 
     fn log(&self, id: &str) -> String {
@@ -90,6 +98,8 @@ on_both_stores!(
     a_two_person_step_needs_a_second_responder,
     alerts_open_incidents_and_unrouted_ones_wait_in_the_inbox,
     an_alert_for_a_runbook_missing_a_clock_waits_in_the_inbox_and_declaring_says_why,
+    a_follower_is_woken_by_every_writer_and_sees_each_event_once,
+    every_log_verifies_through_the_port,
 );
 
 fn declare(app: &App) -> String {
@@ -220,4 +230,55 @@ fn an_alert_for_a_runbook_missing_a_clock_waits_in_the_inbox_and_declaring_says_
     let declare = Call::DeclareFromAlert { key, runbook: "echo-severity".into() };
     let refused = app::perform(&fixture.app(&alice, "2026-11-24T09:05:00Z"), declare).expect_err("refused");
     assert!(refused.to_string().contains("no-such-duty") && refused.to_string().contains("catalog"), "{refused}");
+}
+
+fn a_follower_is_woken_by_every_writer_and_sees_each_event_once(adapter: Adapter) {
+    let fixture = Fixture::new(adapter);
+    let alice = Actor::named("alice");
+    let closed_before = declare(&fixture.app(&alice, "2026-11-24T08:00:00Z"));
+    let close = Command::Close { force: true, reason: Some("false alarm".into()) };
+    fixture.store.execute(&closed_before, &alice, at("2026-11-24T08:09:00Z"), Command::Resolve).expect("resolve");
+    fixture.store.execute(&closed_before, &alice, at("2026-11-24T08:10:00Z"), close.clone()).expect("close");
+    let id = declare(&fixture.app(&alice, "2026-11-24T09:00:00Z"));
+
+    let (woken, wake_ups) = std::sync::mpsc::channel();
+    let mut follower = fixture.store.follow(Box::new(move || woken.send(()).unwrap_or(()))).expect("follow");
+    let first = follower.changes().expect("first look");
+    let [Change::Open { incident, appended }] = first.as_slice() else { panic!("{first:?}") };
+    assert_eq!((incident.id.as_str(), appended.first().map(|e| e.seq)), (id.as_str(), Some(1)), "all of it, once");
+    assert!(follower.changes().expect("second look").is_empty(), "nothing new, nothing said");
+
+    let other = fixture.other_writer();
+    let writer: &dyn Store = other.as_ref().map_or(fixture.store.as_ref(), |w| w);
+    let bob = Actor::named("bob");
+    let note = Command::Note { text: "vendor confirms the rotation".into() };
+    let written = writer.execute(&id, &bob, at("2026-11-24T09:05:00Z"), note).expect("note");
+    wake_ups.recv_timeout(std::time::Duration::from_secs(10)).expect("woken by the other writer");
+    let news = follower.changes().expect("news");
+    let [Change::Open { appended, .. }] = news.as_slice() else { panic!("{news:?}") };
+    assert_eq!(appended.iter().map(|e| e.seq).collect::<Vec<_>>(), written.iter().map(|e| e.seq).collect::<Vec<_>>());
+
+    writer.execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::Resolve).expect("resolve");
+    writer.execute(&id, &bob, at("2026-11-24T09:07:00Z"), close).expect("close");
+    wake_ups.recv_timeout(std::time::Duration::from_secs(10)).expect("woken by the close");
+    let news: Vec<Change> =
+        follower.changes().expect("news").into_iter().filter(|c| !matches!(c, Change::Open { .. })).collect();
+    assert!(matches!(news.as_slice(), [Change::Gone(gone)] if *gone == id), "{news:?}");
+    assert!(follower.changes().expect("after").is_empty(), "gone once");
+}
+
+fn every_log_verifies_through_the_port(adapter: Adapter) {
+    let fixture = Fixture::new(adapter);
+    let alice = Actor::named("alice");
+    let id = declare(&fixture.app(&alice, "2026-11-24T09:00:00Z"));
+    let body = br#"{"version":"4","status":"firing","alerts":[
+        {"status":"firing","labels":{"alertname":"NobodyRoutesThis"},"annotations":{},"startsAt":"2026-11-24T08:56:00Z"}]}"#;
+    let alerts = warroom::ingest::parse(body).expect("alert");
+    app::perform(&fixture.app(&alice, "2026-11-24T09:01:00Z"), Call::Ingest(alerts)).expect("ingest");
+    let logs = fixture.store.logs().expect("logs");
+    assert_eq!(logs, [LogName::Incident(id.clone()), LogName::Inbox]);
+    let events = fixture.store.incident(&id).expect("incident").last_seq;
+    let verified = fixture.store.verify(&logs[0]).expect("verifies");
+    assert_eq!((verified.events, verified.bytes), (events, fixture.store.log_bytes(&id).expect("bytes").len() as u64));
+    assert!(fixture.store.verify(&LogName::Inbox).expect("inbox verifies").events >= 1);
 }

@@ -1,6 +1,8 @@
 //! The console's step function without a terminal: a message goes through `update`, its
-//! effects through the application on a real workspace, and what came of them back as
-//! messages, in order.
+//! effects through the application on a store (the file workspace and the in-memory one),
+//! and what came of them back as messages, in order.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -9,7 +11,7 @@ use warroom::catalog::{self, Origin};
 use warroom::clock::Clock;
 use warroom::domain::command::Command;
 use warroom::domain::event::Actor;
-use warroom::store::{Store, Workspace};
+use warroom::store::{MemoryStore, Store, Workspace};
 use warroom::tui::Session;
 use warroom::tui::effects::process;
 use warroom::tui::feed::Feed;
@@ -24,17 +26,40 @@ fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).expect("time").with_timezone(&Utc)
 }
 
+#[derive(Clone, Copy)]
+enum Adapter {
+    File,
+    Memory,
+}
+
+macro_rules! on_both_stores {
+    ($($scenario:ident),* $(,)?) => {
+        mod on_the_file_workspace {
+            $(#[test] fn $scenario() { super::$scenario(super::Adapter::File) })*
+        }
+        mod on_the_memory_store {
+            $(#[test] fn $scenario() { super::$scenario(super::Adapter::Memory) })*
+        }
+    };
+}
+
+on_both_stores!(
+    a_declaration_comes_back_as_its_outcome_then_its_selection,
+    the_argv_shown_is_the_argv_run_and_a_changed_one_is_not_run,
+    another_responders_write_reaches_the_console_through_the_feed,
+);
+
 struct Console {
     _dir: tempfile::TempDir,
     session: Session,
     model: Model,
-    feed: Feed,
+    feed: Feed<'static>,
     actions: mpsc::UnboundedSender<Msg>,
     finished: mpsc::UnboundedReceiver<Msg>,
 }
 
 impl Console {
-    fn new() -> Self {
+    fn new(adapter: Adapter) -> Self {
         let dir = tempfile::tempdir().expect("dir");
         let runbook_dir = dir.path().join("runbooks");
         std::fs::create_dir_all(&runbook_dir).expect("runbooks");
@@ -46,8 +71,16 @@ impl Console {
             &clocks.ids(),
         );
         let runbook_list = loaded.runbooks.iter().map(|r| (r.id.clone(), r.title.clone())).collect();
+        let store: Arc<dyn Store> = match adapter {
+            Adapter::File => Arc::new(Workspace::open(&dir.path().join("ws")).expect("workspace")),
+            Adapter::Memory => Arc::new(MemoryStore::new()),
+        };
+        // The console follows the store for as long as the test runs.
+        let followed: &'static Arc<dyn Store> = Box::leak(Box::new(store.clone()));
+        let feed = Feed::new(followed.follow(Box::new(|| {})).expect("follow"));
         let session = Session {
-            workspace: Workspace::open(&dir.path().join("ws")).expect("workspace"),
+            store,
+            dir: dir.path().join("ws"),
             actor: Actor::named("alice"),
             tz: chrono_tz::UTC,
             runbooks: loaded.runbooks,
@@ -60,11 +93,18 @@ impl Console {
         };
         let model = Model::new("alice", "test", chrono_tz::UTC, session.runbook_list.clone());
         let (actions, finished) = mpsc::unbounded_channel();
-        Self { _dir: dir, session, model, feed: Feed::default(), actions, finished }
+        Self { _dir: dir, session, model, feed, actions, finished }
     }
 
     fn send(&mut self, msg: Msg) {
         process(&mut self.session, &mut self.model, &mut self.feed, msg, &self.actions);
+    }
+
+    /// What the store's follower brings in, as the console's loop delivers it when woken.
+    fn news(&mut self) {
+        for msg in self.feed.refresh() {
+            self.send(msg);
+        }
     }
 
     fn key(&mut self, code: KeyCode) {
@@ -83,7 +123,7 @@ impl Console {
     }
 
     fn log(&self, id: &str) -> String {
-        std::fs::read_to_string(self.session.workspace.log_path(id)).expect("log")
+        String::from_utf8(self.session.store.log_bytes(id).expect("log")).expect("text")
     }
 
     fn declare(&mut self) -> String {
@@ -96,9 +136,8 @@ impl Console {
     }
 }
 
-#[test]
-fn a_declaration_comes_back_as_its_outcome_then_its_selection() {
-    let mut console = Console::new();
+fn a_declaration_comes_back_as_its_outcome_then_its_selection(adapter: Adapter) {
+    let mut console = Console::new(adapter);
     assert_eq!(console.declare(), "INC-20261124-001");
     let id = console.declare();
     assert_eq!(console.model.incidents.len(), 2, "the feed brought the new incident in");
@@ -116,9 +155,8 @@ fn a_declaration_comes_back_as_its_outcome_then_its_selection() {
     assert!(console.flash().contains("second"), "{}", console.flash());
 }
 
-#[test]
-fn the_argv_shown_is_the_argv_run_and_a_changed_one_is_not_run() {
-    let mut console = Console::new();
+fn the_argv_shown_is_the_argv_run_and_a_changed_one_is_not_run(adapter: Adapter) {
+    let mut console = Console::new(adapter);
     let id = console.declare();
     console.key(KeyCode::Char('r'));
     let shown = console.confirming().expect("asks to confirm");
@@ -126,7 +164,7 @@ fn the_argv_shown_is_the_argv_run_and_a_changed_one_is_not_run() {
 
     let bob = Actor::named("bob");
     let change = Command::Severity { to: "SEV1".into(), reason: "customers cannot log in".into() };
-    console.session.workspace.execute(&id, &bob, at("2026-11-24T09:00:00Z"), change).expect("severity");
+    console.session.store.execute(&id, &bob, at("2026-11-24T09:00:00Z"), change).expect("severity");
     console.key(KeyCode::Enter);
     let finished = console.finished.blocking_recv().expect("the action's end");
     console.send(finished);
@@ -149,4 +187,28 @@ fn the_argv_shown_is_the_argv_run_and_a_changed_one_is_not_run() {
     assert_eq!(action.output, "severity=SEV1\n");
     assert!(console.flash().starts_with("✓ announce succeeded"), "{}", console.flash());
     assert!(console.log(&id).contains(r#""argv":["echo","severity=SEV1"]"#), "the recorded argv is the shown one");
+}
+
+fn another_responders_write_reaches_the_console_through_the_feed(adapter: Adapter) {
+    let mut console = Console::new(adapter);
+    let id = console.declare();
+    let bob = Actor::named("bob");
+    let other: Arc<dyn Store> = match adapter {
+        Adapter::File => Arc::new(Workspace::open(&console.session.dir).expect("a second process's workspace")),
+        Adapter::Memory => console.session.store.clone(),
+    };
+    let note = Command::Note { text: "bob: vendor confirms the key was rotated".into() };
+    other.execute(&id, &bob, at("2026-11-24T09:05:00Z"), note).expect("note");
+    console.news();
+    let shown = console.model.current().expect("the incident");
+    assert_eq!(
+        shown.timeline.last().map(|l| (l.actor.as_str(), l.text.contains("key was rotated"))),
+        Some(("bob", true))
+    );
+
+    let close = Command::Close { force: true, reason: Some("drill over".into()) };
+    other.execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::Resolve).expect("resolve");
+    other.execute(&id, &bob, at("2026-11-24T09:07:00Z"), close).expect("close");
+    console.news();
+    assert!(console.model.incidents.iter().all(|i| i.incident.id != id), "a closed incident leaves the console");
 }

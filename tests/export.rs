@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use common::Workspace;
 use warroom::domain::event::Envelope;
 use warroom::domain::incident::Incident;
+use warroom::store::Store;
 
 /// Runs `warroom` at a fixed time (UTC).
 fn at(ws: &Workspace, actor: &str, time: &str, args: &[&str]) -> String {
@@ -116,7 +117,7 @@ fn the_timeline_reads_back_into_the_same_incident() {
         rebuilt.apply(envelope);
     }
     let store = warroom::store::Workspace::open(ws.path()).expect("workspace");
-    let sealed = store.load("INC-20261124-001").expect("log").into_incident().expect("incident");
+    let sealed = store.incident("INC-20261124-001").expect("incident");
     assert_eq!(rebuilt, sealed);
     let log = std::fs::read_to_string(ws.log("INC-20261124-001")).expect("log");
     for (line, event) in log.lines().zip(timeline["events"].as_array().expect("events")) {

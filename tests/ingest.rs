@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use warroom::catalog::{self, Origin};
 use warroom::domain::sanitize;
 use warroom::ingest::{Alert, Route, Router, Source, Status, parse};
+use warroom::store::Store;
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/tests/fixtures/alertmanager/{name}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
@@ -175,7 +176,7 @@ fn a_batch_lands_like_the_same_alerts_one_by_one() {
     let expected = [Landed::Opened(id.clone()), joined.clone(), repeat, Landed::Unrouted, inbox_repeat, joined];
     assert_eq!(landed, expected);
     assert_eq!(ws.open_ids().expect("ids").len(), 1, "a storm opens one incident");
-    let batched = ws.load(&id).expect("log").into_incident().expect("incident");
+    let batched = ws.incident(&id).expect("incident");
     assert_eq!(batched.alerts.len(), 3);
 
     let single = tempfile::tempdir().expect("dir");
@@ -184,7 +185,7 @@ fn a_batch_lands_like_the_same_alerts_one_by_one() {
     for (alert, expected) in batch.into_iter().zip(&landed) {
         assert_eq!(&one_by_one.take(alert, &actor, now).expect("one"), expected);
     }
-    let single = ws1.load(&id).expect("log").into_incident().expect("incident");
+    let single = ws1.incident(&id).expect("incident");
     assert_eq!(single.alerts, batched.alerts);
     assert_eq!(ws1.inbox().expect("inbox"), ws.inbox().expect("inbox"));
 }

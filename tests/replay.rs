@@ -160,7 +160,7 @@ proptest! {
         }
         let verified = verify_file(&first.log_path(&id)).expect("one valid chain");
         prop_assert_eq!(verified.events, 1 + a + b);
-        let incident = first.load(&id).expect("load").into_incident().expect("incident");
+        let incident = first.incident(&id).expect("incident");
         for who in ["alice", "bob"] {
             let mine: Vec<&str> = incident.notes.iter().filter(|n| n.by == who).map(|n| n.text.as_str()).collect();
             let want: Vec<String> = (0..if who == "alice" { a } else { b }).map(|n| format!("{who} {n}")).collect();

@@ -25,7 +25,7 @@ use crate::app::intake::Intake;
 use crate::clock::Clock;
 use crate::domain::event::Actor;
 use crate::ingest::Router;
-use crate::store::{Store, Workspace};
+use crate::store::Store;
 
 /// What every use case runs against: the store, the clock, who acts, and the catalog.
 #[derive(Clone, Copy)]
@@ -39,9 +39,8 @@ pub struct App<'a> {
 }
 
 impl<'a> App<'a> {
-    /// The application over a file workspace: its directory holds actions and bundles too.
-    pub fn on(workspace: &'a Workspace, clock: Clock, actor: &'a Actor, catalog: Catalog<'a>) -> Self {
-        Self { store: workspace, dir: workspace.root(), clock, actor, catalog }
+    pub fn new(store: &'a dyn Store, dir: &'a Path, clock: Clock, actor: &'a Actor, catalog: Catalog<'a>) -> Self {
+        Self { store, dir, clock, actor, catalog }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -67,7 +67,7 @@ pub fn unrouted_json(item: &InboxItem) -> UnroutedJson<'_> {
 }
 
 pub fn inbox(ctx: &Context, json: bool) -> Result<(), CliError> {
-    let inbox = ctx.workspace.inbox()?;
+    let inbox = ctx.store.inbox()?;
     if json {
         let items: Vec<_> = inbox.open_items().map(unrouted_json).collect();
         let text = crate::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "unrouted": items }))
@@ -110,7 +110,8 @@ pub fn listener(ctx: &Context, addr: &str, token_file: Option<&Path>) -> Result<
     Ok(Listener {
         runbooks: ctx.runbooks().runbooks.clone(),
         clocks: ctx.clocks().clocks.clone(),
-        workspace: crate::store::Workspace::open(ctx.workspace.root())?,
+        store: ctx.store.clone(),
+        dir: ctx.dir.clone(),
         actor: ctx.actor.clone(),
         clock: ctx.clock,
         token,

@@ -25,9 +25,7 @@ pub fn list(ctx: &Context, incident: Option<&str>, json: bool) -> Result<(), Cli
         return catalog(ctx, json);
     };
     let id = ctx.incident_id(wanted)?;
-    let Some(incident) = ctx.workspace.load(&id)?.into_incident() else {
-        return Err(CliError::damaged(format!("{id} has no declaration")));
-    };
+    let incident = ctx.store.incident(&id)?;
     let statuses = incident.clock_statuses(ctx.now);
     if json {
         let view: Vec<_> = statuses.iter().map(clock_view::to_json).collect();
@@ -58,7 +56,7 @@ fn catalog(ctx: &Context, json: bool) -> Result<(), CliError> {
         print!("{text}");
         return Ok(());
     }
-    println!("Clock catalog (shipped, plus {}/clocks/*.yaml)", ctx.workspace.root().display());
+    println!("Clock catalog (shipped, plus {}/clocks/*.yaml)", ctx.dir.display());
     for def in &catalog.clocks {
         println!("  {:<20} {}  [{}]", def.id, sanitize::line(&def.title), sanitize::line(&def.citation));
     }

@@ -16,9 +16,9 @@ use crate::tui::view::Ui;
 /// `warroom` with no subcommand: the console on a terminal (declaring a demo drill first in an
 /// empty default workspace, or with `--demo`); a status summary when output is not a terminal.
 pub fn main_command(ctx: Context, theme: Option<String>, demo: bool, host: &HostListener) -> Result<(), CliError> {
-    if (demo || ctx.default_workspace) && ctx.workspace.all_ids()?.is_empty() {
+    if (demo || ctx.default_workspace) && ctx.store.all_ids()?.is_empty() {
         let id = demo::declare_demo(&ctx)?;
-        eprintln!("Declared demo incident {id} (a drill) in the empty workspace {}.", ctx.workspace.root().display());
+        eprintln!("Declared demo incident {id} (a drill) in the empty workspace {}.", ctx.store.location());
     }
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
         return run(ctx, theme, host);
@@ -43,7 +43,8 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
     let parse_command: crate::tui::CommandParser =
         Box::new(move |line, selected, now| super::command_line::parse(line, selected, now, &defs));
     let session = Session {
-        workspace: ctx.workspace,
+        store: ctx.store,
+        dir: ctx.dir,
         actor: ctx.actor,
         tz: ctx.tz,
         runbooks,

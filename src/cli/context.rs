@@ -2,6 +2,7 @@
 
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -12,6 +13,7 @@ use crate::catalog::{self, Loaded, Origin};
 use crate::clock::Clock;
 use crate::domain::clock::ClockDef;
 use crate::domain::event::Actor;
+use crate::domain::incident::Incident;
 use crate::domain::runbook::Runbook;
 use crate::domain::sanitize;
 use crate::domain::suggest::did_you_mean;
@@ -63,7 +65,9 @@ impl From<StoreError> for CliError {
 }
 
 pub struct Context {
-    pub workspace: Workspace,
+    pub store: Arc<dyn Store>,
+    /// The workspace directory on this host: configuration, actions, bundles, operational log.
+    pub dir: PathBuf,
     pub actor: Actor,
     /// The time this command acts at, read once from `clock`.
     pub now: DateTime<Utc>,
@@ -82,7 +86,7 @@ impl Context {
     /// The application over this workspace, clock, responder and the runbooks and clocks in
     /// effect.
     pub fn app(&self) -> crate::app::App<'_> {
-        crate::app::App::on(&self.workspace, self.clock, &self.actor, self.catalog())
+        crate::app::App::new(&*self.store, &self.dir, self.clock, &self.actor, self.catalog())
     }
 
     pub fn catalog(&self) -> crate::app::Catalog<'_> {
@@ -107,11 +111,12 @@ impl Context {
             Some(dir) => dir,
             None => default_workspace()?,
         };
-        let workspace = Workspace::open(&root)?;
+        let store = Arc::new(Workspace::open(&root)?);
         let origin = runbook_origin(runbooks, &root);
         let clock = Clock::for_process().map_err(CliError::usage)?;
         Ok(Self {
-            workspace,
+            store,
+            dir: root,
             actor: acting(actor)?,
             now: clock.now(),
             clock,
@@ -131,7 +136,7 @@ impl Context {
 
     /// The shipped clock catalog with the workspace's `clocks/*.yaml` on top.
     pub fn clocks(&self) -> &ClockCatalog {
-        self.clocks.get_or_init(|| catalog::clocks::load(Some(&self.workspace.root().join("clocks"))))
+        self.clocks.get_or_init(|| catalog::clocks::load(Some(&self.dir.join("clocks"))))
     }
 
     pub fn clock_def(&self, id: &str) -> Result<&ClockDef, CliError> {
@@ -163,9 +168,28 @@ impl Context {
         )))
     }
 
+    /// Every incident declared here, oldest first (an empty log left by a crash while
+    /// declaring is not one).
+    pub fn history(&self) -> Result<Vec<Incident>, CliError> {
+        let mut incidents = Vec::new();
+        for id in self.store.all_ids()? {
+            match self.store.incident(&id) {
+                Ok(incident) => incidents.push(incident),
+                Err(StoreError::Undeclared { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(incidents)
+    }
+
+    /// The incidents open now, by id.
+    pub fn open_incidents(&self) -> Result<Vec<Incident>, CliError> {
+        Ok(self.store.with_open(|open| open.iter().map(|i| (*i).clone()).collect())?)
+    }
+
     /// The incident an argument names: its exact id, or a tail of one (`001`).
     pub fn incident_id(&self, wanted: &str) -> Result<String, CliError> {
-        Ok(self.workspace.resolve_id(wanted)?)
+        Ok(self.store.resolve_id(wanted)?)
     }
 }
 

@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use super::context::{CliError, Context};
-use crate::domain::incident::Incident;
 use crate::domain::sanitize;
 use crate::ingest::Router;
 use crate::report::{drill, health};
@@ -12,7 +11,7 @@ use crate::report::{drill, health};
 /// After `warroom drill`: the micro-drill's steps and each clock's countdown, in wall and drill
 /// time, on stderr (stdout holds the id alone).
 pub fn announce(ctx: &Context, id: &str, speed: u32) -> Result<(), CliError> {
-    let incident = ctx.workspace.load(id)?.into_incident().ok_or_else(|| CliError::damaged("no incident"))?;
+    let incident = ctx.store.incident(id)?;
     if let Some(focus) = &incident.drill_focus {
         eprintln!("micro-drill: practise {}", focus.join(", "));
     }
@@ -29,17 +28,9 @@ pub fn announce(ctx: &Context, id: &str, speed: u32) -> Result<(), CliError> {
     Ok(())
 }
 
-fn history(ctx: &Context) -> Result<Vec<Incident>, CliError> {
-    let mut incidents = Vec::new();
-    for id in ctx.workspace.all_ids()? {
-        incidents.extend(ctx.workspace.load(&id)?.into_incident());
-    }
-    Ok(incidents)
-}
-
 pub fn reports(ctx: &Context, json: bool) -> Result<(), CliError> {
     let drills: Vec<drill::DrillReport> =
-        history(ctx)?.iter().filter(|i| i.drill).map(|i| drill::report(i, ctx.now)).collect();
+        ctx.history()?.iter().filter(|i| i.drill).map(|i| drill::report(i, ctx.now)).collect();
     if json {
         let text = crate::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "drills": drills }))
             .map_err(|e| CliError::internal(format!("cannot write JSON: {e}")))?;
@@ -75,10 +66,10 @@ struct HealthJson {
 }
 
 fn health_json(ctx: &Context) -> Result<HealthJson, CliError> {
-    let incidents = history(ctx)?;
+    let incidents = ctx.history()?;
     let runbooks = &ctx.runbooks().runbooks;
     let router = Router::new(runbooks);
-    let inbox = ctx.workspace.inbox()?;
+    let inbox = ctx.store.inbox()?;
     let seen = incidents
         .iter()
         .filter(|i| !i.drill)

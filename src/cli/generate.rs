@@ -13,7 +13,6 @@ use crate::domain::Command;
 use crate::domain::clock::ClockDef;
 use crate::domain::event::{Actor, Event};
 use crate::domain::runbook::Runbook;
-use crate::store::Store;
 use crate::store::line::{self, Digest32};
 
 #[derive(Subcommand, Debug)]
@@ -60,7 +59,7 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
             w.finish()
         }
         Workload::Workspace { closed, open } => {
-            let root = ctx.workspace.root();
+            let root = &ctx.dir;
             for n in 0..closed + open {
                 let day = ctx.now - Duration::days(i64::try_from(closed + open - n).unwrap_or(0) / 5);
                 let id = format!("INC-{}-{:03}", day.format("%Y%m%d"), n % 5 + 1);
@@ -91,7 +90,7 @@ fn appends(ctx: &Context, incident: &str, count: u64, prefix: &str) -> Result<()
     let id = ctx.incident_id(incident)?;
     for i in 0..count {
         let text = format!("{prefix}-{i}");
-        let written = ctx.workspace.execute(&id, &ctx.actor, ctx.clock.now(), Command::Note { text: text.clone() })?;
+        let written = ctx.store.execute(&id, &ctx.actor, ctx.clock.now(), Command::Note { text: text.clone() })?;
         for envelope in written {
             if matches!(envelope.event, Event::NoteAdded { .. }) {
                 println!("ack {} {text}", envelope.seq);

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::context::{CliError, default_workspace, runbook_origin};
 use crate::catalog::{self, Diagnostic, Origin, clocks};
+use crate::store::Store;
 
 /// Lints runbooks and clock catalogs: PATH (a file or a directory, each YAML file taken as a
 /// catalog when its top level holds `clocks:`), or else the runbooks in effect and the
@@ -35,8 +36,10 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     clock_files.extend(catalog_files);
     let catalog = clocks::load_texts(clock_files);
     let mut loaded = catalog::load::load_texts(runbook_files, &catalog.ids(), today);
-    if let Some(root) = root.filter(|r| r.join("incidents").is_dir()) {
-        let warnings = drill_warnings(&loaded, &root, now);
+    let store =
+        root.filter(|r| r.join("incidents").is_dir()).and_then(|root| crate::store::Workspace::open(&root).ok());
+    if let Some(store) = store {
+        let warnings = drill_warnings(&loaded, &store, now);
         loaded.diagnostics.extend(warnings);
     }
 
@@ -71,13 +74,10 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
 
 /// Runbooks whose last drill in this workspace is older than their `drill_every`, or that were
 /// never drilled while others were: warnings at their `drill_every` line.
-fn drill_warnings(loaded: &catalog::Loaded, root: &Path, now: chrono::DateTime<chrono::Utc>) -> Vec<Diagnostic> {
-    let Ok(workspace) = crate::store::Workspace::open(root) else { return Vec::new() };
+fn drill_warnings(loaded: &catalog::Loaded, store: &dyn Store, now: chrono::DateTime<chrono::Utc>) -> Vec<Diagnostic> {
     let mut last_drill: std::collections::BTreeMap<String, chrono::DateTime<chrono::Utc>> = Default::default();
-    for id in workspace.all_ids().unwrap_or_default() {
-        let Some(incident) = workspace.load(&id).ok().and_then(crate::store::IncidentLog::into_incident) else {
-            continue;
-        };
+    for id in store.all_ids().unwrap_or_default() {
+        let Ok(incident) = store.incident(&id) else { continue };
         if incident.drill {
             let at = last_drill.entry(incident.runbook.id.clone()).or_insert(incident.declared_at);
             *at = (*at).max(incident.declared_at);

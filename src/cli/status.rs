@@ -16,16 +16,10 @@ pub fn run(ctx: &Context, incident: Option<&str>, json: bool, all: bool) -> Resu
     let incidents = match incident {
         Some(wanted) => {
             let id = ctx.incident_id(wanted)?;
-            ctx.workspace.load(&id)?.into_incident().into_iter().collect()
+            vec![ctx.store.incident(&id)?]
         }
-        None if all => {
-            let mut list = Vec::new();
-            for id in ctx.workspace.all_ids()? {
-                list.extend(ctx.workspace.load(&id)?.into_incident());
-            }
-            list
-        }
-        None => ctx.workspace.open_incidents()?.into_iter().filter_map(|log| log.into_incident()).collect(),
+        None if all => ctx.history()?,
+        None => ctx.open_incidents()?,
     };
     let out = if json {
         to_json(ctx, &incidents)?
@@ -43,7 +37,7 @@ fn overview(ctx: &Context, incidents: &[Incident]) -> String {
     let _ = writeln!(
         out,
         "{} — {} incident{} (acting as {})",
-        ctx.workspace.root().display(),
+        ctx.store.location(),
         incidents.len(),
         if incidents.len() == 1 { "" } else { "s" },
         sanitize::line(&ctx.actor.name)
@@ -237,12 +231,12 @@ struct NoteJson<'a> {
 }
 
 fn to_json(ctx: &Context, incidents: &[Incident]) -> Result<String, CliError> {
-    let inbox = ctx.workspace.inbox()?;
+    let inbox = ctx.store.inbox()?;
     let view = StatusJson {
         unrouted: inbox.open_items().map(super::alerts::unrouted_json).collect(),
-        workspace: ctx.workspace.root().display().to_string(),
+        workspace: ctx.store.location(),
         generated_at: rfc3339(ctx.now),
-        store_healthy: ctx.workspace.is_healthy(),
+        store_healthy: ctx.store.is_healthy(),
         incidents: incidents.iter().map(|i| incident_json(i, ctx.now)).collect(),
     };
     crate::ascii_json::to_ascii_json_pretty(&view).map_err(|e| CliError::internal(format!("cannot write JSON: {e}")))

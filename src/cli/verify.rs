@@ -1,33 +1,27 @@
 //! `warroom verify [INCIDENT|PATH]`: re-checks every line, the chain and the sequence.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::context::{CliError, Context};
 use crate::store::line::hex;
+use crate::store::port::{LogName, Verified, VerifyFailure};
 use crate::store::verify::verify_file;
 
 pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
     if let Some(dir) = target.map(Path::new).filter(|t| t.join(crate::app::bundle::SUMS).is_file()) {
         return super::export::verify(dir);
     }
-    let logs: Vec<(String, PathBuf)> = match target {
-        Some(t) if Path::new(t).is_file() => vec![(t.to_owned(), PathBuf::from(t))],
+    let checked: Vec<(String, Result<Verified, VerifyFailure>)> = match target {
+        Some(t) if Path::new(t).is_file() => vec![(t.to_owned(), verify_file(Path::new(t)))],
         Some(t) => {
-            let id = ctx.incident_id(t)?;
-            vec![(id.clone(), ctx.workspace.log_path(&id))]
+            let log = LogName::Incident(ctx.incident_id(t)?);
+            vec![(log.to_string(), ctx.store.verify(&log))]
         }
-        None => {
-            let mut logs: Vec<(String, PathBuf)> =
-                ctx.workspace.all_ids()?.into_iter().map(|id| (id.clone(), ctx.workspace.log_path(&id))).collect();
-            if ctx.workspace.inbox_path().exists() {
-                logs.push(("inbox".to_owned(), ctx.workspace.inbox_path()));
-            }
-            logs
-        }
+        None => ctx.store.logs()?.into_iter().map(|log| (log.to_string(), ctx.store.verify(&log))).collect(),
     };
     let mut failed = 0;
-    for (name, path) in &logs {
-        match verify_file(path) {
+    for (name, outcome) in &checked {
+        match outcome {
             Ok(v) => println!(
                 "✓ {name}: {} events, {} bytes, chain head {}",
                 v.events,
@@ -41,11 +35,11 @@ pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
         }
     }
     match failed {
-        0 if logs.is_empty() => {
-            println!("no incidents in {}", ctx.workspace.root().display());
+        0 if checked.is_empty() => {
+            println!("no incidents in {}", ctx.store.location());
             Ok(())
         }
         0 => Ok(()),
-        n => Err(CliError::damaged(format!("{n} of {} logs failed verification", logs.len()))),
+        n => Err(CliError::damaged(format!("{n} of {} logs failed verification", checked.len()))),
     }
 }

@@ -24,12 +24,14 @@ use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
 use crate::domain::sanitize;
 use crate::ingest::{Alert, Router, parse};
-use crate::store::{Failure, Workspace};
+use crate::store::{Failure, Store};
 
 pub const MAX_BODY: usize = 1 << 20;
 
 pub struct Listener {
-    pub workspace: Workspace,
+    pub store: Arc<dyn Store>,
+    /// The workspace directory on this host.
+    pub dir: std::path::PathBuf,
     pub runbooks: Vec<Runbook>,
     pub clocks: Vec<ClockDef>,
     pub actor: Actor,
@@ -142,7 +144,7 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
         Ok(alerts) => alerts,
         Err(why) => return reply_line(StatusCode::BAD_REQUEST, &why.0),
     };
-    if !shared.listener.workspace.is_healthy() {
+    if !shared.listener.store.is_healthy() {
         return reply_line(StatusCode::SERVICE_UNAVAILABLE, "NOT SAVED: the store cannot write; retry later");
     }
     let (reply, outcome) = oneshot::channel();
@@ -161,7 +163,7 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
 fn run_intake(shared: &Shared, jobs: &mpsc::Receiver<Job>) {
     let l = &shared.listener;
     let catalog = Catalog::of(&l.runbooks, &l.clocks);
-    let app = App::on(&l.workspace, l.clock, &l.actor, catalog);
+    let app = App::new(&*l.store, &l.dir, l.clock, &l.actor, catalog);
     while let Ok(first) = jobs.recv() {
         let batch: Vec<Job> = std::iter::once(first).chain(jobs.try_iter()).collect();
         let sizes: Vec<usize> = batch.iter().map(|job| job.alerts.len()).collect();

@@ -66,6 +66,10 @@ pub enum StoreError {
     },
     /// An export that cannot be written where asked.
     Export(String),
+    /// A log with no declaration: its process died between creating it and declaring.
+    Undeclared {
+        id: String,
+    },
 }
 
 impl StoreError {
@@ -76,7 +80,9 @@ impl StoreError {
     pub const fn failure(&self) -> Failure {
         match self {
             Self::Refused(_) | Self::UnknownIncident { .. } | Self::Export(_) => Failure::Refused,
-            Self::Corrupt { .. } | Self::WrongLog { .. } | Self::Damaged { .. } => Failure::Damaged,
+            Self::Corrupt { .. } | Self::WrongLog { .. } | Self::Damaged { .. } | Self::Undeclared { .. } => {
+                Failure::Damaged
+            }
             Self::Io { .. } | Self::Unhealthy | Self::NotSaved { .. } => Failure::NotSaved,
         }
     }
@@ -108,6 +114,9 @@ impl fmt::Display for StoreError {
             Self::Refused(refusal) => write!(f, "refused: {refusal}"),
             Self::Damaged { file, why } => write!(f, "{file} is damaged: {why}; nothing exported"),
             Self::Export(why) => write!(f, "cannot export: {why}"),
+            Self::Undeclared { id } => {
+                write!(f, "{id} was never declared: its log is empty (the declaring process died)")
+            }
         }
     }
 }

@@ -1,10 +1,11 @@
-//! The file workspace as the store port's adapter, and the file-shaped calls the CLI's views
-//! still make (a log with its position, for `verify` and the console's feed).
+//! The file workspace as the store port's adapter.
 
 use chrono::{DateTime, Utc};
 
+use super::follow::{Follower, LogName, Wake};
 use super::incident_log::IncidentLog;
 use super::port::{Committed, Outcome, Store};
+use super::verify::{Verified, VerifyFailure, verify_file};
 use super::{StoreError, Workspace};
 use crate::domain::Command;
 use crate::domain::event::{Actor, Envelope};
@@ -13,7 +14,7 @@ use crate::domain::incident::Incident;
 
 impl Workspace {
     /// The log of `id`, read and folded (with its position, for views that follow it).
-    pub fn load(&self, id: &str) -> Result<IncidentLog, StoreError> {
+    fn load(&self, id: &str) -> Result<IncidentLog, StoreError> {
         let path = self.log_path(id);
         if !path.exists() {
             return Err(self.unknown(id));
@@ -46,10 +47,7 @@ impl Store for Workspace {
     }
 
     fn incident(&self, id: &str) -> Result<Incident, StoreError> {
-        self.load(id)?.into_incident().ok_or_else(|| StoreError::Damaged {
-            file: self.log_path(id).display().to_string(),
-            why: "the log holds no declaration".into(),
-        })
+        self.load(id)?.into_incident().ok_or_else(|| StoreError::Undeclared { id: id.to_owned() })
     }
 
     fn log_bytes(&self, id: &str) -> Result<Vec<u8>, StoreError> {
@@ -90,5 +88,28 @@ impl Store for Workspace {
 
     fn is_healthy(&self) -> bool {
         Self::is_healthy(self)
+    }
+
+    fn follow<'s>(&'s self, wake: Wake) -> Result<Box<dyn Follower + 's>, StoreError> {
+        Ok(Box::new(super::file_follow::FileFollower::new(self, wake)?))
+    }
+
+    fn logs(&self) -> Result<Vec<LogName>, StoreError> {
+        let mut logs: Vec<LogName> = Self::all_ids(self)?.into_iter().map(LogName::Incident).collect();
+        if self.inbox_path().exists() {
+            logs.push(LogName::Inbox);
+        }
+        Ok(logs)
+    }
+
+    fn verify(&self, log: &LogName) -> Result<Verified, VerifyFailure> {
+        verify_file(&match log {
+            LogName::Incident(id) => self.log_path(id),
+            LogName::Inbox => self.inbox_path(),
+        })
+    }
+
+    fn location(&self) -> String {
+        self.root().display().to_string()
     }
 }

@@ -3,14 +3,18 @@
 //! keeps nothing when the process ends.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
+use super::follow::{Change, Follower, LogName, Wake, incident_news};
 use super::incident_log::Fold;
 use super::line::{self, Digest32};
 use super::port::{Committed, Outcome, Store};
+use super::scan::{self, Position, ScanError};
+use super::verify::{Verified, VerifyFailure, verify_reader};
 use crate::domain::event::{Actor, Envelope, Event};
 use crate::domain::inbox::Inbox;
 use crate::domain::incident::{Incident, IncidentState};
@@ -20,6 +24,8 @@ use crate::domain::{Command, decide};
 pub struct MemoryStore {
     incidents: Mutex<BTreeMap<String, Lines<Incident>>>,
     inbox: Mutex<Option<Lines<Inbox>>>,
+    followers: Mutex<BTreeMap<u64, Wake>>,
+    next_follower: AtomicU64,
 }
 
 impl MemoryStore {
@@ -80,6 +86,17 @@ impl MemoryStore {
         self.incidents.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn inbox_lines(&self) -> std::sync::MutexGuard<'_, Option<Lines<Inbox>>> {
+        self.inbox.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Tells every follower the store changed.
+    fn wake(&self) {
+        for wake in self.followers.lock().unwrap_or_else(PoisonError::into_inner).values() {
+            wake();
+        }
+    }
+
     fn unknown(&self, id: &str, known: &BTreeMap<String, Lines<Incident>>) -> StoreError {
         let hint = crate::domain::suggest::did_you_mean(id, known.keys().map(String::as_str));
         StoreError::UnknownIncident { id: id.to_owned(), hint }
@@ -107,6 +124,8 @@ impl Store for MemoryStore {
             return Err(refused.unwrap_or_else(|| StoreError::Export("the declaration was not recorded".into())));
         }
         incidents.insert(id.clone(), lines);
+        drop(incidents);
+        self.wake();
         Ok((id, outcomes))
     }
 
@@ -124,6 +143,8 @@ impl Store for MemoryStore {
         let lines = incidents.get_mut(id).ok_or_else(|| StoreError::Export(format!("{id} vanished")))?;
         let outcomes =
             lines.commit(actor, now, commands, |state, command| Ok(decide(state, command, now, &actor.name)?));
+        drop(incidents);
+        self.wake();
         Ok((Vec::new(), outcomes))
     }
 
@@ -159,7 +180,7 @@ impl Store for MemoryStore {
     }
 
     fn inbox(&self) -> Result<Inbox, StoreError> {
-        let inbox = self.inbox.lock().unwrap_or_else(PoisonError::into_inner);
+        let inbox = self.inbox_lines();
         Ok(inbox.as_ref().and_then(|l| l.state.clone()).unwrap_or_default())
     }
 
@@ -169,14 +190,99 @@ impl Store for MemoryStore {
         now: DateTime<Utc>,
         decide: &mut dyn FnMut(&Inbox) -> Result<Vec<Event>, StoreError>,
     ) -> Result<Vec<Envelope>, StoreError> {
-        let mut inbox = self.inbox.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut inbox = self.inbox_lines();
         let lines = inbox.get_or_insert_with(|| Lines::new("inbox"));
         let empty = Inbox::default();
         let outcome = lines.commit(actor, now, vec![()], |state, ()| decide(state.unwrap_or(&empty)));
+        drop(inbox);
+        self.wake();
         outcome.into_iter().next().unwrap_or(Ok(Vec::new()))
     }
 
     fn is_healthy(&self) -> bool {
         true
+    }
+
+    fn follow<'s>(&'s self, wake: Wake) -> Result<Box<dyn Follower + 's>, StoreError> {
+        let id = self.next_follower.fetch_add(1, Ordering::SeqCst);
+        self.followers.lock().unwrap_or_else(PoisonError::into_inner).insert(id, wake);
+        Ok(Box::new(MemoryFollower { store: self, id, seen: BTreeMap::new(), inbox_seen: 0 }))
+    }
+
+    fn logs(&self) -> Result<Vec<LogName>, StoreError> {
+        let mut logs: Vec<LogName> = self.incidents().keys().cloned().map(LogName::Incident).collect();
+        if self.inbox_lines().is_some() {
+            logs.push(LogName::Inbox);
+        }
+        Ok(logs)
+    }
+
+    fn verify(&self, log: &LogName) -> Result<Verified, VerifyFailure> {
+        let bytes = match log {
+            LogName::Incident(id) => self.incidents().get(id).map(|l| l.bytes.clone()),
+            LogName::Inbox => self.inbox_lines().as_ref().map(|l| l.bytes.clone()),
+        };
+        let missing = || VerifyFailure::Unreadable(std::io::Error::other(format!("no log {log}")));
+        verify_reader(bytes.ok_or_else(missing)?.as_slice(), &log.to_string())
+    }
+
+    fn location(&self) -> String {
+        "memory (kept only while this process runs)".to_owned()
+    }
+}
+
+/// A follower of the in-memory store: where it last read each log it follows.
+struct MemoryFollower<'a> {
+    store: &'a MemoryStore,
+    id: u64,
+    seen: BTreeMap<String, Position>,
+    inbox_seen: u64,
+}
+
+impl Follower for MemoryFollower<'_> {
+    fn changes(&mut self) -> Result<Vec<Change>, StoreError> {
+        let mut news = Vec::new();
+        if let Some(inbox) = self.store.inbox_lines().as_ref().filter(|l| l.seq > self.inbox_seen) {
+            self.inbox_seen = inbox.seq;
+            news.push(Change::Inbox(inbox.state.clone().unwrap_or_default()));
+        }
+        let incidents = self.store.incidents();
+        for (id, lines) in incidents.iter() {
+            let Some(incident) = &lines.state else { continue };
+            let first_look = !self.seen.contains_key(id);
+            if first_look && incident.state == IncidentState::Closed {
+                continue;
+            }
+            let from = self.seen.get(id).copied().unwrap_or(Position::START);
+            let mut appended = Vec::new();
+            let rest = lines.bytes.get(usize::try_from(from.offset).unwrap_or(usize::MAX)..).unwrap_or_default();
+            match scan::scan(rest, from, line::genesis(id), |envelope| appended.push(envelope)) {
+                Ok((to, _)) => {
+                    self.seen.insert(id.clone(), to);
+                }
+                Err(ScanError::Io(e)) => {
+                    news.push(Change::Unreadable(StoreError::io("read", std::path::Path::new(id), e)));
+                    continue;
+                }
+                Err(ScanError::Corrupt(c)) => {
+                    news.push(Change::Unreadable(StoreError::Corrupt {
+                        incident: id.clone(),
+                        seq: c.seq,
+                        fault: c.fault,
+                    }));
+                    continue;
+                }
+            }
+            if !incident_news(incident, appended, first_look, &mut news) {
+                self.seen.remove(id);
+            }
+        }
+        Ok(news)
+    }
+}
+
+impl Drop for MemoryFollower<'_> {
+    fn drop(&mut self) {
+        self.store.followers.lock().unwrap_or_else(PoisonError::into_inner).remove(&self.id);
     }
 }

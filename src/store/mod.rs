@@ -2,6 +2,8 @@
 
 pub mod error;
 mod file_adapter;
+mod file_follow;
+pub mod follow;
 pub mod incident_log;
 pub mod line;
 pub mod memory;

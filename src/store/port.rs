@@ -11,7 +11,9 @@ use crate::domain::inbox::Inbox;
 use crate::domain::incident::Incident;
 use crate::domain::suggest::did_you_mean;
 
+pub use super::follow::{Change, Follower, LogName, Wake};
 pub use super::incident_log::{Committed, Outcome};
+pub use super::verify::{Verified, VerifyFailure};
 
 pub trait Store: Send + Sync {
     /// Declares a fresh incident with `declare(id)` and, in the same commit, `more`. Returns
@@ -62,6 +64,20 @@ pub trait Store: Send + Sync {
 
     /// False once a write failed to become durable: nothing more is written.
     fn is_healthy(&self) -> bool;
+
+    /// Follows the store from now on: `wake` is called whenever it may have changed, and the
+    /// follower says what did. Dropping the follower stops the wake-ups.
+    fn follow<'s>(&'s self, wake: Wake) -> Result<Box<dyn Follower + 's>, StoreError>;
+
+    /// Every log held: each incident's, oldest first, then the inbox's once an alert went
+    /// unrouted.
+    fn logs(&self) -> Result<Vec<LogName>, StoreError>;
+
+    /// Re-checks one log line by line: each line's seal, the chain and the sequence.
+    fn verify(&self, log: &LogName) -> Result<Verified, VerifyFailure>;
+
+    /// Where the evidence lives, for people (a directory, a database).
+    fn location(&self) -> String;
 
     /// Declares one incident; its id once durable.
     fn declare(

@@ -38,8 +38,12 @@ impl std::fmt::Display for VerifyFailure {
 
 pub fn verify_file(path: &Path) -> Result<Verified, VerifyFailure> {
     let file = File::open(path).map_err(VerifyFailure::Unreadable)?;
-    let identity = identity(path);
-    match scan::scan(file, Position::START, super::line::genesis(&identity), |_| {}) {
+    verify_reader(file, &identity(path))
+}
+
+/// Checks a log read from `reader` whose identity (its genesis) is `identity`.
+pub fn verify_reader(reader: impl Read, identity: &str) -> Result<Verified, VerifyFailure> {
+    match scan::scan(reader, Position::START, super::line::genesis(identity), |_| {}) {
         Ok((end, None)) => Ok(Verified { events: end.seq, bytes: end.offset, head: end.hash }),
         Ok((end, Some(tail))) => Err(VerifyFailure::Torn { seq: end.seq + 1, tail }),
         Err(ScanError::Io(e)) => Err(VerifyFailure::Unreadable(e)),

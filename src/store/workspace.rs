@@ -78,27 +78,6 @@ impl Workspace {
         Ok(ids)
     }
 
-    /// The incidents not yet closed, loaded; stale markers of closed ones are removed.
-    pub fn open_incidents(&self) -> Result<Vec<IncidentLog>, StoreError> {
-        let mut ids = list(&self.root.join("open"))?;
-        ids.sort();
-        let mut logs = Vec::with_capacity(ids.len());
-        for id in ids {
-            if !self.log_path(&id).exists() {
-                continue;
-            }
-            let log = self.load(&id)?;
-            match log.incident() {
-                None => {}
-                Some(incident) if incident.state == IncidentState::Closed => {
-                    let _ = fs::remove_file(self.marker_path(&id));
-                }
-                Some(_) => logs.push(log),
-            }
-        }
-        Ok(logs)
-    }
-
     fn guard(&self, result: Result<Vec<Envelope>, StoreError>) -> Result<Vec<Envelope>, StoreError> {
         if matches!(result, Err(StoreError::NotSaved { .. })) {
             self.healthy.store(false, Ordering::SeqCst);

@@ -19,7 +19,6 @@ use crate::app::{AppError, Call, Done, perform};
 use crate::domain::command::Command;
 use crate::domain::event::Actor;
 use crate::domain::sanitize;
-use crate::store::{Store, Workspace};
 
 /// Processes `first` and everything it leads to, first in first out; afterwards the model
 /// learns whether the store is still healthy (only when that changed). `actions` receives a
@@ -27,7 +26,7 @@ use crate::store::{Store, Workspace};
 pub fn process(
     session: &mut Session,
     model: &mut Model,
-    feed: &mut Feed,
+    feed: &mut Feed<'_>,
     first: Msg,
     actions: &mpsc::UnboundedSender<Msg>,
 ) {
@@ -35,11 +34,11 @@ pub fn process(
     while let Some(msg) = queue.pop_front() {
         for effect in update(model, msg, &session.ui.keymap, session.now()) {
             let outcome = carry_out(session, effect, actions);
-            queue.extend(feed.refresh(&session.workspace));
+            queue.extend(feed.refresh());
             queue.extend(outcome);
         }
     }
-    let healthy = session.workspace.is_healthy();
+    let healthy = session.store.is_healthy();
     if healthy != model.healthy {
         update(model, Msg::Health(healthy), &session.ui.keymap, session.now());
     }
@@ -122,18 +121,16 @@ fn last_event(events: &[crate::domain::event::Envelope]) -> String {
 /// Runs the confirmed action in a thread of its own; its output and end come back as messages.
 fn start_action(session: &Session, incident: String, prepared: Prepared, news: &mpsc::UnboundedSender<Msg>) {
     let step = prepared.step.clone();
-    let root = session.workspace.root().to_owned();
+    let (store, dir) = (session.store.clone(), session.dir.clone());
     let (actor, clock) = (session.actor.clone(), session.clock);
     let (runbooks, clocks) = (session.runbooks.clone(), session.clocks.clone());
     let news = news.clone();
     std::thread::spawn(move || {
         let output = news.clone();
-        let outcome = Workspace::open(&root).map_err(AppError::from).and_then(|store| {
-            let catalog = crate::app::Catalog::of(&runbooks, &clocks);
-            let app = crate::app::App::on(&store, clock, &actor, catalog);
-            action::run(&app, &incident, &prepared, |chunk| {
-                let _ = output.send(Msg::ActionOutput(chunk.to_owned()));
-            })
+        let catalog = crate::app::Catalog::of(&runbooks, &clocks);
+        let app = crate::app::App::new(&*store, &dir, clock, &actor, catalog);
+        let outcome = action::run(&app, &incident, &prepared, |chunk| {
+            let _ = output.send(Msg::ActionOutput(chunk.to_owned()));
         });
         let _ = news.send(finished(&step, outcome));
     });
@@ -170,9 +167,9 @@ fn switch_responder(session: &mut Session, to: &str) -> Result<String, String> {
     }
     let from = std::mem::replace(&mut session.actor.name, to.to_owned());
     let now = session.now();
-    for id in session.workspace.open_ids().map_err(|e| e.to_string())? {
+    for id in session.store.open_ids().map_err(|e| e.to_string())? {
         let command = Command::SwitchResponder { from: from.clone() };
-        session.workspace.execute(&id, &session.actor, now, command).map_err(|e| e.to_string())?;
+        session.store.execute(&id, &session.actor, now, command).map_err(|e| e.to_string())?;
     }
     Ok(format!("{} is at the keyboard (was {})", sanitize::line(to), sanitize::line(&from)))
 }

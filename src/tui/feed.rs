@@ -1,21 +1,14 @@
-//! News from the log: each open incident's log, caught up incrementally (by this process's
-//! writes or any other's), turned into messages for `update`.
-
-use std::collections::BTreeMap;
+//! News from the store: what its follower says changed, turned into messages for `update`.
 
 use super::message::Msg;
 use super::model::LogLine;
 use crate::domain::describe::describe;
 use crate::domain::event::Envelope;
-use crate::domain::inbox::Inbox;
-use crate::domain::incident::IncidentState;
-use crate::store::incident_log::Log;
-use crate::store::{IncidentLog, Workspace};
+use crate::store::port::{Change, Follower};
 
-#[derive(Default)]
-pub struct Feed {
-    logs: BTreeMap<String, IncidentLog>,
-    inbox: Option<Log<Inbox>>,
+/// The console's view of the store's changes (this console's writes and every other's).
+pub struct Feed<'s> {
+    follower: Box<dyn Follower + 's>,
 }
 
 pub fn log_line(envelope: &Envelope) -> LogLine {
@@ -25,56 +18,32 @@ pub fn log_line(envelope: &Envelope) -> LogLine {
     LogLine { seq: envelope.seq, at: envelope.at, actor, kind: envelope.event.kind(), text }
 }
 
-impl Feed {
-    /// What changed since the last call: incidents that gained events, and those no longer open.
-    pub fn refresh(&mut self, workspace: &Workspace) -> Vec<Msg> {
-        let open = match workspace.open_ids() {
-            Ok(ids) => ids,
-            Err(e) => return vec![Msg::Done(Err(e.to_string()))],
-        };
-        let mut news = Vec::new();
-        news.extend(self.inbox_news(workspace));
-        let gone: Vec<String> = self.logs.keys().filter(|id| !open.contains(id)).cloned().collect();
-        for id in gone {
-            self.logs.remove(&id);
-            news.push(Msg::Gone(id));
-        }
-        for id in open {
-            let fresh = !self.logs.contains_key(&id);
-            let log = self.logs.entry(id.clone()).or_insert_with(|| IncidentLog::new(&id, workspace.log_path(&id)));
-            let mut appended = Vec::new();
-            if let Err(e) = log.catch_up(|envelope| appended.push(log_line(envelope))) {
-                news.push(Msg::Done(Err(e.to_string())));
-                continue;
-            }
-            let Some(incident) = log.incident() else { continue };
-            if incident.state == IncidentState::Closed {
-                if !fresh {
-                    news.push(Msg::Gone(id.clone()));
-                }
-                self.logs.remove(&id);
-                continue;
-            }
-            if fresh || !appended.is_empty() {
-                news.push(Msg::Changed { incident: Box::new(incident.clone()), appended });
-            }
-        }
-        news
+impl<'s> Feed<'s> {
+    pub fn new(follower: Box<dyn Follower + 's>) -> Self {
+        Self { follower }
     }
 
-    /// The waiting unrouted alerts, when the inbox changed since the last call.
-    fn inbox_news(&mut self, workspace: &Workspace) -> Option<Msg> {
-        let path = workspace.inbox_path();
-        if !path.exists() {
-            return None;
+    /// What changed since the last call: incidents that gained events, those no longer open,
+    /// and the waiting unrouted alerts when the inbox changed.
+    pub fn refresh(&mut self) -> Vec<Msg> {
+        match self.follower.changes() {
+            Ok(changes) => changes.into_iter().map(news).collect(),
+            Err(e) => vec![Msg::Done(Err(e.to_string()))],
         }
-        let inbox = self.inbox.get_or_insert_with(|| Log::new("inbox", path));
-        let mut changed = false;
-        if let Err(e) = inbox.catch_up(|_| changed = true) {
-            return Some(Msg::Done(Err(e.to_string())));
+    }
+}
+
+fn news(change: Change) -> Msg {
+    match change {
+        Change::Open { incident, appended } => {
+            Msg::Changed { incident, appended: appended.iter().map(log_line).collect() }
         }
-        let mut items: Vec<_> = inbox.state()?.open_items().cloned().collect();
-        items.sort_by_key(|item| item.first_seen);
-        changed.then_some(Msg::Unrouted(items))
+        Change::Gone(id) => Msg::Gone(id),
+        Change::Inbox(inbox) => {
+            let mut items: Vec<_> = inbox.open_items().cloned().collect();
+            items.sort_by_key(|item| item.first_seen);
+            Msg::Unrouted(items)
+        }
+        Change::Unreadable(e) => Msg::Done(Err(e.to_string())),
     }
 }

@@ -16,13 +16,16 @@ pub mod theme;
 pub mod update;
 pub mod view;
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::clock::ClockDef;
 use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
-use crate::store::Workspace;
+use crate::store::Store;
 
 /// A line typed at the `:` prompt, as the CLI understands it: the use case, and the responder
 /// it acts as when the line says `--as NAME`.
@@ -35,7 +38,9 @@ pub type CommandParser = Box<dyn Fn(&str, Option<&str>, DateTime<Utc>) -> Result
 
 /// Everything the console runs with; built by the CLI.
 pub struct Session {
-    pub workspace: Workspace,
+    pub store: Arc<dyn Store>,
+    /// The workspace directory on this host: actions, bundles, the hosted listener's log.
+    pub dir: PathBuf,
     pub actor: Actor,
     pub tz: Tz,
     pub runbooks: Vec<Runbook>,
@@ -56,8 +61,9 @@ impl Session {
 
     /// The application as this console's responder uses it.
     pub fn app(&self) -> crate::app::App<'_> {
-        crate::app::App::on(
-            &self.workspace,
+        crate::app::App::new(
+            &*self.store,
+            &self.dir,
             self.clock,
             &self.actor,
             crate::app::Catalog::of(&self.runbooks, &self.clocks),

@@ -5,7 +5,6 @@ use std::time::Duration as StdDuration;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures_util::StreamExt;
-use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -18,25 +17,16 @@ use crate::listener::{self, LogTo};
 
 pub async fn run(mut session: Session) -> Result<(), String> {
     let runbooks = session.runbook_list.clone();
-    let mut model =
-        Model::new(&session.actor.name, &session.workspace.root().display().to_string(), session.tz, runbooks);
-    let mut feed = Feed::default();
-
+    let mut model = Model::new(&session.actor.name, &session.store.location(), session.tz, runbooks);
     let (news_tx, mut news_rx) = mpsc::unbounded_channel::<()>();
     let (action_tx, mut action_rx) = mpsc::unbounded_channel::<Msg>();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        // Only writes matter; reading the logs (as the feed does) must not wake the loop.
-        let changed =
-            event.is_ok_and(|e| matches!(e.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)));
-        if changed {
+    let store = session.store.clone();
+    let follower = store
+        .follow(Box::new(move || {
             let _ = news_tx.send(());
-        }
-    })
-    .map_err(|e| format!("cannot watch the workspace: {e}"))?;
-    let root = session.workspace.root();
-    for dir in [root.to_owned(), root.join("incidents"), root.join("open")] {
-        watcher.watch(&dir, RecursiveMode::NonRecursive).map_err(|e| format!("cannot watch the workspace: {e}"))?;
-    }
+        }))
+        .map_err(|e| format!("cannot follow the store: {e}"))?;
+    let mut feed = Feed::new(follower);
     let mut signals = [SignalKind::terminate(), SignalKind::hangup(), SignalKind::interrupt()]
         .into_iter()
         .map(signal)
@@ -45,13 +35,13 @@ pub async fn run(mut session: Session) -> Result<(), String> {
     let [sigterm, sighup, sigint] = signals.as_mut_slice() else { return Err("signals".into()) };
 
     if let Some(listener) = session.listen.take() {
-        let log_path = session.workspace.root().join("listener.log");
+        let log_path = session.dir.join("listener.log");
         let log = LogTo::file(&log_path)?;
         let bound = listener::bind(listener, log).await?;
         model.listening = Some(bound.addr().to_string());
         tokio::spawn(bound.run());
     }
-    for msg in feed.refresh(&session.workspace) {
+    for msg in feed.refresh() {
         process(&mut session, &mut model, &mut feed, msg, &action_tx);
     }
     let mut terminal = terminal::enter()?;
@@ -83,7 +73,7 @@ pub async fn run(mut session: Session) -> Result<(), String> {
                 while news_rx.try_recv().is_ok() {}
                 let due = last_refresh + REFRESH_GAP;
                 if tokio::time::Instant::now() >= due {
-                    msgs.extend(feed.refresh(&session.workspace));
+                    msgs.extend(feed.refresh());
                     last_refresh = tokio::time::Instant::now();
                 } else {
                     pending = Some(due);
@@ -92,14 +82,14 @@ pub async fn run(mut session: Session) -> Result<(), String> {
             () = wait_until(pending) => {
                 pending = None;
                 while news_rx.try_recv().is_ok() {}
-                msgs.extend(feed.refresh(&session.workspace));
+                msgs.extend(feed.refresh());
                 last_refresh = tokio::time::Instant::now();
             }
             Some(msg) = action_rx.recv() => {
                 let finished = matches!(msg, Msg::ActionFinished(..));
                 msgs.push(msg);
                 if finished {
-                    msgs.extend(feed.refresh(&session.workspace));
+                    msgs.extend(feed.refresh());
                 }
             }
             _ = sigterm.recv() => break Ok(()),
@@ -114,7 +104,7 @@ pub async fn run(mut session: Session) -> Result<(), String> {
             break Ok(());
         }
     };
-    drop(watcher);
+    drop(feed);
     terminal::leave();
     outcome
 }
