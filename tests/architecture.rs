@@ -257,3 +257,32 @@ fn the_cycle_check_finds_one() {
     let graph = [("a".to_owned(), vec!["b".to_owned()]), ("b".to_owned(), vec!["c".to_owned(), "a".to_owned()])];
     assert_eq!(cycle(&graph), Some(vec!["a".to_owned(), "b".to_owned()]));
 }
+
+/// Names of the file adapter's insides: only the store itself, and the CLI where it chooses
+/// which store to open, may use them.
+const FILE_ADAPTER: &[&str] = &["Workspace", "IncidentLog", "incident_log::", "store::scan", "log_path", "inbox_path"];
+
+fn file_adapter_uses(files: &[(String, String)]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (path, text) in files {
+        for word in FILE_ADAPTER {
+            if text.contains(word) {
+                found.push(format!("{} names {word}", path.rsplit("/src/").next().unwrap_or(path)));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_application_console_and_listener_reach_storage_only_through_the_port() {
+    let mut files = Vec::new();
+    for layer in ["app", "tui", "listener"] {
+        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(layer), &mut files);
+    }
+    assert!(files.len() >= 20);
+    assert_eq!(file_adapter_uses(&files), Vec::<String>::new());
+    let planted =
+        vec![("/work/src/tui/feed.rs".to_owned(), "let log = crate::store::IncidentLog::new(id, path);".to_owned())];
+    assert_eq!(file_adapter_uses(&planted), ["tui/feed.rs names IncidentLog"], "the check catches a planted use");
+}

@@ -24,6 +24,18 @@ pub fn record(app: &App, incident: &str, command: Command) -> Result<Recorded, A
     Ok(Recorded { incident: id, events })
 }
 
+/// Records on every open incident that the app's actor took the keyboard from `from`; the
+/// incidents it was recorded on.
+pub fn switch_responder(app: &App, from: &str) -> Result<Vec<String>, AppError> {
+    let mut recorded = Vec::new();
+    for id in app.store.open_ids()? {
+        let command = Command::SwitchResponder { from: from.to_owned() };
+        app.store.execute(&id, app.actor, app.now(), command)?;
+        recorded.push(id);
+    }
+    Ok(recorded)
+}
+
 /// Closes and seals the incident, then writes its export bundle (always: the close is the
 /// moment the evidence is handed over).
 pub fn close(

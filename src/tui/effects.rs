@@ -166,10 +166,6 @@ fn switch_responder(session: &mut Session, to: &str) -> Result<String, String> {
         return Err(format!("{} is already at the keyboard", sanitize::line(to)));
     }
     let from = std::mem::replace(&mut session.actor.name, to.to_owned());
-    let now = session.now();
-    for id in session.store.open_ids().map_err(|e| e.to_string())? {
-        let command = Command::SwitchResponder { from: from.clone() };
-        session.store.execute(&id, &session.actor, now, command).map_err(|e| e.to_string())?;
-    }
+    crate::app::record::switch_responder(&session.app(), &from).map_err(|e| e.to_string())?;
     Ok(format!("{} is at the keyboard (was {})", sanitize::line(to), sanitize::line(&from)))
 }

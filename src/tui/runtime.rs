@@ -35,8 +35,8 @@ pub async fn run(mut session: Session) -> Result<(), String> {
     let [sigterm, sighup, sigint] = signals.as_mut_slice() else { return Err("signals".into()) };
 
     if let Some(listener) = session.listen.take() {
-        let log_path = session.dir.join("listener.log");
-        let log = LogTo::file(&log_path)?;
+        let listener_log = session.dir.join("listener.log");
+        let log = LogTo::file(&listener_log)?;
         let bound = listener::bind(listener, log).await?;
         model.listening = Some(bound.addr().to_string());
         tokio::spawn(bound.run());
