@@ -88,7 +88,7 @@ impl Console {
             clocks: clocks.clocks,
             ui: Ui { theme: Theme::shipped("default").expect("theme"), keymap: Keymap::shipped().expect("keymap") },
             clock: Clock::frozen(at("2026-11-24T09:00:00Z")),
-            parse_command: Box::new(|_, _, _| Err("no command line in this test".to_owned())),
+            parse_command: Box::new(|_, _, _| Err(warroom::app::AppError::refused("no command line in this test"))),
             listen: None,
         };
         let model = Model::new("alice", "test", chrono_tz::UTC, session.runbook_list.clone());

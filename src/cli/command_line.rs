@@ -8,8 +8,10 @@ use clap::{CommandFactory, FromArgMatches};
 use super::args::Cli;
 use super::context::CliError;
 use super::request::{Request, View, request};
+use crate::app::AppError;
 use crate::domain::clock::ClockDef;
 use crate::domain::sanitize;
+use crate::store::Failure;
 use crate::tui::Invocation;
 
 /// Global flags that pick the workspace or the console itself: fixed while it runs.
@@ -28,8 +30,8 @@ pub fn parse(
     selected: Option<&str>,
     now: DateTime<Utc>,
     clocks: &[ClockDef],
-) -> Result<Invocation, String> {
-    let mut words = split_words(line)?;
+) -> Result<Invocation, AppError> {
+    let mut words = split_words(line).map_err(AppError::Usage)?;
     if let Some(selected) = selected {
         for word in &mut words {
             if word == "." {
@@ -38,14 +40,15 @@ pub fn parse(
         }
     }
     words.insert(0, "warroom".to_owned());
-    let matches = Cli::command().try_get_matches_from(&words).map_err(|e| first_line(&e.to_string()))?;
+    let usage = |e: clap::Error| AppError::Usage(first_line(&e.to_string()));
+    let matches = Cli::command().try_get_matches_from(&words).map_err(usage)?;
     let typed = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
     if let Some((_, flag)) = FIXED.iter().find(|(id, _)| typed(id)) {
-        return Err(format!("{flag} is fixed while the console runs; start another console for that"));
+        return Err(AppError::Usage(format!("{flag} is fixed while the console runs; start another console for that")));
     }
     let actor = typed("actor").then(|| matches.get_one::<String>("actor").cloned()).flatten();
-    let cli = Cli::from_arg_matches(&matches).map_err(|e| first_line(&e.to_string()))?;
-    let command = cli.command.ok_or("type a command, e.g. note . \"text\"")?;
+    let cli = Cli::from_arg_matches(&matches).map_err(usage)?;
+    let command = cli.command.ok_or_else(|| AppError::Usage("type a command, e.g. note . \"text\"".to_owned()))?;
     let clock_def = |id: &str| {
         clocks
             .iter()
@@ -53,15 +56,18 @@ pub fn parse(
             .cloned()
             .ok_or_else(|| CliError::refused(format!("no clock {:?} in the catalog", sanitize::line(id))))
     };
-    match request(command, now, &clock_def).map_err(|e| e.message)? {
+    let request = request(command, now, &clock_def).map_err(|e| match e.failure {
+        Failure::Usage => AppError::Usage(e.message),
+        _ => AppError::Refused(e.message),
+    })?;
+    match request {
         Request::Call(call) => Ok(Invocation { actor, call }),
         Request::View(View::Run { .. }) => {
-            Err("run a step's action with r on the step: it shows the argv and asks first".to_owned())
+            Err(AppError::refused("run a step's action with r on the step: it shows the argv and asks first"))
         }
-        Request::View(_) => {
-            Err("only recording commands run here; views are the panes (status, verify and lint run in a shell)"
-                .to_owned())
-        }
+        Request::View(_) => Err(AppError::refused(
+            "only recording commands run here; views are the panes (status, verify and lint run in a shell)",
+        )),
     }
 }
 

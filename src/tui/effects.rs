@@ -70,7 +70,7 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
                 Ok(invocation) => invocation,
                 Err(why) => {
                     tracing::info!(event = "refusal", actor = %session.actor.name, call = "command-line", reason = %why);
-                    return vec![Msg::Done(Err(why))];
+                    return vec![Msg::Done(Err(why.to_string()))];
                 }
             };
             if let Some(name) = actor {

@@ -34,7 +34,7 @@ pub struct Invocation {
     pub call: crate::app::Call,
 }
 
-pub type CommandParser = Box<dyn Fn(&str, Option<&str>, DateTime<Utc>) -> Result<Invocation, String>>;
+pub type CommandParser = Box<dyn Fn(&str, Option<&str>, DateTime<Utc>) -> Result<Invocation, crate::app::AppError>>;
 
 /// Everything the console runs with; built by the CLI.
 pub struct Session {
