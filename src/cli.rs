@@ -65,8 +65,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Request::View(view) => match view {
             View::Console(host) => console::run(ctx, cli.theme, &host),
-            View::Listen { addr, token_file, log_file } => {
-                alerts::listen(&ctx, &addr, token_file.as_deref(), log_file.as_deref())
+            View::Listen { addr, token_file, log_file, max_body_mib } => {
+                let listener = alerts::listener(&ctx, &addr, token_file.as_deref(), max_body_mib)?;
+                alerts::listen(listener, log_file.as_deref())
             }
             View::Inbox { json } => alerts::inbox(&ctx, json),
             View::Status { incident, json, all } => status::run(&ctx, incident.as_deref(), json, all),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::Workspace;
+use common::{Workspace, post_to};
 
 struct Killed(Child);
 
@@ -241,5 +241,37 @@ fn the_listener_dies_before_answering_alertmanager_retries_and_the_alert_is_stor
     let _listener = listen(&ws, second_port);
     wait_until("a retry is answered 200", || relay.answered_ok.load(Ordering::SeqCst) >= 1);
     assert_eq!(alert_lines(&ws).len(), 1, "the retry is recognised, not stored twice");
+    ws.ok("auditor", &["verify"]);
+}
+
+#[test]
+fn a_group_of_10000_alerts_from_alertmanager_opens_one_incident_holding_every_alert() {
+    let ws = Workspace::new();
+    let dir = tempfile::tempdir().expect("dir");
+    let hook_port = free_port();
+    let _listener = listen(&ws, hook_port);
+    let (_alertmanager, url) = alertmanager(dir.path(), hook_port);
+    let alerts: Vec<serde_json::Value> = (0..10_000)
+        .map(|n| {
+            serde_json::json!({
+                "labels": {
+                    "alertname": "AgentLoopRunaway", "agent": "planner-7", "severity": "critical",
+                    "service": "agents", "worker": format!("worker-{n:05}"),
+                },
+                "annotations": { "summary": format!("Agent planner-7 worker {n} exceeded its tool-call budget") },
+            })
+        })
+        .collect();
+    let port: u16 = url.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+    let body = serde_json::to_string(&alerts).expect("json");
+    assert!(body.len() > 1 << 20, "the group is larger than the old 1 MiB limit");
+    assert_eq!(post_to(port, "/api/v2/alerts", &body), 200, "Alertmanager takes the alerts");
+    wait_until("all 10,000 alerts stored", || alert_lines(&ws).len() >= 10_000);
+    let lines = alert_lines(&ws);
+    let distinct: std::collections::BTreeSet<&str> =
+        lines.iter().filter_map(|l| l.split(r#""worker":""#).nth(1)?.split('"').next()).collect();
+    assert_eq!((lines.len(), distinct.len()), (10_000, 10_000), "each alert once");
+    let incidents = std::fs::read_dir(ws.path().join("incidents")).expect("incidents").count();
+    assert_eq!(incidents, 1, "one incident for the group");
     ws.ok("auditor", &["verify"]);
 }

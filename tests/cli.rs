@@ -214,3 +214,46 @@ fn usage_errors_exit_2_without_a_backtrace() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!common::stderr(&out).contains("panicked"));
 }
+
+#[test]
+fn output_cut_short_by_its_reader_is_a_quiet_exit() {
+    use std::io::Read;
+    let ws = Workspace::new();
+    for _ in 0..40 {
+        ws.declare("alice", "cross-tenant-pii-leak");
+    }
+    // Far more than a pipe holds, so the writer meets the closed pipe whatever the timing.
+    let mut child = ws
+        .command("auditor")
+        .args(["status", "--json", "--all"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("status");
+    let mut first = [0u8; 10];
+    child.stdout.take().expect("stdout").read_exact(&mut first).expect("the first bytes");
+    let out = child.wait_with_output().expect("ends");
+    assert_eq!(&first[..1], b"{");
+    assert_eq!(common::stderr(&out), "", "nothing on stderr");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn the_workspace_and_its_exports_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    let out = ws.path().join("exports").join("handover");
+    ws.ok("dpo", &["export", &id, "--out", out.to_str().expect("path")]);
+    let mode = |path: &std::path::Path| std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
+    for dir in ["incidents", "open", "exports", "exports/handover"] {
+        assert_eq!(mode(&ws.path().join(dir)), 0o700, "{dir}");
+    }
+    assert_eq!(mode(&ws.log(&id)), 0o600);
+    assert_eq!(mode(&ws.path().join("open").join(&id)), 0o600);
+    for file in std::fs::read_dir(&out).expect("bundle") {
+        let path = file.expect("entry").path();
+        let expected = if path.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode(&path), expected, "{}", path.display());
+    }
+}

@@ -250,3 +250,34 @@ fn closing_with_a_running_clock_needs_a_reason_and_the_clocks_then_stand_still()
     assert_eq!(gdpr["state"], "running", "a closed incident's clocks stand as they were when it closed");
     assert_eq!(gdpr["remaining_seconds"], 70 * 3600);
 }
+
+#[test]
+fn absurd_periods_in_a_clock_file_are_lint_errors_not_a_crash_or_an_empty_incident() {
+    let ws = Workspace::new();
+    std::fs::create_dir_all(ws.path().join("clocks")).expect("dir");
+    let clock = |id: &str, period: &str| {
+        format!(
+            "  - id: {id}\n    title: T\n    citation: C\n    duty: D\n    recipient: R\n    anchor: {{ decision: aware }}\n    period: {period}\n"
+        )
+    };
+    let text = format!(
+        "clocks:\n{}{}{}",
+        clock("forever-hours", "{ hours: 4294967295 }"),
+        clock("forever-business", "{ us_business_days: 4000000000 }"),
+        clock("forever-months", "{ eu_months: 99999 }"),
+    );
+    std::fs::write(ws.path().join("clocks/absurd.yaml"), text).expect("write");
+    let out = at(&ws, "alice", &["lint"]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    for id in ["forever-hours", "forever-business", "forever-months"] {
+        assert!(said.contains(&format!("clock {id}: the period")) && said.contains("longer than ten years"), "{said}");
+    }
+    assert!(!said.contains("panicked"), "{said}");
+    let out = at(&ws, "alice", &["declare", "--runbook", "cross-tenant-pii-leak"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    for log in std::fs::read_dir(ws.path().join("incidents")).expect("incidents") {
+        let log = log.expect("entry").path();
+        assert!(std::fs::metadata(&log).expect("log").len() > 0, "{} was left empty", log.display());
+    }
+}

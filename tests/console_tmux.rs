@@ -6,82 +6,8 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{BIN, Workspace};
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new(name: &str) -> Self {
-        let socket = format!("warroom-test-{name}-{}", std::process::id());
-        let version = Command::new("tmux").arg("-V").output();
-        assert!(version.is_ok_and(|v| v.status.success()), "tmux is needed (CI installs it)");
-        Self { socket }
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket, "-f", "/dev/null"]).args(args).output().expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Starts `warroom` (then a marker line when it exits) in a new session.
-    fn start(&self, session: &str, ws: &Workspace, actor: &str, size: (u16, u16)) {
-        self.start_with(session, ws, actor, size, "--demo");
-    }
-
-    fn start_with(&self, session: &str, ws: &Workspace, actor: &str, size: (u16, u16), args: &str) {
-        let script = format!(
-            "WARROOM_DIR='{}' WARROOM_USER='{actor}' WARROOM_CONFIG=/nonexistent TZ=UTC '{BIN}' {args}; echo \"EXITED $?\"; sleep 60",
-            ws.path().display()
-        );
-        self.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            session,
-            "-x",
-            &size.0.to_string(),
-            "-y",
-            &size.1.to_string(),
-            "sh",
-            "-c",
-            &script,
-        ]);
-    }
-
-    fn screen(&self, session: &str) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", session])
-    }
-
-    fn wait_for(&self, session: &str, text: &str, within: Duration) -> String {
-        let started = Instant::now();
-        loop {
-            let screen = self.screen(session);
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(started.elapsed() < within, "{text:?} did not appear within {within:?}; the screen:\n{screen}");
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-
-    fn keys(&self, session: &str, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", session];
-        args.extend(keys);
-        self.tmux(&args);
-    }
-
-    fn pane_pid(&self, session: &str) -> u32 {
-        self.tmux(&["list-panes", "-t", session, "-F", "#{pane_pid}"]).trim().parse().expect("pid")
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
+use common::tmux::Tmux;
+use common::{Workspace, post};
 
 const SLOW: Duration = Duration::from_secs(20);
 
@@ -236,20 +162,6 @@ fn a_whole_incident_from_declaration_to_close_in_the_console() {
     assert!(
         closed["clocks"].as_array().expect("clocks").iter().any(|c| c["id"] == "gdpr-33" && c["anchor_at"].is_string())
     );
-}
-
-/// POSTs `body` to a listener on loopback and returns the HTTP status.
-fn post(port: u16, body: &str) -> u16 {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    let head = format!(
-        "POST /alerts HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes())).expect("send");
-    let mut answer = String::new();
-    let _ = stream.read_to_string(&mut answer);
-    answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
 }
 
 #[test]

@@ -1,12 +1,18 @@
-//! A full disk and a read-only workspace: one-line causes, nothing acknowledged is lost.
-//! These mount a small tmpfs, so they need root (CI runs as root); elsewhere they say so and pass.
+//! A full disk and a read-only workspace: one-line causes, nothing acknowledged is lost; the
+//! console and the listener stay live on a full disk and recover by themselves once space is
+//! freed. These mount a small tmpfs, so they need root (CI runs as root and insists); elsewhere
+//! they say so and pass.
 
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
-use common::Workspace;
+use common::tmux::Tmux;
+use common::{BIN, Workspace, post};
+
+const SLOW: Duration = Duration::from_secs(20);
 
 struct Mount {
     path: PathBuf,
@@ -21,10 +27,26 @@ impl Mount {
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
+            assert!(std::env::var_os("CI").is_none(), "CI runs as root and must be able to mount a tmpfs");
             eprintln!("skipped: cannot mount a tmpfs here (needs root)");
             return None;
         }
         Some(Self { path: at.to_owned() })
+    }
+
+    /// Writes until the disk is full.
+    fn fill(&self) {
+        use std::io::Write;
+        let mut file = std::fs::File::create(self.path.join("filler")).expect("filler");
+        let block = vec![0u8; 64 * 1024];
+        while file.write_all(&block).is_ok() {}
+        let small = vec![0u8; 512];
+        while file.write_all(&small).is_ok() {}
+        let _ = file.sync_all();
+    }
+
+    fn free(&self) {
+        std::fs::remove_file(self.path.join("filler")).expect("free the space");
     }
 
     fn remount(&self, options: &str) {
@@ -83,4 +105,119 @@ fn a_read_only_workspace_refuses_writes_in_one_line_and_still_reads() {
     ws.ok("auditor", &["verify", &id]);
     assert_eq!(std::fs::read(ws.log(&id)).expect("log"), before);
     mount.remount("rw");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+fn alert(n: u32) -> String {
+    format!(r#"{{"name":"DiskTest{n}","labels":{{"agent":"a{n}"}},"annotations":{{"summary":"alert {n}"}}}}"#)
+}
+
+fn warroom(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN).env("WARROOM_DIR", dir).env("WARROOM_USER", "auditor").args(args).output().expect("warroom")
+}
+
+/// POSTs until the answer is `status`, for up to `within`.
+fn post_until(port: u16, body: &str, status: u16, within: Duration) -> Duration {
+    let started = Instant::now();
+    loop {
+        if post(port, body) == status {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < within, "no {status} within {within:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_console_says_not_saved_stays_live_and_recovers_when_space_is_freed() {
+    let base = tempfile::tempdir().expect("base");
+    let Some(disk) = Mount::tmpfs(&base.path().join("small"), "4m") else { return };
+    let ws = disk.path.join("ws");
+    let tmux = Tmux::new("full");
+    let port = free_port();
+    tmux.start_in("a", &ws, "alice", (80, 24), &format!("--demo --listen 127.0.0.1:{port}"));
+    tmux.wait_for("a", " saved ", SLOW);
+    assert_eq!(post(port, &alert(1)), 200);
+
+    disk.fill();
+    // Another responder's notes take what room the log's last page had left.
+    let note = "y".repeat(600);
+    let full = (0..40).any(|_| warroom(&ws, &["note", "001", &note]).status.code() == Some(4));
+    assert!(full, "the disk never filled");
+    tmux.keys("a", &["n"]);
+    tmux.keys("a", &["-l", "written on a full disk"]);
+    tmux.keys("a", &["C-s"]);
+    let started = Instant::now();
+    let screen = tmux.wait_for("a", "NOT SAVED", Duration::from_secs(2));
+    assert!(screen.contains("No space left") || screen.contains("short write"), "the cause is shown:\n{screen}");
+    eprintln!("NOT SAVED shown {:?} after the failing write was sent", started.elapsed());
+    assert_eq!(post(port, &alert(2)), 503, "the hosted listener answers at once, asking for a retry");
+    tmux.keys("a", &["?"]);
+    tmux.wait_for("a", "Keys", SLOW);
+    tmux.keys("a", &["Escape"]);
+
+    disk.free();
+    let freed = Instant::now();
+    tmux.wait_for("a", " saved ", SLOW);
+    eprintln!("recovered {:?} after space was freed", freed.elapsed());
+    post_until(port, &alert(2), 200, SLOW);
+    tmux.keys("a", &["n"]);
+    tmux.keys("a", &["-l", "after the disk was freed"]);
+    tmux.keys("a", &["C-s"]);
+    tmux.wait_for("a", "noted: after the disk was freed", SLOW);
+    tmux.keys("a", &["q"]);
+    tmux.wait_for("a", "EXITED 0", SLOW);
+
+    let verify = warroom(&ws, &["verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+    let status = String::from_utf8(warroom(&ws, &["status", "--json"]).stdout).expect("json");
+    assert!(!status.contains("written on a full disk"), "the refused note was not recorded");
+    assert!(status.contains("after the disk was freed"));
+    let oplog = std::fs::read_to_string(ws.join("warroom.log")).unwrap_or_default();
+    assert!(oplog.contains(r#""event":"recovery""#), "the recovery is in the operational log:\n{oplog}");
+}
+
+struct Listening(Child);
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_standalone_listener_answers_503_on_a_full_disk_and_200_once_space_is_freed() {
+    let base = tempfile::tempdir().expect("base");
+    let Some(disk) = Mount::tmpfs(&base.path().join("small"), "4m") else { return };
+    let ws = disk.path.join("ws");
+    let port = free_port();
+    let child = Command::new(BIN)
+        .env("WARROOM_DIR", &ws)
+        .env("WARROOM_USER", "alertmanager")
+        .args(["listen", "--addr", &format!("127.0.0.1:{port}")])
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("listen");
+    let _listening = Listening(child);
+    post_until(port, &alert(1), 200, SLOW);
+
+    disk.fill();
+    let mut refused = 0;
+    for n in 2..40 {
+        match post(port, &alert(n)) {
+            503 => refused += 1,
+            200 => {}
+            other => panic!("alert {n}: HTTP {other}, neither stored nor a retry"),
+        }
+    }
+    assert!(refused > 0, "a full disk refuses alerts with 503");
+    disk.free();
+    let took = post_until(port, &alert(99), 200, SLOW);
+    eprintln!("the listener answered 200 {took:?} after space was freed");
+    let verify = warroom(&ws, &["verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
 }

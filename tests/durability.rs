@@ -135,6 +135,19 @@ fn a_damaged_line_in_the_middle_makes_the_incident_read_only() {
     assert_eq!(std::fs::read(&log).expect("log"), bytes, "nothing appended to a damaged log");
     let other = ws.declare("alice", "cross-tenant-pii-leak");
     ws.ok("alice", &["note", &other, "other incidents still work"]);
+
+    let out = ws.run("auditor", &["status"]);
+    assert_eq!(out.status.code(), Some(3), "status says something is damaged");
+    let text = String::from_utf8(out.stdout.clone()).expect("utf-8");
+    assert!(text.contains(&other), "the healthy incident is listed:\n{text}");
+    assert!(text.contains(&format!("✗ {id}  CANNOT BE READ")) && text.contains("seq 3"), "{text}");
+    assert!(common::stderr(&out).contains(&id), "the refusal names it: {}", common::stderr(&out));
+    let out = ws.run("auditor", &["status", "--json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the whole JSON object");
+    assert_eq!(json["incidents"][0]["id"], other.as_str());
+    assert_eq!(json["unreadable"][0]["id"], id.as_str());
+    assert!(json["unreadable"][0]["error"].as_str().is_some_and(|e| e.contains("seq 3")), "{json}");
 }
 
 #[test]

@@ -93,7 +93,6 @@ fn an_alertmanager_post_opens_an_incident_and_a_retry_stores_nothing_more() {
 fn bad_requests_get_a_4xx_with_one_line_and_append_nothing() {
     let ws = Workspace::new();
     let server = Server::start(&ws, &[]);
-    let big = vec![b' '; (1 << 20) + 10];
     type Case<'a> = (Vec<(&'a str, &'a str)>, Vec<u8>, u16);
     let cases: Vec<Case<'_>> = vec![
         (vec![("Content-Type", "text/plain")], firing(), 415),
@@ -101,7 +100,6 @@ fn bad_requests_get_a_4xx_with_one_line_and_append_nothing() {
         (vec![JSON, ("Host", "evil.example")], firing(), 421),
         (vec![JSON], b"{not json".to_vec(), 400),
         (vec![JSON], br#"{"name":"A","colour":"red"}"#.to_vec(), 400),
-        (vec![JSON], big, 413),
     ];
     for (headers, body, expected) in cases {
         let (status, text) = server.post(&headers, &body);
@@ -110,6 +108,19 @@ fn bad_requests_get_a_4xx_with_one_line_and_append_nothing() {
     }
     assert_eq!(alert_events(&ws), 0);
     assert!(!ws.path().join("inbox.jsonl").exists());
+}
+
+#[test]
+fn a_body_over_the_ceiling_is_a_503_so_the_sender_keeps_it_and_retries() {
+    let ws = Workspace::new();
+    let server = Server::start(&ws, &["--max-body-mib", "1"]);
+    let mut big = firing();
+    big.extend(vec![b' '; 1 << 20]);
+    let (status, text) = server.post(&[JSON], &big);
+    assert_eq!(status, 503, "{text}");
+    assert!(text.contains("ceiling of 1 MiB") && text.contains("max_alerts"), "{text}");
+    assert_eq!(alert_events(&ws), 0);
+    assert_eq!(server.post(&[JSON], &firing()).0, 200, "a body under the ceiling is taken");
 }
 
 #[test]

@@ -36,10 +36,10 @@ pub fn run_program(
     let relative = format!("actions/{incident}/{started_seq}-{}.log", prepared.step);
     let path = root.join(&relative);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| FileError::new("create", dir, e))?;
+        crate::private_fs::create_dir_all(dir).map_err(|e| FileError::new("create", dir, e))?;
     }
     let (bytes, exit_code, timed_out) = execute(root, prepared, &mut output);
-    std::fs::write(&path, &bytes)
+    crate::private_fs::write(&path, &bytes)
         .and_then(|()| std::fs::File::open(&path)?.sync_all())
         .map_err(|e| FileError::new("write", &path, e))?;
     let tail_start = bytes.len().saturating_sub(TAIL_BYTES);

@@ -77,16 +77,31 @@ pub fn export(store: &dyn Store, id: &str, out: &Path, options: &Options) -> Res
 fn write(out: &Path, files: &[BundleFile]) -> Result<(), StoreError> {
     let name = out.file_name().map_or_else(|| "bundle".into(), |n| n.to_string_lossy().into_owned());
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| StoreError::io("create", parent, e))?;
+    crate::private_fs::create_dir_all(parent).map_err(|e| StoreError::io("create", parent, e))?;
     let partial = parent.join(format!(".{name}.partial"));
     if partial.exists() {
         fs::remove_dir_all(&partial).map_err(|e| StoreError::io("remove", &partial, e))?;
     }
+    let filled = fill(&partial, files).and_then(|()| {
+        if out.exists() {
+            fs::remove_dir(out).map_err(|e| StoreError::io("replace", out, e))?;
+        }
+        fs::rename(&partial, out).map_err(|e| StoreError::io("rename", out, e))
+    });
+    if filled.is_err() {
+        let _ = fs::remove_dir_all(&partial);
+    }
+    filled?;
+    fsync_dir(parent)
+}
+
+/// Writes every file of the bundle and its checksums into `partial`, durably.
+fn fill(partial: &Path, files: &[BundleFile]) -> Result<(), StoreError> {
     let mut sums = String::new();
     for file in files {
         let path = partial.join(&file.path);
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
+            crate::private_fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
         }
         write_synced(&path, &file.bytes)?;
         sums.push_str(&format!("{}  {}\n", hex(&Sha256::digest(&file.bytes)), file.path));
@@ -98,15 +113,16 @@ fn write(out: &Path, files: &[BundleFile]) -> Result<(), StoreError> {
             fsync_dir(&dir)?;
         }
     }
-    if out.exists() {
-        fs::remove_dir(out).map_err(|e| StoreError::io("replace", out, e))?;
-    }
-    fs::rename(&partial, out).map_err(|e| StoreError::io("rename", out, e))?;
-    fsync_dir(parent)
+    Ok(())
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let mut file = fs::File::create(path).map_err(|e| StoreError::io("create", path, e))?;
+    let mut file = crate::private_fs::options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+        .map_err(|e| StoreError::io("create", path, e))?;
     file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| StoreError::io("write", path, e))
 }
 

@@ -72,7 +72,7 @@ pub struct Intake<'a> {
 impl Intake<'_> {
     pub fn take(&self, alert: Alert, actor: &Actor, now: DateTime<Utc>) -> Result<Landed, StoreError> {
         let mut landed = self.take_all(vec![alert], actor, now)?;
-        landed.pop().ok_or(StoreError::Unhealthy)
+        landed.pop().ok_or_else(|| StoreError::Export("the alert was not landed".into()))
     }
 
     /// Lands every alert, in order; returns once everything it stored is durable.

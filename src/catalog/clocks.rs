@@ -11,6 +11,7 @@ use serde_saphyr::Spanned;
 use super::diagnostic::{Diagnostic, Level};
 use super::embedded;
 use crate::domain::clock::calendar::Calendar;
+use crate::domain::clock::def::MAX_HOURS;
 use crate::domain::clock::{Anchor, ClockDef, Period};
 use crate::domain::suggest::did_you_mean;
 
@@ -135,16 +136,17 @@ fn check(def: &ClockDef, ids: &[String]) -> Vec<String> {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
         problems.push(format!("clock id {id:?} must be lower-case letters, digits and dashes"));
     }
-    let count = match def.period {
-        Period::Hours(n)
-        | Period::EuDays(n)
-        | Period::EuMonths(n)
-        | Period::CalendarDays(n)
-        | Period::UsBusinessDays(n) => n,
-        Period::UndueDelay(_) => 1,
-    };
+    let (count, bound) = def.period.count_and_bound().unwrap_or((1, 1));
     if count == 0 {
         problems.push(format!("clock {id}: the period must be longer than zero"));
+    }
+    if count > bound {
+        problems.push(format!("clock {id}: the period {count} is longer than ten years (at most {bound})"));
+    }
+    if let Some(cap) = &def.cap
+        && !(1..=MAX_HOURS).contains(&cap.hours)
+    {
+        problems.push(format!("clock {id}: the cap's hours must be between 1 and {MAX_HOURS}"));
     }
     if !(1..=99).contains(&def.due_soon_percent) {
         problems.push(format!("clock {id}: due_soon_percent must be between 1 and 99"));

@@ -12,9 +12,9 @@ use crate::domain::sanitize;
 use crate::ingest::parse;
 use crate::listener::{Listener, LogTo, serve};
 
-const MAX_BODY: u64 = crate::listener::MAX_BODY as u64;
+const MAX_BODY: u64 = crate::listener::DEFAULT_MAX_BODY as u64;
 
-/// The alerts of a payload: a file, or `-` for standard input (at most 1 MiB).
+/// The alerts of a payload: a file, or `-` for standard input (at most 64 MiB).
 pub fn read_payload(source: &str) -> Result<Vec<crate::domain::alert::Alert>, CliError> {
     let mut body = Vec::new();
     let read = if source == "-" {
@@ -24,7 +24,7 @@ pub fn read_payload(source: &str) -> Result<Vec<crate::domain::alert::Alert>, Cl
     };
     read.map_err(|e| CliError::refused(format!("cannot read {}: {e}", sanitize::line(source))))?;
     if body.len() as u64 > MAX_BODY {
-        return Err(CliError::refused(format!("{}: larger than 1 MiB", sanitize::line(source))));
+        return Err(CliError::refused(format!("{}: larger than {} MiB", sanitize::line(source), MAX_BODY >> 20)));
     }
     parse(&body).map_err(|e| CliError::refused(format!("{}: {e}", sanitize::line(source))))
 }
@@ -91,7 +91,15 @@ pub fn inbox(ctx: &Context, json: bool) -> Result<(), CliError> {
 }
 
 /// The listener `warroom listen` runs, or a console hosts, on this context's workspace.
-pub fn listener(ctx: &Context, addr: &str, token_file: Option<&Path>) -> Result<Listener, CliError> {
+pub fn listener(
+    ctx: &Context,
+    addr: &str,
+    token_file: Option<&Path>,
+    max_body_mib: usize,
+) -> Result<Listener, CliError> {
+    if max_body_mib == 0 || max_body_mib > 4096 {
+        return Err(CliError::usage("the body ceiling must be between 1 and 4096 MiB"));
+    }
     let addr: std::net::SocketAddr = addr.parse().map_err(|_| {
         CliError::usage(format!("listen address {:?} is not an address like 127.0.0.1:9093", sanitize::line(addr)))
     })?;
@@ -116,11 +124,11 @@ pub fn listener(ctx: &Context, addr: &str, token_file: Option<&Path>) -> Result<
         clock: ctx.clock,
         token,
         addr,
+        max_body: max_body_mib << 20,
     })
 }
 
-pub fn listen(ctx: &Context, addr: &str, token_file: Option<&Path>, log_file: Option<&Path>) -> Result<(), CliError> {
-    let listener = listener(ctx, addr, token_file)?;
+pub fn listen(listener: Listener, log_file: Option<&Path>) -> Result<(), CliError> {
     let log = match log_file {
         Some(path) => LogTo::file(path).map_err(CliError::refused)?,
         None => LogTo::Stderr,

@@ -58,7 +58,13 @@ pub(crate) struct HostListener {
     /// Console with --listen: file holding the bearer token senders must present
     #[arg(long, value_name = "FILE", requires = "listen")]
     pub(crate) listen_token_file: Option<PathBuf>,
+    /// Console with --listen: the largest request body accepted, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_BODY_MIB, requires = "listen")]
+    pub(crate) listen_max_body_mib: usize,
 }
+
+/// 64 MiB holds an Alertmanager group of tens of thousands of alerts.
+pub(crate) const DEFAULT_MAX_BODY_MIB: usize = crate::listener::DEFAULT_MAX_BODY >> 20;
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum Cmd {
@@ -234,6 +240,10 @@ pub(crate) enum Cmd {
         /// Append the log lines to this file instead of stderr
         #[arg(long, value_name = "FILE")]
         log_file: Option<PathBuf>,
+        /// The largest request body accepted, in MiB (above it: 503, so the sender keeps the
+        /// alerts and retries; cap Alertmanager's groups with max_alerts)
+        #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_BODY_MIB)]
+        max_body_mib: usize,
     },
     /// The war-room console (the default when no subcommand is given, on a terminal)
     Console {

@@ -15,7 +15,7 @@ use crate::store::Failure;
 use crate::tui::Invocation;
 
 /// Global flags that pick the workspace or the console itself: fixed while it runs.
-const FIXED: [(&str, &str); 7] = [
+const FIXED: [(&str, &str); 8] = [
     ("dir", "--dir"),
     ("runbooks", "--runbooks"),
     ("theme", "--theme"),
@@ -23,6 +23,7 @@ const FIXED: [(&str, &str); 7] = [
     ("demo", "--demo"),
     ("listen", "--listen"),
     ("listen_token_file", "--listen-token-file"),
+    ("listen_max_body_mib", "--listen-max-body-mib"),
 ];
 
 pub fn parse(

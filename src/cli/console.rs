@@ -31,7 +31,9 @@ pub fn main_command(ctx: Context, theme: Option<String>, demo: bool, host: &Host
 
 pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(), CliError> {
     let listen = match &host.listen {
-        Some(addr) => Some(super::alerts::listener(&ctx, addr, host.listen_token_file.as_deref())?),
+        Some(addr) => {
+            Some(super::alerts::listener(&ctx, addr, host.listen_token_file.as_deref(), host.listen_max_body_mib)?)
+        }
         None => None,
     };
     let config = config_dir();

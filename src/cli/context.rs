@@ -13,7 +13,7 @@ use crate::catalog::{self, Loaded, Origin};
 use crate::clock::Clock;
 use crate::domain::clock::ClockDef;
 use crate::domain::event::Actor;
-use crate::domain::incident::Incident;
+use crate::domain::incident::{Incident, IncidentState};
 use crate::domain::runbook::Runbook;
 use crate::domain::sanitize;
 use crate::domain::suggest::did_you_mean;
@@ -61,6 +61,26 @@ impl From<crate::app::AppError> for CliError {
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         Self::new(e.failure(), e.to_string())
+    }
+}
+
+/// Incidents as listed, and beside them each one whose log could not be read, with why.
+#[derive(Default)]
+pub struct Listing {
+    pub incidents: Vec<Incident>,
+    pub unreadable: Vec<(String, StoreError)>,
+}
+
+impl Listing {
+    /// Refuses (exit 3 for damage) once the readable incidents were shown, naming each
+    /// unreadable one.
+    pub fn ensure_whole(&self) -> Result<(), CliError> {
+        let Some((_, first)) = self.unreadable.first() else { return Ok(()) };
+        let ids: Vec<&str> = self.unreadable.iter().map(|(id, _)| id.as_str()).collect();
+        Err(CliError::new(
+            first.failure(),
+            format!("{} incident log(s) could not be read: {} (run `warroom verify`)", ids.len(), ids.join(", ")),
+        ))
     }
 }
 
@@ -169,22 +189,26 @@ impl Context {
     }
 
     /// Every incident declared here, oldest first (an empty log left by a crash while
-    /// declaring is not one).
-    pub fn history(&self) -> Result<Vec<Incident>, CliError> {
-        let mut incidents = Vec::new();
-        for id in self.store.all_ids()? {
-            match self.store.incident(&id) {
-                Ok(incident) => incidents.push(incident),
-                Err(StoreError::Undeclared { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(incidents)
+    /// declaring is not one), and those whose log cannot be read.
+    pub fn history(&self) -> Result<Listing, CliError> {
+        self.listing(self.store.all_ids()?, |_| true)
     }
 
-    /// The incidents open now, by id.
-    pub fn open_incidents(&self) -> Result<Vec<Incident>, CliError> {
-        Ok(self.store.with_open(|open| open.iter().map(|i| (*i).clone()).collect())?)
+    /// The incidents open now, by id, and those whose log cannot be read.
+    pub fn open_incidents(&self) -> Result<Listing, CliError> {
+        self.listing(self.store.open_ids()?, |i| i.state != IncidentState::Closed)
+    }
+
+    fn listing(&self, ids: Vec<String>, keep: impl Fn(&Incident) -> bool) -> Result<Listing, CliError> {
+        let mut listing = Listing::default();
+        for id in ids {
+            match self.store.incident(&id) {
+                Ok(incident) if keep(&incident) => listing.incidents.push(incident),
+                Ok(_) | Err(StoreError::Undeclared { .. }) => {}
+                Err(e) => listing.unreadable.push((id, e)),
+            }
+        }
+        Ok(listing)
     }
 
     /// The incident an argument names: its exact id, or a tail of one (`001`).
@@ -252,6 +276,7 @@ fn login_from_passwd() -> Option<String> {
 }
 
 /// A panic prints one sanitised line, no backtrace. Every acknowledged event was already durable.
+/// Output cut short by its reader (a closed pipe) ends the process quietly.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let what = info
@@ -260,6 +285,10 @@ pub fn install_panic_hook() {
             .map(|s| (*s).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
+        if what.starts_with("failed printing to stdout") && what.contains("Broken pipe") {
+            // The reader went away (`| head`): nothing more to say to it, and nothing went wrong.
+            std::process::exit(0);
+        }
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!(
             "warroom: internal error{at}: {} (a bug; every acknowledged event is already on disk)",

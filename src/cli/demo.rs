@@ -12,7 +12,7 @@ pub const DEMO_RUNBOOK: &str = "cross-tenant-pii-leak";
 
 /// The workspace at a glance, for when the console cannot run (no terminal).
 pub fn print_summary(ctx: &Context) -> Result<(), CliError> {
-    match ctx.open_incidents()?.as_slice() {
+    match ctx.open_incidents()?.incidents.as_slice() {
         [only] => status::run(ctx, Some(&only.id), false, false),
         _ => status::run(ctx, None, false, false),
     }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::context::{CliError, Context};
+use crate::domain::incident::Incident;
 use crate::domain::sanitize;
 use crate::ingest::Router;
 use crate::report::{drill, health};
@@ -29,13 +30,14 @@ pub fn announce(ctx: &Context, id: &str, speed: u32) -> Result<(), CliError> {
 }
 
 pub fn reports(ctx: &Context, json: bool) -> Result<(), CliError> {
+    let history = ctx.history()?;
     let drills: Vec<drill::DrillReport> =
-        ctx.history()?.iter().filter(|i| i.drill).map(|i| drill::report(i, ctx.now)).collect();
+        history.incidents.iter().filter(|i| i.drill).map(|i| drill::report(i, ctx.now)).collect();
     if json {
         let text = crate::ascii_json::to_ascii_json_pretty(&serde_json::json!({ "drills": drills }))
             .map_err(|e| CliError::internal(format!("cannot write JSON: {e}")))?;
         print!("{text}");
-        return Ok(());
+        return history.ensure_whole();
     }
     if drills.is_empty() {
         println!("No drill yet. Start one with `warroom drill RUNBOOK --speed 60`.");
@@ -55,7 +57,7 @@ pub fn reports(ctx: &Context, json: bool) -> Result<(), CliError> {
             r.state
         );
     }
-    Ok(())
+    history.ensure_whole()
 }
 
 #[derive(Serialize)]
@@ -65,8 +67,7 @@ struct HealthJson {
     role_practice: Vec<health::RolePractice>,
 }
 
-fn health_json(ctx: &Context) -> Result<HealthJson, CliError> {
-    let incidents = ctx.history()?;
+fn health_json(ctx: &Context, incidents: &[Incident]) -> Result<HealthJson, CliError> {
     let runbooks = &ctx.runbooks().runbooks;
     let router = Router::new(runbooks);
     let inbox = ctx.store.inbox()?;
@@ -77,20 +78,21 @@ fn health_json(ctx: &Context) -> Result<HealthJson, CliError> {
         .chain(inbox.items.values().map(|item| (item.alert.clone(), item.last_seen)))
         .map(|(alert, at)| (alert.name().to_owned(), at, router.route(&alert).is_some()));
     Ok(HealthJson {
-        runbooks: health::runbooks(runbooks, &incidents, ctx.now),
+        runbooks: health::runbooks(runbooks, incidents, ctx.now),
         coverage_gaps: health::coverage(seen),
-        role_practice: health::role_practice(&incidents, ctx.now),
+        role_practice: health::role_practice(incidents, ctx.now),
     })
 }
 
 /// `warroom runbooks [--json]`: the runbooks in effect with their health.
 pub fn runbooks(ctx: &Context, json: bool) -> Result<(), CliError> {
-    let report = health_json(ctx)?;
+    let history = ctx.history()?;
+    let report = health_json(ctx, &history.incidents)?;
     if json {
         let text = crate::ascii_json::to_ascii_json_pretty(&report)
             .map_err(|e| CliError::internal(format!("cannot write JSON: {e}")))?;
         print!("{text}");
-        return Ok(());
+        return history.ensure_whole();
     }
     println!("Runbooks from {}", ctx.origin().describe());
     let loaded = ctx.runbooks();
@@ -135,12 +137,13 @@ pub fn runbooks(ctx: &Context, json: bool) -> Result<(), CliError> {
             println!("  {} as {} (last {})", sanitize::line(&p.responder), p.role, &p.last_drilled[..10]);
         }
     }
-    Ok(())
+    history.ensure_whole()
 }
 
 /// `(id, title with overdue flags)` for the console's runbook list.
 pub fn flagged_titles(ctx: &Context) -> Vec<(String, String)> {
-    let Ok(report) = health_json(ctx) else {
+    let report = ctx.history().and_then(|history| health_json(ctx, &history.incidents));
+    let Ok(report) = report else {
         return ctx.runbooks().runbooks.iter().map(|r| (r.id.clone(), r.title.clone())).collect();
     };
     report

@@ -18,7 +18,22 @@ pub fn init(workspace: &Path) {
         .json()
         .with_ansi(false)
         .with_current_span(false)
-        .with_writer(Mutex::new(file))
+        .with_writer(Mutex::new(Lossy(file)))
         .finish();
     let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+/// The log file, losing a line it cannot write (a full disk) instead of complaining on the
+/// terminal, where the console is drawn.
+struct Lossy(std::fs::File);
+
+impl std::io::Write for Lossy {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = self.0.write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

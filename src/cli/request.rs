@@ -22,15 +22,37 @@ pub enum Request {
 /// The subcommands that are not recording use cases.
 pub enum View {
     Console(super::args::HostListener),
-    Listen { addr: String, token_file: Option<std::path::PathBuf>, log_file: Option<std::path::PathBuf> },
-    Status { incident: Option<String>, json: bool, all: bool },
+    Listen {
+        addr: String,
+        token_file: Option<std::path::PathBuf>,
+        log_file: Option<std::path::PathBuf>,
+        max_body_mib: usize,
+    },
+    Status {
+        incident: Option<String>,
+        json: bool,
+        all: bool,
+    },
     Verify(Option<String>),
     Lint(Option<std::path::PathBuf>),
-    Runbooks { json: bool },
-    Drills { json: bool },
-    Inbox { json: bool },
-    ClockList { incident: Option<String>, json: bool },
-    Run { incident: String, step: String, yes: bool },
+    Runbooks {
+        json: bool,
+    },
+    Drills {
+        json: bool,
+    },
+    Inbox {
+        json: bool,
+    },
+    ClockList {
+        incident: Option<String>,
+        json: bool,
+    },
+    Run {
+        incident: String,
+        step: String,
+        yes: bool,
+    },
     Generate(super::generate::Workload),
 }
 
@@ -106,7 +128,9 @@ pub fn request(
             Ok(Request::Call(Call::Drill(DrillPlan { runbook, speed, micro, alert })))
         }
         Cmd::Console { host } => view(View::Console(host)),
-        Cmd::Listen { addr, token_file, log_file } => view(View::Listen { addr, token_file, log_file }),
+        Cmd::Listen { addr, token_file, log_file, max_body_mib } => {
+            view(View::Listen { addr, token_file, log_file, max_body_mib })
+        }
         Cmd::Status { incident, json, all } => view(View::Status { incident, json, all }),
         Cmd::Verify { target } => view(View::Verify(target)),
         Cmd::Lint { path } => view(View::Lint(path)),

@@ -8,31 +8,32 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::clock_view::rfc3339;
-use super::context::{CliError, Context};
+use super::context::{CliError, Context, Listing};
 use crate::domain::incident::Incident;
 use crate::domain::sanitize;
 
 pub fn run(ctx: &Context, incident: Option<&str>, json: bool, all: bool) -> Result<(), CliError> {
-    let incidents = match incident {
+    let listing = match incident {
         Some(wanted) => {
             let id = ctx.incident_id(wanted)?;
-            vec![ctx.store.incident(&id)?]
+            Listing { incidents: vec![ctx.store.incident(&id)?], unreadable: Vec::new() }
         }
         None if all => ctx.history()?,
         None => ctx.open_incidents()?,
     };
     let out = if json {
-        to_json(ctx, &incidents)?
+        to_json(ctx, &listing)?
     } else if incident.is_some() {
-        incidents.iter().map(|i| detail(i, ctx.now, ctx.tz)).collect()
+        listing.incidents.iter().map(|i| detail(i, ctx.now, ctx.tz)).collect()
     } else {
-        overview(ctx, &incidents)
+        overview(ctx, &listing)
     };
     print!("{out}");
-    Ok(())
+    listing.ensure_whole()
 }
 
-fn overview(ctx: &Context, incidents: &[Incident]) -> String {
+fn overview(ctx: &Context, listing: &Listing) -> String {
+    let incidents = &listing.incidents;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -42,7 +43,10 @@ fn overview(ctx: &Context, incidents: &[Incident]) -> String {
         if incidents.len() == 1 { "" } else { "s" },
         sanitize::line(&ctx.actor.name)
     );
-    if incidents.is_empty() {
+    for (id, why) in &listing.unreadable {
+        let _ = writeln!(out, "\n✗ {id}  CANNOT BE READ: {}", sanitize::line(&why.to_string()));
+    }
+    if incidents.is_empty() && listing.unreadable.is_empty() {
         out.push_str("No open incidents. Declare one with `warroom declare --runbook ID` (see `warroom runbooks`).\n");
     }
     for incident in incidents {
@@ -145,8 +149,16 @@ struct StatusJson<'a> {
     generated_at: String,
     store_healthy: bool,
     incidents: Vec<IncidentJson<'a>>,
+    /// Incidents whose log cannot be read, beside the ones that can.
+    unreadable: Vec<UnreadableJson>,
     /// Alerts no runbook matched, waiting in the inbox.
     unrouted: Vec<super::alerts::UnroutedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct UnreadableJson {
+    id: String,
+    error: String,
 }
 
 #[derive(Serialize)]
@@ -230,7 +242,8 @@ struct NoteJson<'a> {
     text: &'a str,
 }
 
-fn to_json(ctx: &Context, incidents: &[Incident]) -> Result<String, CliError> {
+fn to_json(ctx: &Context, listing: &Listing) -> Result<String, CliError> {
+    let incidents = &listing.incidents;
     let inbox = ctx.store.inbox()?;
     let view = StatusJson {
         unrouted: inbox.open_items().map(super::alerts::unrouted_json).collect(),
@@ -238,6 +251,11 @@ fn to_json(ctx: &Context, incidents: &[Incident]) -> Result<String, CliError> {
         generated_at: rfc3339(ctx.now),
         store_healthy: ctx.store.is_healthy(),
         incidents: incidents.iter().map(|i| incident_json(i, ctx.now)).collect(),
+        unreadable: listing
+            .unreadable
+            .iter()
+            .map(|(id, why)| UnreadableJson { id: id.clone(), error: why.to_string() })
+            .collect(),
     };
     crate::ascii_json::to_ascii_json_pretty(&view).map_err(|e| CliError::internal(format!("cannot write JSON: {e}")))
 }

@@ -5,11 +5,12 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::clock::{ClockState, Decision, StepHold};
 use super::command::Command;
+use super::decide_declare::known_severity;
 use super::event::Event;
 use super::inbox::same_delivery;
 use super::incident::{Incident, IncidentState, StepStatus};
 use super::refusal::Refusal;
-use super::runbook::{Runbook, Step, StepKind};
+use super::runbook::{Step, StepKind};
 use super::suggest::did_you_mean;
 
 pub fn decide(
@@ -18,7 +19,7 @@ pub fn decide(
     now: DateTime<Utc>,
     actor: &str,
 ) -> Result<Vec<Event>, Refusal> {
-    let Command::Declare { id, runbook, clocks, severity, title, aware_at, drill, from_alert } = command else {
+    if !matches!(command, Command::Declare { .. }) {
         let incident = incident.ok_or(Refusal::NotDeclared)?;
         if incident.state == IncidentState::Closed {
             return Err(Refusal::Closed(incident.id.clone()));
@@ -30,42 +31,8 @@ pub fn decide(
             return super::decide_containment::decide(incident, command, now, actor);
         }
         return decide_on(incident, command, now, actor).map(|event| vec![event]);
-    };
-    if let Some(existing) = incident {
-        return Err(Refusal::AlreadyDeclared(existing.id.clone()));
     }
-    if aware_at.is_some_and(|at| at > now) {
-        return Err(Refusal::InFuture("--aware-at"));
-    }
-    let severity = match severity {
-        Some(wanted) => known_severity(&runbook, &wanted)?,
-        None => runbook.severity.default.clone(),
-    };
-    let title = title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| runbook.title.clone());
-    let Some(alert) = from_alert else {
-        return Ok(vec![Event::Declared {
-            incident: id,
-            title,
-            severity,
-            runbook,
-            aware_at,
-            drill,
-            clocks,
-            from_alert: false,
-        }]);
-    };
-    let aware = alert.starts_at.map_or(now, |started| started.min(now));
-    Ok(vec![
-        Event::Declared { incident: id, title, severity, runbook, aware_at: None, drill, clocks, from_alert: true },
-        Event::DecisionRecorded {
-            decision: Decision::Aware,
-            at: aware,
-            evidence: Some(format!("alert {}", alert.key)),
-            corrects: None,
-            auto: true,
-        },
-        Event::AlertReceived { alert },
-    ])
+    super::decide_declare::declare(incident, command, now)
 }
 
 fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &str) -> Result<Event, Refusal> {
@@ -354,13 +321,6 @@ fn find_step<'a>(incident: &'a Incident, step: &str) -> Result<(&'a Step, &'a su
     incident.step(step).ok_or_else(|| Refusal::UnknownStep {
         step: step.to_owned(),
         hint: did_you_mean(step, incident.runbook.step_ids()),
-    })
-}
-
-fn known_severity(runbook: &Runbook, wanted: &str) -> Result<String, Refusal> {
-    runbook.severity_level(wanted).map(|level| level.id.clone()).ok_or_else(|| Refusal::UnknownSeverity {
-        severity: wanted.to_owned(),
-        known: runbook.severity.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", "),
     })
 }
 

@@ -9,6 +9,7 @@ pub mod command;
 pub mod containment;
 pub mod decide;
 pub mod decide_containment;
+pub mod decide_declare;
 pub mod describe;
 pub mod duration;
 pub mod event;

@@ -25,6 +25,15 @@ fn invalid(why: impl Into<String>) -> Invalid {
 
 /// Parses a request body, telling the format from its shape.
 pub fn parse(body: &[u8]) -> Result<Vec<Alert>, Invalid> {
+    // An Alertmanager group (the large ones: thousands of alerts) is read straight into its
+    // shape, without a JSON tree of the whole body in between.
+    if let Ok(hook) = serde_json::from_slice::<AmWebhook>(body) {
+        let alerts = from_hook(hook)?;
+        if alerts.is_empty() {
+            return Err(invalid("the body holds no alert"));
+        }
+        return Ok(alerts);
+    }
     let value: Value = serde_json::from_slice(body).map_err(|e| invalid(format!("not JSON: {e}")))?;
     let object = value.as_object().ok_or_else(|| invalid("the body must be a JSON object"))?;
     let alerts = if object.contains_key("version") && object.contains_key("alerts") {
@@ -67,6 +76,10 @@ struct AmAlert {
 fn alertmanager(value: Value) -> Result<Vec<Alert>, Invalid> {
     let hook: AmWebhook =
         serde_json::from_value(value).map_err(|e| invalid(format!("not an Alertmanager webhook: {e}")))?;
+    from_hook(hook)
+}
+
+fn from_hook(hook: AmWebhook) -> Result<Vec<Alert>, Invalid> {
     if hook.version != "4" {
         return Err(invalid(format!("Alertmanager webhook version {:?} is not supported (4 is)", hook.version)));
     }

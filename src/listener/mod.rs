@@ -1,13 +1,15 @@
 //! `warroom listen`: the webhook listener. Loopback unless told otherwise (and then only with a
 //! token); bearer token compared in constant time; browsers refused (Origin, Host); JSON only;
-//! 1 MiB at most. 200 only once every resulting event is durable; 4xx with one line for a bad
+//! a body ceiling (64 MiB unless configured; over it, or over the bytes all requests may hold at
+//! once, 503 so the sender retries) and a time limit to arrive. 200 only once every resulting event is durable; 4xx with one line for a bad
 //! request (nothing appended); 503 when the store cannot write, so the sender retries.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router as HttpRouter;
-use axum::body::Bytes;
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
@@ -26,7 +28,10 @@ use crate::domain::sanitize;
 use crate::ingest::{Alert, Router, parse};
 use crate::store::{Failure, Store};
 
-pub const MAX_BODY: usize = 1 << 20;
+mod body;
+
+use body::Budget;
+pub use body::DEFAULT_MAX_BODY;
 
 pub struct Listener {
     pub store: Arc<dyn Store>,
@@ -38,6 +43,8 @@ pub struct Listener {
     pub clock: Clock,
     pub token: Option<String>,
     pub addr: SocketAddr,
+    /// The largest body accepted, in bytes.
+    pub max_body: usize,
 }
 
 struct Shared {
@@ -47,6 +54,7 @@ struct Shared {
     /// storm never both open an incident, and a batch shares its `sync_data` (group commit).
     intake: mpsc::Sender<Job>,
     log: LogTo,
+    budget: Budget,
 }
 
 /// One request's alerts, and where to send what became of them.
@@ -64,7 +72,7 @@ pub enum LogTo {
 
 impl LogTo {
     pub fn file(path: &std::path::Path) -> Result<Self, String> {
-        std::fs::OpenOptions::new()
+        crate::private_fs::options()
             .create(true)
             .append(true)
             .open(path)
@@ -100,7 +108,11 @@ impl Bound {
 
     /// Serves until the process is stopped.
     pub async fn run(self) -> Result<(), String> {
-        let app = HttpRouter::new().route("/alerts", post(receive)).route("/", post(receive)).with_state(self.shared);
+        let app = HttpRouter::new()
+            .route("/alerts", post(receive))
+            .route("/", post(receive))
+            .layer(DefaultBodyLimit::disable())
+            .with_state(self.shared);
         axum::serve(self.socket, app).await.map_err(|e| format!("the listener stopped: {e}"))
     }
 }
@@ -117,7 +129,8 @@ pub async fn bind(listener: Listener, log: LogTo) -> Result<Bound, String> {
     log.line(&format!("listening on http://{bound}/alerts"));
     let router = Router::new(&listener.runbooks);
     let (intake, jobs) = mpsc::channel();
-    let shared = Arc::new(Shared { listener: Listener { addr: bound, ..listener }, router, intake, log });
+    let budget = Budget::new(listener.max_body);
+    let shared = Arc::new(Shared { listener: Listener { addr: bound, ..listener }, router, intake, log, budget });
     let worker = Arc::clone(&shared);
     std::thread::Builder::new()
         .name("intake".to_owned())
@@ -135,17 +148,25 @@ fn reply_line(status: StatusCode, text: &str) -> (StatusCode, String) {
     (status, format!("{}\n", sanitize::line(text)))
 }
 
-async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
-    if let Err(refusal) = check(&shared.listener, &headers, body.len()) {
+async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Body) -> impl IntoResponse {
+    if let Err(refusal) = check(&shared.listener, &headers) {
         shared.log.line(&format!("refused a request: {}", refusal.1.trim_end()));
         return refusal;
     }
+    let (body, _held) = match shared.budget.read(&headers, body).await {
+        Ok(read) => read,
+        Err(refusal) => {
+            shared.log.line(&format!("refused a request: {}", refusal.text));
+            return reply_line(refusal.status, &refusal.text);
+        }
+    };
     let alerts = match parse(&body) {
         Ok(alerts) => alerts,
         Err(why) => return reply_line(StatusCode::BAD_REQUEST, &why.0),
     };
-    if !shared.listener.store.is_healthy() {
-        return reply_line(StatusCode::SERVICE_UNAVAILABLE, "NOT SAVED: the store cannot write; retry later");
+    let store = &shared.listener.store;
+    if let Some(cause) = store.fault().filter(|_| !store.recover()) {
+        return reply_line(StatusCode::SERVICE_UNAVAILABLE, &format!("NOT SAVED: {cause}; retry later"));
     }
     let (reply, outcome) = oneshot::channel();
     if shared.intake.send(Job { alerts, reply }).is_err() {
@@ -169,7 +190,16 @@ fn run_intake(shared: &Shared, jobs: &mpsc::Receiver<Job>) {
         let sizes: Vec<usize> = batch.iter().map(|job| job.alerts.len()).collect();
         let (alerts, replies): (Vec<Vec<Alert>>, Vec<_>) = batch.into_iter().map(|j| (j.alerts, j.reply)).unzip();
         let alerts: Vec<Alert> = alerts.into_iter().flatten().collect();
-        match ingest(&app, &shared.router, alerts) {
+        // A batch that trips a bug is answered 503 (the sender retries); the intake goes on.
+        let landed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ingest(&app, &shared.router, alerts)));
+        let Ok(landed) = landed else {
+            shared.log.line("internal error while storing a batch of alerts; answered 503 so the sender retries");
+            for reply in replies {
+                let _ = reply.send(Err(reply_line(StatusCode::SERVICE_UNAVAILABLE, "internal error; retry later")));
+            }
+            continue;
+        };
+        match landed {
             Ok(landed) => {
                 let mut lines = landed.into_iter().map(|(name, landed)| format!("{name}: {landed}"));
                 for (size, reply) in sizes.into_iter().zip(replies) {
@@ -195,7 +225,7 @@ fn run_intake(shared: &Shared, jobs: &mpsc::Receiver<Job>) {
 }
 
 /// The request's credentials and shape, before its body is read as alerts.
-fn check(listener: &Listener, headers: &HeaderMap, length: usize) -> Result<(), (StatusCode, String)> {
+fn check(listener: &Listener, headers: &HeaderMap) -> Result<(), (StatusCode, String)> {
     if headers.contains_key(header::ORIGIN) {
         return Err(reply_line(StatusCode::FORBIDDEN, "requests from browsers (with an Origin header) are refused"));
     }
@@ -216,9 +246,6 @@ fn check(listener: &Listener, headers: &HeaderMap, length: usize) -> Result<(), 
         .is_some_and(|t| t.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
     if !json {
         return Err(reply_line(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
-    }
-    if length > MAX_BODY {
-        return Err(reply_line(StatusCode::PAYLOAD_TOO_LARGE, "the body is larger than 1 MiB"));
     }
     Ok(())
 }

@@ -48,8 +48,11 @@ pub enum StoreError {
         file: String,
         declared: String,
     },
-    /// A write or sync failed earlier in this process: nothing more is written.
-    Unhealthy,
+    /// A write or sync failed and writing has not worked since: nothing is written until a
+    /// probe write succeeds (the store retries by itself).
+    Unhealthy {
+        cause: String,
+    },
     NotSaved {
         incident: String,
         source: io::Error,
@@ -73,6 +76,33 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// True when the failure is the storage's own (full, read-only, failing), not the request's.
+    pub fn is_storage_fault(&self) -> bool {
+        match self {
+            Self::NotSaved { .. } | Self::Unhealthy { .. } => true,
+            Self::Io { source, .. } => {
+                matches!(
+                    source.kind(),
+                    io::ErrorKind::StorageFull
+                        | io::ErrorKind::QuotaExceeded
+                        | io::ErrorKind::ReadOnlyFilesystem
+                        | io::ErrorKind::PermissionDenied
+                        | io::ErrorKind::WriteZero
+                ) || source.raw_os_error() == Some(5)
+            }
+            _ => false,
+        }
+    }
+
+    /// The fault in a few words, for a status line: what was being written and why it failed.
+    pub fn cause(&self) -> String {
+        match self {
+            Self::NotSaved { incident, source } => format!("writing {incident}: {source}"),
+            Self::Unhealthy { cause } => cause.clone(),
+            other => other.to_string(),
+        }
+    }
+
     pub fn io(action: &'static str, path: &Path, source: io::Error) -> Self {
         Self::Io { action, path: path.to_owned(), source }
     }
@@ -83,7 +113,7 @@ impl StoreError {
             Self::Corrupt { .. } | Self::WrongLog { .. } | Self::Damaged { .. } | Self::Undeclared { .. } => {
                 Failure::Damaged
             }
-            Self::Io { .. } | Self::Unhealthy | Self::NotSaved { .. } => Failure::NotSaved,
+            Self::Io { .. } | Self::Unhealthy { .. } | Self::NotSaved { .. } => Failure::NotSaved,
         }
     }
 }
@@ -103,9 +133,9 @@ impl fmt::Display for StoreError {
             Self::WrongLog { file, declared } => {
                 write!(f, "log file {file} declares incident {}: it was renamed or swapped", sanitize::line(declared))
             }
-            Self::Unhealthy => write!(
+            Self::Unhealthy { cause } => write!(
                 f,
-                "NOT SAVED: an earlier write to this workspace failed, so this process writes nothing more; restart it once the disk is fixed"
+                "NOT SAVED: the store cannot write ({cause}); nothing is written until it can, and it retries by itself"
             ),
             Self::NotSaved { incident, source } => write!(f, "NOT SAVED to {incident}: {source}"),
             Self::UnknownIncident { id, hint } => {

@@ -86,8 +86,12 @@ impl Store for Workspace {
         Self::inbox_transact(self, actor, now, decide)
     }
 
-    fn is_healthy(&self) -> bool {
-        Self::is_healthy(self)
+    fn fault(&self) -> Option<String> {
+        Self::fault(self)
+    }
+
+    fn recover(&self) -> bool {
+        Self::recover(self)
     }
 
     fn follow<'s>(&'s self, wake: Wake) -> Result<Box<dyn Follower + 's>, StoreError> {

@@ -246,12 +246,14 @@ impl<S: Fold> Log<S> {
         Ok(envelopes)
     }
 
-    /// Writes what was staged in one write and syncs it. On failure the staged state is
-    /// forgotten: the next catch-up reads the file again from its start.
+    /// Writes what was staged in one write and syncs it. On failure the file is cut back to
+    /// where it ended (cutting needs no free space, so no torn tail is left on a full disk)
+    /// and the staged state is forgotten: the next catch-up reads the file again from its start.
     fn flush(&mut self, file: &mut File, bytes: &[u8]) -> Result<(), StoreError> {
         if bytes.is_empty() {
             return Ok(());
         }
+        let end = file.metadata().map_err(|e| StoreError::io("read", &self.path, e))?.len();
         let result = match file.write(bytes) {
             Ok(written) if written == bytes.len() => file.sync_data(),
             Ok(written) => Err(std::io::Error::new(
@@ -261,6 +263,9 @@ impl<S: Fold> Log<S> {
             Err(e) => Err(e),
         };
         result.map_err(|e| {
+            if file.set_len(end).and_then(|()| file.sync_all()).is_ok() {
+                tracing::warn!(event = "recovery", log = %self.id, offset = end, "the failed write was cut from the log");
+            }
             self.pos = Position::START;
             self.state = None;
             self.not_saved(e)
@@ -278,10 +283,10 @@ impl<S: Fold> Log<S> {
         let mut bytes = Vec::new();
         file.seek(SeekFrom::Start(torn.offset)).map_err(|e| StoreError::io("read", &self.path, e))?;
         file.read_to_end(&mut bytes).map_err(|e| StoreError::io("read", &self.path, e))?;
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
+        crate::private_fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
         let name = format!("{}.{}.torn", self.id, torn.offset);
         let target = dir.join(&name);
-        let mut copy = OpenOptions::new()
+        let mut copy = crate::private_fs::options()
             .write(true)
             .create(true)
             .truncate(true)

@@ -199,7 +199,11 @@ impl Store for MemoryStore {
         outcome.into_iter().next().unwrap_or(Ok(Vec::new()))
     }
 
-    fn is_healthy(&self) -> bool {
+    fn fault(&self) -> Option<String> {
+        None
+    }
+
+    fn recover(&self) -> bool {
         true
     }
 

@@ -62,8 +62,17 @@ pub trait Store: Send + Sync {
         decide: &mut dyn FnMut(&Inbox) -> Result<Vec<Event>, StoreError>,
     ) -> Result<Vec<Envelope>, StoreError>;
 
-    /// False once a write failed to become durable: nothing more is written.
-    fn is_healthy(&self) -> bool;
+    /// Why writes are refused, while they are: a write failed for the storage's own reasons
+    /// (full, read-only, failing) and has not worked since.
+    fn fault(&self) -> Option<String>;
+
+    /// Tries writing again after a fault (at most a few times a second, however often asked);
+    /// true once writes work. Every write attempt tries it too.
+    fn recover(&self) -> bool;
+
+    fn is_healthy(&self) -> bool {
+        self.fault().is_none()
+    }
 
     /// Follows the store from now on: `wake` is called whenever it may have changed, and the
     /// follower says what did. Dropping the follower stops the wake-ups.

@@ -8,11 +8,11 @@
 //! ```
 
 use std::collections::HashMap;
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
@@ -25,10 +25,15 @@ use crate::domain::inbox::Inbox;
 use crate::domain::incident::{Incident, IncidentState};
 use crate::domain::suggest::did_you_mean;
 use crate::domain::{Command, decide};
+use crate::private_fs;
 
 pub struct Workspace {
     root: PathBuf,
-    healthy: AtomicBool,
+    /// Why writes are refused, since a write failed for the storage's own reasons.
+    fault: Mutex<Option<String>>,
+    /// When recovery was last tried, so that a storm of refused writes probes a few times a
+    /// second, not once each.
+    last_probe: Mutex<Option<Instant>>,
     /// Logs this process has written, kept caught up so that the next write reads only
     /// what other processes appended since.
     logs: Mutex<HashMap<String, IncidentLog>>,
@@ -39,17 +44,23 @@ impl Workspace {
     pub fn open(root: &Path) -> Result<Self, StoreError> {
         for sub in ["incidents", "open"] {
             let dir = root.join(sub);
-            fs::create_dir_all(&dir).map_err(|e| StoreError::io("create", &dir, e))?;
+            private_fs::create_dir_all(&dir).map_err(|e| StoreError::io("create", &dir, e))?;
         }
-        Ok(Self { root: root.to_owned(), healthy: AtomicBool::new(true), logs: Mutex::new(HashMap::new()) })
+        Ok(Self {
+            root: root.to_owned(),
+            fault: Mutex::new(None),
+            last_probe: Mutex::new(None),
+            logs: Mutex::new(HashMap::new()),
+        })
     }
 
     pub fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn is_healthy(&self) -> bool {
-        self.healthy.load(Ordering::SeqCst)
+    /// Why writes are refused, while they are.
+    pub fn fault(&self) -> Option<String> {
+        self.fault.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     pub fn log_path(&self, id: &str) -> PathBuf {
@@ -78,15 +89,55 @@ impl Workspace {
         Ok(ids)
     }
 
-    fn guard(&self, result: Result<Vec<Envelope>, StoreError>) -> Result<Vec<Envelope>, StoreError> {
-        if matches!(result, Err(StoreError::NotSaved { .. })) {
-            self.healthy.store(false, Ordering::SeqCst);
+    /// Passes `result` on, first marking the store faulty when it failed for the storage's
+    /// own reasons.
+    fn guard<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        if let Err(e) = &result
+            && e.is_storage_fault()
+            && !matches!(e, StoreError::Unhealthy { .. })
+        {
+            let mut fault = self.fault.lock().unwrap_or_else(PoisonError::into_inner);
+            if fault.is_none() {
+                tracing::error!(event = "fault", error = %e, "writes are refused until the store can write again");
+            }
+            *fault = Some(e.cause());
         }
         result
     }
 
+    /// Ok when writes work: healthy, or recovered now.
     fn ensure_healthy(&self) -> Result<(), StoreError> {
-        if self.is_healthy() { Ok(()) } else { Err(StoreError::Unhealthy) }
+        match self.fault() {
+            None => Ok(()),
+            Some(_) if self.recover() => Ok(()),
+            Some(cause) => Err(StoreError::Unhealthy { cause }),
+        }
+    }
+
+    /// After a fault: proves the workspace writable again with a durable probe write, then
+    /// forgets every log it had read, so the next write re-reads each log and re-verifies its
+    /// tail from disk (what a failed write left behind is never trusted). True once healthy.
+    pub fn recover(&self) -> bool {
+        let Some(cause) = self.fault() else { return true };
+        {
+            let mut last = self.last_probe.lock().unwrap_or_else(PoisonError::into_inner);
+            if last.is_some_and(|at| at.elapsed() < PROBE_GAP) {
+                return false;
+            }
+            *last = Some(Instant::now());
+        }
+        let probe = self.root.join(".probe");
+        let written = fs::write(&probe, [0u8; PROBE_BYTES])
+            .and_then(|()| fs::File::open(&probe)?.sync_all())
+            .and_then(|()| fs::remove_file(&probe));
+        if written.is_err() {
+            let _ = fs::remove_file(&probe);
+            return false;
+        }
+        self.logs.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        *self.fault.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        tracing::warn!(event = "recovery", after = %cause, "the store writes again");
+        true
     }
 
     /// Allocates the next free id of `now`'s day. `create_new` makes it unique across processes.
@@ -97,10 +148,10 @@ impl Workspace {
         loop {
             let id = name(n);
             let path = self.log_path(&id);
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
+            match private_fs::options().write(true).create_new(true).open(&path) {
                 Ok(_) => {
                     let marker = self.marker_path(&id);
-                    fs::write(&marker, b"").map_err(|e| StoreError::io("create", &marker, e))?;
+                    private_fs::write(&marker, b"").map_err(|e| StoreError::io("create", &marker, e))?;
                     fsync_dir(&self.root.join("incidents"))?;
                     fsync_dir(&self.root.join("open"))?;
                     return Ok(id);
@@ -124,7 +175,7 @@ impl Workspace {
     ) -> Result<(String, Vec<Outcome>), StoreError> {
         self.ensure_healthy()?;
         decide(None, declare(String::new()), now, &actor.name)?;
-        let id = self.allocate(now)?;
+        let id = self.guard(self.allocate(now))?;
         let commands = std::iter::once(declare(id.clone())).chain(more).collect();
         let (recovered, outcomes) = self.execute_all(&id, actor, now, commands)?;
         debug_assert!(recovered.is_empty(), "a fresh log has nothing to recover");
@@ -152,9 +203,7 @@ impl Workspace {
         let result = log.transact_all(actor, now, &quarantine, commands, |state, command| {
             Ok(decide(state, command, now, &actor.name)?)
         });
-        if matches!(result, Err(StoreError::NotSaved { .. })) {
-            self.healthy.store(false, Ordering::SeqCst);
-        }
+        let result = self.guard(result);
         let closed = log.incident().is_some_and(|i| i.state == IncidentState::Closed);
         if result.is_err() {
             logs.remove(id);
@@ -229,8 +278,9 @@ impl Workspace {
         self.ensure_healthy()?;
         let path = self.inbox_path();
         if !path.exists() {
-            OpenOptions::new().create(true).append(true).open(&path).map_err(|e| StoreError::io("create", &path, e))?;
-            fsync_dir(&self.root)?;
+            let created = private_fs::options().create(true).append(true).open(&path);
+            self.guard(created.map_err(|e| StoreError::io("create", &path, e)))?;
+            self.guard(fsync_dir(&self.root))?;
         }
         let mut log: Log<Inbox> = Log::new("inbox", path);
         let quarantine = self.root.join("quarantine");
@@ -244,6 +294,11 @@ impl Workspace {
         StoreError::UnknownIncident { id: id.to_owned(), hint }
     }
 }
+
+/// How often recovery may probe, and how much it writes: enough to need free blocks, not just
+/// a free inode.
+const PROBE_GAP: Duration = Duration::from_millis(500);
+const PROBE_BYTES: usize = 64 * 1024;
 
 fn list(dir: &Path) -> Result<Vec<String>, StoreError> {
     let entries = fs::read_dir(dir).map_err(|e| StoreError::io("list", dir, e))?;

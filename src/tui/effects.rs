@@ -21,8 +21,8 @@ use crate::domain::event::Actor;
 use crate::domain::sanitize;
 
 /// Processes `first` and everything it leads to, first in first out; afterwards the model
-/// learns whether the store is still healthy (only when that changed). `actions` receives a
-/// running action's output and end.
+/// learns whether the store is still healthy (only when that changed; a tick while it is not
+/// tries to recover it). `actions` receives a running action's output and end.
 pub fn process(
     session: &mut Session,
     model: &mut Model,
@@ -30,6 +30,9 @@ pub fn process(
     first: Msg,
     actions: &mpsc::UnboundedSender<Msg>,
 ) {
+    if matches!(first, Msg::Tick) && model.store_fault.is_some() {
+        session.store.recover();
+    }
     let mut queue = VecDeque::from([first]);
     while let Some(msg) = queue.pop_front() {
         for effect in update(model, msg, &session.ui.keymap, session.now()) {
@@ -38,9 +41,9 @@ pub fn process(
             queue.extend(outcome);
         }
     }
-    let healthy = session.store.is_healthy();
-    if healthy != model.healthy {
-        update(model, Msg::Health(healthy), &session.ui.keymap, session.now());
+    let fault = session.store.fault();
+    if fault != model.store_fault {
+        update(model, Msg::Health(fault), &session.ui.keymap, session.now());
     }
 }
 

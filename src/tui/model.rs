@@ -116,7 +116,8 @@ pub struct Model {
     pub mode: Mode,
     pub actor: String,
     pub workspace: String,
-    pub healthy: bool,
+    /// Why the store refuses writes, while it does.
+    pub store_fault: Option<String>,
     pub flash: Option<Flash>,
     /// Show times in the responder's zone instead of UTC in the log pane.
     pub local_times: bool,
@@ -166,7 +167,7 @@ impl Model {
             mode: Mode::Normal,
             actor: actor.to_owned(),
             workspace: workspace.to_owned(),
-            healthy: true,
+            store_fault: None,
             flash: None,
             local_times: false,
             tz,

@@ -37,8 +37,11 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             model.say(kind, text, now);
             Vec::new()
         }
-        Msg::Health(healthy) => {
-            model.healthy = healthy;
+        Msg::Health(fault) => {
+            if fault.is_none() {
+                model.say(FlashKind::Done, "✓ the store writes again", now);
+            }
+            model.store_fault = fault;
             Vec::new()
         }
         Msg::Unrouted(items) => {

@@ -86,6 +86,26 @@ pub enum Period {
     UndueDelay(Span),
 }
 
+/// The longest periods counted: ten years in each unit. Longer is a catalog error, never a
+/// deadline (legal reporting periods are hours to months).
+pub const MAX_HOURS: u32 = 24 * 3_653;
+pub const MAX_DAYS: u32 = 3_653;
+pub const MAX_MONTHS: u32 = 120;
+pub const MAX_BUSINESS_DAYS: u32 = 2_610;
+
+impl Period {
+    /// The count and the largest it may be, for the counted periods.
+    pub const fn count_and_bound(&self) -> Option<(u32, u32)> {
+        match *self {
+            Self::Hours(n) => Some((n, MAX_HOURS)),
+            Self::EuDays(n) | Self::CalendarDays(n) => Some((n, MAX_DAYS)),
+            Self::EuMonths(n) => Some((n, MAX_MONTHS)),
+            Self::UsBusinessDays(n) => Some((n, MAX_BUSINESS_DAYS)),
+            Self::UndueDelay(_) => None,
+        }
+    }
+}
+
 /// An outer limit from another decision: due is the earlier of the two, unless the anchor
 /// itself came after the cap (then the anchor's own period applies). DORA's initial report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -43,11 +43,10 @@ impl<'a> Rules<'a> {
         self.calendar.is_working_day(day, self.extra_holidays)
     }
 
-    fn next_working(&self, mut day: NaiveDate) -> NaiveDate {
-        while !self.working(day) {
-            day = day.succ_opt().unwrap_or(day);
-        }
-        day
+    /// `day`, or the first working day after it (within a year: a calendar with no working
+    /// day for longer is taken as it stands, never searched forever).
+    fn next_working(&self, day: NaiveDate) -> NaiveDate {
+        day.iter_days().take(366).find(|d| self.working(*d)).unwrap_or(day)
     }
 
     fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
@@ -76,12 +75,23 @@ fn hours(n: u32) -> Duration {
     Duration::hours(i64::from(n))
 }
 
+/// `t + span`, or the latest representable time when that overflows.
+fn after(t: DateTime<Utc>, span: Duration) -> DateTime<Utc> {
+    t.checked_add_signed(span).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// `day + days`, or the latest representable day when that overflows.
+fn days_after(day: NaiveDate, days: u32) -> NaiveDate {
+    day.checked_add_signed(Duration::days(i64::from(days))).unwrap_or(NaiveDate::MAX)
+}
+
 /// The deadline of `period` for a clock started at `anchor`; `cap` is the outer limit of an
 /// earliest-of rule, when one applies and its decision is recorded.
 pub fn deadline(period: &Period, anchor: DateTime<Utc>, cap: Option<DateTime<Utc>>, rules: &Rules<'_>) -> Deadline {
+    let n = period.count_and_bound().map_or(0, |(n, bound)| n.min(bound));
     let (due_at, legal_limit_at, fixed) = match *period {
-        Period::Hours(n) => {
-            let due = anchor + hours(n);
+        Period::Hours(_) => {
+            let due = after(anchor, hours(n));
             let due = match cap {
                 Some(cap) if anchor <= cap => due.min(cap),
                 _ => due,
@@ -89,14 +99,14 @@ pub fn deadline(period: &Period, anchor: DateTime<Utc>, cap: Option<DateTime<Utc
             (due, due, true)
         }
         Period::UndueDelay(target) => {
-            let due = anchor + Duration::seconds(i64::try_from(target.seconds()).unwrap_or(i64::MAX / 4));
+            let due = after(anchor, Duration::seconds(i64::try_from(target.seconds()).unwrap_or(i64::MAX / 4)));
             (due, due, false)
         }
-        Period::EuDays(n) => {
+        Period::EuDays(_) => {
             let legal = eu_days_limit(anchor, n, rules);
-            ((anchor + Duration::days(i64::from(n))).min(legal), legal, true)
+            (after(anchor, Duration::days(i64::from(n))).min(legal), legal, true)
         }
-        Period::EuMonths(n) => {
+        Period::EuMonths(_) => {
             let start = rules.local_date(anchor);
             let last = start.checked_add_months(Months::new(n)).unwrap_or(start);
             let legal = rules.end_of(rules.next_working(last));
@@ -105,12 +115,12 @@ pub fn deadline(period: &Period, anchor: DateTime<Utc>, cap: Option<DateTime<Utc
             let conservative = rules.at_local(same_time.date(), same_time.time());
             (conservative.min(legal), legal, true)
         }
-        Period::CalendarDays(n) => {
-            let last = rules.local_date(anchor) + Duration::days(i64::from(n));
+        Period::CalendarDays(_) => {
+            let last = days_after(rules.local_date(anchor), n);
             let legal = rules.end_of(last);
-            ((anchor + Duration::days(i64::from(n))).min(legal), legal, true)
+            (after(anchor, Duration::days(i64::from(n))).min(legal), legal, true)
         }
-        Period::UsBusinessDays(n) => {
+        Period::UsBusinessDays(_) => {
             let mut day = rules.local_date(anchor);
             for _ in 0..n {
                 day = rules.next_working(day.succ_opt().unwrap_or(day));
@@ -127,12 +137,15 @@ pub fn deadline(period: &Period, anchor: DateTime<Utc>, cap: Option<DateTime<Utc
 /// working day (3(4)); a period of two days or more holds at least two working days (3(5)).
 fn eu_days_limit(anchor: DateTime<Utc>, n: u32, rules: &Rules<'_>) -> DateTime<Utc> {
     let start = rules.local_date(anchor);
-    let mut last = rules.next_working(start + Duration::days(i64::from(n)));
+    let mut last = rules.next_working(days_after(start, n));
     if n >= 2 {
         let working_in = |last: NaiveDate| {
             start.iter_days().skip(1).take_while(|d| *d <= last).filter(|d| rules.working(*d)).count()
         };
-        while working_in(last) < 2 {
+        for _ in 0..2 {
+            if working_in(last) >= 2 {
+                break;
+            }
             last = rules.next_working(last.succ_opt().unwrap_or(last));
         }
     }

@@ -92,10 +92,9 @@ pub fn schedule(def: &ClockDef, facts: &ClockFacts) -> Schedule {
         Anchor::LatestSubmitted(other) => facts.latest_submission(other).map(|s| s.at),
     };
     let deadline = anchor_at.map(|anchor| {
-        let cap = def
-            .cap
-            .as_ref()
-            .and_then(|c| facts.decided(c.decision).map(|r| r.at + chrono::Duration::hours(i64::from(c.hours))));
+        let cap = def.cap.as_ref().and_then(|c| {
+            facts.decided(c.decision).and_then(|r| r.at.checked_add_signed(chrono::Duration::hours(i64::from(c.hours))))
+        });
         deadline(&def.period, anchor, cap, &Rules::of(def))
     });
     Schedule { anchor_at, deadline }

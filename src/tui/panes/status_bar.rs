@@ -14,10 +14,11 @@ use crate::tui::theme::Role;
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
     let theme = &ui.theme;
     let mut spans = vec![styled(format!(" as {} ", sanitize::line(&model.actor)), theme.style(Role::Current))];
-    if model.healthy {
-        spans.push(styled(" saved ", theme.style(Role::Ok)));
-    } else {
-        spans.push(styled(" NOT SAVED: a write failed; restart once the disk is fixed ", theme.style(Role::NotSaved)));
+    match &model.store_fault {
+        None => spans.push(styled(" saved ", theme.style(Role::Ok))),
+        Some(cause) => {
+            spans.push(styled(format!(" NOT SAVED: {}; retrying ", sanitize::line(cause)), theme.style(Role::NotSaved)))
+        }
     }
     if let Some(addr) = &model.listening {
         spans.push(styled(format!(" alerts ← {addr} "), theme.style(Role::Muted)));
