@@ -39,18 +39,7 @@ fn trivial_server() -> String {
 
 fn main() {
     let dir = tempfile::tempdir_in(std::env::temp_dir()).expect("dir");
-    let mut child = Command::new(BIN)
-        .args(["--dir"])
-        .arg(dir.path())
-        .args(["--as", "alertmanager", "listen", "--addr", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("listener");
-    let mut reader = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut first = String::new();
-    reader.read_line(&mut first).expect("line");
-    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
-    let addr = first.split("http://").nth(1).and_then(|r| r.split('/').next()).expect("addr").to_owned();
+    let (mut child, addr) = listener(dir.path());
     std::thread::sleep(Duration::from_millis(100));
     let alert = http::storm_alert;
     let count: usize = std::env::var("WARROOM_BENCH_ALERTS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000);
@@ -67,6 +56,66 @@ fn main() {
             "{clients:>2} clients  trivial 200 handler (ceiling) {rate:>7.0} requests/s p50 {p50:>6.2} ms  p99 {p99:>6.2} ms"
         );
     }
+    let _ = child.kill();
+    let _ = child.wait();
+    one_group(count);
+}
+
+/// Starts `warroom listen` on a fresh workspace; its child process and address.
+fn listener(dir: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["--dir"])
+        .arg(dir)
+        .args(["--as", "alertmanager", "listen", "--addr", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("listener");
+    let mut reader = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("line");
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+    let addr = first.split("http://").nth(1).and_then(|r| r.split('/').next()).expect("addr").to_owned();
+    (child, addr)
+}
+
+fn peak_resident_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+/// The same number of alerts as one Alertmanager group in one request (a storm as
+/// Alertmanager delivers it), on a fresh listener: time to a durable 200 and peak memory.
+fn one_group(count: usize) {
+    let dir = tempfile::tempdir_in(std::env::temp_dir()).expect("dir");
+    let (mut child, addr) = listener(dir.path());
+    std::thread::sleep(Duration::from_millis(100));
+    let alerts: Vec<String> = (0..count)
+        .map(|n| {
+            format!(
+                r#"{{"status":"firing","labels":{{"alertname":"AgentOutboundNoticeSpike","environment":"production","agent":"mailer-{n}"}},"annotations":{{"summary":"outbound notices spiked on mailer-{n}"}},"startsAt":"2026-11-24T08:00:00Z","fingerprint":"fp{n:08}"}}"#
+            )
+        })
+        .collect();
+    let body = format!(r#"{{"version":"4","status":"firing","groupKey":"storm","alerts":[{}]}}"#, alerts.join(","));
+    let before = peak_resident_mib(child.id());
+    let started = std::time::Instant::now();
+    let status = http::post(&addr, body.as_bytes());
+    let took = started.elapsed().as_secs_f64();
+    assert_eq!(status, 200);
+    println!(
+        "one group of {count} alerts in one request ({:.1} MB)  durable 200 after {:.2} s  {:>7.0} alerts/s   listener peak resident {:.1} MiB (idle {:.1} MiB)",
+        body.len() as f64 / 1e6,
+        took,
+        count as f64 / took,
+        peak_resident_mib(child.id()),
+        before
+    );
     let _ = child.kill();
     let _ = child.wait();
 }

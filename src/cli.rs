@@ -47,11 +47,19 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
+    if let Ok(program) = std::env::current_exe() {
+        crate::action::orphan::watch_with(program);
+    }
     let Some(command) = cli.command else {
         let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
         oplog::init(&ctx.dir);
         return console::main_command(ctx, cli.theme, cli.demo, &cli.host);
     };
+    if let args::Cmd::WatchAction { group, parent, seconds } = command {
+        let time_left = std::time::Duration::from_secs(seconds);
+        crate::action::orphan::watch(group, parent, time_left, crate::action::run::GRACE);
+        return Ok(());
+    }
     if let args::Cmd::Lint { path } = &command {
         return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());
     }

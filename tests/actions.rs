@@ -74,6 +74,22 @@ phases:
         detail: Pin them.
         role: commander
         kind: forensic
+      - id: linger
+        title: An action that outlives a killed warroom unless something ends it
+        detail: Sleeps, with a child that sleeps too.
+        role: commander
+        kind: containment
+        action:
+          program: bin/linger
+          timeout: 60s
+      - id: flood
+        title: An action that prints far more than memory should hold
+        detail: 200 MB of output.
+        role: commander
+        kind: containment
+        action:
+          program: bin/flood
+          timeout: 120s
 postmortem: "# Post-mortem"
 "##;
 
@@ -95,6 +111,8 @@ fn workspace() -> Workspace {
     );
     script("hang", "#!/bin/sh\necho started\nsleep 307 &\nsleep 308\n");
     script("fail", "#!/bin/sh\necho 'cannot reach the flag service' >&2\nexit 3\n");
+    script("linger", "#!/bin/sh\necho lingering\nsleep \"31${LINGER}7\" &\nsleep \"31${LINGER}8\"\n");
+    script("flood", "#!/bin/sh\nhead -c 200000000 /dev/zero | tr '\\0' x\necho end-of-flood\n");
     ws
 }
 
@@ -246,4 +264,119 @@ fn running(needle: &str) -> bool {
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn an_action_printing_200_mb_is_written_through_to_its_file_with_bounded_memory() {
+    use std::io::Read;
+    let ws = workspace();
+    let id = hostile_incident(&ws);
+    let mut child = ws
+        .command("alice")
+        .args(["run", &id, "flood", "--yes"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut shown = Vec::new();
+        stdout.read_to_end(&mut shown).map(|_| shown.len()).unwrap_or(0)
+    });
+    let mut peak_kib = 0u64;
+    while child.try_wait().expect("wait").is_none() {
+        let status = std::fs::read_to_string(&status_file).unwrap_or_default();
+        let hwm = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.split_whitespace().next());
+        peak_kib = peak_kib.max(hwm.and_then(|v| v.parse().ok()).unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let shown = reader.join().expect("reader");
+    eprintln!("peak resident {} MiB, {shown} bytes shown on the terminal", peak_kib / 1024);
+    assert!(peak_kib < 64 * 1024, "peak resident {peak_kib} KiB for 200 MB of output");
+    assert!(shown < 20 << 20, "the terminal is shown a bounded part: {shown} bytes");
+    let action = &ws.status_json(&id)["actions"][0];
+    assert_eq!(action["output_bytes"], 200_000_000 + "end-of-flood\n".len() as u64);
+    assert!(action["output_tail"].as_str().is_some_and(|t| t.ends_with("xxxend-of-flood\n")), "{action}");
+    let file = ws.path().join(action["output_file"].as_str().expect("file"));
+    let bytes = std::fs::read(&file).expect("the whole output");
+    assert_eq!(bytes.len(), 200_000_013);
+    assert_eq!(action["output_sha256"], sha256_hex(&bytes).as_str(), "the hash covers the whole file");
+}
+
+/// The pid of a process whose command line contains `needle`.
+fn pid_of(needle: &str) -> Option<i32> {
+    let entries = std::fs::read_dir("/proc").ok()?;
+    entries.filter_map(Result::ok).find_map(|e| {
+        let pid: i32 = e.file_name().to_str()?.parse().ok()?;
+        let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+        String::from_utf8_lossy(&cmdline).contains(needle).then_some(pid)
+    })
+}
+
+fn wait_for(what: &str, within: Duration, mut done: impl FnMut() -> bool) -> Duration {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < within, "{what}: not within {within:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    started.elapsed()
+}
+
+/// Starts `warroom run ID linger` and waits until the action's processes run.
+fn start_lingering(ws: &Workspace, id: &str, marker: &str) -> std::process::Child {
+    let child = ws
+        .command("alice")
+        .env("LINGER", marker)
+        .args(["run", id, "linger", "--yes"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run");
+    wait_for("the action runs", Duration::from_secs(10), || running(&format!("sleep\u{0}31{marker}8")));
+    child
+}
+
+fn action_json(ws: &Workspace, id: &str) -> serde_json::Value {
+    ws.status_json(id)["actions"][0].clone()
+}
+
+#[test]
+fn a_killed_warroom_run_takes_its_action_with_it_and_the_next_open_records_it_abandoned() {
+    let ws = workspace();
+    let id = hostile_incident(&ws);
+    let mut run = start_lingering(&ws, &id, "1");
+    run.kill().expect("SIGKILL warroom run");
+    let _ = run.wait();
+    let took = wait_for("the action's group ends", Duration::from_secs(8), || {
+        !running("sleep\u{0}3117") && !running("sleep\u{0}3118")
+    });
+    eprintln!("the action's process group ended {took:?} after warroom run was killed");
+    assert!(action_json(&ws, &id)["output_file"].is_null(), "nothing recorded its end yet");
+    ws.ok("bob", &["note", &id, "the runner's terminal died"]);
+    let action = action_json(&ws, &id);
+    assert_eq!(action["abandoned"], true, "{action}");
+    assert!(action["exit_code"].is_null());
+    assert!(action["output_tail"].as_str().is_some_and(|t| t.contains("lingering") && t.contains("abandoned")));
+    assert_eq!(ws.status_json(&id)["steps"][5]["state"], "pending", "an abandoned action never ticks");
+    ws.ok("auditor", &["verify", &id]);
+}
+
+#[test]
+fn when_the_watcher_died_too_the_next_open_ends_what_is_left_of_the_group() {
+    let ws = workspace();
+    let id = hostile_incident(&ws);
+    let mut run = start_lingering(&ws, &id, "2");
+    let watcher = pid_of(&format!("--parent\u{0}{}", run.id())).expect("a watcher runs beside the action");
+    let killed = std::process::Command::new("kill").args(["-9", &watcher.to_string()]).status();
+    assert!(killed.is_ok_and(|s| s.success()));
+    run.kill().expect("SIGKILL warroom run");
+    let _ = run.wait();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(running("sleep\u{0}3128"), "with both gone, the action still runs");
+    ws.ok("bob", &["tick", &id, "keep"]);
+    wait_for("the leftover group ends", Duration::from_secs(5), || {
+        !running("sleep\u{0}3127") && !running("sleep\u{0}3128")
+    });
+    assert_eq!(action_json(&ws, &id)["abandoned"], true);
 }

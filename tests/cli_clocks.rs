@@ -281,3 +281,24 @@ fn absurd_periods_in_a_clock_file_are_lint_errors_not_a_crash_or_an_empty_incide
         assert!(std::fs::metadata(&log).expect("log").len() > 0, "{} was left empty", log.display());
     }
 }
+
+#[test]
+fn a_broken_clock_file_blocks_only_the_runbooks_that_use_its_clocks_and_is_named() {
+    let ws = Workspace::new();
+    std::fs::create_dir_all(ws.path().join("clocks")).expect("dir");
+    // A broken override of a shipped clock: the shipped one must not apply in its place.
+    std::fs::write(
+        ws.path().join("clocks/override.yaml"),
+        "clocks:\n  - id: gdpr-33\n    title: GDPR with a stricter contract\n    period: { hours: 24 \n",
+    )
+    .expect("write");
+    let status = String::from_utf8(at(&ws, "auditor", &["status"]).stdout).expect("utf-8");
+    assert!(
+        status.contains("clock catalog file") && status.contains("override.yaml") && status.contains("gdpr-33"),
+        "{status}"
+    );
+    let err = refused(&ws, "alice", &["declare", "--runbook", "cross-tenant-pii-leak"]);
+    assert!(err.contains("gdpr-33") && err.contains("override.yaml"), "{err}");
+    let id = ok(&ws, "alice", &["declare", "--runbook", "runaway-agent-cost"]);
+    assert!(id.trim().starts_with("INC-"), "a runbook without that clock is declared: {id}");
+}

@@ -311,3 +311,27 @@ fn the_command_line_does_what_the_cli_does() {
     let bundle = std::fs::read_dir(ws.path().join("exports")).expect("exports").next().expect("bundle").expect("e");
     ws.ok("auditor", &["verify", bundle.path().to_str().expect("path")]);
 }
+
+#[test]
+fn a_100_kb_paste_lands_in_a_note_in_one_step() {
+    let ws = Workspace::new();
+    let tmux = Tmux::new("paste");
+    tmux.start("a", &ws, "alice", (120, 36));
+    tmux.wait_for("a", "Incidents (1 open)", SLOW);
+    let text: String = (0..2_600).map(|n| format!("trace line {n:05} of the pasted evidence\n")).collect();
+    assert!(text.len() > 100_000);
+    let buffer = ws.path().join("paste.txt");
+    std::fs::write(&buffer, &text).expect("paste buffer");
+    tmux.keys("a", &["n"]);
+    tmux.wait_for("a", "Note", SLOW);
+    tmux.tmux(&["load-buffer", "-b", "evidence", buffer.to_str().expect("path")]);
+    let started = Instant::now();
+    tmux.tmux(&["paste-buffer", "-p", "-b", "evidence", "-t", "a"]);
+    tmux.keys("a", &["C-s"]);
+    tmux.wait_for("a", "noted: trace line 00000", SLOW);
+    eprintln!("a {} byte paste noted in {:?}", text.len(), started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    let status = ws.status_json("001");
+    let noted = status["notes"].as_array().and_then(|n| n.last()).and_then(|n| n["text"].as_str()).unwrap_or("");
+    assert_eq!(noted.trim_end(), text.trim_end(), "the whole paste, lines kept");
+}

@@ -212,3 +212,22 @@ fn concurrent_declarations_get_distinct_ids() {
     ws.ok("auditor", &["verify"]);
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+#[test]
+fn a_log_cut_before_its_close_is_marked_open_again_by_verify() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    ws.ok("alice", &["resolve", &id]);
+    ws.ok("alice", &["close", &id, "--force", "--reason", "contained; clocks tracked by the DPO"]);
+    assert!(!ws.ok("auditor", &["status"]).contains(&id), "closed: not listed");
+    let log = ws.log(&id);
+    let bytes = std::fs::read(&log).expect("log");
+    let last_line = bytes[..bytes.len() - 1].iter().rposition(|b| *b == b'\n').expect("lines") + 1;
+    assert!(String::from_utf8_lossy(&bytes[last_line..]).contains(r#""kind":"closed""#));
+    std::fs::write(&log, &bytes[..last_line]).expect("cut the close");
+
+    let verified = ws.ok("auditor", &["verify", &id]);
+    assert!(verified.contains("marked open again"), "{verified}");
+    assert!(ws.ok("auditor", &["status"]).contains(&id), "the active incident is listed again");
+    assert_eq!(ws.status_json(&id)["state"], "resolved");
+}

@@ -143,3 +143,47 @@ fn a_non_loopback_address_without_a_token_is_refused() {
     let err = ws.refused("alertmanager", &["listen", "--addr", "0.0.0.0:0"], 1);
     assert!(err.contains("without a token"), "{err}");
 }
+
+fn resident_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let rss = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.split_whitespace().next());
+    rss.and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn slow_and_half_sent_requests_neither_grow_memory_nor_block_a_good_alert() {
+    let ws = Workspace::new();
+    let server = Server::start(&ws, &[]);
+    let before = resident_kib(server.child.id());
+    let mut held = Vec::new();
+    for n in 0..400 {
+        let mut stream = TcpStream::connect(&server.addr).expect("connect");
+        let head = if n % 2 == 0 {
+            // Headers promising a large body, then a trickle of it.
+            format!(
+                "POST /alerts HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 60000000\r\n\r\n{{\"name\":\"",
+                server.addr
+            )
+        } else {
+            // Headers never finished.
+            format!("POST /alerts HTTP/1.1\r\nHost: {}\r\nContent-Ty", server.addr)
+        };
+        stream.write_all(head.as_bytes()).expect("send");
+        held.push(stream);
+    }
+    for stream in held.iter_mut().step_by(2) {
+        let _ = stream.write_all(&[b'x'; 4096]);
+    }
+    let started = std::time::Instant::now();
+    let (status, text) = server.post(&[JSON], &firing());
+    let took = started.elapsed();
+    let during = resident_kib(server.child.id());
+    eprintln!(
+        "good alert answered in {took:?}; listener resident {before} KiB before, {during} KiB with 400 slow clients"
+    );
+    assert_eq!(status, 200, "{text}");
+    assert!(took < std::time::Duration::from_secs(1), "answered in {took:?}");
+    assert!(during < 100 * 1024, "resident {during} KiB");
+    drop(held);
+    assert_eq!(alert_events(&ws), 1);
+}

@@ -1,6 +1,8 @@
 //! A step's action: expanded for the incident, then run bounded by its timeout.
 
+pub mod capture;
 pub mod expand;
+pub mod orphan;
 pub mod run;
 pub mod shipped;
 

@@ -1,6 +1,7 @@
 //! Running a prepared action in its own process group with a timeout (the whole group is killed
-//! when it passes), its output streamed to the caller and kept whole in the workspace with its
-//! SHA-256. Recording its start and outcome is the application's (`app::action`).
+//! when it passes), its output streamed to the caller and written through to the workspace with
+//! its SHA-256 (see `capture`). Recording its start and outcome is the application's
+//! (`app::action`).
 
 use std::io::Read;
 use std::path::Path;
@@ -8,17 +9,15 @@ use std::process::{Command as Process, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
-
 use super::FileError;
+use super::capture::Capture;
 use super::expand::Prepared;
+use super::orphan;
 use crate::clock::Clock;
 use crate::domain::actions::ActionOutcome;
 
-/// How much of the output the log itself keeps (the end of it); the file keeps all.
-pub const TAIL_BYTES: usize = 4096;
 /// After a timeout: SIGTERM to the group, then SIGKILL this much later.
-const GRACE: Duration = Duration::from_secs(2);
+pub const GRACE: Duration = Duration::from_secs(2);
 
 /// Runs `prepared` (its start already recorded as `started_seq` of `incident`), streaming each
 /// chunk of output to `output` and keeping all of it in the workspace's `actions/`; returns
@@ -33,34 +32,55 @@ pub fn run_program(
 ) -> Result<ActionOutcome, FileError> {
     super::shipped::install(root)?;
     let started_at = clock.now();
-    let relative = format!("actions/{incident}/{started_seq}-{}.log", prepared.step);
+    let relative = output_file(incident, started_seq, &prepared.step);
     let path = root.join(&relative);
     if let Some(dir) = path.parent() {
         crate::private_fs::create_dir_all(dir).map_err(|e| FileError::new("create", dir, e))?;
     }
-    let (bytes, exit_code, timed_out) = execute(root, prepared, &mut output);
-    crate::private_fs::write(&path, &bytes)
-        .and_then(|()| std::fs::File::open(&path)?.sync_all())
-        .map_err(|e| FileError::new("write", &path, e))?;
-    let tail_start = bytes.len().saturating_sub(TAIL_BYTES);
+    let mut capture = Capture::to_file(&path).map_err(|e| FileError::new("create", &path, e))?;
+    let group_file = orphan::group_file(&path);
+    let mut watcher = None;
+    let spawned = |group: u32| {
+        let _ = crate::private_fs::write(&group_file, group.to_string().as_bytes());
+        watcher = start_watcher(group, prepared.timeout);
+    };
+    let (exit_code, timed_out) = execute(root, prepared, &mut capture, &mut output, spawned);
+    let captured = capture.finish(&mut output);
+    if let Some(watcher) = watcher {
+        stop_watcher(watcher);
+    }
+    let _ = std::fs::remove_file(&group_file);
     Ok(ActionOutcome {
         exit_code,
         timed_out,
         started_at,
         ended_at: clock.now(),
-        output_tail: String::from_utf8_lossy(&bytes[tail_start..]).into_owned(),
-        output_bytes: bytes.len() as u64,
+        output_tail: captured.tail,
+        output_bytes: captured.bytes,
         output_file: relative,
-        output_sha256: format!("{:x}", Sha256::digest(&bytes)),
+        output_sha256: captured.sha256,
+        abandoned: false,
     })
 }
 
-/// Runs the program; returns its output (stdout and stderr as they came), its exit code
-/// (`None` if a signal ended it), and whether the timeout killed it.
-fn execute(workspace: &Path, prepared: &Prepared, output: &mut impl FnMut(&str)) -> (Vec<u8>, Option<i32>, bool) {
+/// Where the output of the action started as `started_seq` goes, relative to the workspace.
+pub fn output_file(incident: &str, started_seq: u64, step: &str) -> String {
+    format!("actions/{incident}/{started_seq}-{step}.log")
+}
+
+/// Runs the program, its output (stdout and stderr as they came) into `capture`; returns its
+/// exit code (`None` if a signal ended it) and whether the timeout killed it.
+fn execute(
+    workspace: &Path,
+    prepared: &Prepared,
+    capture: &mut Capture,
+    output: &mut impl FnMut(&str),
+    on_spawn: impl FnOnce(u32),
+) -> (Option<i32>, bool) {
     use std::os::unix::process::CommandExt;
     let Some((program, args)) = prepared.argv.split_first() else {
-        return (b"no program to run\n".to_vec(), None, false);
+        capture.take(b"no program to run\n", output);
+        return (None, false);
     };
     let cwd = prepared.cwd.as_deref().map_or_else(|| workspace.to_owned(), |c| workspace.join(c));
     // A relative path with a directory (`bin/kill-switch`) names a file in the workspace; a bare
@@ -83,10 +103,11 @@ fn execute(workspace: &Path, prepared: &Prepared, output: &mut impl FnMut(&str))
         Ok(child) => child,
         Err(e) => {
             let text = format!("cannot start {}: {e}\n", program.display());
-            output(&text);
-            return (text.into_bytes(), None, false);
+            capture.take(text.as_bytes(), output);
+            return (None, false);
         }
     };
+    on_spawn(child.id());
     let (tx, rx) = mpsc::channel::<Vec<u8>>();
     let mut readers = Vec::new();
     let pipes: [Option<Box<dyn Read + Send>>; 2] = [
@@ -107,17 +128,15 @@ fn execute(workspace: &Path, prepared: &Prepared, output: &mut impl FnMut(&str))
     drop(tx);
     let group = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap_or(0));
     let deadline = Instant::now() + prepared.timeout;
-    let mut bytes = Vec::new();
     let mut timed_out = false;
     let mut killed_at: Option<Instant> = None;
     let status = loop {
         match rx.recv_timeout(Duration::from_millis(20)) {
             Ok(chunk) => {
-                output(&String::from_utf8_lossy(&chunk));
-                bytes.extend_from_slice(&chunk);
+                capture.take(&chunk, output);
                 continue;
             }
-            Err(mpsc::RecvTimeoutError::Timeout | mpsc::RecvTimeoutError::Disconnected) => {}
+            Err(mpsc::RecvTimeoutError::Timeout | mpsc::RecvTimeoutError::Disconnected) => capture.tick(output),
         }
         if let Ok(Some(status)) = child.try_wait() {
             break Some(status);
@@ -141,14 +160,42 @@ fn execute(workspace: &Path, prepared: &Prepared, output: &mut impl FnMut(&str))
     }
     let drained = Instant::now() + Duration::from_secs(1);
     while let Ok(chunk) = rx.recv_timeout(drained.saturating_duration_since(Instant::now())) {
-        output(&String::from_utf8_lossy(&chunk));
-        bytes.extend_from_slice(&chunk);
+        capture.take(&chunk, output);
     }
     if timed_out {
         let note =
             format!("\n[warroom: timed out after {}s; the process group was killed]\n", prepared.timeout.as_secs());
-        output(&note);
-        bytes.extend_from_slice(note.as_bytes());
+        capture.take(note.as_bytes(), output);
     }
-    (bytes, status.and_then(|s| s.code()), timed_out)
+    (status.and_then(|s| s.code()), timed_out)
+}
+
+/// Starts the watcher that ends the group if this process dies or the timeout passes without
+/// it (none when no watcher program was set, as in library tests).
+fn start_watcher(group: u32, timeout: Duration) -> Option<std::process::Child> {
+    use std::os::unix::process::CommandExt;
+    let program = orphan::watcher()?;
+    let seconds = (timeout + GRACE).as_secs() + 1;
+    Process::new(program)
+        .args(["watch-action", "--group", &group.to_string(), "--parent", &std::process::id().to_string()])
+        .args(["--seconds", &seconds.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .ok()
+}
+
+/// The watcher ends by itself once the group is gone; it is waited for so that no zombie stays.
+fn stop_watcher(mut watcher: std::process::Child) {
+    let until = Instant::now() + Duration::from_secs(1);
+    while Instant::now() < until {
+        if watcher.try_wait().ok().flatten().is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = watcher.kill();
+    let _ = watcher.wait();
 }

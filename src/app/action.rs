@@ -2,7 +2,7 @@
 //! and run exactly as confirmed, with its start and outcome recorded.
 
 use super::{App, AppError};
-use crate::action::{self, Prepared};
+use crate::action::{self, Prepared, orphan};
 use crate::domain::Command;
 use crate::domain::actions::ActionOutcome;
 use crate::domain::event::Event;
@@ -40,7 +40,10 @@ pub struct Ran {
 /// usable approval, records the request (once) instead of letting it run.
 pub fn prepare(app: &App, incident: &str, step: &str) -> Result<Gate, AppError> {
     let id = app.store.resolve_id(incident)?;
-    let state = current(app, &id)?;
+    let mut state = current(app, &id)?;
+    if !reap_abandoned(app, &state)?.is_empty() {
+        state = current(app, &id)?;
+    }
     let now = app.now();
     let prepared = action::prepare(&state, step, &app.actor.name, now).map_err(AppError::Refused)?;
     let approval = if !prepared.two_person || state.containment.usable_approval(step, now).is_some() {
@@ -93,4 +96,44 @@ fn run_confirmed(app: &App, incident: &str, confirmed: &Prepared, output: impl F
 
 fn current(app: &App, id: &str) -> Result<Incident, AppError> {
     Ok(app.store.incident(id)?)
+}
+
+/// Records as abandoned every action of `incident` still running in the log whose warroom
+/// process, on this host, is gone: what is left of its process group is ended first, and the
+/// outcome holds the output its file had. Returns their start seqs.
+pub fn reap_abandoned(app: &App, incident: &Incident) -> Result<Vec<u64>, AppError> {
+    let mut reaped = Vec::new();
+    let orphans = incident.containment.runs.iter().filter(|run| {
+        run.outcome.is_none() && run.host == app.actor.host && run.pid != std::process::id() && !orphan::alive(run.pid)
+    });
+    for run in orphans {
+        let relative = action::run::output_file(&incident.id, run.started_seq, &run.step);
+        let file = app.dir.join(&relative);
+        if let Some(group) = orphan::leftover_group(&file) {
+            orphan::end_group(group, action::run::GRACE);
+        }
+        let _ = std::fs::remove_file(orphan::group_file(&file));
+        let captured = orphan::captured_so_far(&file);
+        let mut tail = captured.tail;
+        tail.push_str(&format!(
+            "\n[warroom: abandoned: warroom process {} on {} ended before the action did]",
+            run.pid, run.host
+        ));
+        let outcome = ActionOutcome {
+            exit_code: None,
+            timed_out: false,
+            started_at: run.started_at,
+            ended_at: app.now(),
+            output_tail: tail,
+            output_bytes: captured.bytes,
+            output_file: relative,
+            output_sha256: captured.sha256,
+            abandoned: true,
+        };
+        let finish = Command::FinishAction { started_seq: run.started_seq, outcome };
+        app.store.execute(&incident.id, app.actor, app.now(), finish)?;
+        tracing::warn!(event = "recovery", incident = %incident.id, started_seq = run.started_seq, "an abandoned action was recorded");
+        reaped.push(run.started_seq);
+    }
+    Ok(reaped)
 }

@@ -1,5 +1,7 @@
 //! The runbooks and regulatory clocks in effect, as the use cases look them up.
 
+use std::collections::BTreeMap;
+
 use super::AppError;
 use crate::domain::clock::ClockDef;
 use crate::domain::runbook::Runbook;
@@ -14,13 +16,22 @@ pub struct Catalog<'a> {
     pub origin: &'a str,
     /// Whether some runbook or clock files have errors (then a missing id may be one of them).
     pub runbooks_broken: bool,
-    pub clocks_broken: bool,
+    /// Clocks left out for errors in their catalog file: id → file.
+    pub unusable_clocks: &'a BTreeMap<String, String>,
 }
+
+const NONE_UNUSABLE: &BTreeMap<String, String> = &BTreeMap::new();
 
 impl<'a> Catalog<'a> {
     /// Runbooks and clocks loaded earlier (by a console or listener that checked them then).
     pub const fn of(runbooks: &'a [Runbook], clocks: &'a [ClockDef]) -> Self {
-        Self { runbooks, clocks, origin: "the runbooks in effect", runbooks_broken: false, clocks_broken: false }
+        Self {
+            runbooks,
+            clocks,
+            origin: "the runbooks in effect",
+            runbooks_broken: false,
+            unusable_clocks: NONE_UNUSABLE,
+        }
     }
 
     pub fn runbook(&self, id: &str) -> Result<&'a Runbook, AppError> {
@@ -44,9 +55,15 @@ impl<'a> Catalog<'a> {
         if let Some(found) = self.clocks.iter().find(|c| c.id == id) {
             return Ok(found);
         }
+        if let Some(file) = self.unusable_clocks.get(id) {
+            return Err(AppError::refused(format!(
+                "clock {:?} cannot be used: its catalog file {} has errors (run `warroom lint`)",
+                sanitize::line(id),
+                sanitize::line(file)
+            )));
+        }
         let hint = did_you_mean(id, self.clocks.iter().map(|c| c.id.as_str()));
-        let broken = if self.clocks_broken { " (the clock catalog has errors: run `warroom lint`)" } else { "" };
-        Err(AppError::refused(format!("no clock {:?} in the catalog{hint}{broken}", sanitize::line(id))))
+        Err(AppError::refused(format!("no clock {:?} in the catalog{hint}", sanitize::line(id))))
     }
 
     /// The catalog clocks a runbook starts. One missing is refused: an incident must never

@@ -17,6 +17,9 @@ pub struct Recorded {
 /// Checks `command` against the incident's current state and appends what it decides.
 pub fn record(app: &App, incident: &str, command: Command) -> Result<Recorded, AppError> {
     let id = app.store.resolve_id(incident)?;
+    if let Ok(state) = app.store.incident(&id) {
+        super::action::reap_abandoned(app, &state)?;
+    }
     let events = app.store.execute(&id, app.actor, app.now(), command)?;
     if events.is_empty() {
         return Err(AppError::refused("nothing was recorded"));

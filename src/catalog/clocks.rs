@@ -37,9 +37,13 @@ struct EntryLocation {
 }
 
 pub struct ClockCatalog {
+    /// The usable clocks: every one defined without error, and not overridden by a broken one.
     pub clocks: Vec<ClockDef>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: BTreeMap<String, String>,
+    /// Clocks left out because their definition (or the file defining them) has errors: id →
+    /// that file. A runbook naming one is refused with the file's name; others are unaffected.
+    pub unusable: BTreeMap<String, String>,
 }
 
 impl ClockCatalog {
@@ -53,6 +57,20 @@ impl ClockCatalog {
 
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// One line per catalog file with errors, naming the clocks that cannot be used for it.
+    pub fn warnings(&self) -> Vec<String> {
+        let files: BTreeSet<&str> = self.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.file.as_str()).collect();
+        files
+            .into_iter()
+            .map(|file| {
+                let ids: Vec<&str> =
+                    self.unusable.iter().filter(|(_, f)| f.as_str() == file).map(|(id, _)| id.as_str()).collect();
+                let unusable = if ids.is_empty() { String::new() } else { format!("; unusable: {}", ids.join(", ")) };
+                format!("clock catalog file {file} has errors (run `warroom lint`){unusable}")
+            })
+            .collect()
     }
 }
 
@@ -76,7 +94,12 @@ pub fn is_catalog(text: &str) -> bool {
 }
 
 pub fn load_texts(files: Vec<(String, Result<String, String>)>) -> ClockCatalog {
-    let mut catalog = ClockCatalog { clocks: Vec::new(), diagnostics: Vec::new(), sources: BTreeMap::new() };
+    let mut catalog = ClockCatalog {
+        clocks: Vec::new(),
+        diagnostics: Vec::new(),
+        sources: BTreeMap::new(),
+        unusable: BTreeMap::new(),
+    };
     let mut located: Vec<(String, ClockDef, Spanned<String>)> = Vec::new();
     for (file, text) in files {
         let text = match text {
@@ -89,13 +112,19 @@ pub fn load_texts(files: Vec<(String, Result<String, String>)>) -> ClockCatalog 
         let parsed = serde_saphyr::from_str::<CatalogFile>(&text)
             .and_then(|f| serde_saphyr::from_str::<Locations>(&text).map(|l| (f, l)));
         match parsed {
-            Err(e) => catalog.diagnostics.push(super::files::parse_error(&file, &e)),
+            Err(e) => {
+                catalog.diagnostics.push(super::files::parse_error(&file, &e));
+                for id in ids_named_in(&text) {
+                    catalog.unusable.insert(id, file.clone());
+                }
+            }
             Ok((parsed, locations)) => {
                 let mut seen = BTreeSet::new();
                 for (mut def, location) in parsed.clocks.into_iter().zip(locations.clocks) {
                     if !seen.insert(def.id.clone()) {
                         let message = format!("clock {:?} is defined twice in this file", def.id);
                         catalog.diagnostics.push(Diagnostic::at(Level::Error, &file, &location.id.referenced, message));
+                        catalog.unusable.insert(def.id.clone(), file.clone());
                         continue;
                     }
                     let calendar = def.calendar.unwrap_or_else(|| default_calendar(&def.period));
@@ -113,12 +142,34 @@ pub fn load_texts(files: Vec<(String, Result<String, String>)>) -> ClockCatalog 
     for (file, def, at) in &located {
         for problem in check(def, &ids) {
             catalog.diagnostics.push(Diagnostic::at(Level::Error, file, &at.referenced, problem));
+            catalog.unusable.insert(def.id.clone(), file.clone());
         }
     }
-    if catalog.errors() == 0 {
-        catalog.clocks = located.into_iter().map(|(_, def, _)| def).collect();
+    // A clock anchored on an unusable one is unusable too.
+    loop {
+        let before = catalog.unusable.len();
+        for (file, def, _) in &located {
+            if def.chained_on().is_some_and(|other| catalog.unusable.contains_key(other)) {
+                catalog.unusable.entry(def.id.clone()).or_insert_with(|| file.clone());
+            }
+        }
+        if catalog.unusable.len() == before {
+            break;
+        }
     }
+    catalog.clocks =
+        located.into_iter().map(|(_, def, _)| def).filter(|def| !catalog.unusable.contains_key(&def.id)).collect();
     catalog
+}
+
+/// The ids a catalog file that does not parse seems to define (`id: …` lines), so that a
+/// broken override never lets the shipped clock it meant to change apply unchanged.
+fn ids_named_in(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| line.trim_start().trim_start_matches("- ").trim_start().strip_prefix("id:"))
+        .map(|id| id.trim().trim_matches(|c| c == '"' || c == '\'').to_owned())
+        .filter(|id| !id.is_empty())
+        .collect()
 }
 
 const fn default_calendar(period: &Period) -> Calendar {

@@ -293,6 +293,17 @@ pub(crate) enum Cmd {
         #[command(subcommand)]
         what: generate::Workload,
     },
+    /// warroom's own watcher of a running action: ends its process group when the warroom
+    /// process that started it dies or its time is up
+    #[command(hide = true)]
+    WatchAction {
+        #[arg(long)]
+        group: i32,
+        #[arg(long)]
+        parent: u32,
+        #[arg(long)]
+        seconds: u64,
+    },
 }
 
 #[derive(Subcommand, Debug)]

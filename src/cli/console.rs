@@ -44,6 +44,7 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
     let defs = clocks.clone();
     let parse_command: crate::tui::CommandParser =
         Box::new(move |line, selected, now| super::command_line::parse(line, selected, now, &defs));
+    let (unusable_clocks, catalog_warnings) = (ctx.clocks().unusable.clone(), ctx.clocks().warnings());
     let session = Session {
         store: ctx.store,
         dir: ctx.dir,
@@ -51,6 +52,8 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
         tz: ctx.tz,
         runbooks,
         clocks,
+        unusable_clocks,
+        catalog_warnings,
         ui,
         clock: ctx.clock,
         parse_command,

@@ -116,7 +116,7 @@ impl Context {
             clocks: &clocks.clocks,
             origin: self.origin_text.get_or_init(|| self.origin.describe()),
             runbooks_broken: runbooks.errors() > 0,
-            clocks_broken: clocks.errors() > 0,
+            unusable_clocks: &clocks.unusable,
         }
     }
 
@@ -151,7 +151,14 @@ impl Context {
 
     pub fn runbooks(&self) -> &Loaded {
         self.runbooks
-            .get_or_init(|| catalog::load::load_with_clocks(&self.origin, self.now.date_naive(), &self.clocks().ids()))
+            .get_or_init(|| catalog::load::load_with_clocks(&self.origin, self.now.date_naive(), &self.clock_ids()))
+    }
+
+    /// Every clock id a runbook may name: the usable ones and those left out for errors in
+    /// their file (a runbook naming one is sound; declaring it is refused, naming the file).
+    fn clock_ids(&self) -> std::collections::BTreeSet<String> {
+        let catalog = self.clocks();
+        catalog.ids().into_iter().chain(catalog.unusable.keys().cloned()).collect()
     }
 
     /// The shipped clock catalog with the workspace's `clocks/*.yaml` on top.
@@ -161,10 +168,16 @@ impl Context {
 
     pub fn clock_def(&self, id: &str) -> Result<&ClockDef, CliError> {
         let catalog = self.clocks();
-        catalog.get(id).ok_or_else(|| {
-            let broken = if catalog.errors() > 0 { " (the clock catalog has errors: run `warroom lint`)" } else { "" };
-            let hint = did_you_mean(id, catalog.clocks.iter().map(|c| c.id.as_str()));
-            CliError::refused(format!("no clock {:?} in the catalog{hint}{broken}", sanitize::line(id)))
+        catalog.get(id).ok_or_else(|| match catalog.unusable.get(id) {
+            Some(file) => CliError::refused(format!(
+                "clock {:?} cannot be used: its catalog file {} has errors (run `warroom lint`)",
+                sanitize::line(id),
+                sanitize::line(file)
+            )),
+            None => {
+                let hint = did_you_mean(id, catalog.clocks.iter().map(|c| c.id.as_str()));
+                CliError::refused(format!("no clock {:?} in the catalog{hint}", sanitize::line(id)))
+            }
         })
     }
 

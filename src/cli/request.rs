@@ -138,6 +138,7 @@ pub fn request(
         Cmd::Drills { json } => view(View::Drills { json }),
         Cmd::Run { incident, step, yes } => view(View::Run { incident, step, yes }),
         Cmd::Generate { what } => view(View::Generate(what)),
+        Cmd::WatchAction { .. } => Err(CliError::usage("watch-action is warroom's own; it is not typed")),
     }
 }
 

@@ -43,6 +43,9 @@ fn overview(ctx: &Context, listing: &Listing) -> String {
         if incidents.len() == 1 { "" } else { "s" },
         sanitize::line(&ctx.actor.name)
     );
+    for warning in ctx.clocks().warnings() {
+        let _ = writeln!(out, "\n⚠ {}", sanitize::line(&warning));
+    }
     for (id, why) in &listing.unreadable {
         let _ = writeln!(out, "\n✗ {id}  CANNOT BE READ: {}", sanitize::line(&why.to_string()));
     }
@@ -202,6 +205,10 @@ struct ActionJson<'a> {
     timed_out: bool,
     output_file: Option<&'a str>,
     output_sha256: Option<&'a str>,
+    output_bytes: Option<u64>,
+    abandoned: bool,
+    /// The last 4 KiB of the output, as the log keeps it.
+    output_tail: Option<&'a str>,
 }
 
 /// The alerts recorded on an incident: distinct ones, how many of them fire still, and every
@@ -284,6 +291,9 @@ fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
                 timed_out: r.outcome.as_ref().is_some_and(|o| o.timed_out),
                 output_file: r.outcome.as_ref().map(|o| o.output_file.as_str()),
                 output_sha256: r.outcome.as_ref().map(|o| o.output_sha256.as_str()),
+                output_bytes: r.outcome.as_ref().map(|o| o.output_bytes),
+                abandoned: r.outcome.as_ref().is_some_and(|o| o.abandoned),
+                output_tail: r.outcome.as_ref().map(|o| o.output_tail.as_str()),
             })
             .collect(),
         id: &incident.id,

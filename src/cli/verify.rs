@@ -23,10 +23,11 @@ pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
     for (name, outcome) in &checked {
         match outcome {
             Ok(v) => println!(
-                "✓ {name}: {} events, {} bytes, chain head {}",
+                "✓ {name}: {} events, {} bytes, chain head {}{}",
                 v.events,
                 v.bytes,
-                v.head.map_or_else(|| "(empty)".to_owned(), |h| hex(&h))
+                v.head.map_or_else(|| "(empty)".to_owned(), |h| hex(&h)),
+                v.repaired.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
             ),
             Err(why) => {
                 failed += 1;

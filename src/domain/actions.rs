@@ -60,11 +60,15 @@ pub struct ActionOutcome {
     /// Relative to the workspace.
     pub output_file: String,
     pub output_sha256: String,
+    /// The process that ran it died before it ended: recorded by the next warroom process
+    /// that opened the incident, with the output the file held then.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub abandoned: bool,
 }
 
 impl ActionOutcome {
     pub const fn succeeded(&self) -> bool {
-        matches!(self.exit_code, Some(0)) && !self.timed_out
+        matches!(self.exit_code, Some(0)) && !self.timed_out && !self.abandoned
     }
 }
 
@@ -74,7 +78,12 @@ pub struct ActionRun {
     pub argv: Vec<String>,
     pub cwd: Option<String>,
     pub by: String,
+    /// The warroom process that started it (host and pid), to tell a run still going from one
+    /// whose process died.
+    pub host: String,
+    pub pid: u32,
     pub started_seq: u64,
+    pub started_at: DateTime<Utc>,
     pub outcome: Option<ActionOutcome>,
 }
 

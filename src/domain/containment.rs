@@ -45,7 +45,10 @@ impl Containment {
                     argv: argv.clone(),
                     cwd: cwd.clone(),
                     by,
+                    host: envelope.actor.host.clone(),
+                    pid: envelope.actor.pid,
                     started_seq: envelope.seq,
+                    started_at: envelope.at,
                     outcome: None,
                 });
             }

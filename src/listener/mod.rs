@@ -1,6 +1,6 @@
 //! `warroom listen`: the webhook listener. Loopback unless told otherwise (and then only with a
 //! token); bearer token compared in constant time; browsers refused (Origin, Host); JSON only;
-//! a body ceiling (64 MiB unless configured; over it, or over the bytes all requests may hold at
+//! at most 512 connections, each closed after 15 s without a byte; a body ceiling (64 MiB unless configured; over it, or over the bytes all requests may hold at
 //! once, 503 so the sender retries) and a time limit to arrive. 200 only once every resulting event is durable; 4xx with one line for a bad
 //! request (nothing appended); 503 when the store cannot write, so the sender retries.
 
@@ -29,9 +29,11 @@ use crate::ingest::{Alert, Router, parse};
 use crate::store::{Failure, Store};
 
 mod body;
+mod connections;
 
 use body::Budget;
 pub use body::DEFAULT_MAX_BODY;
+use connections::Capped;
 
 pub struct Listener {
     pub store: Arc<dyn Store>,
@@ -113,7 +115,7 @@ impl Bound {
             .route("/", post(receive))
             .layer(DefaultBodyLimit::disable())
             .with_state(self.shared);
-        axum::serve(self.socket, app).await.map_err(|e| format!("the listener stopped: {e}"))
+        axum::serve(Capped::new(self.socket), app).await.map_err(|e| format!("the listener stopped: {e}"))
     }
 }
 

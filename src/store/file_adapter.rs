@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 
 use super::follow::{Follower, LogName, Wake};
-use super::incident_log::IncidentLog;
 use super::port::{Committed, Outcome, Store};
 use super::verify::{Verified, VerifyFailure, verify_file};
 use super::{StoreError, Workspace};
@@ -11,19 +10,6 @@ use crate::domain::Command;
 use crate::domain::event::{Actor, Envelope};
 use crate::domain::inbox::Inbox;
 use crate::domain::incident::Incident;
-
-impl Workspace {
-    /// The log of `id`, read and folded (with its position, for views that follow it).
-    fn load(&self, id: &str) -> Result<IncidentLog, StoreError> {
-        let path = self.log_path(id);
-        if !path.exists() {
-            return Err(self.unknown(id));
-        }
-        let mut log = IncidentLog::new(id, path);
-        log.catch_up(|_| {})?;
-        Ok(log)
-    }
-}
 
 impl Store for Workspace {
     fn declare_all(
@@ -47,7 +33,7 @@ impl Store for Workspace {
     }
 
     fn incident(&self, id: &str) -> Result<Incident, StoreError> {
-        self.load(id)?.into_incident().ok_or_else(|| StoreError::Undeclared { id: id.to_owned() })
+        Self::cached_incident(self, id)
     }
 
     fn log_bytes(&self, id: &str) -> Result<Vec<u8>, StoreError> {
@@ -107,10 +93,13 @@ impl Store for Workspace {
     }
 
     fn verify(&self, log: &LogName) -> Result<Verified, VerifyFailure> {
-        verify_file(&match log {
-            LogName::Incident(id) => self.log_path(id),
-            LogName::Inbox => self.inbox_path(),
-        })
+        match log {
+            LogName::Incident(id) => {
+                let verified = verify_file(&self.log_path(id))?;
+                Ok(Verified { repaired: self.repair_marker(id), ..verified })
+            }
+            LogName::Inbox => verify_file(&self.inbox_path()),
+        }
     }
 
     fn location(&self) -> String {

@@ -12,6 +12,8 @@ pub struct Verified {
     pub events: u64,
     pub bytes: u64,
     pub head: Option<Digest32>,
+    /// What the check set right in the store's own bookkeeping (the log is the truth).
+    pub repaired: Option<String>,
 }
 
 #[derive(Debug)]
@@ -44,7 +46,7 @@ pub fn verify_file(path: &Path) -> Result<Verified, VerifyFailure> {
 /// Checks a log read from `reader` whose identity (its genesis) is `identity`.
 pub fn verify_reader(reader: impl Read, identity: &str) -> Result<Verified, VerifyFailure> {
     match scan::scan(reader, Position::START, super::line::genesis(identity), |_| {}) {
-        Ok((end, None)) => Ok(Verified { events: end.seq, bytes: end.offset, head: end.hash }),
+        Ok((end, None)) => Ok(Verified { events: end.seq, bytes: end.offset, head: end.hash, repaired: None }),
         Ok((end, Some(tail))) => Err(VerifyFailure::Torn { seq: end.seq + 1, tail }),
         Err(ScanError::Io(e)) => Err(VerifyFailure::Unreadable(e)),
         Err(ScanError::Corrupt(c)) => Err(VerifyFailure::BadLine { seq: c.seq, offset: c.offset, fault: c.fault }),

@@ -215,6 +215,40 @@ impl Workspace {
         Ok(written)
     }
 
+    /// Sets the open marker of `id` by what its log says (a log cut before its close, or a
+    /// marker lost, would otherwise hide an active incident); what was set right, if anything.
+    pub fn repair_marker(&self, id: &str) -> Option<String> {
+        let incident = self.cached_incident(id).ok()?;
+        let marker = self.marker_path(id);
+        let closed = incident.state == IncidentState::Closed;
+        let repaired = match (closed, marker.exists()) {
+            (false, false) => {
+                private_fs::write(&marker, b"").ok().map(|()| "marked open again: its log does not end closed")
+            }
+            (true, true) => fs::remove_file(&marker).ok().map(|()| "open marker removed: its log ends closed"),
+            _ => None,
+        }?;
+        let _ = fsync_dir(&self.root.join("open"));
+        tracing::warn!(event = "recovery", incident = %id, repaired, "an open marker was set right from the log");
+        Some(repaired.to_owned())
+    }
+
+    /// The incident as its log folds, caught up through this process's cache (so that a
+    /// process reading it again reads only what was appended since).
+    pub fn cached_incident(&self, id: &str) -> Result<Incident, StoreError> {
+        let path = self.log_path(id);
+        if !path.exists() {
+            return Err(self.unknown(id));
+        }
+        let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
+        let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path));
+        if let Err(e) = log.catch_up(|_| {}) {
+            logs.remove(id);
+            return Err(e);
+        }
+        log.incident().cloned().ok_or_else(|| StoreError::Undeclared { id: id.to_owned() })
+    }
+
     /// Runs `look` over the open incidents, each caught up incrementally through this process's
     /// cache (so a long-running intake reads only what was appended since). Closed ones lose
     /// their marker; one whose log is damaged is left out (it is read-only until repaired).

@@ -47,6 +47,9 @@ pub struct Session {
     /// Each runbook's id and title with its overdue review or drill flags, for declaring.
     pub runbook_list: Vec<(String, String)>,
     pub clocks: Vec<ClockDef>,
+    /// Clocks left out for errors in their catalog file (id → file), and a line per such file.
+    pub unusable_clocks: std::collections::BTreeMap<String, String>,
+    pub catalog_warnings: Vec<String>,
     pub ui: view::Ui,
     pub clock: crate::clock::Clock,
     pub parse_command: CommandParser,
@@ -66,7 +69,10 @@ impl Session {
             &self.dir,
             self.clock,
             &self.actor,
-            crate::app::Catalog::of(&self.runbooks, &self.clocks),
+            crate::app::Catalog {
+                unusable_clocks: &self.unusable_clocks,
+                ..crate::app::Catalog::of(&self.runbooks, &self.clocks)
+            },
         )
     }
 }

@@ -18,6 +18,9 @@ use crate::listener::{self, LogTo};
 pub async fn run(mut session: Session) -> Result<(), String> {
     let runbooks = session.runbook_list.clone();
     let mut model = Model::new(&session.actor.name, &session.store.location(), session.tz, runbooks);
+    if let Some(warning) = session.catalog_warnings.first() {
+        model.say(super::model::FlashKind::Refused, format!("⚠ {warning}"), session.now());
+    }
     let (news_tx, mut news_rx) = mpsc::unbounded_channel::<()>();
     let (action_tx, mut action_rx) = mpsc::unbounded_channel::<Msg>();
     let store = session.store.clone();
@@ -63,6 +66,7 @@ pub async fn run(mut session: Session) -> Result<(), String> {
         tokio::select! {
             event = keys.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => msgs.push(Msg::Key(key)),
+                Some(Ok(Event::Paste(text))) => msgs.push(Msg::Paste(text)),
                 Some(Ok(Event::Resize(..))) => dirty = true,
                 Some(Ok(_)) => {}
                 Some(Err(e)) => break Err(format!("cannot read the keyboard: {e}")),

@@ -37,6 +37,10 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             model.say(kind, text, now);
             Vec::new()
         }
+        Msg::Paste(text) => {
+            super::forms::input::on_paste(model, &text);
+            Vec::new()
+        }
         Msg::Health(fault) => {
             if fault.is_none() {
                 model.say(FlashKind::Done, "✓ the store writes again", now);

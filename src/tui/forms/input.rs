@@ -8,6 +8,25 @@ use crate::tui::form::FieldKind;
 use crate::tui::message::Effect;
 use crate::tui::model::{Mode, Model};
 
+/// The most a paste puts into a field; the rest is left out and the form says so.
+pub const PASTE_LIMIT: usize = 1 << 20;
+
+/// Pasted text lands in the text field being typed into, in one step (a single-line field
+/// takes its lines joined by spaces).
+pub fn on_paste(model: &mut Model, text: &str) {
+    let Mode::Form(form) = &mut model.mode else { return };
+    let Some(field) = form.fields.get_mut(form.index) else { return };
+    let FieldKind::Text { area, multiline, .. } = &mut field.kind else { return };
+    let mut cut = text.len().min(PASTE_LIMIT);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let kept = text[..cut].replace("\r\n", "\n").replace('\r', "\n");
+    let kept = if *multiline { kept } else { kept.replace('\n', " ") };
+    area.insert_str(kept);
+    form.error = (cut < text.len()).then(|| format!("the paste was cut to its first {} KiB", PASTE_LIMIT >> 10));
+}
+
 pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     let Mode::Form(form) = &mut model.mode else { return Vec::new() };
     if key.code == KeyCode::Esc {
