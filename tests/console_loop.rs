@@ -102,6 +102,13 @@ impl Console {
         process(&mut self.session, &mut self.model, &mut self.feed, msg, &self.actions);
     }
 
+    /// A console started anew on the same store: a fresh model and a fresh follower.
+    fn restart(&mut self) {
+        let followed: &'static Arc<dyn Store> = Box::leak(Box::new(self.session.store.clone()));
+        self.feed = Feed::new(followed.follow(Box::new(|| {})).expect("follow"));
+        self.model = Model::new("alice", "test", chrono_tz::UTC, self.session.runbook_list.clone());
+    }
+
     /// What the store's follower brings in, as the console's loop delivers it when woken.
     fn news(&mut self) {
         for msg in self.feed.refresh() {
@@ -213,4 +220,24 @@ fn another_responders_write_reaches_the_console_through_the_feed(adapter: Adapte
     other.execute(&id, &bob, at("2026-11-24T09:07:00Z"), close).expect("close");
     console.news();
     assert!(console.model.incidents.iter().all(|i| i.incident.id != id), "a closed incident leaves the console");
+}
+
+#[test]
+fn a_damaged_log_shows_as_unreadable_beside_the_healthy_incidents() {
+    let mut console = Console::new(Adapter::File);
+    let healthy = console.declare();
+    let damaged = console.declare();
+    let note = Command::Note { text: "note one".into() };
+    console.session.store.execute(&damaged, &Actor::named("bob"), at("2026-11-24T09:01:00Z"), note).expect("note");
+    console.news();
+    let log = console.session.dir.join("incidents").join(format!("{damaged}.jsonl"));
+    let mut bytes = std::fs::read(&log).expect("log");
+    let at_note = bytes.windows(8).position(|w| w == b"note one").expect("the note");
+    bytes[at_note + 5] = b'X';
+    std::fs::write(&log, &bytes).expect("tamper");
+    console.restart();
+    console.news();
+    let why = console.model.unreadable.get(&damaged).expect("the damaged incident is listed as unreadable");
+    assert!(why.contains("damaged at seq"), "{why}");
+    assert!(console.model.incidents.iter().any(|e| e.incident.id == healthy), "the healthy one stays");
 }

@@ -185,8 +185,9 @@ fn the_console_hosts_the_listener_and_declares_an_incident_from_the_unrouted_inb
     tmux.keys("a", &["Enter"]);
     tmux.wait_for("a", "Declare it now?", SLOW);
     tmux.keys("a", &["y"]);
-    let screen = tmux.wait_for("a", "Incidents (1 open)", SLOW);
-    assert!(screen.contains("1 alert") && !screen.contains("unrouted (A)"), "{screen}");
+    tmux.wait_until("a", "the declared incident, the inbox emptied", SLOW, |screen| {
+        screen.contains("Incidents (1 open)") && screen.contains("1 alert") && !screen.contains("unrouted (A)")
+    });
     assert_eq!(post(port, stray), 200, "a repeat lands on the declared incident");
     tmux.keys("a", &["q"]);
     tmux.wait_for("a", "EXITED 0", SLOW);

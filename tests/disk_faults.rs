@@ -221,3 +221,24 @@ fn a_standalone_listener_answers_503_on_a_full_disk_and_200_once_space_is_freed(
     let verify = warroom(&ws, &["verify"]);
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
 }
+
+#[test]
+fn an_export_that_fills_the_disk_leaves_no_partial_bundle_behind() {
+    let base = tempfile::tempdir().expect("base");
+    let Some(disk) = Mount::tmpfs(&base.path().join("small"), "4m") else { return };
+    let ws = workspace_on(&disk);
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    disk.fill();
+    let out = disk.path.join("handover");
+    let failed = ws.run("dpo", &["export", &id, "--out", out.to_str().expect("path")]);
+    assert!(!failed.status.success(), "an export on a full disk fails");
+    let left: Vec<String> = std::fs::read_dir(&disk.path)
+        .expect("mount")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| name.contains("handover"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    disk.free();
+    ws.ok("dpo", &["export", &id, "--out", out.to_str().expect("path")]);
+    ws.ok("auditor", &["verify", out.to_str().expect("path")]);
+}

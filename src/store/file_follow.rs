@@ -43,7 +43,7 @@ impl<'a> FileFollower<'a> {
         let inbox = self.inbox.get_or_insert_with(|| Log::new("inbox", path));
         let mut changed = false;
         if let Err(e) = inbox.catch_up(|_| changed = true) {
-            return Some(Change::Unreadable(e));
+            return Some(Change::Unreadable { incident: None, error: e });
         }
         changed.then(|| Change::Inbox(inbox.state().cloned().unwrap_or_default()))
     }
@@ -64,7 +64,7 @@ impl Follower for FileFollower<'_> {
             let log = self.logs.entry(id.clone()).or_insert_with(|| IncidentLog::new(&id, path));
             let mut appended = Vec::new();
             if let Err(e) = log.catch_up(|envelope| appended.push(envelope.clone())) {
-                news.push(Change::Unreadable(e));
+                news.push(Change::Unreadable { incident: Some(id.clone()), error: e });
                 continue;
             }
             let Some(incident) = log.incident() else { continue };

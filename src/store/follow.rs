@@ -22,8 +22,9 @@ pub enum Change {
     Gone(String),
     /// The unrouted-alert inbox changed.
     Inbox(Inbox),
-    /// One log could not be read; the others were.
-    Unreadable(StoreError),
+    /// One log could not be read (the incident's, or the inbox's when `incident` is `None`);
+    /// the others were.
+    Unreadable { incident: Option<String>, error: StoreError },
 }
 
 pub trait Follower {

@@ -265,15 +265,17 @@ impl Follower for MemoryFollower<'_> {
                     self.seen.insert(id.clone(), to);
                 }
                 Err(ScanError::Io(e)) => {
-                    news.push(Change::Unreadable(StoreError::io("read", std::path::Path::new(id), e)));
+                    news.push(Change::Unreadable {
+                        incident: Some(id.clone()),
+                        error: StoreError::io("read", std::path::Path::new(id), e),
+                    });
                     continue;
                 }
                 Err(ScanError::Corrupt(c)) => {
-                    news.push(Change::Unreadable(StoreError::Corrupt {
-                        incident: id.clone(),
-                        seq: c.seq,
-                        fault: c.fault,
-                    }));
+                    news.push(Change::Unreadable {
+                        incident: Some(id.clone()),
+                        error: StoreError::Corrupt { incident: id.clone(), seq: c.seq, fault: c.fault },
+                    });
                     continue;
                 }
             }

@@ -44,6 +44,7 @@ fn news(change: Change) -> Msg {
             items.sort_by_key(|item| item.first_seen);
             Msg::Unrouted(items)
         }
-        Change::Unreadable(e) => Msg::Done(Err(e.to_string())),
+        Change::Unreadable { incident: Some(id), error } => Msg::Unreadable { id, why: error.to_string() },
+        Change::Unreadable { incident: None, error } => Msg::Done(Err(error.to_string())),
     }
 }

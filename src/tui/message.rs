@@ -17,6 +17,11 @@ pub enum Msg {
         incident: Box<Incident>,
         appended: Vec<LogLine>,
     },
+    /// An open incident's log cannot be read (damaged): shown beside the others, with why.
+    Unreadable {
+        id: String,
+        why: String,
+    },
     /// An incident is no longer open (closed, here or elsewhere).
     Gone(String),
     /// A command's outcome: what was recorded, or the one-line reason it was refused.

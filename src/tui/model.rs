@@ -126,6 +126,8 @@ pub struct Model {
     pub runbooks: Vec<(String, String)>,
     /// Unrouted alerts waiting for a responder, oldest first.
     pub unrouted: Vec<InboxItem>,
+    /// Open incidents whose log cannot be read: id → why (its first bad seq).
+    pub unreadable: std::collections::BTreeMap<String, String>,
     /// The action running (or last run) from this console, and its output so far.
     pub action: Option<ActionView>,
     /// The address this console receives alerts at, when it hosts the listener.
@@ -173,6 +175,7 @@ impl Model {
             tz,
             runbooks,
             unrouted: Vec::new(),
+            unreadable: std::collections::BTreeMap::new(),
             listening: None,
             action: None,
             quit: false,

@@ -20,10 +20,18 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             Vec::new()
         }
         Msg::Changed { incident, appended } => {
+            model.unreadable.remove(&incident.id);
             on_changed(model, *incident, appended);
             Vec::new()
         }
+        Msg::Unreadable { id, why } => {
+            if model.unreadable.insert(id.clone(), why.clone()).as_ref() != Some(&why) {
+                model.say(FlashKind::Refused, format!("✗ {id} cannot be read: {why}"), now);
+            }
+            Vec::new()
+        }
         Msg::Gone(id) => {
+            model.unreadable.remove(&id);
             let selected = model.current().map(|e| e.incident.id.clone());
             model.incidents.retain(|e| e.incident.id != id);
             model.reselect(selected.as_deref());

@@ -59,13 +59,18 @@ impl Tmux {
     }
 
     pub fn wait_for(&self, session: &str, text: &str, within: Duration) -> String {
+        self.wait_until(session, text, within, |screen| screen.contains(text))
+    }
+
+    /// Waits for a screen where `done` holds (a whole frame drawn, not part of one).
+    pub fn wait_until(&self, session: &str, what: &str, within: Duration, done: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();
         loop {
             let screen = self.screen(session);
-            if screen.contains(text) {
+            if done(&screen) {
                 return screen;
             }
-            assert!(started.elapsed() < within, "{text:?} did not appear within {within:?}; the screen:\n{screen}");
+            assert!(started.elapsed() < within, "{what:?} did not appear within {within:?}; the screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(25));
         }
     }

@@ -14,9 +14,12 @@ use crate::tui::theme::Role;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
     let theme = &ui.theme;
-    let title = format!("Incidents ({} open)", model.incidents.len());
+    let mut title = format!("Incidents ({} open)", model.incidents.len());
+    if !model.unreadable.is_empty() {
+        title = format!("Incidents ({} open, {} UNREADABLE)", model.incidents.len(), model.unreadable.len());
+    }
     let block = pane_block(&title, Pane::Incidents, model, theme);
-    if model.incidents.is_empty() {
+    if model.incidents.is_empty() && model.unreadable.is_empty() {
         let text = format!(
             "No open incident. {} declares one from a runbook.",
             ui.keymap.key_for(crate::tui::keymap::Action::Declare)
@@ -67,6 +70,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         let style = if i == model.selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
         Row::new(cells).style(style)
     });
+    let unreadable = model.unreadable.iter().map(|(id, why)| {
+        let cells = vec![
+            Cell::from(id.clone()),
+            Cell::from(styled(" ✗ ", theme.style(Role::Error))),
+            Cell::from(styled(format!("CANNOT BE READ: {}", sanitize::line(why)), theme.style(Role::Error))),
+        ];
+        Row::new(cells)
+    });
+    let rows: Vec<Row<'_>> = rows.chain(unreadable).collect();
     let mut widths = vec![Constraint::Length(16), Constraint::Length(6), Constraint::Fill(1)];
     let mut header = vec!["id", "sev", "title"];
     if wide {
