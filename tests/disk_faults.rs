@@ -154,6 +154,10 @@ fn the_console_says_not_saved_stays_live_and_recovers_when_space_is_freed() {
     let screen = tmux.wait_for("a", "NOT SAVED", Duration::from_secs(2));
     assert!(screen.contains("No space left") || screen.contains("short write"), "the cause is shown:\n{screen}");
     eprintln!("NOT SAVED shown {:?} after the failing write was sent", started.elapsed());
+    let header = screen.lines().next().unwrap_or_default().to_owned();
+    tmux.wait_until("a", "the countdown moving while NOT SAVED", SLOW, |now| {
+        now.lines().next().is_some_and(|line| line != header) && now.contains("NOT SAVED")
+    });
     assert_eq!(post(port, &alert(2)), 503, "the hosted listener answers at once, asking for a retry");
     tmux.keys("a", &["?"]);
     tmux.wait_for("a", "Keys", SLOW);
