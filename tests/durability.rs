@@ -231,3 +231,26 @@ fn a_log_cut_before_its_close_is_marked_open_again_by_verify() {
     assert!(ws.ok("auditor", &["status"]).contains(&id), "the active incident is listed again");
     assert_eq!(ws.status_json(&id)["state"], "resolved");
 }
+
+#[test]
+fn a_console_or_listener_starting_marks_an_uncut_close_open_again_reading_only_log_tails() {
+    use warroom::store::Store;
+    let ws = Workspace::new();
+    let closed = ws.declare("alice", "cross-tenant-pii-leak");
+    ws.ok("alice", &["resolve", &closed]);
+    ws.ok("alice", &["close", &closed, "--force", "--reason", "done"]);
+    let cut = ws.declare("alice", "cross-tenant-pii-leak");
+    ws.ok("alice", &["resolve", &cut]);
+    ws.ok("alice", &["close", &cut, "--force", "--reason", "done"]);
+    let bytes = std::fs::read(ws.log(&cut)).expect("log");
+    let last_line = bytes[..bytes.len() - 1].iter().rposition(|b| *b == b'\n').expect("lines") + 1;
+    std::fs::write(ws.log(&cut), &bytes[..last_line]).expect("cut the close");
+
+    let store = warroom::store::Workspace::open(ws.path()).expect("workspace");
+    let repaired = store.reconcile();
+    assert_eq!(repaired.len(), 1, "{repaired:?}");
+    assert!(repaired[0].starts_with(&cut) && repaired[0].contains("marked open again"), "{repaired:?}");
+    assert!(store.reconcile().is_empty(), "nothing left to set right");
+    let status = ws.ok("auditor", &["status"]);
+    assert!(status.contains(&cut) && !status.contains(&closed), "{status}");
+}

@@ -129,6 +129,9 @@ pub fn listener(
 }
 
 pub fn listen(listener: Listener, log_file: Option<&Path>) -> Result<(), CliError> {
+    for repaired in listener.store.reconcile() {
+        eprintln!("warroom: {}", crate::domain::sanitize::line(&repaired));
+    }
     let log = match log_file {
         Some(path) => LogTo::file(path).map_err(CliError::refused)?,
         None => LogTo::Stderr,

@@ -44,7 +44,9 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
     let defs = clocks.clone();
     let parse_command: crate::tui::CommandParser =
         Box::new(move |line, selected, now| super::command_line::parse(line, selected, now, &defs));
-    let (unusable_clocks, catalog_warnings) = (ctx.clocks().unusable.clone(), ctx.clocks().warnings());
+    let mut catalog_warnings = ctx.store.reconcile();
+    catalog_warnings.extend(ctx.clocks().warnings());
+    let unusable_clocks = ctx.clocks().unusable.clone();
     let session = Session {
         store: ctx.store,
         dir: ctx.dir,

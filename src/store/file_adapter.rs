@@ -102,6 +102,10 @@ impl Store for Workspace {
         }
     }
 
+    fn reconcile(&self) -> Vec<String> {
+        self.reconcile_markers().into_iter().map(|(id, done)| format!("{id}: {done}")).collect()
+    }
+
     fn location(&self) -> String {
         self.root().display().to_string()
     }

@@ -230,6 +230,10 @@ impl Store for MemoryStore {
         verify_reader(bytes.ok_or_else(missing)?.as_slice(), &log.to_string())
     }
 
+    fn reconcile(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     fn location(&self) -> String {
         "memory (kept only while this process runs)".to_owned()
     }

@@ -88,6 +88,10 @@ pub trait Store: Send + Sync {
     /// Where the evidence lives, for people (a directory, a database).
     fn location(&self) -> String;
 
+    /// Sets the store's own bookkeeping right from the logs (an active incident not listed as
+    /// open is listed again); a line for each thing it set right.
+    fn reconcile(&self) -> Vec<String>;
+
     /// Declares one incident; its id once durable.
     fn declare(
         &self,

@@ -215,6 +215,17 @@ impl Workspace {
         Ok(written)
     }
 
+    /// Finds every incident whose log does not end closed but has no open marker (a log cut
+    /// before its close, a lost marker) and marks it open again: `(id, what was done)` for each.
+    /// Reads only the last line of each unmarked log.
+    pub fn reconcile_markers(&self) -> Vec<(String, String)> {
+        let Ok(ids) = self.all_ids() else { return Vec::new() };
+        ids.into_iter()
+            .filter(|id| !self.marker_path(id).exists() && !ends_closed(&self.log_path(id)))
+            .filter_map(|id| self.repair_marker(&id).map(|done| (id, done)))
+            .collect()
+    }
+
     /// Sets the open marker of `id` by what its log says (a log cut before its close, or a
     /// marker lost, would otherwise hide an active incident); what was set right, if anything.
     pub fn repair_marker(&self, id: &str) -> Option<String> {
@@ -327,6 +338,22 @@ impl Workspace {
         let hint = did_you_mean(id, known.iter().map(String::as_str));
         StoreError::UnknownIncident { id: id.to_owned(), hint }
     }
+}
+
+/// Whether the last complete line of the log at `path` is its close (an unreadable log is
+/// taken as closed: it is for `verify` to name).
+fn ends_closed(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut file) = fs::File::open(path) else { return true };
+    let len = file.metadata().map_or(0, |m| m.len());
+    let from = len.saturating_sub(64 * 1024);
+    let mut tail = Vec::new();
+    if file.seek(SeekFrom::Start(from)).and_then(|_| file.read_to_end(&mut tail)).is_err() {
+        return true;
+    }
+    let complete = tail.iter().rposition(|b| *b == b'\n').map_or(&tail[..0], |end| &tail[..end]);
+    let last = complete.iter().rposition(|b| *b == b'\n').map_or(complete, |start| &complete[start + 1..]);
+    memchr::memmem::find(last, br#""event":{"kind":"closed""#).is_some()
 }
 
 /// How often recovery may probe, and how much it writes: enough to need free blocks, not just
