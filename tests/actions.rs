@@ -302,6 +302,11 @@ fn an_action_printing_200_mb_is_written_through_to_its_file_with_bounded_memory(
     let bytes = std::fs::read(&file).expect("the whole output");
     assert_eq!(bytes.len(), 200_000_013);
     assert_eq!(action["output_sha256"], sha256_hex(&bytes).as_str(), "the hash covers the whole file");
+    use std::os::unix::fs::PermissionsExt;
+    for file in [file.as_path(), &ws.path().join("bin/kill-switch")] {
+        let mode = std::fs::metadata(file).expect("installed").permissions().mode() & 0o777;
+        assert_eq!(mode & 0o077, 0, "{} is {mode:o}: only its owner may read it", file.display());
+    }
 }
 
 /// The pid of a process whose command line contains `needle`.

@@ -47,6 +47,7 @@ on_both_stores!(
     a_declaration_comes_back_as_its_outcome_then_its_selection,
     the_argv_shown_is_the_argv_run_and_a_changed_one_is_not_run,
     another_responders_write_reaches_the_console_through_the_feed,
+    a_refused_note_reopens_its_form_with_the_text_kept,
 );
 
 struct Console {
@@ -240,4 +241,27 @@ fn a_damaged_log_shows_as_unreadable_beside_the_healthy_incidents() {
     let why = console.model.unreadable.get(&damaged).expect("the damaged incident is listed as unreadable");
     assert!(why.contains("damaged at seq"), "{why}");
     assert!(console.model.incidents.iter().any(|e| e.incident.id == healthy), "the healthy one stays");
+}
+
+fn a_refused_note_reopens_its_form_with_the_text_kept(adapter: Adapter) {
+    let mut console = Console::new(adapter);
+    let id = console.declare();
+    console.key(KeyCode::Char('n'));
+    for c in "vendor confirmed the key rotation".chars() {
+        console.key(KeyCode::Char(c));
+    }
+    let bob = Actor::named("bob");
+    console.session.store.execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::Resolve).expect("resolve");
+    let close = Command::Close { force: true, reason: Some("bob closed it meanwhile".into()) };
+    console.session.store.execute(&id, &bob, at("2026-11-24T09:07:00Z"), close).expect("close");
+    console.send(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    let Mode::Form(form) = &console.model.mode else { panic!("the note form is open again: {:?}", console.flash()) };
+    let typed = form.fields.iter().find_map(|f| match &f.kind {
+        warroom::tui::form::FieldKind::Text { area, .. } => Some(area.lines().join("\n")),
+        _ => None,
+    });
+    assert_eq!(typed.as_deref(), Some("vendor confirmed the key rotation"));
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("closed") && e.contains("kept")), "{:?}", form.error);
+    console.key(KeyCode::Esc);
+    assert!(matches!(console.model.mode, Mode::Normal), "Esc drops it");
 }

@@ -111,9 +111,13 @@ fn the_generic_format_single_or_batch() {
     assert_eq!(alerts.len(), 2);
     assert_eq!(alerts[0].key, "k1");
     assert_eq!(alerts[1].status, Status::Resolved);
+    let extra =
+        parse(br#"{"name":"A","colour":"red","startsAt":"2026-11-24T08:00:00Z","count":3}"#).expect("extra fields");
+    assert_eq!(extra[0].annotations.get("colour").map(String::as_str), Some("red"), "kept, not refused");
+    assert_eq!(extra[0].annotations.get("count").map(String::as_str), Some("3"));
+    assert!(extra[0].starts_at.is_some(), "startsAt is read as starts_at");
     for (body, expected) in [
         (r#"{"labels":{}}"#.to_owned(), "name"),
-        (r#"{"name":"A","colour":"red"}"#.to_owned(), "colour"),
         (r#"{"name":"  "}"#.to_owned(), "needs a name"),
         (r#"{"name":"A","status":"maybe"}"#.to_owned(), "maybe"),
     ] {

@@ -99,7 +99,7 @@ fn bad_requests_get_a_4xx_with_one_line_and_append_nothing() {
         (vec![JSON, ("Origin", "https://evil.example")], firing(), 403),
         (vec![JSON, ("Host", "evil.example")], firing(), 421),
         (vec![JSON], b"{not json".to_vec(), 400),
-        (vec![JSON], br#"{"name":"A","colour":"red"}"#.to_vec(), 400),
+        (vec![JSON], br#"{"name":"A","status":"maybe"}"#.to_vec(), 400),
     ];
     for (headers, body, expected) in cases {
         let (status, text) = server.post(&headers, &body);
@@ -186,4 +186,32 @@ fn slow_and_half_sent_requests_neither_grow_memory_nor_block_a_good_alert() {
     assert!(during < 100 * 1024, "resident {during} KiB");
     drop(held);
     assert_eq!(alert_events(&ws), 1);
+}
+
+#[test]
+fn more_idle_clients_than_connection_slots_still_let_a_good_alert_through() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    let Ok((_, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else { return };
+    if hard < 1400 || setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must allow 1,400 open files");
+        eprintln!("skipped: this host allows only {hard} open files");
+        return;
+    }
+    let ws = Workspace::new();
+    let server = Server::start(&ws, &[]);
+    let held: Vec<TcpStream> = (0..1_200)
+        .filter_map(|_| {
+            let mut stream = TcpStream::connect(&server.addr).ok()?;
+            let _ = stream.write_all(b"POST /alerts HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            Some(stream)
+        })
+        .collect();
+    assert!(held.len() > 1_100, "only {} connections opened", held.len());
+    let started = std::time::Instant::now();
+    let (status, text) = server.post(&[JSON], &firing());
+    let took = started.elapsed();
+    eprintln!("good alert answered in {took:?} with {} idle clients holding every slot", held.len());
+    assert_eq!(status, 200, "{text}");
+    assert!(took < std::time::Duration::from_secs(3), "answered in {took:?}");
+    drop(held);
 }

@@ -18,9 +18,9 @@ pub fn install(workspace: &Path) -> Result<(), FileError> {
         if path.exists() {
             continue;
         }
-        std::fs::create_dir_all(&bin).map_err(|e| FileError::new("create", &bin, e))?;
-        std::fs::write(&path, text)
-            .and_then(|()| std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)))
+        crate::private_fs::create_dir_all(&bin).map_err(|e| FileError::new("create", &bin, e))?;
+        crate::private_fs::write(&path, text.as_bytes())
+            .and_then(|()| std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700)))
             .map_err(|e| FileError::new("install", &path, e))?;
     }
     Ok(())

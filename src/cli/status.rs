@@ -35,9 +35,13 @@ pub fn run(ctx: &Context, incident: Option<&str>, json: bool, all: bool) -> Resu
 fn overview(ctx: &Context, listing: &Listing) -> String {
     let incidents = &listing.incidents;
     let mut out = String::new();
+    let unreadable = match listing.unreadable.len() {
+        0 => String::new(),
+        n => format!(", {n} UNREADABLE"),
+    };
     let _ = writeln!(
         out,
-        "{} — {} incident{} (acting as {})",
+        "{} — {} incident{}{unreadable} (acting as {})",
         ctx.store.location(),
         incidents.len(),
         if incidents.len() == 1 { "" } else { "s" },

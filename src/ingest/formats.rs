@@ -185,8 +185,9 @@ fn pagerduty(value: Value) -> Result<Alert, Invalid> {
     Ok(Alert { source: Source::Pagerduty, status, key, labels, annotations, starts_at, ends_at: None, group })
 }
 
+/// A generic alert. Fields it does not know are kept as annotations (a sender's extra field
+/// must not turn the alert into a 400 that the sender never retries).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct GenericAlert {
     name: String,
     #[serde(default = "firing")]
@@ -195,10 +196,12 @@ struct GenericAlert {
     labels: BTreeMap<String, String>,
     #[serde(default)]
     annotations: BTreeMap<String, String>,
-    #[serde(default)]
+    #[serde(default, alias = "startsAt")]
     starts_at: Option<DateTime<Utc>>,
     #[serde(default)]
     key: Option<String>,
+    #[serde(flatten)]
+    extra: BTreeMap<String, Value>,
 }
 
 fn firing() -> String {
@@ -232,13 +235,18 @@ fn generic(value: Value) -> Result<Vec<Alert>, Invalid> {
             }
             let mut labels = g.labels;
             labels.insert("alertname".into(), g.name);
+            let mut annotations = g.annotations;
+            for (field, value) in g.extra {
+                let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                annotations.entry(field).or_insert(text);
+            }
             let key = g.key.filter(|k| !k.is_empty()).unwrap_or_else(|| label_key(&labels));
             Ok(Alert {
                 source: Source::Generic,
                 status,
                 key,
                 labels,
-                annotations: g.annotations,
+                annotations,
                 starts_at: g.starts_at,
                 ends_at: None,
                 group: None,

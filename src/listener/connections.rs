@@ -1,6 +1,7 @@
 //! Connections within bounds: at most `MAX_CONNECTIONS` at once (more wait in the kernel's
-//! backlog), and one that sends nothing for `IDLE` is closed, so idle or trickling clients
-//! cannot hold every slot. A request's body has its own limits (`body`).
+//! backlog); one that sends nothing for `IDLE` is closed, and for `IDLE_UNDER_PRESSURE` once
+//! three quarters of the slots are taken, so idle clients cannot hold every slot for long. A
+//! request's body has its own limits (`body`).
 
 use std::io;
 use std::net::SocketAddr;
@@ -14,8 +15,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, Sleep};
 
-pub const MAX_CONNECTIONS: usize = 512;
+pub const MAX_CONNECTIONS: usize = 1024;
 pub const IDLE: Duration = Duration::from_secs(15);
+pub const IDLE_UNDER_PRESSURE: Duration = Duration::from_secs(1);
+/// How often an idle connection looks at how long it may stay.
+const LOOK_EVERY: Duration = Duration::from_millis(500);
 
 /// The listening socket, handing out at most `MAX_CONNECTIONS` connections at a time.
 pub struct Capped {
@@ -39,7 +43,14 @@ impl axum::serve::Listener for Capped {
             match self.socket.accept().await {
                 Ok((stream, addr)) => {
                     let _ = stream.set_nodelay(true);
-                    return (Guarded { stream, _slot: slot, idle: Box::pin(tokio::time::sleep(IDLE)) }, addr);
+                    let guarded = Guarded {
+                        stream,
+                        _slot: slot,
+                        slots: Arc::clone(&self.slots),
+                        active_at: Instant::now(),
+                        look: Box::pin(tokio::time::sleep(LOOK_EVERY)),
+                    };
+                    return (guarded, addr);
                 }
                 // Out of file descriptors and the like: wait a little rather than spin.
                 Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
@@ -52,20 +63,32 @@ impl axum::serve::Listener for Capped {
     }
 }
 
-/// One connection: holds its slot until closed, and ends once idle for `IDLE`.
+/// One connection: holds its slot until closed, and ends once idle too long.
 pub struct Guarded {
     stream: TcpStream,
     _slot: OwnedSemaphorePermit,
-    idle: Pin<Box<Sleep>>,
+    slots: Arc<Semaphore>,
+    active_at: Instant,
+    look: Pin<Box<Sleep>>,
 }
 
 impl Guarded {
+    /// Whether the connection has been idle longer than it may be now (registering a wake-up
+    /// for the next look when it has not).
     fn timed_out(&mut self, cx: &mut Context<'_>) -> bool {
-        self.idle.as_mut().poll(cx).is_ready()
+        while self.look.as_mut().poll(cx).is_ready() {
+            let pressed = self.slots.available_permits() < MAX_CONNECTIONS / 4;
+            let allowed = if pressed { IDLE_UNDER_PRESSURE } else { IDLE };
+            if self.active_at.elapsed() >= allowed {
+                return true;
+            }
+            self.look.as_mut().reset(Instant::now() + LOOK_EVERY);
+        }
+        false
     }
 
     fn active(&mut self) {
-        self.idle.as_mut().reset(Instant::now() + IDLE);
+        self.active_at = Instant::now();
     }
 }
 

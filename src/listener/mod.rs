@@ -1,6 +1,6 @@
 //! `warroom listen`: the webhook listener. Loopback unless told otherwise (and then only with a
 //! token); bearer token compared in constant time; browsers refused (Origin, Host); JSON only;
-//! at most 512 connections, each closed after 15 s without a byte; a body ceiling (64 MiB unless configured; over it, or over the bytes all requests may hold at
+//! at most 1024 connections, each closed after 15 s without a byte (1 s once 3/4 are taken); a body ceiling (64 MiB unless configured; over it, or over the bytes all requests may hold at
 //! once, 503 so the sender retries) and a time limit to arrive. 200 only once every resulting event is durable; 4xx with one line for a bad
 //! request (nothing appended); 503 when the store cannot write, so the sender retries.
 
@@ -124,6 +124,7 @@ pub async fn bind(listener: Listener, log: LogTo) -> Result<Bound, String> {
     if !listener.addr.ip().is_loopback() && listener.token.is_none() {
         return Err(format!("refusing to listen on {} without a token: pass --token-file FILE", listener.addr));
     }
+    raise_open_file_limit();
     let socket = tokio::net::TcpListener::bind(listener.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", listener.addr))?;
@@ -139,6 +140,17 @@ pub async fn bind(listener: Listener, log: LogTo) -> Result<Bound, String> {
         .spawn(move || run_intake(&worker, &jobs))
         .map_err(|e| format!("cannot start the intake: {e}"))?;
     Ok(Bound { socket, shared })
+}
+
+/// Lets this process hold as many open files as the system allows it (the connection cap,
+/// not the default soft limit of 1024 files, should be what turns clients away).
+fn raise_open_file_limit() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE)
+        && soft < hard
+    {
+        let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
+    }
 }
 
 /// Binds, says where, and serves until the process is stopped.

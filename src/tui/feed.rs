@@ -28,7 +28,7 @@ impl<'s> Feed<'s> {
     pub fn refresh(&mut self) -> Vec<Msg> {
         match self.follower.changes() {
             Ok(changes) => changes.into_iter().map(news).collect(),
-            Err(e) => vec![Msg::Done(Err(e.to_string()))],
+            Err(e) => vec![Msg::Problem(e.to_string())],
         }
     }
 }
@@ -45,6 +45,6 @@ fn news(change: Change) -> Msg {
             Msg::Unrouted(items)
         }
         Change::Unreadable { incident: Some(id), error } => Msg::Unreadable { id, why: error.to_string() },
-        Change::Unreadable { incident: None, error } => Msg::Done(Err(error.to_string())),
+        Change::Unreadable { incident: None, error } => Msg::Problem(error.to_string()),
     }
 }

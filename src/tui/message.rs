@@ -26,6 +26,8 @@ pub enum Msg {
     Gone(String),
     /// A command's outcome: what was recorded, or the one-line reason it was refused.
     Done(Result<String, String>),
+    /// Something went wrong reading the store (not the outcome of a command).
+    Problem(String),
     /// Text pasted into the terminal (bracketed paste): one message, however long.
     Paste(String),
     /// The store's health changed: why it refuses writes, or `None` once it writes again.

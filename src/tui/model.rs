@@ -119,6 +119,9 @@ pub struct Model {
     /// Why the store refuses writes, while it does.
     pub store_fault: Option<String>,
     pub flash: Option<Flash>,
+    /// The form just submitted with text typed into it, until its outcome comes back: a
+    /// refusal reopens it with the text kept, so nothing typed is lost (a full disk, a typo).
+    pub submitted: Option<Box<super::form::Form>>,
     /// Show times in the responder's zone instead of UTC in the log pane.
     pub local_times: bool,
     pub tz: Tz,
@@ -171,6 +174,7 @@ impl Model {
             workspace: workspace.to_owned(),
             store_fault: None,
             flash: None,
+            submitted: None,
             local_times: false,
             tz,
             runbooks,

@@ -38,11 +38,22 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             Vec::new()
         }
         Msg::Done(outcome) => {
+            let submitted = model.submitted.take();
             let (kind, text) = match outcome {
                 Ok(text) => (FlashKind::Done, text),
-                Err(text) => (FlashKind::Refused, text),
+                Err(text) => {
+                    if let Some(mut form) = submitted.filter(|_| matches!(model.mode, Mode::Normal)) {
+                        form.error = Some(format!("{text} (the text is kept: Esc drops it)"));
+                        model.mode = Mode::Form(form);
+                    }
+                    (FlashKind::Refused, text)
+                }
             };
             model.say(kind, text, now);
+            Vec::new()
+        }
+        Msg::Problem(text) => {
+            model.say(FlashKind::Refused, text, now);
             Vec::new()
         }
         Msg::Paste(text) => {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::tui::form::FieldKind;
+use crate::tui::form::{FieldKind, Form};
 use crate::tui::message::Effect;
 use crate::tui::model::{Mode, Model};
 
@@ -89,5 +89,9 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
         return Vec::new();
     }
     let Mode::Form(form) = std::mem::replace(&mut model.mode, Mode::Normal) else { return Vec::new() };
-    super::finish(model, *form, now)
+    let typed = form.fields.iter().any(|f| matches!(&f.kind, FieldKind::Text { area, .. } if !area.is_empty()));
+    let kept = typed.then(|| Box::new(Form { index: form.fields.len().saturating_sub(1), ..(*form).clone() }));
+    let effects = super::finish(model, *form, now);
+    model.submitted = kept.filter(|_| !effects.is_empty());
+    effects
 }

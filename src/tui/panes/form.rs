@@ -19,7 +19,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
     // The whole question shows (a confirmation quotes every argument it runs), as far as the
     // terminal's height allows.
     let label_lines = wrapped_lines(&label, width.saturating_sub(2)).min(area.height.saturating_sub(8).max(1));
+    let error = form.error.as_deref().map(|e| sanitize::line(e).into_owned());
+    let error_lines = error.as_deref().map_or(1, |e| wrapped_lines(e, width.saturating_sub(2)).clamp(1, 4));
     let height = label_lines
+        + (error_lines - 1)
         + match &field.kind {
             FieldKind::Choice { options, .. } => options.len() as u16 + 5,
             FieldKind::Text { multiline: true, .. } => 12,
@@ -34,7 +37,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
     let parts = Layout::vertical([
         Constraint::Length(label_lines),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(error_lines),
         Constraint::Length(1),
     ])
     .split(inner);
@@ -69,8 +72,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
         }
         FieldKind::Confirm => "y / Enter: yes · n / Esc: no",
     };
-    if let Some(error) = &form.error {
-        frame.render_widget(Paragraph::new(error.as_str()).style(theme.style(Role::Error)), parts[2]);
+    if let Some(error) = error {
+        frame.render_widget(Paragraph::new(error).style(theme.style(Role::Error)).wrap(Wrap { trim: true }), parts[2]);
     }
     frame.render_widget(Paragraph::new(hint).style(theme.style(Role::Muted)), parts[3]);
 }
