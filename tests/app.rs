@@ -1,7 +1,10 @@
 //! The application's use cases called directly, as every front end calls them, on both store
 //! adapters (the file workspace and the in-memory store) with the same assertions.
 
+mod common;
+
 use chrono::{DateTime, Utc};
+use common::stores::Adapter;
 use warroom::app::declare::Declaration;
 use warroom::app::{self, App, AppError, Call, Catalog, Done};
 use warroom::catalog::{self, Origin};
@@ -70,24 +73,6 @@ impl Fixture {
         let (_, state) = incident.step(step).expect("step");
         format!("{:?}", state.status)
     }
-}
-
-#[derive(Clone, Copy)]
-enum Adapter {
-    File,
-    Memory,
-}
-
-/// Each scenario runs on both adapters: the same calls, the same assertions.
-macro_rules! on_both_stores {
-    ($($scenario:ident),* $(,)?) => {
-        mod on_the_file_workspace {
-            $(#[test] fn $scenario() { super::$scenario(super::Adapter::File) })*
-        }
-        mod on_the_memory_store {
-            $(#[test] fn $scenario() { super::$scenario(super::Adapter::Memory) })*
-        }
-    };
 }
 
 on_both_stores!(

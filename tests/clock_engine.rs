@@ -1,11 +1,13 @@
 //! The deadline engine against the legal texts (REGULATORY.md): a table of cases, the clock
 //! states, and properties over random anchors.
 
+mod common;
+
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 use warroom::catalog::clocks;
 use warroom::domain::clock::{
-    ClockDef, ClockFacts, ClockState, Decision, DecisionRecord, Period, Submission, SubmissionPhase, Waiver, evaluate,
+    ClockDef, ClockFacts, ClockState, Decision, DecisionRecord, Submission, SubmissionPhase, Waiver, evaluate,
 };
 
 fn t(text: &str) -> DateTime<Utc> {
@@ -528,13 +530,7 @@ proptest! {
     ) {
         let catalog = clocks::load(None);
         let def = &catalog.clocks[pick % catalog.clocks.len()];
-        let mut facts = ClockFacts::default();
-        for decision in Decision::ALL {
-            let record = DecisionRecord {
-                decision, at: anchor, recorded_at: anchor, by: "p".into(), evidence: None, seq: 1, corrects: None, auto: false,
-            };
-            facts.decisions.insert(decision, record);
-        }
+        let mut facts = common::every_decision_at(anchor);
         if let Some(cap) = &def.cap {
             let mut record = facts.decisions[&cap.decision].clone();
             record.at = anchor - Duration::seconds(later);
@@ -548,41 +544,5 @@ proptest! {
         let deadline = status.deadline.expect("anchored");
         prop_assert!(deadline.due_at >= status.anchor_at.expect("anchor"), "{}: due before anchor", def.id);
         prop_assert!(deadline.due_at <= deadline.legal_limit_at, "{}: due after the legal limit", def.id);
-    }
-
-    #[test]
-    fn any_period_length_gives_a_deadline_without_overflow_or_endless_counting(
-        anchor in anchor_strategy(),
-        pick in 0usize..1000,
-        count in any::<u32>(),
-        cap_hours in any::<u32>(),
-    ) {
-        let catalog = clocks::load(None);
-        let mut def = catalog.clocks[pick % catalog.clocks.len()].clone();
-        def.period = match def.period {
-            Period::Hours(_) => Period::Hours(count),
-            Period::EuDays(_) => Period::EuDays(count),
-            Period::EuMonths(_) => Period::EuMonths(count),
-            Period::CalendarDays(_) => Period::CalendarDays(count),
-            Period::UsBusinessDays(_) => Period::UsBusinessDays(count),
-            other @ Period::UndueDelay(_) => other,
-        };
-        if let Some(cap) = &mut def.cap {
-            cap.hours = cap_hours;
-        }
-        let mut facts = ClockFacts::default();
-        for decision in Decision::ALL {
-            let record = DecisionRecord {
-                decision, at: anchor, recorded_at: anchor, by: "p".into(), evidence: None, seq: 1, corrects: None, auto: false,
-            };
-            facts.decisions.insert(decision, record);
-        }
-        for clock in &catalog.clocks {
-            submitted(&mut facts, &clock.id, &anchor.to_rfc3339());
-        }
-        facts.submissions.retain(|s| s.clock != def.id);
-        let status = evaluate(&def, &facts, anchor);
-        let deadline = status.deadline.expect("anchored");
-        prop_assert!(deadline.due_at >= anchor && deadline.due_at <= deadline.legal_limit_at, "{}", def.id);
     }
 }

@@ -2,9 +2,12 @@
 //! effects through the application on a store (the file workspace and the in-memory one),
 //! and what came of them back as messages, in order.
 
+mod common;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use common::stores::Adapter;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc;
 use warroom::catalog::{self, Origin};
@@ -24,23 +27,6 @@ use warroom::tui::view::Ui;
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).expect("time").with_timezone(&Utc)
-}
-
-#[derive(Clone, Copy)]
-enum Adapter {
-    File,
-    Memory,
-}
-
-macro_rules! on_both_stores {
-    ($($scenario:ident),* $(,)?) => {
-        mod on_the_file_workspace {
-            $(#[test] fn $scenario() { super::$scenario(super::Adapter::File) })*
-        }
-        mod on_the_memory_store {
-            $(#[test] fn $scenario() { super::$scenario(super::Adapter::Memory) })*
-        }
-    };
 }
 
 on_both_stores!(

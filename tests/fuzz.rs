@@ -1,5 +1,8 @@
 //! Nothing from outside panics or hangs a process: any numbers in a clock catalog (linted, or
-//! counted when they pass), any JSON body at the listener, any Alertmanager group landed.
+//! counted when they pass), any period length, any JSON body at the listener, any Alertmanager
+//! group landed.
+
+mod common;
 
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;
@@ -7,7 +10,7 @@ use serde_json::{Value, json};
 use warroom::app::{self, App, Call, Catalog};
 use warroom::catalog::{self, Origin, clocks};
 use warroom::clock::Clock;
-use warroom::domain::clock::{ClockFacts, Decision, DecisionRecord, evaluate};
+use warroom::domain::clock::{Period, evaluate};
 use warroom::domain::event::Actor;
 use warroom::store::MemoryStore;
 
@@ -104,13 +107,7 @@ proptest! {
         let text = numbers_replaced(&shipped, &values);
         let catalog = clocks::load_texts(vec![("fuzz.yaml".into(), Ok(text))]);
         let anchor = DateTime::from_timestamp(anchor_secs, 0).unwrap_or_default();
-        let mut facts = ClockFacts::default();
-        for decision in Decision::ALL {
-            let record = DecisionRecord {
-                decision, at: anchor, recorded_at: anchor, by: "p".into(), evidence: None, seq: 1, corrects: None, auto: false,
-            };
-            facts.decisions.insert(decision, record);
-        }
+        let facts = common::every_decision_at(anchor);
         for def in &catalog.clocks {
             let status = evaluate(def, &facts, anchor);
             if let Some(deadline) = status.deadline {
@@ -156,5 +153,33 @@ proptest! {
             catalog: Catalog::of(&runbooks.runbooks, &clocks.clocks),
         };
         let _ = app::perform(&app, Call::Ingest(parsed));
+    }
+
+    #[test]
+    fn any_period_length_gives_a_deadline_without_overflow_or_endless_counting(
+        anchor_secs in 1_577_836_800i64..2_082_758_400,
+        pick in 0usize..1000,
+        count in any::<u32>(),
+        cap_hours in any::<u32>(),
+    ) {
+        let anchor = DateTime::from_timestamp(anchor_secs, 0).unwrap_or_default();
+        let catalog = clocks::load(None);
+        let mut def = catalog.clocks[pick % catalog.clocks.len()].clone();
+        def.period = match def.period {
+            Period::Hours(_) => Period::Hours(count),
+            Period::EuDays(_) => Period::EuDays(count),
+            Period::EuMonths(_) => Period::EuMonths(count),
+            Period::CalendarDays(_) => Period::CalendarDays(count),
+            Period::UsBusinessDays(_) => Period::UsBusinessDays(count),
+            other @ Period::UndueDelay(_) => other,
+        };
+        if let Some(cap) = &mut def.cap {
+            cap.hours = cap_hours;
+        }
+        let mut facts = common::every_decision_at(anchor);
+        facts.submissions.extend(catalog.clocks.iter().filter(|c| c.id != def.id).map(|c| common::submission(&c.id, anchor)));
+        let status = evaluate(&def, &facts, anchor);
+        let deadline = status.deadline.expect("anchored");
+        prop_assert!(deadline.due_at >= anchor && deadline.due_at <= deadline.legal_limit_at, "{}", def.id);
     }
 }

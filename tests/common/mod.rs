@@ -1,6 +1,7 @@
 //! Helpers for tests that drive the built `warroom` binary.
 #![allow(dead_code)]
 
+pub mod stores;
 pub mod tmux;
 
 use std::path::{Path, PathBuf};
@@ -88,4 +89,39 @@ pub fn post_to(port: u16, path: &str, body: &str) -> u16 {
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+/// Clock facts with every decision reached at `anchor` (each clock anchored there).
+pub fn every_decision_at(anchor: chrono::DateTime<chrono::Utc>) -> warroom::domain::clock::ClockFacts {
+    use warroom::domain::clock::{ClockFacts, Decision, DecisionRecord};
+    let mut facts = ClockFacts::default();
+    for decision in Decision::ALL {
+        let record = DecisionRecord {
+            decision,
+            at: anchor,
+            recorded_at: anchor,
+            by: "p".into(),
+            evidence: None,
+            seq: 1,
+            corrects: None,
+            auto: false,
+        };
+        facts.decisions.insert(decision, record);
+    }
+    facts
+}
+
+/// A submission for `clock` at `at`.
+pub fn submission(clock: &str, at: chrono::DateTime<chrono::Utc>) -> warroom::domain::clock::Submission {
+    warroom::domain::clock::Submission {
+        clock: clock.into(),
+        at,
+        recorded_at: at,
+        by: "priya".into(),
+        reference: format!("REF-{clock}"),
+        phase: warroom::domain::clock::SubmissionPhase::Initial,
+        channel: None,
+        late_reason: None,
+        seq: 100,
+    }
 }
