@@ -108,7 +108,8 @@ fn execute(
         }
     };
     on_spawn(child.id());
-    let (tx, rx) = mpsc::channel::<Vec<u8>>();
+    // Bounded: a program printing faster than its output is written waits on its pipe.
+    let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(64);
     let mut readers = Vec::new();
     let pipes: [Option<Box<dyn Read + Send>>; 2] = [
         child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>),
