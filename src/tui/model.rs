@@ -119,8 +119,8 @@ pub struct Model {
     /// Why the store refuses writes, while it does.
     pub store_fault: Option<String>,
     pub flash: Option<Flash>,
-    /// The form just submitted with text typed into it, until its outcome comes back: a
-    /// refusal reopens it with the text kept, so nothing typed is lost (a full disk, a typo).
+    /// The form just submitted with prose typed into it (a note, a reason), until its outcome
+    /// comes back: a refusal reopens it with the text kept, so nothing written is lost.
     pub submitted: Option<Box<super::form::Form>>,
     /// Show times in the responder's zone instead of UTC in the log pane.
     pub local_times: bool,

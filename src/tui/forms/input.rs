@@ -89,7 +89,12 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
         return Vec::new();
     }
     let Mode::Form(form) = std::mem::replace(&mut model.mode, Mode::Normal) else { return Vec::new() };
-    let typed = form.fields.iter().any(|f| matches!(&f.kind, FieldKind::Text { area, .. } if !area.is_empty()));
+    // Only prose is kept (a note, a reason): a refused one-line command is quicker retyped than
+    // found half-typed under the next one.
+    let typed = form
+        .fields
+        .iter()
+        .any(|f| matches!(&f.kind, FieldKind::Text { area, multiline: true, .. } if !area.is_empty()));
     let kept = typed.then(|| Box::new(Form { index: form.fields.len().saturating_sub(1), ..(*form).clone() }));
     let effects = super::finish(model, *form, now);
     model.submitted = kept.filter(|_| !effects.is_empty());
