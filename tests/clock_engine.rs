@@ -513,6 +513,10 @@ fn causal_link_or_suspected_death_makes_it_immediately() {
         t("2026-12-04T10:00:00Z"),
         "the outer limit still runs from awareness"
     );
+    let gdpr = def("gdpr-33");
+    let breach = evaluate(&gdpr, &facts, t("2026-11-24T13:00:00Z"));
+    assert!(breach.remaining_seconds < status.remaining_seconds, "the 72-hour clock has less time on paper");
+    assert!(status.urgency() < breach.urgency(), "but a duty due immediately comes first");
 }
 
 fn anchor_strategy() -> impl Strategy<Value = DateTime<Utc>> {

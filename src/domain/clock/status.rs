@@ -69,9 +69,14 @@ pub struct ClockStatus<'a> {
 }
 
 impl ClockStatus<'_> {
-    /// Most urgent first: overdue, due soon, running (least time left first), awaiting,
-    /// then the settled ones.
+    /// Most urgent first: overdue (longest overdue first), then a duty due "immediately" (a
+    /// recorded causal link, a suspected death) not yet settled, which is due now; then due
+    /// soon, running (least time left first), awaiting, then the settled ones.
     pub fn urgency(&self) -> (ClockState, i64) {
+        let unsettled = matches!(self.state, ClockState::DueSoon | ClockState::Running);
+        if unsettled && self.immediately.is_some() {
+            return (ClockState::Overdue, 0);
+        }
         (self.state, self.remaining_seconds.unwrap_or(i64::MAX))
     }
 }

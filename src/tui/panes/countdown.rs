@@ -14,6 +14,15 @@ use crate::domain::sanitize;
 use crate::tui::model::{Model, Pane};
 use crate::tui::theme::Role;
 
+/// The colour of a clock: its state's, or overdue's for a duty due immediately.
+pub fn status_role(status: &ClockStatus<'_>) -> Role {
+    if status.immediately.is_some() && status.urgency().0 == ClockState::Overdue {
+        Role::Overdue
+    } else {
+        state_role(status.state)
+    }
+}
+
 pub fn state_role(state: ClockState) -> Role {
     match state {
         ClockState::Overdue => Role::Overdue,
@@ -39,6 +48,11 @@ const fn mark(state: ClockState) -> &'static str {
 
 /// `2d 03:12:09`, `-00:41:10 OVERDUE`, or what the clock waits for.
 pub fn remaining_text(status: &ClockStatus<'_>) -> String {
+    let unsettled = matches!(status.state, ClockState::DueSoon | ClockState::Running);
+    if let (true, Some(decision)) = (unsettled, status.immediately) {
+        let outer = status.remaining_seconds.map(|s| format!(", outer limit {}", countdown(s))).unwrap_or_default();
+        return format!("IMMEDIATELY ({}{outer})", decision.name());
+    }
     match (status.state, status.remaining_seconds) {
         (ClockState::Overdue, Some(s)) => format!("{} OVERDUE", countdown(s)),
         (_, Some(s)) => countdown(s),
@@ -71,19 +85,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     let skip = window(model.clock_cursor, statuses.len(), height);
     let mut lines = Vec::new();
     for (i, status) in statuses.iter().enumerate().skip(skip).take(height) {
-        let role = state_role(status.state);
+        let role = status_role(status);
         let selected = i == model.clock_cursor && model.focus == Pane::Clocks;
         let base = if selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
-        let mut first = vec![
+        let first = vec![
             styled(mark(status.state), theme.style(role)),
             styled(format!("{:<18} ", status.def.id), base),
             styled(remaining_text(status), theme.style(role)),
         ];
-        if let Some(decision) = status.immediately
-            && status.submitted.is_none()
-        {
-            first.push(styled(format!("  IMMEDIATELY ({})", decision.name()), theme.style(Role::Overdue)));
-        }
         lines.push(Line::from(first));
         if !roomy {
             continue;

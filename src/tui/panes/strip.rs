@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::countdown::{remaining_text, state_role};
+use super::countdown::{remaining_text, status_role};
 use super::kit::{Ui, styled};
 use crate::domain::clock::ClockState;
 use crate::tui::model::Model;
@@ -23,7 +23,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     let mut spans = vec![styled(" warroom ", theme.style(Role::Title))];
     match urgent {
         Some((entry, status)) => {
-            let role = state_role(status.state);
+            let role = status_role(&status);
             spans.push(styled("next deadline ", theme.style(Role::Muted)));
             spans.push(styled(format!("{} ", entry.incident.id), theme.style(Role::Text)));
             if entry.incident.drill {
