@@ -74,7 +74,7 @@ impl Console {
             runbook_list,
             clocks: clocks.clocks,
             unusable_clocks: Default::default(),
-            catalog_warnings: Vec::new(),
+            startup_notices: Vec::new(),
             ui: Ui { theme: Theme::shipped("default").expect("theme"), keymap: Keymap::shipped().expect("keymap") },
             clock: Clock::frozen(at("2026-11-24T09:00:00Z")),
             parse_command: Box::new(|_, _, _| Err(warroom::app::AppError::refused("no command line in this test"))),

@@ -44,8 +44,8 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
     let defs = clocks.clone();
     let parse_command: crate::tui::CommandParser =
         Box::new(move |line, selected, now| super::command_line::parse(line, selected, now, &defs));
-    let mut catalog_warnings = ctx.store.reconcile();
-    catalog_warnings.extend(ctx.clocks().warnings());
+    let mut startup_notices = ctx.store.reconcile();
+    startup_notices.extend(ctx.clocks().warnings());
     let unusable_clocks = ctx.clocks().unusable.clone();
     let session = Session {
         store: ctx.store,
@@ -55,7 +55,7 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
         runbooks,
         clocks,
         unusable_clocks,
-        catalog_warnings,
+        startup_notices,
         ui,
         clock: ctx.clock,
         parse_command,

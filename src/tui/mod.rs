@@ -47,9 +47,10 @@ pub struct Session {
     /// Each runbook's id and title with its overdue review or drill flags, for declaring.
     pub runbook_list: Vec<(String, String)>,
     pub clocks: Vec<ClockDef>,
-    /// Clocks left out for errors in their catalog file (id → file), and a line per such file.
+    /// Clocks left out for errors in their catalog file (id → file); and what the console says
+    /// as it starts: each such file, each open marker set right from its log.
     pub unusable_clocks: std::collections::BTreeMap<String, String>,
-    pub catalog_warnings: Vec<String>,
+    pub startup_notices: Vec<String>,
     pub ui: view::Ui,
     pub clock: crate::clock::Clock,
     pub parse_command: CommandParser,

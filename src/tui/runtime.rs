@@ -18,8 +18,9 @@ use crate::listener::{self, LogTo};
 pub async fn run(mut session: Session) -> Result<(), String> {
     let runbooks = session.runbook_list.clone();
     let mut model = Model::new(&session.actor.name, &session.store.location(), session.tz, runbooks);
-    if let Some(warning) = session.catalog_warnings.first() {
-        model.say(super::model::FlashKind::Refused, format!("⚠ {warning}"), session.now());
+    if !session.startup_notices.is_empty() {
+        let notices = session.startup_notices.join(" · ");
+        model.say(super::model::FlashKind::Refused, format!("⚠ {notices}"), session.now());
     }
     let (news_tx, mut news_rx) = mpsc::unbounded_channel::<()>();
     let (action_tx, mut action_rx) = mpsc::unbounded_channel::<Msg>();
