@@ -1,6 +1,7 @@
 //! Alerts per second through `warroom listen` with durable acknowledgement, and p50/p99
 //! latency, beside the same client against a handler that only answers 200 (the ceiling of
-//! this machine). Bounded: a fixed number of requests on loopback. Run: `cargo bench --bench listener`.
+//! this machine) and against a handler that appends each body to a file and syncs it with group
+//! commit before answering (the floor for any durable server on this disk). Bounded: a fixed number of requests on loopback. Run: `cargo bench --bench listener`.
 
 #[path = "support/http.rs"]
 mod http;
@@ -17,24 +18,69 @@ fn trivial_server() -> String {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             std::thread::spawn(move || {
-                let mut reader = BufReader::new(&stream);
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                }
-                let mut body = vec![0; length];
-                let _ = reader.read_exact(&mut body);
+                read_request(&stream);
                 let _ = (&stream).write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
             });
         }
     });
     addr
+}
+
+/// The floor for any durable server on this disk: the trivial handler, except that every body is
+/// appended to one file by a single writer thread that syncs once per batch of waiting requests
+/// (group commit) and answers them after that sync.
+fn durable_floor_server(dir: &std::path::Path) -> String {
+    use std::sync::mpsc;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    let mut log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("floor.log")).expect("log");
+    let (tx, rx) = mpsc::channel::<(Vec<u8>, mpsc::Sender<()>)>();
+    std::thread::spawn(move || {
+        while let Ok(first) = rx.recv() {
+            let batch: Vec<_> = std::iter::once(first).chain(rx.try_iter()).collect();
+            let mut bytes = Vec::new();
+            for (body, _) in &batch {
+                bytes.extend_from_slice(body);
+                bytes.push(b'\n');
+            }
+            log.write_all(&bytes).expect("append");
+            log.sync_data().expect("sync");
+            for (_, done) in batch {
+                let _ = done.send(());
+            }
+        }
+    });
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let body = read_request(&stream);
+                let (done, durable) = mpsc::channel();
+                if tx.send((body, done)).is_ok() && durable.recv().is_ok() {
+                    let _ =
+                        (&stream).write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
+                }
+            });
+        }
+    });
+    addr
+}
+
+fn read_request(stream: &std::net::TcpStream) -> Vec<u8> {
+    let mut reader = BufReader::new(stream);
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    body
 }
 
 fn main() {
@@ -45,11 +91,16 @@ fn main() {
     let count: usize = std::env::var("WARROOM_BENCH_ALERTS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     println!("workload: {count} distinct alerts for one runbook (a storm) per run, one per request, loopback");
     let ceiling = trivial_server();
+    let floor = durable_floor_server(dir.path());
     for clients in [4, 16] {
         let offset = clients * count;
         let (rate, p50, p99) = http::load(&addr, clients, count / clients, |n| alert(offset + n));
         println!(
             "{clients:>2} clients  warroom listen (durable 200)  {rate:>7.0} alerts/s   p50 {p50:>6.2} ms  p99 {p99:>6.2} ms"
+        );
+        let (rate, p50, p99) = http::load(&floor, clients, count / clients, alert);
+        println!(
+            "{clients:>2} clients  append + sync_data handler (floor) {rate:>7.0} requests/s p50 {p50:>6.2} ms  p99 {p99:>6.2} ms"
         );
         let (rate, p50, p99) = http::load(&ceiling, clients, count / clients, alert);
         println!(
