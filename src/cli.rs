@@ -2,7 +2,9 @@
 //! are rendered here. Errors become one line and an exit code in `main`.
 
 mod alerts;
+mod approve;
 mod args;
+mod args_sub;
 mod clock_view;
 mod clocks;
 mod command_line;
@@ -18,6 +20,7 @@ mod oplog;
 mod request;
 mod run;
 mod status;
+mod status_containment;
 mod time_arg;
 mod verify;
 
@@ -81,7 +84,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
             View::Status { incident, json, all } => status::run(&ctx, incident.as_deref(), json, all),
             View::Verify(target) => verify::run(&ctx, target.as_deref()),
             View::Lint(path) => lint::run(path.as_deref(), None, Some(&ctx.dir)),
-            View::Run { incident, step, yes } => run::run(&ctx, &incident, &step, yes),
+            View::Run { incident, step, yes, undo, options } => run::run(&ctx, &incident, &step, yes, undo, &options),
+            View::Approve { incident, step, request, yes } => approve::run(&ctx, &incident, &step, request, yes),
             View::Runbooks { json } => drill::runbooks(&ctx, json),
             View::Drills { json } => drill::reports(&ctx, json),
             View::Generate(what) => generate::run(&ctx, what),

@@ -99,21 +99,37 @@ fn the_confirmed_action_is_the_one_that_runs(adapter: Adapter) {
     let fixture = Fixture::new(adapter);
     let alice = Actor::named("alice");
     let id = declare(&fixture.app(&alice, "2026-11-24T09:00:00Z"));
-    let shown = app::action::prepare(&fixture.app(&alice, "2026-11-24T09:01:00Z"), &id, "announce").expect("prepare");
+    let shown =
+        app::action::prepare(&fixture.app(&alice, "2026-11-24T09:01:00Z"), &id, "announce", false, &Default::default())
+            .expect("prepare");
     assert_eq!(shown.prepared.argv, ["echo", "severity=SEV2"]);
 
     let change = Command::Severity { to: "SEV1".into(), reason: "customers cannot log in".into() };
     app::record::record(&fixture.app(&Actor::named("bob"), "2026-11-24T09:01:30Z"), &id, change).expect("severity");
-    let refused = app::action::run(&fixture.app(&alice, "2026-11-24T09:02:00Z"), &id, &shown.prepared, |_| {});
+    let refused = app::action::run(
+        &fixture.app(&alice, "2026-11-24T09:02:00Z"),
+        &id,
+        &shown.prepared,
+        &Default::default(),
+        |_| {},
+    );
     let Err(AppError::Refused(why)) = refused else { panic!("{refused:?}") };
     assert!(why.contains("changed since it was confirmed") && why.contains("severity=SEV1"), "{why}");
     assert!(!fixture.log(&id).contains("action_started"), "nothing ran");
 
-    let again = app::action::prepare(&fixture.app(&alice, "2026-11-24T09:03:00Z"), &id, "announce").expect("again");
+    let again =
+        app::action::prepare(&fixture.app(&alice, "2026-11-24T09:03:00Z"), &id, "announce", false, &Default::default())
+            .expect("again");
     let mut output = String::new();
-    let ran = app::action::run(&fixture.app(&alice, "2026-11-24T09:03:10Z"), &id, &again.prepared, |chunk| {
-        output.push_str(chunk);
-    })
+    let ran = app::action::run(
+        &fixture.app(&alice, "2026-11-24T09:03:10Z"),
+        &id,
+        &again.prepared,
+        &Default::default(),
+        |chunk: &str| {
+            output.push_str(chunk);
+        },
+    )
     .expect("run");
     assert!(ran.outcome.succeeded() && ran.ticked, "{ran:?}");
     assert_eq!(output, "severity=SEV1\n");
@@ -168,10 +184,12 @@ fn a_two_person_step_needs_a_second_responder(adapter: Adapter) {
     let tick = || Command::Tick { step: "guarded".into(), note: None, force: false, override_hold: None };
     let refused = record(&alice, "2026-11-24T09:01:00Z", tick()).expect_err("refused");
     assert!(refused.to_string().contains("two-person rule"), "{refused}");
-    record(&alice, "2026-11-24T09:02:00Z", Command::RequestApproval { step: "guarded".into() }).expect("request");
-    let own = record(&alice, "2026-11-24T09:03:00Z", Command::Approve { step: "guarded".into() }).expect_err("own");
+    record(&alice, "2026-11-24T09:02:00Z", Command::RequestApproval { step: "guarded".into(), argv: None })
+        .expect("request");
+    let own = record(&alice, "2026-11-24T09:03:00Z", Command::Approve { step: "guarded".into(), argv: None })
+        .expect_err("own");
     assert!(own.to_string().contains("a second, different responder must approve"), "{own}");
-    record(&bob, "2026-11-24T09:04:00Z", Command::Approve { step: "guarded".into() }).expect("approved");
+    record(&bob, "2026-11-24T09:04:00Z", Command::Approve { step: "guarded".into(), argv: None }).expect("approved");
     record(&alice, "2026-11-24T09:05:00Z", tick()).expect("ticks once approved");
 }
 

@@ -224,7 +224,7 @@ fn closing_with_a_running_clock_needs_a_reason_and_the_clocks_then_stand_still()
     for step in ws.status_json(&id)["steps"].as_array().expect("steps").iter().filter_map(|s| s["id"].as_str()) {
         if step == "kill-switch" {
             ok(&ws, "alice", &["approve", &id, step, "--request"]);
-            ok(&ws, "bob", &["approve", &id, step]);
+            ok(&ws, "bob", &["approve", &id, step, "--yes"]);
         }
         let out = at(&ws, "alice", &["tick", &id, step, "--force", "--override-hold", "drill"]);
         assert!(out.status.success(), "{}", common::stderr(&out));

@@ -1,11 +1,13 @@
 //! A confirmation shows everything it asks about: every argument of the action that will run,
-//! at 80×24 as at 160×48.
+//! the target in its environment, and in a drill how it runs there, at 80×24 as at 160×48.
+//! Only `y` says yes.
 
 use chrono::{DateTime, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use warroom::action::Prepared;
-use warroom::tui::forms::confirm_action;
+use warroom::domain::actions::DrillRun;
+use warroom::tui::forms::action::confirm_run;
 use warroom::tui::keymap::Keymap;
 use warroom::tui::model::{Mode, Model};
 use warroom::tui::theme::Theme;
@@ -23,18 +25,21 @@ fn screen(model: &Model, width: u16, height: u16) -> String {
         .join("\n")
 }
 
-fn confirming(argv: &[&str]) -> Model {
+fn confirming(argv: &[&str], drill: Option<DrillRun>) -> Model {
     let prepared = Prepared {
         step: "kill-switch".into(),
         argv: argv.iter().map(|a| (*a).to_owned()).collect(),
         cwd: None,
-        env: Vec::new(),
+        env: vec![("WARROOM_ALERT_AGENT".into(), "support-bot".into())],
         timeout: std::time::Duration::from_secs(60),
         two_person: true,
         at: DateTime::parse_from_rfc3339("2026-11-24T09:00:00Z").expect("t").with_timezone(&Utc),
+        drill,
+        undo: false,
+        undoes: None,
     };
     let mut model = Model::new("alice", "test", chrono_tz::UTC, Vec::new());
-    model.mode = Mode::Form(Box::new(confirm_action("INC-20261124-001".into(), prepared)));
+    model.mode = Mode::Form(Box::new(confirm_run("INC-20261124-001".into(), prepared, false, false)));
     model
 }
 
@@ -53,13 +58,34 @@ fn the_run_confirmation_quotes_every_argument() {
         "--last-arg",
     ];
     for argv in [&shipped[..], &long[..]] {
-        let model = confirming(argv);
+        let model = confirming(argv, None);
         for (width, height) in [(80, 24), (160, 48)] {
             let text = screen(&model, width, height);
             let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
             let last = format!("{:?}", argv[argv.len() - 1]);
             assert!(flat.contains(&last), "{last} is on screen at {width}×{height}:\n{text}");
-            assert!(flat.contains("y / Enter: yes"), "and the answer keys: {text}");
+            assert!(flat.contains("y: yes"), "and the answer keys: {text}");
+            assert!(!flat.contains("Enter: yes"), "Enter does not say yes to a run: {text}");
+            assert!(flat.contains(r#"WARROOM_ALERT_AGENT="support-bot""#), "and whom it targets: {text}");
+            assert!(!flat.contains("DRILL"), "a real incident's run says nothing of drills: {text}");
+        }
+    }
+}
+
+#[test]
+fn a_drill_confirmation_says_how_the_action_runs_there() {
+    let argv = ["bin/kill-switch", "--incident", "INC-20261124-001", "--tool", "retrieval"];
+    for (drill, says) in [
+        (DrillRun::DryRun, "DRILL: dry run, nothing runs"),
+        (DrillRun::Run, "DRILL: the REAL action runs"),
+        (DrillRun::Instead, "DRILL: the runbook's drill program runs instead"),
+    ] {
+        let model = confirming(&argv, Some(drill));
+        for (width, height) in [(80, 24), (160, 48)] {
+            let text = screen(&model, width, height);
+            let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(says), "{says:?} at {width}×{height}:\n{text}");
+            assert!(flat.contains("(DRILL)"), "the title says DRILL too: {text}");
         }
     }
 }

@@ -110,7 +110,7 @@ impl Console {
     /// The action the open confirmation would run.
     fn confirming(&self) -> Option<warroom::action::Prepared> {
         let Mode::Form(form) = &self.model.mode else { return None };
-        let Purpose::RunAction { prepared } = &form.purpose else { return None };
+        let Purpose::RunAction { prepared, .. } = &form.purpose else { return None };
         Some(*prepared.clone())
     }
 
@@ -162,6 +162,8 @@ fn the_argv_shown_is_the_argv_run_and_a_changed_one_is_not_run(adapter: Adapter)
     let change = Command::Severity { to: "SEV1".into(), reason: "customers cannot log in".into() };
     console.session.store.execute(&id, &bob, at("2026-11-24T09:00:00Z"), change).expect("severity");
     console.key(KeyCode::Enter);
+    assert!(console.confirming().is_some(), "Enter does not say yes to a run");
+    console.key(KeyCode::Char('y'));
     let finished = console.finished.blocking_recv().expect("the action's end");
     console.send(finished);
     assert!(console.flash().contains("changed since it was confirmed"), "{}", console.flash());
@@ -169,7 +171,7 @@ fn the_argv_shown_is_the_argv_run_and_a_changed_one_is_not_run(adapter: Adapter)
 
     console.key(KeyCode::Char('r'));
     assert_eq!(console.confirming().expect("asks again").argv, ["echo", "severity=SEV1"]);
-    console.key(KeyCode::Enter);
+    console.key(KeyCode::Char('y'));
     loop {
         let msg = console.finished.blocking_recv().expect("output, then the end");
         let done = matches!(msg, Msg::ActionFinished(..));

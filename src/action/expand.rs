@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::domain::actions::{DrillMode, DrillRun};
 use crate::domain::incident::Incident;
 use crate::domain::placeholder::Facts;
 
@@ -18,12 +19,27 @@ pub struct Prepared {
     /// The time its placeholders were expanded at: preparing again at this time on the same
     /// incident gives the same action.
     pub at: chrono::DateTime<chrono::Utc>,
+    /// In a drill, how it runs there.
+    pub drill: Option<DrillRun>,
+    /// It is the step's `undo` (asked for), not its action.
+    pub undo: bool,
+    /// The run whose effect it reverses.
+    pub undoes: Option<u64>,
 }
 
-/// The action of `step`, expanded; the one-line reason when it cannot be.
+impl Prepared {
+    /// Nothing runs: a drill's dry run.
+    pub fn simulated(&self) -> bool {
+        self.drill == Some(DrillRun::DryRun)
+    }
+}
+
+/// The action of `step` (or its `undo`), expanded in the form it takes in this incident (a
+/// drill's); the one-line reason when it cannot be.
 pub fn prepare(
     incident: &Incident,
     step: &str,
+    undo: bool,
     actor: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Prepared, String> {
@@ -34,10 +50,31 @@ pub fn prepare(
         .find(|s| s.id == step)
         .ok_or_else(|| format!("no step {step:?} in runbook {}", incident.runbook.id))?;
     let action = definition.action.as_ref().ok_or_else(|| format!("step {step} has no action to run"))?;
+    let (program, args, undoes) = if undo {
+        let reverse = action.undo.as_ref().ok_or_else(|| format!("step {step}'s action has no undo"))?;
+        let run = incident
+            .containment
+            .undoable_run(step)
+            .ok_or_else(|| format!("nothing to undo: no run of {step} succeeded that was not undone already"))?;
+        (&reverse.program, &reverse.args, Some(run.started_seq))
+    } else {
+        let undoes =
+            action.undoes.as_deref().and_then(|of| incident.containment.undoable_run(of)).map(|r| r.started_seq);
+        (&action.program, &action.args, undoes)
+    };
+    let drill = incident.drill.then_some(match (&action.drill, undo) {
+        (DrillMode::Run, _) => DrillRun::Run,
+        (DrillMode::Instead { .. }, false) => DrillRun::Instead,
+        _ => DrillRun::DryRun,
+    });
+    let (program, args) = match (&action.drill, drill) {
+        (DrillMode::Instead { program, args }, Some(DrillRun::Instead)) => (program, args),
+        _ => (program, args),
+    };
     let facts = Facts::new(incident, now);
     let expand = |text: &str| expand(text, &facts);
-    let mut argv = vec![expand(&action.program)?];
-    for arg in &action.args {
+    let mut argv = vec![expand(program)?];
+    for arg in args {
         argv.push(expand(arg)?);
     }
     let cwd = action.cwd.as_deref().map(expand).transpose()?;
@@ -56,6 +93,9 @@ pub fn prepare(
     for (name, value) in &action.env {
         env.push((name.clone(), expand(value)?));
     }
+    if drill.is_some() {
+        env.push(("WARROOM_DRILL".to_owned(), "1".to_owned()));
+    }
     for (name, value) in &env {
         if value.contains('\0') || name.contains(['\0', '=']) {
             return Err(format!("the value for {name} holds a NUL byte or '=': not passed to a program"));
@@ -72,6 +112,9 @@ pub fn prepare(
         timeout: Duration::from_secs(action.timeout.seconds()),
         two_person: definition.two_person,
         at: now,
+        drill,
+        undo,
+        undoes,
     })
 }
 

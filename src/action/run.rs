@@ -60,6 +60,7 @@ pub fn run_program(
         output_file: relative,
         output_sha256: captured.sha256,
         abandoned: false,
+        simulated: false,
     })
 }
 

@@ -6,7 +6,8 @@ use crate::action::{self, Prepared, orphan};
 use crate::domain::Command;
 use crate::domain::actions::ActionOutcome;
 use crate::domain::event::Event;
-use crate::domain::incident::Incident;
+use crate::domain::incident::{Incident, IncidentState};
+use crate::domain::{Refusal, step_gate};
 
 /// Whether a prepared action may run now.
 #[derive(Debug, PartialEq, Eq)]
@@ -27,6 +28,14 @@ pub struct Gate {
     pub approval: Approval,
 }
 
+/// What the responder chose beyond the action itself: run although steps it depends on are
+/// open, and (commander) the reason for running it under the AI Act evidence hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    pub force: bool,
+    pub override_hold: Option<String>,
+}
+
 /// The action as the responder confirmed it, and what happened.
 #[derive(Debug)]
 pub struct Ran {
@@ -36,32 +45,61 @@ pub struct Ran {
     pub ticked: bool,
 }
 
-/// Prepares the action of `step` on the incident as it stands; for a two-person step with no
-/// usable approval, records the request (once) instead of letting it run.
-pub fn prepare(app: &App, incident: &str, step: &str) -> Result<Gate, AppError> {
+/// Prepares the action of `step` (or its undo) on the incident as it stands, under the rules a
+/// tick obeys (a closed incident, open dependencies, the evidence hold): a refusal runs and
+/// records nothing. For a two-person step with no usable approval of exactly this argv, records
+/// the request (once) instead of letting it run.
+pub fn prepare(app: &App, incident: &str, step: &str, undo: bool, options: &RunOptions) -> Result<Gate, AppError> {
     let id = app.store.resolve_id(incident)?;
     let mut state = current(app, &id)?;
     if !reap_abandoned(app, &state)?.is_empty() {
         state = current(app, &id)?;
     }
     let now = app.now();
-    let prepared = action::prepare(&state, step, &app.actor.name, now).map_err(AppError::Refused)?;
-    let approval = if !prepared.two_person || state.containment.usable_approval(step, now).is_some() {
+    let prepared = action::prepare(&state, step, undo, &app.actor.name, now).map_err(AppError::Refused)?;
+    check_rules(&state, &prepared, options, now, &app.actor.name)?;
+    let usable = state.containment.usable_approval(step, Some(&prepared.argv), now).is_some();
+    let approval = if !prepared.two_person || usable {
         Approval::Ready
     } else if let Some(waiting) = state.containment.waiting_request(step, now) {
         Approval::Waiting { requested_by: waiting.requested_by.clone(), seq: waiting.requested_seq }
     } else {
-        let written = app.store.execute(&id, app.actor, now, Command::RequestApproval { step: step.to_owned() })?;
+        let request = Command::RequestApproval { step: step.to_owned(), argv: Some(prepared.argv.clone()) };
+        let written = app.store.execute(&id, app.actor, now, request)?;
         Approval::Requested(written.last().map_or(0, |e| e.seq))
     };
     Ok(Gate { incident: id, prepared, approval })
 }
 
+/// The rules a tick obeys, for the step whose action is about to run.
+pub fn check_rules(
+    incident: &Incident,
+    prepared: &Prepared,
+    options: &RunOptions,
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &str,
+) -> Result<(), AppError> {
+    if incident.state == IncidentState::Closed {
+        return Err(AppError::Refused(Refusal::Closed(incident.id.clone()).to_string()));
+    }
+    let definition = incident.step(&prepared.step).map(|(step, _)| step);
+    let Some(definition) = definition else { return Ok(()) };
+    step_gate::rules(incident, definition, options.force, options.override_hold.clone(), now, actor)
+        .map(|_| ())
+        .map_err(|refusal| AppError::Refused(refusal.to_string()))
+}
+
 /// Runs the action the responder confirmed. If the incident changed since so that the action
 /// would differ (an alert changed a placeholder, the runbook was reloaded), nothing runs and
 /// the responder is asked to confirm the new one.
-pub fn run(app: &App, incident: &str, confirmed: &Prepared, output: impl FnMut(&str)) -> Result<Ran, AppError> {
-    let result = run_confirmed(app, incident, confirmed, output);
+pub fn run(
+    app: &App,
+    incident: &str,
+    confirmed: &Prepared,
+    options: &RunOptions,
+    output: impl FnMut(&str),
+) -> Result<Ran, AppError> {
+    let result = run_confirmed(app, incident, confirmed, options, output);
     match &result {
         Ok(ran) => tracing::info!(
             event = "append", actor = %app.actor.name, call = "run", incident = %ran.incident, step = %confirmed.step,
@@ -72,10 +110,17 @@ pub fn run(app: &App, incident: &str, confirmed: &Prepared, output: impl FnMut(&
     result
 }
 
-fn run_confirmed(app: &App, incident: &str, confirmed: &Prepared, output: impl FnMut(&str)) -> Result<Ran, AppError> {
+fn run_confirmed(
+    app: &App,
+    incident: &str,
+    confirmed: &Prepared,
+    options: &RunOptions,
+    output: impl FnMut(&str),
+) -> Result<Ran, AppError> {
     let id = app.store.resolve_id(incident)?;
     let state = current(app, &id)?;
-    let again = action::prepare(&state, &confirmed.step, &app.actor.name, confirmed.at).map_err(AppError::Refused)?;
+    let again = action::prepare(&state, &confirmed.step, confirmed.undo, &app.actor.name, confirmed.at)
+        .map_err(AppError::Refused)?;
     if again != *confirmed {
         return Err(AppError::refused(format!(
             "the action of {} changed since it was confirmed (now: {}); confirm it again",
@@ -83,11 +128,24 @@ fn run_confirmed(app: &App, incident: &str, confirmed: &Prepared, output: impl F
             again.argv.join(" ")
         )));
     }
-    let start =
-        Command::StartAction { step: confirmed.step.clone(), argv: confirmed.argv.clone(), cwd: confirmed.cwd.clone() };
+    let start = Command::StartAction {
+        step: confirmed.step.clone(),
+        argv: confirmed.argv.clone(),
+        cwd: confirmed.cwd.clone(),
+        force: options.force,
+        override_hold: options.override_hold.clone(),
+        drill: confirmed.drill,
+        undoes: confirmed.undoes,
+    };
     let written = app.store.execute(&id, app.actor, app.now(), start)?;
     let started_seq = written.iter().find(|e| matches!(e.event, Event::ActionStarted { .. })).map_or(0, |e| e.seq);
-    let outcome = action::run_program(app.dir, &id, started_seq, confirmed, &app.clock, output)?;
+    let outcome = if confirmed.simulated() {
+        let mut output = output;
+        output("DRILL: dry run: nothing ran. In a real incident this argv runs.\n");
+        ActionOutcome::simulated(app.now())
+    } else {
+        action::run_program(app.dir, &id, started_seq, confirmed, &app.clock, output)?
+    };
     let finish = Command::FinishAction { started_seq, outcome: outcome.clone() };
     let written = app.store.execute(&id, app.actor, app.now(), finish)?;
     let ticked = written.iter().any(|e| matches!(e.event, Event::StepTicked { .. }));
@@ -129,6 +187,7 @@ pub fn reap_abandoned(app: &App, incident: &Incident) -> Result<Vec<u64>, AppErr
             output_file: relative,
             output_sha256: captured.sha256,
             abandoned: true,
+            simulated: false,
         };
         let finish = Command::FinishAction { started_seq: run.started_seq, outcome };
         app.store.execute(&incident.id, app.actor, app.now(), finish)?;

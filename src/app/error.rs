@@ -72,7 +72,7 @@ impl From<crate::domain::Refusal> for AppError {
 pub fn log(app: &super::App, call: &str, incident: Option<&str>, error: &AppError) {
     let incident = incident.unwrap_or("");
     match error.failure() {
-        Failure::Refused | Failure::Usage => {
+        Failure::Refused | Failure::Usage | Failure::Waiting => {
             tracing::info!(event = "refusal", actor = %app.actor.name, call, incident, reason = %error);
         }
         Failure::Damaged | Failure::NotSaved | Failure::Internal => {

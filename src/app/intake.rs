@@ -287,7 +287,7 @@ fn plan<'a>(
 ) -> Vec<Target> {
     let window = Duration::minutes(GROUPING_WINDOW_MINUTES);
     let mut by_key: HashMap<&str, Target> = HashMap::new();
-    let mut opening: HashMap<String, Target> = HashMap::new();
+    let mut opening: HashMap<(String, Vec<String>), Target> = HashMap::new();
     alerts
         .map(|alert| {
             if let Some(target) = by_key.get(alert.key.as_str()) {
@@ -301,25 +301,40 @@ fn plan<'a>(
                     .filter(|r| alert.status == Status::Firing && runbooks.iter().any(|b| b.id == r.runbook))
                 {
                     None => Target::Inbox,
-                    Some(route) => open
-                        .iter()
-                        .filter(|i| {
-                            i.runbook.id == route.runbook && !i.alerts.is_empty() && now - i.declared_at < window
-                        })
-                        .max_by_key(|i| i.declared_at)
-                        .map_or_else(
-                            || {
-                                opening
-                                    .entry(route.runbook.clone())
-                                    .or_insert(Target::New { runbook: route.runbook, severity: route.severity })
-                                    .clone()
-                            },
-                            |group| Target::Incident(group.id.clone()),
-                        ),
+                    Some(route) => {
+                        let group_by = runbooks.iter().find(|b| b.id == route.runbook).map_or(&[][..], |b| &b.group_by);
+                        let group = group_values(alert, group_by);
+                        open.iter()
+                            .filter(|i| {
+                                i.runbook.id == route.runbook
+                                    && now - i.declared_at < window
+                                    && first_alert(i).is_some_and(|first| group_values(first, group_by) == group)
+                            })
+                            .max_by_key(|i| i.declared_at)
+                            .map_or_else(
+                                || {
+                                    opening
+                                        .entry((route.runbook.clone(), group))
+                                        .or_insert(Target::New { runbook: route.runbook, severity: route.severity })
+                                        .clone()
+                                },
+                                |group| Target::Incident(group.id.clone()),
+                            )
+                    }
                 }
             };
             by_key.insert(&alert.key, target.clone());
             target
         })
         .collect()
+}
+
+/// The alert that opened an incident (the first seen).
+fn first_alert(incident: &Incident) -> Option<&Alert> {
+    incident.alerts.values().min_by_key(|t| (t.first_seen, &t.alert.key)).map(|t| &t.alert)
+}
+
+/// An alert's values of the labels its runbook groups by (a missing label counts as empty).
+fn group_values(alert: &Alert, group_by: &[String]) -> Vec<String> {
+    group_by.iter().map(|label| alert.labels.get(label).cloned().unwrap_or_default()).collect()
 }

@@ -3,6 +3,7 @@
 //! returns what happened, never text for a terminal.
 
 pub mod action;
+pub mod approval;
 pub mod bundle;
 pub mod call;
 pub mod catalog;

@@ -5,15 +5,13 @@ use crate::domain::placeholder;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use serde_saphyr::Location;
 
 use super::convert::convert;
-use super::diagnostic::{Diagnostic, Level};
+use super::diagnostic::Diagnostic;
+use super::findings::Findings;
 use super::matcher;
-use super::raw::{Located, RawRunbook, RawStep};
-use crate::domain::duration::Span;
+use super::raw::{RawRunbook, RawStep};
 use crate::domain::runbook::Runbook;
-use crate::domain::suggest::did_you_mean;
 
 pub struct Context<'a> {
     pub file: &'a str,
@@ -21,78 +19,9 @@ pub struct Context<'a> {
     pub today: NaiveDate,
 }
 
-struct Findings<'a> {
-    file: &'a str,
-    list: Vec<Diagnostic>,
-}
-
-impl Findings<'_> {
-    fn error(&mut self, at: &Location, message: impl Into<String>) -> &mut Diagnostic {
-        self.push(Level::Error, at, message)
-    }
-
-    fn warn(&mut self, at: &Location, message: impl Into<String>) -> &mut Diagnostic {
-        self.push(Level::Warning, at, message)
-    }
-
-    fn push(&mut self, level: Level, at: &Location, message: impl Into<String>) -> &mut Diagnostic {
-        self.list.push(Diagnostic::at(level, self.file, at, message));
-        let last = self.list.len() - 1;
-        &mut self.list[last]
-    }
-
-    fn unknown(&mut self, what: &str, value: &Located, known: &[&str]) {
-        let mut known = known.to_vec();
-        known.sort_unstable();
-        known.dedup();
-        let known = known.as_slice();
-        let hint = did_you_mean(&value.value, known.iter().copied());
-        let help =
-            if known.is_empty() { format!("no {what}s are defined") } else { format!("known: {}", known.join(", ")) };
-        let diagnostic = self.error(&value.referenced, format!("unknown {what} {:?}{hint}", value.value));
-        diagnostic.help = Some(help);
-    }
-
-    fn duplicates<'v>(&mut self, what: &str, values: impl IntoIterator<Item = &'v Located>) {
-        let mut seen: BTreeMap<&str, &Located> = BTreeMap::new();
-        for value in values {
-            if let Some(first) = seen.get(value.value.as_str()) {
-                let message =
-                    format!("duplicate {what} {:?} (first defined at line {})", value.value, first.referenced.line());
-                self.error(&value.referenced, message);
-            } else {
-                seen.insert(&value.value, value);
-            }
-        }
-    }
-
-    fn slug(&mut self, what: &str, value: &Located) {
-        let ok = !value.value.is_empty()
-            && value.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !value.value.starts_with('-');
-        if !ok {
-            self.error(
-                &value.referenced,
-                format!("{what} {:?} must be lower-case letters, digits and dashes", value.value),
-            )
-            .help = Some("ids are typed at 2am: keep them short and plain, like kill-switch".to_owned());
-        }
-    }
-
-    fn span(&mut self, value: &Located) -> Option<Span> {
-        match Span::parse(&value.value) {
-            Ok(span) => Some(span),
-            Err(why) => {
-                self.error(&value.referenced, why);
-                None
-            }
-        }
-    }
-}
-
 /// Checks `raw`; returns the runbook when there is no error, and every finding either way.
 pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<Diagnostic>) {
-    let mut f = Findings { file: context.file, list: Vec::new() };
+    let mut f = Findings::new(context.file);
     f.slug("runbook id", &raw.id);
 
     let last_reviewed = match NaiveDate::parse_from_str(&raw.last_reviewed.value, "%Y-%m-%d") {
@@ -176,7 +105,7 @@ pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<D
 
     check_steps(&mut f, raw, &roles, &comms);
     check_placeholders(&mut f, raw, &roles, &started);
-    check_actions(&mut f, raw, &roles, &started);
+    super::check_actions::check_actions(&mut f, raw, &roles, &started);
     if let Some(window) = &raw.approval_window {
         f.span(window);
     }
@@ -189,38 +118,6 @@ pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<D
         _ => None,
     };
     (runbook, f.list)
-}
-
-const LONGEST_ACTION_TIMEOUT: u64 = 3_600;
-
-/// A step's action: a program, a timeout of at most an hour, placeholders that can have values.
-fn check_actions(f: &mut Findings<'_>, raw: &RawRunbook, roles: &[&str], clocks: &[&str]) {
-    let steps: Vec<&str> = raw.phases.iter().flat_map(|p| &p.steps).map(|s| s.id.value.as_str()).collect();
-    for step in raw.phases.iter().flat_map(|p| &p.steps) {
-        let Some(action) = &step.action else { continue };
-        if action.program.value.trim().is_empty() {
-            f.error(&action.program.referenced, "an action needs a program (a path, run without a shell)");
-        }
-        if let Some(timeout) = &action.timeout {
-            match Span::parse(&timeout.value) {
-                Ok(span) if span.seconds() == 0 || span.seconds() > LONGEST_ACTION_TIMEOUT => {
-                    f.error(&timeout.referenced, "an action's timeout must be between 1s and 1h");
-                }
-                Ok(_) => {}
-                Err(why) => {
-                    f.error(&timeout.referenced, why);
-                }
-            }
-        }
-        let texts = std::iter::once(&action.program).chain(&action.args).chain(&action.cwd).chain(action.env.values());
-        for text in texts {
-            for (_, name) in placeholder::names(&text.value) {
-                if let Some(why) = placeholder::unknown(name, roles, &steps, clocks) {
-                    f.error(&text.referenced, format!("unknown placeholder {{{{{name}}}}}: {why}"));
-                }
-            }
-        }
-    }
 }
 
 /// Every placeholder in a template must be able to have a value (docs/templates.md).

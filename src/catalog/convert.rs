@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 
-use super::raw::{Located, RawRunbook};
-use crate::domain::actions::StepAction;
+use super::raw::{Located, RawAction, RawDrill, RawProgram, RawRunbook};
+use crate::domain::actions::{DrillMode, StepAction, UndoAction};
 use crate::domain::duration::Span;
 use crate::domain::runbook::{
     CommsTemplate, Escalation, Phase, RegulatorProcedure, Role, Runbook, SeverityLevel, SeverityScale, Step, Trigger,
@@ -85,14 +85,7 @@ pub fn convert(raw: &RawRunbook, last_reviewed: NaiveDate, review_every: Span, d
                         required: s.required,
                         alters_ai_system: s.alters_ai_system,
                         template: s.template.as_ref().map(|t| t.value.clone()),
-                        action: s.action.as_ref().map(|a| StepAction {
-                            program: a.program.value.clone(),
-                            args: a.args.iter().map(|v| v.value.clone()).collect(),
-                            cwd: a.cwd.as_ref().map(|c| c.value.clone()),
-                            env: a.env.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
-                            timeout: a.timeout.as_ref().and_then(span).unwrap_or(DEFAULT_ACTION_TIMEOUT),
-                            tick_on_success: a.tick_on_success,
-                        }),
+                        action: s.action.as_ref().map(|a| action(a, raw)),
                         two_person: s.two_person,
                     })
                     .collect(),
@@ -120,5 +113,40 @@ pub fn convert(raw: &RawRunbook, last_reviewed: NaiveDate, review_every: Span, d
             .collect(),
         postmortem: raw.postmortem.clone(),
         approval_window: raw.approval_window.as_ref().and_then(span),
+        group_by: raw.group_by.iter().map(|l| l.value.clone()).collect(),
+    }
+}
+
+/// A checked action; one that `undoes` another step runs that step's `undo`, in its
+/// directory and environment, real in drills only where the original is.
+fn action(a: &RawAction, raw: &RawRunbook) -> StepAction {
+    let values = |list: &[Located]| list.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
+    let undo_of = |p: &RawProgram| UndoAction { program: p.program.value.clone(), args: values(&p.args) };
+    let target = a.undoes.as_ref().and_then(|id| {
+        raw.phases.iter().flat_map(|p| &p.steps).find(|s| s.id.value == id.value).and_then(|s| s.action.as_ref())
+    });
+    let source = target.unwrap_or(a);
+    let (program, args) = match (target.and_then(|t| t.undo.as_ref()), &a.program) {
+        (Some(undo), _) => (undo.program.value.clone(), values(&undo.args)),
+        (None, program) => (program.as_ref().map(|p| p.value.clone()).unwrap_or_default(), values(&a.args)),
+    };
+    let drill = match &source.drill {
+        None => DrillMode::DryRun,
+        Some(RawDrill::Mode(mode)) if mode.value == "run" => DrillMode::Run,
+        Some(RawDrill::Mode(_)) => DrillMode::DryRun,
+        Some(RawDrill::Instead(_)) if target.is_some() => DrillMode::DryRun,
+        Some(RawDrill::Instead(p)) => DrillMode::Instead { program: p.program.value.clone(), args: values(&p.args) },
+    };
+    let timeout = a.timeout.as_ref().or(source.timeout.as_ref());
+    StepAction {
+        program,
+        args,
+        cwd: source.cwd.as_ref().map(|c| c.value.clone()),
+        env: source.env.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
+        timeout: timeout.and_then(|t| Span::parse(&t.value).ok()).unwrap_or(DEFAULT_ACTION_TIMEOUT),
+        tick_on_success: a.tick_on_success,
+        drill,
+        undo: a.undo.as_ref().map(undo_of),
+        undoes: a.undoes.as_ref().map(|u| u.value.clone()),
     }
 }

@@ -1,11 +1,13 @@
 //! Runbooks and the clock catalog from YAML, with located errors (`warroom lint`).
 
 pub mod check;
+mod check_actions;
 pub mod clocks;
 mod convert;
 pub mod diagnostic;
 pub mod embedded;
 pub mod files;
+mod findings;
 pub mod load;
 pub mod matcher;
 pub mod raw;

@@ -34,6 +34,8 @@ pub struct RawRunbook {
     pub postmortem: String,
     #[serde(default)]
     pub approval_window: Option<Located>,
+    #[serde(default)]
+    pub group_by: Vec<Located>,
 }
 
 #[derive(Deserialize)]
@@ -133,7 +135,9 @@ pub struct RawStep {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAction {
-    pub program: Located,
+    /// Absent when the action `undoes` another step's.
+    #[serde(default)]
+    pub program: Option<Located>,
     #[serde(default)]
     pub args: Vec<Located>,
     #[serde(default)]
@@ -144,6 +148,29 @@ pub struct RawAction {
     pub timeout: Option<Located>,
     #[serde(default)]
     pub tick_on_success: bool,
+    #[serde(default)]
+    pub drill: Option<RawDrill>,
+    #[serde(default)]
+    pub undo: Option<RawProgram>,
+    /// The step whose action's `undo` this action runs.
+    #[serde(default)]
+    pub undoes: Option<Located>,
+}
+
+/// `drill: dry_run`, `drill: run`, or `drill: { program, args }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum RawDrill {
+    Mode(Located),
+    Instead(RawProgram),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProgram {
+    pub program: Located,
+    #[serde(default)]
+    pub args: Vec<Located>,
 }
 
 #[derive(Deserialize)]

@@ -194,14 +194,26 @@ pub(crate) enum Cmd {
         /// Run without asking (scripts; a two-person step still needs its approval)
         #[arg(long)]
         yes: bool,
+        /// Run the step's undo instead: reverses its last run still in effect
+        #[arg(long)]
+        undo: bool,
+        /// Run although steps it depends on are still open (recorded as forced)
+        #[arg(long)]
+        force: bool,
+        /// Commander only: run although the AI Act evidence hold is on, for this reason
+        #[arg(long, value_name = "REASON")]
+        override_hold: Option<String>,
     },
-    /// Two-person rule: approve a step another responder requested (or --request it)
+    /// Two-person rule: approve a step another responder requested (shows what, asks), or --request it
     Approve {
         incident: String,
         step: String,
         /// Ask for the approval instead of giving it
         #[arg(long)]
         request: bool,
+        /// Approve without asking (scripts)
+        #[arg(long)]
+        yes: bool,
     },
     /// The side-effect ledger: what the agent did in the world and its reversal
     Effect {
@@ -306,88 +318,4 @@ pub(crate) enum Cmd {
     },
 }
 
-#[derive(Subcommand, Debug)]
-pub(crate) enum AlertCmd {
-    /// Route the alerts of a payload (a file, or - for stdin) to incidents or the inbox
-    Ingest { source: String },
-    /// The unrouted alerts waiting for a decision
-    Inbox {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Declare an incident from an unrouted alert on the runbook you choose (its default severity)
-    Declare {
-        key: String,
-        #[arg(long)]
-        runbook: String,
-    },
-    /// Dismiss an unrouted alert, with the reason
-    Dismiss {
-        key: String,
-        #[arg(long)]
-        reason: String,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub(crate) enum EffectCmd {
-    /// Record a side effect: e-mails sent, payments made, records changed, tickets closed
-    Add {
-        incident: String,
-        /// A short id for it (e.g. refunds)
-        id: String,
-        #[arg(long)]
-        what: String,
-        #[arg(long = "where", value_name = "WHERE")]
-        place: String,
-        #[arg(long, default_value_t = 1)]
-        count: u64,
-        /// Who owns its reversal
-        #[arg(long)]
-        owner: String,
-        /// pending, compensated or irreversible
-        #[arg(long, default_value = "pending")]
-        state: String,
-        #[arg(long)]
-        evidence: Option<String>,
-    },
-    /// Change a side effect's state (compensated or irreversible need --evidence)
-    Update {
-        incident: String,
-        id: String,
-        #[arg(long)]
-        state: String,
-        #[arg(long)]
-        evidence: Option<String>,
-        #[arg(long)]
-        count: Option<u64>,
-        #[arg(long)]
-        owner: Option<String>,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub(crate) enum ClockCmd {
-    /// The clocks of an incident (most urgent first), or the catalog without one
-    List {
-        incident: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Add a catalog clock to an incident
-    Add {
-        incident: String,
-        clock: String,
-        #[arg(long)]
-        reason: String,
-    },
-    /// Drop a clock from an incident
-    Drop {
-        incident: String,
-        clock: String,
-        #[arg(long)]
-        reason: String,
-    },
-    /// Record an item of a notification's required content (see `clock list INC`)
-    Provide { incident: String, clock: String, item: String, text: String },
-}
+pub(crate) use super::args_sub::{AlertCmd, ClockCmd, EffectCmd};

@@ -63,8 +63,11 @@ pub fn parse(
     })?;
     match request {
         Request::Call(call) => Ok(Invocation { actor, call }),
-        Request::View(View::Run { .. }) => {
-            Err(AppError::refused("run a step's action with r on the step: it shows the argv and asks first"))
+        Request::View(View::Run { .. }) => Err(AppError::refused(
+            "run a step's action with r on the step (U for its undo): it shows the argv and asks first",
+        )),
+        Request::View(View::Approve { .. }) => {
+            Err(AppError::refused("approve with V on the step: it shows what is approved and asks first (r requests)"))
         }
         Request::View(_) => Err(AppError::refused(
             "only recording commands run here; views are the panes (status, verify and lint run in a shell)",

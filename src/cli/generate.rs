@@ -74,7 +74,13 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
                     w.push(day + Duration::hours(4), Event::Resolved {})?;
                     w.push(
                         day + Duration::hours(30),
-                        Event::Closed { forced: false, reason: None, open_steps: vec![], open_clocks: vec![] },
+                        Event::Closed {
+                            forced: false,
+                            reason: None,
+                            open_steps: vec![],
+                            open_clocks: vec![],
+                            never_undone: vec![],
+                        },
                     )?;
                 } else {
                     write_marker(&root.join("open").join(&id))?;

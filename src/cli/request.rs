@@ -52,6 +52,14 @@ pub enum View {
         incident: String,
         step: String,
         yes: bool,
+        undo: bool,
+        options: crate::app::action::RunOptions,
+    },
+    Approve {
+        incident: String,
+        step: String,
+        request: bool,
+        yes: bool,
     },
     Generate(super::generate::Workload),
 }
@@ -99,9 +107,7 @@ pub fn request(
             record(incident, Command::Provide { clock, item, text })
         }
         Cmd::Clock { action: ClockCmd::List { incident, json } } => view(View::ClockList { incident, json }),
-        Cmd::Approve { incident, step, request } => {
-            record(incident, if request { Command::RequestApproval { step } } else { Command::Approve { step } })
-        }
+        Cmd::Approve { incident, step, request, yes } => view(View::Approve { incident, step, request, yes }),
         Cmd::Effect { action: EffectCmd::Add { incident, id, what, place, count, owner, state, evidence } } => record(
             incident,
             Command::AddEffect { id, what, place, count, owner, state: effect_state(&state)?, evidence },
@@ -136,7 +142,13 @@ pub fn request(
         Cmd::Lint { path } => view(View::Lint(path)),
         Cmd::Runbooks { json } => view(View::Runbooks { json }),
         Cmd::Drills { json } => view(View::Drills { json }),
-        Cmd::Run { incident, step, yes } => view(View::Run { incident, step, yes }),
+        Cmd::Run { incident, step, yes, undo, force, override_hold } => view(View::Run {
+            incident,
+            step,
+            yes,
+            undo,
+            options: crate::app::action::RunOptions { force, override_hold },
+        }),
         Cmd::Generate { what } => view(View::Generate(what)),
         Cmd::WatchAction { .. } => Err(CliError::usage("watch-action is warroom's own; it is not typed")),
     }

@@ -1,65 +1,67 @@
-//! `warroom run INC STEP [--yes]`: the exact argv first, then a confirmation, then the program
-//! with its output streamed here; everything recorded. A two-person step without an approval
-//! gets its request recorded instead, for a second responder to approve.
+//! `warroom run INC STEP [--yes] [--undo] [--force] [--override-hold REASON]`: the exact argv
+//! and environment first (in a drill, how it runs there), then a confirmation, then the program
+//! with its output streamed here; everything recorded. A two-person step without an approval of
+//! exactly this argv gets its request recorded instead (exit 6), for a second responder to approve.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::context::{CliError, Context};
-use crate::app::action::{self, Approval};
+use crate::action::Prepared;
+use crate::app::action::{self, Approval, RunOptions};
 use crate::domain::sanitize;
+use crate::store::Failure;
 
-pub fn run(ctx: &Context, incident: &str, step: &str, yes: bool) -> Result<(), CliError> {
+pub fn run(
+    ctx: &Context,
+    incident: &str,
+    step: &str,
+    yes: bool,
+    undo: bool,
+    options: &RunOptions,
+) -> Result<(), CliError> {
     let app = ctx.app();
-    let gate = action::prepare(&app, incident, step).map_err(|e| CliError::new(e.failure(), refused(&e)))?;
+    let gate =
+        action::prepare(&app, incident, step, undo, options).map_err(|e| CliError::new(e.failure(), refused(&e)))?;
     let (id, prepared) = (&gate.incident, &gate.prepared);
-    println!("{id} {step} will run, without a shell, in the workspace:");
-    for (i, arg) in prepared.argv.iter().enumerate() {
-        println!("  argv[{i}] = {:?}", sanitize::line(arg));
-    }
-    println!(
-        "  timeout {}s; environment: {}",
-        prepared.timeout.as_secs(),
-        prepared.env.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ")
-    );
+    show(id, prepared, options);
     match &gate.approval {
         Approval::Ready => {}
         Approval::Waiting { requested_by, seq } => {
-            return Err(CliError::refused(format!(
-                "refused: waiting for a second responder to approve (requested by {} #{seq}): warroom approve {id} {step}",
-                sanitize::line(requested_by),
-            )));
+            return Err(CliError::new(
+                Failure::Waiting,
+                format!(
+                    "waiting for a second responder to approve (requested by {} #{seq}): warroom approve {id} {step}",
+                    sanitize::line(requested_by),
+                ),
+            ));
         }
-        Approval::Requested(_) => {
-            return Err(CliError::refused(format!(
-                "two-person step: approval requested; a second responder runs `warroom approve {id} {step}`, then run it again"
-            )));
-        }
-    }
-    if !yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(CliError::refused("refused: confirm on a terminal, or pass --yes"));
-        }
-        print!("Run it? [y/N] ");
-        let _ = std::io::stdout().flush();
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer).map_err(|e| CliError::refused(e.to_string()))?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            return Err(CliError::refused("not run"));
+        Approval::Requested(seq) => {
+            return Err(CliError::new(
+                Failure::Waiting,
+                format!(
+                    "two-person step: approval of this argv requested (#{seq}); a second responder runs `warroom approve {id} {step}`, then run it again"
+                ),
+            ));
         }
     }
-    let ran = action::run(&app, id, prepared, |chunk| {
+    if !yes && !confirmed("Run it? [y/N] ")? {
+        return Err(CliError::refused("not run"));
+    }
+    let ran = action::run(&app, id, prepared, options, |chunk| {
         let mut out = std::io::stdout();
         let _ = out.write_all(sanitize::block(chunk).as_bytes());
         let _ = out.flush();
     })?;
     let o = &ran.outcome;
+    let ticked = if ran.ticked { "; step ticked" } else { "" };
+    if o.simulated {
+        println!("✓ DRILL {id} {step}: simulated (dry run), recorded as #{}{ticked}", ran.started_seq);
+        return Ok(());
+    }
     if o.succeeded() {
         println!(
-            "✓ {id} {step}: exit 0; output {} bytes in {} (sha256 {}){}",
-            o.output_bytes,
-            o.output_file,
-            o.output_sha256,
-            if ran.ticked { "; step ticked" } else { "" }
+            "✓ {id} {step}: exit 0; output {} bytes in {} (sha256 {}){ticked}",
+            o.output_bytes, o.output_file, o.output_sha256
         );
         return Ok(());
     }
@@ -71,8 +73,46 @@ pub fn run(ctx: &Context, incident: &str, step: &str, yes: bool) -> Result<(), C
     Err(CliError::refused(format!("✗ {id} {step}: {why}; the step stays open (output in {})", o.output_file)))
 }
 
+/// What will run, as the responder must see it before saying yes.
+fn show(id: &str, prepared: &Prepared, options: &RunOptions) {
+    let step = &prepared.step;
+    let what = if prepared.undo { "UNDO of" } else { "action of" };
+    println!("{id}: the {what} {step} will run, without a shell, in the workspace:");
+    if let Some(drill) = prepared.drill {
+        println!("  {}", drill.describe());
+    }
+    if let Some(seq) = prepared.undoes {
+        println!("  it reverses run #{seq}");
+    }
+    for (i, arg) in prepared.argv.iter().enumerate() {
+        println!("  argv[{i}] = {:?}", sanitize::line(arg));
+    }
+    println!("  timeout {}s; environment:", prepared.timeout.as_secs());
+    for (name, value) in &prepared.env {
+        println!("    {}={:?}", sanitize::line(name), sanitize::line(value));
+    }
+    if options.force {
+        println!("  FORCED: recorded as run although steps it depends on may be open");
+    }
+    if let Some(reason) = &options.override_hold {
+        println!("  past the AI Act evidence hold, the commander's reason: {}", sanitize::line(reason));
+    }
+}
+
+/// Asks on the terminal; refuses without one.
+pub fn confirmed(question: &str) -> Result<bool, CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::refused("refused: confirm on a terminal, or pass --yes"));
+    }
+    print!("{question}");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).map_err(|e| CliError::refused(e.to_string()))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
 /// A refusal to prepare reads "refused: …", as every refusal does.
-fn refused(e: &crate::app::AppError) -> String {
+pub fn refused(e: &crate::app::AppError) -> String {
     match e {
         crate::app::AppError::Refused(text) => format!("refused: {}", sanitize::line(text)),
         other => other.to_string(),

@@ -195,24 +195,10 @@ struct IncidentJson<'a> {
     effects: Vec<&'a crate::domain::actions::SideEffect>,
     /// What forensic steps preserved.
     preserved: &'a [crate::domain::actions::Preserved],
-    actions: Vec<ActionJson<'a>>,
+    actions: Vec<super::status_containment::ActionJson<'a>>,
+    /// Two-person requests: who asked for what, who approved, and the run or tick that spent it.
+    approvals: Vec<super::status_containment::ApprovalJson<'a>>,
     last_seq: u64,
-}
-
-#[derive(Serialize)]
-struct ActionJson<'a> {
-    step: &'a str,
-    argv: &'a [String],
-    by: &'a str,
-    started_seq: u64,
-    exit_code: Option<i32>,
-    timed_out: bool,
-    output_file: Option<&'a str>,
-    output_sha256: Option<&'a str>,
-    output_bytes: Option<u64>,
-    abandoned: bool,
-    /// The last 4 KiB of the output, as the log keeps it.
-    output_tail: Option<&'a str>,
 }
 
 /// The alerts recorded on an incident: distinct ones, how many of them fire still, and every
@@ -282,24 +268,8 @@ fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
         alerts,
         effects: incident.containment.effects.values().collect(),
         preserved: &incident.containment.preserved,
-        actions: incident
-            .containment
-            .runs
-            .iter()
-            .map(|r| ActionJson {
-                step: &r.step,
-                argv: &r.argv,
-                by: &r.by,
-                started_seq: r.started_seq,
-                exit_code: r.outcome.as_ref().and_then(|o| o.exit_code),
-                timed_out: r.outcome.as_ref().is_some_and(|o| o.timed_out),
-                output_file: r.outcome.as_ref().map(|o| o.output_file.as_str()),
-                output_sha256: r.outcome.as_ref().map(|o| o.output_sha256.as_str()),
-                output_bytes: r.outcome.as_ref().map(|o| o.output_bytes),
-                abandoned: r.outcome.as_ref().is_some_and(|o| o.abandoned),
-                output_tail: r.outcome.as_ref().map(|o| o.output_tail.as_str()),
-            })
-            .collect(),
+        actions: super::status_containment::actions(incident),
+        approvals: super::status_containment::approvals(incident, now),
         id: &incident.id,
         title: &incident.title,
         runbook: &incident.runbook.id,

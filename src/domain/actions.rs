@@ -24,6 +24,68 @@ pub struct StepAction {
     /// A zero exit ticks the step.
     #[serde(default)]
     pub tick_on_success: bool,
+    /// What runs in a drill.
+    #[serde(default, skip_serializing_if = "DrillMode::is_dry_run")]
+    pub drill: DrillMode,
+    /// The program that reverses this action's effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undo: Option<UndoAction>,
+    /// This action is the `undo` of that step's action (its program copied from it at load).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<String>,
+}
+
+/// What an action does when the incident is a drill.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DrillMode {
+    /// The argv is shown and recorded as simulated; nothing runs.
+    #[default]
+    DryRun,
+    /// It runs as in a real incident: the runbook's author asserts that is safe.
+    Run,
+    /// This program runs instead (a staging target, say).
+    Instead {
+        program: String,
+        #[serde(default)]
+        args: Vec<String>,
+    },
+}
+
+impl DrillMode {
+    pub const fn is_dry_run(&self) -> bool {
+        matches!(self, Self::DryRun)
+    }
+}
+
+/// How an action ran in a drill, as recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DrillRun {
+    /// Shown, recorded, not run.
+    DryRun,
+    /// The real program ran, with `WARROOM_DRILL=1`.
+    Run,
+    /// The runbook's drill program ran instead, with `WARROOM_DRILL=1`.
+    Instead,
+}
+
+impl DrillRun {
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::DryRun => "DRILL: dry run, nothing runs",
+            Self::Run => "DRILL: the REAL action runs (the runbook says drill: run)",
+            Self::Instead => "DRILL: the runbook's drill program runs instead",
+        }
+    }
+}
+
+/// The program that reverses an action's effect (argv, placeholders as in the action).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndoAction {
+    pub program: String,
+    #[serde(default)]
+    pub args: Vec<String>,
 }
 
 /// How long a two-person request waits for its approval, unless the runbook says otherwise.
@@ -38,13 +100,20 @@ pub struct Approval {
     pub expires_at: DateTime<Utc>,
     pub granted_by: Option<String>,
     pub granted_at: Option<DateTime<Utc>>,
-    /// Spent by the run or tick it allowed.
-    pub used: bool,
+    /// The exact argv the request is for (a request to tick by hand has none).
+    pub argv: Option<Vec<String>>,
+    /// The seq of the run or tick that spent it.
+    pub spent_by: Option<u64>,
 }
 
 impl Approval {
-    pub fn usable(&self, now: DateTime<Utc>) -> bool {
-        self.granted_by.is_some() && !self.used && now < self.expires_at
+    /// Granted, unspent and unexpired, for `argv` when the request named one.
+    pub fn usable(&self, argv: Option<&[String]>, now: DateTime<Utc>) -> bool {
+        let same_argv = match (&self.argv, argv) {
+            (Some(requested), Some(argv)) => requested.as_slice() == argv,
+            _ => true,
+        };
+        self.granted_by.is_some() && self.spent_by.is_none() && now < self.expires_at && same_argv
     }
 }
 
@@ -64,11 +133,30 @@ pub struct ActionOutcome {
     /// that opened the incident, with the output the file held then.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub abandoned: bool,
+    /// A drill's dry run: nothing ran.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub simulated: bool,
 }
 
 impl ActionOutcome {
     pub const fn succeeded(&self) -> bool {
-        matches!(self.exit_code, Some(0)) && !self.timed_out && !self.abandoned
+        self.simulated || (matches!(self.exit_code, Some(0)) && !self.timed_out && !self.abandoned)
+    }
+
+    /// A drill's dry run, recorded at `at`: nothing ran, nothing was written.
+    pub fn simulated(at: DateTime<Utc>) -> Self {
+        Self {
+            exit_code: None,
+            timed_out: false,
+            started_at: at,
+            ended_at: at,
+            output_tail: "[warroom: drill dry run: nothing ran]".to_owned(),
+            output_bytes: 0,
+            output_file: String::new(),
+            output_sha256: String::new(),
+            abandoned: false,
+            simulated: true,
+        }
     }
 }
 
@@ -85,6 +173,24 @@ pub struct ActionRun {
     pub started_seq: u64,
     pub started_at: DateTime<Utc>,
     pub outcome: Option<ActionOutcome>,
+    /// Started although steps it depends on were open.
+    pub forced: bool,
+    /// The commander's reason for running it under the AI Act evidence hold.
+    pub hold_override: Option<String>,
+    pub drill: Option<DrillRun>,
+    /// The run whose effect this one reverses.
+    pub undoes: Option<u64>,
+    /// The run that reversed this one's effect.
+    pub undone_by: Option<u64>,
+}
+
+impl ActionRun {
+    /// Its effect is in the world now: it ran for real, succeeded, and was not reversed.
+    pub fn in_effect(&self) -> bool {
+        self.undone_by.is_none()
+            && self.undoes.is_none()
+            && self.outcome.as_ref().is_some_and(|o| o.succeeded() && !o.simulated)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::actions::{ActionOutcome, EffectState};
+use super::actions::{ActionOutcome, DrillRun, EffectState};
 use super::alert::Alert;
 use super::clock::{ClockDef, Decision, SubmissionPhase};
 use super::runbook::Runbook;
@@ -14,16 +14,27 @@ pub enum Command {
         speed: u32,
         focus: Option<Vec<String>>,
     },
+    /// For a step with an action, `argv` is what would run: the approval is for exactly that.
     RequestApproval {
         step: String,
+        argv: Option<Vec<String>>,
     },
+    /// `argv` is what the approver was shown; a request for another argv is not approved.
     Approve {
         step: String,
+        argv: Option<Vec<String>>,
     },
     StartAction {
         step: String,
         argv: Vec<String>,
         cwd: Option<String>,
+        /// Run although steps it depends on are open (recorded as forced).
+        force: bool,
+        /// The commander's reason for running it under the AI Act evidence hold.
+        override_hold: Option<String>,
+        drill: Option<DrillRun>,
+        /// The run whose effect this one reverses.
+        undoes: Option<u64>,
     },
     FinishAction {
         started_seq: u64,

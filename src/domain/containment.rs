@@ -22,7 +22,7 @@ impl Containment {
     pub fn apply(&mut self, envelope: &Envelope) {
         let by = envelope.actor.name.clone();
         match &envelope.event {
-            Event::ApprovalRequested { step, expires_at } => self.approvals.push(Approval {
+            Event::ApprovalRequested { step, expires_at, argv } => self.approvals.push(Approval {
                 step: step.clone(),
                 requested_by: by,
                 requested_seq: envelope.seq,
@@ -30,7 +30,8 @@ impl Containment {
                 expires_at: *expires_at,
                 granted_by: None,
                 granted_at: None,
-                used: false,
+                argv: argv.clone(),
+                spent_by: None,
             }),
             Event::ApprovalGranted { requested_seq, .. } => {
                 if let Some(a) = self.approvals.iter_mut().find(|a| a.requested_seq == *requested_seq) {
@@ -38,8 +39,11 @@ impl Containment {
                     a.granted_at = Some(envelope.at);
                 }
             }
-            Event::ActionStarted { step, argv, cwd, approval } => {
-                self.spend(*approval);
+            Event::ActionStarted { step, argv, cwd, approval, forced, hold_override, drill, undoes } => {
+                self.spend(*approval, envelope.seq);
+                if let Some(undone) = undoes.and_then(|seq| self.runs.iter_mut().find(|r| r.started_seq == seq)) {
+                    undone.undone_by = Some(envelope.seq);
+                }
                 self.runs.push(ActionRun {
                     step: step.clone(),
                     argv: argv.clone(),
@@ -50,6 +54,11 @@ impl Containment {
                     started_seq: envelope.seq,
                     started_at: envelope.at,
                     outcome: None,
+                    forced: *forced,
+                    hold_override: hold_override.clone(),
+                    drill: *drill,
+                    undoes: *undoes,
+                    undone_by: None,
                 });
             }
             Event::ActionFinished { started_seq, outcome, .. } => {
@@ -58,9 +67,12 @@ impl Containment {
                 }
             }
             Event::StepTicked { step, .. } => {
-                let granted = self.approvals.iter().rposition(|a| a.step == *step && a.granted_by.is_some() && !a.used);
+                let granted = self
+                    .approvals
+                    .iter()
+                    .rposition(|a| a.step == *step && a.granted_by.is_some() && a.spent_by.is_none());
                 if let Some(index) = granted {
-                    self.approvals[index].used = true;
+                    self.approvals[index].spent_by = Some(envelope.seq);
                 }
             }
             Event::EffectRecorded { id, what, place, count, owner, state, evidence } => {
@@ -100,15 +112,30 @@ impl Containment {
         }
     }
 
-    fn spend(&mut self, approval: Option<u64>) {
+    fn spend(&mut self, approval: Option<u64>, by: u64) {
         if let Some(a) = approval.and_then(|seq| self.approvals.iter_mut().find(|a| a.requested_seq == seq)) {
-            a.used = true;
+            a.spent_by = Some(by);
         }
     }
 
-    /// The approval that lets `step` run or be ticked now, if any.
-    pub fn usable_approval(&self, step: &str, now: DateTime<Utc>) -> Option<&Approval> {
-        self.approvals.iter().rev().find(|a| a.step == step && a.usable(now))
+    /// The approval that lets `step` run (exactly `argv`) or be ticked now, if any.
+    pub fn usable_approval(&self, step: &str, argv: Option<&[String]>, now: DateTime<Utc>) -> Option<&Approval> {
+        self.approvals.iter().rev().find(|a| a.step == step && a.usable(argv, now))
+    }
+
+    /// Requests waiting for a second responder now, oldest first.
+    pub fn waiting(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Approval> {
+        self.approvals.iter().filter(move |a| a.granted_by.is_none() && now < a.expires_at)
+    }
+
+    /// The last run of `step` whose effect is in the world and could be reversed.
+    pub fn undoable_run(&self, step: &str) -> Option<&ActionRun> {
+        self.runs.iter().rev().find(|r| {
+            r.step == step
+                && r.undoes.is_none()
+                && r.undone_by.is_none()
+                && r.outcome.as_ref().is_some_and(|o| o.succeeded())
+        })
     }
 
     /// The request for `step` still waiting for its second responder.

@@ -3,14 +3,14 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::clock::{ClockState, Decision, StepHold};
+use super::clock::{ClockState, Decision};
 use super::command::Command;
 use super::decide_declare::known_severity;
 use super::event::Event;
 use super::inbox::same_delivery;
 use super::incident::{Incident, IncidentState, StepStatus};
 use super::refusal::Refusal;
-use super::runbook::{Step, StepKind};
+use super::runbook::Step;
 use super::suggest::did_you_mean;
 
 pub fn decide(
@@ -209,56 +209,12 @@ fn tick(
         StepStatus::Skipped => return Err(Refusal::AlreadySkipped { step }),
         StepStatus::Pending => {}
     }
-    let open: Vec<String> = incident.open_dependencies(definition).map(str::to_owned).collect();
-    if !open.is_empty() && !force {
-        return Err(Refusal::DependenciesOpen { step, open });
-    }
-    super::decide_containment::approval_for(incident, definition, now)?;
-    let hold = step_hold(incident, definition, now);
-    let held = matches!(hold, StepHold::Held { .. });
-    let hold_override = if held { override_hold.filter(|r| !r.trim().is_empty()) } else { None };
-    if let StepHold::Held { clocks } = hold
-        && hold_override.is_none()
-    {
-        let preserve_first = open_steps_of_kind(incident, StepKind::Forensic);
-        return Err(Refusal::EvidenceHold { step, clocks, preserve_first });
-    }
-    let commander = incident.commander().unwrap_or_default();
-    if hold_override.is_some() && commander != actor {
-        return Err(Refusal::OverrideNotCommander { commander: commander.to_owned() });
-    }
+    let cleared = super::step_gate::clear(incident, definition, force, override_hold, None, now, actor)?;
     let note = note.filter(|n| !n.trim().is_empty());
-    Ok(Event::StepTicked { step, note, forced: !open.is_empty(), hold_override })
+    Ok(Event::StepTicked { step, note, forced: cleared.forced, hold_override: cleared.hold_override })
 }
 
-/// Whether the AI Act evidence hold stops `step` now: it alters the AI system, a clock that
-/// holds such changes is running, and nothing was submitted for any such clock.
-pub fn step_hold(incident: &Incident, step: &Step, now: DateTime<Utc>) -> StepHold {
-    if !step.alters_ai_system {
-        return StepHold::Free;
-    }
-    let holding: Vec<&str> = incident.clocks.iter().filter(|c| c.holds_ai_changes).map(|c| c.id.as_str()).collect();
-    let informed = incident.clock_facts.submissions.iter().any(|s| holding.contains(&s.clock.as_str()));
-    if informed {
-        return StepHold::Free;
-    }
-    let clocks: Vec<String> = incident
-        .clock_statuses(now)
-        .into_iter()
-        .filter(|s| s.def.holds_ai_changes)
-        .filter(|s| matches!(s.state, ClockState::Running | ClockState::DueSoon | ClockState::Overdue))
-        .map(|s| s.def.id.clone())
-        .collect();
-    if clocks.is_empty() { StepHold::Free } else { StepHold::Held { clocks } }
-}
-
-fn open_steps_of_kind(incident: &Incident, kind: StepKind) -> Vec<String> {
-    incident
-        .checklist()
-        .filter(|(_, step, state)| step.kind == kind && state.status.is_open())
-        .map(|(_, step, _)| step.id.clone())
-        .collect()
-}
+pub use super::step_gate::step_hold;
 
 fn decide_decision(
     incident: &Incident,
@@ -314,7 +270,17 @@ fn close(incident: &Incident, force: bool, reason: Option<String>, now: DateTime
     if !open_clocks.is_empty() && !force {
         return Err(Refusal::ClocksRunning(open_clocks));
     }
-    Ok(Event::Closed { forced: force, reason, open_steps, open_clocks })
+    let never_undone = incident
+        .containment
+        .runs
+        .iter()
+        .filter(|r| {
+            r.in_effect()
+                && incident.step(&r.step).is_some_and(|(s, _)| s.action.as_ref().is_some_and(|a| a.undo.is_some()))
+        })
+        .map(|r| r.started_seq)
+        .collect();
+    Ok(Event::Closed { forced: force, reason, open_steps, open_clocks, never_undone })
 }
 
 fn find_step<'a>(incident: &'a Incident, step: &str) -> Result<(&'a Step, &'a super::incident::StepState), Refusal> {

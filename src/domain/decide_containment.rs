@@ -9,18 +9,7 @@ use super::event::Event;
 use super::incident::{Incident, StepStatus};
 use super::refusal::Refusal;
 use super::runbook::Step;
-
-/// For a step under the two-person rule: the seq of the approval that allows it now.
-pub fn approval_for(incident: &Incident, step: &Step, now: DateTime<Utc>) -> Result<Option<u64>, Refusal> {
-    if !step.two_person {
-        return Ok(None);
-    }
-    incident
-        .containment
-        .usable_approval(&step.id, now)
-        .map(|a| Some(a.requested_seq))
-        .ok_or_else(|| Refusal::NeedsApproval { step: step.id.clone() })
-}
+use super::step_gate::clear;
 
 /// The containment commands, decided.
 pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &str) -> Result<Vec<Event>, Refusal> {
@@ -32,7 +21,7 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: 
         incident.runbook.steps().nth(index).map(|(_, s)| s).ok_or(Refusal::NotDeclared)
     };
     match command {
-        Command::RequestApproval { step } => {
+        Command::RequestApproval { step, argv } => {
             let definition = step_of(&step)?;
             if !definition.two_person {
                 return Err(Refusal::NotTwoPerson { step });
@@ -44,9 +33,9 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: 
                 || chrono::Duration::minutes(DEFAULT_APPROVAL_WINDOW_MINUTES),
                 |span| chrono::Duration::seconds(i64::try_from(span.seconds()).unwrap_or(i64::MAX / 2)),
             );
-            Ok(vec![Event::ApprovalRequested { step, expires_at: now + window }])
+            Ok(vec![Event::ApprovalRequested { step, expires_at: now + window, argv }])
         }
-        Command::Approve { step } => {
+        Command::Approve { step, argv } => {
             step_of(&step)?;
             let request =
                 incident.containment.approvals.iter().rev().find(|a| a.step == step && a.granted_by.is_none());
@@ -57,15 +46,35 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: 
             if request.requested_by == actor {
                 return Err(Refusal::SelfApproval { step });
             }
+            if let (Some(requested), Some(shown)) = (&request.argv, &argv)
+                && requested != shown
+            {
+                return Err(Refusal::ApprovalChanged { step, requested: requested.clone() });
+            }
             Ok(vec![Event::ApprovalGranted { step, requested_seq: request.requested_seq }])
         }
-        Command::StartAction { step, argv, cwd } => {
+        Command::StartAction { step, argv, cwd, force, override_hold, drill, undoes } => {
             let definition = step_of(&step)?;
             if definition.action.is_none() {
                 return Err(Refusal::NoAction { step });
             }
-            let approval = approval_for(incident, definition, now)?;
-            Ok(vec![Event::ActionStarted { step, argv, cwd, approval }])
+            if let Some(seq) = undoes {
+                undoable(incident, seq)?;
+            }
+            if incident.drill != drill.is_some() {
+                return Err(Refusal::DrillMismatch { drill: incident.drill });
+            }
+            let cleared = clear(incident, definition, force, override_hold, Some(&argv), now, actor)?;
+            Ok(vec![Event::ActionStarted {
+                step,
+                argv,
+                cwd,
+                approval: cleared.approval,
+                forced: cleared.forced,
+                hold_override: cleared.hold_override,
+                drill,
+                undoes,
+            }])
         }
         Command::FinishAction { started_seq, outcome } => {
             let run = incident.containment.runs.iter().find(|r| r.started_seq == started_seq && r.outcome.is_none());
@@ -78,12 +87,15 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: 
                 .step_index(&run.step)
                 .and_then(|i| incident.steps.get(i))
                 .is_some_and(|s| s.status == StepStatus::Pending);
-            if outcome.succeeded() && pending && definition.action.as_ref().is_some_and(|a| a.tick_on_success) {
+            let direct_undo = run.undoes.is_some() && definition.action.as_ref().is_some_and(|a| a.undoes.is_none());
+            let ticks = definition.action.as_ref().is_some_and(|a| a.tick_on_success) && !direct_undo;
+            if outcome.succeeded() && pending && ticks {
+                let how = if outcome.simulated { "simulated in a drill (dry run)" } else { "action exited 0" };
                 events.push(Event::StepTicked {
                     step: run.step.clone(),
-                    note: Some(format!("action exited 0 (#{started_seq})")),
-                    forced: false,
-                    hold_override: None,
+                    note: Some(format!("{how} (#{started_seq})")),
+                    forced: run.forced || incident.open_dependencies(definition).next().is_some(),
+                    hold_override: run.hold_override.clone(),
                 });
             }
             Ok(events)
@@ -133,5 +145,20 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: 
             Ok(vec![Event::EvidencePreserved { step, identifier, location, digest }])
         }
         _ => Err(Refusal::NotDeclared),
+    }
+}
+
+/// The run `seq` can be reversed: it ended well and nothing reversed it yet.
+fn undoable(incident: &Incident, seq: u64) -> Result<(), Refusal> {
+    let run = incident.containment.runs.iter().find(|r| r.started_seq == seq);
+    match run {
+        Some(run)
+            if run.undoes.is_none()
+                && run.undone_by.is_none()
+                && run.outcome.as_ref().is_some_and(|o| o.succeeded()) =>
+        {
+            Ok(())
+        }
+        _ => Err(Refusal::NothingToUndo { seq }),
     }
 }

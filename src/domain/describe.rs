@@ -29,18 +29,29 @@ pub fn describe(envelope: &Envelope) -> String {
             "{by} set the drill to run clocks {speed}× faster{}",
             focus.as_ref().map(|f| format!(", practising {} steps: {}", f.len(), f.join(", "))).unwrap_or_default()
         ),
-        Event::ApprovalRequested { step, expires_at } => {
-            format!("{by} requested a second responder's approval for {step} (expires {})", rfc3339(*expires_at))
-        }
-        Event::ApprovalGranted { step, requested_seq } => format!("{by} approved {step} (request #{requested_seq})"),
-        Event::ActionStarted { step, argv, approval, .. } => format!(
-            "{by} ran {step}: {}{}",
-            argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" "),
-            approval.map(|seq| format!(" (approved, request #{seq})")).unwrap_or_default()
+        Event::ApprovalRequested { step, expires_at, argv } => format!(
+            "{by} requested a second responder's approval for {step}{} (expires {})",
+            argv.as_ref().map(|argv| format!(" to run {}", quoted(argv))).unwrap_or_default(),
+            rfc3339(*expires_at)
         ),
+        Event::ApprovalGranted { step, requested_seq } => format!("{by} approved {step} (request #{requested_seq})"),
+        Event::ActionStarted { step, argv, approval, forced, hold_override, drill, undoes, .. } => format!(
+            "{}{by} {} {step}: {}{}{}{}{}",
+            drill.map(|d| format!("[{}] ", d.describe())).unwrap_or_default(),
+            if drill.is_some_and(|d| d == super::actions::DrillRun::DryRun) { "simulated" } else { "ran" },
+            quoted(argv),
+            undoes.map(|seq| format!(" (undoing #{seq})")).unwrap_or_default(),
+            approval.map(|seq| format!(" (approved, request #{seq})")).unwrap_or_default(),
+            if *forced { " (FORCED: steps it depends on were open)" } else { "" },
+            hold_override.as_ref().map(|r| format!(" (past the AI Act evidence hold: {r})")).unwrap_or_default()
+        ),
+        Event::ActionFinished { step, started_seq, outcome } if outcome.simulated => {
+            format!("{step} action (#{started_seq}) simulated in a drill: nothing ran")
+        }
         Event::ActionFinished { step, started_seq, outcome } => format!(
             "{step} action (#{started_seq}) {} after {}s; output {} bytes in {} (sha256 {})",
             match (outcome.timed_out, outcome.exit_code) {
+                (_, None) if outcome.abandoned => "ABANDONED (its warroom process died)".to_owned(),
                 (true, _) => "TIMED OUT and was killed".to_owned(),
                 (false, Some(0)) => "succeeded".to_owned(),
                 (false, Some(code)) => format!("FAILED with exit {code}"),
@@ -70,14 +81,22 @@ pub fn describe(envelope: &Envelope) -> String {
             None => format!("{by} assigned {role} to {name}"),
         },
         Event::Resolved {} => format!("{by} resolved the incident"),
-        Event::Closed { forced, reason, open_steps, open_clocks } => match (forced, reason) {
-            (true, Some(reason)) => format!(
-                "{by} closed the incident with {} required steps and {} clocks open: {reason}",
-                open_steps.len(),
-                open_clocks.len()
-            ),
-            _ => format!("{by} closed the incident"),
-        },
+        Event::Closed { forced, reason, open_steps, open_clocks, never_undone } => {
+            let closed = match (forced, reason) {
+                (true, Some(reason)) => format!(
+                    "{by} closed the incident with {} required steps and {} clocks open: {reason}",
+                    open_steps.len(),
+                    open_clocks.len()
+                ),
+                _ => format!("{by} closed the incident"),
+            };
+            if never_undone.is_empty() {
+                closed
+            } else {
+                let runs = never_undone.iter().map(|s| format!("#{s}")).collect::<Vec<_>>().join(", ");
+                format!("{closed}. WARNING: actions never undone, still in effect: {runs}")
+            }
+        }
         Event::DecisionRecorded { decision, at, evidence, corrects, auto } => format!(
             "{}{by} recorded decision {} reached at {}{}{}",
             if *auto { "warroom (auto) for " } else { "" },
@@ -117,4 +136,8 @@ pub fn describe(envelope: &Envelope) -> String {
             format!("recovery quarantined a torn tail of {bytes} bytes to {file}")
         }
     }
+}
+
+fn quoted(argv: &[String]) -> String {
+    argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ")
 }

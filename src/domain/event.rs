@@ -1,7 +1,7 @@
 //! Events: the only things that change an incident. Each is appended once and never edited; a
 //! correction is a later event that names what it corrects.
 
-use super::actions::{ActionOutcome, EffectState};
+use super::actions::{ActionOutcome, DrillRun, EffectState};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +78,9 @@ pub enum Event {
         /// Clocks still running when closed with --force.
         #[serde(default)]
         open_clocks: Vec<String>,
+        /// Actions whose effect is still in the world although they have an undo (their seqs).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        never_undone: Vec<u64>,
     },
     DecisionRecorded {
         decision: Decision,
@@ -138,6 +141,9 @@ pub enum Event {
     ApprovalRequested {
         step: String,
         expires_at: DateTime<Utc>,
+        /// The exact argv to be approved, for a step with an action.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        argv: Option<Vec<String>>,
     },
     ApprovalGranted {
         step: String,
@@ -149,6 +155,18 @@ pub enum Event {
         argv: Vec<String>,
         cwd: Option<String>,
         approval: Option<u64>,
+        /// Started although steps it depends on were open.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        forced: bool,
+        /// The commander's reason for running it under the AI Act evidence hold.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hold_override: Option<String>,
+        /// How it runs in a drill (none in a real incident).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        drill: Option<DrillRun>,
+        /// The run whose effect it reverses.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        undoes: Option<u64>,
     },
     ActionFinished {
         step: String,

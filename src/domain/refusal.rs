@@ -108,6 +108,18 @@ pub enum Refusal {
     NoAction {
         step: String,
     },
+    /// The request waiting is for another argv than the approver was shown.
+    ApprovalChanged {
+        step: String,
+        requested: Vec<String>,
+    },
+    /// A run in a drill must say how it runs there, and a real incident's must not.
+    DrillMismatch {
+        drill: bool,
+    },
+    NothingToUndo {
+        seq: u64,
+    },
     NoRunningAction {
         seq: u64,
     },
@@ -236,6 +248,20 @@ impl fmt::Display for Refusal {
                 write!(f, "you requested {step} yourself: a second, different responder must approve it")
             }
             Self::NoAction { step } => write!(f, "step {step} has no action to run"),
+            Self::ApprovalChanged { step, requested } => write!(
+                f,
+                "the request for {step} is for another argv than you were shown ({}); look at it again",
+                requested.iter().map(|a| show(a)).collect::<Vec<_>>().join(" ")
+            ),
+            Self::DrillMismatch { drill: true } => {
+                write!(f, "this incident is a drill: its actions run in their drill form")
+            }
+            Self::DrillMismatch { drill: false } => {
+                write!(f, "this incident is real: its actions do not run in a drill form")
+            }
+            Self::NothingToUndo { seq } => {
+                write!(f, "run #{seq} cannot be undone: it did not succeed, is an undo itself, or was undone already")
+            }
             Self::NoRunningAction { seq } => write!(f, "no running action started at #{seq}"),
             Self::EffectExists { id } => {
                 write!(f, "side effect {} is already in the ledger (use effect update)", show(id))

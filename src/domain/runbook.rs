@@ -30,6 +30,10 @@ pub struct Runbook {
     /// How long a two-person request waits for approval (default 15 minutes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_window: Option<Span>,
+    /// Alert labels that must match for an alert to join an open incident of this runbook
+    /// (an alert about another agent opens its own incident).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_by: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

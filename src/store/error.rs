@@ -18,6 +18,8 @@ pub enum Failure {
     NotSaved,
     /// Something warroom itself got wrong, or its terminal or network gave way.
     Internal,
+    /// Not done yet: it waits for a second responder's approval (the request is recorded).
+    Waiting,
 }
 
 impl Failure {
@@ -28,6 +30,7 @@ impl Failure {
             Self::Damaged => 3,
             Self::NotSaved => 4,
             Self::Internal => 5,
+            Self::Waiting => 6,
         }
     }
 }

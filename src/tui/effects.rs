@@ -50,8 +50,8 @@ pub fn process(
 /// Carries out one effect through the application; what came of it, as messages.
 fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSender<Msg>) -> Vec<Msg> {
     let call = match effect {
-        Effect::RunAction { incident, prepared } => {
-            start_action(session, incident, *prepared, actions);
+        Effect::RunAction { incident, prepared, options } => {
+            start_action(session, incident, *prepared, options, actions);
             return Vec::new();
         }
         Effect::SwitchResponder { to } => {
@@ -109,7 +109,14 @@ fn outcome(done: &Done) -> String {
         }
         Done::Recorded(recorded) => last_event(&recorded.events),
         Done::Closed { recorded, bundle } => {
-            format!("✓ closed {}; bundle written to {}", recorded.incident, bundle.display())
+            let undone = recorded.events.iter().find_map(|e| match &e.event {
+                crate::domain::Event::Closed { never_undone, .. } if !never_undone.is_empty() => Some(never_undone),
+                _ => None,
+            });
+            let warning = undone.map_or_else(String::new, |runs| {
+                format!(" · WARNING: {} action(s) never undone, still in effect (see E)", runs.len())
+            });
+            format!("✓ closed {}; bundle written to {}{warning}", recorded.incident, bundle.display())
         }
         Done::Exported { incident, bundle } => format!("✓ {incident}: bundle written to {}", bundle.display()),
         Done::Dismissed { key } => format!("✓ dismissed unrouted alert {}", sanitize::line(key)),
@@ -122,7 +129,13 @@ fn last_event(events: &[crate::domain::event::Envelope]) -> String {
 }
 
 /// Runs the confirmed action in a thread of its own; its output and end come back as messages.
-fn start_action(session: &Session, incident: String, prepared: Prepared, news: &mpsc::UnboundedSender<Msg>) {
+fn start_action(
+    session: &Session,
+    incident: String,
+    prepared: Prepared,
+    options: action::RunOptions,
+    news: &mpsc::UnboundedSender<Msg>,
+) {
     let step = prepared.step.clone();
     let (store, dir) = (session.store.clone(), session.dir.clone());
     let (actor, clock) = (session.actor.clone(), session.clock);
@@ -132,7 +145,7 @@ fn start_action(session: &Session, incident: String, prepared: Prepared, news: &
         let output = news.clone();
         let catalog = crate::app::Catalog::of(&runbooks, &clocks);
         let app = crate::app::App::new(&*store, &dir, clock, &actor, catalog);
-        let outcome = action::run(&app, &incident, &prepared, |chunk| {
+        let outcome = action::run(&app, &incident, &prepared, &options, |chunk: &str| {
             let _ = output.send(Msg::ActionOutput(chunk.to_owned()));
         });
         let _ = news.send(finished(&step, outcome));
@@ -141,6 +154,14 @@ fn start_action(session: &Session, incident: String, prepared: Prepared, news: &
 
 fn finished(step: &str, outcome: Result<action::Ran, AppError>) -> Msg {
     match outcome {
+        Ok(ran) if ran.outcome.simulated => Msg::ActionFinished(
+            true,
+            format!(
+                "✓ DRILL {step} simulated (dry run, #{}): nothing ran{}",
+                ran.started_seq,
+                if ran.ticked { "; step ticked" } else { "" }
+            ),
+        ),
         Ok(ran) if ran.outcome.succeeded() => Msg::ActionFinished(
             true,
             format!("✓ {step} succeeded (#{}){}", ran.started_seq, if ran.ticked { "; step ticked" } else { "" }),

@@ -5,12 +5,23 @@
 use ratatui_textarea::TextArea;
 
 use crate::action::Prepared;
+use crate::app::approval::Pending;
 
 #[derive(Clone, Debug)]
 pub enum FieldKind {
-    Choice { options: Vec<(String, String)>, selected: usize },
-    Text { area: Box<TextArea<'static>>, multiline: bool, required: bool },
-    Confirm,
+    Choice {
+        options: Vec<(String, String)>,
+        selected: usize,
+    },
+    Text {
+        area: Box<TextArea<'static>>,
+        multiline: bool,
+        required: bool,
+    },
+    /// Yes or no; `explicit`: only `y` says yes (not Enter).
+    Confirm {
+        explicit: bool,
+    },
 }
 
 /// One question of a form, known by its name to the form's purpose.
@@ -40,7 +51,12 @@ impl Field {
     }
 
     pub fn confirm(question: &str) -> Self {
-        Self { name: "confirm", label: question.to_owned(), kind: FieldKind::Confirm }
+        Self { name: "confirm", label: question.to_owned(), kind: FieldKind::Confirm { explicit: false } }
+    }
+
+    /// A confirmation only `y` answers yes: before something runs, or is approved to run.
+    pub fn confirm_explicitly(question: &str) -> Self {
+        Self { name: "confirm", label: question.to_owned(), kind: FieldKind::Confirm { explicit: true } }
     }
 
     /// The answer: the chosen option's id, the text, or "yes".
@@ -48,7 +64,7 @@ impl Field {
         match &self.kind {
             FieldKind::Choice { options, selected } => options.get(*selected).map(|o| o.0.clone()).unwrap_or_default(),
             FieldKind::Text { area, .. } => area.lines().join("\n"),
-            FieldKind::Confirm => "yes".to_owned(),
+            FieldKind::Confirm { .. } => "yes".to_owned(),
         }
     }
 }
@@ -101,9 +117,16 @@ pub enum Purpose {
     OverrideHold {
         step: String,
     },
-    /// Confirming exactly this action: what runs if the answer is yes.
+    /// Confirming exactly this action: what runs if the answer is yes, forced past open
+    /// dependencies, and (with a reason field) past the evidence hold.
     RunAction {
         prepared: Box<Prepared>,
+        force: bool,
+        past_hold: bool,
+    },
+    /// Approving exactly the request shown.
+    Approve {
+        pending: Box<Pending>,
     },
     Note,
     Severity,

@@ -24,6 +24,7 @@ pub enum Action {
     Inbox,
     DismissAlert,
     RunAction,
+    Undo,
     Approve,
     Effects,
     SwitchResponder,

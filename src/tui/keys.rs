@@ -41,39 +41,6 @@ pub fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<U
     on_action(model, action, now)
 }
 
-/// `r`: the step's action, after its approval (two-person) and a confirmation showing the argv.
-fn run_action(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {
-    let (Some(entry), Some(step)) = (model.current(), model.cursor_step().map(str::to_owned)) else {
-        return nothing_selected(model, now);
-    };
-    if model.action.as_ref().is_some_and(|a| a.finished.is_none()) {
-        model.say(FlashKind::Refused, "an action is still running; wait for it to finish", now);
-        return Vec::new();
-    }
-    let incident = entry.incident.id.clone();
-    let prepared = match crate::action::prepare(&entry.incident, &step, &model.actor, now) {
-        Ok(prepared) => prepared,
-        Err(why) => {
-            model.say(FlashKind::Refused, why, now);
-            return Vec::new();
-        }
-    };
-    let containment = &entry.incident.containment;
-    if prepared.two_person && containment.usable_approval(&step, now).is_none() {
-        if let Some(waiting) = containment.waiting_request(&step, now) {
-            let text = format!(
-                "{step} waits for a second responder's approval (requested by {}; V in their console)",
-                waiting.requested_by
-            );
-            model.say(FlashKind::Refused, text, now);
-            return Vec::new();
-        }
-        return vec![Effect::Execute { incident, command: Command::RequestApproval { step } }];
-    }
-    model.mode = Mode::Form(Box::new(forms::confirm_action(incident, prepared)));
-    Vec::new()
-}
-
 /// In the unrouted inbox: move, declare an incident from the alert, dismiss it, or leave.
 fn on_inbox_action(model: &mut Model, action: Action, cursor: usize, now: DateTime<Utc>) -> Vec<Effect> {
     let last = model.unrouted.len().saturating_sub(1);
@@ -128,13 +95,9 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::ToggleTimes => model.local_times = !model.local_times,
         Action::Inbox => model.mode = Mode::Inbox { cursor: 0 },
         Action::Effects => model.mode = Mode::Effects { scroll: 0 },
-        Action::RunAction => return run_action(model, now),
-        Action::Approve => {
-            let (Some(incident), Some(step)) = (selected_id(model), model.cursor_step().map(str::to_owned)) else {
-                return nothing_selected(model, now);
-            };
-            return vec![Effect::Execute { incident, command: Command::Approve { step } }];
-        }
+        Action::RunAction => return forms::action::run(model, false, now),
+        Action::Undo => return forms::action::run(model, true, now),
+        Action::Approve => return forms::action::approve(model, now),
         Action::DismissAlert => {
             model.say(FlashKind::Refused, "dismissing is for unrouted alerts: open the inbox first", now);
         }

@@ -68,6 +68,7 @@ pub enum Effect {
     RunAction {
         incident: String,
         prepared: Box<Prepared>,
+        options: crate::app::action::RunOptions,
     },
     SwitchResponder {
         to: String,

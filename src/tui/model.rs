@@ -191,6 +191,11 @@ impl Model {
     }
 
     /// The step under the checklist cursor.
+    /// Two-person requests waiting for a second responder, on every incident shown.
+    pub fn waiting_approvals(&self, now: chrono::DateTime<chrono::Utc>) -> usize {
+        self.incidents.iter().map(|e| e.incident.containment.waiting(now).count()).sum()
+    }
+
     pub fn cursor_step(&self) -> Option<&str> {
         let entry = self.current()?;
         entry.incident.runbook.steps().nth(self.step_cursor).map(|(_, s)| s.id.as_str())

@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, ui: &Ui, now: DateTime<Utc>) {
     }
     let rows = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).split(area);
     panes::strip::render(frame, rows[0], model, ui, now);
-    panes::status_bar::render(frame, rows[2], model, ui);
+    panes::status_bar::render(frame, rows[2], model, ui, now);
 
     let main = rows[1];
     let incidents_height = (model.incidents.len() as u16 + 3).clamp(4, (main.height / 4).max(4));

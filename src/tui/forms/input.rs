@@ -71,8 +71,13 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
                 true
             }
         }
-        FieldKind::Confirm => match key.code {
-            KeyCode::Enter | KeyCode::Char('y' | 'Y') => true,
+        FieldKind::Confirm { explicit } => match key.code {
+            KeyCode::Char('y' | 'Y') => true,
+            KeyCode::Enter if !*explicit => true,
+            KeyCode::Enter => {
+                form.error = Some("press y to say yes (n or Esc: no)".to_owned());
+                false
+            }
             KeyCode::Char('n' | 'N') => {
                 model.mode = Mode::Normal;
                 return Vec::new();

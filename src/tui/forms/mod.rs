@@ -1,6 +1,7 @@
 //! The console's forms, one purpose each: what it asks (named fields), how an answer is
 //! checked as it is typed, and the effect its answers become. `update` only routes to them.
 
+pub mod action;
 mod clocks;
 mod declare;
 pub mod input;
@@ -15,7 +16,6 @@ use super::keymap::Action;
 use super::message::Effect;
 use super::model::{FlashKind, Model};
 pub use declare::for_alert;
-pub use steps::confirm_action;
 
 /// The form `action` opens on the selected incident and step, if it opens one.
 pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<Form> {
@@ -43,9 +43,8 @@ pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<For
 /// A completed form becomes effects (or, for a search, a change of view).
 pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
     match &form.purpose {
-        Purpose::Skip { .. } | Purpose::Reopen { .. } | Purpose::OverrideHold { .. } | Purpose::RunAction { .. } => {
-            steps::finish(model, form, now)
-        }
+        Purpose::Skip { .. } | Purpose::Reopen { .. } | Purpose::OverrideHold { .. } => steps::finish(&form),
+        Purpose::RunAction { .. } | Purpose::Approve { .. } => action::finish(model, form, now),
         Purpose::Note | Purpose::Severity | Purpose::Assign | Purpose::Resolve | Purpose::Close { .. } => {
             record::finish(&form)
         }

@@ -97,8 +97,20 @@ fn close(model: &Model, incident: Option<String>, now: DateTime<Utc>) -> Form {
         fields.push(Field::text(REASON, &format!("Reason to close anyway ({})", still.join("; ")), true));
     }
     let drafts = entry.incident.clocks.len() + entry.incident.runbook.comms.len();
+    let in_effect: Vec<String> = entry
+        .incident
+        .checklist()
+        .filter(|(_, step, _)| step.action.as_ref().is_some_and(|a| a.undo.is_some()))
+        .filter_map(|(_, step, _)| entry.incident.containment.undoable_run(&step.id).filter(|r| r.in_effect()))
+        .map(|r| format!("{} #{}", r.step, r.started_seq))
+        .collect();
+    let warning = if in_effect.is_empty() {
+        String::new()
+    } else {
+        format!("WARNING: never undone, still in effect: {} (U on the step undoes). ", in_effect.join(", "))
+    };
     fields.push(Field::confirm(&format!(
-        "Close and seal {}? This cannot be undone. Then exported to exports/ in the workspace: \
+        "{warning}Close and seal {}? This cannot be undone. Then exported to exports/ in the workspace: \
          post-mortem, timeline (JSON, CSV), regulatory annex, {drafts} redacted drafts, the sealed log, SHA256SUMS.",
         incident.clone().unwrap_or_default()
     )));

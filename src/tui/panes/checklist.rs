@@ -54,13 +54,20 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         } else {
             theme.style(if state.status.is_open() { Role::Text } else { Role::Muted })
         };
-        let mut spans = vec![
-            styled(format!(" {mark} "), theme.style(role)),
-            styled(sanitize::line(&step.title).into_owned(), base),
-        ];
+        // Flags come before the title, so that a narrow screen cuts the title, not them.
+        let mut spans = vec![styled(format!(" {mark} "), theme.style(role))];
         if held {
-            spans.push(styled(" HELD 73(6)", theme.style(Role::Held)));
+            spans.push(styled("HELD 73(6) ", theme.style(Role::Held)));
         }
+        if incident.containment.waiting_request(&step.id, now).is_some() {
+            spans.push(styled("APPROVAL WAITING ", theme.style(Role::Held)));
+        }
+        if step.action.as_ref().is_some_and(|a| a.undo.is_some())
+            && incident.containment.undoable_run(&step.id).is_some()
+        {
+            spans.push(styled("IN EFFECT ", theme.style(Role::DueSoon)));
+        }
+        spans.push(styled(sanitize::line(&step.title).into_owned(), base));
         if !step.required {
             spans.push(styled(" (optional)", theme.style(Role::Muted)));
         }
@@ -86,6 +93,31 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         facts.push(styled(format!(" · after {}", step.depends_on.join(", ")), theme.style(Role::Muted)));
     }
     let mut lines = vec![Line::from(facts)];
+    if let Some(waiting) = incident.containment.waiting_request(&step.id, now) {
+        let what = waiting.argv.as_ref().map_or_else(
+            || "to tick it".to_owned(),
+            |argv| format!("to run {}", argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ")),
+        );
+        let text = format!(
+            "{} asks approval {what}; expires {} ({} approves)",
+            waiting.requested_by,
+            waiting.expires_at.format("%H:%MZ"),
+            ui.keymap.key_for(crate::tui::keymap::Action::Approve)
+        );
+        lines.push(Line::from(styled(sanitize::line(&text).into_owned(), theme.style(Role::Held))));
+    }
+    if let Some(run) =
+        incident.containment.undoable_run(&step.id).filter(|_| step.action.as_ref().is_some_and(|a| a.undo.is_some()))
+    {
+        let text = format!(
+            "in effect: run #{} by {} {} ({} undoes it)",
+            run.started_seq,
+            run.by,
+            run.started_at.format("%H:%MZ"),
+            ui.keymap.key_for(crate::tui::keymap::Action::Undo)
+        );
+        lines.push(Line::from(styled(sanitize::line(&text).into_owned(), theme.style(Role::DueSoon))));
+    }
     if let Some(comment) = &state.comment {
         lines.push(Line::from(styled(format!("“{}”", sanitize::line(comment)), theme.style(Role::Untrusted))));
     }

@@ -1,6 +1,7 @@
 //! The side-effect ledger of the selected incident: what the agent did in the world, where,
 //! how many, who owns the reversal, and its state. Irreversible effects stand out: they weigh
-//! on whether the AI Act "serious incident" threshold is met.
+//! on whether the AI Act "serious incident" threshold is met. Below them, the containment
+//! actions the responders ran, and whether each is still in effect or was undone.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -25,13 +26,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, scroll:
         ledger.len()
     );
     let block = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Focus)).title(title);
-    if ledger.is_empty() {
+    let runs = action_rows(&entry.incident, ui);
+    if ledger.is_empty() && runs.is_empty() {
         let text = "Nothing recorded. On the command line (:) — effect add . refunds --what \"refunds issued\" \
                     --where \"Stripe\" --count 212 --owner dana";
         frame.render_widget(Paragraph::new(text).style(theme.style(Role::Muted)).block(block), popup);
         return;
     }
-    let rows = ledger.values().skip(scroll).map(|e| {
+    let effects = ledger.values().map(|e| {
         let role = match e.state {
             EffectState::Irreversible => Role::Overdue,
             EffectState::Pending => Role::DueSoon,
@@ -49,6 +51,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, scroll:
         ])
         .style(theme.style(role))
     });
+    let heading = (!runs.is_empty()).then(|| {
+        Row::new(vec!["", "containment actions run (ours)", "", "", "by", "state", "output"])
+            .style(theme.style(Role::Title))
+    });
+    let rows: Vec<Row<'_>> = effects.chain(heading).chain(runs).skip(scroll).collect();
     let widths = [
         Constraint::Length(12),
         Constraint::Fill(2),
@@ -61,4 +68,35 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, scroll:
     let header =
         Row::new(vec!["id", "what", "where", "count", "owner", "state", "evidence"]).style(theme.style(Role::Muted));
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1).block(block), popup);
+}
+
+/// One row per action run: what ran, who ran it, and whether its effect is in the world.
+fn action_rows<'a>(incident: &'a crate::domain::Incident, ui: &Ui) -> Vec<Row<'a>> {
+    let theme = &ui.theme;
+    incident
+        .containment
+        .runs
+        .iter()
+        .map(|run| {
+            let simulated = run.outcome.as_ref().is_some_and(|o| o.simulated);
+            let (state, role) = match (&run.outcome, run.undone_by, run.undoes) {
+                (None, _, _) => ("running".to_owned(), Role::DueSoon),
+                _ if simulated => ("simulated".to_owned(), Role::Muted),
+                (_, Some(by), _) => (format!("undone #{by}"), Role::Submitted),
+                (_, None, Some(of)) => (format!("undid #{of}"), Role::Submitted),
+                (Some(o), None, None) if o.succeeded() => ("IN EFFECT".to_owned(), Role::Overdue),
+                (Some(_), None, None) => ("failed".to_owned(), Role::Muted),
+            };
+            Row::new(vec![
+                format!("#{}", run.started_seq),
+                sanitize::line(&format!("{}: {}", run.step, run.argv.join(" "))).into_owned(),
+                String::new(),
+                String::new(),
+                sanitize::line(&run.by).into_owned(),
+                state,
+                run.outcome.as_ref().map(|o| o.output_file.clone()).unwrap_or_default(),
+            ])
+            .style(theme.style(role))
+        })
+        .collect()
 }

@@ -70,7 +70,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
                 "Enter confirm · Esc cancel"
             }
         }
-        FieldKind::Confirm => "y / Enter: yes · n / Esc: no",
+        FieldKind::Confirm { explicit: false } => "y / Enter: yes · n / Esc: no",
+        FieldKind::Confirm { explicit: true } => "y: yes · n / Esc: no",
     };
     if let Some(error) = error {
         frame.render_widget(Paragraph::new(error).style(theme.style(Role::Error)).wrap(Wrap { trim: true }), parts[2]);

@@ -11,7 +11,7 @@ use crate::tui::keymap::Action;
 use crate::tui::model::{FlashKind, Model, Pane};
 use crate::tui::theme::Role;
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
+pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: chrono::DateTime<chrono::Utc>) {
     let theme = &ui.theme;
     let mut spans = vec![styled(format!(" as {} ", sanitize::line(&model.actor)), theme.style(Role::Current))];
     match &model.store_fault {
@@ -22,6 +22,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
     }
     if let Some(addr) = &model.listening {
         spans.push(styled(format!(" alerts ← {addr} "), theme.style(Role::Muted)));
+    }
+    let waiting = model.waiting_approvals(now);
+    if waiting > 0 {
+        let noun = if waiting == 1 { "approval" } else { "approvals" };
+        let key = ui.keymap.key_for(Action::Approve);
+        spans.push(styled(format!(" {waiting} {noun} waiting ({key}) "), theme.style(Role::Held)));
     }
     if !model.unrouted.is_empty() {
         spans.push(styled(

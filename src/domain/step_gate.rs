@@ -1,0 +1,115 @@
+//! The one rule set a step passes before it is ticked or its action runs: its dependencies
+//! done (or a recorded force), the two-person rule, and the AI Act evidence hold (or the
+//! commander's recorded override).
+
+use chrono::{DateTime, Utc};
+
+use super::clock::{ClockState, StepHold};
+use super::incident::Incident;
+use super::refusal::Refusal;
+use super::runbook::{Step, StepKind};
+
+/// What a step passed with, for the record.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Cleared {
+    /// Some step it depends on was still open.
+    pub forced: bool,
+    /// The commander's reason for passing the evidence hold.
+    pub hold_override: Option<String>,
+    /// The seq of the approval it spends (two-person steps).
+    pub approval: Option<u64>,
+}
+
+/// Whether `step` may be done now by `actor`; `argv` is the action about to run, if any.
+pub fn clear(
+    incident: &Incident,
+    step: &Step,
+    force: bool,
+    override_hold: Option<String>,
+    argv: Option<&[String]>,
+    now: DateTime<Utc>,
+    actor: &str,
+) -> Result<Cleared, Refusal> {
+    let (forced, hold_override) = rules(incident, step, force, override_hold, now, actor)?;
+    let approval = approval_for(incident, step, argv, now)?;
+    Ok(Cleared { forced, hold_override, approval })
+}
+
+/// The rules before the two-person rule: dependencies and the evidence hold. Whether it is
+/// forced, and the override it passes the hold with.
+pub fn rules(
+    incident: &Incident,
+    step: &Step,
+    force: bool,
+    override_hold: Option<String>,
+    now: DateTime<Utc>,
+    actor: &str,
+) -> Result<(bool, Option<String>), Refusal> {
+    let open: Vec<String> = incident.open_dependencies(step).map(str::to_owned).collect();
+    if !open.is_empty() && !force {
+        return Err(Refusal::DependenciesOpen { step: step.id.clone(), open });
+    }
+    let hold = step_hold(incident, step, now);
+    let hold_override = match hold {
+        StepHold::Free => None,
+        StepHold::Held { clocks } => {
+            let Some(reason) = override_hold.filter(|r| !r.trim().is_empty()) else {
+                let preserve_first = open_steps_of_kind(incident, StepKind::Forensic);
+                return Err(Refusal::EvidenceHold { step: step.id.clone(), clocks, preserve_first });
+            };
+            Some(reason)
+        }
+    };
+    let commander = incident.commander().unwrap_or_default();
+    if hold_override.is_some() && commander != actor {
+        return Err(Refusal::OverrideNotCommander { commander: commander.to_owned() });
+    }
+    Ok((!open.is_empty(), hold_override))
+}
+
+/// For a step under the two-person rule: the seq of the approval that allows it now (for
+/// exactly `argv`, when the request named one).
+pub fn approval_for(
+    incident: &Incident,
+    step: &Step,
+    argv: Option<&[String]>,
+    now: DateTime<Utc>,
+) -> Result<Option<u64>, Refusal> {
+    if !step.two_person {
+        return Ok(None);
+    }
+    incident
+        .containment
+        .usable_approval(&step.id, argv, now)
+        .map(|a| Some(a.requested_seq))
+        .ok_or_else(|| Refusal::NeedsApproval { step: step.id.clone() })
+}
+
+/// Whether the AI Act evidence hold stops `step` now: it alters the AI system, a clock that
+/// holds such changes is running, and nothing was submitted for any such clock.
+pub fn step_hold(incident: &Incident, step: &Step, now: DateTime<Utc>) -> StepHold {
+    if !step.alters_ai_system {
+        return StepHold::Free;
+    }
+    let holding: Vec<&str> = incident.clocks.iter().filter(|c| c.holds_ai_changes).map(|c| c.id.as_str()).collect();
+    let informed = incident.clock_facts.submissions.iter().any(|s| holding.contains(&s.clock.as_str()));
+    if informed {
+        return StepHold::Free;
+    }
+    let clocks: Vec<String> = incident
+        .clock_statuses(now)
+        .into_iter()
+        .filter(|s| s.def.holds_ai_changes)
+        .filter(|s| matches!(s.state, ClockState::Running | ClockState::DueSoon | ClockState::Overdue))
+        .map(|s| s.def.id.clone())
+        .collect();
+    if clocks.is_empty() { StepHold::Free } else { StepHold::Held { clocks } }
+}
+
+fn open_steps_of_kind(incident: &Incident, kind: StepKind) -> Vec<String> {
+    incident
+        .checklist()
+        .filter(|(_, step, state)| step.kind == kind && state.status.is_open())
+        .map(|(_, step, _)| step.id.clone())
+        .collect()
+}

@@ -1,0 +1,169 @@
+//! A step's action in the console: `r` runs it and `U` its undo, after a confirmation that shows
+//! what runs (argv, environment, in a drill how it runs there) and whether it is forced past
+//! open dependencies or (the commander, with a reason) past the evidence hold; the same rules as
+//! a tick. `V` approves another responder's request after showing exactly what it allows.
+//! Each needs an explicit `y`.
+
+use chrono::{DateTime, Utc};
+
+use super::Purpose;
+use crate::action::Prepared;
+use crate::app::action::RunOptions;
+use crate::app::approval::Pending;
+use crate::domain::clock::StepHold;
+use crate::domain::command::Command;
+use crate::domain::incident::IncidentState;
+use crate::domain::step_gate;
+use crate::tui::form::{Field, Form};
+use crate::tui::message::Effect;
+use crate::tui::model::{ActionView, FlashKind, Mode, Model};
+
+const REASON: &str = "reason";
+
+/// `r` (or `U` for the undo) on the step under the cursor.
+pub fn run(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Vec<Effect> {
+    match plan(model, undo, now) {
+        Ok(effects) => effects,
+        Err(why) => {
+            model.say(FlashKind::Refused, why, now);
+            Vec::new()
+        }
+    }
+}
+
+fn plan(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Result<Vec<Effect>, String> {
+    let (Some(entry), Some(step)) = (model.current(), model.cursor_step().map(str::to_owned)) else {
+        return Err("no incident selected: declare one with D".to_owned());
+    };
+    if model.action.as_ref().is_some_and(|a| a.finished.is_none()) {
+        return Err("an action is still running; wait for it to finish".to_owned());
+    }
+    let incident = &entry.incident;
+    if incident.state == IncidentState::Closed {
+        return Err(format!("incident {} is closed; its log is sealed", incident.id));
+    }
+    let prepared = crate::action::prepare(incident, &step, undo, &model.actor, now)?;
+    let Some((definition, _)) = incident.step(&step) else { return Err(format!("no step {step}")) };
+    let force = incident.open_dependencies(definition).next().is_some();
+    let past_hold = matches!(step_gate::step_hold(incident, definition, now), StepHold::Held { .. });
+    if past_hold && incident.commander() != Some(model.actor.as_str()) {
+        let refusal = step_gate::rules(incident, definition, true, None, now, &model.actor).err();
+        let commander = incident.commander().unwrap_or("nobody assigned");
+        return Err(format!(
+            "{}; only the commander ({commander}) can run it past the hold",
+            refusal.map(|r| r.to_string()).unwrap_or_default()
+        ));
+    }
+    let containment = &incident.containment;
+    if prepared.two_person && containment.usable_approval(&step, Some(&prepared.argv), now).is_none() {
+        if let Some(waiting) = containment.waiting_request(&step, now) {
+            return Err(format!(
+                "{step} waits for a second responder's approval (requested by {}; V in their console)",
+                waiting.requested_by
+            ));
+        }
+        let command = Command::RequestApproval { step, argv: Some(prepared.argv.clone()) };
+        return Ok(vec![Effect::Execute { incident: incident.id.clone(), command }]);
+    }
+    let id = incident.id.clone();
+    model.mode = Mode::Form(Box::new(confirm_run(id, prepared, force, past_hold)));
+    Ok(Vec::new())
+}
+
+/// The confirmation before an action runs: exactly what runs if confirmed.
+pub fn confirm_run(incident: String, prepared: Prepared, force: bool, past_hold: bool) -> Form {
+    let mut question = String::new();
+    if let Some(drill) = prepared.drill {
+        question.push_str(&format!("{}. ", drill.describe()));
+    }
+    if let Some(seq) = prepared.undoes {
+        question.push_str(&format!("It reverses run #{seq}. "));
+    }
+    if force {
+        question.push_str("Steps it depends on are OPEN: it is recorded as FORCED. ");
+    }
+    question.push_str(&format!(
+        "Runs without a shell, {}s timeout: {}",
+        prepared.timeout.as_secs(),
+        prepared.argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ")
+    ));
+    let chosen: Vec<String> = prepared
+        .env
+        .iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "WARROOM_INCIDENT" | "WARROOM_STEP" | "WARROOM_ACTOR"))
+        .map(|(name, value)| format!("{name}={value:?}"))
+        .collect();
+    question.push_str(&format!(" · env {}", chosen.join(" ")));
+    let what = if prepared.undo { "Undo" } else { "Run the action of" };
+    let title = format!("{what} {}{}", prepared.step, if prepared.drill.is_some() { " (DRILL)" } else { "" });
+    let mut fields = Vec::new();
+    if past_hold {
+        fields.push(Field::text(REASON, "Why the AI system must change before the authority is informed", true));
+    }
+    fields.push(Field::confirm_explicitly(&question));
+    Form::new(Purpose::RunAction { prepared: Box::new(prepared), force, past_hold }, title, Some(incident), fields)
+}
+
+/// `V` on the step under the cursor: the request waiting there, to approve.
+pub fn approve(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {
+    let (Some(entry), Some(step)) = (model.current(), model.cursor_step().map(str::to_owned)) else {
+        model.say(FlashKind::Refused, "no incident selected: declare one with D", now);
+        return Vec::new();
+    };
+    let Some(waiting) = entry.incident.containment.waiting_request(&step, now) else {
+        model.say(FlashKind::Refused, format!("nothing waits for approval on {step}"), now);
+        return Vec::new();
+    };
+    if waiting.requested_by == model.actor {
+        model.say(FlashKind::Refused, format!("you requested {step} yourself: a second responder approves it"), now);
+        return Vec::new();
+    }
+    let pending = Pending::of(&entry.incident.id, waiting);
+    let allows = pending.argv.as_ref().map_or_else(
+        || "to tick it by hand".to_owned(),
+        |argv| {
+            format!(
+                "to run, without a shell, once: {}",
+                argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ")
+            )
+        },
+    );
+    let question = format!(
+        "{} asks {allows}. Asked {}, expires {} ({} min left). Approve?",
+        pending.requested_by,
+        pending.requested_at.format("%H:%MZ"),
+        pending.expires_at.format("%H:%MZ"),
+        (pending.expires_at - now).num_minutes().max(0)
+    );
+    let form = Form::new(
+        Purpose::Approve { pending: Box::new(pending) },
+        format!("Approve {step} (two-person rule)"),
+        Some(entry.incident.id.clone()),
+        vec![Field::confirm_explicitly(&question)],
+    );
+    model.mode = Mode::Form(Box::new(form));
+    Vec::new()
+}
+
+pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(incident) = form.incident.clone() else { return Vec::new() };
+    match form.purpose.clone() {
+        Purpose::RunAction { prepared, force, past_hold } => {
+            let options = RunOptions { force, override_hold: past_hold.then(|| form.answer(REASON)) };
+            model.action = Some(ActionView {
+                incident: incident.clone(),
+                step: prepared.step.clone(),
+                argv: prepared.argv.clone(),
+                output: String::new(),
+                finished: None,
+            });
+            model.say(FlashKind::Done, format!("running {}…", prepared.step), now);
+            vec![Effect::RunAction { incident, prepared, options }]
+        }
+        Purpose::Approve { pending } => {
+            let command = Command::Approve { step: pending.step.clone(), argv: pending.argv.clone() };
+            vec![Effect::Execute { incident, command }]
+        }
+        _ => Vec::new(),
+    }
+}
