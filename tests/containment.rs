@@ -167,6 +167,10 @@ fn a_drill_runs_actions_only_in_their_drill_form() {
     assert_eq!(how, [("switch", "dry_run", true), ("probe", "run", false), ("staged", "instead", false)]);
     assert_eq!(status["steps"][1]["state"], "done", "a simulated success ticks a tick_on_success step");
     assert!(log(&ws, &id).contains(r#""simulated":true"#), "the record says simulated");
+    let out = ws.path().join("bundle");
+    ws.ok("auditor", &["export", &id, "--out", out.to_str().expect("path")]);
+    let pm = std::fs::read_to_string(out.join("postmortem.md")).expect("post-mortem");
+    assert!(pm.contains("DRILL: simulated (dry run), nothing ran") && pm.contains("in a DRILL"), "{pm}");
     let lint = ws.run("carol", &["lint", ws.path().join("runbooks").to_str().expect("path")]);
     let said = String::from_utf8_lossy(&lint.stdout).into_owned() + &common::stderr(&lint);
     assert!(said.contains("safe.yaml:") && said.contains("step probe runs its REAL action in drills"), "{said}");
@@ -247,6 +251,10 @@ fn the_undo_reverses_the_kill_switch_and_the_record_links_them() {
     ws.ok("alice", &["run", &id, "switch", "--yes", "--undo"]);
     assert!(flags(&ws).is_empty());
     assert_eq!(ws.status_json(&id)["steps"][6]["state"], "done", "re-enable was ticked by its success");
+    let out = ws.path().join("bundle");
+    ws.ok("auditor", &["export", &id, "--out", out.to_str().expect("path")]);
+    let pm = std::fs::read_to_string(out.join("postmortem.md")).expect("post-mortem");
+    assert!(pm.contains("undone by #") && pm.contains("; undoes #"), "the post-mortem links them: {pm}");
 }
 
 #[test]

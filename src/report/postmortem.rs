@@ -207,13 +207,34 @@ fn containment(facts: &Facts<'_>) -> String {
         out.push_str(&table(
             &["#", "step", "argv", "by", "result", "output (sha256)"],
             c.runs.iter().map(|r| {
-                let result = match &r.outcome {
+                let mut result = match &r.outcome {
                     None => "no outcome recorded".to_owned(),
+                    Some(o) if o.simulated => "DRILL: simulated (dry run), nothing ran".to_owned(),
+                    Some(o) if o.abandoned => "abandoned (its warroom process died)".to_owned(),
                     Some(o) if o.timed_out => "timed out, killed".to_owned(),
                     Some(o) => o.exit_code.map_or_else(|| "killed by a signal".to_owned(), |c| format!("exit {c}")),
                 };
-                let output =
-                    r.outcome.as_ref().map_or_else(String::new, |o| format!("{} ({})", o.output_file, o.output_sha256));
+                for (yes, text) in [
+                    (r.drill.is_some_and(|d| d != crate::domain::actions::DrillRun::DryRun), "in a DRILL".to_owned()),
+                    (r.forced, "FORCED past open dependencies".to_owned()),
+                    (
+                        r.hold_override.is_some(),
+                        format!("past the evidence hold: {}", r.hold_override.as_deref().unwrap_or("")),
+                    ),
+                    (r.undoes.is_some(), format!("undoes #{}", r.undoes.unwrap_or(0))),
+                    (r.undone_by.is_some(), format!("undone by #{}", r.undone_by.unwrap_or(0))),
+                    (r.in_effect(), "still in effect".to_owned()),
+                ] {
+                    if yes {
+                        result.push_str("; ");
+                        result.push_str(&text);
+                    }
+                }
+                let output = r
+                    .outcome
+                    .as_ref()
+                    .filter(|o| !o.output_file.is_empty())
+                    .map_or_else(String::new, |o| format!("{} ({})", o.output_file, o.output_sha256));
                 vec![
                     r.started_seq.to_string(),
                     r.step.clone(),

@@ -64,6 +64,8 @@ pub struct ActionView {
     pub incident: String,
     pub step: String,
     pub argv: Vec<String>,
+    /// In a drill, the form it runs in.
+    pub drill: Option<crate::domain::actions::DrillRun>,
     pub output: String,
     /// `None` while it runs; then the one-line outcome, and whether it succeeded.
     pub finished: Option<(bool, String)>,

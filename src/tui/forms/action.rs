@@ -154,6 +154,7 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
                 incident: incident.clone(),
                 step: prepared.step.clone(),
                 argv: prepared.argv.clone(),
+                drill: prepared.drill,
                 output: String::new(),
                 finished: None,
             });

@@ -18,10 +18,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ActionView, ui: &Ui) {
         Some((true, _)) => ("succeeded · Esc closes".to_owned(), Role::Ok),
         Some((false, _)) => ("FAILED · Esc closes".to_owned(), Role::Error),
     };
-    let block = Block::default().borders(Borders::ALL).border_style(theme.style(role)).title(Line::from(vec![
+    let mut title = vec![
         styled(format!(" Action {} {} ", view.incident, sanitize::line(&view.step)), theme.style(Role::Title)),
         styled(format!("{status} "), theme.style(role)),
-    ]));
+    ];
+    if let Some(drill) = view.drill {
+        title.insert(0, styled(format!(" {} ", drill.describe()), theme.style(Role::Held)));
+    }
+    let block = Block::default().borders(Borders::ALL).border_style(theme.style(role)).title(Line::from(title));
     let inner_height = area.height.saturating_sub(2) as usize;
     let argv = view.argv.iter().map(|a| format!("{:?}", sanitize::line(a))).collect::<Vec<_>>().join(" ");
     let mut lines = vec![Line::from(styled(format!("$ {argv}"), theme.style(Role::Muted)))];
