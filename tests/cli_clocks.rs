@@ -222,7 +222,7 @@ fn closing_with_a_running_clock_needs_a_reason_and_the_clocks_then_stand_still()
     let ws = Workspace::new();
     let id = declare(&ws);
     for step in ws.status_json(&id)["steps"].as_array().expect("steps").iter().filter_map(|s| s["id"].as_str()) {
-        if step == "kill-switch" {
+        if step == "kill-switch" || step == "re-enable" {
             ok(&ws, "alice", &["approve", &id, step, "--request"]);
             ok(&ws, "bob", &["approve", &id, step, "--yes"]);
         }

@@ -224,7 +224,8 @@ fn two_responders_run_the_demo_drills_kill_switch_under_the_two_person_rule_as_a
     tmux.keys("b", &["V"]);
     let approval = tmux.wait_for("b", "Approve kill-switch", SLOW);
     let flat = approval.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains(r#"alice asks to run, without a shell, once: "bin/kill-switch""#), "{approval}");
+    assert!(flat.contains("DRILL: its actions run only in their drill form. alice asks to run,"), "{approval}");
+    assert!(flat.contains(r#"once: "bin/kill-switch" "--incident""#), "the argv it allows: {approval}");
     assert!(flat.contains("expires") && flat.contains("y: yes"), "{approval}");
     tmux.keys("b", &["Enter"]);
     tmux.wait_for("b", "press y to say yes", SLOW);

@@ -80,6 +80,21 @@ phases:
           program: bin/target
           args: [guarded, "{{alert.agent}}"]
           timeout: 10s
+          undo:
+            program: bin/target
+            args: [unguarded, "{{alert.agent}}"]
+      - id: route
+        title: Send the agent's traffic elsewhere
+        detail: Reversible, with no recovery step of its own.
+        role: commander
+        kind: containment
+        action:
+          program: bin/target
+          args: [route]
+          timeout: 10s
+          undo:
+            program: bin/target
+            args: [unroute]
   - id: recover
     title: Recover
     steps:
@@ -101,6 +116,13 @@ phases:
         action:
           undoes: switch
           tick_on_success: true
+      - id: lift
+        title: Lift the two-person switch
+        detail: Takes as many people as engaging it.
+        role: commander
+        kind: recovery
+        action:
+          undoes: guarded
 postmortem: "# Post-mortem"
 "##;
 
@@ -215,6 +237,8 @@ fn an_approval_allows_exactly_the_argv_it_showed_and_status_names_both_people() 
     let id = incident(&ws, "support bot leaked");
     let out = ws.run("bob", &["run", &id, "guarded", "--yes"]);
     assert_eq!(out.status.code(), Some(6), "a recorded request waits: {}", common::stderr(&out));
+    let err = ws.refused("BOB ", &["approve", &id, "guarded", "--yes"], 1);
+    assert!(err.contains("you requested guarded yourself"), "a name differing in case is the same person: {err}");
     let shown = ws.ok("alice", &["approve", &id, "guarded", "--yes"]);
     assert!(shown.contains("bob asked") && shown.contains(r#"argv[2] = "support-bot""#), "{shown}");
     let err = ws.refused("alice", &["approve", &id, "guarded"], 1);
@@ -228,6 +252,17 @@ fn an_approval_allows_exactly_the_argv_it_showed_and_status_names_both_people() 
     assert_eq!(approval["spent_by"], status["actions"][0]["started_seq"], "spent by the run of its argv");
     let out = ws.run("bob", &["run", &id, "guarded", "--yes"]);
     assert_eq!(out.status.code(), Some(6), "spent: a second run needs a new approval");
+    let out = ws.run("bob", &["run", &id, "lift", "--yes"]);
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "lifting a two-person switch takes two people too: {}",
+        common::stderr(&out)
+    );
+    ws.ok("alice", &["approve", &id, "lift", "--yes"]);
+    ws.ok("bob", &["run", &id, "lift", "--yes"]);
+    let targets = std::fs::read_to_string(ws.path().join("targets")).expect("targets");
+    assert_eq!(targets, "guarded support-bot\nunguarded support-bot\n");
 }
 
 #[test]
@@ -246,11 +281,16 @@ fn the_undo_reverses_the_kill_switch_and_the_record_links_them() {
     assert_eq!(undo["undoes"], switch["started_seq"]);
     assert_eq!(switch["in_effect"], false);
     let err = ws.refused("bob", &["run", &id, "switch", "--yes", "--undo"], 1);
+    assert!(err.contains("reverses switch in step re-enable"), "{err}");
+    let err = ws.refused("bob", &["run", &id, "route", "--yes", "--undo"], 1);
     assert!(err.contains("nothing to undo"), "{err}");
-    ws.ok("alice", &["run", &id, "switch", "--yes"]);
-    ws.ok("alice", &["run", &id, "switch", "--yes", "--undo"]);
-    assert!(flags(&ws).is_empty());
-    assert_eq!(ws.status_json(&id)["steps"][6]["state"], "done", "re-enable was ticked by its success");
+    ws.ok("alice", &["run", &id, "route", "--yes"]);
+    ws.ok("alice", &["run", &id, "route", "--yes", "--undo"]);
+    let targets = std::fs::read_to_string(ws.path().join("targets")).expect("targets");
+    assert_eq!(targets, "route\nunroute\n");
+    let status = ws.status_json(&id);
+    assert_eq!(status["actions"][2]["undone_by"], status["actions"][3]["started_seq"]);
+    assert_eq!(ws.status_json(&id)["steps"][7]["state"], "done", "re-enable was ticked by its success");
     let out = ws.path().join("bundle");
     ws.ok("auditor", &["export", &id, "--out", out.to_str().expect("path")]);
     let pm = std::fs::read_to_string(out.join("postmortem.md")).expect("post-mortem");
@@ -272,14 +312,11 @@ fn closing_records_and_says_which_actions_were_never_undone() {
 fn an_alert_title_cannot_add_a_line_to_the_flag_file() {
     let ws = workspace();
     let id = incident(&ws, "leak\nenabled=true");
-    let out = ws.run("alice", &["run", &id, "switch", "--yes", "--force"]);
-    assert_eq!(out.status.code(), Some(1), "the shipped kill-switch refuses: {}", common::stderr(&out));
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("control character; nothing written"), "{said}");
-    for flag in flags(&ws) {
-        let text = std::fs::read_to_string(ws.path().join("flags").join(&flag)).expect("flag");
-        assert!(!text.lines().any(|l| l == "enabled=true"), "{flag}: {text}");
-    }
+    ws.ok("alice", &["run", &id, "switch", "--yes", "--force"]);
+    let flag = std::fs::read_to_string(ws.path().join("flags/kill-switch.support-bot-retrieval")).expect("flag");
+    assert!(flag.starts_with("enabled=false\n"), "{flag}");
+    assert!(!flag.lines().any(|l| l == "enabled=true"), "{flag}");
+    assert!(flag.lines().any(|l| l == "reason=leak enabled=true"), "the reason kept on its line: {flag}");
     let ws = workspace();
     let body = serde_json::json!({"name": "AgentLeaks", "labels": {}, "annotations": {"summary": "no agent label"}});
     std::fs::write(ws.path().join("bare.json"), body.to_string()).expect("alert");
@@ -306,4 +343,21 @@ fn a_kill_switch_firing_for_another_agent_opens_its_own_incident() {
     assert!(fired("billing-bot").contains("opened INC-"), "another agent: another incident");
     let again = fired("support-bot");
     assert!(!again.contains("opened"), "the same agent joins its incident: {again}");
+}
+
+#[test]
+fn a_relative_workspace_directory_still_finds_its_programs() {
+    let ws = workspace();
+    let id = incident(&ws, "support bot leaked");
+    let (parent, name) = (ws.path().parent().expect("parent"), ws.path().file_name().expect("name"));
+    let out = ws
+        .command("alice")
+        .current_dir(parent)
+        .arg("--dir")
+        .arg(name)
+        .args(["run", &id, "staged", "--yes"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(std::fs::read_to_string(ws.path().join("targets")).expect("targets"), "production\n");
 }

@@ -52,6 +52,17 @@ pub fn prepare(
     let action = definition.action.as_ref().ok_or_else(|| format!("step {step} has no action to run"))?;
     let (program, args, undoes) = if undo {
         let reverse = action.undo.as_ref().ok_or_else(|| format!("step {step}'s action has no undo"))?;
+        let recovery = incident
+            .runbook
+            .steps()
+            .map(|(_, s)| s)
+            .find(|s| s.action.as_ref().and_then(|a| a.undoes.as_deref()) == Some(step));
+        if let Some(recovery) = recovery {
+            return Err(format!(
+                "the runbook reverses {step} in step {}: run that step (its dependencies, hold and approvals apply)",
+                recovery.id
+            ));
+        }
         let run = incident
             .containment
             .undoable_run(step)
@@ -110,7 +121,7 @@ pub fn prepare(
         cwd,
         env,
         timeout: Duration::from_secs(action.timeout.seconds()),
-        two_person: definition.two_person,
+        two_person: crate::domain::step_gate::needs_two(incident, definition),
         at: now,
         drill,
         undo,

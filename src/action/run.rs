@@ -16,6 +16,9 @@ use super::orphan;
 use crate::clock::Clock;
 use crate::domain::actions::ActionOutcome;
 
+/// The exit status recorded when the program could not be started (as a shell reports it).
+pub const CANNOT_START: i32 = 127;
+
 /// After a timeout: SIGTERM to the group, then SIGKILL this much later.
 pub const GRACE: Duration = Duration::from_secs(2);
 
@@ -83,6 +86,8 @@ fn execute(
         capture.take(b"no program to run\n", output);
         return (None, false);
     };
+    // Absolute, so that a program path below the workspace still names it after the chdir.
+    let workspace = &std::path::absolute(workspace).unwrap_or_else(|_| workspace.to_owned());
     let cwd = prepared.cwd.as_deref().map_or_else(|| workspace.to_owned(), |c| workspace.join(c));
     // A relative path with a directory (`bin/kill-switch`) names a file in the workspace; a bare
     // name is looked up on PATH.
@@ -103,9 +108,9 @@ fn execute(
     let mut child = match spawned {
         Ok(child) => child,
         Err(e) => {
-            let text = format!("cannot start {}: {e}\n", program.display());
+            let text = format!("[warroom: cannot start {}: {e}]\n", program.display());
             capture.take(text.as_bytes(), output);
-            return (None, false);
+            return (Some(CANNOT_START), false);
         }
     };
     on_spawn(child.id());

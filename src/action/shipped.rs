@@ -19,6 +19,8 @@ const EARLIER: &[&str] = &[
     "21e212cc9d1f5678819ea15b7519f1c87ee6f5ea9a8966432efeb62d0a4d6e9e",
     "14874cbf09a36e6705f52f98fb374b5825c7198beca15d16f4a0a7cd302f3bb7",
     "d4bbec6a160fb825ebfc4747637d119b9f97a38d76c06db0e2d98057c87e92e4",
+    "461b8a8b211126254fb1790d852234ab1fde8085bdfedb2b950081179d211b2a",
+    "852bca56bcfde5434139b43bca9b5fe379141da651a5bd81cc7cc1df52b991b3",
 ];
 
 pub fn install(workspace: &Path) -> Result<(), FileError> {

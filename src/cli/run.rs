@@ -77,7 +77,8 @@ pub fn run(
 fn show(id: &str, prepared: &Prepared, options: &RunOptions) {
     let step = &prepared.step;
     let what = if prepared.undo { "UNDO of" } else { "action of" };
-    println!("{id}: the {what} {step} will run, without a shell, in the workspace:");
+    let runs = if prepared.simulated() { "would run in a real incident" } else { "will run" };
+    println!("{id}: the {what} {step} {runs}, without a shell, in the workspace:");
     if let Some(drill) = prepared.drill {
         println!("  {}", drill.describe());
     }

@@ -23,7 +23,7 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: 
     match command {
         Command::RequestApproval { step, argv } => {
             let definition = step_of(&step)?;
-            if !definition.two_person {
+            if !super::step_gate::needs_two(incident, definition) {
                 return Err(Refusal::NotTwoPerson { step });
             }
             if let Some(waiting) = incident.containment.waiting_request(&step, now) {
@@ -43,7 +43,7 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: 
             if now >= request.expires_at {
                 return Err(Refusal::ApprovalExpired { step, at: request.expires_at });
             }
-            if request.requested_by == actor {
+            if same_person(&request.requested_by, actor) {
                 return Err(Refusal::SelfApproval { step });
             }
             if let (Some(requested), Some(shown)) = (&request.argv, &argv)
@@ -161,4 +161,9 @@ fn undoable(incident: &Incident, seq: u64) -> Result<(), Refusal> {
         }
         _ => Err(Refusal::NothingToUndo { seq }),
     }
+}
+
+/// Names that would pass for the same responder on a screen (case and surrounding space aside).
+fn same_person(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }

@@ -285,6 +285,12 @@ impl fmt::Display for Refusal {
                 "regulatory clocks still running: {}; record the submission (notify), mark them not applicable (waive), or close with --force --reason",
                 clocks.join(", ")
             ),
+            Self::OverrideNotCommander { commander } if commander.is_empty() => {
+                write!(
+                    f,
+                    "only the incident commander can override the evidence hold, and none is assigned: assign one"
+                )
+            }
             Self::OverrideNotCommander { commander } => {
                 write!(f, "only the incident commander ({}) can override the evidence hold", show(commander))
             }

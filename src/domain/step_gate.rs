@@ -75,7 +75,7 @@ pub fn approval_for(
     argv: Option<&[String]>,
     now: DateTime<Utc>,
 ) -> Result<Option<u64>, Refusal> {
-    if !step.two_person {
+    if !needs_two(incident, step) {
         return Ok(None);
     }
     incident
@@ -83,6 +83,13 @@ pub fn approval_for(
         .usable_approval(&step.id, argv, now)
         .map(|a| Some(a.requested_seq))
         .ok_or_else(|| Refusal::NeedsApproval { step: step.id.clone() })
+}
+
+/// Under the two-person rule: the step says so, or its action reverses one that does (lifting
+/// a kill-switch takes as many people as engaging it).
+pub fn needs_two(incident: &Incident, step: &Step) -> bool {
+    let reversed = step.action.as_ref().and_then(|a| a.undoes.as_deref()).and_then(|id| incident.step(id));
+    step.two_person || reversed.is_some_and(|(undone, _)| undone.two_person)
 }
 
 /// Whether the AI Act evidence hold stops `step` now: it alters the AI system, a clock that

@@ -82,8 +82,9 @@ pub fn confirm_run(incident: String, prepared: Prepared, force: bool, past_hold:
     if force {
         question.push_str("Steps it depends on are OPEN: it is recorded as FORCED. ");
     }
+    let runs = if prepared.simulated() { "In a real incident it would run" } else { "Runs" };
     question.push_str(&format!(
-        "Runs without a shell, {}s timeout: {}",
+        "{runs} without a shell, {}s timeout: {}",
         prepared.timeout.as_secs(),
         prepared.argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ")
     ));
@@ -110,10 +111,16 @@ pub fn approve(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {
         model.say(FlashKind::Refused, "no incident selected: declare one with D", now);
         return Vec::new();
     };
-    let Some(waiting) = entry.incident.containment.waiting_request(&step, now) else {
+    let containment = &entry.incident.containment;
+    let only = || {
+        let mut waiting = containment.waiting(now);
+        waiting.next().filter(|_| waiting.next().is_none())
+    };
+    let Some(waiting) = containment.waiting_request(&step, now).or_else(only) else {
         model.say(FlashKind::Refused, format!("nothing waits for approval on {step}"), now);
         return Vec::new();
     };
+    let step = waiting.step.clone();
     if waiting.requested_by == model.actor {
         model.say(FlashKind::Refused, format!("you requested {step} yourself: a second responder approves it"), now);
         return Vec::new();
@@ -128,8 +135,25 @@ pub fn approve(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {
             )
         },
     );
+    let incident = &entry.incident;
+    let targets = crate::action::prepare(incident, &step, false, &model.actor, now)
+        .map(|p| {
+            let alert: Vec<String> = p
+                .env
+                .iter()
+                .filter(|(name, _)| name.starts_with("WARROOM_ALERT_"))
+                .map(|(name, value)| format!("{name}={value:?}"))
+                .collect();
+            if alert.is_empty() { String::new() } else { format!(" It targets {}.", alert.join(" ")) }
+        })
+        .unwrap_or_default();
+    let open: Vec<&str> =
+        incident.step(&step).map(|(s, _)| incident.open_dependencies(s).collect()).unwrap_or_default();
+    let open =
+        if open.is_empty() { String::new() } else { format!(" Steps it depends on are OPEN: {}.", open.join(", ")) };
+    let drill = if incident.drill { "DRILL: its actions run only in their drill form. " } else { "" };
     let question = format!(
-        "{} asks {allows}. Asked {}, expires {} ({} min left). Approve?",
+        "{drill}{} asks {allows}.{targets}{open} Asked {}, expires {} ({} min left). Approve?",
         pending.requested_by,
         pending.requested_at.format("%H:%MZ"),
         pending.expires_at.format("%H:%MZ"),

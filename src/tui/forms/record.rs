@@ -109,7 +109,7 @@ fn close(model: &Model, incident: Option<String>, now: DateTime<Utc>) -> Form {
     } else {
         format!("WARNING: never undone, still in effect: {} (U on the step undoes). ", in_effect.join(", "))
     };
-    fields.push(Field::confirm(&format!(
+    fields.push(Field::confirm_explicitly(&format!(
         "{warning}Close and seal {}? This cannot be undone. Then exported to exports/ in the workspace: \
          post-mortem, timeline (JSON, CSV), regulatory annex, {drafts} redacted drafts, the sealed log, SHA256SUMS.",
         incident.clone().unwrap_or_default()

@@ -63,7 +63,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             spans.push(styled("APPROVAL WAITING ", theme.style(Role::Held)));
         }
         if step.action.as_ref().is_some_and(|a| a.undo.is_some())
-            && incident.containment.undoable_run(&step.id).is_some()
+            && incident.containment.undoable_run(&step.id).is_some_and(|r| r.in_effect())
         {
             spans.push(styled("IN EFFECT ", theme.style(Role::DueSoon)));
         }
@@ -106,8 +106,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         );
         lines.push(Line::from(styled(sanitize::line(&text).into_owned(), theme.style(Role::Held))));
     }
-    if let Some(run) =
-        incident.containment.undoable_run(&step.id).filter(|_| step.action.as_ref().is_some_and(|a| a.undo.is_some()))
+    if let Some(run) = incident
+        .containment
+        .undoable_run(&step.id)
+        .filter(|r| r.in_effect() && step.action.as_ref().is_some_and(|a| a.undo.is_some()))
     {
         let text = format!(
             "in effect: run #{} by {} {} ({} undoes it)",
