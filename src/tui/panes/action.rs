@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::kit::{Ui, styled};
+use crate::domain::actions::DrillRun;
 use crate::domain::sanitize;
 use crate::tui::model::ActionView;
 use crate::tui::theme::Role;
@@ -15,6 +16,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ActionView, ui: &Ui) {
     let theme = &ui.theme;
     let (status, role) = match &view.finished {
         None => ("running…".to_owned(), Role::Running),
+        Some((true, _)) if view.drill == Some(DrillRun::DryRun) => ("simulated · Esc closes".to_owned(), Role::Ok),
         Some((true, _)) => ("succeeded · Esc closes".to_owned(), Role::Ok),
         Some((false, _)) => ("FAILED · Esc closes".to_owned(), Role::Error),
     };
