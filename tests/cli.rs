@@ -257,3 +257,18 @@ fn the_workspace_and_its_exports_are_readable_by_their_owner_only() {
         assert_eq!(mode(&path), expected, "{}", path.display());
     }
 }
+
+#[test]
+fn a_responder_name_has_one_spelling_and_the_login_comes_from_the_system() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    let err = ws.refused("alice ", &["note", &id, "from a name with a trailing space"], 2);
+    assert!(err.contains("has spaces around it"), "{err}");
+    let err = ws.refused("alice", &["assign", &id, "commander", "bob "], 1);
+    assert!(err.contains("has spaces around it"), "{err}");
+    let out = ws.command("alice").env("USER", "forged").env("LOGNAME", "forged").args(["note", &id, "hi"]).output();
+    assert!(out.expect("note").status.success());
+    let log = std::fs::read_to_string(ws.log(&id)).expect("log");
+    let noted = log.lines().last().expect("the note");
+    assert!(noted.contains(r#""name":"alice""#) && !noted.contains("forged"), "the login is the system's: {noted}");
+}

@@ -189,9 +189,16 @@ fn the_console_hosts_the_listener_and_declares_an_incident_from_the_unrouted_inb
         screen.contains("Incidents (1 open)") && screen.contains("1 alert") && !screen.contains("unrouted (A)")
     });
     assert_eq!(post(port, stray), 200, "a repeat lands on the declared incident");
+    let routed = r#"{"name":"AgentOutboundNoticeSpike","labels":{"environment":"production","agent":"mailer-1"}}"#;
+    assert_eq!(post(port, routed), 200);
+    tmux.wait_for("a", "Incidents (2 open)", SLOW);
     tmux.keys("a", &["q"]);
     tmux.wait_for("a", "EXITED 0", SLOW);
     ws.ok("auditor", &["verify"]);
+    let status: serde_json::Value = serde_json::from_str(&ws.ok("auditor", &["status", "--json"])).expect("json");
+    let opened =
+        status["incidents"].as_array().expect("incidents").iter().find(|i| i["runbook"] == "mass-false-action");
+    assert_eq!(opened.expect("the routed alert opened one")["declared_by"], "listener", "the service's, not alice's");
     let log = std::fs::read_to_string(ws.path().join("listener.log")).expect("listener log");
     assert!(log.contains("no runbook matches") && log.contains("already recorded on INC-"), "{log}");
     let status: serde_json::Value = serde_json::from_str(&ws.ok("auditor", &["status", "--json"])).expect("json");

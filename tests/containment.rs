@@ -237,7 +237,7 @@ fn an_approval_allows_exactly_the_argv_it_showed_and_status_names_both_people() 
     let id = incident(&ws, "support bot leaked");
     let out = ws.run("bob", &["run", &id, "guarded", "--yes"]);
     assert_eq!(out.status.code(), Some(6), "a recorded request waits: {}", common::stderr(&out));
-    let err = ws.refused("BOB ", &["approve", &id, "guarded", "--yes"], 1);
+    let err = ws.refused("BOB", &["approve", &id, "guarded", "--yes"], 1);
     assert!(err.contains("you requested guarded yourself"), "a name differing in case is the same person: {err}");
     let shown = ws.ok("alice", &["approve", &id, "guarded", "--yes"]);
     assert!(shown.contains("bob asked") && shown.contains(r#"argv[2] = "support-bot""#), "{shown}");

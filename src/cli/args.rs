@@ -61,6 +61,9 @@ pub(crate) struct HostListener {
     /// Console with --listen: the largest request body accepted, in MiB
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_BODY_MIB, requires = "listen")]
     pub(crate) listen_max_body_mib: usize,
+    /// Console with --listen: the service name alert events are recorded under (never the responder's)
+    #[arg(long, value_name = "NAME", default_value = "listener", requires = "listen")]
+    pub(crate) listen_as: String,
 }
 
 /// 64 MiB holds an Alertmanager group of tens of thousands of alerts.

@@ -48,6 +48,9 @@ pub fn parse(
         return Err(AppError::Usage(format!("{flag} is fixed while the console runs; start another console for that")));
     }
     let actor = typed("actor").then(|| matches.get_one::<String>("actor").cloned()).flatten();
+    if let Some(name) = &actor {
+        crate::domain::event::Actor::check_name(name).map_err(|why| AppError::Usage(format!("--as: {why}")))?;
+    }
     let cli = Cli::from_arg_matches(&matches).map_err(usage)?;
     let command = cli.command.ok_or_else(|| AppError::Usage("type a command, e.g. note . \"text\"".to_owned()))?;
     let clock_def = |id: &str| {

@@ -32,7 +32,13 @@ pub fn main_command(ctx: Context, theme: Option<String>, demo: bool, host: &Host
 pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(), CliError> {
     let listen = match &host.listen {
         Some(addr) => {
-            Some(super::alerts::listener(&ctx, addr, host.listen_token_file.as_deref(), host.listen_max_body_mib)?)
+            crate::domain::Actor::check_name(&host.listen_as)
+                .map_err(|why| CliError::usage(format!("--listen-as: {why}")))?;
+            let mut listener =
+                super::alerts::listener(&ctx, addr, host.listen_token_file.as_deref(), host.listen_max_body_mib)?;
+            // Alerts are the service's doing, not the responder's at this keyboard.
+            listener.actor.name.clone_from(&host.listen_as);
+            Some(listener)
         }
         None => None,
     };

@@ -258,17 +258,12 @@ pub(super) fn runbook_origin(flag: Option<PathBuf>, root: &Path) -> Origin {
     if local.is_dir() { Origin::Path(local) } else { Origin::Embedded }
 }
 
+/// Who acts: the responder named (`--as`, else the login name), and the login as the operating
+/// system knows this process's user (not `USER`, which anyone can set).
 fn acting(flag: Option<String>) -> Result<Actor, CliError> {
-    let login = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .ok()
-        .filter(|l| !l.is_empty())
-        .or_else(login_from_passwd)
-        .unwrap_or_else(|| "unknown".to_owned());
+    let login = login_from_passwd().unwrap_or_else(|| "unknown".to_owned());
     let name = flag.unwrap_or_else(|| login.clone());
-    if name.trim().is_empty() {
-        return Err(CliError::usage("--as needs a responder name"));
-    }
+    Actor::check_name(&name).map_err(|why| CliError::usage(format!("--as: {why}")))?;
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|h| h.trim().to_owned())
@@ -276,7 +271,7 @@ fn acting(flag: Option<String>) -> Result<Actor, CliError> {
     Ok(Actor { name, login, host, pid: std::process::id() })
 }
 
-/// The login name of this process's user, when the environment does not say.
+/// The login name of this process's user, from its uid.
 fn login_from_passwd() -> Option<String> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?.split_whitespace().next()?.to_owned();

@@ -69,6 +69,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         }
         Command::Assign { role, name } => {
             let name = required_text(name, "the assignee's name")?;
+            super::event::Actor::check_name(&name).map_err(Refusal::BadName)?;
             if incident.runbook.role(&role).is_none() {
                 let hint = did_you_mean(&role, incident.runbook.roles.iter().map(|r| r.id.as_str()));
                 return Err(Refusal::UnknownRole { role, hint });

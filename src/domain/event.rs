@@ -20,6 +20,23 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// A responder name has one spelling: no surrounding spaces, no control characters, at
+    /// most 64 characters (it is compared, shown and stamped on every event).
+    pub fn check_name(name: &str) -> Result<(), String> {
+        let shown = super::sanitize::line(name);
+        if name.trim().is_empty() {
+            Err("a responder name cannot be empty".to_owned())
+        } else if name.trim() != name {
+            Err(format!("responder name {shown:?} has spaces around it: type it as {:?}", name.trim()))
+        } else if name.chars().any(char::is_control) {
+            Err(format!("responder name {shown:?} holds a control character"))
+        } else if name.chars().count() > 64 {
+            Err("a responder name has at most 64 characters".to_owned())
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn named(name: &str) -> Self {
         Self { name: name.to_owned(), login: name.to_owned(), host: "test".to_owned(), pid: 0 }
     }

@@ -108,6 +108,8 @@ pub enum Refusal {
     NoAction {
         step: String,
     },
+    /// A responder name with more than one spelling (spaces around it, control characters).
+    BadName(String),
     /// The request waiting is for another argv than the approver was shown.
     ApprovalChanged {
         step: String,
@@ -248,6 +250,7 @@ impl fmt::Display for Refusal {
                 write!(f, "you requested {step} yourself: a second, different responder must approve it")
             }
             Self::NoAction { step } => write!(f, "step {step} has no action to run"),
+            Self::BadName(why) => write!(f, "{why}"),
             Self::ApprovalChanged { step, requested } => write!(
                 f,
                 "the request for {step} is for another argv than you were shown ({}); look at it again",

@@ -186,7 +186,8 @@ fn finished(step: &str, outcome: Result<action::Ran, AppError>) -> Msg {
 
 /// The responder at this keyboard changes; recorded on every open incident.
 fn switch_responder(session: &mut Session, to: &str) -> Result<String, String> {
-    if to.is_empty() || to == session.actor.name {
+    Actor::check_name(to)?;
+    if to == session.actor.name {
         return Err(format!("{} is already at the keyboard", sanitize::line(to)));
     }
     let from = std::mem::replace(&mut session.actor.name, to.to_owned());
