@@ -272,3 +272,30 @@ fn a_responder_name_has_one_spelling_and_the_login_comes_from_the_system() {
     let noted = log.lines().last().expect("the note");
     assert!(noted.contains(r#""name":"alice""#) && !noted.contains("forged"), "the login is the system's: {noted}");
 }
+
+#[test]
+fn verify_names_a_log_copied_over_another_and_a_time_set_back() {
+    let ws = Workspace::new();
+    let at = |time: &str, args: &[&str]| {
+        let out = ws.command("alice").env("WARROOM_TEST_NOW", time).args(args).output().expect("run");
+        assert!(out.status.success(), "{args:?}: {}", common::stderr(&out));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let first = at("2026-11-24T10:00:00Z", &["declare", "--runbook", "cross-tenant-pii-leak"]);
+    let second = at("2026-11-24T10:01:00Z", &["declare", "--runbook", "cross-tenant-pii-leak"]);
+    at("2026-11-24T10:02:00Z", &["note", &second, "in order"]);
+    at("2026-11-24T10:06:00Z", &["note", &second, "a few minutes"]);
+    at("2026-11-24T10:03:00Z", &["note", &second, "three minutes behind: a lock wait or drift, tolerated"]);
+    ws.ok("auditor", &["verify", &second]);
+    at("2026-11-24T08:00:00Z", &["note", &first, "two hours before the declaration"]);
+    let out = ws.run("auditor", &["verify"]);
+    assert_eq!(out.status.code(), Some(3), "{}", common::stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("recorded at 2026-11-24T08:00:00Z but an earlier line says 2026-11-24T10:00:00Z"), "{said}");
+
+    std::fs::copy(ws.log(&second), ws.log(&first)).expect("copy over");
+    let out = ws.run("auditor", &["verify", &first]);
+    assert_eq!(out.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&format!("its first line declares {second}: another incident's log copied over")), "{said}");
+}

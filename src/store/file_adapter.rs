@@ -95,7 +95,12 @@ impl Store for Workspace {
     fn verify(&self, log: &LogName) -> Result<Verified, VerifyFailure> {
         match log {
             LogName::Incident(id) => {
-                let verified = verify_file(&self.log_path(id))?;
+                let path = self.log_path(id);
+                let verified = verify_file(&path)?;
+                let declares = super::verify::identity(&path);
+                if verified.events > 0 && declares != *id {
+                    return Err(VerifyFailure::Misplaced { declares });
+                }
                 Ok(Verified { repaired: self.repair_marker(id), ..verified })
             }
             LogName::Inbox => verify_file(&self.inbox_path()),
