@@ -127,17 +127,8 @@ postmortem: "# Post-mortem"
 "##;
 
 fn workspace() -> Workspace {
-    let ws = Workspace::new();
-    std::fs::create_dir_all(ws.path().join("runbooks")).expect("runbooks");
-    std::fs::write(ws.path().join("runbooks/safe.yaml"), RUNBOOK).expect("runbook");
-    let bin = ws.path().join("bin");
-    std::fs::create_dir_all(&bin).expect("bin");
-    let script = |name: &str, text: &str| {
-        use std::os::unix::fs::PermissionsExt;
-        let path = bin.join(name);
-        std::fs::write(&path, text).expect("script");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    };
+    let ws = Workspace::with_runbook("safe", RUNBOOK);
+    let script = |name: &str, text: &str| ws.program(name, text);
     script("record-env", "#!/bin/sh\nenv | grep ^WARROOM_ | sort > probe-env\necho probed\n");
     script("target", "#!/bin/sh\necho \"$@\" >> targets\necho \"target $*\"\n");
     ws

@@ -18,6 +18,24 @@ impl Workspace {
         Self { dir: tempfile::tempdir().expect("temp dir") }
     }
 
+    /// A fresh workspace with its own runbook, `runbooks/<name>.yaml`.
+    pub fn with_runbook(name: &str, yaml: &str) -> Self {
+        let ws = Self::new();
+        std::fs::create_dir_all(ws.path().join("runbooks")).expect("runbooks");
+        std::fs::write(ws.path().join(format!("runbooks/{name}.yaml")), yaml).expect("runbook");
+        ws
+    }
+
+    /// An executable `bin/<name>` in the workspace, for a step's action to run.
+    pub fn program(&self, name: &str, text: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let bin = self.path().join("bin");
+        std::fs::create_dir_all(&bin).expect("bin");
+        let path = bin.join(name);
+        std::fs::write(&path, text).expect("program");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
