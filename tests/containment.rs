@@ -228,6 +228,8 @@ fn an_approval_allows_exactly_the_argv_it_showed_and_status_names_both_people() 
     let id = incident(&ws, "support bot leaked");
     let out = ws.run("bob", &["run", &id, "guarded", "--yes"]);
     assert_eq!(out.status.code(), Some(6), "a recorded request waits: {}", common::stderr(&out));
+    let shown = ws.ok("auditor", &["status", &id]);
+    assert!(shown.contains("APPROVAL WAITING: bob asked"), "the text view shows it too: {shown}");
     let err = ws.refused("BOB", &["approve", &id, "guarded", "--yes"], 1);
     assert!(err.contains("you requested guarded yourself"), "a name differing in case is the same person: {err}");
     let shown = ws.ok("alice", &["approve", &id, "guarded", "--yes"]);
@@ -293,6 +295,8 @@ fn closing_records_and_says_which_actions_were_never_undone() {
     let ws = workspace();
     let id = incident(&ws, "support bot leaked");
     ws.ok("alice", &["run", &id, "switch", "--yes", "--force"]);
+    let shown = ws.ok("auditor", &["status", &id]);
+    assert!(shown.contains("IN EFFECT: run #"), "{shown}");
     ws.ok("alice", &["resolve", &id]);
     let out = ws.ok("alice", &["close", &id, "--force", "--reason", "handed over with the switch on"]);
     assert!(out.contains("WARNING: actions never undone, still in effect: #"), "{out}");

@@ -129,6 +129,20 @@ fn detail(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String 
         if let Some(comment) = &state.comment {
             let _ = writeln!(out, "          “{}”", sanitize::line(comment));
         }
+        if let Some(waiting) = incident.containment.waiting_request(&step.id, now) {
+            let _ = writeln!(
+                out,
+                "          APPROVAL WAITING: {} asked, expires {} (warroom approve {} {})",
+                sanitize::line(&waiting.requested_by),
+                rfc3339(waiting.expires_at),
+                incident.id,
+                step.id
+            );
+        }
+        let reversible = step.action.as_ref().is_some_and(|a| a.undo.is_some());
+        if let Some(run) = incident.containment.undoable_run(&step.id).filter(|r| reversible && r.in_effect()) {
+            let _ = writeln!(out, "          IN EFFECT: run #{} by {}", run.started_seq, sanitize::line(&run.by));
+        }
     }
     if !incident.notes.is_empty() {
         out.push_str("\n  Notes\n");
