@@ -7,6 +7,7 @@ use super::action::{self, Approval as Gate, RunOptions};
 use super::record::{self, Recorded};
 use super::{App, AppError};
 use crate::domain::actions::Approval;
+use crate::domain::incident::Incident;
 use crate::domain::{Command, Refusal};
 
 /// A request waiting for a second responder.
@@ -20,18 +21,35 @@ pub struct Pending {
     pub expires_at: DateTime<Utc>,
     /// What runs once approved; none for a step ticked by hand.
     pub argv: Option<Vec<String>>,
+    /// The alert labels the action targets (`WARROOM_ALERT_*` as it would get them).
+    pub targets: Vec<(String, String)>,
+    /// Steps it depends on that are still open.
+    pub open: Vec<String>,
+    pub drill: bool,
 }
 
 impl Pending {
-    pub fn of(incident: &str, approval: &Approval) -> Self {
+    /// The request `approval` on `incident`, with what the approver must see beside its argv.
+    pub fn of(incident: &Incident, approval: &Approval, actor: &str, now: DateTime<Utc>) -> Self {
+        let step = &approval.step;
+        let targets = crate::action::prepare(incident, step, false, actor, now)
+            .map(|p| p.env.into_iter().filter(|(name, _)| name.starts_with("WARROOM_ALERT_")).collect())
+            .unwrap_or_default();
+        let open = incident
+            .step(step)
+            .map(|(s, _)| incident.open_dependencies(s).map(str::to_owned).collect())
+            .unwrap_or_default();
         Self {
-            incident: incident.to_owned(),
-            step: approval.step.clone(),
+            incident: incident.id.clone(),
+            step: step.clone(),
             seq: approval.requested_seq,
             requested_by: approval.requested_by.clone(),
             requested_at: approval.requested_at,
             expires_at: approval.expires_at,
             argv: approval.argv.clone(),
+            targets,
+            open,
+            drill: incident.drill,
         }
     }
 }
@@ -43,7 +61,7 @@ pub fn pending(app: &App, incident: &str, step: &str) -> Result<Pending, AppErro
     let now = app.now();
     let last = state.containment.approvals.iter().rev().find(|a| a.step == step && a.granted_by.is_none());
     match last {
-        Some(request) if now < request.expires_at => Ok(Pending::of(&id, request)),
+        Some(request) if now < request.expires_at => Ok(Pending::of(&state, request, &app.actor.name, now)),
         Some(request) => Err(Refusal::ApprovalExpired { step: step.to_owned(), at: request.expires_at }.into()),
         None => Err(Refusal::NoApprovalRequest { step: step.to_owned() }.into()),
     }

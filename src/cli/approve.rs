@@ -33,20 +33,14 @@ pub fn run(ctx: &Context, incident: &str, step: &str, request: bool, yes: bool) 
         }
         None => println!("once approved, the step may be ticked as done, once"),
     }
-    if let Ok(incident) = ctx.store.incident(&pending.incident) {
-        if incident.drill {
-            println!("DRILL: its actions run only in their drill form");
-        }
-        if let Ok(prepared) = crate::action::prepare(&incident, step, false, &app.actor.name, ctx.now) {
-            for (name, value) in prepared.env.iter().filter(|(name, _)| name.starts_with("WARROOM_ALERT_")) {
-                println!("  it targets {}={:?}", sanitize::line(name), sanitize::line(value));
-            }
-        }
-        let open: Vec<&str> =
-            incident.step(step).map(|(s, _)| incident.open_dependencies(s).collect()).unwrap_or_default();
-        if !open.is_empty() {
-            println!("  steps it depends on are OPEN: {}", open.join(", "));
-        }
+    if pending.drill {
+        println!("DRILL: its actions run only in their drill form");
+    }
+    for (name, value) in &pending.targets {
+        println!("  it targets {}={:?}", sanitize::line(name), sanitize::line(value));
+    }
+    if !pending.open.is_empty() {
+        println!("  steps it depends on are OPEN: {}", pending.open.join(", "));
     }
     if !yes && !confirmed("Approve it? [y/N] ")? {
         return Err(CliError::refused("not approved"));

@@ -139,8 +139,7 @@ fn detail(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String 
                 step.id
             );
         }
-        let reversible = step.action.as_ref().is_some_and(|a| a.undo.is_some());
-        if let Some(run) = incident.containment.undoable_run(&step.id).filter(|r| reversible && r.in_effect()) {
+        if let Some(run) = incident.in_effect(&step.id) {
             let _ = writeln!(out, "          IN EFFECT: run #{} by {}", run.started_seq, sanitize::line(&run.by));
         }
     }

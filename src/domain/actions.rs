@@ -88,6 +88,12 @@ pub struct UndoAction {
     pub args: Vec<String>,
 }
 
+/// An argv as it is shown for confirming: each argument quoted, so spaces and quotes inside one
+/// argument cannot pass for another.
+pub fn quoted(argv: &[String]) -> String {
+    argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ")
+}
+
 /// How long a two-person request waits for its approval, unless the runbook says otherwise.
 pub const DEFAULT_APPROVAL_WINDOW_MINUTES: i64 = 15;
 

@@ -271,16 +271,7 @@ fn close(incident: &Incident, force: bool, reason: Option<String>, now: DateTime
     if !open_clocks.is_empty() && !force {
         return Err(Refusal::ClocksRunning(open_clocks));
     }
-    let never_undone = incident
-        .containment
-        .runs
-        .iter()
-        .filter(|r| {
-            r.in_effect()
-                && incident.step(&r.step).is_some_and(|(s, _)| s.action.as_ref().is_some_and(|a| a.undo.is_some()))
-        })
-        .map(|r| r.started_seq)
-        .collect();
+    let never_undone = incident.never_undone().map(|r| r.started_seq).collect();
     Ok(Event::Closed { forced: force, reason, open_steps, open_clocks, never_undone })
 }
 

@@ -1,6 +1,7 @@
 //! One line saying what an event recorded: the log pane, the CLI's acknowledgements and the
 //! exported timeline all use it. Unsanitised: callers show it through the sanitiser.
 
+use super::actions::quoted;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use super::event::{Envelope, Event};
@@ -136,8 +137,4 @@ pub fn describe(envelope: &Envelope) -> String {
             format!("recovery quarantined a torn tail of {bytes} bytes to {file}")
         }
     }
-}
-
-fn quoted(argv: &[String]) -> String {
-    argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ")
 }

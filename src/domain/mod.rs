@@ -13,6 +13,7 @@ pub mod decide_declare;
 pub mod describe;
 pub mod duration;
 pub mod event;
+mod in_effect;
 pub mod inbox;
 pub mod incident;
 pub mod placeholder;

@@ -238,7 +238,7 @@ fn containment(facts: &Facts<'_>) -> String {
                 vec![
                     r.started_seq.to_string(),
                     r.step.clone(),
-                    r.argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" "),
+                    crate::domain::actions::quoted(&r.argv),
                     r.by.clone(),
                     result,
                     output,

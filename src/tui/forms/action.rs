@@ -10,6 +10,7 @@ use super::Purpose;
 use crate::action::Prepared;
 use crate::app::action::RunOptions;
 use crate::app::approval::Pending;
+use crate::domain::actions::quoted;
 use crate::domain::clock::StepHold;
 use crate::domain::command::Command;
 use crate::domain::incident::IncidentState;
@@ -86,7 +87,7 @@ pub fn confirm_run(incident: String, prepared: Prepared, force: bool, past_hold:
     question.push_str(&format!(
         "{runs} without a shell, {}s timeout: {}",
         prepared.timeout.as_secs(),
-        prepared.argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ")
+        quoted(&prepared.argv)
     ));
     let chosen: Vec<String> = prepared
         .env
@@ -125,33 +126,18 @@ pub fn approve(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {
         model.say(FlashKind::Refused, format!("you requested {step} yourself: a second responder approves it"), now);
         return Vec::new();
     }
-    let pending = Pending::of(&entry.incident.id, waiting);
+    let pending = Pending::of(&entry.incident, waiting, &model.actor, now);
     let allows = pending.argv.as_ref().map_or_else(
         || "to tick it by hand".to_owned(),
-        |argv| {
-            format!(
-                "to run, without a shell, once: {}",
-                argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ")
-            )
-        },
+        |argv| format!("to run, without a shell, once: {}", quoted(argv)),
     );
-    let incident = &entry.incident;
-    let targets = crate::action::prepare(incident, &step, false, &model.actor, now)
-        .map(|p| {
-            let alert: Vec<String> = p
-                .env
-                .iter()
-                .filter(|(name, _)| name.starts_with("WARROOM_ALERT_"))
-                .map(|(name, value)| format!("{name}={value:?}"))
-                .collect();
-            if alert.is_empty() { String::new() } else { format!(" It targets {}.", alert.join(" ")) }
-        })
-        .unwrap_or_default();
-    let open: Vec<&str> =
-        incident.step(&step).map(|(s, _)| incident.open_dependencies(s).collect()).unwrap_or_default();
-    let open =
-        if open.is_empty() { String::new() } else { format!(" Steps it depends on are OPEN: {}.", open.join(", ")) };
-    let drill = if incident.drill { "DRILL: its actions run only in their drill form. " } else { "" };
+    let targets = pending.targets.iter().map(|(name, value)| format!("{name}={value:?}")).collect::<Vec<_>>();
+    let targets = if targets.is_empty() { String::new() } else { format!(" It targets {}.", targets.join(" ")) };
+    let open = match pending.open.as_slice() {
+        [] => String::new(),
+        open => format!(" Steps it depends on are OPEN: {}.", open.join(", ")),
+    };
+    let drill = if pending.drill { "DRILL: its actions run only in their drill form. " } else { "" };
     let question = format!(
         "{drill}{} asks {allows}.{targets}{open} Asked {}, expires {} ({} min left). Approve?",
         pending.requested_by,

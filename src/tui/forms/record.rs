@@ -97,13 +97,8 @@ fn close(model: &Model, incident: Option<String>, now: DateTime<Utc>) -> Form {
         fields.push(Field::text(REASON, &format!("Reason to close anyway ({})", still.join("; ")), true));
     }
     let drafts = entry.incident.clocks.len() + entry.incident.runbook.comms.len();
-    let in_effect: Vec<String> = entry
-        .incident
-        .checklist()
-        .filter(|(_, step, _)| step.action.as_ref().is_some_and(|a| a.undo.is_some()))
-        .filter_map(|(_, step, _)| entry.incident.containment.undoable_run(&step.id).filter(|r| r.in_effect()))
-        .map(|r| format!("{} #{}", r.step, r.started_seq))
-        .collect();
+    let in_effect: Vec<String> =
+        entry.incident.never_undone().map(|r| format!("{} #{}", r.step, r.started_seq)).collect();
     let warning = if in_effect.is_empty() {
         String::new()
     } else {

@@ -62,9 +62,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         if incident.containment.waiting_request(&step.id, now).is_some() {
             spans.push(styled("APPROVAL WAITING ", theme.style(Role::Held)));
         }
-        if step.action.as_ref().is_some_and(|a| a.undo.is_some())
-            && incident.containment.undoable_run(&step.id).is_some_and(|r| r.in_effect())
-        {
+        if incident.in_effect(&step.id).is_some() {
             spans.push(styled("IN EFFECT ", theme.style(Role::DueSoon)));
         }
         spans.push(styled(sanitize::line(&step.title).into_owned(), base));
@@ -94,10 +92,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     }
     let mut lines = vec![Line::from(facts)];
     if let Some(waiting) = incident.containment.waiting_request(&step.id, now) {
-        let what = waiting.argv.as_ref().map_or_else(
-            || "to tick it".to_owned(),
-            |argv| format!("to run {}", argv.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(" ")),
-        );
+        let what = waiting
+            .argv
+            .as_ref()
+            .map_or_else(|| "to tick it".to_owned(), |argv| format!("to run {}", crate::domain::actions::quoted(argv)));
         let text = format!(
             "{} asks approval {what}; expires {} ({} approves)",
             waiting.requested_by,
@@ -106,11 +104,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         );
         lines.push(Line::from(styled(sanitize::line(&text).into_owned(), theme.style(Role::Held))));
     }
-    if let Some(run) = incident
-        .containment
-        .undoable_run(&step.id)
-        .filter(|r| r.in_effect() && step.action.as_ref().is_some_and(|a| a.undo.is_some()))
-    {
+    if let Some(run) = incident.in_effect(&step.id) {
         let text = format!(
             "in effect: run #{} by {} {} ({} undoes it)",
             run.started_seq,
