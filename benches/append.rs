@@ -19,7 +19,13 @@ fn main() {
         .expect("runbook")
         .clone();
     let workspace = Workspace::open(dir.path()).expect("workspace");
-    let actor = Actor { name: "alice".into(), login: "oncall".into(), host: "bench".into(), pid: std::process::id() };
+    let actor = Actor {
+        name: "alice".into(),
+        login: "oncall".into(),
+        host: "bench".into(),
+        pid: std::process::id(),
+        fixed_clock: false,
+    };
     let declare = |id: String| Command::Declare {
         id,
         runbook: Box::new(runbook.clone()),

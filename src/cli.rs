@@ -54,7 +54,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         crate::action::orphan::watch_with(program);
     }
     let Some(command) = cli.command else {
-        let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
+        let ctx = Context::new(cli.dir, cli.actor, &cli.keys, &cli.witnesses, cli.runbooks, cli.tz)?;
         oplog::init(&ctx.dir);
         return console::main_command(ctx, cli.theme, cli.demo, &cli.host);
     };
@@ -66,7 +66,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     if let args::Cmd::Lint { path } = &command {
         return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());
     }
-    let ctx = Context::new(cli.dir, cli.actor, cli.runbooks, cli.tz)?;
+    let ctx = Context::new(cli.dir, cli.actor, &cli.keys, &cli.witnesses, cli.runbooks, cli.tz)?;
     oplog::init(&ctx.dir);
     let clock_def = |id: &str| ctx.clock_def(id).cloned();
     match request(command, ctx.now, &clock_def)? {
@@ -77,7 +77,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Request::View(view) => match view {
             View::Console(host) => console::run(ctx, cli.theme, &host),
             View::Listen { addr, token_file, log_file, max_body_mib } => {
-                let listener = alerts::listener(&ctx, &addr, token_file.as_deref(), max_body_mib)?;
+                let listener = alerts::listener(&ctx, &addr, token_file.as_deref(), max_body_mib, &ctx.actor.name)?;
                 alerts::listen(listener, log_file.as_deref())
             }
             View::Inbox { json } => alerts::inbox(&ctx, json),

@@ -33,6 +33,11 @@ impl Clock {
         Ok(Self::system())
     }
 
+    /// True when the clock stands still (a test's fixed time), not the system's.
+    pub const fn is_fixed(&self) -> bool {
+        self.frozen_at.is_some()
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.frozen_at.unwrap_or_else(Utc::now)
     }

@@ -171,7 +171,7 @@ fn flipping_any_byte_is_caught_and_names_its_seq() {
             let mut bytes = pristine.clone();
             bytes[offset] ^= flip;
             std::fs::write(&tampered, &bytes).expect("write");
-            let failure = verify_file(&tampered).expect_err("a flipped byte went unnoticed");
+            let failure = verify_file(&tampered, None).expect_err("a flipped byte went unnoticed");
             let expected = format!("seq {} ", seq_of(offset));
             assert!(
                 failure.to_string().starts_with(&expected),
@@ -226,8 +226,11 @@ fn a_log_cut_before_its_close_is_marked_open_again_by_verify() {
     assert!(String::from_utf8_lossy(&bytes[last_line..]).contains(r#""kind":"closed""#));
     std::fs::write(&log, &bytes[..last_line]).expect("cut the close");
 
-    let verified = ws.ok("auditor", &["verify", &id]);
+    let out = ws.run("auditor", &["verify", &id]);
+    let verified = String::from_utf8_lossy(&out.stdout);
     assert!(verified.contains("marked open again"), "{verified}");
+    assert_eq!(out.status.code(), Some(3), "the bundle written at close holds its checkpoint: {verified}");
+    assert!(verified.contains("TRUNCATED: seq"), "{verified}");
     assert!(ws.ok("auditor", &["status"]).contains(&id), "the active incident is listed again");
     assert_eq!(ws.status_json(&id)["state"], "resolved");
 }

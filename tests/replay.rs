@@ -158,7 +158,7 @@ proptest! {
         for w in writers {
             w.join().expect("writer");
         }
-        let verified = verify_file(&first.log_path(&id)).expect("one valid chain");
+        let verified = verify_file(&first.log_path(&id), None).expect("one valid chain");
         prop_assert_eq!(verified.events, 1 + a + b);
         let incident = first.incident(&id).expect("incident");
         for who in ["alice", "bob"] {

@@ -69,7 +69,8 @@ pub fn export(store: &dyn Store, id: &str, out: &Path, options: &Options) -> Res
         )));
     }
     let (incident, sealed, log) = read_sealed(store, id)?;
-    let files = bundle::build(&incident, &sealed, &log, options).map_err(StoreError::Export)?;
+    let mut files = bundle::build(&incident, &sealed, &log, options).map_err(StoreError::Export)?;
+    files.extend(super::proof::files(id, &log, store.allowed_signers()).map_err(StoreError::Export)?);
     write(out, &files)?;
     Ok(out.to_owned())
 }
@@ -107,7 +108,7 @@ fn fill(partial: &Path, files: &[BundleFile]) -> Result<(), StoreError> {
         sums.push_str(&format!("{}  {}\n", hex(&Sha256::digest(&file.bytes)), file.path));
     }
     write_synced(&partial.join(SUMS), sums.as_bytes())?;
-    for dir in ["notifications", "comms", "evidence", ""] {
+    for dir in ["notifications", "comms", "evidence", "signatures", ""] {
         let dir = partial.join(dir);
         if dir.is_dir() {
             fsync_dir(&dir)?;
@@ -176,7 +177,8 @@ pub fn verify_bundle(dir: &Path) -> Result<BundleCheck, String> {
     }
     let mut log_checked = false;
     if let Some(log) = manifest["log"].as_str() {
-        let verified = verify_file(&dir.join(log)).map_err(|e| format!("{log}: {e}"))?;
+        let signers = crate::store::signing::read_policy(dir).map_err(|e| e.to_string())?;
+        let verified = verify_file(&dir.join(log), signers.as_ref()).map_err(|e| format!("{log}: {e}"))?;
         let log_head = verified.head.map(|h| hex(&h)).unwrap_or_default();
         if log_head != head || verified.events != events.len() as u64 {
             return Err(format!("{log}: does not seal the events of timeline.json"));

@@ -12,7 +12,9 @@ pub mod drill;
 pub mod error;
 pub mod ingest;
 pub mod intake;
+pub mod proof;
 pub mod record;
+pub mod witnessed;
 
 use std::path::Path;
 

@@ -96,7 +96,16 @@ pub fn listener(
     addr: &str,
     token_file: Option<&Path>,
     max_body_mib: usize,
+    record_as: &str,
 ) -> Result<Listener, CliError> {
+    let actor = crate::domain::event::Actor { name: record_as.to_owned(), ..ctx.actor.clone() };
+    ctx.store.signing_key(&actor, ctx.now).map_err(|e| {
+        let why = match e {
+            crate::store::StoreError::CannotSign(why) => why,
+            other => other.to_string(),
+        };
+        CliError::refused(format!("alerts cannot be recorded as {}: {why}", sanitize::line(record_as)))
+    })?;
     if max_body_mib == 0 || max_body_mib > 4096 {
         return Err(CliError::usage("the body ceiling must be between 1 and 4096 MiB"));
     }
@@ -120,7 +129,7 @@ pub fn listener(
         clocks: ctx.clocks().clocks.clone(),
         store: ctx.store.clone(),
         dir: ctx.dir.clone(),
-        actor: ctx.actor.clone(),
+        actor,
         clock: ctx.clock,
         token,
         addr,

@@ -25,6 +25,16 @@ pub struct Cli {
     #[arg(long = "as", global = true, env = "WARROOM_USER", value_name = "NAME")]
     pub(crate) actor: Option<String>,
 
+    /// Private key file to sign events with (repeatable), beside the keys in your ssh-agent
+    /// (SSH_AUTH_SOCK); used when the workspace has an allowed_signers file
+    #[arg(long = "key", global = true, env = "WARROOM_KEY", value_name = "PATH")]
+    pub(crate) keys: Vec<PathBuf>,
+
+    /// Directory on another disk or host to leave a checkpoint in after every append, and
+    /// for `verify` to compare logs with (repeatable; a bundle directory works for verify)
+    #[arg(long = "witness", global = true, env = "WARROOM_WITNESS", value_name = "DIR")]
+    pub(crate) witnesses: Vec<PathBuf>,
+
     /// Runbook directory (default: the workspace's runbooks/, else the shipped runbooks)
     #[arg(long, global = true, env = "WARROOM_RUNBOOKS", value_name = "DIR")]
     pub(crate) runbooks: Option<PathBuf>,

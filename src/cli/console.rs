@@ -34,10 +34,14 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
         Some(addr) => {
             crate::domain::Actor::check_name(&host.listen_as)
                 .map_err(|why| CliError::usage(format!("--listen-as: {why}")))?;
-            let mut listener =
-                super::alerts::listener(&ctx, addr, host.listen_token_file.as_deref(), host.listen_max_body_mib)?;
             // Alerts are the service's doing, not the responder's at this keyboard.
-            listener.actor.name.clone_from(&host.listen_as);
+            let listener = super::alerts::listener(
+                &ctx,
+                addr,
+                host.listen_token_file.as_deref(),
+                host.listen_max_body_mib,
+                &host.listen_as,
+            )?;
             Some(listener)
         }
         None => None,

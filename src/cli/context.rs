@@ -17,6 +17,8 @@ use crate::domain::incident::{Incident, IncidentState};
 use crate::domain::runbook::Runbook;
 use crate::domain::sanitize;
 use crate::domain::suggest::did_you_mean;
+use crate::store::keyring::Keyring;
+use crate::store::signing::Proofs;
 use crate::store::{Failure, Store, StoreError, Workspace};
 
 /// A one-line error for the user, and the kind of failure that picks the exit code.
@@ -123,6 +125,8 @@ impl Context {
     pub fn new(
         dir: Option<PathBuf>,
         actor: Option<String>,
+        keys: &[PathBuf],
+        witnesses: &[PathBuf],
         runbooks: Option<PathBuf>,
         tz: Option<String>,
     ) -> Result<Self, CliError> {
@@ -131,13 +135,16 @@ impl Context {
             Some(dir) => dir,
             None => default_workspace()?,
         };
-        let store = Arc::new(Workspace::open(&root)?);
+        let agent = std::env::var_os("SSH_AUTH_SOCK").map(PathBuf::from);
+        let keyring = Keyring::new(keys, agent).map_err(CliError::usage)?;
+        let proofs = Proofs { keyring: Arc::new(keyring), witnesses: witnesses.to_vec() };
+        let store = Arc::new(Workspace::open_with(&root, proofs)?);
         let origin = runbook_origin(runbooks, &root);
         let clock = Clock::for_process().map_err(CliError::usage)?;
         Ok(Self {
             store,
             dir: root,
-            actor: acting(actor)?,
+            actor: acting(actor, clock.is_fixed())?,
             now: clock.now(),
             clock,
             tz: zone(tz)?,
@@ -260,7 +267,7 @@ pub(super) fn runbook_origin(flag: Option<PathBuf>, root: &Path) -> Origin {
 
 /// Who acts: the responder named (`--as`, else the login name), and the login as the operating
 /// system knows this process's user (not `USER`, which anyone can set).
-fn acting(flag: Option<String>) -> Result<Actor, CliError> {
+fn acting(flag: Option<String>, fixed_clock: bool) -> Result<Actor, CliError> {
     let login = login_from_passwd().unwrap_or_else(|| "unknown".to_owned());
     let name = flag.unwrap_or_else(|| login.clone());
     Actor::check_name(&name).map_err(|why| CliError::usage(format!("--as: {why}")))?;
@@ -268,7 +275,7 @@ fn acting(flag: Option<String>) -> Result<Actor, CliError> {
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|h| h.trim().to_owned())
         .unwrap_or_else(|_| "unknown".to_owned());
-    Ok(Actor { name, login, host, pid: std::process::id() })
+    Ok(Actor { name, login, host, pid: std::process::id(), fixed_clock })
 }
 
 /// The login name of this process's user, from its uid.

@@ -149,7 +149,13 @@ impl Writer {
             prev: line::genesis(id),
             seq: 0,
             buf: Vec::with_capacity(64 << 10),
-            actor: Actor { name: "alice".into(), login: "oncall".into(), host: "warroom-01".into(), pid: 4242 },
+            actor: Actor {
+                name: "alice".into(),
+                login: "oncall".into(),
+                host: "warroom-01".into(),
+                pid: 4242,
+                fixed_clock: false,
+            },
         })
     }
 

@@ -1,18 +1,27 @@
-//! `warroom verify [INCIDENT|PATH]`: re-checks every line, the chain and the sequence.
+//! `warroom verify [INCIDENT|PATH]`: re-checks every line, the chain and the sequence, the
+//! signatures when the workspace requires them, and every log against the checkpoints its
+//! witnesses and export bundles hold.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::context::{CliError, Context};
+use crate::app::witnessed;
+use crate::domain::sanitize;
 use crate::store::line::hex;
 use crate::store::port::{LogName, Verified, VerifyFailure};
+use crate::store::signature_check::SignatureReport;
 use crate::store::verify::verify_file;
 
 pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
     if let Some(dir) = target.map(Path::new).filter(|t| t.join(crate::app::bundle::SUMS).is_file()) {
         return super::export::verify(dir);
     }
+    let whole_store = target.is_none();
     let checked: Vec<(String, Result<Verified, VerifyFailure>)> = match target {
-        Some(t) if Path::new(t).is_file() => vec![(t.to_owned(), verify_file(Path::new(t)))],
+        Some(t) if Path::new(t).is_file() => {
+            vec![(t.to_owned(), verify_file(Path::new(t), ctx.store.allowed_signers()))]
+        }
         Some(t) => {
             let log = LogName::Incident(ctx.incident_id(t)?);
             vec![(log.to_string(), ctx.store.verify(&log))]
@@ -23,11 +32,16 @@ pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
     for (name, outcome) in &checked {
         match outcome {
             Ok(v) => println!(
-                "✓ {name}: {} events, {} bytes, chain head {}{}",
+                "✓ {name}: {} events, {} bytes, chain head {}{}; {}{}",
                 v.events,
                 v.bytes,
                 v.head.map_or_else(|| "(empty)".to_owned(), |h| hex(&h)),
-                v.repaired.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+                v.repaired.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
+                signed_by(v.signatures.as_ref()),
+                match v.fixed_clock {
+                    0 => String::new(),
+                    n => format!("; {n} event(s) timed by a test build's fixed clock, not the system's"),
+                }
             ),
             Err(why) => {
                 failed += 1;
@@ -35,12 +49,45 @@ pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
             }
         }
     }
+    let events: BTreeMap<String, Option<u64>> =
+        checked.iter().map(|(name, outcome)| (name.clone(), outcome.as_ref().ok().map(|v| v.events))).collect();
+    let mut found = witnessed::gather(ctx.store.witnesses(), &ctx.dir);
+    if !whole_store {
+        found.retain(|f| events.contains_key(&f.checkpoint.log));
+    }
+    let problems = witnessed::compare(&*ctx.store, &found, &events);
+    for (log, problem) in &problems {
+        println!("✗ {log}: {problem}");
+    }
+    let damaged: std::collections::BTreeSet<&String> = problems.iter().map(|(log, _)| log).collect();
+    failed += damaged.iter().filter(|log| !matches!(events.get(**log), Some(None))).count();
+    if !found.is_empty() {
+        println!("compared with {} checkpoint(s)", found.len());
+    }
     match failed {
         0 if checked.is_empty() => {
             println!("no incidents in {}", ctx.store.location());
             Ok(())
         }
         0 => Ok(()),
-        n => Err(CliError::damaged(format!("{n} of {} logs failed verification", checked.len()))),
+        n => Err(CliError::damaged(format!("{n} log(s) failed verification"))),
     }
+}
+
+/// Who signed the log, for people.
+fn signed_by(report: Option<&SignatureReport>) -> String {
+    let Some(report) = report else {
+        return "unsigned (the workspace has no allowed_signers)".to_owned();
+    };
+    if report.by_principal.is_empty() {
+        return "no signatures".to_owned();
+    }
+    let each: Vec<String> = report
+        .by_principal
+        .iter()
+        .map(|(who, (signatures, lines))| {
+            format!("{} ({signatures} signature(s), {lines} event(s))", sanitize::line(who))
+        })
+        .collect();
+    format!("every event signed: {}", each.join(", "))
 }

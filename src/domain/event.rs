@@ -17,6 +17,10 @@ pub struct Actor {
     pub login: String,
     pub host: String,
     pub pid: u32,
+    /// The process ran on a fixed test clock (a test build's `WARROOM_TEST_NOW`): its recorded
+    /// times are not the system's, and `verify` says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fixed_clock: bool,
 }
 
 impl Actor {
@@ -38,7 +42,7 @@ impl Actor {
     }
 
     pub fn named(name: &str) -> Self {
-        Self { name: name.to_owned(), login: name.to_owned(), host: "test".to_owned(), pid: 0 }
+        Self { name: name.to_owned(), login: name.to_owned(), host: "test".to_owned(), pid: 0, fixed_clock: false }
     }
 }
 

@@ -76,6 +76,10 @@ pub enum StoreError {
     Undeclared {
         id: String,
     },
+    /// The workspace requires signed events and this process cannot sign for the actor.
+    CannotSign(String),
+    /// The workspace's `allowed_signers` cannot be read.
+    Signers(String),
 }
 
 impl StoreError {
@@ -112,7 +116,8 @@ impl StoreError {
 
     pub const fn failure(&self) -> Failure {
         match self {
-            Self::Refused(_) | Self::UnknownIncident { .. } | Self::Export(_) => Failure::Refused,
+            Self::Refused(_) | Self::UnknownIncident { .. } | Self::Export(_) | Self::CannotSign(_) => Failure::Refused,
+            Self::Signers(_) => Failure::Usage,
             Self::Corrupt { .. } | Self::WrongLog { .. } | Self::Damaged { .. } | Self::Undeclared { .. } => {
                 Failure::Damaged
             }
@@ -150,6 +155,8 @@ impl fmt::Display for StoreError {
             Self::Undeclared { id } => {
                 write!(f, "{id} was never declared: its log is empty (the declaring process died)")
             }
+            Self::CannotSign(why) => write!(f, "not recorded: {}", sanitize::line(why)),
+            Self::Signers(why) => write!(f, "{}", sanitize::line(why)),
         }
     }
 }

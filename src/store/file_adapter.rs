@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
+use super::allowed_signers::AllowedSigners;
 use super::follow::{Follower, LogName, Wake};
+use super::keyring::SigningKey;
 use super::port::{Committed, Outcome, Store};
 use super::verify::{Verified, VerifyFailure, verify_file};
 use super::{StoreError, Workspace};
@@ -12,6 +14,31 @@ use crate::domain::inbox::Inbox;
 use crate::domain::incident::Incident;
 
 impl Store for Workspace {
+    fn signing_key(&self, actor: &Actor, now: DateTime<Utc>) -> Result<Option<SigningKey>, StoreError> {
+        Self::signing_key(self, actor, now)
+    }
+
+    fn allowed_signers(&self) -> Option<&AllowedSigners> {
+        Self::allowed_signers(self)
+    }
+
+    fn witnesses(&self) -> &[std::path::PathBuf] {
+        Self::witnesses(self)
+    }
+
+    fn line_hash(&self, log: &LogName, seq: u64) -> Result<Option<super::line::Digest32>, StoreError> {
+        let path = match log {
+            LogName::Incident(id) => self.log_path(id),
+            LogName::Inbox => self.inbox_path(),
+        };
+        match std::fs::File::open(&path) {
+            Ok(file) => super::line::hash_of_line(std::io::BufReader::new(file), seq)
+                .map_err(|e| StoreError::io("read", &path, e)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StoreError::io("read", &path, e)),
+        }
+    }
+
     fn declare_all(
         &self,
         actor: &Actor,
@@ -41,7 +68,7 @@ impl Store for Workspace {
         if !path.exists() {
             return Err(self.unknown(id));
         }
-        if let Err(failure) = super::verify::verify_file(&path) {
+        if let Err(failure) = super::verify::verify_file(&path, None) {
             return Err(StoreError::Damaged { file: path.display().to_string(), why: failure.to_string() });
         }
         std::fs::read(&path).map_err(|e| StoreError::io("read", &path, e))
@@ -96,14 +123,14 @@ impl Store for Workspace {
         match log {
             LogName::Incident(id) => {
                 let path = self.log_path(id);
-                let verified = verify_file(&path)?;
+                let verified = verify_file(&path, Self::allowed_signers(self))?;
                 let declares = super::verify::identity(&path);
                 if verified.events > 0 && declares != *id {
                     return Err(VerifyFailure::Misplaced { declares });
                 }
                 Ok(Verified { repaired: self.repair_marker(id), ..verified })
             }
-            LogName::Inbox => verify_file(&self.inbox_path()),
+            LogName::Inbox => verify_file(&self.inbox_path(), Self::allowed_signers(self)),
         }
     }
 

@@ -8,9 +8,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use super::checkpoint::Checkpoint;
 use super::error::StoreError;
+use super::keyring::SigningKey;
 use super::line::{self, Digest32};
 use super::scan::{self, Position, ScanError, TornTail};
+use super::signing::Signing;
 use crate::domain::event::{Actor, Envelope, Event};
 use crate::domain::inbox::Inbox;
 use crate::domain::incident::Incident;
@@ -60,6 +63,8 @@ pub struct Log<S> {
     pos: Position,
     state: Option<S>,
     torn: Option<TornTail>,
+    /// The signature on the last line this process wrote, while that line is the head.
+    head_sig: Option<(u64, String)>,
 }
 
 pub type IncidentLog = Log<Incident>;
@@ -69,6 +74,9 @@ pub type Outcome = Result<Vec<Envelope>, StoreError>;
 
 /// What a group commit appended: recovery's events, then each item's outcome.
 pub type Committed = (Vec<Envelope>, Vec<Outcome>);
+
+/// Who signs what a process appends, when the workspace requires signatures.
+pub type Signer<'a> = Option<(&'a Signing, &'a SigningKey)>;
 
 impl Log<Incident> {
     pub fn incident(&self) -> Option<&Incident> {
@@ -82,7 +90,7 @@ impl Log<Incident> {
 
 impl<S: Fold> Log<S> {
     pub fn new(id: &str, path: PathBuf) -> Self {
-        Self { id: id.to_owned(), path, pos: Position::START, state: None, torn: None }
+        Self { id: id.to_owned(), path, pos: Position::START, state: None, torn: None, head_sig: None }
     }
 
     pub fn state(&self) -> Option<&S> {
@@ -103,6 +111,19 @@ impl<S: Fold> Log<S> {
 
     pub const fn torn_tail(&self) -> Option<TornTail> {
         self.torn
+    }
+
+    /// A checkpoint of the log as it stands after this process's last write, signed by the
+    /// signature that write carried.
+    pub fn checkpoint(&self, signer: &str, at: DateTime<Utc>) -> Option<Checkpoint> {
+        let mut checkpoint = Checkpoint::new(&self.id, self.pos.seq, &self.pos.hash?, at);
+        if let Some((seq, sig)) = &self.head_sig
+            && *seq == self.pos.seq
+        {
+            checkpoint.signer = Some(signer.to_owned());
+            checkpoint.sig = Some(sig.clone());
+        }
+        Some(checkpoint)
     }
 
     /// Reads what was appended since the last call (by this or any other process).
@@ -160,10 +181,11 @@ impl<S: Fold> Log<S> {
         actor: &Actor,
         now: DateTime<Utc>,
         quarantine_dir: &Path,
+        signer: Signer<'_>,
         decide: impl FnOnce(Option<&S>) -> Result<Vec<Event>, StoreError>,
     ) -> Result<Vec<Envelope>, StoreError> {
         let mut decide = Some(decide);
-        let (mut written, results) = self.transact_all(actor, now, quarantine_dir, vec![()], |state, ()| {
+        let (mut written, results) = self.transact_all(actor, now, quarantine_dir, signer, vec![()], |state, ()| {
             decide.take().map_or_else(|| Ok(Vec::new()), |decide| decide(state))
         })?;
         for result in results {
@@ -181,6 +203,7 @@ impl<S: Fold> Log<S> {
         actor: &Actor,
         now: DateTime<Utc>,
         quarantine_dir: &Path,
+        signer: Signer<'_>,
         items: Vec<T>,
         mut decide: impl FnMut(Option<&S>, T) -> Result<Vec<Event>, StoreError>,
     ) -> Result<Committed, StoreError> {
@@ -196,7 +219,7 @@ impl<S: Fold> Log<S> {
             let event = self.quarantine(&mut file, torn, quarantine_dir)?;
             let mut bytes = Vec::new();
             recovered = self.stage(&mut bytes, actor, now, vec![event])?;
-            self.flush(&mut file, &bytes)?;
+            self.flush(&mut file, &mut bytes, signer)?;
         }
         let mut bytes = Vec::with_capacity(512 * items.len());
         let mut outcomes = Vec::with_capacity(items.len());
@@ -207,7 +230,7 @@ impl<S: Fold> Log<S> {
             };
             outcomes.push(outcome);
         }
-        self.flush(&mut file, &bytes)?;
+        self.flush(&mut file, &mut bytes, signer)?;
         Ok((recovered, outcomes))
     }
 
@@ -246,12 +269,25 @@ impl<S: Fold> Log<S> {
         Ok(envelopes)
     }
 
-    /// Writes what was staged in one write and syncs it. On failure the file is cut back to
-    /// where it ended (cutting needs no free space, so no torn tail is left on a full disk)
-    /// and the staged state is forgotten: the next catch-up reads the file again from its start.
-    fn flush(&mut self, file: &mut File, bytes: &[u8]) -> Result<(), StoreError> {
+    /// Signs the last staged line (when a signer is given), writes what was staged in one
+    /// write and syncs it. On failure the file is cut back to where it ended (cutting needs no
+    /// free space, so no torn tail is left on a full disk) and the staged state is forgotten:
+    /// the next catch-up reads the file again from its start.
+    fn flush(&mut self, file: &mut File, bytes: &mut Vec<u8>, signer: Signer<'_>) -> Result<(), StoreError> {
         if bytes.is_empty() {
             return Ok(());
+        }
+        if let (Some((signing, key)), Some(hash)) = (signer, self.pos.hash) {
+            let before = bytes.len();
+            match signing.sign_last(key, &self.id, self.pos.seq, &hash, bytes) {
+                Ok(sig) => self.head_sig = Some((self.pos.seq, sig)),
+                Err(refused) => {
+                    self.pos = Position::START;
+                    self.state = None;
+                    return Err(refused);
+                }
+            }
+            self.pos.offset += (bytes.len() - before) as u64;
         }
         let end = file.metadata().map_err(|e| StoreError::io("read", &self.path, e))?.len();
         let result = match file.write(bytes) {

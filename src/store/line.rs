@@ -15,8 +15,10 @@ use crate::domain::event::{Actor, Envelope, Event};
 
 pub const FORMAT_VERSION: u8 = 1;
 const HASH_KEY: &[u8] = b",\"hash\":\"";
-/// `,"hash":"` + 64 hex digits + `"}`.
-const SEAL_LEN: usize = HASH_KEY.len() + 64 + 2;
+/// `,"hash":"` + 64 hex digits + `"`.
+const SEAL_LEN: usize = HASH_KEY.len() + 64 + 1;
+/// What follows the seal on a signed line: `,"sig":"<base64>"`.
+const SIG_KEY: &[u8] = b",\"sig\":\"";
 
 pub type Digest32 = [u8; 32];
 
@@ -45,6 +47,8 @@ struct LineIn<'a> {
     event: Event,
     #[serde(borrow, rename = "hash")]
     _hash: &'a str,
+    #[serde(borrow, default, rename = "sig")]
+    _sig: Option<&'a str>,
 }
 
 /// Appends one sealed line (with its `\n`) to `out` and returns its hash.
@@ -104,19 +108,57 @@ impl std::fmt::Display for LineFault {
     }
 }
 
+/// A line taken apart: the part its hash covers, the hash it claims, and its signature.
+pub struct Parts<'a> {
+    pub body: &'a [u8],
+    pub claimed: Digest32,
+    pub sig: Option<&'a [u8]>,
+}
+
 /// The part of a line its hash covers, and the hash it claims.
 pub fn split_seal(line: &[u8]) -> Result<(&[u8], Digest32), LineFault> {
+    split(line).map(|parts| (parts.body, parts.claimed))
+}
+
+pub fn split(line: &[u8]) -> Result<Parts<'_>, LineFault> {
     if !printable_ascii(line) {
         let col = line.iter().position(|b| !(0x20..0x7f).contains(b)).unwrap_or(0);
         return Err(LineFault::NotAscii(col + 1));
     }
-    let cut = line.len().checked_sub(SEAL_LEN).ok_or(LineFault::NoSeal)?;
-    let (body, seal) = line.split_at(cut);
-    if !seal.starts_with(HASH_KEY) || !seal.ends_with(b"\"}") {
+    let mut inner = line.strip_suffix(b"}").ok_or(LineFault::NoSeal)?;
+    let mut sig = None;
+    if let Some(value_end) = inner.len().checked_sub(1).filter(|_| inner.ends_with(b"\""))
+        && let Some(key) = memchr::memrchr(b'"', &inner[..value_end]).and_then(|q| q.checked_sub(SIG_KEY.len() - 1))
+        && inner[key..].starts_with(SIG_KEY)
+    {
+        sig = Some(&inner[key + SIG_KEY.len()..value_end]);
+        inner = &inner[..key];
+    }
+    let cut = inner.len().checked_sub(SEAL_LEN).ok_or(LineFault::NoSeal)?;
+    let (body, seal) = inner.split_at(cut);
+    if !seal.starts_with(HASH_KEY) || !seal.ends_with(b"\"") {
         return Err(LineFault::NoSeal);
     }
     let claimed = unhex(&seal[HASH_KEY.len()..HASH_KEY.len() + 64]).ok_or(LineFault::NoSeal)?;
-    Ok((body, claimed))
+    Ok(Parts { body, claimed, sig })
+}
+
+/// The hash line `seq` (the `seq`-th line) of a log read from `reader` claims, if it has one.
+pub fn hash_of_line(reader: impl std::io::BufRead, seq: u64) -> std::io::Result<Option<Digest32>> {
+    let Some(index) = seq.checked_sub(1) else { return Ok(None) };
+    let Some(line) = reader.split(b'\n').nth(usize::try_from(index).unwrap_or(usize::MAX)).transpose()? else {
+        return Ok(None);
+    };
+    Ok(split(&line).ok().map(|parts| parts.claimed))
+}
+
+/// Adds `sig` to the last line in `bytes` (which ends with a sealed line and its `\n`).
+pub fn attach_signature(bytes: &mut Vec<u8>, sig: &str) {
+    debug_assert!(bytes.ends_with(b"\"}\n"));
+    bytes.truncate(bytes.len() - 2);
+    bytes.extend_from_slice(SIG_KEY);
+    bytes.extend_from_slice(sig.as_bytes());
+    bytes.extend_from_slice(b"\"}\n");
 }
 
 /// Every byte in 0x20..=0x7E. Branch-free within 32-byte blocks so that it vectorises.
@@ -157,7 +199,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Lower-case hex only: an upper-cased digit is a changed byte.
-fn unhex(text: &[u8]) -> Option<Digest32> {
+pub fn unhex(text: &[u8]) -> Option<Digest32> {
     if text.len() != 64 {
         return None;
     }

@@ -227,7 +227,7 @@ impl Store for MemoryStore {
             LogName::Inbox => self.inbox_lines().as_ref().map(|l| l.bytes.clone()),
         };
         let missing = || VerifyFailure::Unreadable(std::io::Error::other(format!("no log {log}")));
-        verify_reader(bytes.ok_or_else(missing)?.as_slice(), &log.to_string())
+        verify_reader(bytes.ok_or_else(missing)?.as_slice(), &log.to_string(), None)
     }
 
     fn reconcile(&self) -> Vec<String> {

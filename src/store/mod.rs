@@ -1,16 +1,24 @@
 //! The append-only, hash-chained evidence log. See docs/log-format.md.
 
+pub mod allowed_signers;
+pub mod checkpoint;
 pub mod error;
 mod file_adapter;
 mod file_follow;
 pub mod follow;
 pub mod incident_log;
+pub mod keyring;
 pub mod line;
 pub mod memory;
 pub mod port;
 pub mod scan;
+pub mod signature;
+pub mod signature_check;
+pub mod signing;
 pub mod verify;
 pub mod workspace;
+mod workspace_inbox;
+mod workspace_signing;
 
 use std::fs::File;
 use std::path::Path;

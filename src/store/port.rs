@@ -5,6 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
+use super::allowed_signers::AllowedSigners;
+use super::keyring::SigningKey;
 use crate::domain::Command;
 use crate::domain::event::{Actor, Envelope, Event};
 use crate::domain::inbox::Inbox;
@@ -69,6 +71,36 @@ pub trait Store: Send + Sync {
     /// Tries writing again after a fault (at most a few times a second, however often asked);
     /// true once writes work. Every write attempt tries it too.
     fn recover(&self) -> bool;
+
+    /// The key that signs `actor`'s events now: `None` when the store does not require
+    /// signatures, an error naming why when it does and this process holds no such key.
+    fn signing_key(&self, _actor: &Actor, _now: DateTime<Utc>) -> Result<Option<SigningKey>, StoreError> {
+        Ok(None)
+    }
+
+    /// The hash line `seq` of `log` claims (`None`: no such line, or no such log).
+    fn line_hash(&self, log: &LogName, seq: u64) -> Result<Option<super::line::Digest32>, StoreError> {
+        match log {
+            LogName::Incident(id) => match self.log_bytes(id) {
+                Ok(bytes) => {
+                    super::line::hash_of_line(bytes.as_slice(), seq).map_err(|e| StoreError::Export(e.to_string()))
+                }
+                Err(StoreError::UnknownIncident { .. }) => Ok(None),
+                Err(e) => Err(e),
+            },
+            LogName::Inbox => Ok(None),
+        }
+    }
+
+    /// Directories every append leaves a checkpoint in.
+    fn witnesses(&self) -> &[std::path::PathBuf] {
+        &[]
+    }
+
+    /// Which keys may sign for whom, when the store requires signatures.
+    fn allowed_signers(&self) -> Option<&AllowedSigners> {
+        None
+    }
 
     fn is_healthy(&self) -> bool {
         self.fault().is_none()

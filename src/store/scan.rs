@@ -48,14 +48,31 @@ impl From<io::Error> for ScanError {
     }
 }
 
+/// A verified line's hash and the signature it carries (base64 SSHSIG), if any.
+#[derive(Clone, Debug)]
+pub struct Seal {
+    pub hash: Digest32,
+    pub sig: Option<Box<str>>,
+}
+
 /// Reads `reader` (positioned at `from.offset`) to its end, calling `each` for every verified
 /// event in order. `genesis` is what the first line's `prev` must be (the log's identity).
 /// Returns where the verified part ends and any torn tail after it.
 pub fn scan(
-    mut reader: impl Read,
+    reader: impl Read,
     from: Position,
     genesis: Digest32,
     mut each: impl FnMut(Envelope),
+) -> Result<(Position, Option<TornTail>), ScanError> {
+    scan_sealed(reader, from, genesis, |envelope, _| each(envelope))
+}
+
+/// As `scan`, also handing over each line's seal.
+pub fn scan_sealed(
+    mut reader: impl Read,
+    from: Position,
+    genesis: Digest32,
+    mut each: impl FnMut(Envelope, Seal),
 ) -> Result<(Position, Option<TornTail>), ScanError> {
     let mut at = if from.hash.is_none() { Position { hash: Some(genesis), ..from } } else { from };
     let mut buf: Vec<u8> = Vec::new();
@@ -79,12 +96,12 @@ fn fill(reader: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
 
 /// A half chunk's outcome: its events, the last good line's hash, and the first bad line.
 struct Half {
-    envelopes: Vec<Envelope>,
+    envelopes: Vec<(Envelope, Seal)>,
     last_hash: Option<Digest32>,
     fault: Option<(usize, LineFault)>,
 }
 
-fn verify_chunk(chunk: &[u8], from: Position, each: &mut impl FnMut(Envelope)) -> Result<Position, ScanError> {
+fn verify_chunk(chunk: &[u8], from: Position, each: &mut impl FnMut(Envelope, Seal)) -> Result<Position, ScanError> {
     if chunk.is_empty() {
         return Ok(from);
     }
@@ -127,8 +144,8 @@ fn verify_chunk(chunk: &[u8], from: Position, each: &mut impl FnMut(Envelope)) -
         hash: if good == 0 { from.hash } else { last_hash },
         offset: from.offset + lines[..good].iter().map(|l| l.len() as u64 + 1).sum::<u64>(),
     };
-    for envelope in front_result.envelopes.into_iter().chain(back_result.envelopes).take(good) {
-        each(envelope);
+    for (envelope, seal) in front_result.envelopes.into_iter().chain(back_result.envelopes).take(good) {
+        each(envelope, seal);
     }
     match fault {
         Some((_, fault)) => Err(corrupt(&at, fault)),
@@ -150,10 +167,10 @@ fn check_lines(lines: &[&[u8]], from: Position) -> Half {
     let mut last_hash = None;
     for (index, raw) in lines.iter().enumerate() {
         match check_one(raw, &at) {
-            Ok((envelope, hash)) => {
-                at = Position { seq: envelope.seq, hash: Some(hash), offset: 0 };
-                last_hash = Some(hash);
-                envelopes.push(envelope);
+            Ok((envelope, seal)) => {
+                at = Position { seq: envelope.seq, hash: Some(seal.hash), offset: 0 };
+                last_hash = Some(seal.hash);
+                envelopes.push((envelope, seal));
             }
             Err(fault) => return Half { envelopes, last_hash, fault: Some((index, fault)) },
         }
@@ -161,12 +178,13 @@ fn check_lines(lines: &[&[u8]], from: Position) -> Half {
     Half { envelopes, last_hash, fault: None }
 }
 
-fn check_one(raw: &[u8], at: &Position) -> Result<(Envelope, Digest32), LineFault> {
-    let (body, claimed) = line::split_seal(raw)?;
-    if line::body_hash(body) != claimed {
+fn check_one(raw: &[u8], at: &Position) -> Result<(Envelope, Seal), LineFault> {
+    let parts = line::split(raw)?;
+    if line::body_hash(parts.body) != parts.claimed {
         return Err(LineFault::HashMismatch);
     }
     let prev = at.hash.ok_or(LineFault::Chain)?;
     let envelope = line::decode(raw, at.seq + 1, &prev)?;
-    Ok((envelope, claimed))
+    let sig = parts.sig.map(|sig| String::from_utf8_lossy(sig).into());
+    Ok((envelope, Seal { hash: parts.claimed, sig }))
 }

@@ -6,8 +6,10 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
+use super::allowed_signers::AllowedSigners;
 use super::line::{Digest32, LineFault};
 use super::scan::{self, Position, ScanError, TornTail};
+use super::signature_check::{SignatureCheck, SignatureReport};
 
 #[derive(Debug)]
 pub struct Verified {
@@ -16,6 +18,11 @@ pub struct Verified {
     pub head: Option<Digest32>,
     /// What the check set right in the store's own bookkeeping (the log is the truth).
     pub repaired: Option<String>,
+    /// Who signed, when the workspace requires signatures (`None`: the log was not checked
+    /// for signatures, there being no `allowed_signers`).
+    pub signatures: Option<SignatureReport>,
+    /// Events recorded by a test build on a fixed clock: their times are not the system's.
+    pub fixed_clock: u64,
 }
 
 #[derive(Debug)]
@@ -40,7 +47,12 @@ pub enum VerifyFailure {
     Misplaced {
         declares: String,
     },
+    /// Lines not signed, or not by a key allowed for their actor; approvals not by two people.
+    Signatures(Vec<(u64, u64, String)>),
 }
+
+/// At most this many signature problems are listed; the rest are counted.
+const LISTED: usize = 12;
 
 /// How far a recording time may fall behind its predecessor's: processes take their time
 /// before the lock that orders their lines, and hosts' clocks drift a little.
@@ -66,21 +78,43 @@ impl std::fmt::Display for VerifyFailure {
             Self::Misplaced { declares } => {
                 write!(f, "its first line declares {declares}: another incident's log copied over this one")
             }
+            Self::Signatures(problems) => {
+                write!(f, "{} signature problem(s): ", problems.len())?;
+                for (i, (first, last, why)) in problems.iter().take(LISTED).enumerate() {
+                    let seqs = if first == last { format!("seq {first}") } else { format!("seq {first}-{last}") };
+                    write!(f, "{}{seqs}: {why}", if i > 0 { "; " } else { "" })?;
+                }
+                if problems.len() > LISTED {
+                    write!(f, "; and {} more", problems.len() - LISTED)?;
+                }
+                Ok(())
+            }
         }
     }
 }
 
-pub fn verify_file(path: &Path) -> Result<Verified, VerifyFailure> {
+pub fn verify_file(path: &Path, signers: Option<&AllowedSigners>) -> Result<Verified, VerifyFailure> {
     let file = File::open(path).map_err(VerifyFailure::Unreadable)?;
-    verify_reader(file, &identity(path))
+    verify_reader(file, &identity(path), signers)
 }
 
-/// Checks a log read from `reader` whose identity (its genesis) is `identity`.
-pub fn verify_reader(reader: impl Read, identity: &str) -> Result<Verified, VerifyFailure> {
+/// Checks a log read from `reader` whose identity (its genesis) is `identity`, and with
+/// `signers`, that every line is signed by a key allowed for its actor.
+pub fn verify_reader(
+    reader: impl Read,
+    identity: &str,
+    signers: Option<&AllowedSigners>,
+) -> Result<Verified, VerifyFailure> {
     let tolerance = chrono::Duration::seconds(TIME_TOLERANCE_SECONDS);
     let mut latest: Option<DateTime<Utc>> = None;
     let mut reversed = None;
-    let each = |envelope: crate::domain::event::Envelope| {
+    let mut signed = signers.map(|s| SignatureCheck::new(s, identity));
+    let mut fixed_clock = 0;
+    let each = |envelope: crate::domain::event::Envelope, seal: scan::Seal| {
+        fixed_clock += u64::from(envelope.actor.fixed_clock);
+        if let Some(check) = signed.as_mut() {
+            check.line(&envelope, &seal);
+        }
         if let Some(before) = latest.filter(|before| envelope.at < *before - tolerance)
             && reversed.is_none()
         {
@@ -88,12 +122,20 @@ pub fn verify_reader(reader: impl Read, identity: &str) -> Result<Verified, Veri
         }
         latest = Some(latest.map_or(envelope.at, |l| l.max(envelope.at)));
     };
-    let scanned = scan::scan(reader, Position::START, super::line::genesis(identity), each);
+    let scanned = scan::scan_sealed(reader, Position::START, super::line::genesis(identity), each);
     if let (Ok(_), Some(reversed)) = (&scanned, reversed) {
         return Err(reversed);
     }
+    let signatures = signed.map(SignatureCheck::finish);
+    if let (Ok((_, None)), Some(report)) = (&scanned, &signatures)
+        && !report.problems.is_empty()
+    {
+        return Err(VerifyFailure::Signatures(signatures.map(|r| r.problems).unwrap_or_default()));
+    }
     match scanned {
-        Ok((end, None)) => Ok(Verified { events: end.seq, bytes: end.offset, head: end.hash, repaired: None }),
+        Ok((end, None)) => {
+            Ok(Verified { events: end.seq, bytes: end.offset, head: end.hash, repaired: None, signatures, fixed_clock })
+        }
         Ok((end, Some(tail))) => Err(VerifyFailure::Torn { seq: end.seq + 1, tail }),
         Err(ScanError::Io(e)) => Err(VerifyFailure::Unreadable(e)),
         Err(ScanError::Corrupt(c)) => Err(VerifyFailure::BadLine { seq: c.seq, offset: c.offset, fault: c.fault }),

@@ -18,10 +18,10 @@ use chrono::{DateTime, Utc};
 
 use super::error::StoreError;
 use super::fsync_dir;
-use super::incident_log::{IncidentLog, Log};
+use super::incident_log::IncidentLog;
 use super::port::{Committed, Outcome};
-use crate::domain::event::{Actor, Envelope};
-use crate::domain::inbox::Inbox;
+use super::signing::{Proofs, Signing, read_policy};
+use crate::domain::event::Actor;
 use crate::domain::incident::{Incident, IncidentState};
 use crate::domain::suggest::did_you_mean;
 use crate::domain::{Command, decide};
@@ -37,20 +37,34 @@ pub struct Workspace {
     /// Logs this process has written, kept caught up so that the next write reads only
     /// what other processes appended since.
     logs: Mutex<HashMap<String, IncidentLog>>,
+    /// The signing policy, when the workspace has an `allowed_signers` file.
+    pub(super) signing: Option<Signing>,
+    /// Directories every append leaves a checkpoint in.
+    pub(super) witnesses: Vec<PathBuf>,
 }
 
 impl Workspace {
-    /// Opens (creating if needed) the workspace at `root`.
+    /// Opens (creating if needed) the workspace at `root`, signing with no keys, witnessed by none.
     pub fn open(root: &Path) -> Result<Self, StoreError> {
+        Self::open_with(root, Proofs::default())
+    }
+
+    /// Opens the workspace at `root`; when it requires signatures, `proofs.keyring` signs, and
+    /// every append leaves a checkpoint with each of `proofs.witnesses`.
+    pub fn open_with(root: &Path, proofs: Proofs) -> Result<Self, StoreError> {
+        let Proofs { keyring, witnesses } = proofs;
         for sub in ["incidents", "open"] {
             let dir = root.join(sub);
             private_fs::create_dir_all(&dir).map_err(|e| StoreError::io("create", &dir, e))?;
         }
+        let signing = read_policy(root)?.map(|allowed| Signing { allowed, keyring });
         Ok(Self {
             root: root.to_owned(),
             fault: Mutex::new(None),
             last_probe: Mutex::new(None),
             logs: Mutex::new(HashMap::new()),
+            signing,
+            witnesses,
         })
     }
 
@@ -91,7 +105,7 @@ impl Workspace {
 
     /// Passes `result` on, first marking the store faulty when it failed for the storage's
     /// own reasons.
-    fn guard<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+    pub(super) fn guard<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
         if let Err(e) = &result
             && e.is_storage_fault()
             && !matches!(e, StoreError::Unhealthy { .. })
@@ -106,7 +120,7 @@ impl Workspace {
     }
 
     /// Ok when writes work: healthy, or recovered now.
-    fn ensure_healthy(&self) -> Result<(), StoreError> {
+    pub(super) fn ensure_healthy(&self) -> Result<(), StoreError> {
         match self.fault() {
             None => Ok(()),
             Some(_) if self.recover() => Ok(()),
@@ -175,6 +189,7 @@ impl Workspace {
     ) -> Result<(String, Vec<Outcome>), StoreError> {
         self.ensure_healthy()?;
         decide(None, declare(String::new()), now, &actor.name)?;
+        self.signing_key(actor, now)?;
         let id = self.guard(self.allocate(now))?;
         let commands = std::iter::once(declare(id.clone())).chain(more).collect();
         let (recovered, outcomes) = self.execute_all(&id, actor, now, commands)?;
@@ -197,13 +212,18 @@ impl Workspace {
         if !path.exists() {
             return Err(self.unknown(id));
         }
+        let key = self.signing_key(actor, now)?;
         let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
         let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path));
         let quarantine = self.root.join("quarantine");
-        let result = log.transact_all(actor, now, &quarantine, commands, |state, command| {
+        let signer = self.signing.as_ref().zip(key.as_ref());
+        let result = log.transact_all(actor, now, &quarantine, signer, commands, |state, command| {
             Ok(decide(state, command, now, &actor.name)?)
         });
         let result = self.guard(result);
+        if result.is_ok() {
+            self.witness(log, actor, now);
+        }
         let closed = log.incident().is_some_and(|i| i.state == IncidentState::Closed);
         if result.is_err() {
             logs.remove(id);
@@ -298,41 +318,6 @@ impl Workspace {
 }
 
 impl Workspace {
-    pub fn inbox_path(&self) -> PathBuf {
-        self.root.join("inbox.jsonl")
-    }
-
-    /// The unrouted-alert inbox as it stands (empty before the first unrouted alert).
-    pub fn inbox(&self) -> Result<Inbox, StoreError> {
-        let path = self.inbox_path();
-        if !path.exists() {
-            return Ok(Inbox::default());
-        }
-        let mut log: Log<Inbox> = Log::new("inbox", path);
-        log.catch_up(|_| {})?;
-        Ok(log.state().cloned().unwrap_or_default())
-    }
-
-    /// Appends to the inbox what `decide` makes of its current state, durably.
-    pub fn inbox_transact(
-        &self,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        decide: impl FnOnce(&Inbox) -> Result<Vec<crate::domain::event::Event>, StoreError>,
-    ) -> Result<Vec<Envelope>, StoreError> {
-        self.ensure_healthy()?;
-        let path = self.inbox_path();
-        if !path.exists() {
-            let created = private_fs::options().create(true).append(true).open(&path);
-            self.guard(created.map_err(|e| StoreError::io("create", &path, e)))?;
-            self.guard(fsync_dir(&self.root))?;
-        }
-        let mut log: Log<Inbox> = Log::new("inbox", path);
-        let quarantine = self.root.join("quarantine");
-        let empty = Inbox::default();
-        self.guard(log.transact(actor, now, &quarantine, |state| decide(state.unwrap_or(&empty))))
-    }
-
     pub(super) fn unknown(&self, id: &str) -> StoreError {
         let known = self.all_ids().unwrap_or_default();
         let hint = did_you_mean(id, known.iter().map(String::as_str));

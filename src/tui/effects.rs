@@ -56,7 +56,7 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
         }
         Effect::SwitchResponder { to } => {
             return vec![match switch_responder(session, &to) {
-                Ok(text) => Msg::ResponderSwitched { to, text },
+                Ok((text, signer)) => Msg::ResponderSwitched { to, text, signer },
                 Err(why) => Msg::Done(Err(why)),
             }];
         }
@@ -184,13 +184,20 @@ fn finished(step: &str, outcome: Result<action::Ran, AppError>) -> Msg {
     }
 }
 
-/// The responder at this keyboard changes; recorded on every open incident.
-fn switch_responder(session: &mut Session, to: &str) -> Result<String, String> {
+/// The responder at this keyboard changes; recorded on every open incident. Refused when the
+/// workspace requires signatures and this console holds no key of theirs.
+fn switch_responder(session: &mut Session, to: &str) -> Result<(String, Option<String>), String> {
     Actor::check_name(to)?;
     if to == session.actor.name {
         return Err(format!("{} is already at the keyboard", sanitize::line(to)));
     }
+    let candidate = Actor { name: to.to_owned(), ..session.actor.clone() };
+    let signer =
+        session.signer_of(&candidate).map_err(|why| format!("{} cannot take over: {why}", sanitize::line(to)))?;
     let from = std::mem::replace(&mut session.actor.name, to.to_owned());
-    crate::app::record::switch_responder(&session.app(), &from).map_err(|e| e.to_string())?;
-    Ok(format!("{} is at the keyboard (was {})", sanitize::line(to), sanitize::line(&from)))
+    if let Err(e) = crate::app::record::switch_responder(&session.app(), &from) {
+        session.actor.name = from;
+        return Err(e.to_string());
+    }
+    Ok((format!("{} is at the keyboard (was {})", sanitize::line(to), sanitize::line(&from)), signer))
 }

@@ -44,6 +44,8 @@ pub enum Msg {
     ResponderSwitched {
         to: String,
         text: String,
+        /// The key that signs for them now, when the workspace requires signatures.
+        signer: Option<String>,
     },
 }
 

@@ -63,6 +63,13 @@ impl Session {
         self.clock.now()
     }
 
+    /// Which key signs `actor`'s events, for the status bar (`None`: the workspace does not
+    /// require signatures); why not, when this console holds none.
+    pub fn signer_of(&self, actor: &Actor) -> Result<Option<String>, String> {
+        let key = self.store.signing_key(actor, self.now()).map_err(|e| e.to_string())?;
+        Ok(key.map(|k| k.fingerprint()))
+    }
+
     /// The application as this console's responder uses it.
     pub fn app(&self) -> crate::app::App<'_> {
         crate::app::App::new(

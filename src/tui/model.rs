@@ -117,6 +117,8 @@ pub struct Model {
     pub log: LogView,
     pub mode: Mode,
     pub actor: String,
+    /// The fingerprint of the key that signs the actor's events, when signatures are required.
+    pub signer: Option<String>,
     pub workspace: String,
     /// Why the store refuses writes, while it does.
     pub store_fault: Option<String>,
@@ -173,6 +175,7 @@ impl Model {
             log: LogView::default(),
             mode: Mode::Normal,
             actor: actor.to_owned(),
+            signer: None,
             workspace: workspace.to_owned(),
             store_fault: None,
             flash: None,

@@ -18,6 +18,10 @@ use crate::listener::{self, LogTo};
 pub async fn run(mut session: Session) -> Result<(), String> {
     let runbooks = session.runbook_list.clone();
     let mut model = Model::new(&session.actor.name, &session.store.location(), session.tz, runbooks);
+    match session.signer_of(&session.actor) {
+        Ok(signer) => model.signer = signer,
+        Err(why) => session.startup_notices.insert(0, format!("nothing you do can be recorded: {why}")),
+    }
     if !session.startup_notices.is_empty() {
         let notices = session.startup_notices.join(" · ");
         model.say(super::model::FlashKind::Refused, format!("⚠ {notices}"), session.now());

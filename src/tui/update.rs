@@ -93,8 +93,9 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             model.say(kind, text, now);
             Vec::new()
         }
-        Msg::ResponderSwitched { to, text } => {
+        Msg::ResponderSwitched { to, text, signer } => {
             model.actor = to;
+            model.signer = signer;
             model.say(FlashKind::Done, text, now);
             Vec::new()
         }

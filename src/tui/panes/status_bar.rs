@@ -11,9 +11,16 @@ use crate::tui::keymap::Action;
 use crate::tui::model::{FlashKind, Model, Pane};
 use crate::tui::theme::Role;
 
+/// `SHA256:` and 8 characters of the fingerprint: enough to tell keys apart at a glance.
+const SHOWN_FINGERPRINT: usize = 15;
+
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: chrono::DateTime<chrono::Utc>) {
     let theme = &ui.theme;
     let mut spans = vec![styled(format!(" as {} ", sanitize::line(&model.actor)), theme.style(Role::Current))];
+    if let Some(print) = &model.signer {
+        let short: String = print.chars().take(SHOWN_FINGERPRINT).collect();
+        spans.push(styled(format!(" signs {short}… "), theme.style(Role::Muted)));
+    }
     match &model.store_fault {
         None => spans.push(styled(" saved ", theme.style(Role::Ok))),
         Some(cause) => {

@@ -1,0 +1,98 @@
+//! The proof an export bundle carries: the checkpoint of the log as exported, and when the
+//! workspace requires signatures, `allowed_signers` as used, the revoked keys, and for every
+//! signed line the message and signature stock OpenSSH checks
+//! (`signatures/<seq>.msg`, `signatures/<seq>-<principal>.sig`, `signatures/index.tsv`).
+
+use chrono::{DateTime, Utc};
+
+use crate::report::bundle::BundleFile;
+use crate::store::allowed_signers::{AllowedSigners, fingerprint};
+use crate::store::checkpoint::{self, Checkpoint};
+use crate::store::line;
+use crate::store::signature;
+
+/// The last line: its seq, hash and time, and who signed it with what.
+struct Head {
+    seq: u64,
+    hash: line::Digest32,
+    at: DateTime<Utc>,
+    signed: Option<(String, String)>,
+}
+
+pub fn files(id: &str, log: &[u8], signers: Option<&AllowedSigners>) -> Result<Vec<BundleFile>, String> {
+    let mut files = Vec::new();
+    let mut index = String::from("seq\tcovers_from\tprincipal\tkey\n");
+    let mut head: Option<Head> = None;
+    let mut run_start = 1;
+    let mut run_actor = String::new();
+    for (n, raw) in log.split(|b| *b == b'\n').filter(|l| !l.is_empty()).enumerate() {
+        let seq = n as u64 + 1;
+        let parts = line::split(raw).map_err(|e| format!("seq {seq}: {e}"))?;
+        let (actor, at) = who_and_when(raw).ok_or_else(|| format!("seq {seq}: no actor"))?;
+        if actor != run_actor {
+            run_start = seq;
+            run_actor.clone_from(&actor);
+        }
+        let signed = match (parts.sig, signers) {
+            (Some(sig), Some(_)) => {
+                let sig_text = String::from_utf8_lossy(sig).into_owned();
+                let parsed = signature::from_line(sig).map_err(|e| format!("seq {seq}: {e}"))?;
+                let message = signature::message(id, seq, &parts.claimed);
+                let name = file_safe(&actor);
+                files.push(BundleFile { path: format!("signatures/{seq}.msg"), bytes: message.into_bytes() });
+                files.push(BundleFile {
+                    path: format!("signatures/{seq}-{name}.sig"),
+                    bytes: signature::armored(&parsed)?.into_bytes(),
+                });
+                index.push_str(&format!(
+                    "{seq}\t{run_start}\t{}\t{}\n",
+                    crate::domain::sanitize::line(&actor).replace('\t', " "),
+                    fingerprint(parsed.public_key())
+                ));
+                run_start = seq + 1;
+                Some((actor.clone(), sig_text))
+            }
+            _ => None,
+        };
+        head = Some(Head { seq, hash: parts.claimed, at, signed });
+    }
+    if let Some(signers) = signers {
+        files.push(BundleFile { path: "allowed_signers".into(), bytes: signers.text.clone().into_bytes() });
+        files.push(BundleFile { path: "revoked_keys".into(), bytes: signers.revoked_keys().into_bytes() });
+        files.push(BundleFile { path: "signatures/index.tsv".into(), bytes: index.into_bytes() });
+    }
+    if let Some(Head { seq, hash, at, signed }) = head {
+        let mut point = Checkpoint::new(id, seq, &hash, at);
+        if let Some((signer, sig)) = signed {
+            point.signer = Some(signer);
+            point.sig = Some(sig);
+        }
+        let mut text = serde_json::to_string_pretty(&point).map_err(|e| e.to_string())?;
+        text.push('\n');
+        files.push(BundleFile { path: checkpoint::BUNDLE_FILE.into(), bytes: text.into_bytes() });
+    }
+    Ok(files)
+}
+
+fn who_and_when(raw: &[u8]) -> Option<(String, DateTime<Utc>)> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        at: DateTime<Utc>,
+        actor: Who,
+    }
+    #[derive(serde::Deserialize)]
+    struct Who {
+        name: String,
+    }
+    serde_json::from_slice::<Line>(raw).ok().map(|l| (l.actor.name, l.at))
+}
+
+/// A principal as a file name: letters, digits and `._@-` kept, anything else `%XX`.
+fn file_safe(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'_' | b'@' | b'-' => char::from(b).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

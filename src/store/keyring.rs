@@ -1,0 +1,183 @@
+//! The keys this process can sign with: the responder's ssh-agent (`SSH_AUTH_SOCK`, so agent
+//! forwarding into a shared tmux host works) and key files (`--key`, `WARROOM_KEY`). Which of
+//! them signs for a responder is what `allowed_signers` allows for that name.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use chrono::{DateTime, Utc};
+use ssh_agent_client_rs::{Client, Identity};
+use ssh_key::public::KeyData;
+use ssh_key::{PrivateKey, SshSig};
+
+use super::allowed_signers::{AllowedSigners, NAMESPACE, Refused, fingerprint};
+use super::signature::HASH_ALG;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Source {
+    File(usize),
+    Agent,
+}
+
+/// A key this process holds that may sign for `principal`.
+#[derive(Clone, Debug)]
+pub struct SigningKey {
+    pub principal: String,
+    pub key: KeyData,
+    source: Source,
+}
+
+impl SigningKey {
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.key)
+    }
+
+    /// Where the key is held, for people: `agent` or the key file.
+    pub fn held_in(&self, keyring: &Keyring) -> String {
+        match self.source {
+            Source::Agent => "ssh-agent".to_owned(),
+            Source::File(i) => keyring.files.get(i).map(|(p, _)| p.display().to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Keyring {
+    files: Vec<(PathBuf, PrivateKey)>,
+    agent: Option<PathBuf>,
+    found: Mutex<HashMap<String, SigningKey>>,
+}
+
+impl Keyring {
+    /// Loads the key files now (a bad one is a one-line error) and remembers the agent socket.
+    pub fn new(key_files: &[PathBuf], agent: Option<PathBuf>) -> Result<Self, String> {
+        let files = key_files.iter().map(|path| Ok((path.clone(), load(path)?))).collect::<Result<_, String>>()?;
+        Ok(Self { files, agent: agent.filter(|a| !a.as_os_str().is_empty()), found: Mutex::default() })
+    }
+
+    /// A key this process holds that `allowed` lets sign for `principal` at `at`.
+    pub fn find(&self, allowed: &AllowedSigners, principal: &str, at: DateTime<Utc>) -> Result<SigningKey, String> {
+        let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(key) = found.get(principal).filter(|k| allowed.check(principal, &k.key, at).is_ok()) {
+            return Ok(key.clone());
+        }
+        let mut held: Vec<(KeyData, Source)> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, (_, k))| (k.public_key().key_data().clone(), Source::File(i)))
+            .collect();
+        let mut agent_trouble = None;
+        if let Some(socket) = &self.agent {
+            match agent_keys(socket) {
+                Ok(keys) if keys.is_empty() => {
+                    agent_trouble = Some("the ssh-agent holds no keys (locked? `ssh-add -X` unlocks it)".to_owned());
+                }
+                Ok(keys) => held.extend(keys.into_iter().map(|k| (k, Source::Agent))),
+                Err(why) => agent_trouble = Some(why),
+            }
+        }
+        let mut refusal: Option<(String, Refused)> = None;
+        for (key, source) in held {
+            match allowed.check(principal, &key, at) {
+                Ok(()) => {
+                    let key = SigningKey { principal: principal.to_owned(), key, source };
+                    found.insert(principal.to_owned(), key.clone());
+                    return Ok(key);
+                }
+                Err(Refused::NotListed) => {}
+                Err(why) => refusal = Some((fingerprint(&key), why)),
+            }
+        }
+        if let Some((print, why)) = refusal {
+            return Err(format!("{principal}'s key {print} cannot sign: {why}"));
+        }
+        Err(self.nothing_for(principal, agent_trouble))
+    }
+
+    fn nothing_for(&self, principal: &str, agent_trouble: Option<String>) -> String {
+        let places = match (&self.agent, self.files.is_empty()) {
+            (None, true) => {
+                return format!(
+                    "no key of {principal}'s to sign with: no ssh-agent (SSH_AUTH_SOCK is not set) and no --key"
+                );
+            }
+            (Some(_), true) => "in the ssh-agent".to_owned(),
+            (None, false) => format!("in {}", self.file_names()),
+            (Some(_), false) => format!("in the ssh-agent or in {}", self.file_names()),
+        };
+        let trouble = agent_trouble.map(|t| format!(" ({t})")).unwrap_or_default();
+        format!("no key of {principal}'s {places}{trouble}: run your own console with your agent, or --key")
+    }
+
+    fn file_names(&self) -> String {
+        self.files.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    }
+
+    /// Signs `msg` (SSHSIG, namespace `warroom`) with `key`.
+    pub fn sign(&self, key: &SigningKey, msg: &[u8]) -> Result<SshSig, String> {
+        let signed = match &key.source {
+            Source::File(i) => {
+                let (_, private) = self.files.get(*i).ok_or("the key file is gone")?;
+                private.sign(NAMESPACE, HASH_ALG, msg).map_err(|e| format!("cannot sign: {e}"))
+            }
+            Source::Agent => self.agent_sign(key, msg),
+        };
+        if signed.is_err() {
+            self.found.lock().unwrap_or_else(PoisonError::into_inner).remove(&key.principal);
+        }
+        signed
+    }
+
+    fn agent_sign(&self, key: &SigningKey, msg: &[u8]) -> Result<SshSig, String> {
+        let socket = self.agent.as_deref().ok_or("no ssh-agent")?;
+        let mut client = connect(socket)?;
+        let data = SshSig::signed_data(NAMESPACE, HASH_ALG, msg).map_err(|e| e.to_string())?;
+        let identity: Identity<'_> = ssh_key::PublicKey::new(key.key.clone(), "").into();
+        let signature = client.sign(identity, &data).map_err(|e| match e {
+            ssh_agent_client_rs::Error::RemoteFailure => {
+                format!("the ssh-agent refused to sign with {} (locked? `ssh-add -X` unlocks it)", key.fingerprint())
+            }
+            other => format!("the ssh-agent failed: {other}"),
+        })?;
+        SshSig::new(key.key.clone(), NAMESPACE, HASH_ALG, signature).map_err(|e| e.to_string())
+    }
+}
+
+fn connect(socket: &Path) -> Result<Client, String> {
+    Client::connect(socket).map_err(|e| {
+        let cause = match e {
+            ssh_agent_client_rs::Error::AgentCommunicationError(io) => io.to_string(),
+            other => other.to_string(),
+        };
+        format!("cannot reach the ssh-agent at {}: {cause}", socket.display())
+    })
+}
+
+fn agent_keys(socket: &Path) -> Result<Vec<KeyData>, String> {
+    let identities = connect(socket)?.list_all_identities().map_err(|e| format!("the ssh-agent failed: {e}"))?;
+    Ok(identities
+        .into_iter()
+        .filter_map(|identity| match identity {
+            Identity::PublicKey(key) => Some(key.key_data().clone()),
+            Identity::Certificate(_) => None,
+        })
+        .collect())
+}
+
+fn load(path: &Path) -> Result<PrivateKey, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("key file {shown}: {e}"))?;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(format!("key file {shown} is open to others (mode {mode:04o}): chmod 600 {shown}"));
+    }
+    let text = std::fs::read(path).map_err(|e| format!("key file {shown}: {e}"))?;
+    let key = PrivateKey::from_openssh(&text).map_err(|_| format!("key file {shown} is not an OpenSSH private key"))?;
+    if key.is_encrypted() {
+        return Err(format!("key file {shown} has a passphrase: add it to your ssh-agent (ssh-add {shown}) instead"));
+    }
+    Ok(key)
+}

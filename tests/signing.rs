@@ -1,0 +1,308 @@
+//! Signed evidence with real OpenSSH: keys made by `ssh-keygen`, one real `ssh-agent` per
+//! responder. A responder cannot record as another, the two-person rule rests on two people's
+//! keys, a forged approval is caught after the fact, and `ssh-keygen -Y verify` accepts every
+//! signature an export carries.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Workspace;
+
+/// A responder's key pair and their own running ssh-agent holding it.
+struct Responder {
+    name: &'static str,
+    key: PathBuf,
+    agent: Child,
+    socket: PathBuf,
+}
+
+impl Responder {
+    fn new(dir: &Path, name: &'static str) -> Self {
+        let key = keygen(dir, name);
+        let socket = dir.join(format!("{name}.agent"));
+        let agent = Command::new("ssh-agent")
+            .args(["-D", "-a"])
+            .arg(&socket)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ssh-agent (openssh-client) is installed");
+        let started = Instant::now();
+        while !socket.exists() {
+            assert!(started.elapsed() < Duration::from_secs(10), "ssh-agent did not start");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let added =
+            Command::new("ssh-add").arg("-q").arg(&key).env("SSH_AUTH_SOCK", &socket).output().expect("ssh-add");
+        assert!(added.status.success(), "ssh-add: {}", common::stderr(&added));
+        Self { name, key, agent, socket }
+    }
+
+    fn public_line(&self) -> String {
+        let public = std::fs::read_to_string(self.key.with_extension("pub")).expect("public key");
+        public.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+    }
+
+    /// `warroom` as this responder, with their agent, acting as `actor`.
+    fn run_as(&self, ws: &Workspace, actor: &str, args: &[&str]) -> Output {
+        ws.command(actor).env("SSH_AUTH_SOCK", &self.socket).args(args).output().expect("run warroom")
+    }
+
+    fn run(&self, ws: &Workspace, args: &[&str]) -> Output {
+        self.run_as(ws, self.name, args)
+    }
+
+    fn ok(&self, ws: &Workspace, args: &[&str]) -> String {
+        let out = self.run(ws, args);
+        assert!(out.status.success(), "{} {args:?}: {}", self.name, common::stderr(&out));
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+}
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        let _ = self.agent.kill();
+        let _ = self.agent.wait();
+    }
+}
+
+fn keygen(dir: &Path, name: &str) -> PathBuf {
+    let key = dir.join(format!("{name}_ed25519"));
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&key)
+        .output()
+        .expect("ssh-keygen (openssh-client) is installed");
+    assert!(made.status.success(), "ssh-keygen: {}", common::stderr(&made));
+    key
+}
+
+fn fixture_runbooks() -> String {
+    format!("{}/tests/fixtures/runbooks", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A workspace whose `allowed_signers` lists each responder's key under their name.
+fn signed_workspace(people: &[&Responder], extra: &str) -> Workspace {
+    let ws = Workspace::new();
+    let mut lines: String = people.iter().map(|p| format!("{} {}\n", p.name, p.public_line())).collect();
+    lines.push_str(extra);
+    std::fs::write(ws.path().join("allowed_signers"), lines).expect("allowed_signers");
+    ws
+}
+
+fn lines(ws: &Workspace, id: &str) -> usize {
+    std::fs::read_to_string(ws.log(id)).expect("log").lines().count()
+}
+
+fn declare(who: &Responder, ws: &Workspace) -> String {
+    who.ok(ws, &["--runbooks", &fixture_runbooks(), "declare", "--runbook", "echo-severity"]).trim().to_owned()
+}
+
+fn verify(ws: &Workspace) -> (bool, String) {
+    let out = ws.run("auditor", &["verify"]);
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn a_responder_signs_only_as_themselves_and_approvals_take_two_keys() {
+    let keys = tempfile::tempdir().expect("temp");
+    let (alice, bob) = (Responder::new(keys.path(), "alice"), Responder::new(keys.path(), "bob"));
+    let ws = signed_workspace(&[&alice, &bob], "");
+    let id = declare(&alice, &ws);
+    let before = lines(&ws, &id);
+    let out = alice.run_as(&ws, "bob", &["note", &id, "alice pretending"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    assert!(err.contains("no key of bob's in the ssh-agent"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(lines(&ws, &id), before, "nothing appended");
+
+    alice.ok(&ws, &["approve", &id, "guarded", "--request"]);
+    let out = alice.run_as(&ws, "bob", &["approve", &id, "guarded", "--yes"]);
+    assert_eq!(out.status.code(), Some(1), "alice cannot approve as bob: {}", common::stderr(&out));
+    bob.ok(&ws, &["approve", &id, "guarded", "--yes"]);
+    alice.ok(&ws, &["tick", &id, "guarded"]);
+    let (ok, report) = verify(&ws);
+    assert!(ok, "{report}");
+    assert!(
+        report.contains("every event signed: alice") && report.contains("bob (1 signature(s), 1 event(s))"),
+        "{report}"
+    );
+
+    let without_agent = ws.run("alice", &["note", &id, "no agent"]);
+    let err = common::stderr(&without_agent);
+    assert!(err.contains("no ssh-agent (SSH_AUTH_SOCK is not set) and no --key"), "{err}");
+    let with_file = ws.command("alice").args(["--key"]).arg(&alice.key).args(["note", &id, "from a key file"]).output();
+    assert!(with_file.expect("run").status.success(), "a key file signs too");
+    assert!(verify(&ws).0);
+}
+
+#[test]
+fn a_hand_written_approval_and_a_shared_key_are_caught_by_verify() {
+    let keys = tempfile::tempdir().expect("temp");
+    let (alice, bob) = (Responder::new(keys.path(), "alice"), Responder::new(keys.path(), "bob"));
+    let ws = signed_workspace(&[&alice, &bob], "");
+    let id = declare(&alice, &ws);
+    alice.ok(&ws, &["approve", &id, "guarded", "--request"]);
+    forge_line(
+        &ws.log(&id),
+        "bob",
+        &format!(r#"{{"kind":"approval_granted","data":{{"step":"guarded","requested_seq":{}}}}}"#, lines(&ws, &id)),
+    );
+    let (ok, report) = verify(&ws);
+    assert!(!ok, "{report}");
+    assert!(report.contains(&format!("seq {}: not signed (recorded as bob)", lines(&ws, &id))), "{report}");
+
+    // A key listed for two people lets one of them approve as the other: verify says so.
+    let shared = signed_workspace(&[&alice, &bob], &format!("bob {}\n", alice.public_line()));
+    let id = declare(&alice, &shared);
+    alice.ok(&shared, &["approve", &id, "guarded", "--request"]);
+    let out = alice.run_as(&shared, "bob", &["approve", &id, "guarded", "--yes"]);
+    assert!(out.status.success(), "the workspace allowed it: {}", common::stderr(&out));
+    let (ok, report) = verify(&shared);
+    assert!(!ok && report.contains("approval signed with the key that signed its request"), "{report}");
+}
+
+/// Appends a correctly chained and sealed, unsigned line, as someone editing the file would.
+fn forge_line(log: &Path, actor: &str, event: &str) {
+    let text = std::fs::read_to_string(log).expect("log");
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().expect("a line")).expect("json");
+    let seq = last["seq"].as_u64().expect("seq") + 1;
+    let body = format!(
+        r#"{{"v":1,"seq":{seq},"prev":"{}","at":{},"actor":{{"name":"{actor}","login":"{actor}","host":"h","pid":1}},"event":{event}"#,
+        last["hash"].as_str().expect("hash"),
+        last["at"]
+    );
+    let hash = warroom::store::line::hex(&warroom::store::line::body_hash(body.as_bytes()));
+    std::fs::write(log, format!("{text}{body},\"hash\":\"{hash}\"}}\n")).expect("forge");
+}
+
+#[test]
+fn ssh_keygen_verifies_every_signature_an_export_carries() {
+    let keys = tempfile::tempdir().expect("temp");
+    let (alice, bob) = (Responder::new(keys.path(), "alice"), Responder::new(keys.path(), "bob"));
+    let ws = signed_workspace(&[&alice, &bob], "");
+    let id = declare(&alice, &ws);
+    bob.ok(&ws, &["note", &id, "bob saw it too"]);
+    alice.ok(&ws, &["approve", &id, "guarded", "--request"]);
+    bob.ok(&ws, &["approve", &id, "guarded", "--yes"]);
+    let out = ws.path().join("bundle");
+    alice.ok(&ws, &["export", &id, "--out", out.to_str().expect("path")]);
+    let index = std::fs::read_to_string(out.join("signatures/index.tsv")).expect("index");
+    let rows: Vec<Vec<&str>> = index.lines().skip(1).map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), lines(&ws, &id), "one signature per command here: {index}");
+    for row in &rows {
+        let (seq, principal) = (row[0], row[2]);
+        let message = std::fs::File::open(out.join(format!("signatures/{seq}.msg"))).expect("msg");
+        let checked = Command::new("ssh-keygen")
+            .args([
+                "-Y",
+                "verify",
+                "-f",
+                "allowed_signers",
+                "-I",
+                principal,
+                "-n",
+                "warroom",
+                "-r",
+                "revoked_keys",
+                "-s",
+            ])
+            .arg(format!("signatures/{seq}-{principal}.sig"))
+            .current_dir(&out)
+            .stdin(message)
+            .output()
+            .expect("ssh-keygen");
+        assert!(checked.status.success(), "seq {seq}: {}", String::from_utf8_lossy(&checked.stdout));
+    }
+    let checkpoint: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("checkpoint.json")).expect("checkpoint")).expect("json");
+    assert_eq!(checkpoint["seq"].as_u64(), Some(lines(&ws, &id) as u64));
+    assert_eq!(checkpoint["signer"], "bob");
+}
+
+#[test]
+fn bad_keys_and_a_bad_allowed_signers_line_each_get_one_line_and_append_nothing() {
+    let keys = tempfile::tempdir().expect("temp");
+    let alice = Responder::new(keys.path(), "alice");
+    let ws = signed_workspace(&[&alice], "");
+    let id = declare(&alice, &ws);
+    let before = lines(&ws, &id);
+    let open_key = keygen(keys.path(), "loose");
+    std::fs::set_permissions(&open_key, std::os::unix::fs::PermissionsExt::from_mode(0o644)).expect("chmod");
+    let err = ws.refused("alice", &["--key", open_key.to_str().expect("path"), "note", &id, "x"], 2);
+    assert!(err.contains("is open to others (mode 0644)"), "{err}");
+    let locked = keys.path().join("locked_ed25519");
+    let made = Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "secret", "-f"]).arg(&locked).output();
+    assert!(made.expect("ssh-keygen").status.success());
+    let err = ws.refused("alice", &["--key", locked.to_str().expect("path"), "note", &id, "x"], 2);
+    assert!(err.contains("has a passphrase: add it to your ssh-agent"), "{err}");
+
+    let expired = format!("alice valid-before=\"20200101Z\" {}\n", alice.public_line());
+    std::fs::write(ws.path().join("allowed_signers"), expired).expect("expire");
+    let err = common::stderr(&alice.run(&ws, &["note", &id, "x"]));
+    assert!(err.contains("cannot sign: expired at 2020-01-01T00:00:00Z"), "{err}");
+    let revoked = format!("alice {0}\n@revoked {0}\n", alice.public_line());
+    std::fs::write(ws.path().join("allowed_signers"), revoked).expect("revoke");
+    let err = common::stderr(&alice.run(&ws, &["note", &id, "x"]));
+    assert!(err.contains("cannot sign: revoked"), "{err}");
+    std::fs::write(
+        ws.path().join("allowed_signers"),
+        format!("alice {}\nbob ssh-ed25519 AAAA!!\n", alice.public_line()),
+    )
+    .expect("break");
+    let out = alice.run(&ws, &["note", &id, "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::stderr(&out);
+    assert!(err.contains("allowed_signers:2: unreadable ssh-ed25519 key"), "{err}");
+    assert_eq!(lines(&ws, &id), before, "nothing appended by any of them");
+}
+
+#[test]
+fn the_listener_signs_alerts_as_its_own_service_principal() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let keys = tempfile::tempdir().expect("temp");
+    let alice = Responder::new(keys.path(), "alice");
+    let service_key = keygen(keys.path(), "alertmanager");
+    let service = std::fs::read_to_string(service_key.with_extension("pub")).expect("pub");
+    let service: Vec<&str> = service.split_whitespace().take(2).collect();
+    let ws = signed_workspace(&[&alice], &format!("alertmanager {}\n", service.join(" ")));
+    let listen = |key: &Path| {
+        ws.command("alertmanager")
+            .arg("--key")
+            .arg(key)
+            .args(["listen", "--addr", "127.0.0.1:0"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn listener")
+    };
+    let refused = listen(&alice.key).wait_with_output().expect("listener");
+    assert_eq!(refused.status.code(), Some(1), "alice's key is not the service's");
+    assert!(common::stderr(&refused).contains("alerts cannot be recorded as alertmanager: no key of alertmanager's"));
+
+    let mut server = listen(&service_key);
+    let mut first = String::new();
+    BufReader::new(server.stderr.as_mut().expect("stderr")).read_line(&mut first).expect("first line");
+    let addr = first.split("http://").nth(1).and_then(|r| r.split('/').next()).expect("address").to_owned();
+    let body = std::fs::read(format!(
+        "{}/tests/fixtures/alertmanager/alertmanager-webhook-v4-firing.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+    let head = format!(
+        "POST /alerts HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body)).expect("post");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let (ok, report) = verify(&ws);
+    assert!(ok && report.contains("every event signed: alertmanager ("), "{report}");
+}

@@ -1,0 +1,131 @@
+//! Witnessed chain heads: every way of damaging a log that keeps each remaining line valid
+//! (cutting its tail, rewriting a line and re-chaining the rest, emptying it, deleting it,
+//! copying another incident's log over it) is caught by `verify`, with a witness directory
+//! and with an export bundle as the only checkpoint.
+
+mod common;
+
+use std::path::Path;
+
+use common::Workspace;
+
+#[derive(Clone, Copy, Debug)]
+enum Tamper {
+    Truncate,
+    Rechain,
+    Empty,
+    Delete,
+    Swap,
+}
+
+const ALL: [Tamper; 5] = [Tamper::Truncate, Tamper::Rechain, Tamper::Empty, Tamper::Delete, Tamper::Swap];
+
+/// Two incidents with a few notes each; the first is the one damaged.
+fn incidents(ws: &Workspace, witness: Option<&Path>) -> (String, String) {
+    let with = |args: &[&str]| {
+        let mut command = ws.command("alice");
+        if let Some(dir) = witness {
+            command.env("WARROOM_WITNESS", dir);
+        }
+        let out = command.args(args).output().expect("run");
+        assert!(out.status.success(), "{args:?}: {}", common::stderr(&out));
+        String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
+    };
+    let first = with(&["declare", "--runbook", "kill-switch-fired"]);
+    let second = with(&["declare", "--runbook", "kill-switch-fired"]);
+    for n in 0..4 {
+        with(&["note", &first, &format!("note {n}")]);
+        with(&["note", &second, &format!("other {n}")]);
+    }
+    (first, second)
+}
+
+fn tamper(ws: &Workspace, how: Tamper, id: &str, other: &str) {
+    let log = ws.log(id);
+    let text = std::fs::read_to_string(&log).expect("log");
+    let lines: Vec<&str> = text.lines().collect();
+    match how {
+        Tamper::Truncate => std::fs::write(&log, format!("{}\n", lines[..lines.len() - 2].join("\n"))),
+        Tamper::Rechain => std::fs::write(&log, rechain(&lines, lines.len() - 3, "note 1", "all fine")),
+        Tamper::Empty => std::fs::write(&log, ""),
+        Tamper::Delete => std::fs::remove_file(&log),
+        Tamper::Swap => std::fs::copy(ws.log(other), &log).map(|_| ()),
+    }
+    .expect("tamper");
+}
+
+/// Replaces `from` with `to` in line `at` and recomputes every hash from there on: each
+/// line still verifies on its own and chains to the one before.
+fn rechain(lines: &[&str], at: usize, from: &str, to: &str) -> String {
+    let mut out = String::new();
+    let mut prev: Option<String> = None;
+    for (n, line) in lines.iter().enumerate() {
+        if n < at {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let (body, seal) = line.rsplit_once(r#","hash":""#).expect("sealed");
+        let mut body = body.replace(from, to);
+        if let Some(prev) = &prev {
+            let old: serde_json::Value = serde_json::from_str(&format!("{body}}}")).expect("json");
+            body = body.replace(old["prev"].as_str().expect("prev"), prev);
+        }
+        let hash = warroom::store::line::hex(&warroom::store::line::body_hash(body.as_bytes()));
+        assert_eq!(seal.len(), 64 + 2, "unsigned lines only");
+        out.push_str(&format!("{body},\"hash\":\"{hash}\"}}\n"));
+        prev = Some(hash);
+    }
+    out
+}
+
+fn expected(how: Tamper) -> &'static str {
+    match how {
+        Tamper::Truncate => "TRUNCATED: seq 4-5 missing",
+        Tamper::Rechain => "REWRITTEN: seq 5 no longer has the hash it had",
+        Tamper::Empty => "EMPTIED",
+        Tamper::Delete => "DELETED",
+        Tamper::Swap => "another incident's log copied over this one",
+    }
+}
+
+fn verify(ws: &Workspace, witness: Option<&Path>) -> (Option<i32>, String) {
+    let mut command = ws.command("auditor");
+    if let Some(dir) = witness {
+        command.env("WARROOM_WITNESS", dir);
+    }
+    let out = command.arg("verify").output().expect("verify");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn every_kind_of_damage_is_caught_by_a_witness() {
+    for how in ALL {
+        let ws = Workspace::new();
+        let witness = tempfile::tempdir().expect("witness");
+        let (id, other) = incidents(&ws, Some(witness.path()));
+        assert_eq!(verify(&ws, Some(witness.path())).0, Some(0), "{how:?}: sound before");
+        tamper(&ws, how, &id, &other);
+        let (code, report) = verify(&ws, Some(witness.path()));
+        assert_eq!(code, Some(3), "{how:?}: {report}");
+        assert!(report.contains(&format!("✗ {id}:")) && report.contains(expected(how)), "{how:?}: {report}");
+        let (_, without) = verify(&ws, None);
+        if matches!(how, Tamper::Truncate | Tamper::Rechain | Tamper::Delete) {
+            assert!(!without.contains(&format!("✗ {id}")), "{how:?} needs the witness to show: {without}");
+        }
+    }
+}
+
+#[test]
+fn every_kind_of_damage_is_caught_by_an_export_bundle_alone() {
+    for how in ALL {
+        let ws = Workspace::new();
+        let (id, other) = incidents(&ws, None);
+        ws.ok("alice", &["export", &id]);
+        tamper(&ws, how, &id, &other);
+        let (code, report) = verify(&ws, None);
+        assert_eq!(code, Some(3), "{how:?}: {report}");
+        let named = matches!(how, Tamper::Swap) || report.contains("/exports/");
+        assert!(report.contains(expected(how)) && named, "{how:?}: {report}");
+    }
+}
