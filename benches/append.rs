@@ -1,24 +1,78 @@
 //! Append + acknowledge: the time from asking to record an event to holding the proof that it
-//! is durable (lock, catch-up, one O_APPEND write, sync_data). Run: `cargo bench --bench append`.
+//! is durable (lock, catch-up, one O_APPEND write, sync_data), unsigned and signed (an ed25519
+//! key from a key file, and from a real ssh-agent), in the same run.
+//! Run: `cargo bench --bench append` (needs ssh-keygen and ssh-agent for the signed figures).
 
-use std::time::Instant;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command as Process, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use warroom::catalog::{self, Origin};
 use warroom::domain::Command;
 use warroom::domain::event::Actor;
+use warroom::store::keyring::Keyring;
+use warroom::store::signing::Proofs;
 use warroom::store::{Store, Workspace};
 
 fn main() {
     let count: usize = std::env::var("WARROOM_BENCH_APPENDS").ok().and_then(|n| n.parse().ok()).unwrap_or(5_000);
-    let dir =
+    let root =
         tempfile::tempdir_in(std::env::var("WARROOM_BENCH_DIR").map_or_else(|_| std::env::temp_dir(), Into::into))
             .expect("dir");
+    println!("workload: {count} notes appended to one incident, one process, under {}", root.path().display());
+    let unsigned = measure(&root.path().join("unsigned"), Proofs::default(), count);
+    report("append + acknowledge, unsigned", &unsigned);
+    let key = keygen(root.path());
+    let signers = format!("alice {}", public_line(&key));
+    let with_file = Keyring::new(std::slice::from_ref(&key), None).expect("key file");
+    let file_proofs = Proofs { keyring: Arc::new(with_file), witnesses: Vec::new() };
+    report(
+        "append + acknowledge, signed (key file)",
+        &measure(&signed(root.path(), "file", &signers), file_proofs, count),
+    );
+    let agent = Agent::start(root.path(), &key);
+    let with_agent = Keyring::new(&[], Some(agent.socket.clone())).expect("agent");
+    let agent_proofs = Proofs { keyring: Arc::new(with_agent), witnesses: Vec::new() };
+    report(
+        "append + acknowledge, signed (ssh-agent)",
+        &measure(&signed(root.path(), "agent", &signers), agent_proofs, count),
+    );
+    let signers = warroom::store::allowed_signers::AllowedSigners::parse(&signers, "allowed_signers").expect("signers");
+    for (what, keyring) in [
+        ("one signature alone (key file)", Keyring::new(std::slice::from_ref(&key), None).expect("key")),
+        ("one signature alone (ssh-agent)", Keyring::new(&[], Some(agent.socket.clone())).expect("agent")),
+    ] {
+        let found = keyring.find(&signers, "alice", Utc::now()).expect("key");
+        let mut samples: Vec<f64> = (0..count.min(2_000))
+            .map(|n| {
+                let started = Instant::now();
+                keyring.sign(&found, format!("message {n}").as_bytes()).expect("sign");
+                started.elapsed().as_secs_f64() * 1e6
+            })
+            .collect();
+        samples.sort_by(f64::total_cmp);
+        report(what, &samples);
+    }
+    probe_agent(&agent.socket, &key);
+    let fsync = fsync_floor(root.path(), count.min(2_000));
+    println!("reference: write+fdatasync of 200 bytes   median {:>7.1} µs   p99 {:>7.1} µs", fsync.0, fsync.1);
+}
+
+fn signed(root: &Path, name: &str, signers: &str) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("allowed_signers"), format!("{signers}\n")).expect("allowed_signers");
+    dir
+}
+
+fn measure(dir: &Path, proofs: Proofs, count: usize) -> Vec<f64> {
     let runbook = catalog::load(&Origin::Embedded, Utc::now().date_naive())
         .get("cross-tenant-pii-leak")
         .expect("runbook")
         .clone();
-    let workspace = Workspace::open(dir.path()).expect("workspace");
+    let workspace = Workspace::open_with(dir, proofs).expect("workspace");
     let actor = Actor {
         name: "alice".into(),
         login: "oncall".into(),
@@ -46,15 +100,64 @@ fn main() {
         samples.push(started.elapsed().as_secs_f64() * 1e6);
     }
     samples.sort_by(f64::total_cmp);
+    samples
+}
+
+fn report(what: &str, samples: &[f64]) {
     let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
-    let fsync = fsync_floor(dir.path(), count.min(2_000));
-    println!("workload: {count} notes appended to one incident, one process, workspace {}", dir.path().display());
-    println!("append + acknowledge   median {:>7.1} µs   p99 {:>7.1} µs   max {:>8.1} µs", at(0.5), at(0.99), at(1.0));
-    println!("reference: write+fdatasync of 200 bytes   median {:>7.1} µs   p99 {:>7.1} µs", fsync.0, fsync.1);
+    println!("{what:<42} median {:>7.1} µs   p99 {:>7.1} µs   max {:>8.1} µs", at(0.5), at(0.99), at(1.0));
+}
+
+fn keygen(dir: &Path) -> PathBuf {
+    let key = dir.join("alice_ed25519");
+    let made = Process::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen");
+    assert!(made.success());
+    key
+}
+
+fn public_line(key: &Path) -> String {
+    let text = std::fs::read_to_string(key.with_extension("pub")).expect("public key");
+    text.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
+struct Agent {
+    child: Child,
+    socket: PathBuf,
+}
+
+impl Agent {
+    fn start(dir: &Path, key: &Path) -> Self {
+        let socket = dir.join("agent.sock");
+        let child = Process::new("ssh-agent")
+            .args(["-D", "-a"])
+            .arg(&socket)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ssh-agent");
+        let started = Instant::now();
+        while !socket.exists() && started.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let added = Process::new("ssh-add").arg("-q").arg(key).env("SSH_AUTH_SOCK", &socket).status().expect("ssh-add");
+        assert!(added.success());
+        Self { child, socket }
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// The same file system's floor: one small write and fdatasync, nothing else.
-fn fsync_floor(dir: &std::path::Path, n: usize) -> (f64, f64) {
+fn fsync_floor(dir: &Path, n: usize) -> (f64, f64) {
     use std::io::Write;
     let path = dir.join("floor");
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path).expect("floor");
@@ -69,4 +172,28 @@ fn fsync_floor(dir: &std::path::Path, n: usize) -> (f64, f64) {
         .collect();
     samples.sort_by(f64::total_cmp);
     (samples[samples.len() / 2], samples[(samples.len() - 1) * 99 / 100])
+}
+
+/// Where an agent's signature goes: one connection signing, and connecting alone.
+fn probe_agent(socket: &Path, key: &Path) {
+    let public = ssh_key::PublicKey::read_openssh_file(&key.with_extension("pub")).expect("pub");
+    let mut client = ssh_agent_client_rs::Client::connect(socket).expect("connect");
+    let mut samples: Vec<f64> = (0..2000)
+        .map(|n| {
+            let started = Instant::now();
+            client.sign(public.clone(), format!("m{n}").as_bytes()).expect("sign");
+            started.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    report("agent sign on one connection", &samples);
+    let mut samples: Vec<f64> = (0..2000)
+        .map(|_| {
+            let started = Instant::now();
+            let _c = std::os::unix::net::UnixStream::connect(socket).expect("connect");
+            started.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    report("agent connect only", &samples);
 }

@@ -85,7 +85,10 @@ fn read_request(stream: &std::net::TcpStream) -> Vec<u8> {
 
 fn main() {
     let dir = tempfile::tempdir_in(std::env::temp_dir()).expect("dir");
-    let (mut child, addr) = listener(dir.path());
+    let (child, addr) = listener(dir.path(), None);
+    let signed_dir = tempfile::tempdir_in(std::env::temp_dir()).expect("dir");
+    let key = signing_workspace(signed_dir.path());
+    let (signed_child, signed_addr) = listener(&signed_dir.path().join("ws"), Some(&key));
     std::thread::sleep(Duration::from_millis(100));
     let alert = http::storm_alert;
     let count: usize = std::env::var("WARROOM_BENCH_ALERTS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000);
@@ -98,6 +101,10 @@ fn main() {
         println!(
             "{clients:>2} clients  warroom listen (durable 200)  {rate:>7.0} alerts/s   p50 {p50:>6.2} ms  p99 {p99:>6.2} ms"
         );
+        let (rate, p50, p99) = http::load(&signed_addr, clients, count / clients, |n| alert(offset + n));
+        println!(
+            "{clients:>2} clients  warroom listen, signed (ed25519 key file) {rate:>7.0} alerts/s   p50 {p50:>6.2} ms  p99 {p99:>6.2} ms"
+        );
         let (rate, p50, p99) = http::load(&floor, clients, count / clients, alert);
         println!(
             "{clients:>2} clients  append + sync_data handler (floor) {rate:>7.0} requests/s p50 {p50:>6.2} ms  p99 {p99:>6.2} ms"
@@ -107,16 +114,33 @@ fn main() {
             "{clients:>2} clients  trivial 200 handler (ceiling) {rate:>7.0} requests/s p50 {p50:>6.2} ms  p99 {p99:>6.2} ms"
         );
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    for mut running in [child, signed_child] {
+        let _ = running.kill();
+        let _ = running.wait();
+    }
     one_group(count);
 }
 
-/// Starts `warroom listen` on a fresh workspace; its child process and address.
-fn listener(dir: &std::path::Path) -> (std::process::Child, String) {
+/// A workspace under `dir/ws` whose allowed_signers lists a fresh ed25519 key for
+/// `alertmanager`; the key's path.
+fn signing_workspace(dir: &std::path::Path) -> std::path::PathBuf {
+    let key = dir.join("alertmanager_ed25519");
+    let made = Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(&key).status();
+    assert!(made.expect("ssh-keygen").success());
+    let public = std::fs::read_to_string(key.with_extension("pub")).expect("pub");
+    let public: Vec<&str> = public.split_whitespace().take(2).collect();
+    std::fs::create_dir_all(dir.join("ws")).expect("ws");
+    std::fs::write(dir.join("ws/allowed_signers"), format!("alertmanager {}\n", public.join(" "))).expect("signers");
+    key
+}
+
+/// Starts `warroom listen` on a workspace, signing with `key` if given; its child process and
+/// address.
+fn listener(dir: &std::path::Path, key: Option<&std::path::Path>) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
         .args(["--dir"])
         .arg(dir)
+        .args(key.map(|k| vec![std::ffi::OsStr::new("--key"), k.as_os_str()]).unwrap_or_default())
         .args(["--as", "alertmanager", "listen", "--addr", "127.0.0.1:0"])
         .stderr(Stdio::piped())
         .spawn()
@@ -144,7 +168,7 @@ fn peak_resident_mib(pid: u32) -> f64 {
 /// Alertmanager delivers it), on a fresh listener: time to a durable 200 and peak memory.
 fn one_group(count: usize) {
     let dir = tempfile::tempdir_in(std::env::temp_dir()).expect("dir");
-    let (mut child, addr) = listener(dir.path());
+    let (mut child, addr) = listener(dir.path(), None);
     std::thread::sleep(Duration::from_millis(100));
     let alerts: Vec<String> = (0..count)
         .map(|n| {

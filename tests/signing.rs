@@ -10,6 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Workspace;
+use common::keys::keygen;
 
 /// A responder's key pair and their own running ssh-agent holding it.
 struct Responder {
@@ -42,8 +43,7 @@ impl Responder {
     }
 
     fn public_line(&self) -> String {
-        let public = std::fs::read_to_string(self.key.with_extension("pub")).expect("public key");
-        public.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+        common::keys::public_line(&self.key)
     }
 
     /// `warroom` as this responder, with their agent, acting as `actor`.
@@ -67,17 +67,6 @@ impl Drop for Responder {
         let _ = self.agent.kill();
         let _ = self.agent.wait();
     }
-}
-
-fn keygen(dir: &Path, name: &str) -> PathBuf {
-    let key = dir.join(format!("{name}_ed25519"));
-    let made = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&key)
-        .output()
-        .expect("ssh-keygen (openssh-client) is installed");
-    assert!(made.status.success(), "ssh-keygen: {}", common::stderr(&made));
-    key
 }
 
 fn fixture_runbooks() -> String {
@@ -241,6 +230,32 @@ fn bad_keys_and_a_bad_allowed_signers_line_each_get_one_line_and_append_nothing(
     let err = ws.refused("alice", &["--key", locked.to_str().expect("path"), "note", &id, "x"], 2);
     assert!(err.contains("has a passphrase: add it to your ssh-agent"), "{err}");
 
+    let askpass = keys.path().join("askpass");
+    std::fs::write(&askpass, "#!/bin/sh\necho lock-pass\n").expect("askpass");
+    std::fs::set_permissions(&askpass, std::os::unix::fs::PermissionsExt::from_mode(0o700)).expect("chmod");
+    let locking = Command::new("ssh-add")
+        .arg("-x")
+        .env("SSH_AUTH_SOCK", &alice.socket)
+        .env("SSH_ASKPASS", &askpass)
+        .env("SSH_ASKPASS_REQUIRE", "force")
+        .env("DISPLAY", ":0")
+        .stdin(Stdio::null())
+        .output()
+        .expect("ssh-add -x");
+    assert!(locking.status.success(), "lock the agent: {}", common::stderr(&locking));
+    let err = common::stderr(&alice.run(&ws, &["note", &id, "x"]));
+    assert!(err.contains("in the ssh-agent (it holds no keys: locked?"), "{err}");
+    let unlocking = Command::new("ssh-add")
+        .arg("-X")
+        .env("SSH_AUTH_SOCK", &alice.socket)
+        .env("SSH_ASKPASS", &askpass)
+        .env("SSH_ASKPASS_REQUIRE", "force")
+        .env("DISPLAY", ":0")
+        .stdin(Stdio::null())
+        .output()
+        .expect("ssh-add -X");
+    assert!(unlocking.status.success());
+
     let expired = format!("alice valid-before=\"20200101Z\" {}\n", alice.public_line());
     std::fs::write(ws.path().join("allowed_signers"), expired).expect("expire");
     let err = common::stderr(&alice.run(&ws, &["note", &id, "x"]));
@@ -267,9 +282,7 @@ fn the_listener_signs_alerts_as_its_own_service_principal() {
     let keys = tempfile::tempdir().expect("temp");
     let alice = Responder::new(keys.path(), "alice");
     let service_key = keygen(keys.path(), "alertmanager");
-    let service = std::fs::read_to_string(service_key.with_extension("pub")).expect("pub");
-    let service: Vec<&str> = service.split_whitespace().take(2).collect();
-    let ws = signed_workspace(&[&alice], &format!("alertmanager {}\n", service.join(" ")));
+    let ws = signed_workspace(&[&alice], &format!("alertmanager {}\n", common::keys::public_line(&service_key)));
     let listen = |key: &Path| {
         ws.command("alertmanager")
             .arg("--key")

@@ -37,14 +37,21 @@ impl SigningKey {
     pub fn held_in(&self, keyring: &Keyring) -> String {
         match self.source {
             Source::Agent => "ssh-agent".to_owned(),
-            Source::File(i) => keyring.files.get(i).map(|(p, _)| p.display().to_string()).unwrap_or_default(),
+            Source::File(i) => keyring.files.get(i).map(|f| f.path.display().to_string()).unwrap_or_default(),
         }
     }
 }
 
+/// A key file loaded, with an ed25519 key ready to sign (deriving it costs as much as signing).
+struct KeyFile {
+    path: PathBuf,
+    key: PrivateKey,
+    ed25519: Option<ed25519_dalek::SigningKey>,
+}
+
 #[derive(Default)]
 pub struct Keyring {
-    files: Vec<(PathBuf, PrivateKey)>,
+    files: Vec<KeyFile>,
     agent: Option<PathBuf>,
     found: Mutex<HashMap<String, SigningKey>>,
 }
@@ -52,7 +59,14 @@ pub struct Keyring {
 impl Keyring {
     /// Loads the key files now (a bad one is a one-line error) and remembers the agent socket.
     pub fn new(key_files: &[PathBuf], agent: Option<PathBuf>) -> Result<Self, String> {
-        let files = key_files.iter().map(|path| Ok((path.clone(), load(path)?))).collect::<Result<_, String>>()?;
+        let files = key_files
+            .iter()
+            .map(|path| {
+                let key = load(path)?;
+                let ed25519 = key.key_data().ed25519().and_then(|pair| ed25519_dalek::SigningKey::try_from(pair).ok());
+                Ok(KeyFile { path: path.clone(), key, ed25519 })
+            })
+            .collect::<Result<_, String>>()?;
         Ok(Self { files, agent: agent.filter(|a| !a.as_os_str().is_empty()), found: Mutex::default() })
     }
 
@@ -66,13 +80,13 @@ impl Keyring {
             .files
             .iter()
             .enumerate()
-            .map(|(i, (_, k))| (k.public_key().key_data().clone(), Source::File(i)))
+            .map(|(i, f)| (f.key.public_key().key_data().clone(), Source::File(i)))
             .collect();
         let mut agent_trouble = None;
         if let Some(socket) = &self.agent {
             match agent_keys(socket) {
                 Ok(keys) if keys.is_empty() => {
-                    agent_trouble = Some("the ssh-agent holds no keys (locked? `ssh-add -X` unlocks it)".to_owned());
+                    agent_trouble = Some("it holds no keys: locked? `ssh-add -X` unlocks it".to_owned());
                 }
                 Ok(keys) => held.extend(keys.into_iter().map(|k| (k, Source::Agent))),
                 Err(why) => agent_trouble = Some(why),
@@ -112,15 +126,18 @@ impl Keyring {
     }
 
     fn file_names(&self) -> String {
-        self.files.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        self.files.iter().map(|f| f.path.display().to_string()).collect::<Vec<_>>().join(", ")
     }
 
     /// Signs `msg` (SSHSIG, namespace `warroom`) with `key`.
     pub fn sign(&self, key: &SigningKey, msg: &[u8]) -> Result<SshSig, String> {
         let signed = match &key.source {
             Source::File(i) => {
-                let (_, private) = self.files.get(*i).ok_or("the key file is gone")?;
-                private.sign(NAMESPACE, HASH_ALG, msg).map_err(|e| format!("cannot sign: {e}"))
+                let file = self.files.get(*i).ok_or("the key file is gone")?;
+                match &file.ed25519 {
+                    Some(ready) => sign_ed25519(ready, &key.key, msg),
+                    None => file.key.sign(NAMESPACE, HASH_ALG, msg).map_err(|e| format!("cannot sign: {e}")),
+                }
             }
             Source::Agent => self.agent_sign(key, msg),
         };
@@ -143,6 +160,14 @@ impl Keyring {
         })?;
         SshSig::new(key.key.clone(), NAMESPACE, HASH_ALG, signature).map_err(|e| e.to_string())
     }
+}
+
+fn sign_ed25519(ready: &ed25519_dalek::SigningKey, public: &KeyData, msg: &[u8]) -> Result<SshSig, String> {
+    use ed25519_dalek::Signer;
+    let data = SshSig::signed_data(NAMESPACE, HASH_ALG, msg).map_err(|e| e.to_string())?;
+    let signature = ssh_key::Signature::new(ssh_key::Algorithm::Ed25519, ready.sign(&data).to_bytes().to_vec())
+        .map_err(|e| e.to_string())?;
+    SshSig::new(public.clone(), NAMESPACE, HASH_ALG, signature).map_err(|e| e.to_string())
 }
 
 fn connect(socket: &Path) -> Result<Client, String> {

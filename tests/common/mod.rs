@@ -1,6 +1,7 @@
 //! Helpers for tests that drive the built `warroom` binary.
 #![allow(dead_code)]
 
+pub mod keys;
 pub mod stores;
 pub mod tmux;
 
