@@ -159,7 +159,7 @@ fn close_always_writes_the_bundle(adapter: Adapter) {
     };
     assert_eq!(recorded.incident, id);
     assert!(bundle.join("SHA256SUMS").is_file() && bundle.join("postmortem.md").is_file(), "{}", bundle.display());
-    warroom::app::bundle::verify_bundle(&bundle).expect("the bundle verifies");
+    warroom::app::bundle::verify_bundle(&bundle, None).expect("the bundle verifies");
 }
 
 fn ticks_respect_dependencies_unless_forced(adapter: Adapter) {

@@ -291,7 +291,10 @@ fn verify_names_a_log_copied_over_another_and_a_time_set_back() {
     let out = ws.run("auditor", &["verify"]);
     assert_eq!(out.status.code(), Some(3), "{}", common::stderr(&out));
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("recorded at 2026-11-24T08:00:00Z but an earlier line says 2026-11-24T10:00:00Z"), "{said}");
+    assert!(
+        said.contains("seq 2 was recorded at 2026-11-24T08:00:00Z but seq 1 before it says 2026-11-24T10:00:00Z"),
+        "{said}"
+    );
 
     std::fs::copy(ws.log(&second), ws.log(&first)).expect("copy over");
     let out = ws.run("auditor", &["verify", &first]);

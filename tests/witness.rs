@@ -82,7 +82,7 @@ fn rechain(lines: &[&str], at: usize, from: &str, to: &str) -> String {
 fn expected(how: Tamper) -> &'static str {
     match how {
         Tamper::Truncate => "TRUNCATED: seq 4-5 missing",
-        Tamper::Rechain => "REWRITTEN: seq 5 no longer has the hash it had",
+        Tamper::Rechain => "REWRITTEN: seq ",
         Tamper::Empty => "EMPTIED",
         Tamper::Delete => "DELETED",
         Tamper::Swap => "another incident's log copied over this one",
@@ -109,6 +109,12 @@ fn every_kind_of_damage_is_caught_by_a_witness() {
         let (code, report) = verify(&ws, Some(witness.path()));
         assert_eq!(code, Some(3), "{how:?}: {report}");
         assert!(report.contains(&format!("✗ {id}:")) && report.contains(expected(how)), "{how:?}: {report}");
+        if matches!(how, Tamper::Rechain) {
+            assert!(
+                report.contains("REWRITTEN: seq 3 "),
+                "every checkpoint counts: the earliest changed line: {report}"
+            );
+        }
         let (_, without) = verify(&ws, None);
         if matches!(how, Tamper::Truncate | Tamper::Rechain | Tamper::Delete) {
             assert!(!without.contains(&format!("✗ {id}")), "{how:?} needs the witness to show: {without}");
@@ -128,4 +134,62 @@ fn every_kind_of_damage_is_caught_by_an_export_bundle_alone() {
         let named = matches!(how, Tamper::Swap) || report.contains("/exports/");
         assert!(report.contains(expected(how)) && named, "{how:?}: {report}");
     }
+}
+
+#[test]
+fn a_log_cut_back_and_written_on_past_its_old_end_is_caught_at_the_first_changed_line() {
+    let ws = Workspace::new();
+    let witness = tempfile::tempdir().expect("witness");
+    let (id, _) = incidents(&ws, Some(witness.path()));
+    let text = std::fs::read_to_string(ws.log(&id)).expect("log");
+    let kept: Vec<&str> = text.lines().take(3).collect();
+    std::fs::write(ws.log(&id), format!("{}\n", kept.join("\n"))).expect("cut");
+    for n in 0..4 {
+        let out =
+            ws.command("mallory").env("WARROOM_WITNESS", witness.path()).args(["note", &id, &format!("m{n}")]).output();
+        assert!(out.expect("run").status.success());
+    }
+    let (code, report) = verify(&ws, Some(witness.path()));
+    assert_eq!(code, Some(3), "{report}");
+    assert!(report.contains("REWRITTEN: seq 4 "), "the newer checkpoints agree; the older ones do not: {report}");
+}
+
+#[test]
+fn a_line_whose_newline_was_cut_is_not_quarantined_as_a_torn_write() {
+    let ws = Workspace::new();
+    let (id, _) = incidents(&ws, None);
+    let log = ws.log(&id);
+    let text = std::fs::read_to_string(&log).expect("log");
+    std::fs::write(&log, text.trim_end_matches('\n')).expect("cut the newline");
+    let out = ws.run("bob", &["note", &id, "after the cut"]);
+    assert_eq!(out.status.code(), Some(3), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("a whole sealed line has lost its newline"), "{}", common::stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&log).expect("log"),
+        text.trim_end_matches('\n'),
+        "nothing quarantined or added"
+    );
+    assert!(!ws.path().join("quarantine").exists());
+    let (code, report) = verify(&ws, None);
+    assert_eq!(code, Some(3));
+    assert!(report.contains("seq 5") && report.contains("lost its newline"), "{report}");
+}
+
+#[test]
+fn a_fifo_or_a_link_planted_as_a_witness_file_neither_hangs_nor_is_read() {
+    let ws = Workspace::new();
+    let witness = tempfile::tempdir().expect("witness");
+    let (id, _) = incidents(&ws, Some(witness.path()));
+    let planted = witness.path().join(format!("{id}.checkpoints"));
+    std::fs::remove_file(&planted).expect("remove");
+    let made = std::process::Command::new("mkfifo").arg(&planted).status().expect("mkfifo");
+    assert!(made.success());
+    let started = std::time::Instant::now();
+    let out = ws.command("alice").env("WARROOM_WITNESS", witness.path()).args(["note", &id, "still writes"]).output();
+    assert!(out.expect("run").status.success(), "a witness that is not a file costs the log nothing");
+    std::fs::remove_file(&planted).expect("remove");
+    std::os::unix::fs::symlink("/dev/zero", &planted).expect("link");
+    let (code, report) = verify(&ws, Some(witness.path()));
+    assert_eq!(code, Some(0), "{report}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "no hang");
 }

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::incident::Incident;
 use crate::report::bundle::{self, BundleFile, Options};
 use crate::report::timeline::Sealed;
+use crate::store::allowed_signers::AllowedSigners;
 use crate::store::line::{self, hex};
 use crate::store::verify::verify_file;
 use crate::store::{Store, StoreError, fsync_dir};
@@ -71,11 +72,15 @@ pub fn export(store: &dyn Store, id: &str, out: &Path, options: &Options) -> Res
     let (incident, sealed, log) = read_sealed(store, id)?;
     let mut files = bundle::build(&incident, &sealed, &log, options).map_err(StoreError::Export)?;
     files.extend(super::proof::files(id, &log, store.allowed_signers()).map_err(StoreError::Export)?);
-    write(out, &files)?;
+    let sign = |sums: &[u8]| store.sign_detached(&options.exported_by, options.exported_at, sums);
+    write(out, &files, &sign)?;
     Ok(out.to_owned())
 }
 
-fn write(out: &Path, files: &[BundleFile]) -> Result<(), StoreError> {
+/// Signs `SHA256SUMS` as the exporter (`None`: the workspace does not sign).
+type SignSums<'a> = dyn Fn(&[u8]) -> Result<Option<String>, StoreError> + 'a;
+
+fn write(out: &Path, files: &[BundleFile], sign: &SignSums<'_>) -> Result<(), StoreError> {
     let name = out.file_name().map_or_else(|| "bundle".into(), |n| n.to_string_lossy().into_owned());
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     crate::private_fs::create_dir_all(parent).map_err(|e| StoreError::io("create", parent, e))?;
@@ -83,7 +88,7 @@ fn write(out: &Path, files: &[BundleFile]) -> Result<(), StoreError> {
     if partial.exists() {
         fs::remove_dir_all(&partial).map_err(|e| StoreError::io("remove", &partial, e))?;
     }
-    let filled = fill(&partial, files).and_then(|()| {
+    let filled = fill(&partial, files, sign).and_then(|()| {
         if out.exists() {
             fs::remove_dir(out).map_err(|e| StoreError::io("replace", out, e))?;
         }
@@ -97,7 +102,7 @@ fn write(out: &Path, files: &[BundleFile]) -> Result<(), StoreError> {
 }
 
 /// Writes every file of the bundle and its checksums into `partial`, durably.
-fn fill(partial: &Path, files: &[BundleFile]) -> Result<(), StoreError> {
+fn fill(partial: &Path, files: &[BundleFile], sign: &SignSums<'_>) -> Result<(), StoreError> {
     let mut sums = String::new();
     for file in files {
         let path = partial.join(&file.path);
@@ -108,6 +113,9 @@ fn fill(partial: &Path, files: &[BundleFile]) -> Result<(), StoreError> {
         sums.push_str(&format!("{}  {}\n", hex(&Sha256::digest(&file.bytes)), file.path));
     }
     write_synced(&partial.join(SUMS), sums.as_bytes())?;
+    if let Some(signature) = sign(sums.as_bytes())? {
+        write_synced(&partial.join(super::proof::SUMS_SIGNATURE), signature.as_bytes())?;
+    }
     for dir in ["notifications", "comms", "evidence", "signatures", ""] {
         let dir = partial.join(dir);
         if dir.is_dir() {
@@ -134,12 +142,17 @@ pub struct BundleCheck {
     pub events: u64,
     pub chain_head: String,
     pub log_checked: bool,
+    /// Who signed `SHA256SUMS` and with which key (`None`: the bundle is not signed).
+    pub signed_by: Option<String>,
+    /// The signatures were checked against the bundle's own `allowed_signers`, there being no
+    /// workspace one to trust instead.
+    pub trusted_own_signers: bool,
 }
 
 /// Re-checks a bundle: every file against `SHA256SUMS`, no file unlisted, the timeline's hash
 /// chain whole and ending at the manifest's head, and the copied log (when present) verified
 /// and sealing the same events. The first failure, in one line.
-pub fn verify_bundle(dir: &Path) -> Result<BundleCheck, String> {
+pub fn verify_bundle(dir: &Path, trusted: Option<&AllowedSigners>) -> Result<BundleCheck, String> {
     let sums = fs::read_to_string(dir.join(SUMS)).map_err(|e| format!("{SUMS}: {e}"))?;
     let mut listed = Vec::new();
     for (n, line) in sums.lines().enumerate() {
@@ -155,11 +168,14 @@ pub fn verify_bundle(dir: &Path) -> Result<BundleCheck, String> {
         listed.push(path.to_owned());
     }
     for path in files_under(dir, dir) {
-        if path != SUMS && !listed.contains(&path) {
+        if path != SUMS && path != super::proof::SUMS_SIGNATURE && !listed.contains(&path) {
             return Err(format!("{path}: not listed in {SUMS} (added after export)"));
         }
     }
     let manifest: serde_json::Value = read_json(&dir.join(bundle::MANIFEST))?;
+    let bundled = crate::store::signing::read_policy(dir).map_err(|e| e.to_string())?;
+    let signers = trusted.or(bundled.as_ref());
+    let signed_by = super::proof::check_sums(dir, sums.as_bytes(), &manifest, signers, trusted.is_some())?;
     let head = manifest["chain_head"].as_str().unwrap_or_default().to_owned();
     let incident = manifest["incident"].as_str().unwrap_or_default().to_owned();
     let timeline: serde_json::Value = read_json(&dir.join("timeline.json"))?;
@@ -177,8 +193,7 @@ pub fn verify_bundle(dir: &Path) -> Result<BundleCheck, String> {
     }
     let mut log_checked = false;
     if let Some(log) = manifest["log"].as_str() {
-        let signers = crate::store::signing::read_policy(dir).map_err(|e| e.to_string())?;
-        let verified = verify_file(&dir.join(log), signers.as_ref()).map_err(|e| format!("{log}: {e}"))?;
+        let verified = verify_file(&dir.join(log), signers).map_err(|e| format!("{log}: {e}"))?;
         let log_head = verified.head.map(|h| hex(&h)).unwrap_or_default();
         if log_head != head || verified.events != events.len() as u64 {
             return Err(format!("{log}: does not seal the events of timeline.json"));
@@ -192,7 +207,15 @@ pub fn verify_bundle(dir: &Path) -> Result<BundleCheck, String> {
         }
         log_checked = true;
     }
-    Ok(BundleCheck { incident, files: listed.len(), events: events.len() as u64, chain_head: head, log_checked })
+    Ok(BundleCheck {
+        incident,
+        files: listed.len(),
+        events: events.len() as u64,
+        chain_head: head,
+        log_checked,
+        signed_by,
+        trusted_own_signers: trusted.is_none() && bundled.is_some(),
+    })
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value, String> {

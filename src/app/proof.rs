@@ -96,3 +96,40 @@ fn file_safe(name: &str) -> String {
         })
         .collect()
 }
+
+/// The exporter's signature over `SHA256SUMS`, which lists every other file's hash.
+pub const SUMS_SIGNATURE: &str = "SHA256SUMS.sig";
+
+/// Checks `SHA256SUMS.sig` with `signers`: who signed it (principal and key), or `None` when
+/// the bundle is unsigned and nothing requires it to be. `required`: the verifying workspace
+/// requires signatures, so an unsigned bundle is refused.
+pub fn check_sums(
+    dir: &std::path::Path,
+    sums: &[u8],
+    manifest: &serde_json::Value,
+    signers: Option<&AllowedSigners>,
+    required: bool,
+) -> Result<Option<String>, String> {
+    let path = dir.join(SUMS_SIGNATURE);
+    let armored = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(_) if required => {
+            return Err(format!("{SUMS_SIGNATURE} is missing: the bundle is not signed, so its files prove nothing"));
+        }
+        Err(_) => return Ok(None),
+    };
+    let signers = signers.ok_or_else(|| format!("{SUMS_SIGNATURE}: no allowed_signers to check it with"))?;
+    let sig = ssh_key::SshSig::from_pem(armored.trim()).map_err(|e| format!("{SUMS_SIGNATURE}: {e}"))?;
+    signature::check(&sig, sums).map_err(|why| format!("{SUMS_SIGNATURE}: {why} (SHA256SUMS changed)"))?;
+    let exporter = manifest["exported_by"].as_str().unwrap_or_default();
+    let at = manifest["exported_at"].as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+    let at = at.map(|t| t.with_timezone(&Utc)).ok_or("manifest.json: no export time")?;
+    signers.check(exporter, sig.public_key(), at).map_err(|why| {
+        format!(
+            "{SUMS_SIGNATURE}: key {} may not sign for the exporter {}: {why}",
+            fingerprint(sig.public_key()),
+            crate::domain::sanitize::line(exporter)
+        )
+    })?;
+    Ok(Some(format!("{} ({})", crate::domain::sanitize::line(exporter), fingerprint(sig.public_key()))))
+}

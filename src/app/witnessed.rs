@@ -2,11 +2,12 @@
 //! to, any directory named for `verify`, and the workspace's export bundles. A log cut,
 //! emptied, rewritten or deleted since a checkpoint is damage.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::domain::sanitize;
 use crate::store::Store;
+use crate::store::allowed_signers::fingerprint;
 use crate::store::checkpoint::{self, Checkpoint};
 use crate::store::line::hex;
 use crate::store::port::LogName;
@@ -19,7 +20,7 @@ pub struct Found {
 }
 
 /// Every checkpoint in `places` (witness directories or bundles) and in the bundles under
-/// `<workspace>/exports/`: the latest per log and place.
+/// `<workspace>/exports/`, each distinct one once per place.
 pub fn gather(places: &[PathBuf], workspace: &Path) -> Vec<Found> {
     let mut dirs: Vec<PathBuf> = places.to_vec();
     if let Ok(entries) = std::fs::read_dir(workspace.join("exports")) {
@@ -30,59 +31,96 @@ pub fn gather(places: &[PathBuf], workspace: &Path) -> Vec<Found> {
     dirs.iter()
         .flat_map(|dir| {
             let source = dir.display().to_string();
-            checkpoint::latest_in(dir).into_iter().map(move |checkpoint| Found { source: source.clone(), checkpoint })
+            checkpoint::all_in(dir).into_iter().map(move |checkpoint| Found { source: source.clone(), checkpoint })
         })
         .collect()
 }
 
 /// What the checkpoints say is wrong, per log: `(log, problem)`, in log order. `events` is
 /// what verification counted in each log it read (`None`: damaged, and already reported so;
-/// absent: no such log in the store).
+/// absent: no such log in the store). Every checkpoint is compared, not only the latest: a
+/// log cut back and written on past its old end still differs at an older checkpoint.
 pub fn compare(store: &dyn Store, found: &[Found], events: &BTreeMap<String, Option<u64>>) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    for Found { source, checkpoint } in found {
-        let name = log_name(&checkpoint.log);
-        let shown = sanitize::line(&checkpoint.log).into_owned();
-        if let Some(why) = forged(store, checkpoint) {
-            problems.push((shown, format!("a checkpoint in {source} does not verify ({why}); it was not used")));
-            continue;
+    let mut by_log: BTreeMap<&str, Vec<&Found>> = BTreeMap::new();
+    for one in found {
+        let shown = sanitize::line(&one.checkpoint.log).into_owned();
+        match trust(store, &one.checkpoint) {
+            Trust::Use => by_log.entry(one.checkpoint.log.as_str()).or_default().push(one),
+            Trust::Unsigned => problems.push((
+                shown,
+                format!("an unsigned checkpoint in {} was not used (the workspace requires signatures)", one.source),
+            )),
+            Trust::Forged(why) => {
+                problems
+                    .push((shown, format!("a checkpoint in {} does not verify ({why}); it was not used", one.source)));
+            }
         }
-        let count = match events.get(&checkpoint.log) {
+    }
+    for (log, checkpoints) in by_log {
+        let shown = sanitize::line(log).into_owned();
+        let count = match events.get(log) {
             Some(None) => continue,
             Some(Some(n)) => Some(*n),
             None => None,
         };
-        let hash = match count {
-            Some(n) if n >= checkpoint.seq => store.line_hash(&name, checkpoint.seq).ok().flatten().map(|h| hex(&h)),
-            _ => None,
-        };
-        if let Some(mismatch) = checkpoint::compare(checkpoint, count, hash.as_deref()) {
-            problems.push((shown, mismatch.describe(checkpoint, source)));
+        let seqs: BTreeSet<u64> =
+            checkpoints.iter().map(|f| f.checkpoint.seq).filter(|seq| count.is_some_and(|n| *seq <= n)).collect();
+        let hashes = store.line_hashes(&log_name(log), &seqs).unwrap_or_default();
+        let mut checkpoints = checkpoints;
+        checkpoints.sort_by_key(|f| f.checkpoint.seq);
+        // The earliest rewritten line, the furthest cut: what says most about the damage.
+        let mut worst: Option<(u64, String)> = None;
+        for Found { source, checkpoint } in checkpoints {
+            let hash = hashes.get(&checkpoint.seq).map(|h| hex(h));
+            if let Some(mismatch) = checkpoint::compare(checkpoint, count, hash.as_deref()) {
+                let rank = mismatch.rank();
+                let better = match &worst {
+                    None => true,
+                    Some((r, _)) => rank > *r || (rank == *r && rank > 0),
+                };
+                if better {
+                    worst = Some((rank, mismatch.describe(checkpoint, source)));
+                }
+            }
         }
+        problems.extend(worst.map(|(_, why)| (shown, why)));
     }
     problems.sort();
     problems.dedup();
     problems
 }
 
+enum Trust {
+    Use,
+    Unsigned,
+    Forged(String),
+}
+
 fn log_name(log: &str) -> LogName {
     if log == "inbox" { LogName::Inbox } else { LogName::Incident(log.to_owned()) }
 }
 
-/// Why a signed checkpoint cannot be trusted, when the store says who may sign.
-fn forged(store: &dyn Store, checkpoint: &Checkpoint) -> Option<String> {
-    let allowed = store.allowed_signers()?;
-    let (Some(sig), Some(signer)) = (&checkpoint.sig, &checkpoint.signer) else { return None };
-    let head = crate::store::line::unhex(checkpoint.head.as_bytes())?;
+/// Whether a checkpoint may be used: under a signing policy it must carry a signature of a
+/// key allowed for its signer over its own statement.
+fn trust(store: &dyn Store, checkpoint: &Checkpoint) -> Trust {
+    let Some(allowed) = store.allowed_signers() else { return Trust::Use };
+    let (Some(sig), Some(signer)) = (&checkpoint.sig, &checkpoint.signer) else { return Trust::Unsigned };
+    let Some(head) = crate::store::line::unhex(checkpoint.head.as_bytes()) else {
+        return Trust::Forged("its head is not a hash".into());
+    };
     let sig = match signature::from_line(sig.as_bytes()) {
         Ok(sig) => sig,
-        Err(why) => return Some(why),
+        Err(why) => return Trust::Forged(why),
     };
     let message = signature::message(&checkpoint.log, checkpoint.seq, &head);
     if let Err(why) = signature::check(&sig, message.as_bytes()) {
-        return Some(why);
+        return Trust::Forged(why);
     }
-    allowed.check(signer, sig.public_key(), checkpoint.at).err().map(|why| {
-        format!("{} signs for {signer}: {why}", crate::store::allowed_signers::fingerprint(sig.public_key()))
-    })
+    match allowed.check(signer, sig.public_key(), checkpoint.at) {
+        Ok(()) => Trust::Use,
+        Err(why) => {
+            Trust::Forged(format!("{} signs for {}: {why}", fingerprint(sig.public_key()), sanitize::line(signer)))
+        }
+    }
 }

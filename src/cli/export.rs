@@ -18,17 +18,24 @@ pub fn print_bundle(dir: &Path) {
     }
 }
 
-pub fn verify(dir: &Path) -> Result<(), CliError> {
-    match bundle::verify_bundle(dir) {
+pub fn verify(dir: &Path, store: &dyn crate::store::Store) -> Result<(), CliError> {
+    match bundle::verify_bundle(dir, store.allowed_signers()) {
         Ok(check) => {
             println!(
-                "✓ bundle {}: {} files match {}, {} events chained to head {}{}",
+                "✓ bundle {}: {} files match {}, {} events chained to head {}{}; {}",
                 sanitize::line(&check.incident),
                 check.files,
                 bundle::SUMS,
                 check.events,
                 check.chain_head,
-                if check.log_checked { ", the copied log verified" } else { " (redacted: no log copy)" }
+                if check.log_checked { ", the copied log verified" } else { " (redacted: no log copy)" },
+                match (&check.signed_by, check.trusted_own_signers) {
+                    (None, _) => "NOT SIGNED: its files prove nothing against someone who can rewrite them".to_owned(),
+                    (Some(by), false) => format!("signed by {by}"),
+                    (Some(by), true) => format!(
+                        "signed by {by}, checked against the bundle's own allowed_signers (compare it with yours)"
+                    ),
+                }
             );
             Ok(())
         }

@@ -13,6 +13,8 @@ use crate::domain::Command;
 use crate::domain::clock::ClockDef;
 use crate::domain::event::{Actor, Event};
 use crate::domain::runbook::Runbook;
+use crate::store::allowed_signers::AllowedSigners;
+use crate::store::keyring::{Keyring, SigningKey};
 use crate::store::line::{self, Digest32};
 
 #[derive(Subcommand, Debug)]
@@ -23,6 +25,11 @@ pub enum Workload {
         events: u64,
         #[arg(long)]
         out: PathBuf,
+        /// Sign as alice with this ed25519 key file, the last line of every N (as writes do)
+        #[arg(long, value_name = "KEY", requires = "sign_every")]
+        sign_with: Option<PathBuf>,
+        #[arg(long, value_name = "N")]
+        sign_every: Option<u64>,
     },
     /// N acknowledged notes, one append each, printing `ack <seq> <text>` as each is durable
     Appends {
@@ -49,8 +56,11 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
     let clocks: Vec<ClockDef> = runbook.clocks.iter().filter_map(|c| ctx.clocks().get(c).cloned()).collect();
     match workload {
         Workload::Appends { .. } => Ok(()),
-        Workload::Log { events, out } => {
+        Workload::Log { events, out, sign_with, sign_every } => {
             let mut w = Writer::create(&out, "INC-20261124-001")?;
+            if let Some(key) = sign_with {
+                w.signer = Some(Signer::new(&key, sign_every.unwrap_or(1).max(1), events, ctx.now)?);
+            }
             w.declare(&runbook, &clocks, ctx.now)?;
             let steps: Vec<String> = runbook.step_ids().map(str::to_owned).collect();
             for i in 1..events {
@@ -137,6 +147,25 @@ struct Writer {
     seq: u64,
     buf: Vec<u8>,
     actor: Actor,
+    signer: Option<Signer>,
+}
+
+/// Signs as alice with a key file, the last line of every `every`.
+struct Signer {
+    keyring: Keyring,
+    key: SigningKey,
+    every: u64,
+    last: u64,
+}
+
+impl Signer {
+    fn new(path: &Path, every: u64, last: u64, now: DateTime<Utc>) -> Result<Self, CliError> {
+        let keyring = Keyring::new(&[path.to_owned()], None).map_err(CliError::usage)?;
+        let public = fs::read_to_string(path.with_extension("pub")).map_err(|e| io_error(path, &e))?;
+        let allowed = AllowedSigners::parse(&format!("alice {public}"), "key").map_err(CliError::usage)?;
+        let key = keyring.find(&allowed, "alice", now).map_err(CliError::usage)?;
+        Ok(Self { keyring, key, every, last })
+    }
 }
 
 impl Writer {
@@ -149,6 +178,7 @@ impl Writer {
             prev: line::genesis(id),
             seq: 0,
             buf: Vec::with_capacity(64 << 10),
+            signer: None,
             actor: Actor {
                 name: "alice".into(),
                 login: "oncall".into(),
@@ -178,6 +208,11 @@ impl Writer {
         self.buf.clear();
         self.prev = line::encode(&mut self.buf, self.seq, &self.prev, at, &self.actor, &event)
             .map_err(|e| CliError::internal(e.to_string()))?;
+        if let Some(signer) = self.signer.as_ref().filter(|s| self.seq.is_multiple_of(s.every) || self.seq == s.last) {
+            let message = crate::store::signature::message(&self.id, self.seq, &self.prev);
+            let sig = signer.keyring.sign(&signer.key, message.as_bytes()).map_err(CliError::internal)?;
+            line::attach_signature(&mut self.buf, &crate::store::signature::to_line(&sig).map_err(CliError::internal)?);
+        }
         self.out.write_all(&self.buf).map_err(|e| io_error(&self.path, &e))
     }
 

@@ -15,7 +15,7 @@ use crate::store::verify::verify_file;
 
 pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
     if let Some(dir) = target.map(Path::new).filter(|t| t.join(crate::app::bundle::SUMS).is_file()) {
-        return super::export::verify(dir);
+        return super::export::verify(dir, &*ctx.store);
     }
     let whole_store = target.is_none();
     let checked: Vec<(String, Result<Verified, VerifyFailure>)> = match target {
@@ -29,7 +29,19 @@ pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
         None => ctx.store.logs()?.into_iter().map(|log| (log.to_string(), ctx.store.verify(&log))).collect(),
     };
     let mut failed = 0;
+    let limit = ctx.now + chrono::Duration::seconds(crate::store::verify::TIME_TOLERANCE_SECONDS);
     for (name, outcome) in &checked {
+        if let Ok(Verified { latest: Some((seq, at)), .. }) = outcome
+            && *at > limit
+        {
+            failed += 1;
+            println!(
+                "✗ {name}: seq {seq} was recorded at {}, later than now ({}): a time written by hand or a clock set ahead",
+                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                ctx.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            );
+            continue;
+        }
         match outcome {
             Ok(v) => println!(
                 "✓ {name}: {} events, {} bytes, chain head {}{}; {}{}",

@@ -143,11 +143,25 @@ fn parse_entry(line: &str) -> Result<Entry, String> {
         valid_before: None,
         cert_authority: false,
     };
+    if fields[..if has_options { 2 } else { 1 }].iter().any(|f| f.matches('"').count() % 2 == 1) {
+        return Err("a quote is not closed".to_owned());
+    }
     if has_options {
+        let mut seen = Vec::new();
         for option in split_options(&fields[1]) {
             let (name, value) = option.split_once('=').map_or((option.as_str(), None), |(n, v)| (n, Some(v)));
-            let value = value.map(|v| v.trim_matches('"'));
-            match (name.to_ascii_lowercase().as_str(), value) {
+            let name = name.to_ascii_lowercase();
+            if seen.contains(&name) {
+                return Err(format!("option {name} is given twice"));
+            }
+            seen.push(name.clone());
+            // As OpenSSH reads them: a value is always in double quotes.
+            let value = match value {
+                Some(v) if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') => Some(&v[1..v.len() - 1]),
+                Some(_) => return Err(format!("option {name}'s value must be in double quotes")),
+                None => None,
+            };
+            match (name.as_str(), value) {
                 ("cert-authority", None) => entry.cert_authority = true,
                 ("namespaces", Some(v)) => entry.namespaces = Some(v.split(',').map(str::to_owned).collect()),
                 ("valid-after", Some(v)) => entry.valid_after = Some(parse_time(v)?),
@@ -171,7 +185,8 @@ fn parse_key(fields: &[String], at: usize) -> Result<KeyData, String> {
     Ok(key.key_data().clone())
 }
 
-/// Whitespace-separated fields; a double-quoted stretch stays in one field.
+/// Whitespace-separated fields; a double-quoted stretch stays in one field (a quote left open
+/// is for the caller to judge: it matters in principals and options, not in a comment).
 fn tokens(line: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut current = String::new();
@@ -189,9 +204,6 @@ fn tokens(line: &str) -> Result<Vec<String>, String> {
             }
             c => current.push(c),
         }
-    }
-    if quoted {
-        return Err("a quote is not closed".to_owned());
     }
     if !current.is_empty() {
         out.push(current);
@@ -319,6 +331,12 @@ mod tests {
         assert!(err.starts_with("ws/allowed_signers:2: unreadable ssh-ed25519 key"), "{err}");
         let err = AllowedSigners::parse(&format!("alice frobnicate {ALICE}"), "f").expect_err("bad");
         assert!(err.contains("f:1: unknown option"), "{err}");
+        let twice = format!("alice valid-before=\"20270101\",valid-before=\"20280101\" {ALICE}");
+        assert!(AllowedSigners::parse(&twice, "f").expect_err("bad").contains("given twice"));
+        let bare = format!("alice namespaces=warroom {ALICE}");
+        assert!(AllowedSigners::parse(&bare, "f").expect_err("bad").contains("must be in double quotes"));
+        let open_comment = format!("alice {ALICE} alice's \"laptop");
+        assert!(AllowedSigners::parse(&open_comment, "f").is_ok(), "a quote in the comment is the comment's");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! cutting, emptying, rewriting or deleting a log is caught by comparing it with them.
 
 use std::fs::{self, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::line::{Digest32, hex};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Checkpoint {
     pub log: String,
     pub seq: u64,
@@ -29,8 +29,10 @@ pub struct Checkpoint {
 /// The file a bundle holds its checkpoint in.
 pub const BUNDLE_FILE: &str = "checkpoint.json";
 const SUFFIX: &str = ".checkpoints";
-/// How much of a witness file's end is read for its latest checkpoint.
-const TAIL: u64 = 64 * 1024;
+/// A checkpoint line is well under this; anything longer is not one.
+const MAX_LINE: u64 = 4096;
+/// Checkpoints kept from one witness file (a year of appends to one incident is far fewer).
+const MAX_READ: usize = 1_000_000;
 
 impl Checkpoint {
     pub fn new(log: &str, seq: u64, head: &Digest32, at: DateTime<Utc>) -> Self {
@@ -41,45 +43,75 @@ impl Checkpoint {
 /// Appends `checkpoint` to `<witness>/<log>.checkpoints`. Best effort: a witness that is
 /// away costs the log nothing (the operational log says so).
 pub fn witness(dir: &Path, checkpoint: &Checkpoint) -> Result<(), String> {
+    use std::os::unix::fs::OpenOptionsExt;
     let mut line = serde_json::to_vec(checkpoint).map_err(|e| e.to_string())?;
     line.push(b'\n');
     let path = file_of(dir, &checkpoint.log);
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| format!("witness {}: {e}", path.display()))?;
-    file.write_all(&line).map_err(|e| format!("witness {}: {e}", path.display()))
+    let failed = |e: std::io::Error| format!("witness {}: {e}", path.display());
+    // Never follow a link, never wait on a FIFO: a planted file cannot hang the writer.
+    let flags = nix::fcntl::OFlag::O_NOFOLLOW | nix::fcntl::OFlag::O_NONBLOCK;
+    let mut file =
+        OpenOptions::new().create(true).append(true).custom_flags(flags.bits()).open(&path).map_err(failed)?;
+    if !file.metadata().map_err(failed)?.file_type().is_file() {
+        return Err(format!("witness {}: not a regular file", path.display()));
+    }
+    file.write_all(&line).map_err(failed)
 }
 
 fn file_of(dir: &Path, log: &str) -> PathBuf {
     dir.join(format!("{log}{SUFFIX}"))
 }
 
-/// The latest checkpoint of every log a witness (or a bundle) holds: `(log, checkpoint)`.
-pub fn latest_in(dir: &Path) -> Vec<Checkpoint> {
+/// Every checkpoint a witness (or a bundle) holds, each distinct one once. Only regular files
+/// are read (a FIFO or a link to a device is skipped), lines longer than a checkpoint can be
+/// are skipped, and at most `MAX_READ` are kept from one file.
+pub fn all_in(dir: &Path) -> Vec<Checkpoint> {
     let bundle = dir.join(BUNDLE_FILE);
-    if bundle.is_file() {
-        return fs::read(&bundle).ok().and_then(|b| serde_json::from_slice(&b).ok()).into_iter().collect();
+    if is_regular(&bundle) {
+        let text = fs::File::open(&bundle).ok().and_then(|f| {
+            let mut bytes = Vec::new();
+            f.take(MAX_LINE).read_to_end(&mut bytes).ok().map(|_| bytes)
+        });
+        return text.and_then(|b| serde_json::from_slice(&b).ok()).into_iter().collect();
     }
     let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
-    entries
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            path.file_name()?.to_str()?.strip_suffix(SUFFIX)?;
-            latest_of(&path)
-        })
-        .collect()
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(SUFFIX)))
+        .filter(|path| is_regular(path))
+        .collect();
+    files.sort();
+    files.iter().flat_map(|path| read_file(path)).collect()
 }
 
-/// The checkpoint with the highest seq among the last lines of a witness file.
-fn latest_of(path: &Path) -> Option<Checkpoint> {
-    let mut file = fs::File::open(path).ok()?;
-    let len = file.metadata().ok()?.len();
-    file.seek(SeekFrom::Start(len.saturating_sub(TAIL))).ok()?;
-    let mut tail = Vec::new();
-    file.read_to_end(&mut tail).ok()?;
-    tail.split(|b| *b == b'\n').filter_map(|line| serde_json::from_slice::<Checkpoint>(line).ok()).max_by_key(|c| c.seq)
+fn is_regular(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
+fn read_file(path: &Path) -> Vec<Checkpoint> {
+    let Ok(file) = fs::File::open(path) else { return Vec::new() };
+    let mut reader = BufReader::new(file);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) if !line.ends_with(b"\n") && line.len() as u64 == MAX_LINE => {
+                // Longer than any checkpoint: skip the rest of it.
+                let _ = reader.skip_until(b'\n');
+            }
+            Ok(_) => {
+                if let Ok(checkpoint) = serde_json::from_slice::<Checkpoint>(line.trim_ascii_end()) {
+                    seen.insert(checkpoint);
+                    if seen.len() >= MAX_READ {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    seen.into_iter().collect()
 }
 
 /// What a log looks like beside a checkpoint of it.
@@ -92,6 +124,16 @@ pub enum Mismatch {
 }
 
 impl Mismatch {
+    /// How much a mismatch says: a deleted log over an emptied one over a cut over a change.
+    pub const fn rank(&self) -> u64 {
+        match self {
+            Self::Deleted => 3,
+            Self::Emptied => 2,
+            Self::Truncated { .. } => 1,
+            Self::Rewritten { .. } => 0,
+        }
+    }
+
     pub fn describe(&self, checkpoint: &Checkpoint, source: &str) -> String {
         let said = format!("{source} holds a checkpoint at seq {} ({})", checkpoint.seq, short(&checkpoint.head));
         match self {

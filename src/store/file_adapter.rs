@@ -22,19 +22,27 @@ impl Store for Workspace {
         Self::allowed_signers(self)
     }
 
+    fn sign_detached(&self, principal: &str, at: DateTime<Utc>, msg: &[u8]) -> Result<Option<String>, StoreError> {
+        self.signing.as_ref().map(|signing| signing.sign_detached(principal, at, msg)).transpose()
+    }
+
     fn witnesses(&self) -> &[std::path::PathBuf] {
         Self::witnesses(self)
     }
 
-    fn line_hash(&self, log: &LogName, seq: u64) -> Result<Option<super::line::Digest32>, StoreError> {
+    fn line_hashes(
+        &self,
+        log: &LogName,
+        seqs: &std::collections::BTreeSet<u64>,
+    ) -> Result<std::collections::BTreeMap<u64, super::line::Digest32>, StoreError> {
         let path = match log {
             LogName::Incident(id) => self.log_path(id),
             LogName::Inbox => self.inbox_path(),
         };
         match std::fs::File::open(&path) {
-            Ok(file) => super::line::hash_of_line(std::io::BufReader::new(file), seq)
+            Ok(file) => super::line::hashes_of_lines(std::io::BufReader::new(file), seqs)
                 .map_err(|e| StoreError::io("read", &path, e)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(std::collections::BTreeMap::new()),
             Err(e) => Err(StoreError::io("read", &path, e)),
         }
     }

@@ -319,6 +319,14 @@ impl<S: Fold> Log<S> {
         let mut bytes = Vec::new();
         file.seek(SeekFrom::Start(torn.offset)).map_err(|e| StoreError::io("read", &self.path, e))?;
         file.read_to_end(&mut bytes).map_err(|e| StoreError::io("read", &self.path, e))?;
+        if line::is_whole_line(&bytes) {
+            tracing::error!(event = "fault", log = %self.id, seq = self.pos.seq + 1, "a whole line lost its newline; the log is read-only");
+            return Err(StoreError::Corrupt {
+                incident: self.id.clone(),
+                seq: self.pos.seq + 1,
+                fault: line::LineFault::Unterminated,
+            });
+        }
         crate::private_fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
         let name = format!("{}.{}.torn", self.id, torn.offset);
         let target = dir.join(&name);

@@ -156,11 +156,21 @@ impl Keyring {
             ssh_agent_client_rs::Error::RemoteFailure => {
                 format!("the ssh-agent refused to sign with {} (locked? `ssh-add -X` unlocks it)", key.fingerprint())
             }
-            other => format!("the ssh-agent failed: {other}"),
+            other => agent_failed(other),
         })?;
-        SshSig::new(key.key.clone(), NAMESPACE, HASH_ALG, signature).map_err(|e| e.to_string())
+        let sig = SshSig::new(key.key.clone(), NAMESPACE, HASH_ALG, signature).map_err(|e| e.to_string())?;
+        // The agent is another program: what it returns is checked before it is relied on.
+        super::signature::check(&sig, msg).map_err(|_| {
+            format!("the ssh-agent returned a signature that does not verify with {}", key.fingerprint())
+        })?;
+        Ok(sig)
     }
 }
+
+/// How long the agent may take to answer: the log's lock is held meanwhile, so a stalled
+/// agent (a forwarded connection gone quiet, a key waiting for confirmation) must not hold
+/// every other responder's writes for long.
+pub const AGENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn sign_ed25519(ready: &ed25519_dalek::SigningKey, public: &KeyData, msg: &[u8]) -> Result<SshSig, String> {
     use ed25519_dalek::Signer;
@@ -171,17 +181,30 @@ fn sign_ed25519(ready: &ed25519_dalek::SigningKey, public: &KeyData, msg: &[u8])
 }
 
 fn connect(socket: &Path) -> Result<Client, String> {
-    Client::connect(socket).map_err(|e| {
-        let cause = match e {
-            ssh_agent_client_rs::Error::AgentCommunicationError(io) => io.to_string(),
-            other => other.to_string(),
-        };
-        format!("cannot reach the ssh-agent at {}: {cause}", socket.display())
-    })
+    let stream = std::os::unix::net::UnixStream::connect(socket)
+        .and_then(|s| s.set_read_timeout(Some(AGENT_TIMEOUT)).and(s.set_write_timeout(Some(AGENT_TIMEOUT))).map(|()| s))
+        .map_err(|e| format!("cannot reach the ssh-agent at {}: {e}", socket.display()))?;
+    Ok(Client::with_read_write(Box::new(stream)))
+}
+
+/// The agent's failure in words; a timeout says how long it was given.
+fn agent_failed(e: ssh_agent_client_rs::Error) -> String {
+    match e {
+        ssh_agent_client_rs::Error::AgentCommunicationError(io)
+            if matches!(io.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) =>
+        {
+            format!(
+                "the ssh-agent did not answer within {} s (a key waiting for confirmation?)",
+                AGENT_TIMEOUT.as_secs()
+            )
+        }
+        ssh_agent_client_rs::Error::AgentCommunicationError(io) => format!("the ssh-agent failed: {io}"),
+        other => format!("the ssh-agent failed: {other}"),
+    }
 }
 
 fn agent_keys(socket: &Path) -> Result<Vec<KeyData>, String> {
-    let identities = connect(socket)?.list_all_identities().map_err(|e| format!("the ssh-agent failed: {e}"))?;
+    let identities = connect(socket)?.list_all_identities().map_err(agent_failed)?;
     Ok(identities
         .into_iter()
         .filter_map(|identity| match identity {
@@ -191,10 +214,16 @@ fn agent_keys(socket: &Path) -> Result<Vec<KeyData>, String> {
         .collect())
 }
 
+/// An OpenSSH private key file is a few KiB (a 16384-bit RSA key about 13).
+const MAX_KEY_FILE: u64 = 64 * 1024;
+
 fn load(path: &Path) -> Result<PrivateKey, String> {
     use std::os::unix::fs::PermissionsExt;
     let shown = path.display();
     let meta = std::fs::metadata(path).map_err(|e| format!("key file {shown}: {e}"))?;
+    if !meta.is_file() || meta.len() > MAX_KEY_FILE {
+        return Err(format!("key file {shown} is not an OpenSSH private key file"));
+    }
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
         return Err(format!("key file {shown} is open to others (mode {mode:04o}): chmod 600 {shown}"));

@@ -87,8 +87,13 @@ pub enum LineFault {
     HashMismatch,
     Malformed(String),
     Version(u8),
-    Sequence { found: u64 },
+    Sequence {
+        found: u64,
+    },
     Chain,
+    /// A whole sealed line with no newline after it: a writer never leaves one (each write
+    /// ends in `\n`), so it was cut by hand.
+    Unterminated,
 }
 
 impl std::fmt::Display for LineFault {
@@ -104,6 +109,9 @@ impl std::fmt::Display for LineFault {
                 f,
                 "its prev does not match the hash of the line before (a line was removed, added or reordered)"
             ),
+            Self::Unterminated => {
+                write!(f, "a whole sealed line has lost its newline (cut by hand; appending the newline restores it)")
+            }
         }
     }
 }
@@ -143,13 +151,32 @@ pub fn split(line: &[u8]) -> Result<Parts<'_>, LineFault> {
     Ok(Parts { body, claimed, sig })
 }
 
-/// The hash line `seq` (the `seq`-th line) of a log read from `reader` claims, if it has one.
-pub fn hash_of_line(reader: impl std::io::BufRead, seq: u64) -> std::io::Result<Option<Digest32>> {
-    let Some(index) = seq.checked_sub(1) else { return Ok(None) };
-    let Some(line) = reader.split(b'\n').nth(usize::try_from(index).unwrap_or(usize::MAX)).transpose()? else {
-        return Ok(None);
-    };
-    Ok(split(&line).ok().map(|parts| parts.claimed))
+/// The hashes lines `seqs` (the `seq`-th lines) of a log read from `reader` claim, in one pass.
+pub fn hashes_of_lines(
+    mut reader: impl std::io::BufRead,
+    seqs: &std::collections::BTreeSet<u64>,
+) -> std::io::Result<std::collections::BTreeMap<u64, Digest32>> {
+    let mut found = std::collections::BTreeMap::new();
+    let Some(&last) = seqs.last() else { return Ok(found) };
+    let mut line = Vec::new();
+    for seq in 1..=last {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        if seqs.contains(&seq)
+            && let Ok(parts) = split(line.strip_suffix(b"\n").unwrap_or(&line))
+        {
+            found.insert(seq, parts.claimed);
+        }
+    }
+    Ok(found)
+}
+
+/// True when `tail` (bytes after the last newline) is a whole line whose seal holds: not a
+/// torn write but a newline cut away.
+pub fn is_whole_line(tail: &[u8]) -> bool {
+    split(tail).is_ok_and(|parts| body_hash(parts.body) == parts.claimed)
 }
 
 /// Adds `sig` to the last line in `bytes` (which ends with a sealed line and its `\n`).

@@ -2,6 +2,8 @@
 //! adapter, the in-memory store another (tests); a replicated one (PostgreSQL) implements the
 //! same trait without touching `app`, `tui` or `cli`.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
@@ -78,23 +80,34 @@ pub trait Store: Send + Sync {
         Ok(None)
     }
 
-    /// The hash line `seq` of `log` claims (`None`: no such line, or no such log).
-    fn line_hash(&self, log: &LogName, seq: u64) -> Result<Option<super::line::Digest32>, StoreError> {
+    /// The hashes lines `seqs` of `log` claim (a seq past its end, or a log not held, is left
+    /// out).
+    fn line_hashes(
+        &self,
+        log: &LogName,
+        seqs: &BTreeSet<u64>,
+    ) -> Result<BTreeMap<u64, super::line::Digest32>, StoreError> {
         match log {
             LogName::Incident(id) => match self.log_bytes(id) {
                 Ok(bytes) => {
-                    super::line::hash_of_line(bytes.as_slice(), seq).map_err(|e| StoreError::Export(e.to_string()))
+                    super::line::hashes_of_lines(bytes.as_slice(), seqs).map_err(|e| StoreError::Export(e.to_string()))
                 }
-                Err(StoreError::UnknownIncident { .. }) => Ok(None),
+                Err(StoreError::UnknownIncident { .. }) => Ok(BTreeMap::new()),
                 Err(e) => Err(e),
             },
-            LogName::Inbox => Ok(None),
+            LogName::Inbox => Ok(BTreeMap::new()),
         }
     }
 
     /// Directories every append leaves a checkpoint in.
     fn witnesses(&self) -> &[std::path::PathBuf] {
         &[]
+    }
+
+    /// Signs `msg` (SSHSIG, namespace `warroom`, armored) as `principal` at `at`, when the store
+    /// requires signatures; refused when this process holds no key of theirs.
+    fn sign_detached(&self, _principal: &str, _at: DateTime<Utc>, _msg: &[u8]) -> Result<Option<String>, StoreError> {
+        Ok(None)
     }
 
     /// Which keys may sign for whom, when the store requires signatures.

@@ -20,6 +20,9 @@ pub struct Proofs {
     pub witnesses: Vec<std::path::PathBuf>,
 }
 
+/// Thousands of responders' keys fit in far less.
+const MAX_POLICY: u64 = 4 << 20;
+
 pub struct Signing {
     pub allowed: AllowedSigners,
     pub keyring: Arc<Keyring>,
@@ -29,9 +32,20 @@ pub struct Signing {
 /// required), an error naming `file:line` when it is malformed.
 pub fn read_policy(root: &Path) -> Result<Option<AllowedSigners>, StoreError> {
     let path = root.join(FILE_NAME);
+    let meta = match std::fs::metadata(&path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(StoreError::Signers(format!("cannot read {}: {e}", path.display()))),
+    };
+    if !meta.is_file() || meta.len() > MAX_POLICY {
+        return Err(StoreError::Signers(format!(
+            "{} is not a regular file of at most {} MiB",
+            path.display(),
+            MAX_POLICY >> 20
+        )));
+    }
     match std::fs::read_to_string(&path) {
         Ok(text) => AllowedSigners::parse(&text, &path.display().to_string()).map(Some).map_err(StoreError::Signers),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(StoreError::Signers(format!("cannot read {}: {e}", path.display()))),
     }
 }
@@ -40,6 +54,13 @@ impl Signing {
     /// The key that signs for `actor` now, or why this process cannot.
     pub fn key_for(&self, actor: &str, now: DateTime<Utc>) -> Result<SigningKey, StoreError> {
         self.keyring.find(&self.allowed, actor, now).map_err(StoreError::CannotSign)
+    }
+
+    /// Signs `msg` as `principal` (an export's `SHA256SUMS`): the armored signature.
+    pub fn sign_detached(&self, principal: &str, at: DateTime<Utc>, msg: &[u8]) -> Result<String, StoreError> {
+        let key = self.key_for(principal, at)?;
+        let sig = self.keyring.sign(&key, msg).map_err(StoreError::CannotSign)?;
+        signature::armored(&sig).map_err(StoreError::CannotSign)
     }
 
     /// Signs the last line staged in `bytes` (line `seq` of `log`, whose hash is `hash`);

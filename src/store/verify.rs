@@ -23,6 +23,9 @@ pub struct Verified {
     pub signatures: Option<SignatureReport>,
     /// Events recorded by a test build on a fixed clock: their times are not the system's.
     pub fixed_clock: u64,
+    /// The latest recording time in the log, and its seq (a time after the check's own is
+    /// for the caller, who knows the time, to name).
+    pub latest: Option<(u64, DateTime<Utc>)>,
 }
 
 #[derive(Debug)]
@@ -42,6 +45,7 @@ pub enum VerifyFailure {
         seq: u64,
         at: DateTime<Utc>,
         before: DateTime<Utc>,
+        before_seq: u64,
     },
     /// The log's first line declares another incident: a log copied over this one's.
     Misplaced {
@@ -69,9 +73,10 @@ impl std::fmt::Display for VerifyFailure {
                  (never acknowledged; the next write quarantines it)",
                 tail.offset, tail.len
             ),
-            Self::TimeReversed { seq, at, before } => write!(
+            Self::TimeReversed { seq, at, before, before_seq } => write!(
                 f,
-                "seq {seq}: recorded at {} but an earlier line says {}: a clock set back or a time written by hand",
+                "seq {seq} was recorded at {} but seq {before_seq} before it says {}: one of the two was timed by a \
+                 clock set wrong or written by hand",
                 at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 before.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             ),
@@ -95,7 +100,21 @@ impl std::fmt::Display for VerifyFailure {
 
 pub fn verify_file(path: &Path, signers: Option<&AllowedSigners>) -> Result<Verified, VerifyFailure> {
     let file = File::open(path).map_err(VerifyFailure::Unreadable)?;
-    verify_reader(file, &identity(path), signers)
+    match verify_reader(file, &identity(path), signers) {
+        Err(VerifyFailure::Torn { seq, tail }) if whole_line_at(path, tail) => {
+            Err(VerifyFailure::BadLine { seq, offset: tail.offset, fault: LineFault::Unterminated })
+        }
+        other => other,
+    }
+}
+
+fn whole_line_at(path: &Path, tail: TornTail) -> bool {
+    use std::io::{Seek, SeekFrom};
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|mut f| f.seek(SeekFrom::Start(tail.offset)).map(|_| f))
+        .and_then(|f| f.take(1 << 20).read_to_end(&mut bytes))
+        .is_ok_and(|_| super::line::is_whole_line(&bytes))
 }
 
 /// Checks a log read from `reader` whose identity (its genesis) is `identity`, and with
@@ -106,7 +125,7 @@ pub fn verify_reader(
     signers: Option<&AllowedSigners>,
 ) -> Result<Verified, VerifyFailure> {
     let tolerance = chrono::Duration::seconds(TIME_TOLERANCE_SECONDS);
-    let mut latest: Option<DateTime<Utc>> = None;
+    let mut latest: Option<(u64, DateTime<Utc>)> = None;
     let mut reversed = None;
     let mut signed = signers.map(|s| SignatureCheck::new(s, identity));
     let mut fixed_clock = 0;
@@ -115,12 +134,14 @@ pub fn verify_reader(
         if let Some(check) = signed.as_mut() {
             check.line(&envelope, &seal);
         }
-        if let Some(before) = latest.filter(|before| envelope.at < *before - tolerance)
+        if let Some((before_seq, before)) = latest.filter(|(_, before)| envelope.at < *before - tolerance)
             && reversed.is_none()
         {
-            reversed = Some(VerifyFailure::TimeReversed { seq: envelope.seq, at: envelope.at, before });
+            reversed = Some(VerifyFailure::TimeReversed { seq: envelope.seq, at: envelope.at, before, before_seq });
         }
-        latest = Some(latest.map_or(envelope.at, |l| l.max(envelope.at)));
+        if latest.is_none_or(|(_, at)| envelope.at > at) {
+            latest = Some((envelope.seq, envelope.at));
+        }
     };
     let scanned = scan::scan_sealed(reader, Position::START, super::line::genesis(identity), each);
     if let (Ok(_), Some(reversed)) = (&scanned, reversed) {
@@ -133,9 +154,15 @@ pub fn verify_reader(
         return Err(VerifyFailure::Signatures(signatures.map(|r| r.problems).unwrap_or_default()));
     }
     match scanned {
-        Ok((end, None)) => {
-            Ok(Verified { events: end.seq, bytes: end.offset, head: end.hash, repaired: None, signatures, fixed_clock })
-        }
+        Ok((end, None)) => Ok(Verified {
+            events: end.seq,
+            bytes: end.offset,
+            head: end.hash,
+            repaired: None,
+            signatures,
+            fixed_clock,
+            latest,
+        }),
         Ok((end, Some(tail))) => Err(VerifyFailure::Torn { seq: end.seq + 1, tail }),
         Err(ScanError::Io(e)) => Err(VerifyFailure::Unreadable(e)),
         Err(ScanError::Corrupt(c)) => Err(VerifyFailure::BadLine { seq: c.seq, offset: c.offset, fault: c.fault }),

@@ -66,6 +66,13 @@ impl Workspace {
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
+    /// Runs signing with the key file `key`, and insists on success; returns stdout, trimmed.
+    pub fn ok_with_key(&self, actor: &str, key: &Path, args: &[&str]) -> String {
+        let out = self.command(actor).arg("--key").arg(key).args(args).output().expect("run warroom");
+        assert!(out.status.success(), "warroom {args:?} failed: {}", stderr(&out));
+        String::from_utf8(out.stdout).expect("utf-8 stdout").trim().to_owned()
+    }
+
     /// Runs and insists on a refusal with `code`; returns the one stderr line.
     pub fn refused(&self, actor: &str, args: &[&str], code: i32) -> String {
         let out = self.run(actor, args);
