@@ -13,9 +13,9 @@ use ssh_key::SshSig;
 use ssh_key::public::KeyData;
 
 use super::allowed_signers::{AllowedSigners, fingerprint};
+use super::line_facts::{Approval, Facts, unescaped};
 use super::scan::Seal;
 use super::signature;
-use crate::domain::event::{Envelope, Event};
 
 const BATCH: usize = 4096;
 
@@ -24,6 +24,8 @@ const BATCH: usize = 4096;
 struct Run {
     first: u64,
     last: u64,
+    /// The actor's name as the lines write it (escaped), and as people write it.
+    written_as: String,
     actor: String,
     /// Approval lines in the run: (seq, the request it grants if it is a grant, its time).
     approvals: Vec<(u64, Option<u64>, DateTime<Utc>)>,
@@ -69,31 +71,30 @@ impl<'a> SignatureCheck<'a> {
         }
     }
 
-    pub fn line(&mut self, envelope: &Envelope, seal: &Seal) {
-        if self.run.as_ref().is_some_and(|run| run.actor != envelope.actor.name) {
+    pub fn line(&mut self, line: &Facts<'_>, seal: &Seal) {
+        if self.run.as_ref().is_some_and(|run| run.written_as != line.actor) {
             let run = self.run.take().unwrap_or_default();
             self.unsigned(run);
         }
         let run = self.run.get_or_insert_with(|| Run {
-            first: envelope.seq,
-            actor: envelope.actor.name.clone(),
+            first: line.seq,
+            written_as: line.actor.to_owned(),
+            actor: unescaped(line.actor),
             ..Run::default()
         });
-        run.last = envelope.seq;
-        match &envelope.event {
-            Event::ApprovalRequested { .. } => run.approvals.push((envelope.seq, None, envelope.at)),
-            Event::ApprovalGranted { requested_seq, .. } => {
-                run.approvals.push((envelope.seq, Some(*requested_seq), envelope.at));
-            }
-            _ => {}
+        run.last = line.seq;
+        match line.approval {
+            Approval::Requested => run.approvals.push((line.seq, None, line.at)),
+            Approval::Granted { requested_seq } => run.approvals.push((line.seq, Some(requested_seq), line.at)),
+            Approval::None => {}
         }
         if let Some(sig) = &seal.sig {
             let run = self.run.take().unwrap_or_default();
             self.queue.push(Signed {
                 run,
-                at: envelope.at,
+                at: line.at,
                 sig: signature::from_line(sig.as_bytes()),
-                message: signature::message(&self.log, envelope.seq, &seal.hash),
+                message: signature::message(&self.log, line.seq, &seal.hash),
             });
             if self.queue.len() >= BATCH {
                 self.settle();
@@ -137,10 +138,14 @@ impl<'a> SignatureCheck<'a> {
         let queue = std::mem::take(&mut self.queue);
         let (front, back) = queue.split_at(queue.len() / 2);
         let check = |items: &[Signed]| -> Vec<Result<(), String>> {
+            let readable: Vec<(&ssh_key::SshSig, &[u8])> =
+                items.iter().filter_map(|s| Some((s.sig.as_ref().ok()?, s.message.as_bytes()))).collect();
+            let mut checked = signature::check_many(&readable).into_iter();
             items
                 .iter()
                 .map(|s| {
-                    s.sig.as_ref().map_err(Clone::clone).and_then(|sig| signature::check(sig, s.message.as_bytes()))
+                    s.sig.as_ref().map_err(Clone::clone)?;
+                    checked.next().unwrap_or_else(|| Err("not checked".to_owned()))
                 })
                 .collect()
         };

@@ -129,8 +129,8 @@ pub fn verify_reader(
     let mut reversed = None;
     let mut signed = signers.map(|s| SignatureCheck::new(s, identity));
     let mut fixed_clock = 0;
-    let each = |envelope: crate::domain::event::Envelope, seal: scan::Seal| {
-        fixed_clock += u64::from(envelope.actor.fixed_clock);
+    let each = |envelope: super::line_facts::Facts<'_>, seal: scan::Seal| {
+        fixed_clock += u64::from(envelope.fixed_clock);
         if let Some(check) = signed.as_mut() {
             check.line(&envelope, &seal);
         }
@@ -143,7 +143,7 @@ pub fn verify_reader(
             latest = Some((envelope.seq, envelope.at));
         }
     };
-    let scanned = scan::scan_sealed(reader, Position::START, super::line::genesis(identity), each);
+    let scanned = scan::scan_with(&scan::Facts, reader, Position::START, super::line::genesis(identity), each);
     if let (Ok(_), Some(reversed)) = (&scanned, reversed) {
         return Err(reversed);
     }
