@@ -256,6 +256,8 @@ fn an_approval_allows_exactly_the_argv_it_showed_and_status_names_both_people() 
     ws.ok("bob", &["run", &id, "lift", "--yes"]);
     let targets = std::fs::read_to_string(ws.path().join("targets")).expect("targets");
     assert_eq!(targets, "guarded support-bot\nunguarded support-bot\n");
+    let verified = ws.ok("auditor", &["verify", &id]);
+    assert!(verified.starts_with('✓'), "runs on approvals pass the two-person audit: {verified}");
 }
 
 #[test]

@@ -155,6 +155,39 @@ fn a_hand_written_approval_and_a_shared_key_are_caught_by_verify() {
     assert!(!ok && report.contains("approval signed with the key that signed its request"), "{report}");
 }
 
+#[test]
+fn a_two_person_step_ticked_by_hand_without_an_approval_is_caught_by_verify() {
+    let ws = Workspace::new();
+    let id =
+        ws.ok("alice", &["--runbooks", &fixture_runbooks(), "declare", "--runbook", "echo-severity"]).trim().to_owned();
+    forge_line(&ws.log(&id), "bob", r#"{"kind":"step_ticked","data":{"step":"guarded","note":null,"forced":false}}"#);
+    let status = ws.status_json(&id);
+    let step = status["steps"].as_array().expect("steps").iter().find(|s| s["id"] == "guarded").cloned();
+    assert_eq!(step.expect("step")["by"], "bob", "the reader takes the forged tick");
+    let (ok, report) = verify(&ws);
+    assert!(!ok, "{report}");
+    assert!(report.contains("seq 2: guarded is under the two-person rule, and no usable approval"), "{report}");
+}
+
+#[test]
+fn a_self_approval_hidden_behind_an_escaped_kind_is_read_and_reported_as_the_reader_reads_it() {
+    let ws = Workspace::new();
+    let id =
+        ws.ok("alice", &["--runbooks", &fixture_runbooks(), "declare", "--runbook", "echo-severity"]).trim().to_owned();
+    ws.ok("alice", &["approve", &id, "guarded", "--request"]);
+    let request = lines(&ws, &id);
+    let granted =
+        format!(r#"{{"kind":"approval\u005fgranted","data":{{"step":"guarded","requested_seq":{request}}}}}"#);
+    forge_line(&ws.log(&id), "alice", &granted);
+    ws.ok("alice", &["tick", &id, "guarded"]);
+    let (ok, report) = verify(&ws);
+    assert!(!ok, "{report}");
+    assert!(
+        report.contains(&format!("guarded rests on approval #{request} granted by the one who asked for it")),
+        "{report}"
+    );
+}
+
 /// Appends a correctly chained and sealed, unsigned line, as someone editing the file would.
 fn forge_line(log: &Path, actor: &str, event: &str) {
     let text = std::fs::read_to_string(log).expect("log");

@@ -62,7 +62,20 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
                 w.signer = Some(Signer::new(&key, sign_every.unwrap_or(1).max(1), events, ctx.now)?);
             }
             w.declare(&runbook, &clocks, ctx.now)?;
-            let steps: Vec<String> = runbook.step_ids().map(str::to_owned).collect();
+            // Ticking a two-person step takes an approval first; the workload leaves them out so
+            // that its log obeys the rules `verify` checks.
+            let two_person: Vec<&str> =
+                runbook.phases.iter().flat_map(|p| &p.steps).filter(|s| s.two_person).map(|s| s.id.as_str()).collect();
+            let steps: Vec<String> = runbook
+                .phases
+                .iter()
+                .flat_map(|p| &p.steps)
+                .filter(|s| !s.two_person)
+                .filter(|s| {
+                    s.action.as_ref().and_then(|a| a.undoes.as_deref()).is_none_or(|u| !two_person.contains(&u))
+                })
+                .map(|s| s.id.clone())
+                .collect();
             for i in 1..events {
                 w.push(ctx.now + Duration::milliseconds(i as i64 * 250), mixed_event(i, &steps))?;
             }

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod alert;
+pub mod audit;
 pub mod checklist;
 pub mod clock;
 pub mod command;

@@ -213,7 +213,9 @@ pub fn body_hash(body: &[u8]) -> Digest32 {
 
 /// Parses a line whose seal was already checked, and checks version, sequence and chain.
 pub fn decode(line: &[u8], expected_seq: u64, prev: &Digest32) -> Result<Envelope, LineFault> {
-    let parsed: LineIn<'_> = serde_json::from_slice(line).map_err(|e| LineFault::Malformed(e.to_string()))?;
+    // One UTF-8 check of the whole line (it is ASCII, so this is quick) instead of one per string.
+    let text = std::str::from_utf8(line).map_err(|e| LineFault::Malformed(e.to_string()))?;
+    let parsed: LineIn<'_> = serde_json::from_str(text).map_err(|e| LineFault::Malformed(e.to_string()))?;
     if parsed.v != FORMAT_VERSION {
         return Err(LineFault::Version(parsed.v));
     }

@@ -9,7 +9,6 @@ pub mod follow;
 pub mod incident_log;
 pub mod keyring;
 pub mod line;
-pub mod line_facts;
 pub mod memory;
 pub mod port;
 pub mod scan;

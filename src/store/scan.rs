@@ -67,50 +67,12 @@ pub fn scan(
     scan_sealed(reader, from, genesis, |envelope, _| each(envelope))
 }
 
-/// How a line whose seal holds is read: into the event it records, or into just the facts
-/// `verify` needs.
-pub trait Reading: Sync {
-    type Out<'c>: Send;
-    fn read<'c>(&self, line: &'c [u8], seq: u64, prev: &Digest32) -> Result<Self::Out<'c>, LineFault>;
-}
-
-/// Lines read into their events.
-pub struct Events;
-
-impl Reading for Events {
-    type Out<'c> = Envelope;
-    fn read(&self, line: &[u8], seq: u64, prev: &Digest32) -> Result<Envelope, LineFault> {
-        line::decode(line, seq, prev)
-    }
-}
-
-/// Lines read into what `verify` needs, without building events.
-pub struct Facts;
-
-impl Reading for Facts {
-    type Out<'c> = super::line_facts::Facts<'c>;
-    fn read<'c>(&self, line: &'c [u8], seq: u64, prev: &Digest32) -> Result<Self::Out<'c>, LineFault> {
-        super::line_facts::read(line, seq, prev)
-    }
-}
-
 /// As `scan`, also handing over each line's seal.
 pub fn scan_sealed(
-    reader: impl Read,
-    from: Position,
-    genesis: Digest32,
-    each: impl FnMut(Envelope, Seal),
-) -> Result<(Position, Option<TornTail>), ScanError> {
-    scan_with(&Events, reader, from, genesis, each)
-}
-
-/// As `scan_sealed`, reading each line as `reading` says.
-pub fn scan_with<R: Reading>(
-    reading: &R,
     mut reader: impl Read,
     from: Position,
     genesis: Digest32,
-    mut each: impl for<'c> FnMut(R::Out<'c>, Seal),
+    mut each: impl FnMut(Envelope, Seal),
 ) -> Result<(Position, Option<TornTail>), ScanError> {
     let mut at = if from.hash.is_none() { Position { hash: Some(genesis), ..from } } else { from };
     let mut buf: Vec<u8> = Vec::new();
@@ -118,7 +80,7 @@ pub fn scan_with<R: Reading>(
     while !eof {
         eof = fill(&mut reader, &mut buf)?;
         let complete = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
-        at = verify_chunk(reading, &buf[..complete], at, &mut each)?;
+        at = verify_chunk(&buf[..complete], at, &mut each)?;
         buf.drain(..complete);
     }
     let torn = (!buf.is_empty()).then_some(TornTail { offset: at.offset, len: buf.len() as u64 });
@@ -132,20 +94,14 @@ fn fill(reader: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
     Ok(read < CHUNK)
 }
 
-/// A half chunk's outcome: what its lines read as, the last good line's hash, and the first
-/// bad line.
-struct Half<T> {
-    read: Vec<(T, Seal)>,
+/// A half chunk's outcome: its events, the last good line's hash, and the first bad line.
+struct Half {
+    read: Vec<(Envelope, Seal)>,
     last_hash: Option<Digest32>,
     fault: Option<(usize, LineFault)>,
 }
 
-fn verify_chunk<'c, R: Reading>(
-    reading: &R,
-    chunk: &'c [u8],
-    from: Position,
-    each: &mut impl FnMut(R::Out<'c>, Seal),
-) -> Result<Position, ScanError> {
+fn verify_chunk(chunk: &[u8], from: Position, each: &mut impl FnMut(Envelope, Seal)) -> Result<Position, ScanError> {
     if chunk.is_empty() {
         return Ok(from);
     }
@@ -167,9 +123,9 @@ fn verify_chunk<'c, R: Reading>(
         },
         None => from,
     };
-    let (front_result, back_result) = thread::scope(|scope| {
-        let worker = scope.spawn(|| check_lines(reading, back, back_start));
-        let front_result = check_lines(reading, front, from);
+    let (front_result, back_result): (Half, Half) = thread::scope(|scope| {
+        let worker = scope.spawn(|| check_lines(back, back_start));
+        let front_result = check_lines(front, from);
         let back_result = worker.join().unwrap_or_else(|_| Half {
             read: Vec::new(),
             last_hash: None,
@@ -205,12 +161,12 @@ fn corrupt(at: &Position, fault: LineFault) -> ScanError {
 }
 
 /// Checks consecutive lines starting after `from`; stops at the first bad one.
-fn check_lines<'c, R: Reading>(reading: &R, lines: &[&'c [u8]], from: Position) -> Half<R::Out<'c>> {
+fn check_lines(lines: &[&[u8]], from: Position) -> Half {
     let mut read = Vec::with_capacity(lines.len());
     let mut at = from;
     let mut last_hash = None;
     for (index, raw) in lines.iter().enumerate() {
-        match check_one(reading, raw, &at) {
+        match check_one(raw, &at) {
             Ok((out, seal)) => {
                 at = Position { seq: at.seq + 1, hash: Some(seal.hash), offset: 0 };
                 last_hash = Some(seal.hash);
@@ -222,13 +178,13 @@ fn check_lines<'c, R: Reading>(reading: &R, lines: &[&'c [u8]], from: Position) 
     Half { read, last_hash, fault: None }
 }
 
-fn check_one<'c, R: Reading>(reading: &R, raw: &'c [u8], at: &Position) -> Result<(R::Out<'c>, Seal), LineFault> {
+fn check_one(raw: &[u8], at: &Position) -> Result<(Envelope, Seal), LineFault> {
     let parts = line::split(raw)?;
     if line::body_hash(parts.body) != parts.claimed {
         return Err(LineFault::HashMismatch);
     }
     let prev = at.hash.ok_or(LineFault::Chain)?;
-    let out = reading.read(raw, at.seq + 1, &prev)?;
+    let out = line::decode(raw, at.seq + 1, &prev)?;
     let sig = parts.sig.map(|sig| String::from_utf8_lossy(sig).into());
     Ok((out, Seal { hash: parts.claimed, sig }))
 }

@@ -13,9 +13,9 @@ use ssh_key::SshSig;
 use ssh_key::public::KeyData;
 
 use super::allowed_signers::{AllowedSigners, fingerprint};
-use super::line_facts::{Approval, Facts, unescaped};
 use super::scan::Seal;
 use super::signature;
+use crate::domain::event::{Envelope, Event};
 
 const BATCH: usize = 4096;
 
@@ -24,8 +24,6 @@ const BATCH: usize = 4096;
 struct Run {
     first: u64,
     last: u64,
-    /// The actor's name as the lines write it (escaped), and as people write it.
-    written_as: String,
     actor: String,
     /// Approval lines in the run: (seq, the request it grants if it is a grant, its time).
     approvals: Vec<(u64, Option<u64>, DateTime<Utc>)>,
@@ -71,22 +69,20 @@ impl<'a> SignatureCheck<'a> {
         }
     }
 
-    pub fn line(&mut self, line: &Facts<'_>, seal: &Seal) {
-        if self.run.as_ref().is_some_and(|run| run.written_as != line.actor) {
+    pub fn line(&mut self, line: &Envelope, seal: &Seal) {
+        if self.run.as_ref().is_some_and(|run| run.actor != line.actor.name) {
             let run = self.run.take().unwrap_or_default();
             self.unsigned(run);
         }
-        let run = self.run.get_or_insert_with(|| Run {
-            first: line.seq,
-            written_as: line.actor.to_owned(),
-            actor: unescaped(line.actor),
-            ..Run::default()
-        });
+        let run =
+            self.run.get_or_insert_with(|| Run { first: line.seq, actor: line.actor.name.clone(), ..Run::default() });
         run.last = line.seq;
-        match line.approval {
-            Approval::Requested => run.approvals.push((line.seq, None, line.at)),
-            Approval::Granted { requested_seq } => run.approvals.push((line.seq, Some(requested_seq), line.at)),
-            Approval::None => {}
+        match &line.event {
+            Event::ApprovalRequested { .. } => run.approvals.push((line.seq, None, line.at)),
+            Event::ApprovalGranted { requested_seq, .. } => {
+                run.approvals.push((line.seq, Some(*requested_seq), line.at))
+            }
+            _ => {}
         }
         if let Some(sig) = &seal.sig {
             let run = self.run.take().unwrap_or_default();

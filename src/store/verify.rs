@@ -10,6 +10,7 @@ use super::allowed_signers::AllowedSigners;
 use super::line::{Digest32, LineFault};
 use super::scan::{self, Position, ScanError, TornTail};
 use super::signature_check::{SignatureCheck, SignatureReport};
+use crate::domain::audit::TwoPersonAudit;
 
 #[derive(Debug)]
 pub struct Verified {
@@ -51,7 +52,8 @@ pub enum VerifyFailure {
     Misplaced {
         declares: String,
     },
-    /// Lines not signed, or not by a key allowed for their actor; approvals not by two people.
+    /// Lines not signed, or not by a key allowed for their actor; approvals not by two
+    /// people; runs and ticks of two-person steps with no second responder's approval.
     Signatures(Vec<(u64, u64, String)>),
 }
 
@@ -84,7 +86,7 @@ impl std::fmt::Display for VerifyFailure {
                 write!(f, "its first line declares {declares}: another incident's log copied over this one")
             }
             Self::Signatures(problems) => {
-                write!(f, "{} signature problem(s): ", problems.len())?;
+                write!(f, "{} problem(s): ", problems.len())?;
                 for (i, (first, last, why)) in problems.iter().take(LISTED).enumerate() {
                     let seqs = if first == last { format!("seq {first}") } else { format!("seq {first}-{last}") };
                     write!(f, "{}{seqs}: {why}", if i > 0 { "; " } else { "" })?;
@@ -129,8 +131,10 @@ pub fn verify_reader(
     let mut reversed = None;
     let mut signed = signers.map(|s| SignatureCheck::new(s, identity));
     let mut fixed_clock = 0;
-    let each = |envelope: super::line_facts::Facts<'_>, seal: scan::Seal| {
-        fixed_clock += u64::from(envelope.fixed_clock);
+    let mut audit = TwoPersonAudit::default();
+    let each = |envelope: crate::domain::event::Envelope, seal: scan::Seal| {
+        fixed_clock += u64::from(envelope.actor.fixed_clock);
+        audit.event(&envelope);
         if let Some(check) = signed.as_mut() {
             check.line(&envelope, &seal);
         }
@@ -143,15 +147,18 @@ pub fn verify_reader(
             latest = Some((envelope.seq, envelope.at));
         }
     };
-    let scanned = scan::scan_with(&scan::Facts, reader, Position::START, super::line::genesis(identity), each);
+    let scanned = scan::scan_sealed(reader, Position::START, super::line::genesis(identity), each);
     if let (Ok(_), Some(reversed)) = (&scanned, reversed) {
         return Err(reversed);
     }
     let signatures = signed.map(SignatureCheck::finish);
-    if let (Ok((_, None)), Some(report)) = (&scanned, &signatures)
-        && !report.problems.is_empty()
+    let mut problems: Vec<(u64, u64, String)> = signatures.as_ref().map(|r| r.problems.clone()).unwrap_or_default();
+    problems.extend(audit.breaches.into_iter().map(|(seq, why)| (seq, seq, why)));
+    problems.sort_by_key(|p| p.0);
+    if let Ok((_, None)) = &scanned
+        && !problems.is_empty()
     {
-        return Err(VerifyFailure::Signatures(signatures.map(|r| r.problems).unwrap_or_default()));
+        return Err(VerifyFailure::Signatures(problems));
     }
     match scanned {
         Ok((end, None)) => Ok(Verified {
