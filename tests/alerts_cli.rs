@@ -28,7 +28,16 @@ fn ingest_stdin(ws: &Workspace, body: &str) -> std::process::Output {
 #[test]
 fn an_alert_opens_an_incident_on_its_runbook_with_aware_auto_recorded() {
     let ws = Workspace::new();
-    let out = ws.ok("alertmanager", &["alert", "ingest", &fixture("alertmanager-webhook-v4-firing.json")]);
+    // The fixture's alert started at 04:50:03 that day: received half an hour later, whatever
+    // the calendar says.
+    let out = ws
+        .command("alertmanager")
+        .env("WARROOM_TEST_NOW", "2026-11-24T05:20:00Z")
+        .args(["alert", "ingest", &fixture("alertmanager-webhook-v4-firing.json")])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let out = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.contains("opened INC-"), "{out}");
     let id = out.split("opened ").nth(1).expect("id").trim().to_owned();
     let incident = ws.status_json(&id);

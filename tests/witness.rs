@@ -192,4 +192,7 @@ fn a_fifo_or_a_link_planted_as_a_witness_file_neither_hangs_nor_is_read() {
     let (code, report) = verify(&ws, Some(witness.path()));
     assert_eq!(code, Some(0), "{report}");
     assert!(started.elapsed() < std::time::Duration::from_secs(10), "no hang");
+    let (code, report) = verify(&ws, Some(&witness.path().join("missing")));
+    assert_eq!(code, Some(3), "a comparison asked for and not made: {report}");
+    assert!(report.contains("is not a directory: nothing was compared with it"), "{report}");
 }

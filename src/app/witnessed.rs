@@ -19,6 +19,16 @@ pub struct Found {
     pub checkpoint: Checkpoint,
 }
 
+/// The places named as witnesses that cannot be read as one (missing, not a directory): a
+/// comparison asked for and not made.
+pub fn unreadable(places: &[PathBuf]) -> Vec<String> {
+    places
+        .iter()
+        .filter(|dir| !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()))
+        .map(|dir| format!("witness {} is not a directory: nothing was compared with it", dir.display()))
+        .collect()
+}
+
 /// Every checkpoint in `places` (witness directories or bundles) and in the bundles under
 /// `<workspace>/exports/`, each distinct one once per place.
 pub fn gather(places: &[PathBuf], workspace: &Path) -> Vec<Found> {

@@ -63,6 +63,10 @@ pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
     }
     let events: BTreeMap<String, Option<u64>> =
         checked.iter().map(|(name, outcome)| (name.clone(), outcome.as_ref().ok().map(|v| v.events))).collect();
+    for why in witnessed::unreadable(ctx.store.witnesses()) {
+        failed += 1;
+        println!("✗ {}", sanitize::line(&why));
+    }
     let mut found = witnessed::gather(ctx.store.witnesses(), &ctx.dir);
     if !whole_store {
         found.retain(|f| events.contains_key(&f.checkpoint.log));
