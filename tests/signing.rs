@@ -42,6 +42,20 @@ impl Responder {
         Self { name, key, agent, socket }
     }
 
+    /// Locks (`-x`) or unlocks (`-X`) the agent, the password coming from `askpass`.
+    fn lock(&self, askpass: &Path, flag: &str) {
+        let done = Command::new("ssh-add")
+            .arg(flag)
+            .env("SSH_AUTH_SOCK", &self.socket)
+            .env("SSH_ASKPASS", askpass)
+            .env("SSH_ASKPASS_REQUIRE", "force")
+            .env("DISPLAY", ":0")
+            .stdin(Stdio::null())
+            .output()
+            .expect("ssh-add");
+        assert!(done.status.success(), "ssh-add {flag}: {}", common::stderr(&done));
+    }
+
     fn public_line(&self) -> String {
         common::keys::public_line(&self.key)
     }
@@ -266,28 +280,10 @@ fn bad_keys_and_a_bad_allowed_signers_line_each_get_one_line_and_append_nothing(
     let askpass = keys.path().join("askpass");
     std::fs::write(&askpass, "#!/bin/sh\necho lock-pass\n").expect("askpass");
     std::fs::set_permissions(&askpass, std::os::unix::fs::PermissionsExt::from_mode(0o700)).expect("chmod");
-    let locking = Command::new("ssh-add")
-        .arg("-x")
-        .env("SSH_AUTH_SOCK", &alice.socket)
-        .env("SSH_ASKPASS", &askpass)
-        .env("SSH_ASKPASS_REQUIRE", "force")
-        .env("DISPLAY", ":0")
-        .stdin(Stdio::null())
-        .output()
-        .expect("ssh-add -x");
-    assert!(locking.status.success(), "lock the agent: {}", common::stderr(&locking));
+    alice.lock(&askpass, "-x");
     let err = common::stderr(&alice.run(&ws, &["note", &id, "x"]));
     assert!(err.contains("in the ssh-agent (it holds no keys: locked?"), "{err}");
-    let unlocking = Command::new("ssh-add")
-        .arg("-X")
-        .env("SSH_AUTH_SOCK", &alice.socket)
-        .env("SSH_ASKPASS", &askpass)
-        .env("SSH_ASKPASS_REQUIRE", "force")
-        .env("DISPLAY", ":0")
-        .stdin(Stdio::null())
-        .output()
-        .expect("ssh-add -X");
-    assert!(unlocking.status.success());
+    alice.lock(&askpass, "-X");
 
     let expired = format!("alice valid-before=\"20200101Z\" {}\n", alice.public_line());
     std::fs::write(ws.path().join("allowed_signers"), expired).expect("expire");
