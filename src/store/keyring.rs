@@ -182,9 +182,46 @@ fn sign_ed25519(ready: &ed25519_dalek::SigningKey, public: &KeyData, msg: &[u8])
 
 fn connect(socket: &Path) -> Result<Client, String> {
     let stream = std::os::unix::net::UnixStream::connect(socket)
-        .and_then(|s| s.set_read_timeout(Some(AGENT_TIMEOUT)).and(s.set_write_timeout(Some(AGENT_TIMEOUT))).map(|()| s))
         .map_err(|e| format!("cannot reach the ssh-agent at {}: {e}", socket.display()))?;
-    Ok(Client::with_read_write(Box::new(stream)))
+    let deadline = std::time::Instant::now() + AGENT_TIMEOUT;
+    Ok(Client::with_read_write(Box::new(Deadline { stream, deadline })))
+}
+
+/// The agent's connection, given one deadline for the whole exchange: an agent that trickles
+/// its answer a byte at a time runs out of time as surely as one that says nothing.
+struct Deadline {
+    stream: std::os::unix::net::UnixStream,
+    deadline: std::time::Instant,
+}
+
+impl Deadline {
+    fn left(&self) -> std::io::Result<std::time::Duration> {
+        let left = self.deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the ssh-agent took too long"));
+        }
+        Ok(left)
+    }
+}
+
+impl std::io::Read for Deadline {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.left()?;
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
+}
+
+impl std::io::Write for Deadline {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let left = self.left()?;
+        self.stream.set_write_timeout(Some(left))?;
+        self.stream.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.stream.flush()
+    }
 }
 
 /// The agent's failure in words; a timeout says how long it was given.
