@@ -32,14 +32,6 @@ impl SigningKey {
     pub fn fingerprint(&self) -> String {
         fingerprint(&self.key)
     }
-
-    /// Where the key is held, for people: `agent` or the key file.
-    pub fn held_in(&self, keyring: &Keyring) -> String {
-        match self.source {
-            Source::Agent => "ssh-agent".to_owned(),
-            Source::File(i) => keyring.files.get(i).map(|f| f.path.display().to_string()).unwrap_or_default(),
-        }
-    }
 }
 
 /// A key file loaded, with an ed25519 key ready to sign (deriving it costs as much as signing).

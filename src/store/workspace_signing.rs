@@ -32,7 +32,10 @@ impl Workspace {
     /// Leaves a checkpoint of `log` as this process just wrote it with every witness. A
     /// witness that is away is logged, never a reason to refuse: the event is already durable.
     pub(super) fn witness<S: super::incident_log::Fold>(&self, log: &Log<S>, actor: &Actor, now: DateTime<Utc>) {
-        let Some(checkpoint) = log.checkpoint(&actor.name, now).filter(|_| !self.witnesses.is_empty()) else { return };
+        if self.witnesses.is_empty() {
+            return;
+        }
+        let Some(checkpoint) = log.checkpoint(&actor.name, now) else { return };
         for dir in &self.witnesses {
             if let Err(why) = checkpoint::witness(dir, &checkpoint) {
                 tracing::warn!(event = "fault", log = %checkpoint.log, witness = %dir.display(), error = %why, "a checkpoint was not left with a witness");
