@@ -257,3 +257,42 @@ fn a_console_or_listener_starting_marks_an_uncut_close_open_again_reading_only_l
     let status = ws.ok("auditor", &["status"]);
     assert!(status.contains(&cut) && !status.contains(&closed), "{status}");
 }
+
+/// Extends the log with `len` zero bytes (a sparse file: no disk written) and no newline.
+fn append_zeros(log: &std::path::Path, len: u64) {
+    let file = std::fs::OpenOptions::new().write(true).open(log).expect("open");
+    let end = file.metadata().expect("metadata").len();
+    file.set_len(end + len).expect("extend");
+}
+
+#[test]
+fn a_torn_tail_of_one_and_a_half_gigabytes_is_counted_in_bounded_memory() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    let tail: u64 = 3 << 29;
+    append_zeros(&ws.log(&id), tail);
+
+    let out = std::process::Command::new("prlimit")
+        .args(["--as=1073741824", "--", env!("CARGO_BIN_EXE_warroom"), "verify", &id])
+        .env("WARROOM_DIR", ws.path())
+        .env("WARROOM_USER", "auditor")
+        .output()
+        .expect("run warroom under prlimit");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{report}{}", common::stderr(&out));
+    assert!(report.contains(&format!("torn tail of {tail} bytes")), "{report}");
+}
+
+#[test]
+fn a_line_longer_than_any_writer_writes_is_damage_not_a_torn_tail() {
+    let ws = Workspace::new();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    let log = ws.log(&id);
+    append_zeros(&log, 300 << 20);
+    std::fs::OpenOptions::new().append(true).open(&log).expect("open").write_all(b"\n").expect("newline");
+    let size = std::fs::metadata(&log).expect("log").len();
+
+    let err = ws.refused("alice", &["note", &id, "more"], 3);
+    assert!(err.contains("damaged at seq 2") && err.contains("longer than the 256 MiB"), "{err}");
+    assert_eq!(std::fs::metadata(&log).expect("log").len(), size, "nothing cut, nothing appended");
+}

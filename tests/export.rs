@@ -154,6 +154,40 @@ fn verify_fails_when_any_byte_of_the_bundle_changes() {
     ws.ok("auditor", &["verify", dir.to_str().expect("path")]);
 }
 
+/// Rewrites `SHA256SUMS` for the files as they are now: what someone holding the bundle (and
+/// no signing key) can always do.
+fn resum(dir: &Path) {
+    use sha2::{Digest, Sha256};
+    let sums: String = files(dir)
+        .iter()
+        .filter(|f| *f != "SHA256SUMS")
+        .map(|f| format!("{:x}  {f}\n", Sha256::digest(std::fs::read(dir.join(f)).expect("read"))))
+        .collect();
+    std::fs::write(dir.join("SHA256SUMS"), sums).expect("sums");
+}
+
+#[test]
+fn a_timeline_that_says_other_than_the_sealed_log_fails_even_with_fresh_sums() {
+    let ws = Workspace::new();
+    let dir = scripted(&ws);
+    let timeline = dir.join("timeline.json");
+    let original = std::fs::read_to_string(&timeline).expect("timeline");
+    for (what, from, to) in [
+        ("actor", r#""name":"sam""#, r#""name":"carol""#),
+        ("time", r#""at":"2026-11-24T02:05"#, r#""at":"2026-11-24T01:05"#),
+        ("event", r#""kind":"note_added""#, r#""kind":"note_addeD""#),
+    ] {
+        assert!(original.contains(from), "{what}: the timeline has {from}");
+        std::fs::write(&timeline, original.replacen(from, to, 1)).expect("write");
+        resum(&dir);
+        let err = ws.refused("auditor", &["verify", dir.to_str().expect("path")], 3);
+        assert!(err.contains(&format!("'s {what} differs from the sealed log")), "{what}: {err}");
+    }
+    std::fs::write(&timeline, original).expect("restore");
+    resum(&dir);
+    ws.ok("auditor", &["verify", dir.to_str().expect("path")]);
+}
+
 #[test]
 fn drafts_are_redacted_and_a_redacted_bundle_keeps_hashes_but_not_the_log() {
     let ws = Workspace::new();

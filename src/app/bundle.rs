@@ -201,8 +201,8 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&AllowedSigners>) -> Result<Bun
         let text = fs::read(dir.join(log)).map_err(|e| format!("{log}: {e}"))?;
         for (line, event) in text.split(|b| *b == b'\n').filter(|l| !l.is_empty()).zip(events) {
             let sealed: serde_json::Value = serde_json::from_slice(line).map_err(|e| format!("{log}: {e}"))?;
-            if sealed["hash"] != event["hash"] {
-                return Err(format!("timeline.json: seq {} differs from the sealed log", event["seq"]));
+            if let Some(field) = differing_field(&sealed, event) {
+                return Err(format!("timeline.json: seq {}'s {field} differs from the sealed log", event["seq"]));
             }
         }
         log_checked = true;
@@ -216,6 +216,16 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&AllowedSigners>) -> Result<Bun
         signed_by,
         trusted_own_signers: trusted.is_none() && bundled.is_some(),
     })
+}
+
+/// The first field a timeline event states differently from its sealed line (the time compared
+/// as an instant, the timeline writing it without trailing zeros).
+fn differing_field(sealed: &serde_json::Value, event: &serde_json::Value) -> Option<&'static str> {
+    let instant = |v: &serde_json::Value| v.as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+    if instant(&sealed["at"]).is_none() || instant(&sealed["at"]) != instant(&event["at"]) {
+        return Some("time");
+    }
+    ["seq", "actor", "event", "prev", "hash"].into_iter().find(|field| sealed[field] != event[field])
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value, String> {

@@ -318,8 +318,11 @@ impl<S: Fold> Log<S> {
     fn quarantine(&mut self, file: &mut File, torn: TornTail, dir: &Path) -> Result<Event, StoreError> {
         let mut bytes = Vec::new();
         file.seek(SeekFrom::Start(torn.offset)).map_err(|e| StoreError::io("read", &self.path, e))?;
-        file.read_to_end(&mut bytes).map_err(|e| StoreError::io("read", &self.path, e))?;
-        if line::is_whole_line(&bytes) {
+        (&mut *file)
+            .take(line::MAX_LINE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| StoreError::io("read", &self.path, e))?;
+        if bytes.len() <= line::MAX_LINE_BYTES && line::is_whole_line(&bytes) {
             tracing::error!(event = "fault", log = %self.id, seq = self.pos.seq + 1, "a whole line lost its newline; the log is read-only");
             return Err(StoreError::Corrupt {
                 incident: self.id.clone(),
@@ -336,17 +339,40 @@ impl<S: Fold> Log<S> {
             .truncate(true)
             .open(&target)
             .map_err(|e| StoreError::io("create", &target, e))?;
-        copy.write_all(&bytes).and_then(|()| copy.sync_all()).map_err(|e| StoreError::io("write", &target, e))?;
+        let mut hasher = Sha256::new();
+        let copied =
+            copy_hashing(file, torn.offset, &mut copy, &mut hasher).map_err(|e| StoreError::io("write", &target, e))?;
         super::fsync_dir(dir)?;
         file.set_len(torn.offset)
             .and_then(|()| file.sync_all())
             .map_err(|e| StoreError::io("truncate", &self.path, e))?;
         self.torn = None;
-        tracing::warn!(event = "recovery", log = %self.id, bytes = bytes.len(), file = %target.display(), "a torn tail was quarantined");
+        tracing::warn!(event = "recovery", log = %self.id, bytes = copied, file = %target.display(), "a torn tail was quarantined");
         Ok(Event::TornTailQuarantined {
             file: format!("quarantine/{name}"),
-            bytes: bytes.len() as u64,
-            sha256: line::hex(&Digest32::from(Sha256::digest(&bytes))),
+            bytes: copied,
+            sha256: line::hex(&Digest32::from(hasher.finalize())),
         })
     }
+}
+
+/// Copies `file` from `offset` to its end into `copy` (synced), a chunk at a time, hashing
+/// what it copies; returns how many bytes.
+fn copy_hashing(file: &mut File, offset: u64, copy: &mut File, hasher: &mut Sha256) -> std::io::Result<u64> {
+    file.seek(SeekFrom::Start(offset))?;
+    let mut chunk = vec![0; 1 << 20];
+    let mut copied = 0;
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&chunk[..n]);
+        copy.write_all(&chunk[..n])?;
+        copied += n as u64;
+    }
+    copy.sync_all()?;
+    Ok(copied)
 }

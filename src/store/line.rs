@@ -22,6 +22,10 @@ const SIG_KEY: &[u8] = b",\"sig\":\"";
 
 pub type Digest32 = [u8; 32];
 
+/// The longest line a writer writes and a reader buffers: past it, bytes with no newline are
+/// counted, never held, and a line that does end is damage.
+pub const MAX_LINE_BYTES: usize = 256 << 20;
+
 pub fn genesis(incident: &str) -> Digest32 {
     Sha256::digest(format!("warroom log v{FORMAT_VERSION} {incident}")).into()
 }
@@ -76,6 +80,15 @@ pub fn encode(
     out.extend_from_slice(HASH_KEY);
     out.extend_from_slice(hex(&digest).as_bytes());
     out.extend_from_slice(b"\"}\n");
+    let written = out.len() - start;
+    if written > MAX_LINE_BYTES {
+        out.truncate(start);
+        return Err(serde::ser::Error::custom(format_args!(
+            "the event would be a line of {} MiB; the log's limit is {} MiB",
+            written >> 20,
+            MAX_LINE_BYTES >> 20
+        )));
+    }
     Ok(digest)
 }
 
@@ -94,6 +107,8 @@ pub enum LineFault {
     /// A whole sealed line with no newline after it: a writer never leaves one (each write
     /// ends in `\n`), so it was cut by hand.
     Unterminated,
+    /// Longer than any writer writes (`MAX_LINE_BYTES`).
+    TooLong,
 }
 
 impl std::fmt::Display for LineFault {
@@ -112,6 +127,7 @@ impl std::fmt::Display for LineFault {
             Self::Unterminated => {
                 write!(f, "a whole sealed line has lost its newline (cut by hand; appending the newline restores it)")
             }
+            Self::TooLong => write!(f, "longer than the {} MiB any writer writes", MAX_LINE_BYTES >> 20),
         }
     }
 }

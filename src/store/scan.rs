@@ -82,9 +82,29 @@ pub fn scan_sealed(
         let complete = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
         at = verify_chunk(&buf[..complete], at, &mut each)?;
         buf.drain(..complete);
+        if buf.len() > line::MAX_LINE_BYTES && !eof {
+            let len = buf.len() as u64 + count_to_end(&mut reader, &at)?;
+            return Ok((at, Some(TornTail { offset: at.offset, len })));
+        }
     }
     let torn = (!buf.is_empty()).then_some(TornTail { offset: at.offset, len: buf.len() as u64 });
     Ok((at, torn))
+}
+
+/// Past the longest line a writer writes: counts the bytes to the end, holding none. A
+/// newline among them makes the overlong line damage rather than a torn tail.
+fn count_to_end(reader: &mut impl Read, at: &Position) -> Result<u64, ScanError> {
+    let mut chunk = vec![0; 64 << 10];
+    let mut counted = 0;
+    loop {
+        match reader.read(&mut chunk) {
+            Ok(0) => return Ok(counted),
+            Ok(n) if memchr::memchr(b'\n', &chunk[..n]).is_some() => return Err(corrupt(at, LineFault::TooLong)),
+            Ok(n) => counted += n as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// Reads up to one chunk more into `buf`, growing it only as far as the data goes (a

@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::allowed_signers::AllowedSigners;
-use super::line::{Digest32, LineFault};
+use super::line::{Digest32, LineFault, MAX_LINE_BYTES};
 use super::scan::{self, Position, ScanError, TornTail};
 use super::signature_check::{SignatureCheck, SignatureReport};
 use crate::domain::audit::TwoPersonAudit;
@@ -112,11 +112,14 @@ pub fn verify_file(path: &Path, signers: Option<&AllowedSigners>) -> Result<Veri
 
 fn whole_line_at(path: &Path, tail: TornTail) -> bool {
     use std::io::{Seek, SeekFrom};
+    if tail.len > MAX_LINE_BYTES as u64 {
+        return false;
+    }
     let mut bytes = Vec::new();
     File::open(path)
         .and_then(|mut f| f.seek(SeekFrom::Start(tail.offset)).map(|_| f))
-        .and_then(|f| f.take(1 << 20).read_to_end(&mut bytes))
-        .is_ok_and(|_| super::line::is_whole_line(&bytes))
+        .and_then(|f| f.take(MAX_LINE_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .is_ok_and(|_| bytes.len() <= MAX_LINE_BYTES && super::line::is_whole_line(&bytes))
 }
 
 /// Checks a log read from `reader` whose identity (its genesis) is `identity`, and with
