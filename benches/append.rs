@@ -79,6 +79,7 @@ fn measure(dir: &Path, proofs: Proofs, count: usize) -> Vec<f64> {
         host: "bench".into(),
         pid: std::process::id(),
         fixed_clock: false,
+        service: false,
     };
     let declare = |id: String| Command::Declare {
         id,

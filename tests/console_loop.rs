@@ -79,6 +79,7 @@ impl Console {
             clock: Clock::frozen(at("2026-11-24T09:00:00Z")),
             parse_command: Box::new(|_, _, _| Err(warroom::app::AppError::refused("no command line in this test"))),
             listen: None,
+            service: None,
         };
         let model = Model::new("alice", "test", chrono_tz::UTC, session.runbook_list.clone());
         let (actions, finished) = mpsc::unbounded_channel();

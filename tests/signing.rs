@@ -347,4 +347,35 @@ fn the_listener_signs_alerts_as_its_own_service_principal() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     let (ok, report) = verify(&ws);
     assert!(ok && report.contains("every event signed: alertmanager ("), "{report}");
+
+    // Whoever holds the service's key can sign in its name, but not pass for a responder.
+    let id = std::fs::read_dir(ws.path().join("incidents"))
+        .expect("incidents")
+        .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(str::to_owned))
+        .find(|name| name.starts_with("INC-"))
+        .expect("the alert opened an incident");
+    let log = std::fs::read_to_string(ws.log(&id)).expect("log");
+    assert!(log.lines().all(|l| l.contains(r#""name":"alertmanager""#) && l.contains(r#""service":true"#)), "{log}");
+    let out = ws.command("alertmanager").arg("--key").arg(&service_key).args(["note", &id, "all clear"]).output();
+    assert!(out.expect("note").status.success());
+    let (ok, report) = verify(&ws);
+    assert!(
+        !ok && report
+            .contains("alertmanager records alerts as a service (from seq 1); a service never records note_added"),
+        "{report}"
+    );
+}
+
+#[test]
+fn the_listener_refuses_to_record_alerts_under_the_login_that_started_it() {
+    let login = Command::new("id").arg("-un").output().expect("id");
+    let login = String::from_utf8(login.stdout).expect("utf-8").trim().to_owned();
+    let ws = Workspace::new();
+    let out = ws.command(&login).args(["listen", "--addr", "127.0.0.1:0"]).output().expect("listen");
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains(&format!("alerts are recorded as a service principal, not as your login {login}")),
+        "{}",
+        common::stderr(&out)
+    );
 }

@@ -139,6 +139,26 @@ fn a_signed_bundle_rewritten_after_export_does_not_verify() {
     let out = verify();
     assert_eq!(out.status.code(), Some(3));
     assert!(common::stderr(&out).contains("SHA256SUMS.sig is missing"), "{}", common::stderr(&out));
+
+    // An auditor with no workspace of their own: a bundle that came signed must stay signed,
+    // even with its allowed_signers and signatures/ stripped too (its log copy carries them).
+    let elsewhere = Workspace::new();
+    let from_elsewhere = || elsewhere.run("auditor", &["verify", bundle.to_str().expect("path")]);
+    let out = from_elsewhere();
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(common::stderr(&out).contains("SHA256SUMS.sig is missing"), "{}", common::stderr(&out));
+    std::fs::remove_file(bundle.join("allowed_signers")).expect("strip");
+    std::fs::remove_dir_all(bundle.join("signatures")).expect("strip");
+    let sums = std::fs::read_to_string(bundle.join("SHA256SUMS")).expect("sums");
+    let stripped: String = sums
+        .lines()
+        .filter(|l| !l.ends_with("  allowed_signers") && !l.contains("  signatures/"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(bundle.join("SHA256SUMS"), stripped).expect("rewrite");
+    let out = from_elsewhere();
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(common::stderr(&out).contains("SHA256SUMS.sig is missing"), "{}", common::stderr(&out));
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -98,7 +98,13 @@ pub fn listener(
     max_body_mib: usize,
     record_as: &str,
 ) -> Result<Listener, CliError> {
-    let actor = crate::domain::event::Actor { name: record_as.to_owned(), ..ctx.actor.clone() };
+    if record_as == ctx.actor.login {
+        return Err(CliError::usage(format!(
+            "alerts are recorded as a service principal, not as your login {}: give the service's name (--as alertmanager)",
+            sanitize::line(record_as)
+        )));
+    }
+    let actor = crate::domain::event::Actor { name: record_as.to_owned(), service: true, ..ctx.actor.clone() };
     ctx.store.signing_key(&actor, ctx.now).map_err(|e| {
         let why = match e {
             crate::store::StoreError::CannotSign(why) => why,

@@ -69,6 +69,7 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
         ui,
         clock: ctx.clock,
         parse_command,
+        service: host.listen.as_ref().map(|_| host.listen_as.clone()),
         listen,
         runbook_list,
     };

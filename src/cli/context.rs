@@ -275,7 +275,7 @@ fn acting(flag: Option<String>, fixed_clock: bool) -> Result<Actor, CliError> {
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|h| h.trim().to_owned())
         .unwrap_or_else(|_| "unknown".to_owned());
-    Ok(Actor { name, login, host, pid: std::process::id(), fixed_clock })
+    Ok(Actor { name, login, host, pid: std::process::id(), fixed_clock, service: false })
 }
 
 /// The login name of this process's user, from its uid.

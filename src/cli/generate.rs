@@ -198,6 +198,7 @@ impl Writer {
                 host: "warroom-01".into(),
                 pid: 4242,
                 fixed_clock: false,
+                service: false,
             },
         })
     }

@@ -17,20 +17,35 @@ pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
     if let Some(dir) = target.map(Path::new).filter(|t| t.join(crate::app::bundle::SUMS).is_file()) {
         return super::export::verify(dir, &*ctx.store);
     }
-    let whole_store = target.is_none();
+    let mut found = witnessed::gather(ctx.store.witnesses(), &ctx.dir);
     let checked: Vec<(String, Result<Verified, VerifyFailure>)> = match target {
         Some(t) if Path::new(t).is_file() => {
             vec![(t.to_owned(), verify_file(Path::new(t), ctx.store.allowed_signers()))]
         }
+        // A log deleted with its incident: only its checkpoints still know it.
+        Some(t) if found.iter().any(|f| f.checkpoint.log == t) && ctx.incident_id(t).is_err() => Vec::new(),
         Some(t) => {
             let log = LogName::Incident(ctx.incident_id(t)?);
             vec![(log.to_string(), ctx.store.verify(&log))]
         }
         None => ctx.store.logs()?.into_iter().map(|log| (log.to_string(), ctx.store.verify(&log))).collect(),
     };
+    let events: BTreeMap<String, Option<u64>> = checked
+        .iter()
+        .map(|(name, outcome)| {
+            let intact = outcome.as_ref().map_or_else(VerifyFailure::intact_events, |v| Some(v.events));
+            (name.clone(), intact)
+        })
+        .collect();
+    if let Some(t) = target {
+        found.retain(|f| events.contains_key(&f.checkpoint.log) || f.checkpoint.log == t);
+    }
+    let problems = witnessed::compare(&*ctx.store, &found, &events);
+    let disagree: std::collections::BTreeSet<&str> = problems.iter().map(|(log, _)| log.as_str()).collect();
     let mut failed = 0;
     let limit = ctx.now + chrono::Duration::seconds(crate::store::verify::TIME_TOLERANCE_SECONDS);
     for (name, outcome) in &checked {
+        let mark = if disagree.contains(name.as_str()) { "✗" } else { "✓" };
         if let Ok(Verified { latest: Some((seq, at)), .. }) = outcome
             && *at > limit
         {
@@ -44,7 +59,7 @@ pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
         }
         match outcome {
             Ok(v) => println!(
-                "✓ {name}: {} events, {} bytes, chain head {}{}; {}{}",
+                "{mark} {name}: {} events, {} bytes, chain head {}{}; {}{}",
                 v.events,
                 v.bytes,
                 v.head.map_or_else(|| "(empty)".to_owned(), |h| hex(&h)),
@@ -55,28 +70,29 @@ pub fn run(ctx: &Context, target: Option<&str>) -> Result<(), CliError> {
                     n => format!("; {n} event(s) timed by a test build's fixed clock, not the system's"),
                 }
             ),
+            Err(VerifyFailure::Signatures { problems, events }) => {
+                failed += 1;
+                println!("✗ {name}: {events} events, the chain whole; {} problem(s):", problems.len());
+                for (first, last, why) in problems {
+                    let seqs = if first == last { format!("seq {first}") } else { format!("seq {first}-{last}") };
+                    println!("    {seqs}: {why}");
+                }
+            }
             Err(why) => {
                 failed += 1;
                 println!("✗ {name}: {why}");
             }
         }
     }
-    let events: BTreeMap<String, Option<u64>> =
-        checked.iter().map(|(name, outcome)| (name.clone(), outcome.as_ref().ok().map(|v| v.events))).collect();
     for why in witnessed::unreadable(ctx.store.witnesses()) {
         failed += 1;
         println!("✗ {}", sanitize::line(&why));
     }
-    let mut found = witnessed::gather(ctx.store.witnesses(), &ctx.dir);
-    if !whole_store {
-        found.retain(|f| events.contains_key(&f.checkpoint.log));
-    }
-    let problems = witnessed::compare(&*ctx.store, &found, &events);
     for (log, problem) in &problems {
         println!("✗ {log}: {problem}");
     }
-    let damaged: std::collections::BTreeSet<&String> = problems.iter().map(|(log, _)| log).collect();
-    failed += damaged.iter().filter(|log| !matches!(events.get(**log), Some(None))).count();
+    failed += checked.iter().filter(|(name, outcome)| outcome.is_ok() && disagree.contains(name.as_str())).count();
+    failed += disagree.iter().filter(|log| !checked.iter().any(|(name, _)| name == *log)).count();
     if !found.is_empty() {
         println!("compared with {} checkpoint(s)", found.len());
     }

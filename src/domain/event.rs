@@ -21,6 +21,9 @@ pub struct Actor {
     /// times are not the system's, and `verify` says so.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub fixed_clock: bool,
+    /// A service (the alert listener) recorded this, not a responder at a keyboard.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub service: bool,
 }
 
 impl Actor {
@@ -42,7 +45,14 @@ impl Actor {
     }
 
     pub fn named(name: &str) -> Self {
-        Self { name: name.to_owned(), login: name.to_owned(), host: "test".to_owned(), pid: 0, fixed_clock: false }
+        Self {
+            name: name.to_owned(),
+            login: name.to_owned(),
+            host: "test".to_owned(),
+            pid: 0,
+            fixed_clock: false,
+            service: false,
+        }
     }
 }
 

@@ -21,6 +21,7 @@ pub mod placeholder;
 pub mod refusal;
 pub mod runbook;
 pub mod sanitize;
+pub mod service_audit;
 pub mod step_gate;
 pub mod suggest;
 pub mod when;

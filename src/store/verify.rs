@@ -11,6 +11,7 @@ use super::line::{Digest32, LineFault, MAX_LINE_BYTES};
 use super::scan::{self, Position, ScanError, TornTail};
 use super::signature_check::{SignatureCheck, SignatureReport};
 use crate::domain::audit::TwoPersonAudit;
+use crate::domain::service_audit::ServiceAudit;
 
 #[derive(Debug)]
 pub struct Verified {
@@ -54,7 +55,20 @@ pub enum VerifyFailure {
     },
     /// Lines not signed, or not by a key allowed for their actor; approvals not by two
     /// people; runs and ticks of two-person steps with no second responder's approval.
-    Signatures(Vec<(u64, u64, String)>),
+    Signatures {
+        problems: Vec<(u64, u64, String)>,
+        events: u64,
+    },
+}
+
+impl VerifyFailure {
+    /// How many events a log holds whose chain is whole although it failed other checks.
+    pub const fn intact_events(&self) -> Option<u64> {
+        match self {
+            Self::Signatures { events, .. } => Some(*events),
+            _ => None,
+        }
+    }
 }
 
 /// At most this many signature problems are listed; the rest are counted.
@@ -85,7 +99,7 @@ impl std::fmt::Display for VerifyFailure {
             Self::Misplaced { declares } => {
                 write!(f, "its first line declares {declares}: another incident's log copied over this one")
             }
-            Self::Signatures(problems) => {
+            Self::Signatures { problems, .. } => {
                 write!(f, "{} problem(s): ", problems.len())?;
                 for (i, (first, last, why)) in problems.iter().take(LISTED).enumerate() {
                     let seqs = if first == last { format!("seq {first}") } else { format!("seq {first}-{last}") };
@@ -135,9 +149,11 @@ pub fn verify_reader(
     let mut signed = signers.map(|s| SignatureCheck::new(s, identity));
     let mut fixed_clock = 0;
     let mut audit = TwoPersonAudit::default();
+    let mut services = ServiceAudit::default();
     let each = |envelope: crate::domain::event::Envelope, seal: scan::Seal| {
         fixed_clock += u64::from(envelope.actor.fixed_clock);
         audit.event(&envelope);
+        services.event(&envelope);
         if let Some(check) = signed.as_mut() {
             check.line(&envelope, &seal);
         }
@@ -157,11 +173,12 @@ pub fn verify_reader(
     let signatures = signed.map(SignatureCheck::finish);
     let mut problems: Vec<(u64, u64, String)> = signatures.as_ref().map(|r| r.problems.clone()).unwrap_or_default();
     problems.extend(audit.breaches.into_iter().map(|(seq, why)| (seq, seq, why)));
+    problems.extend(services.breaches().into_iter().map(|(seq, why)| (seq, seq, why)));
     problems.sort_by_key(|p| p.0);
-    if let Ok((_, None)) = &scanned
+    if let Ok((end, None)) = &scanned
         && !problems.is_empty()
     {
-        return Err(VerifyFailure::Signatures(problems));
+        return Err(VerifyFailure::Signatures { problems, events: end.seq });
     }
     match scanned {
         Ok((end, None)) => Ok(Verified {

@@ -77,6 +77,9 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
                 }
             };
             if let Some(name) = actor {
+                if let Err(why) = session.refuse_service(&name) {
+                    return vec![Msg::Done(Err(why))];
+                }
                 let actor = Actor { name, ..session.actor.clone() };
                 let app = session.app();
                 return done(perform(&app.acting_as(&actor), call));
@@ -191,6 +194,7 @@ fn switch_responder(session: &mut Session, to: &str) -> Result<(String, Option<S
     if to == session.actor.name {
         return Err(format!("{} is already at the keyboard", sanitize::line(to)));
     }
+    session.refuse_service(to)?;
     let candidate = Actor { name: to.to_owned(), ..session.actor.clone() };
     let signer =
         session.signer_of(&candidate).map_err(|why| format!("{} cannot take over: {why}", sanitize::line(to)))?;

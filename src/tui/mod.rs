@@ -25,6 +25,7 @@ use chrono_tz::Tz;
 use crate::domain::clock::ClockDef;
 use crate::domain::event::Actor;
 use crate::domain::runbook::Runbook;
+use crate::domain::sanitize;
 use crate::store::Store;
 
 /// A line typed at the `:` prompt, as the CLI understands it: the use case, and the responder
@@ -56,11 +57,24 @@ pub struct Session {
     pub parse_command: CommandParser,
     /// The alert listener to host, if the console was started with `--listen`.
     pub listen: Option<crate::listener::Listener>,
+    /// The service principal the hosted listener records as: never a responder here.
+    pub service: Option<String>,
 }
 
 impl Session {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// A responder is never the service principal this console's listener records as.
+    pub fn refuse_service(&self, name: &str) -> Result<(), String> {
+        match &self.service {
+            Some(service) if service == name => Err(format!(
+                "{} is the service principal this console's listener records alerts as; a service never acts at the keyboard",
+                sanitize::line(name)
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Which key signs `actor`'s events, for the status bar (`None`: the workspace does not
