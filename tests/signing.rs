@@ -374,7 +374,8 @@ fn the_listener_refuses_to_record_alerts_under_the_login_that_started_it() {
     let out = ws.command(&login).args(["listen", "--addr", "127.0.0.1:0"]).output().expect("listen");
     assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
     assert!(
-        common::stderr(&out).contains(&format!("alerts are recorded as a service principal, not as your login {login}")),
+        common::stderr(&out)
+            .contains(&format!("alerts are recorded as a service principal, not as your login {login}")),
         "{}",
         common::stderr(&out)
     );

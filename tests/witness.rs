@@ -123,6 +123,14 @@ fn every_kind_of_damage_is_caught_by_a_witness() {
                 "every checkpoint counts: the earliest changed line: {report}"
             );
         }
+        if matches!(how, Tamper::Truncate | Tamper::Rechain | Tamper::Empty) {
+            let before = std::fs::read(ws.log(&id)).expect("log");
+            let mut note = ws.command("alice");
+            let out = note.env("WARROOM_WITNESS", witness.path()).args(["note", &id, "x"]).output().expect("note");
+            assert_eq!(out.status.code(), Some(3), "{how:?}: no writing over the damage");
+            assert!(common::stderr(&out).contains(expected(how)), "{how:?}: {}", common::stderr(&out));
+            assert_eq!(std::fs::read(ws.log(&id)).expect("log"), before, "{how:?}: nothing appended");
+        }
         let (_, without) = verify(&ws, None);
         if matches!(how, Tamper::Truncate | Tamper::Rechain | Tamper::Delete) {
             assert!(!without.contains(&format!("✗ {id}")), "{how:?} needs the witness to show: {without}");
@@ -152,10 +160,11 @@ fn a_log_cut_back_and_written_on_past_its_old_end_is_caught_at_the_first_changed
     let text = std::fs::read_to_string(ws.log(&id)).expect("log");
     let kept: Vec<&str> = text.lines().take(3).collect();
     std::fs::write(ws.log(&id), format!("{}\n", kept.join("\n"))).expect("cut");
+    // With the witness, the writer refuses to bury the cut; without it, the lines go on.
+    let out = ws.command("mallory").env("WARROOM_WITNESS", witness.path()).args(["note", &id, "m"]).output();
+    assert_eq!(out.expect("run").status.code(), Some(3));
     for n in 0..4 {
-        let out =
-            ws.command("mallory").env("WARROOM_WITNESS", witness.path()).args(["note", &id, &format!("m{n}")]).output();
-        assert!(out.expect("run").status.success());
+        ws.ok("mallory", &["note", &id, &format!("m{n}")]);
     }
     let (code, report) = verify(&ws, Some(witness.path()));
     assert_eq!(code, Some(3), "{report}");

@@ -7,11 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::sanitize;
 use crate::store::Store;
-use crate::store::allowed_signers::fingerprint;
-use crate::store::checkpoint::{self, Checkpoint};
+use crate::store::checkpoint::{self, Checkpoint, Distrust};
 use crate::store::line::hex;
 use crate::store::port::LogName;
-use crate::store::signature;
 
 /// One checkpoint and where it was found.
 pub struct Found {
@@ -55,13 +53,13 @@ pub fn compare(store: &dyn Store, found: &[Found], events: &BTreeMap<String, Opt
     let mut by_log: BTreeMap<&str, Vec<&Found>> = BTreeMap::new();
     for one in found {
         let shown = sanitize::line(&one.checkpoint.log).into_owned();
-        match trust(store, &one.checkpoint) {
-            Trust::Use => by_log.entry(one.checkpoint.log.as_str()).or_default().push(one),
-            Trust::Unsigned => problems.push((
+        match checkpoint::check_trust(&one.checkpoint, store.allowed_signers()) {
+            Ok(()) => by_log.entry(one.checkpoint.log.as_str()).or_default().push(one),
+            Err(Distrust::Unsigned) => problems.push((
                 shown,
                 format!("an unsigned checkpoint in {} was not used (the workspace requires signatures)", one.source),
             )),
-            Trust::Forged(why) => {
+            Err(Distrust::Forged(why)) => {
                 problems
                     .push((shown, format!("a checkpoint in {} does not verify ({why}); it was not used", one.source)));
             }
@@ -101,36 +99,6 @@ pub fn compare(store: &dyn Store, found: &[Found], events: &BTreeMap<String, Opt
     problems
 }
 
-enum Trust {
-    Use,
-    Unsigned,
-    Forged(String),
-}
-
 fn log_name(log: &str) -> LogName {
     if log == "inbox" { LogName::Inbox } else { LogName::Incident(log.to_owned()) }
-}
-
-/// Whether a checkpoint may be used: under a signing policy it must carry a signature of a
-/// key allowed for its signer over its own statement.
-fn trust(store: &dyn Store, checkpoint: &Checkpoint) -> Trust {
-    let Some(allowed) = store.allowed_signers() else { return Trust::Use };
-    let (Some(sig), Some(signer)) = (&checkpoint.sig, &checkpoint.signer) else { return Trust::Unsigned };
-    let Some(head) = crate::store::line::unhex(checkpoint.head.as_bytes()) else {
-        return Trust::Forged("its head is not a hash".into());
-    };
-    let sig = match signature::from_line(sig.as_bytes()) {
-        Ok(sig) => sig,
-        Err(why) => return Trust::Forged(why),
-    };
-    let message = signature::message(&checkpoint.log, checkpoint.seq, &head);
-    if let Err(why) = signature::check(&sig, message.as_bytes()) {
-        return Trust::Forged(why);
-    }
-    match allowed.check(signer, sig.public_key(), checkpoint.at) {
-        Ok(()) => Trust::Use,
-        Err(why) => {
-            Trust::Forged(format!("{} signs for {}: {why}", fingerprint(sig.public_key()), sanitize::line(signer)))
-        }
-    }
 }

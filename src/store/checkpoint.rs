@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::allowed_signers::{AllowedSigners, fingerprint};
 use super::line::{Digest32, hex};
+use super::signature;
+use crate::domain::sanitize;
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Checkpoint {
@@ -56,6 +59,43 @@ pub fn witness(dir: &Path, checkpoint: &Checkpoint) -> Result<(), String> {
         return Err(format!("witness {}: not a regular file", path.display()));
     }
     file.write_all(&line).map_err(failed)
+}
+
+/// The last checkpoint `dir` holds for `log`, read from the end of its file (one read of at
+/// most two checkpoint lines, whatever the file's length).
+pub fn latest_in(dir: &Path, log: &str) -> Option<Checkpoint> {
+    use std::io::{Seek, SeekFrom};
+    use std::os::unix::fs::OpenOptionsExt;
+    let flags = nix::fcntl::OFlag::O_NOFOLLOW | nix::fcntl::OFlag::O_NONBLOCK;
+    let mut file = OpenOptions::new().read(true).custom_flags(flags.bits()).open(file_of(dir, log)).ok()?;
+    let len = file.metadata().ok().filter(|m| m.file_type().is_file())?.len();
+    file.seek(SeekFrom::Start(len.saturating_sub(2 * MAX_LINE))).ok()?;
+    let mut tail = Vec::new();
+    file.take(2 * MAX_LINE).read_to_end(&mut tail).ok()?;
+    let last = tail.trim_ascii_end().rsplit(|b| *b == b'\n').next()?;
+    serde_json::from_slice::<Checkpoint>(last).ok().filter(|c| c.log == log)
+}
+
+/// Why a checkpoint may not be relied on.
+pub enum Distrust {
+    /// The workspace requires signatures and it carries none.
+    Unsigned,
+    Forged(String),
+}
+
+/// Whether a checkpoint may be relied on: under a signing policy (`allowed`) it must carry a
+/// signature, by a key allowed for its signer, over its own statement.
+pub fn check_trust(checkpoint: &Checkpoint, allowed: Option<&AllowedSigners>) -> Result<(), Distrust> {
+    let Some(allowed) = allowed else { return Ok(()) };
+    let (Some(sig), Some(signer)) = (&checkpoint.sig, &checkpoint.signer) else { return Err(Distrust::Unsigned) };
+    let head =
+        super::line::unhex(checkpoint.head.as_bytes()).ok_or(Distrust::Forged("its head is not a hash".into()))?;
+    let sig = signature::from_line(sig.as_bytes()).map_err(Distrust::Forged)?;
+    let message = signature::message(&checkpoint.log, checkpoint.seq, &head);
+    signature::check(&sig, message.as_bytes()).map_err(Distrust::Forged)?;
+    allowed.check(signer, sig.public_key(), checkpoint.at).map_err(|why| {
+        Distrust::Forged(format!("{} signs for {}: {why}", fingerprint(sig.public_key()), sanitize::line(signer)))
+    })
 }
 
 fn file_of(dir: &Path, log: &str) -> PathBuf {

@@ -51,6 +51,11 @@ pub enum StoreError {
         file: String,
         declared: String,
     },
+    /// The log says less than a witness saw it say: cut, or its head rewritten.
+    BehindWitness {
+        incident: String,
+        why: String,
+    },
     /// A write or sync failed and writing has not worked since: nothing is written until a
     /// probe write succeeds (the store retries by itself).
     Unhealthy {
@@ -118,9 +123,11 @@ impl StoreError {
         match self {
             Self::Refused(_) | Self::UnknownIncident { .. } | Self::Export(_) | Self::CannotSign(_) => Failure::Refused,
             Self::Signers(_) => Failure::Usage,
-            Self::Corrupt { .. } | Self::WrongLog { .. } | Self::Damaged { .. } | Self::Undeclared { .. } => {
-                Failure::Damaged
-            }
+            Self::Corrupt { .. }
+            | Self::WrongLog { .. }
+            | Self::BehindWitness { .. }
+            | Self::Damaged { .. }
+            | Self::Undeclared { .. } => Failure::Damaged,
             Self::Io { .. } | Self::Unhealthy { .. } | Self::NotSaved { .. } => Failure::NotSaved,
         }
     }
@@ -140,6 +147,9 @@ impl fmt::Display for StoreError {
             ),
             Self::WrongLog { file, declared } => {
                 write!(f, "log file {file} declares incident {}: it was renamed or swapped", sanitize::line(declared))
+            }
+            Self::BehindWitness { incident, why } => {
+                write!(f, "the log of {incident} is damaged: {why}; nothing is written to it until it is restored")
             }
             Self::Unhealthy { cause } => write!(
                 f,

@@ -65,6 +65,9 @@ pub struct Log<S> {
     torn: Option<TornTail>,
     /// The signature on the last line this process wrote, while that line is the head.
     head_sig: Option<(u64, String)>,
+    /// The latest checkpoint a witness holds of this log, and which witness: the log may not
+    /// be written while it says less.
+    floor: Option<(Checkpoint, String)>,
 }
 
 pub type IncidentLog = Log<Incident>;
@@ -90,7 +93,7 @@ impl Log<Incident> {
 
 impl<S: Fold> Log<S> {
     pub fn new(id: &str, path: PathBuf) -> Self {
-        Self { id: id.to_owned(), path, pos: Position::START, state: None, torn: None, head_sig: None }
+        Self { id: id.to_owned(), path, pos: Position::START, state: None, torn: None, head_sig: None, floor: None }
     }
 
     pub fn state(&self) -> Option<&S> {
@@ -214,6 +217,7 @@ impl<S: Fold> Log<S> {
             .map_err(|e| StoreError::io("open for writing", &self.path, e))?;
         file.lock().map_err(|e| StoreError::io("lock", &self.path, e))?;
         self.catch_up_from(&mut file, |_| {})?;
+        self.check_floor()?;
         let mut recovered = Vec::new();
         if let Some(torn) = self.torn {
             let event = self.quarantine(&mut file, torn, quarantine_dir)?;
@@ -313,6 +317,28 @@ impl<S: Fold> Log<S> {
         StoreError::NotSaved { incident: self.id.clone(), source }
     }
 
+    pub fn set_floor(&mut self, floor: Option<(Checkpoint, String)>) {
+        self.floor = floor;
+    }
+
+    /// A log cut below, or rewritten at, its latest witnessed checkpoint is not written on:
+    /// appending would bury the damage under new lines.
+    fn check_floor(&self) -> Result<(), StoreError> {
+        let Some((checkpoint, source)) = &self.floor else { return Ok(()) };
+        if self.pos.seq > checkpoint.seq {
+            return Ok(());
+        }
+        let head = self.pos.hash.map(|h| line::hex(&h));
+        match super::checkpoint::compare(checkpoint, Some(self.pos.seq), head.as_deref()) {
+            None => Ok(()),
+            Some(mismatch) => {
+                let why = mismatch.describe(checkpoint, source);
+                tracing::error!(event = "fault", log = %self.id, %why, "the log says less than its witness; the log is read-only");
+                Err(StoreError::BehindWitness { incident: self.id.clone(), why })
+            }
+        }
+    }
+
     /// Copies the torn bytes aside (durably), then cuts them from the log. They were never
     /// acknowledged, and the copy keeps them as evidence.
     fn quarantine(&mut self, file: &mut File, torn: TornTail, dir: &Path) -> Result<Event, StoreError> {
@@ -340,8 +366,8 @@ impl<S: Fold> Log<S> {
             .open(&target)
             .map_err(|e| StoreError::io("create", &target, e))?;
         let mut hasher = Sha256::new();
-        let copied =
-            copy_hashing(file, torn.offset, &mut copy, &mut hasher).map_err(|e| StoreError::io("write", &target, e))?;
+        let copied = super::quarantine::copy_hashing(file, torn.offset, &mut copy, &mut hasher)
+            .map_err(|e| StoreError::io("write", &target, e))?;
         super::fsync_dir(dir)?;
         file.set_len(torn.offset)
             .and_then(|()| file.sync_all())
@@ -354,25 +380,4 @@ impl<S: Fold> Log<S> {
             sha256: line::hex(&Digest32::from(hasher.finalize())),
         })
     }
-}
-
-/// Copies `file` from `offset` to its end into `copy` (synced), a chunk at a time, hashing
-/// what it copies; returns how many bytes.
-fn copy_hashing(file: &mut File, offset: u64, copy: &mut File, hasher: &mut Sha256) -> std::io::Result<u64> {
-    file.seek(SeekFrom::Start(offset))?;
-    let mut chunk = vec![0; 1 << 20];
-    let mut copied = 0;
-    loop {
-        let n = match file.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        hasher.update(&chunk[..n]);
-        copy.write_all(&chunk[..n])?;
-        copied += n as u64;
-    }
-    copy.sync_all()?;
-    Ok(copied)
 }

@@ -11,6 +11,7 @@ pub mod keyring;
 pub mod line;
 pub mod memory;
 pub mod port;
+mod quarantine;
 pub mod scan;
 pub mod signature;
 pub mod signature_check;

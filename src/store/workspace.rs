@@ -215,6 +215,7 @@ impl Workspace {
         let key = self.signing_key(actor, now)?;
         let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
         let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path));
+        log.set_floor(self.witnessed_floor(id));
         let quarantine = self.root.join("quarantine");
         let signer = self.signing.as_ref().zip(key.as_ref());
         let result = log.transact_all(actor, now, &quarantine, signer, commands, |state, command| {

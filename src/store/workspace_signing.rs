@@ -29,6 +29,16 @@ impl Workspace {
         &self.witnesses
     }
 
+    /// The furthest checkpoint of `log` that a witness holds and that may be relied on, and
+    /// which witness holds it.
+    pub(super) fn witnessed_floor(&self, log: &str) -> Option<(checkpoint::Checkpoint, String)> {
+        self.witnesses
+            .iter()
+            .filter_map(|dir| Some((checkpoint::latest_in(dir, log)?, dir.display().to_string())))
+            .filter(|(checkpoint, _)| checkpoint::check_trust(checkpoint, self.allowed_signers()).is_ok())
+            .max_by_key(|(checkpoint, _)| checkpoint.seq)
+    }
+
     /// Leaves a checkpoint of `log` as this process just wrote it with every witness. A
     /// witness that is away is logged, never a reason to refuse: the event is already durable.
     pub(super) fn witness<S: super::incident_log::Fold>(&self, log: &Log<S>, actor: &Actor, now: DateTime<Utc>) {
