@@ -175,7 +175,8 @@ fn fsync_floor(dir: &Path, n: usize) -> (f64, f64) {
     (samples[samples.len() / 2], samples[(samples.len() - 1) * 99 / 100])
 }
 
-/// Where an agent's signature goes: one connection signing, and connecting alone.
+/// Where an agent's signature goes: one connection signing, the agent answering a request
+/// that needs no signing, and connecting alone.
 fn probe_agent(socket: &Path, key: &Path) {
     let public = ssh_key::PublicKey::read_openssh_file(&key.with_extension("pub")).expect("pub");
     let mut client = ssh_agent_client_rs::Client::connect(socket).expect("connect");
@@ -188,6 +189,15 @@ fn probe_agent(socket: &Path, key: &Path) {
         .collect();
     samples.sort_by(f64::total_cmp);
     report("agent sign on one connection", &samples);
+    let mut samples: Vec<f64> = (0..2000)
+        .map(|_| {
+            let started = Instant::now();
+            client.list_all_identities().expect("list");
+            started.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    report("agent lists its keys on one connection (no signing)", &samples);
     let mut samples: Vec<f64> = (0..2000)
         .map(|_| {
             let started = Instant::now();
