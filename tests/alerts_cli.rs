@@ -151,3 +151,31 @@ fn an_alert_storm_opens_one_incident_per_runbook_not_thousands() {
     assert_eq!(log.matches(r#""kind":"alert_received""#).count(), 2000, "every distinct alert counted");
     assert_eq!(incidents[0]["alerts"], serde_json::json!({"distinct": 2000, "firing": 2000, "deliveries": 2000}));
 }
+
+#[test]
+fn a_closed_incident_hears_its_alert_repeat_and_end_and_a_recurrence_opens_a_new_one() {
+    let ws = Workspace::new();
+    let ingest = |file: &str| ws.ok("alertmanager", &["alert", "ingest", &fixture(file)]);
+    let first = ingest("alertmanager-webhook-v4-firing.json");
+    let id = first.split("opened ").nth(1).expect("id").trim().to_owned();
+    ws.ok("alice", &["resolve", &id]);
+    ws.ok("alice", &["close", &id, "--force", "--reason", "contained"]);
+    let events = || std::fs::read_to_string(ws.log(&id)).expect("log").lines().count();
+    let before = events();
+    let again = ingest("alertmanager-webhook-v4-firing.json");
+    assert!(again.contains("a repeat; not stored again"), "Alertmanager's retry after the close: {again}");
+    let resolved = ingest("alertmanager-webhook-v4-resolved.json");
+    assert!(resolved.contains(&format!("recorded on {id}")), "{resolved}");
+    assert_eq!(events(), before + 1, "the alert's end is evidence for the closed incident");
+
+    // The same alert firing again later is a recurrence: a new incident, never a refusal.
+    let firing = std::fs::read_to_string(fixture("alertmanager-webhook-v4-firing.json")).expect("fixture");
+    let recurred = firing.replace("2026-11-24T04:50", "2026-11-24T09:50");
+    assert_ne!(recurred, firing, "the fixture's startsAt moved");
+    let out = ingest_stdin(&ws, &recurred);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let landed = String::from_utf8_lossy(&out.stdout);
+    let new_id = landed.split("opened ").nth(1).expect("a new incident").trim().to_owned();
+    assert_ne!(new_id, id);
+    assert_eq!(events(), before + 1, "nothing more on the closed one");
+}

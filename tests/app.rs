@@ -242,6 +242,9 @@ fn a_follower_is_woken_by_every_writer_and_sees_each_event_once(adapter: Adapter
     let close = Command::Close { force: true, reason: Some("false alarm".into()) };
     fixture.store.execute(&closed_before, &alice, at("2026-11-24T08:09:00Z"), Command::Resolve).expect("resolve");
     fixture.store.execute(&closed_before, &alice, at("2026-11-24T08:10:00Z"), close.clone()).expect("close");
+    let archive = Command::Archive { reason: Some("false alarm".into()) };
+    fixture.store.execute(&closed_before, &alice, at("2026-11-24T08:11:00Z"), archive.clone()).expect("archive");
+    let close = Command::Close { force: true, reason: Some("contained".into()) };
     let id = declare(&fixture.app(&alice, "2026-11-24T09:00:00Z"));
 
     let (woken, wake_ups) = std::sync::mpsc::channel();
@@ -264,6 +267,10 @@ fn a_follower_is_woken_by_every_writer_and_sees_each_event_once(adapter: Adapter
     writer.execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::Resolve).expect("resolve");
     writer.execute(&id, &bob, at("2026-11-24T09:07:00Z"), close).expect("close");
     wake_ups.recv_timeout(std::time::Duration::from_secs(10)).expect("woken by the close");
+    let news = follower.changes().expect("news");
+    assert!(news.iter().all(|c| matches!(c, Change::Open { .. })), "closed is still followed: {news:?}");
+    writer.execute(&id, &bob, at("2026-11-24T09:08:00Z"), archive).expect("archive");
+    wake_ups.recv_timeout(std::time::Duration::from_secs(10)).expect("woken by the archive");
     let news: Vec<Change> =
         follower.changes().expect("news").into_iter().filter(|c| !matches!(c, Change::Open { .. })).collect();
     assert!(matches!(news.as_slice(), [Change::Gone(gone)] if *gone == id), "{news:?}");

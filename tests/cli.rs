@@ -38,10 +38,12 @@ fn a_whole_incident_from_declaration_to_close() {
     assert_eq!(closed["progress"]["done"], steps.len());
     assert_eq!(closed["steps"][0]["by"], "bob");
     assert_eq!(closed["notes"][0]["by"], "sam");
+    ws.ok("sam", &["note", &id, "post-mortem drafted"]);
+    ws.ok("alice", &["archive", &id, "--reason", "no duty left that this workspace tracks"]);
     let open = ws.ok("alice", &["status", "--json"]);
-    assert!(!open.contains(&id), "a closed incident is not listed as open");
+    assert!(!open.contains(&id), "an archived incident is not listed as open");
     let err = ws.refused("alice", &["note", &id, "late"], 1);
-    assert!(err.contains("closed"), "{err}");
+    assert!(err.contains("archived"), "{err}");
     ws.ok("auditor", &["verify", &id]);
 }
 
@@ -135,6 +137,7 @@ fn a_tail_shared_by_two_days_names_the_open_incident() {
     let yesterday = on("2026-11-23T10:00:00Z", &["declare", "--runbook", "runaway-agent-cost"]);
     on("2026-11-23T11:00:00Z", &["resolve", &yesterday]);
     on("2026-11-23T12:00:00Z", &["close", &yesterday, "--force", "--reason", "done"]);
+    on("2026-11-23T12:01:00Z", &["archive", &yesterday, "--reason", "done"]);
     let today = on("2026-11-24T10:00:00Z", &["declare", "--runbook", "runaway-agent-cost"]);
     assert_eq!((yesterday.as_str(), today.as_str()), ("INC-20261123-001", "INC-20261124-001"));
     on("2026-11-24T10:05:00Z", &["note", "001", "which one?"]);

@@ -218,40 +218,6 @@ fn a_workspace_clock_file_adds_and_overrides_clocks() {
 }
 
 #[test]
-fn closing_with_a_running_clock_needs_a_reason_and_the_clocks_then_stand_still() {
-    let ws = Workspace::new();
-    let id = declare(&ws);
-    for step in ws.status_json(&id)["steps"].as_array().expect("steps").iter().filter_map(|s| s["id"].as_str()) {
-        if step == "kill-switch" || step == "re-enable" {
-            ok(&ws, "alice", &["approve", &id, step, "--request"]);
-            ok(&ws, "bob", &["approve", &id, step, "--yes"]);
-        }
-        let out = at(&ws, "alice", &["tick", &id, step, "--force", "--override-hold", "drill"]);
-        assert!(out.status.success(), "{}", common::stderr(&out));
-    }
-    ok(&ws, "alice", &["resolve", &id]);
-    let err = refused(&ws, "alice", &["close", &id]);
-    assert!(err.contains("regulatory clocks still running: gdpr-33"), "{err}");
-    ok(&ws, "alice", &["close", &id, "--force", "--reason", "drill: no filing"]);
-    let later = ws
-        .command("auditor")
-        .env("WARROOM_TEST_NOW", "2026-12-30T00:00:00Z")
-        .args(["status", &id, "--json"])
-        .output()
-        .expect("run");
-    let value: serde_json::Value = serde_json::from_slice(&later.stdout).expect("json");
-    let gdpr = value["incidents"][0]["clocks"]
-        .as_array()
-        .expect("clocks")
-        .iter()
-        .find(|c| c["id"] == "gdpr-33")
-        .cloned()
-        .expect("gdpr");
-    assert_eq!(gdpr["state"], "running", "a closed incident's clocks stand as they were when it closed");
-    assert_eq!(gdpr["remaining_seconds"], 70 * 3600);
-}
-
-#[test]
 fn absurd_periods_in_a_clock_file_are_lint_errors_not_a_crash_or_an_empty_incident() {
     let ws = Workspace::new();
     std::fs::create_dir_all(ws.path().join("clocks")).expect("dir");

@@ -209,7 +209,12 @@ fn another_responders_write_reaches_the_console_through_the_feed(adapter: Adapte
     other.execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::Resolve).expect("resolve");
     other.execute(&id, &bob, at("2026-11-24T09:07:00Z"), close).expect("close");
     console.news();
-    assert!(console.model.incidents.iter().all(|i| i.incident.id != id), "a closed incident leaves the console");
+    let shown = console.model.incidents.iter().find(|i| i.incident.id == id).expect("a closed incident stays");
+    assert_eq!(shown.incident.state, warroom::domain::incident::IncidentState::Closed);
+    let archive = Command::Archive { reason: Some("drill over".into()) };
+    other.execute(&id, &bob, at("2026-11-24T09:08:00Z"), archive).expect("archive");
+    console.news();
+    assert!(console.model.incidents.iter().all(|i| i.incident.id != id), "an archived incident leaves the console");
 }
 
 #[test]
@@ -243,6 +248,8 @@ fn a_refused_note_reopens_its_form_with_the_text_kept(adapter: Adapter) {
     console.session.store.execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::Resolve).expect("resolve");
     let close = Command::Close { force: true, reason: Some("bob closed it meanwhile".into()) };
     console.session.store.execute(&id, &bob, at("2026-11-24T09:07:00Z"), close).expect("close");
+    let archive = Command::Archive { reason: Some("bob archived it meanwhile".into()) };
+    console.session.store.execute(&id, &bob, at("2026-11-24T09:08:00Z"), archive).expect("archive");
     console.send(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
     let Mode::Form(form) = &console.model.mode else { panic!("the note form is open again: {:?}", console.flash()) };
     let typed = form.fields.iter().find_map(|f| match &f.kind {
@@ -250,7 +257,7 @@ fn a_refused_note_reopens_its_form_with_the_text_kept(adapter: Adapter) {
         _ => None,
     });
     assert_eq!(typed.as_deref(), Some("vendor confirmed the key rotation"));
-    assert!(form.error.as_deref().is_some_and(|e| e.contains("closed") && e.contains("kept")), "{:?}", form.error);
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("archived") && e.contains("kept")), "{:?}", form.error);
     console.key(KeyCode::Esc);
     assert!(matches!(console.model.mode, Mode::Normal), "Esc drops it");
 }

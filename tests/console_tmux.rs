@@ -112,7 +112,7 @@ fn a_small_terminal_gets_a_clear_message_and_recovers_on_resize() {
 }
 
 #[test]
-fn a_whole_incident_from_declaration_to_close_in_the_console() {
+fn a_whole_incident_from_declaration_to_archive_in_the_console() {
     let ws = Workspace::new();
     let tmux = Tmux::new("whole");
     tmux.start("a", &ws, "alice", (120, 36));
@@ -140,24 +140,35 @@ fn a_whole_incident_from_declaration_to_close_in_the_console() {
     tmux.wait_for("a", "Reason to close anyway", SLOW);
     tmux.keys("a", &["-l", "drill stopped after containment"]);
     tmux.keys("a", &["Enter"]);
-    tmux.wait_for("a", "cannot be undone", SLOW);
+    tmux.wait_for("a", "kept in follow-up until archived", SLOW);
     tmux.keys("a", &["y"]);
-    tmux.wait_for("a", "Incidents (1 open)", SLOW);
     tmux.wait_for("a", "bundle written to", SLOW);
+    // Closed, its clocks still run: it stays on the list and in the header.
+    let screen = tmux.wait_for("a", "closed, follow-up", SLOW);
+    assert!(screen.contains("Incidents (2 open)") && screen.contains("next deadline"), "{screen}");
     ws.ok("auditor", &["verify"]);
     let exports: Vec<_> = std::fs::read_dir(ws.path().join("exports")).expect("exports").flatten().collect();
     assert_eq!(exports.len(), 1, "one bundle, written on close");
     let checked = ws.ok("auditor", &["verify", exports[0].path().to_str().expect("path")]);
     assert!(checked.contains("the copied log verified"), "{checked}");
+    tmux.keys("a", &["Z"]);
+    tmux.wait_for("a", "Reason to archive with duties open", SLOW);
+    tmux.keys("a", &["-l", "drill: nothing to file"]);
+    tmux.keys("a", &["Enter"]);
+    tmux.wait_for("a", "Its log is sealed", SLOW);
+    tmux.keys("a", &["y"]);
+    tmux.wait_for("a", "Incidents (1 open)", SLOW);
+    let exports: Vec<_> = std::fs::read_dir(ws.path().join("exports")).expect("exports").flatten().collect();
+    assert_eq!(exports.len(), 2, "a second revision, written on archive");
     let all = ws.ok("auditor", &["status", "--all", "--json"]);
     let value: serde_json::Value = serde_json::from_str(&all).expect("json");
     let closed = value["incidents"]
         .as_array()
         .expect("incidents")
         .iter()
-        .find(|i| i["state"] == "closed")
+        .find(|i| i["state"] == "archived")
         .cloned()
-        .expect("closed");
+        .expect("archived");
     assert_eq!(closed["steps"][0]["by"], "alice");
     assert!(
         closed["clocks"].as_array().expect("clocks").iter().any(|c| c["id"] == "gdpr-33" && c["anchor_at"].is_string())

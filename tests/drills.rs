@@ -64,6 +64,7 @@ fn health_coverage_and_role_practice_come_from_history_and_drills_stay_apart() {
     );
     at(&ws, "alice", "2026-05-01T09:05:00Z", &["resolve", &drill]);
     at(&ws, "alice", "2026-05-01T09:06:00Z", &["close", &drill, "--force", "--reason", "drill over"]);
+    at(&ws, "alice", "2026-05-01T09:06:30Z", &["archive", &drill, "--reason", "a drill files nothing"]);
     let real = r#"{"name":"AgentRefundAnomaly","labels":{"environment":"production"}}"#;
     let stray = r#"{"name":"DiskAlmostFull","labels":{"host":"db-1"}}"#;
     for body in [real, stray] {
@@ -110,5 +111,5 @@ fn health_coverage_and_role_practice_come_from_history_and_drills_stay_apart() {
     }
     let real_status = json(&ws, T0, &["status", "--json"]);
     let open = real_status["incidents"].as_array().expect("incidents");
-    assert!(open.iter().all(|i| i["drill"] == false), "the closed drill is not among the open real incidents");
+    assert!(open.iter().all(|i| i["drill"] == false), "the archived drill is not among the open real incidents");
 }

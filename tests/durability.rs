@@ -214,40 +214,43 @@ fn concurrent_declarations_get_distinct_ids() {
 }
 
 #[test]
-fn a_log_cut_before_its_close_is_marked_open_again_by_verify() {
+fn a_log_cut_before_its_archiving_is_marked_open_again_by_verify() {
     let ws = Workspace::new();
     let id = ws.declare("alice", "cross-tenant-pii-leak");
     ws.ok("alice", &["resolve", &id]);
-    ws.ok("alice", &["close", &id, "--force", "--reason", "contained; clocks tracked by the DPO"]);
-    assert!(!ws.ok("auditor", &["status"]).contains(&id), "closed: not listed");
+    ws.ok("alice", &["close", &id, "--force", "--reason", "contained"]);
+    ws.ok("alice", &["archive", &id, "--reason", "clocks tracked by the DPO"]);
+    assert!(!ws.ok("auditor", &["status"]).contains(&id), "archived: not listed");
     let log = ws.log(&id);
     let bytes = std::fs::read(&log).expect("log");
     let last_line = bytes[..bytes.len() - 1].iter().rposition(|b| *b == b'\n').expect("lines") + 1;
-    assert!(String::from_utf8_lossy(&bytes[last_line..]).contains(r#""kind":"closed""#));
-    std::fs::write(&log, &bytes[..last_line]).expect("cut the close");
+    assert!(String::from_utf8_lossy(&bytes[last_line..]).contains(r#""kind":"archived""#));
+    std::fs::write(&log, &bytes[..last_line]).expect("cut the archiving");
 
     let out = ws.run("auditor", &["verify", &id]);
     let verified = String::from_utf8_lossy(&out.stdout);
     assert!(verified.contains("marked open again"), "{verified}");
-    assert_eq!(out.status.code(), Some(3), "the bundle written at close holds its checkpoint: {verified}");
+    assert_eq!(out.status.code(), Some(3), "the bundle written at archiving holds its checkpoint: {verified}");
     assert!(verified.contains("TRUNCATED: seq"), "{verified}");
-    assert!(ws.ok("auditor", &["status"]).contains(&id), "the active incident is listed again");
-    assert_eq!(ws.status_json(&id)["state"], "resolved");
+    assert!(ws.ok("auditor", &["status"]).contains(&id), "the closed incident is listed again");
+    assert_eq!(ws.status_json(&id)["state"], "closed");
 }
 
 #[test]
-fn a_console_or_listener_starting_marks_an_uncut_close_open_again_reading_only_log_tails() {
+fn a_console_or_listener_starting_marks_a_cut_archiving_open_again_reading_only_log_tails() {
     use warroom::store::Store;
     let ws = Workspace::new();
     let closed = ws.declare("alice", "cross-tenant-pii-leak");
     ws.ok("alice", &["resolve", &closed]);
     ws.ok("alice", &["close", &closed, "--force", "--reason", "done"]);
+    ws.ok("alice", &["archive", &closed, "--reason", "done"]);
     let cut = ws.declare("alice", "cross-tenant-pii-leak");
     ws.ok("alice", &["resolve", &cut]);
     ws.ok("alice", &["close", &cut, "--force", "--reason", "done"]);
+    ws.ok("alice", &["archive", &cut, "--reason", "done"]);
     let bytes = std::fs::read(ws.log(&cut)).expect("log");
     let last_line = bytes[..bytes.len() - 1].iter().rposition(|b| *b == b'\n').expect("lines") + 1;
-    std::fs::write(ws.log(&cut), &bytes[..last_line]).expect("cut the close");
+    std::fs::write(ws.log(&cut), &bytes[..last_line]).expect("cut the archiving");
 
     let store = warroom::store::Workspace::open(ws.path()).expect("workspace");
     let repaired = store.reconcile();

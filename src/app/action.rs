@@ -79,8 +79,14 @@ pub fn check_rules(
     now: chrono::DateTime<chrono::Utc>,
     actor: &str,
 ) -> Result<(), AppError> {
-    if incident.state == IncidentState::Closed {
-        return Err(AppError::Refused(Refusal::Closed(incident.id.clone()).to_string()));
+    match incident.state {
+        IncidentState::Archived => {
+            return Err(AppError::Refused(Refusal::Archived(incident.id.clone()).to_string()));
+        }
+        IncidentState::Closed if prepared.undoes.is_none() => {
+            return Err(AppError::Refused(Refusal::Closed(incident.id.clone()).to_string()));
+        }
+        _ => {}
     }
     let definition = incident.step(&prepared.step).map(|(step, _)| step);
     let Some(definition) = definition else { return Ok(()) };

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::domain::incident::Incident;
-use crate::report::bundle::{self, BundleFile, Options};
+use crate::report::bundle::{self, BundleFile, Options, Previous};
 use crate::report::timeline::Sealed;
 use crate::store::allowed_signers::AllowedSigners;
 use crate::store::line::{self, hex};
@@ -58,7 +58,27 @@ pub fn default_dir(dir: &Path, id: &str, now: chrono::DateTime<chrono::Utc>) -> 
 
 /// Options for a bundle exported now by `actor` from the workspace directory `dir`.
 pub fn options(dir: &Path, actor: &str, now: chrono::DateTime<chrono::Utc>, redact_all: bool) -> Options {
-    Options { redact_all, names: redaction_names(dir), exported_at: now, exported_by: actor.to_owned() }
+    Options { redact_all, names: redaction_names(dir), exported_at: now, exported_by: actor.to_owned(), previous: None }
+}
+
+/// The latest bundle of `id` beside `out` (by export time), as the revision `out` follows.
+pub fn previous_revision(out: &Path, id: &str) -> Option<Previous> {
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut revisions: Vec<(String, String, String)> = fs::read_dir(parent)
+        .ok()?
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let name = path.file_name()?.to_str()?.to_owned();
+            let manifest: serde_json::Value = read_json(&path.join(bundle::MANIFEST)).ok()?;
+            if manifest["incident"].as_str() != Some(id) || path == out {
+                return None;
+            }
+            let sums = fs::read(path.join(SUMS)).ok()?;
+            Some((manifest["exported_at"].as_str()?.to_owned(), name, hex(&Sha256::digest(&sums))))
+        })
+        .collect();
+    revisions.sort();
+    revisions.pop().map(|(_, bundle, sha256sums)| Previous { bundle, sha256sums })
 }
 
 /// Writes the bundle of `id` to `out` (which must not exist, or be empty) and returns it.
@@ -70,6 +90,7 @@ pub fn export(store: &dyn Store, id: &str, out: &Path, options: &Options) -> Res
         )));
     }
     let (incident, sealed, log) = read_sealed(store, id)?;
+    let options = &Options { previous: previous_revision(out, id), ..options.clone() };
     let mut files = bundle::build(&incident, &sealed, &log, options).map_err(StoreError::Export)?;
     files.extend(super::proof::files(id, &log, store.allowed_signers()).map_err(StoreError::Export)?);
     let sign = |sums: &[u8]| store.sign_detached(&options.exported_by, options.exported_at, sums);
@@ -147,6 +168,8 @@ pub struct BundleCheck {
     /// The signatures were checked against the bundle's own `allowed_signers`, there being no
     /// workspace one to trust instead.
     pub trusted_own_signers: bool,
+    /// The revision this one follows, and whether it was found beside it unchanged.
+    pub previous: Option<(String, bool)>,
 }
 
 /// Re-checks a bundle: every file against `SHA256SUMS`, no file unlisted, the timeline's hash
@@ -173,6 +196,7 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&AllowedSigners>) -> Result<Bun
         }
     }
     let manifest: serde_json::Value = read_json(&dir.join(bundle::MANIFEST))?;
+    let previous = check_previous(dir, &manifest)?;
     let bundled = crate::store::signing::read_policy(dir).map_err(|e| e.to_string())?;
     let signers = trusted.or(bundled.as_ref());
     let carries_proof = bundled.is_some() || dir.join("signatures").is_dir() || copied_log_is_signed(dir, &manifest);
@@ -217,6 +241,7 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&AllowedSigners>) -> Result<Bun
         log_checked,
         signed_by,
         trusted_own_signers: trusted.is_none() && bundled.is_some(),
+        previous,
     })
 }
 
@@ -228,6 +253,24 @@ fn differing_field(sealed: &serde_json::Value, event: &serde_json::Value) -> Opt
         return Some("time");
     }
     ["seq", "actor", "event", "prev", "hash"].into_iter().find(|field| sealed[field] != event[field])
+}
+
+/// The revision the manifest says this bundle follows: its name, and whether it is beside
+/// this one (then its `SHA256SUMS` must be the one named; another is an error).
+fn check_previous(dir: &Path, manifest: &serde_json::Value) -> Result<Option<(String, bool)>, String> {
+    let Some(previous) = manifest.get("previous") else { return Ok(None) };
+    let name = previous["bundle"].as_str().unwrap_or_default();
+    if name.is_empty() || name.contains(['/', '\\']) || name == ".." || name == "." {
+        return Err(format!("{}: previous names no bundle beside this one", bundle::MANIFEST));
+    }
+    let sums = dir.parent().map(|parent| parent.join(name).join(SUMS));
+    let Some(Ok(bytes)) = sums.map(fs::read) else { return Ok(Some((name.to_owned(), false))) };
+    if Some(hex(&Sha256::digest(&bytes)).as_str()) != previous["sha256sums"].as_str() {
+        return Err(format!(
+            "the previous revision {name} has changed since this revision named it (its {SUMS} differs)"
+        ));
+    }
+    Ok(Some((name.to_owned(), true)))
 }
 
 /// The bundle's copy of the log carries signatures: it came from a workspace that signs.

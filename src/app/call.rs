@@ -23,6 +23,11 @@ pub enum Call {
         reason: Option<String>,
         redact: bool,
     },
+    Archive {
+        incident: String,
+        reason: Option<String>,
+        redact: bool,
+    },
     Export {
         incident: String,
         out: Option<PathBuf>,
@@ -82,6 +87,7 @@ impl Call {
             Self::Declare(_) => "declare",
             Self::Record { command, .. } => command.name(),
             Self::Close { .. } => "close",
+            Self::Archive { .. } => "archive",
             Self::Export { .. } => "export",
             Self::Drill(_) => "drill",
             Self::DeclareFromAlert { .. } => "declare-from-alert",
@@ -93,9 +99,10 @@ impl Call {
     /// The incident the call names, as typed.
     pub fn incident(&self) -> Option<&str> {
         match self {
-            Self::Record { incident, .. } | Self::Close { incident, .. } | Self::Export { incident, .. } => {
-                Some(incident)
-            }
+            Self::Record { incident, .. }
+            | Self::Close { incident, .. }
+            | Self::Archive { incident, .. }
+            | Self::Export { incident, .. } => Some(incident),
             _ => None,
         }
     }
@@ -143,6 +150,10 @@ fn carry_out(app: &App, call: Call) -> Result<Done, AppError> {
         Call::Record { incident, command } => Ok(Done::Recorded(record::record(app, &incident, command)?)),
         Call::Close { incident, force, reason, redact } => {
             let (recorded, bundle) = record::close(app, &incident, force, reason, redact)?;
+            Ok(Done::Closed { recorded, bundle })
+        }
+        Call::Archive { incident, reason, redact } => {
+            let (recorded, bundle) = record::seal(app, &incident, Command::Archive { reason }, redact)?;
             Ok(Done::Closed { recorded, bundle })
         }
         Call::Export { incident, out, redact } => {

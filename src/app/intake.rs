@@ -16,7 +16,7 @@ use crate::domain::clock::ClockDef;
 use crate::domain::command::Command;
 use crate::domain::event::{Actor, Envelope, Event};
 use crate::domain::inbox::same_delivery;
-use crate::domain::incident::Incident;
+use crate::domain::incident::{Incident, IncidentState};
 use crate::domain::refusal::Refusal;
 use crate::domain::runbook::Runbook;
 use crate::domain::suggest::did_you_mean;
@@ -278,6 +278,17 @@ fn joined(incident: &str, outcome: Result<Vec<Envelope>, StoreError>) -> Outcome
 
 /// Where each alert goes, on the open incidents as they stand: alerts of one key stay together,
 /// and a batch's routed alerts for one runbook open at most one incident.
+/// The incident that already holds `alert` takes it, unless it is closed and this is the
+/// alert firing anew: a closed incident hears its alerts repeat or end, and a recurrence opens
+/// a new one.
+fn hears(incident: &Incident, alert: &Alert) -> bool {
+    match incident.alerts.get(&alert.key) {
+        None => false,
+        Some(_) if incident.state != IncidentState::Closed => true,
+        Some(track) => alert.status != Status::Firing || same_delivery(&track.alert, alert),
+    }
+}
+
 fn plan<'a>(
     alerts: impl Iterator<Item = &'a Alert>,
     open: &[&Incident],
@@ -293,7 +304,7 @@ fn plan<'a>(
             if let Some(target) = by_key.get(alert.key.as_str()) {
                 return target.clone();
             }
-            let target = if let Some(holder) = open.iter().find(|i| i.alerts.contains_key(&alert.key)) {
+            let target = if let Some(holder) = open.iter().find(|i| hears(i, alert)) {
                 Target::Incident(holder.id.clone())
             } else {
                 match router
@@ -306,7 +317,8 @@ fn plan<'a>(
                         let group = group_values(alert, group_by);
                         open.iter()
                             .filter(|i| {
-                                i.runbook.id == route.runbook
+                                i.state != IncidentState::Closed
+                                    && i.runbook.id == route.runbook
                                     && now - i.declared_at < window
                                     && first_alert(i).is_some_and(|first| group_values(first, group_by) == group)
                             })

@@ -39,8 +39,8 @@ pub fn switch_responder(app: &App, from: &str) -> Result<Vec<String>, AppError> 
     Ok(recorded)
 }
 
-/// Closes and seals the incident, then writes its export bundle (always: the close is the
-/// moment the evidence is handed over).
+/// Closes the incident, then writes its export bundle (always: the close is the moment the
+/// evidence is handed over).
 pub fn close(
     app: &App,
     incident: &str,
@@ -48,7 +48,12 @@ pub fn close(
     reason: Option<String>,
     redact: bool,
 ) -> Result<(Recorded, PathBuf), AppError> {
-    let recorded = record(app, incident, Command::Close { force, reason })?;
+    seal(app, incident, Command::Close { force, reason }, redact)
+}
+
+/// Records a close or an archive, then writes the bundle revision that hands it over.
+pub fn seal(app: &App, incident: &str, command: Command, redact: bool) -> Result<(Recorded, PathBuf), AppError> {
+    let recorded = record(app, incident, command)?;
     let bundle = export(app, &recorded.incident, None, redact)
         .map_err(|e| AppError::ClosedWithoutBundle { id: recorded.incident.clone(), why: e.to_string() })?;
     Ok((recorded, bundle))

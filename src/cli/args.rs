@@ -139,11 +139,23 @@ pub(crate) enum Cmd {
     Assign { incident: String, role: String, name: String },
     /// Mark the incident resolved (impact over; follow-up steps may remain)
     Resolve { incident: String },
-    /// Close and seal the incident (refused while required steps are open, unless forced)
+    /// Close the incident: operations over; its clocks, filings and post-mortem carry on
+    /// (refused while required steps are open, unless forced)
     Close {
         incident: String,
         #[arg(long, requires = "reason")]
         force: bool,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Redact the post-mortem and timeline of the bundle too (drafts always are)
+        #[arg(long)]
+        redact: bool,
+    },
+    /// Archive a closed incident: every clock submitted in full, waived or not applicable and
+    /// every required step done, or the reason why not; seals the log and writes the last bundle
+    Archive {
+        incident: String,
+        /// Why it is archived with duties still open (required when any are)
         #[arg(long)]
         reason: Option<String>,
         /// Redact the post-mortem and timeline of the bundle too (drafts always are)

@@ -216,7 +216,7 @@ impl Context {
 
     /// The incidents open now, by id, and those whose log cannot be read.
     pub fn open_incidents(&self) -> Result<Listing, CliError> {
-        self.listing(self.store.open_ids()?, |i| i.state != IncidentState::Closed)
+        self.listing(self.store.open_ids()?, |i| i.state != IncidentState::Archived)
     }
 
     fn listing(&self, ids: Vec<String>, keep: impl Fn(&Incident) -> bool) -> Result<Listing, CliError> {

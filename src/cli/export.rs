@@ -15,6 +15,9 @@ pub fn print_bundle(dir: &Path) {
             }
         }
         println!("    {}", bundle::SUMS);
+        if dir.join(crate::app::proof::SUMS_SIGNATURE).is_file() {
+            println!("    {}", crate::app::proof::SUMS_SIGNATURE);
+        }
     }
 }
 
@@ -22,7 +25,7 @@ pub fn verify(dir: &Path, store: &dyn crate::store::Store) -> Result<(), CliErro
     match bundle::verify_bundle(dir, store.allowed_signers()) {
         Ok(check) => {
             println!(
-                "✓ bundle {}: {} files match {}, {} events chained to head {}{}; {}",
+                "✓ bundle {}: {} files match {}, {} events chained to head {}{}; {}{}",
                 sanitize::line(&check.incident),
                 check.files,
                 bundle::SUMS,
@@ -35,6 +38,13 @@ pub fn verify(dir: &Path, store: &dyn crate::store::Store) -> Result<(), CliErro
                     (Some(by), true) => format!(
                         "signed by {by}, checked against the bundle's own allowed_signers (compare it with yours)"
                     ),
+                },
+                match &check.previous {
+                    None => String::new(),
+                    Some((name, true)) => format!("; revises {}, found beside it unchanged", sanitize::line(name)),
+                    Some((name, false)) => {
+                        format!("; revises {}, not found beside it (not compared)", sanitize::line(name))
+                    }
                 }
             );
             Ok(())

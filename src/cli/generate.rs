@@ -39,7 +39,7 @@ pub enum Workload {
         #[arg(long, default_value = "note")]
         prefix: String,
     },
-    /// A workspace of closed and open incidents (in --dir)
+    /// A workspace of archived (closed, then archived) and open incidents (in --dir)
     Workspace {
         #[arg(long, default_value_t = 10_000)]
         closed: u64,
@@ -105,6 +105,8 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
                             never_undone: vec![],
                         },
                     )?;
+                    let archived = Event::Archived { reason: Some("generated history".into()), open_duties: vec![] };
+                    w.push(day + Duration::hours(31), archived)?;
                 } else {
                     write_marker(&root.join("open").join(&id))?;
                 }

@@ -88,6 +88,7 @@ pub fn request(
         Cmd::Close { incident, force, reason, redact } => {
             Ok(Request::Call(Call::Close { incident, force, reason, redact }))
         }
+        Cmd::Archive { incident, reason, redact } => Ok(Request::Call(Call::Archive { incident, reason, redact })),
         Cmd::Export { incident, out, redact } => Ok(Request::Call(Call::Export { incident, out, redact })),
         Cmd::Decide { incident, decision, at, evidence } => {
             record(incident, Command::Decide { decision: clocks::decision(&decision)?, at: time(at)?, evidence })

@@ -105,6 +105,9 @@ pub enum Command {
         force: bool,
         reason: Option<String>,
     },
+    Archive {
+        reason: Option<String>,
+    },
     Decide {
         decision: Decision,
         at: Option<DateTime<Utc>>,
@@ -166,6 +169,7 @@ impl Command {
             Self::Assign { .. } => "assign",
             Self::Resolve => "resolve",
             Self::Close { .. } => "close",
+            Self::Archive { .. } => "archive",
             Self::Decide { .. } => "decide",
             Self::Notify { .. } => "notify",
             Self::Waive { .. } => "waive",

@@ -21,7 +21,10 @@ pub fn decide(
 ) -> Result<Vec<Event>, Refusal> {
     if !matches!(command, Command::Declare { .. }) {
         let incident = incident.ok_or(Refusal::NotDeclared)?;
-        if incident.state == IncidentState::Closed {
+        if incident.state == IncidentState::Archived {
+            return Err(Refusal::Archived(incident.id.clone()));
+        }
+        if incident.state == IncidentState::Closed && is_operation(&command) {
             return Err(Refusal::Closed(incident.id.clone()));
         }
         if let Command::ConfigureDrill { speed, focus } = command {
@@ -33,6 +36,21 @@ pub fn decide(
         return decide_on(incident, command, now, actor).map(|event| vec![event]);
     }
     super::decide_declare::declare(incident, command, now)
+}
+
+/// What only an incident still in operation records: containment (an undo of an effect left
+/// in place is still allowed), severity, the lifecycle steps before close, and drills. A
+/// closed one keeps its duties and its post-mortem, and hears the end of its own alerts.
+fn is_operation(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::ConfigureDrill { .. }
+            | Command::StartAction { undoes: None, .. }
+            | Command::AddEffect { .. }
+            | Command::Severity { .. }
+            | Command::Resolve
+            | Command::Close { .. }
+    )
 }
 
 fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &str) -> Result<Event, Refusal> {
@@ -85,6 +103,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             _ => Err(Refusal::AlreadyResolved),
         },
         Command::Close { force, reason } => close(incident, force, reason, now),
+        Command::Archive { reason } => archive(incident, reason, now),
         Command::Decide { decision, at, evidence } => decide_decision(incident, decision, at, evidence, now),
         Command::Notify { clock, reference, at, phase, channel, late_reason } => {
             let reference = required_text(reference, "the submission's reference (--ref)")?;
@@ -140,6 +159,9 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         Command::Alert { alert } => {
             if incident.alerts.get(&alert.key).is_some_and(|t| same_delivery(&t.alert, &alert)) {
                 return Err(Refusal::RepeatAlert(alert.key));
+            }
+            if incident.state == IncidentState::Closed && alert.status == super::alert::Status::Firing {
+                return Err(Refusal::Closed(incident.id.clone()));
             }
             Ok(Event::AlertReceived { alert })
         }
@@ -268,11 +290,20 @@ fn close(incident: &Incident, force: bool, reason: Option<String>, now: DateTime
         .filter(|s| matches!(s.state, ClockState::Running | ClockState::DueSoon | ClockState::Overdue))
         .map(|s| s.def.id.clone())
         .collect();
-    if !open_clocks.is_empty() && !force {
-        return Err(Refusal::ClocksRunning(open_clocks));
-    }
     let never_undone = incident.never_undone().map(|r| r.started_seq).collect();
     Ok(Event::Closed { forced: force, reason, open_steps, open_clocks, never_undone })
+}
+
+fn archive(incident: &Incident, reason: Option<String>, now: DateTime<Utc>) -> Result<Event, Refusal> {
+    if incident.state != IncidentState::Closed {
+        return Err(Refusal::NotClosed);
+    }
+    let reason = reason.filter(|r| !r.trim().is_empty());
+    let open_duties = incident.open_duties(now);
+    if !open_duties.is_empty() && reason.is_none() {
+        return Err(Refusal::DutiesOpen(open_duties));
+    }
+    Ok(Event::Archived { reason, open_duties })
 }
 
 fn find_step<'a>(incident: &'a Incident, step: &str) -> Result<(&'a Step, &'a super::incident::StepState), Refusal> {

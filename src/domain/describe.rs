@@ -83,14 +83,15 @@ pub fn describe(envelope: &Envelope) -> String {
         },
         Event::Resolved {} => format!("{by} resolved the incident"),
         Event::Closed { forced, reason, open_steps, open_clocks, never_undone } => {
-            let closed = match (forced, reason) {
-                (true, Some(reason)) => format!(
-                    "{by} closed the incident with {} required steps and {} clocks open: {reason}",
-                    open_steps.len(),
-                    open_clocks.len()
-                ),
+            let mut closed = match (forced, reason) {
+                (true, Some(reason)) => {
+                    format!("{by} closed the incident with {} required steps open: {reason}", open_steps.len())
+                }
                 _ => format!("{by} closed the incident"),
             };
+            if !open_clocks.is_empty() {
+                closed.push_str(&format!("; clocks still running, kept for follow-up: {}", open_clocks.join(", ")));
+            }
             if never_undone.is_empty() {
                 closed
             } else {
@@ -98,6 +99,13 @@ pub fn describe(envelope: &Envelope) -> String {
                 format!("{closed}. WARNING: actions never undone, still in effect: {runs}")
             }
         }
+        Event::Archived { reason, open_duties } => match reason {
+            Some(reason) if !open_duties.is_empty() => {
+                format!("{by} archived the incident with {} open: {reason}", open_duties.join(", "))
+            }
+            Some(reason) => format!("{by} archived the incident: {reason}"),
+            None => format!("{by} archived the incident, every duty done"),
+        },
         Event::DecisionRecorded { decision, at, evidence, corrects, auto } => format!(
             "{}{by} recorded decision {} reached at {}{}{}",
             if *auto { "warroom (auto) for " } else { "" },

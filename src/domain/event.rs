@@ -113,6 +113,12 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         never_undone: Vec<u64>,
     },
+    Archived {
+        reason: Option<String>,
+        /// The duties still open when archived with a reason.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        open_duties: Vec<String>,
+    },
     DecisionRecorded {
         decision: Decision,
         /// When it was reached; the envelope's `at` is when it was recorded.
@@ -252,6 +258,7 @@ impl Event {
             Self::RoleAssigned { .. } => "role_assigned",
             Self::Resolved {} => "resolved",
             Self::Closed { .. } => "closed",
+            Self::Archived { .. } => "archived",
             Self::DecisionRecorded { .. } => "decision_recorded",
             Self::SubmissionRecorded { .. } => "submission_recorded",
             Self::ClockWaived { .. } => "clock_waived",

@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::alert::Alert;
 use super::clock::def::Decision;
 use super::clock::{
-    ClockDef, ClockFacts, ClockStatus, DecisionRecord, Schedule, Submission, Waiver, evaluate_scheduled, schedule,
+    ClockDef, ClockFacts, ClockState, ClockStatus, DecisionRecord, Schedule, Submission, Waiver, evaluate_scheduled,
+    schedule,
 };
 use super::event::{Envelope, Event};
 use super::runbook::Runbook;
@@ -20,7 +21,10 @@ use super::runbook::Runbook;
 pub enum IncidentState {
     Active,
     Resolved,
+    /// Operations are over; the duties (clocks, filings, the post-mortem) go on.
     Closed,
+    /// Every duty done or its absence explained: nothing more is recorded.
+    Archived,
 }
 
 impl IncidentState {
@@ -29,6 +33,7 @@ impl IncidentState {
             Self::Active => "active",
             Self::Resolved => "resolved",
             Self::Closed => "closed",
+            Self::Archived => "archived",
         }
     }
 }
@@ -93,6 +98,7 @@ pub struct Incident {
     pub declared_by: String,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub archived_at: Option<DateTime<Utc>>,
     pub steps: Vec<StepState>,
     pub roles: BTreeMap<String, String>,
     pub notes: Vec<Note>,
@@ -163,6 +169,7 @@ impl Incident {
             declared_by: envelope.actor.name.clone(),
             resolved_at: None,
             closed_at: None,
+            archived_at: None,
             steps,
             roles,
             notes: Vec::new(),
@@ -248,6 +255,10 @@ impl Incident {
                 self.state = IncidentState::Closed;
                 self.closed_at = Some(envelope.at);
             }
+            Event::Archived { .. } => {
+                self.state = IncidentState::Archived;
+                self.archived_at = Some(envelope.at);
+            }
             Event::DecisionRecorded { decision, at, evidence, corrects, auto } => record_decision(
                 &mut self.clock_facts,
                 DecisionRecord {
@@ -300,7 +311,7 @@ impl Incident {
     /// Every clock of the incident at `now`, most urgent first.
     /// A closed incident's clocks stand as they were when it closed.
     pub fn clock_statuses(&self, now: DateTime<Utc>) -> Vec<ClockStatus<'_>> {
-        let now = self.closed_at.map_or(now, |closed| closed.min(now));
+        let now = self.archived_at.map_or(now, |archived| archived.min(now));
         let mut statuses: Vec<ClockStatus<'_>> = self
             .clocks
             .iter()
@@ -309,6 +320,24 @@ impl Incident {
             .collect();
         statuses.sort_unstable_by_key(|s| (s.urgency(), s.def.id.as_str()));
         statuses
+    }
+
+    /// What stands between this incident and its archive: each clock not yet submitted in
+    /// full, waived or found not to apply, and each required step still open.
+    pub fn open_duties(&self, now: DateTime<Utc>) -> Vec<String> {
+        let clocks = self.clock_statuses(now).into_iter().filter_map(|status| {
+            let id = status.def.id.as_str();
+            match status.state {
+                ClockState::NotApplicable => None,
+                ClockState::SubmittedOnTime | ClockState::SubmittedLate => {
+                    (!self.clock_facts.submitted_in_full(id)).then(|| format!("{id} (only a phased submission)"))
+                }
+                ClockState::AwaitingAnchor => Some(format!("{id} (not started: record its anchor or waive it)")),
+                ClockState::Running | ClockState::DueSoon | ClockState::Overdue => Some(format!("{id} (running)")),
+            }
+        });
+        let steps = self.open_required_steps().into_iter().map(|step| format!("step {step}"));
+        clocks.chain(steps).collect()
     }
 
     fn set_step(

@@ -76,7 +76,9 @@ pub enum Refusal {
     OverrideNotCommander {
         commander: String,
     },
-    ClocksRunning(Vec<String>),
+    Archived(String),
+    NotClosed,
+    DutiesOpen(Vec<String>),
     /// The same delivery of an alert already recorded (a retry): nothing new to store.
     RepeatAlert(String),
     UnknownUnrouted(String),
@@ -160,7 +162,18 @@ impl fmt::Display for Refusal {
         match self {
             Self::NotDeclared => write!(f, "this incident has no declaration in its log"),
             Self::AlreadyDeclared(id) => write!(f, "incident {} is already declared", show(id)),
-            Self::Closed(id) => write!(f, "incident {} is closed; its log is sealed", show(id)),
+            Self::Closed(id) => write!(
+                f,
+                "incident {} is closed: operations are over; it records only follow-up (decisions, submissions, waivers, notes, steps, the post-mortem)",
+                show(id)
+            ),
+            Self::Archived(id) => write!(f, "incident {} is archived; its log is sealed", show(id)),
+            Self::NotClosed => write!(f, "only a closed incident can be archived: resolve and close it first"),
+            Self::DutiesOpen(duties) => write!(
+                f,
+                "duties still open: {}; finish them (notify --phase complete, waive, tick) or archive with --reason",
+                duties.join(", ")
+            ),
             Self::UnknownStep { step, hint } => write!(f, "no step {:?} in this runbook{hint}", show(step)),
             Self::UnknownRole { role, hint } => write!(f, "no role {:?} in this runbook{hint}", show(role)),
             Self::UnknownSeverity { severity, known } => {
@@ -282,11 +295,6 @@ impl fmt::Display for Refusal {
                 "runbook {} starts clock {}, which the clock catalog does not hold (run `warroom lint`); nothing declared",
                 show(runbook),
                 show(clock)
-            ),
-            Self::ClocksRunning(clocks) => write!(
-                f,
-                "regulatory clocks still running: {}; record the submission (notify), mark them not applicable (waive), or close with --force --reason",
-                clocks.join(", ")
             ),
             Self::OverrideNotCommander { commander } if commander.is_empty() => {
                 write!(

@@ -15,6 +15,7 @@ use super::timeline::{self, Sealed};
 use crate::domain::incident::Incident;
 use crate::domain::placeholder::{Facts, time};
 
+#[derive(Clone)]
 pub struct Options {
     /// Redact the post-mortem, timeline and annex too (drafts always are).
     pub redact_all: bool,
@@ -22,6 +23,16 @@ pub struct Options {
     pub names: Vec<String>,
     pub exported_at: DateTime<Utc>,
     pub exported_by: String,
+    /// The revision this one follows, when the incident was exported before.
+    pub previous: Option<Previous>,
+}
+
+/// An earlier bundle of the same incident: its directory's name beside this one, and the
+/// SHA-256 of its `SHA256SUMS`, which pins every file it holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Previous {
+    pub bundle: String,
+    pub sha256sums: String,
 }
 
 pub struct BundleFile {
@@ -44,6 +55,8 @@ struct Manifest<'a> {
     /// The copy of the sealed log, absent when the bundle is redacted.
     log: Option<String>,
     redacted: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<&'a Previous>,
 }
 
 pub const MANIFEST: &str = "manifest.json";
@@ -124,6 +137,7 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
         chain_head,
         log: log_path,
         redacted,
+        previous: options.previous.as_ref(),
     };
     files.push(json_file(MANIFEST, &manifest)?);
     Ok(files)

@@ -18,7 +18,7 @@ pub enum Change {
     /// An open incident as it now stands, with the events appended since the last look (all
     /// of them the first time it is seen).
     Open { incident: Box<Incident>, appended: Vec<Envelope> },
-    /// An incident seen open before is no longer open (closed, or its log is gone).
+    /// An incident seen open before is no longer open (archived, or its log is gone).
     Gone(String),
     /// The unrouted-alert inbox changed.
     Inbox(Inbox),
@@ -32,15 +32,16 @@ pub trait Follower {
     fn changes(&mut self) -> Result<Vec<Change>, StoreError>;
 }
 
-/// What one incident's catch-up says, and whether the follower keeps reading it: a closed
-/// incident is reported gone once (never, when it was closed before it was first seen).
+/// What one incident's catch-up says, and whether the follower keeps reading it: an archived
+/// incident is reported gone once (never, when it was archived before it was first seen). A
+/// closed one stays: its duties go on.
 pub(super) fn incident_news(
     incident: &Incident,
     appended: Vec<Envelope>,
     first_look: bool,
     news: &mut Vec<Change>,
 ) -> bool {
-    if incident.state == IncidentState::Closed {
+    if incident.state == IncidentState::Archived {
         if !first_look {
             news.push(Change::Gone(incident.id.clone()));
         }

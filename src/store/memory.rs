@@ -166,15 +166,18 @@ impl Store for MemoryStore {
         let incidents = self.incidents();
         Ok(incidents
             .iter()
-            .filter(|(_, l)| l.state.as_ref().is_some_and(|i| i.state != IncidentState::Closed))
+            .filter(|(_, l)| l.state.as_ref().is_some_and(|i| i.state != IncidentState::Archived))
             .map(|(id, _)| id.clone())
             .collect())
     }
 
     fn look_at_open(&self, look: &mut dyn FnMut(&[&Incident])) -> Result<(), StoreError> {
         let incidents = self.incidents();
-        let open: Vec<&Incident> =
-            incidents.values().filter_map(|l| l.state.as_ref()).filter(|i| i.state != IncidentState::Closed).collect();
+        let open: Vec<&Incident> = incidents
+            .values()
+            .filter_map(|l| l.state.as_ref())
+            .filter(|i| i.state != IncidentState::Archived)
+            .collect();
         look(&open);
         Ok(())
     }
@@ -258,7 +261,7 @@ impl Follower for MemoryFollower<'_> {
         for (id, lines) in incidents.iter() {
             let Some(incident) = &lines.state else { continue };
             let first_look = !self.seen.contains_key(id);
-            if first_look && incident.state == IncidentState::Closed {
+            if first_look && incident.state == IncidentState::Archived {
                 continue;
             }
             let from = self.seen.get(id).copied().unwrap_or(Position::START);

@@ -49,7 +49,7 @@ pub trait Store: Send + Sync {
     /// Every incident ever declared, oldest first.
     fn all_ids(&self) -> Result<Vec<String>, StoreError>;
 
-    /// The incidents not known to be closed (an id may have closed since).
+    /// The incidents not known to be archived (an id may have been archived since).
     fn open_ids(&self) -> Result<Vec<String>, StoreError>;
 
     /// Runs `look` over the open incidents as they stand (a damaged one is left out).

@@ -96,7 +96,7 @@ impl Workspace {
         Ok(ids)
     }
 
-    /// The ids marked open (a cache of the logs: an id may have closed since).
+    /// The ids marked open, not yet archived (a cache of the logs: an id may have been archived since).
     pub fn open_ids(&self) -> Result<Vec<String>, StoreError> {
         let mut ids = list(&self.root.join("open"))?;
         ids.sort();
@@ -225,24 +225,24 @@ impl Workspace {
         if result.is_ok() {
             self.witness(log, actor, now);
         }
-        let closed = log.incident().is_some_and(|i| i.state == IncidentState::Closed);
+        let archived = log.incident().is_some_and(|i| i.state == IncidentState::Archived);
         if result.is_err() {
             logs.remove(id);
         }
         let written = result?;
-        if closed {
+        if archived {
             let _ = fs::remove_file(self.marker_path(id));
         }
         Ok(written)
     }
 
-    /// Finds every incident whose log does not end closed but has no open marker (a log cut
+    /// Finds every incident whose log does not end archived but has no open marker (a log cut
     /// before its close, a lost marker) and marks it open again: `(id, what was done)` for each.
     /// Reads only the last line of each unmarked log.
     pub fn reconcile_markers(&self) -> Vec<(String, String)> {
         let Ok(ids) = self.all_ids() else { return Vec::new() };
         ids.into_iter()
-            .filter(|id| !self.marker_path(id).exists() && !ends_closed(&self.log_path(id)))
+            .filter(|id| !self.marker_path(id).exists() && !ends_archived(&self.log_path(id)))
             .filter_map(|id| self.repair_marker(&id).map(|done| (id, done)))
             .collect()
     }
@@ -252,13 +252,13 @@ impl Workspace {
     pub fn repair_marker(&self, id: &str) -> Option<String> {
         let path = self.log_path(id);
         let marker = self.marker_path(id);
-        // The last line says whether it is closed: no need to fold the whole log again.
-        let closed = path.exists() && ends_closed(&path);
-        let repaired = match (closed, marker.exists()) {
+        // The last line says whether it is archived: no need to fold the whole log again.
+        let archived = path.exists() && ends_archived(&path);
+        let repaired = match (archived, marker.exists()) {
             (false, false) => {
-                private_fs::write(&marker, b"").ok().map(|()| "marked open again: its log does not end closed")
+                private_fs::write(&marker, b"").ok().map(|()| "marked open again: its log does not end archived")
             }
-            (true, true) => fs::remove_file(&marker).ok().map(|()| "open marker removed: its log ends closed"),
+            (true, true) => fs::remove_file(&marker).ok().map(|()| "open marker removed: its log ends archived"),
             _ => None,
         }?;
         let _ = fsync_dir(&self.root.join("open"));
@@ -283,7 +283,7 @@ impl Workspace {
     }
 
     /// Runs `look` over the open incidents, each caught up incrementally through this process's
-    /// cache (so a long-running intake reads only what was appended since). Closed ones lose
+    /// cache (so a long-running intake reads only what was appended since). Archived ones lose
     /// their marker; one whose log is damaged is left out (it is read-only until repaired).
     pub fn with_open<T>(&self, look: impl FnOnce(&[&Incident]) -> T) -> Result<T, StoreError> {
         let ids = self.open_ids()?;
@@ -307,7 +307,7 @@ impl Workspace {
         let mut open = Vec::with_capacity(logs.len());
         for (id, log) in logs.iter() {
             match log.incident() {
-                Some(incident) if incident.state == IncidentState::Closed => {
+                Some(incident) if incident.state == IncidentState::Archived => {
                     let _ = fs::remove_file(self.marker_path(id));
                 }
                 Some(incident) => open.push(incident),
@@ -327,9 +327,9 @@ impl Workspace {
     }
 }
 
-/// Whether the last complete line of the log at `path` is its close (an unreadable log is
-/// taken as closed: it is for `verify` to name).
-fn ends_closed(path: &Path) -> bool {
+/// Whether the last complete line of the log at `path` is its archiving (an unreadable log is
+/// taken as archived: it is for `verify` to name).
+fn ends_archived(path: &Path) -> bool {
     use std::io::{Read, Seek, SeekFrom};
     let Ok(mut file) = fs::File::open(path) else { return true };
     let len = file.metadata().map_or(0, |m| m.len());
@@ -340,7 +340,7 @@ fn ends_closed(path: &Path) -> bool {
     }
     let complete = tail.iter().rposition(|b| *b == b'\n').map_or(&tail[..0], |end| &tail[..end]);
     let last = complete.iter().rposition(|b| *b == b'\n').map_or(complete, |start| &complete[start + 1..]);
-    memchr::memmem::find(last, br#""event":{"kind":"closed""#).is_some()
+    memchr::memmem::find(last, br#""event":{"kind":"archived""#).is_some()
 }
 
 /// How often recovery may probe, and how much it writes: enough to need free blocks, not just

@@ -63,6 +63,9 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
         Effect::Execute { incident, command: Command::Close { force, reason } } => {
             Call::Close { incident, force, reason, redact: false }
         }
+        Effect::Execute { incident, command: Command::Archive { reason } } => {
+            Call::Archive { incident, reason, redact: false }
+        }
         Effect::Execute { incident, command } => Call::Record { incident, command },
         Effect::Declare { runbook } => Call::Declare(Declaration { runbook, ..Declaration::default() }),
         Effect::DeclareFromAlert { key, runbook } => Call::DeclareFromAlert { key, runbook },

@@ -135,6 +135,9 @@ pub enum Purpose {
     Close {
         reason_asked: bool,
     },
+    Archive {
+        reason_asked: bool,
+    },
     Decide,
     Notify,
     Waive,

@@ -21,6 +21,7 @@ pub enum Action {
     Declare,
     Resolve,
     Close,
+    Archive,
     Inbox,
     DismissAlert,
     RunAction,

@@ -94,6 +94,11 @@ impl ClockFacts {
         list.into_iter()
     }
 
+    /// A submission in full (phase `complete`) is on record for `clock`.
+    pub fn submitted_in_full(&self, clock: &str) -> bool {
+        self.submissions.iter().any(|s| s.clock == clock && s.phase == SubmissionPhase::Complete)
+    }
+
     pub fn first_submission(&self, clock: &str) -> Option<&Submission> {
         self.submissions.iter().filter(|s| s.clock == clock).min_by_key(|s| (s.at, s.seq))
     }

@@ -40,8 +40,12 @@ fn plan(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Result<Vec<Effect>
         return Err("an action is still running; wait for it to finish".to_owned());
     }
     let incident = &entry.incident;
-    if incident.state == IncidentState::Closed {
-        return Err(format!("incident {} is closed; its log is sealed", incident.id));
+    if incident.state == IncidentState::Archived || (incident.state == IncidentState::Closed && !undo) {
+        let refusal = match incident.state {
+            IncidentState::Archived => crate::domain::Refusal::Archived(incident.id.clone()),
+            _ => crate::domain::Refusal::Closed(incident.id.clone()),
+        };
+        return Err(refusal.to_string());
     }
     let prepared = crate::action::prepare(incident, &step, undo, &model.actor, now)?;
     let Some((definition, _)) = incident.step(&step) else { return Err(format!("no step {step}")) };

@@ -29,7 +29,7 @@ pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<For
     let step = model.cursor_step().map(str::to_owned).unwrap_or_default();
     match action {
         Action::Skip | Action::Reopen | Action::OverrideHold => steps::open(action, incident, step),
-        Action::Note | Action::Severity | Action::Assign | Action::Resolve | Action::Close => {
+        Action::Note | Action::Severity | Action::Assign | Action::Resolve | Action::Close | Action::Archive => {
             record::open(model, action, incident, now)
         }
         Action::Decide | Action::Notify | Action::Waive => clocks::open(model, action, incident),
@@ -45,9 +45,12 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
     match &form.purpose {
         Purpose::Skip { .. } | Purpose::Reopen { .. } | Purpose::OverrideHold { .. } => steps::finish(&form),
         Purpose::RunAction { .. } | Purpose::Approve { .. } => action::finish(model, form, now),
-        Purpose::Note | Purpose::Severity | Purpose::Assign | Purpose::Resolve | Purpose::Close { .. } => {
-            record::finish(&form)
-        }
+        Purpose::Note
+        | Purpose::Severity
+        | Purpose::Assign
+        | Purpose::Resolve
+        | Purpose::Close { .. }
+        | Purpose::Archive { .. } => record::finish(&form),
         Purpose::Decide | Purpose::Notify | Purpose::Waive => clocks::finish(model, &form, now),
         Purpose::Declare
         | Purpose::DeclareFromAlert { .. }

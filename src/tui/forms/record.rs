@@ -1,5 +1,5 @@
-//! Forms that record on the incident: a note, its severity, a role, resolving and closing
-//! (close says what stays open and what the bundle will hold).
+//! Forms that record on the incident: a note, its severity, a role, resolving, closing (it
+//! says what carries on into follow-up and what the bundle will hold) and archiving.
 
 use chrono::{DateTime, Utc};
 
@@ -68,7 +68,16 @@ pub fn open(model: &mut Model, action: Action, incident: Option<String>, now: Da
             model.say(FlashKind::Refused, "resolve it first (R), then close", now);
             return None;
         }
+        Action::Close if entry.incident.state != IncidentState::Resolved => {
+            model.say(FlashKind::Refused, "already closed: archive it (Z) when its duties are done", now);
+            return None;
+        }
         Action::Close => close(model, incident, now),
+        Action::Archive if entry.incident.state != IncidentState::Closed => {
+            model.say(FlashKind::Refused, "only a closed incident is archived: close it first (C)", now);
+            return None;
+        }
+        Action::Archive => archive(model, incident, now),
         _ => return None,
     })
 }
@@ -85,17 +94,16 @@ fn close(model: &Model, incident: Option<String>, now: DateTime<Utc>) -> Form {
         .filter(|s| matches!(s.state, ClockState::Running | ClockState::DueSoon | ClockState::Overdue))
         .map(|s| s.def.id.clone())
         .collect();
-    let mut still = Vec::new();
-    if !open.is_empty() {
-        still.push(format!("{} required steps open: {}", open.len(), open.join(", ")));
-    }
-    if !running.is_empty() {
-        still.push(format!("clocks running unsubmitted: {}", running.join(", ")));
-    }
     let mut fields = Vec::new();
-    if !still.is_empty() {
-        fields.push(Field::text(REASON, &format!("Reason to close anyway ({})", still.join("; ")), true));
+    if !open.is_empty() {
+        let label = format!("Reason to close anyway ({} required steps open: {})", open.len(), open.join(", "));
+        fields.push(Field::text(REASON, &label, true));
     }
+    let carried = if running.is_empty() {
+        String::new()
+    } else {
+        format!("Still running, kept in follow-up until archived: {}. ", running.join(", "))
+    };
     let drafts = entry.incident.clocks.len() + entry.incident.runbook.comms.len();
     let in_effect: Vec<String> =
         entry.incident.never_undone().map(|r| format!("{} #{}", r.step, r.started_seq)).collect();
@@ -105,11 +113,26 @@ fn close(model: &Model, incident: Option<String>, now: DateTime<Utc>) -> Form {
         format!("WARNING: never undone, still in effect: {} (U on the step undoes). ", in_effect.join(", "))
     };
     fields.push(Field::confirm_explicitly(&format!(
-        "{warning}Close and seal {}? This cannot be undone. Then exported to exports/ in the workspace: \
-         post-mortem, timeline (JSON, CSV), regulatory annex, {drafts} redacted drafts, the sealed log, SHA256SUMS.",
+        "{warning}{carried}Close {}? Operations end (no more runs, severity or alerts); decisions, \
+         submissions, notes and steps go on. Then exported to exports/ in the workspace: post-mortem, \
+         timeline (JSON, CSV), regulatory annex, {drafts} redacted drafts, the log, SHA256SUMS.",
         incident.clone().unwrap_or_default()
     )));
-    Form::new(Purpose::Close { reason_asked: !still.is_empty() }, "Close", incident, fields)
+    Form::new(Purpose::Close { reason_asked: !open.is_empty() }, "Close", incident, fields)
+}
+
+fn archive(model: &Model, incident: Option<String>, now: DateTime<Utc>) -> Form {
+    let duties = model.current().map(|entry| entry.incident.open_duties(now)).unwrap_or_default();
+    let mut fields = Vec::new();
+    if !duties.is_empty() {
+        let label = format!("Reason to archive with duties open ({})", duties.join(", "));
+        fields.push(Field::text(REASON, &label, true));
+    }
+    fields.push(Field::confirm_explicitly(&format!(
+        "Archive {}? Its log is sealed: nothing more is recorded. The last bundle revision is written to exports/.",
+        incident.clone().unwrap_or_default()
+    )));
+    Form::new(Purpose::Archive { reason_asked: !duties.is_empty() }, "Archive", incident, fields)
 }
 
 pub fn finish(form: &Form) -> Vec<Effect> {
@@ -121,6 +144,9 @@ pub fn finish(form: &Form) -> Vec<Effect> {
         Purpose::Close { reason_asked } => {
             let reason = if reason_asked { form.optional(REASON) } else { None };
             Command::Close { force: reason.is_some(), reason }
+        }
+        Purpose::Archive { reason_asked } => {
+            Command::Archive { reason: if reason_asked { form.optional(REASON) } else { None } }
         }
         _ => return Vec::new(),
     };

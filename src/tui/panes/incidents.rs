@@ -50,8 +50,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             };
             title.push(styled(count + &extra, theme.style(Role::Muted)));
         }
-        if incident.state == IncidentState::Resolved {
-            title.insert(0, styled("resolved ", theme.style(Role::Submitted)));
+        match incident.state {
+            IncidentState::Resolved => title.insert(0, styled("resolved ", theme.style(Role::Submitted))),
+            IncidentState::Closed => title.insert(0, styled("closed, follow-up ", theme.style(Role::Muted))),
+            IncidentState::Active | IncidentState::Archived => {}
         }
         let mut cells = vec![
             Cell::from(incident.id.clone()),
