@@ -268,3 +268,34 @@ fn a_broken_clock_file_blocks_only_the_runbooks_that_use_its_clocks_and_is_named
     let id = ok(&ws, "alice", &["declare", "--runbook", "runaway-agent-cost"]);
     assert!(id.trim().starts_with("INC-"), "a runbook without that clock is declared: {id}");
 }
+
+#[test]
+fn a_submission_ticks_the_step_that_files_it_and_a_phased_one_leaves_the_complete_report_owed() {
+    let ws = Workspace::new();
+    let id = declare(&ws);
+    let step = |name: &str| {
+        let status = ws.status_json(&id);
+        status["steps"].as_array().expect("steps").iter().find(|s| s["id"] == name).cloned().expect("step")
+    };
+    ok(&ws, "priya", &["tick", &id, "assess-notifiability", "--force"]);
+    ok(&ws, "priya", &["notify", &id, "gdpr-33", "--ref", "DPA-1142", "--phase", "initial"]);
+    assert_eq!(step("notify-authority")["state"], "pending", "uk-gdpr-33 is not filed yet");
+    let filed = ok(&ws, "priya", &["notify", &id, "uk-gdpr-33", "--ref", "ICO-77"]);
+    assert!(filed.contains("ticked notify-authority"), "{filed}");
+    assert_eq!(step("notify-authority")["state"], "done");
+    assert_eq!(step("notify-authority")["by"], "priya");
+
+    let gdpr = clock(&ws, &id, "gdpr-33");
+    assert_eq!((gdpr["state"].as_str(), gdpr["complete_pending"].as_bool()), (Some("submitted_on_time"), Some(true)));
+    let listed = ok(&ws, "priya", &["clock", "list", &id]);
+    assert!(listed.contains("initial so far, complete report pending"), "{listed}");
+    ok(&ws, "priya", &["notify", &id, "gdpr-33", "--ref", "DPA-1142-final", "--phase", "complete"]);
+    assert_eq!(clock(&ws, &id, "gdpr-33")["complete_pending"], false);
+
+    // A waiver completes the step once the clocks it files are otherwise submitted; a waiver
+    // alone never does (nothing was filed: the step is skipped, with why, by a responder).
+    ok(&ws, "priya", &["decide", &id, "high-risk", "--evidence", "health data"]);
+    let waived = ok(&ws, "priya", &["waive", &id, "gdpr-34", "--rationale", "34(3)(a): encrypted"]);
+    assert!(!waived.contains("ticked"), "{waived}");
+    assert_eq!(step("inform-data-subjects")["state"], "pending");
+}

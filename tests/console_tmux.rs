@@ -145,7 +145,7 @@ fn a_whole_incident_from_declaration_to_archive_in_the_console() {
     tmux.wait_for("a", "bundle written to", SLOW);
     // Closed, its clocks still run: it stays on the list and in the header.
     let screen = tmux.wait_for("a", "closed, follow-up", SLOW);
-    assert!(screen.contains("Incidents (2 open)") && screen.contains("next deadline"), "{screen}");
+    assert!(screen.contains("Incidents (1 open, 1 in follow-up)") && screen.contains("next deadline"), "{screen}");
     ws.ok("auditor", &["verify"]);
     let exports: Vec<_> = std::fs::read_dir(ws.path().join("exports")).expect("exports").flatten().collect();
     assert_eq!(exports.len(), 1, "one bundle, written on close");

@@ -98,6 +98,15 @@ fn a_closed_incident_keeps_its_clocks_running_and_submittable_until_it_is_archiv
             }
         }
     }
+    // Filed in full, but without every item its form asks for: not done yet.
+    let err = refused(&ws, later, &["archive", &id]);
+    assert!(err.contains("gdpr-33 (filed without content "), "{err}");
+    for clock in clocks(&ws, &id, later) {
+        for item in clock["missing_content"].as_array().expect("missing").iter().filter_map(|i| i.as_str()) {
+            let clock_id = clock["id"].as_str().expect("id");
+            ok(&ws, "priya", later, &["clock", "provide", &id, clock_id, item, "as filed"]);
+        }
+    }
     let archived = ok(&ws, "alice", "2026-11-26T09:00:00Z", &["archive", &id]);
     assert!(archived.contains("archived the incident, every duty done"), "{archived}");
 
@@ -117,6 +126,13 @@ fn a_closed_incident_keeps_its_clocks_running_and_submittable_until_it_is_archiv
     let checked = ok(&ws, "auditor", "2026-11-26T10:00:00Z", &["verify", second.to_str().expect("path")]);
     assert!(checked.contains(&format!("revises {first_name}, found beside it unchanged")), "{checked}");
     ok(&ws, "auditor", "2026-11-26T10:00:00Z", &["verify", first.to_str().expect("path")]);
+    let postmortem = first.join("postmortem.md");
+    let original = std::fs::read(&postmortem).expect("post-mortem");
+    std::fs::write(&postmortem, [&original[..], b"\nedited later\n"].concat()).expect("edit the first revision");
+    let out = at(&ws, "auditor", "2026-11-26T10:00:00Z", &["verify", second.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(3), "a revision never vouches for an edited predecessor");
+    assert!(common::stderr(&out).contains(&format!("the previous revision {first_name} has changed: postmortem.md")));
+    std::fs::write(&postmortem, original).expect("restore");
     std::fs::write(first.join("SHA256SUMS"), "").expect("tamper with the first revision");
     let out = at(&ws, "auditor", "2026-11-26T10:00:00Z", &["verify", second.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(3));

@@ -176,25 +176,7 @@ pub struct BundleCheck {
 /// chain whole and ending at the manifest's head, and the copied log (when present) verified
 /// and sealing the same events. The first failure, in one line.
 pub fn verify_bundle(dir: &Path, trusted: Option<&AllowedSigners>) -> Result<BundleCheck, String> {
-    let sums = fs::read_to_string(dir.join(SUMS)).map_err(|e| format!("{SUMS}: {e}"))?;
-    let mut listed = Vec::new();
-    for (n, line) in sums.lines().enumerate() {
-        let (digest, path) =
-            line.split_once("  ").ok_or_else(|| format!("{SUMS} line {}: not `<sha256>  <file>`", n + 1))?;
-        if path.contains("..") || path.starts_with('/') {
-            return Err(format!("{SUMS} line {}: {path:?} points outside the bundle", n + 1));
-        }
-        let bytes = fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
-        if hex(&Sha256::digest(&bytes)) != digest {
-            return Err(format!("{path}: changed since export (its SHA-256 does not match {SUMS})"));
-        }
-        listed.push(path.to_owned());
-    }
-    for path in files_under(dir, dir) {
-        if path != SUMS && path != super::proof::SUMS_SIGNATURE && !listed.contains(&path) {
-            return Err(format!("{path}: not listed in {SUMS} (added after export)"));
-        }
-    }
+    let (sums, listed) = files_match_sums(dir)?;
     let manifest: serde_json::Value = read_json(&dir.join(bundle::MANIFEST))?;
     let previous = check_previous(dir, &manifest)?;
     let bundled = crate::store::signing::read_policy(dir).map_err(|e| e.to_string())?;
@@ -255,21 +237,47 @@ fn differing_field(sealed: &serde_json::Value, event: &serde_json::Value) -> Opt
     ["seq", "actor", "event", "prev", "hash"].into_iter().find(|field| sealed[field] != event[field])
 }
 
+/// Every file of the bundle at `dir` against its `SHA256SUMS`, and no file unlisted: the
+/// checksums' text and the files listed.
+fn files_match_sums(dir: &Path) -> Result<(String, Vec<String>), String> {
+    let sums = fs::read_to_string(dir.join(SUMS)).map_err(|e| format!("{SUMS}: {e}"))?;
+    let mut listed = Vec::new();
+    for (n, line) in sums.lines().enumerate() {
+        let (digest, path) =
+            line.split_once("  ").ok_or_else(|| format!("{SUMS} line {}: not `<sha256>  <file>`", n + 1))?;
+        if path.contains("..") || path.starts_with('/') {
+            return Err(format!("{SUMS} line {}: {path:?} points outside the bundle", n + 1));
+        }
+        let bytes = fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
+        if hex(&Sha256::digest(&bytes)) != digest {
+            return Err(format!("{path}: changed since export (its SHA-256 does not match {SUMS})"));
+        }
+        listed.push(path.to_owned());
+    }
+    for path in files_under(dir, dir) {
+        if path != SUMS && path != super::proof::SUMS_SIGNATURE && !listed.contains(&path) {
+            return Err(format!("{path}: not listed in {SUMS} (added after export)"));
+        }
+    }
+    Ok((sums, listed))
+}
+
 /// The revision the manifest says this bundle follows: its name, and whether it is beside
-/// this one (then its `SHA256SUMS` must be the one named; another is an error).
+/// this one (then its `SHA256SUMS` must be the one named, and its files must match it).
 fn check_previous(dir: &Path, manifest: &serde_json::Value) -> Result<Option<(String, bool)>, String> {
     let Some(previous) = manifest.get("previous") else { return Ok(None) };
     let name = previous["bundle"].as_str().unwrap_or_default();
     if name.is_empty() || name.contains(['/', '\\']) || name == ".." || name == "." {
         return Err(format!("{}: previous names no bundle beside this one", bundle::MANIFEST));
     }
-    let sums = dir.parent().map(|parent| parent.join(name).join(SUMS));
-    let Some(Ok(bytes)) = sums.map(fs::read) else { return Ok(Some((name.to_owned(), false))) };
+    let Some(earlier) = dir.parent().map(|parent| parent.join(name)) else { return Ok(Some((name.to_owned(), false))) };
+    let Ok(bytes) = fs::read(earlier.join(SUMS)) else { return Ok(Some((name.to_owned(), false))) };
     if Some(hex(&Sha256::digest(&bytes)).as_str()) != previous["sha256sums"].as_str() {
         return Err(format!(
             "the previous revision {name} has changed since this revision named it (its {SUMS} differs)"
         ));
     }
+    files_match_sums(&earlier).map_err(|why| format!("the previous revision {name} has changed: {why}"))?;
     Ok(Some((name.to_owned(), true)))
 }
 

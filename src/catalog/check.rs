@@ -149,6 +149,7 @@ fn check_steps(f: &mut Findings<'_>, raw: &RawRunbook, roles: &[&str], comms: &[
     f.duplicates("phase", raw.phases.iter().map(|p| &p.id));
     let steps: Vec<&RawStep> = raw.phases.iter().flat_map(|p| &p.steps).collect();
     let step_ids: Vec<&str> = steps.iter().map(|s| s.id.value.as_str()).collect();
+    let started: Vec<&str> = raw.clocks.iter().map(|c| c.value.as_str()).collect();
     f.duplicates("step", steps.iter().map(|s| &s.id));
     for phase in &raw.phases {
         f.slug("phase id", &phase.id);
@@ -168,6 +169,11 @@ fn check_steps(f: &mut Findings<'_>, raw: &RawRunbook, roles: &[&str], comms: &[
             && !comms.contains(&template.value.as_str())
         {
             f.unknown("communication template", template, comms);
+        }
+        for clock in &step.files {
+            if !started.contains(&clock.value.as_str()) {
+                f.unknown("clock this runbook starts", clock, &started);
+            }
         }
         for dep in &step.depends_on {
             if dep.value == step.id.value {

@@ -87,6 +87,7 @@ pub fn convert(raw: &RawRunbook, last_reviewed: NaiveDate, review_every: Span, d
                         template: s.template.as_ref().map(|t| t.value.clone()),
                         action: s.action.as_ref().map(|a| action(a, raw)),
                         two_person: s.two_person,
+                        files: s.files.iter().map(|c| c.value.clone()).collect(),
                     })
                     .collect(),
             })

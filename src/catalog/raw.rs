@@ -130,6 +130,9 @@ pub struct RawStep {
     pub action: Option<RawAction>,
     #[serde(default)]
     pub two_person: bool,
+    /// The clocks whose submission does this step (it is ticked when each is submitted).
+    #[serde(default)]
+    pub files: Vec<Located>,
 }
 
 #[derive(Deserialize)]

@@ -30,6 +30,9 @@ pub struct ClockJson<'a> {
     submitted_at: Option<String>,
     reference: Option<&'a str>,
     phase: Option<&'static str>,
+    /// Submitted in phases so far: the complete report is still owed (it keeps the incident
+    /// from being archived).
+    complete_pending: bool,
     late_reason: Option<&'a str>,
     not_applicable_rationale: Option<&'a str>,
     missing_content: Vec<&'a str>,
@@ -65,6 +68,7 @@ pub fn to_json<'a>(status: &ClockStatus<'a>) -> ClockJson<'a> {
         submitted_at: status.submitted.map(|s| rfc3339(s.at)),
         reference: status.latest_submission.map(|s| s.reference.as_str()),
         phase: status.latest_submission.map(|s| s.phase.name()),
+        complete_pending: status.awaits_complete(),
         late_reason: status.submitted.and_then(|s| s.late_reason.as_deref()),
         not_applicable_rationale: status.waiver.map(|w| w.rationale.as_str()),
         missing_content: status.missing_content.iter().map(|c| c.id.as_str()).collect(),
@@ -97,10 +101,16 @@ pub fn line(status: &ClockStatus<'_>, tz: Tz) -> String {
                 status.waiver.map(|w| sanitize::line(&w.rationale).into_owned()).unwrap_or_default()
             )
         }
-        (ClockState::SubmittedOnTime | ClockState::SubmittedLate, _) => status
-            .submitted
-            .map(|s| format!("{} ref {}", local_and_utc(s.at, tz), sanitize::line(&s.reference)))
-            .unwrap_or_default(),
+        (ClockState::SubmittedOnTime | ClockState::SubmittedLate, _) => {
+            let filed = status
+                .submitted
+                .map(|s| format!("{} ref {}", local_and_utc(s.at, tz), sanitize::line(&s.reference)))
+                .unwrap_or_default();
+            match status.latest_submission.filter(|_| status.awaits_complete()) {
+                Some(latest) => format!("{filed} · {} so far, complete report pending", latest.phase.name()),
+                None => filed,
+            }
+        }
         (_, Some(deadline)) => {
             let left = status.remaining_seconds.map(countdown).unwrap_or_default();
             let target = if deadline.fixed { "due" } else { "target" };

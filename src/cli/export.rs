@@ -41,7 +41,9 @@ pub fn verify(dir: &Path, store: &dyn crate::store::Store) -> Result<(), CliErro
                 },
                 match &check.previous {
                     None => String::new(),
-                    Some((name, true)) => format!("; revises {}, found beside it unchanged", sanitize::line(name)),
+                    Some((name, true)) => {
+                        format!("; revises {}, found beside it unchanged (every file)", sanitize::line(name))
+                    }
                     Some((name, false)) => {
                         format!("; revises {}, not found beside it (not compared)", sanitize::line(name))
                     }

@@ -82,7 +82,7 @@ fn headline(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Strin
     if let Some(most_urgent) = incident.clock_statuses(now).first() {
         let _ = writeln!(out, "      clock: {}", super::clock_view::line(most_urgent, tz));
     }
-    if let Some(step) = incident.current_step().filter(|_| incident.state != crate::domain::IncidentState::Closed) {
+    if let Some(step) = incident.current_step().filter(|_| incident.state != crate::domain::IncidentState::Archived) {
         let _ = writeln!(
             out,
             "      now: {} — {} ({}{})",
@@ -195,6 +195,7 @@ struct IncidentJson<'a> {
     aware_at: Option<String>,
     resolved_at: Option<String>,
     closed_at: Option<String>,
+    archived_at: Option<String>,
     progress: Progress,
     current_step: Option<&'a str>,
     steps: Vec<StepJson<'a>>,
@@ -295,6 +296,7 @@ fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
         aware_at: incident.aware_at().map(rfc3339),
         resolved_at: incident.resolved_at.map(rfc3339),
         closed_at: incident.closed_at.map(rfc3339),
+        archived_at: incident.archived_at.map(rfc3339),
         progress: Progress { done, total },
         current_step: incident.current_step().map(|s| s.id.as_str()),
         steps: incident

@@ -35,6 +35,16 @@ impl Incident {
             .collect()
     }
 
+    /// The open required steps that operations must finish before the close: every one but
+    /// the follow-up (regulatory filings, communications, the post-mortem), which may go on
+    /// after it and must be done, or explained, before the archive.
+    pub fn open_operational_steps(&self) -> Vec<&str> {
+        self.checklist()
+            .filter(|(_, step, state)| step.required && state.status.is_open() && !step.kind.is_follow_up())
+            .map(|(_, step, _)| step.id.as_str())
+            .collect()
+    }
+
     pub fn progress(&self) -> (usize, usize) {
         let finished = self.steps.iter().filter(|s| !s.status.is_open()).count();
         (finished, self.steps.len())

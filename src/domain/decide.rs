@@ -1,11 +1,12 @@
 //! `decide`: a command, checked against the current incident, becomes events or a refusal.
 //! Time and the acting responder are inputs.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use super::clock::{ClockState, Decision};
 use super::command::Command;
 use super::decide_declare::known_severity;
+use super::decide_support::{clock_status, required_text, rfc3339};
 use super::event::Event;
 use super::inbox::same_delivery;
 use super::incident::{Incident, IncidentState, StepStatus};
@@ -32,6 +33,13 @@ pub fn decide(
         }
         if is_containment(&command) {
             return super::decide_containment::decide(incident, command, now, actor);
+        }
+        if let Command::Notify { clock, reference, at, phase, channel, late_reason } = command {
+            let submission = super::decide_filing::Filing { clock, reference, at, phase, channel, late_reason };
+            return super::decide_filing::notify(incident, submission, now);
+        }
+        if let Command::Waive { clock, rationale } = command {
+            return super::decide_filing::waive(incident, clock, rationale, now);
         }
         return decide_on(incident, command, now, actor).map(|event| vec![event]);
     }
@@ -105,36 +113,6 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         Command::Close { force, reason } => close(incident, force, reason, now),
         Command::Archive { reason } => archive(incident, reason, now),
         Command::Decide { decision, at, evidence } => decide_decision(incident, decision, at, evidence, now),
-        Command::Notify { clock, reference, at, phase, channel, late_reason } => {
-            let reference = required_text(reference, "the submission's reference (--ref)")?;
-            let at = at.unwrap_or(now);
-            if at > now {
-                return Err(Refusal::InFuture("the submission time"));
-            }
-            let status = clock_status(incident, &clock, now)?;
-            if status.state == ClockState::NotApplicable {
-                return Err(Refusal::AlreadyWaived(clock));
-            }
-            let late_reason = late_reason.filter(|r| !r.trim().is_empty());
-            if let Some(deadline) = status.deadline
-                && deadline.fixed
-                && at > deadline.legal_limit_at
-                && status.submitted.is_none()
-                && late_reason.is_none()
-            {
-                return Err(Refusal::LateWithoutReason { clock, limit: rfc3339(deadline.legal_limit_at) });
-            }
-            Ok(Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason })
-        }
-        Command::Waive { clock, rationale } => {
-            let rationale = required_text(rationale, "the rationale (--rationale)")?;
-            let status = clock_status(incident, &clock, now)?;
-            match status.state {
-                ClockState::NotApplicable => Err(Refusal::AlreadyWaived(clock)),
-                ClockState::SubmittedOnTime | ClockState::SubmittedLate => Err(Refusal::AlreadySubmitted(clock)),
-                _ => Ok(Event::ClockWaived { clock, rationale }),
-            }
-        }
         Command::AddClock { clock, reason } => {
             let reason = required_text(reason, "the reason (--reason)")?;
             if incident.clock(&clock.id).is_some() {
@@ -155,7 +133,9 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         | Command::FinishAction { .. }
         | Command::AddEffect { .. }
         | Command::UpdateEffect { .. }
-        | Command::Preserve { .. } => Err(Refusal::NotDeclared),
+        | Command::Preserve { .. }
+        | Command::Notify { .. }
+        | Command::Waive { .. } => Err(Refusal::NotDeclared),
         Command::Alert { alert } => {
             if incident.alerts.get(&alert.key).is_some_and(|t| same_delivery(&t.alert, &alert)) {
                 return Err(Refusal::RepeatAlert(alert.key));
@@ -261,23 +241,12 @@ fn decide_decision(
     Ok(Event::DecisionRecorded { decision, at, evidence, corrects, auto: false })
 }
 
-fn clock_status<'a>(
-    incident: &'a Incident,
-    clock: &str,
-    now: DateTime<Utc>,
-) -> Result<super::clock::ClockStatus<'a>, Refusal> {
-    incident.clock_statuses(now).into_iter().find(|s| s.def.id == clock).ok_or_else(|| Refusal::UnknownClock {
-        clock: clock.to_owned(),
-        hint: did_you_mean(clock, incident.clocks.iter().map(|c| c.id.as_str())),
-    })
-}
-
 fn close(incident: &Incident, force: bool, reason: Option<String>, now: DateTime<Utc>) -> Result<Event, Refusal> {
     if incident.state == IncidentState::Active {
         return Err(Refusal::NotResolved);
     }
     let reason = reason.filter(|r| !r.trim().is_empty());
-    let open_steps: Vec<String> = incident.open_required_steps().into_iter().map(str::to_owned).collect();
+    let open_steps: Vec<String> = incident.open_operational_steps().into_iter().map(str::to_owned).collect();
     if force && reason.is_none() {
         return Err(Refusal::ForceNeedsReason);
     }
@@ -311,14 +280,6 @@ fn find_step<'a>(incident: &'a Incident, step: &str) -> Result<(&'a Step, &'a su
         step: step.to_owned(),
         hint: did_you_mean(step, incident.runbook.step_ids()),
     })
-}
-
-fn required_text(text: String, what: &'static str) -> Result<String, Refusal> {
-    if text.trim().is_empty() { Err(Refusal::EmptyText(what)) } else { Ok(text) }
-}
-
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 fn already_done(step: String, by: Option<&str>, at: Option<DateTime<Utc>>) -> Refusal {

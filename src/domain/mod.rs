@@ -11,6 +11,8 @@ pub mod containment;
 pub mod decide;
 pub mod decide_containment;
 pub mod decide_declare;
+pub mod decide_filing;
+pub mod decide_support;
 pub mod describe;
 pub mod duration;
 pub mod event;

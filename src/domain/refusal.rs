@@ -164,7 +164,7 @@ impl fmt::Display for Refusal {
             Self::AlreadyDeclared(id) => write!(f, "incident {} is already declared", show(id)),
             Self::Closed(id) => write!(
                 f,
-                "incident {} is closed: operations are over; it records only follow-up (decisions, submissions, waivers, notes, steps, the post-mortem)",
+                "incident {} is closed: operations are over; it records only follow-up (decisions, submissions, waivers, content, notes, roles, steps, undos)",
                 show(id)
             ),
             Self::Archived(id) => write!(f, "incident {} is archived; its log is sealed", show(id)),

@@ -99,6 +99,16 @@ pub struct Step {
     /// A second, different responder must approve before it runs or is ticked.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub two_person: bool,
+    /// The clocks whose submission does this step: recording the last of them ticks it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
+}
+
+impl StepKind {
+    /// Work that outlives operations: it may be finished after the close.
+    pub const fn is_follow_up(self) -> bool {
+        matches!(self, Self::Regulatory | Self::Communication | Self::Postmortem)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

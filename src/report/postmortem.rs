@@ -120,6 +120,7 @@ fn overview(facts: &Facts<'_>) -> String {
         vec!["Declared".to_owned(), format!("{} by {}", time(i.declared_at), i.declared_by)],
         vec!["Resolved".to_owned(), i.resolved_at.map_or("—".to_owned(), time)],
         vec!["Closed".to_owned(), i.closed_at.map_or("—".to_owned(), time)],
+        vec!["Archived".to_owned(), i.archived_at.map_or("—".to_owned(), time)],
     ];
     format!("\n{}", table(&["fact", "value"], rows))
 }

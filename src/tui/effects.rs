@@ -122,7 +122,9 @@ fn outcome(done: &Done) -> String {
             let warning = undone.map_or_else(String::new, |runs| {
                 format!(" · WARNING: {} action(s) never undone, still in effect (see E)", runs.len())
             });
-            format!("✓ closed {}; bundle written to {}{warning}", recorded.incident, bundle.display())
+            let archived = recorded.events.iter().any(|e| matches!(e.event, crate::domain::Event::Archived { .. }));
+            let what = if archived { "archived" } else { "closed" };
+            format!("✓ {what} {}; bundle written to {}{warning}", recorded.incident, bundle.display())
         }
         Done::Exported { incident, bundle } => format!("✓ {incident}: bundle written to {}", bundle.display()),
         Done::Dismissed { key } => format!("✓ dismissed unrouted alert {}", sanitize::line(key)),

@@ -66,9 +66,16 @@ pub struct ClockStatus<'a> {
     pub immediately: Option<Decision>,
     pub missing_content: Vec<&'a ContentItem>,
     pub waiver: Option<&'a Waiver>,
+    /// A submission in full (phase `complete`) is on record.
+    pub in_full: bool,
 }
 
 impl ClockStatus<'_> {
+    /// Submitted in phases so far: the complete report is still owed.
+    pub fn awaits_complete(&self) -> bool {
+        matches!(self.state, ClockState::SubmittedOnTime | ClockState::SubmittedLate) && !self.in_full
+    }
+
     /// Most urgent first: overdue (longest overdue first), then a duty due "immediately" (a
     /// recorded causal link, a suspected death) not yet settled, which is due now; then due
     /// soon, running (least time left first), awaiting, then the settled ones.
@@ -129,6 +136,7 @@ pub fn evaluate_scheduled<'a>(
         immediately,
         missing_content,
         waiver: facts.waivers.get(&def.id),
+        in_full: facts.submitted_in_full(&def.id),
     };
     if status.waiver.is_some() {
         status.state = ClockState::NotApplicable;

@@ -40,14 +40,13 @@ fn plan(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Result<Vec<Effect>
         return Err("an action is still running; wait for it to finish".to_owned());
     }
     let incident = &entry.incident;
-    if incident.state == IncidentState::Archived || (incident.state == IncidentState::Closed && !undo) {
-        let refusal = match incident.state {
-            IncidentState::Archived => crate::domain::Refusal::Archived(incident.id.clone()),
-            _ => crate::domain::Refusal::Closed(incident.id.clone()),
-        };
-        return Err(refusal.to_string());
+    if incident.state == IncidentState::Archived {
+        return Err(crate::domain::Refusal::Archived(incident.id.clone()).to_string());
     }
     let prepared = crate::action::prepare(incident, &step, undo, &model.actor, now)?;
+    if incident.state == IncidentState::Closed && prepared.undoes.is_none() {
+        return Err(crate::domain::Refusal::Closed(incident.id.clone()).to_string());
+    }
     let Some((definition, _)) = incident.step(&step) else { return Err(format!("no step {step}")) };
     let force = incident.open_dependencies(definition).next().is_some();
     let past_hold = matches!(step_gate::step_hold(incident, definition, now), StepHold::Held { .. });

@@ -86,7 +86,7 @@ fn close(model: &Model, incident: Option<String>, now: DateTime<Utc>) -> Form {
     let Some(entry) = model.current() else {
         return Form::new(Purpose::Close { reason_asked: false }, "Close", incident, Vec::new());
     };
-    let open = entry.incident.open_required_steps();
+    let open = entry.incident.open_operational_steps();
     let running: Vec<String> = entry
         .incident
         .clock_statuses(now)
@@ -113,9 +113,10 @@ fn close(model: &Model, incident: Option<String>, now: DateTime<Utc>) -> Form {
         format!("WARNING: never undone, still in effect: {} (U on the step undoes). ", in_effect.join(", "))
     };
     fields.push(Field::confirm_explicitly(&format!(
-        "{warning}{carried}Close {}? Operations end (no more runs, severity or alerts); decisions, \
-         submissions, notes and steps go on. Then exported to exports/ in the workspace: post-mortem, \
-         timeline (JSON, CSV), regulatory annex, {drafts} redacted drafts, the log, SHA256SUMS.",
+        "{warning}{carried}Close {}? Operations end (no more runs but undos, no severity changes); \
+         decisions, submissions, content, notes, roles and steps go on until archived (Z). Then exported \
+         to exports/ in the workspace: post-mortem, timeline (JSON, CSV), regulatory annex, {drafts} \
+         redacted drafts, the log, SHA256SUMS.",
         incident.clone().unwrap_or_default()
     )));
     Form::new(Purpose::Close { reason_asked: !open.is_empty() }, "Close", incident, fields)

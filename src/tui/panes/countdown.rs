@@ -59,6 +59,10 @@ pub fn remaining_text(status: &ClockStatus<'_>) -> String {
         (ClockState::AwaitingAnchor, _) => {
             format!("awaits {}", status.awaiting.map(|a| a.to_string()).unwrap_or_default())
         }
+        (ClockState::SubmittedOnTime | ClockState::SubmittedLate, _) if status.awaits_complete() => {
+            let phase = status.latest_submission.map_or("initial", |s| s.phase.name());
+            format!("{phase} filed, complete pending")
+        }
         (ClockState::SubmittedLate, _) => "submitted late".to_owned(),
         (ClockState::SubmittedOnTime, _) => "submitted".to_owned(),
         (ClockState::NotApplicable, _) => "not applicable".to_owned(),

@@ -14,7 +14,11 @@ use crate::tui::theme::Role;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
     let theme = &ui.theme;
-    let mut title = format!("Incidents ({} open)", model.incidents.len());
+    let closed = model.incidents.iter().filter(|e| e.incident.state == IncidentState::Closed).count();
+    let mut title = match closed {
+        0 => format!("Incidents ({} open)", model.incidents.len()),
+        _ => format!("Incidents ({} open, {closed} in follow-up)", model.incidents.len() - closed),
+    };
     if !model.unreadable.is_empty() {
         title = format!("Incidents ({} open, {} UNREADABLE)", model.incidents.len(), model.unreadable.len());
     }

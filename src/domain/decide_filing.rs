@@ -1,0 +1,91 @@
+//! A submission to a regulator, checked against its clock, and the steps it does: a step that
+//! names the clocks it files is ticked when the last of them is submitted.
+
+use chrono::{DateTime, Utc};
+
+use super::clock::{ClockState, SubmissionPhase};
+use super::decide_support::{clock_status, required_text, rfc3339};
+use super::event::Event;
+use super::incident::{Incident, StepStatus};
+use super::refusal::Refusal;
+
+pub struct Filing {
+    pub clock: String,
+    pub reference: String,
+    pub at: Option<DateTime<Utc>>,
+    pub phase: SubmissionPhase,
+    pub channel: Option<String>,
+    pub late_reason: Option<String>,
+}
+
+pub fn notify(incident: &Incident, filing: Filing, now: DateTime<Utc>) -> Result<Vec<Event>, Refusal> {
+    let Filing { clock, reference, at, phase, channel, late_reason } = filing;
+    let reference = required_text(reference, "the submission's reference (--ref)")?;
+    let at = at.unwrap_or(now);
+    if at > now {
+        return Err(Refusal::InFuture("the submission time"));
+    }
+    let status = clock_status(incident, &clock, now)?;
+    if status.state == ClockState::NotApplicable {
+        return Err(Refusal::AlreadyWaived(clock));
+    }
+    let late_reason = late_reason.filter(|r| !r.trim().is_empty());
+    if let Some(deadline) = status.deadline
+        && deadline.fixed
+        && at > deadline.legal_limit_at
+        && status.submitted.is_none()
+        && late_reason.is_none()
+    {
+        return Err(Refusal::LateWithoutReason { clock, limit: rfc3339(deadline.legal_limit_at) });
+    }
+    let note = format!("filed: the {} submission for {clock}, ref {reference}", phase.name());
+    let ticks = ticks(incident, &clock, true, now, &note);
+    let submission = Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason };
+    Ok(std::iter::once(submission).chain(ticks).collect())
+}
+
+/// A clock found not to apply; a step filing it and others is done once the others are
+/// submitted (a step none of whose clocks was submitted is left to be skipped, with why).
+pub fn waive(incident: &Incident, clock: String, rationale: String, now: DateTime<Utc>) -> Result<Vec<Event>, Refusal> {
+    let rationale = required_text(rationale, "the rationale (--rationale)")?;
+    let status = clock_status(incident, &clock, now)?;
+    match status.state {
+        ClockState::NotApplicable => return Err(Refusal::AlreadyWaived(clock)),
+        ClockState::SubmittedOnTime | ClockState::SubmittedLate => return Err(Refusal::AlreadySubmitted(clock)),
+        _ => {}
+    }
+    let note = format!("filed: the other clocks are submitted; {clock} does not apply");
+    let ticks = ticks(incident, &clock, false, now, &note);
+    Ok(std::iter::once(Event::ClockWaived { clock, rationale }).chain(ticks).collect())
+}
+
+fn ticks(incident: &Incident, clock: &str, submitting: bool, now: DateTime<Utc>, note: &str) -> Vec<Event> {
+    steps_filed(incident, clock, submitting, now)
+        .into_iter()
+        .map(|step| Event::StepTicked { step, note: Some(note.to_owned()), forced: false, hold_override: None })
+        .collect()
+}
+
+/// The open steps that `clock`'s submission (`submitting`) or waiver completes: each names
+/// `clock` among the clocks it files, every other one of them is already submitted or does not
+/// apply, and at least one of them is submitted. A step under the two-person rule, or with a
+/// dependency still open, is left for a responder to tick.
+fn steps_filed(incident: &Incident, clock: &str, submitting: bool, now: DateTime<Utc>) -> Vec<String> {
+    let statuses = incident.clock_statuses(now);
+    let state = |other: &str| statuses.iter().find(|s| s.def.id == other).map(|s| s.state);
+    let submitted = |other: &str| {
+        (other == clock && submitting)
+            || matches!(state(other), Some(ClockState::SubmittedOnTime | ClockState::SubmittedLate))
+    };
+    let settled = |other: &str| other == clock || submitted(other) || state(other) == Some(ClockState::NotApplicable);
+    incident
+        .runbook
+        .steps()
+        .map(|(_, step)| step)
+        .filter(|step| step.files.iter().any(|c| c == clock) && step.files.iter().all(|c| settled(c)))
+        .filter(|step| step.files.iter().any(|c| submitted(c)))
+        .filter(|step| !step.two_person && incident.open_dependencies(step).next().is_none())
+        .filter(|step| incident.step(&step.id).is_some_and(|(_, state)| state.status == StepStatus::Pending))
+        .map(|step| step.id.clone())
+        .collect()
+}
