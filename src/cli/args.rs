@@ -127,7 +127,14 @@ pub(crate) enum Cmd {
         reason: String,
     },
     /// Add a note to the incident's log (start it with TODO: for an action item)
-    Note { incident: String, text: String },
+    Note {
+        incident: String,
+        text: String,
+        /// When it happened, for a fact learned later ("02:01 first bad retrieval"); recorded
+        /// beside the time it is noted
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        at: Option<String>,
+    },
     /// Change the severity, with the reason
     Severity {
         incident: String,

@@ -81,7 +81,10 @@ pub fn request(
         }
         Cmd::Skip { incident, step, reason } => record(incident, Command::Skip { step, reason }),
         Cmd::Reopen { incident, step, reason } => record(incident, Command::Reopen { step, reason }),
-        Cmd::Note { incident, text } => record(incident, Command::Note { text }),
+        Cmd::Note { incident, text, at: None } => record(incident, Command::Note { text }),
+        Cmd::Note { incident, text, at: Some(at) } => {
+            record(incident, Command::Fact { text, at: time_arg::parse(&at, now)? })
+        }
         Cmd::Severity { incident, severity, reason } => record(incident, Command::Severity { to: severity, reason }),
         Cmd::Assign { incident, role, name } => record(incident, Command::Assign { role, name }),
         Cmd::Resolve { incident } => record(incident, Command::Resolve),

@@ -92,6 +92,11 @@ pub enum Command {
     Note {
         text: String,
     },
+    /// A fact learned later about an earlier moment: `at` is when it happened.
+    Fact {
+        text: String,
+        at: DateTime<Utc>,
+    },
     Severity {
         to: String,
         reason: String,
@@ -165,6 +170,7 @@ impl Command {
             Self::Skip { .. } => "skip",
             Self::Reopen { .. } => "reopen",
             Self::Note { .. } => "note",
+            Self::Fact { .. } => "note-at",
             Self::Severity { .. } => "severity",
             Self::Assign { .. } => "assign",
             Self::Resolve => "resolve",

@@ -85,6 +85,12 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             Ok(Event::StepReopened { step, reason })
         }
         Command::Note { text } => Ok(Event::NoteAdded { text: required_text(text, "a note")? }),
+        Command::Fact { text, at } => {
+            if at > now {
+                return Err(Refusal::InFuture("the time it happened"));
+            }
+            Ok(Event::FactNoted { text: required_text(text, "a note")?, at })
+        }
         Command::Severity { to, reason } => {
             let reason = required_text(reason, "the reason for the change")?;
             let to = known_severity(&incident.runbook, &to)?;

@@ -91,6 +91,12 @@ pub enum Event {
     NoteAdded {
         text: String,
     },
+    /// A note about an earlier moment: `at` is when it happened (a claim), the envelope's
+    /// `at` when it was recorded.
+    FactNoted {
+        text: String,
+        at: DateTime<Utc>,
+    },
     SeverityChanged {
         from: String,
         to: String,
@@ -254,6 +260,7 @@ impl Event {
             Self::StepSkipped { .. } => "step_skipped",
             Self::StepReopened { .. } => "step_reopened",
             Self::NoteAdded { .. } => "note_added",
+            Self::FactNoted { .. } => "fact_noted",
             Self::SeverityChanged { .. } => "severity_changed",
             Self::RoleAssigned { .. } => "role_assigned",
             Self::Resolved {} => "resolved",

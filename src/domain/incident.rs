@@ -84,6 +84,8 @@ pub struct Note {
     pub by: String,
     pub at: DateTime<Utc>,
     pub text: String,
+    /// For a fact noted later: when it happened (`at` is when it was recorded).
+    pub happened_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -240,9 +242,20 @@ impl Incident {
                     state.forced = false;
                 }
             }
-            Event::NoteAdded { text } => {
-                self.notes.push(Note { seq: envelope.seq, by: by.clone(), at: envelope.at, text: text.clone() })
-            }
+            Event::NoteAdded { text } => self.notes.push(Note {
+                seq: envelope.seq,
+                by: by.clone(),
+                at: envelope.at,
+                text: text.clone(),
+                happened_at: None,
+            }),
+            Event::FactNoted { text, at } => self.notes.push(Note {
+                seq: envelope.seq,
+                by: by.clone(),
+                at: envelope.at,
+                text: text.clone(),
+                happened_at: Some(*at),
+            }),
             Event::SeverityChanged { to, .. } => self.severity.clone_from(to),
             Event::RoleAssigned { role, name, .. } => {
                 self.roles.insert(role.clone(), name.clone());

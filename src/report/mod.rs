@@ -10,4 +10,5 @@ pub mod health;
 pub mod markdown;
 pub mod postmortem;
 pub mod redact;
+pub mod review;
 pub mod timeline;

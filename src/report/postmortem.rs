@@ -4,10 +4,11 @@
 
 use super::annex::{self, ClockAnnex};
 use super::markdown::{cell, table, text};
+use super::review;
 use super::timeline::Sealed;
 use crate::domain::actions::EffectState;
 use crate::domain::event::Event;
-use crate::domain::placeholder::{Facts, render, responders, time};
+use crate::domain::placeholder::{Facts, render, time};
 
 /// The sections teams expect, each found in the template by a keyword of its heading.
 const SECTIONS: &[(&str, &str)] = &[
@@ -19,6 +20,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("resolution", "Resolution"),
     ("responders", "Responders and roles"),
     ("went well", "What went well / what went badly / where we got lucky"),
+    ("lesson", "Lessons"),
     ("action items", "Action items"),
 ];
 
@@ -84,6 +86,8 @@ pub fn markdown(facts: &Facts<'_>, sealed: &[Sealed], descriptions: &[String], c
         out.push('\n');
     }
     out.push_str(&overview(facts));
+    out.push_str("\n## Figures\n\n");
+    out.push_str(&review::figures(incident, sealed));
     for (heading, body) in &sections {
         out.push_str(&format!("\n## {heading}\n\n"));
         let written: Vec<&String> = body.iter().filter(|l| !l.trim().is_empty()).collect();
@@ -91,7 +95,7 @@ pub fn markdown(facts: &Facts<'_>, sealed: &[Sealed], descriptions: &[String], c
             out.push_str(line);
             out.push('\n');
         }
-        let seeded = seed(facts, &heading.to_lowercase());
+        let seeded = seed(facts, sealed, &heading.to_lowercase());
         if !seeded.is_empty() {
             out.push_str(&seeded);
         } else if written.is_empty() {
@@ -99,6 +103,8 @@ pub fn markdown(facts: &Facts<'_>, sealed: &[Sealed], descriptions: &[String], c
         }
     }
     out.push_str(&containment(facts));
+    out.push_str("\n## Key timeline (UTC)\n\n");
+    out.push_str(&review::key_timeline(incident, sealed, descriptions));
     out.push_str("\n## Timeline (UTC)\n\n");
     out.push_str(&timeline_table(sealed, descriptions));
     out.push('\n');
@@ -126,8 +132,12 @@ fn overview(facts: &Facts<'_>) -> String {
 }
 
 /// What the log already knows for a section.
-fn seed(facts: &Facts<'_>, heading: &str) -> String {
+fn seed(facts: &Facts<'_>, sealed: &[Sealed], heading: &str) -> String {
     let i = facts.incident;
+    let from_notes = review::section_from_notes(i, heading);
+    if !from_notes.is_empty() {
+        return from_notes;
+    }
     if heading.contains("summary") {
         return facts.value("incident.summary").map(|s| format!("{}\n", text(&s))).unwrap_or_default();
     }
@@ -159,14 +169,18 @@ fn seed(facts: &Facts<'_>, heading: &str) -> String {
         );
     }
     if heading.contains("responders") {
-        let mut rows: Vec<Vec<String>> = i
-            .runbook
-            .roles
-            .iter()
-            .map(|r| vec![r.title.clone(), i.roles.get(&r.id).cloned().unwrap_or_else(|| "unassigned".to_owned())])
-            .collect();
-        rows.push(vec!["Everyone who acted".to_owned(), responders(i).join(", ")]);
-        return table(&["role", "responder"], rows);
+        let unassigned: Vec<&str> =
+            i.runbook.roles.iter().filter(|r| !i.roles.contains_key(&r.id)).map(|r| r.title.as_str()).collect();
+        let (people, services) = review::acted(sealed);
+        let mut out = review::role_periods(i, sealed);
+        if !unassigned.is_empty() {
+            out.push_str(&format!("\nNever assigned: {}.\n", cell(&unassigned.join(", "))));
+        }
+        out.push_str(&format!("\nEveryone who recorded something: {}.\n", cell(&people.join(", "))));
+        if !services.is_empty() {
+            out.push_str(&format!("Services that recorded alerts: {}.\n", cell(&services.join(", "))));
+        }
+        return out;
     }
     if heading.contains("action items") {
         let items = action_items(facts);

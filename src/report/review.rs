@@ -1,0 +1,194 @@
+//! What the post-mortem review needs beyond the template: its sections from the scribe's
+//! note conventions, the figures (time to detect, declare, acknowledge, contain, resolve),
+//! each period of each role, who acted, and the key timeline.
+
+use chrono::{DateTime, Utc};
+
+use super::markdown::{cell, table};
+use super::timeline::Sealed;
+use crate::domain::clock::Decision;
+use crate::domain::clock::display::countdown;
+use crate::domain::event::Event;
+use crate::domain::incident::Incident;
+use crate::domain::placeholder::time;
+use crate::domain::runbook::StepKind;
+
+/// Note tags that write a section (any responder, any time, also after the close): each note
+/// so tagged is one bullet of its section, the latest last.
+pub const SECTION_TAGS: &[(&str, &str, &str)] = &[
+    ("root cause", "ROOT CAUSE:", "Root causes"),
+    ("trigger", "TRIGGER:", "Trigger"),
+    ("went well", "WENT WELL:", "What went well"),
+    ("went well", "WENT BADLY:", "What went badly"),
+    ("went well", "LUCKY:", "Where we got lucky"),
+    ("lesson", "LESSON:", "Lessons"),
+];
+
+/// The tag that marks an earlier event as a key moment: `KEY #23: first bad retrieval`.
+const KEY_TAG: &str = "KEY #";
+
+/// The bullets the notes give a section whose heading contains `keyword`, grouped under
+/// sub-headings where a section takes several tags.
+pub fn section_from_notes(incident: &Incident, keyword: &str) -> String {
+    let tags: Vec<&(&str, &str, &str)> = SECTION_TAGS.iter().filter(|(k, _, _)| keyword.contains(k)).collect();
+    let mut out = String::new();
+    for (_, tag, title) in &tags {
+        let bullets: Vec<String> = incident
+            .notes
+            .iter()
+            .filter_map(|n| Some((n.text.trim_start().strip_prefix(tag)?.trim(), n)))
+            .map(|(text, n)| format!("- {} ({}, #{})\n", cell(text), cell(&n.by), n.seq))
+            .collect();
+        if bullets.is_empty() {
+            continue;
+        }
+        if tags.len() > 1 {
+            out.push_str(&format!("**{title}**\n\n"));
+        }
+        out.push_str(&bullets.concat());
+        if tags.len() > 1 {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The review's figures, each from the log: what it measures from and to, and how long.
+pub fn figures(incident: &Incident, sealed: &[Sealed]) -> String {
+    let aware = incident.clock_facts.decided(Decision::Aware).map(|d| d.at);
+    let began = incident
+        .notes
+        .iter()
+        .filter_map(|n| n.happened_at)
+        .chain(incident.alerts.values().filter_map(|t| t.alert.starts_at))
+        .min();
+    let commander = sealed.iter().find_map(|l| match &l.event {
+        Event::Declared { from_alert: false, .. } => Some(l.at),
+        Event::RoleAssigned { role, .. } if role == "commander" => Some(l.at),
+        _ => None,
+    });
+    let contained = sealed.iter().find_map(|l| match &l.event {
+        Event::ActionFinished { step, outcome, .. }
+            if is_containment(incident, step) && outcome.exit_code == Some(0) =>
+        {
+            Some(l.at)
+        }
+        Event::StepTicked { step, .. } if is_containment(incident, step) => Some(l.at),
+        _ => None,
+    });
+    let declared = Some(incident.declared_at);
+    let rows = [
+        ("time to detect", "the first bad event (earliest backdated fact or alert start)", began, "awareness", aware),
+        ("time to declare", "awareness", aware, "declaration", declared),
+        ("time to acknowledge", "declaration", declared, "a commander assigned", commander),
+        ("time to contain", "declaration", declared, "the first containment done", contained),
+        ("time to resolve", "declaration", declared, "resolved", incident.resolved_at),
+    ];
+    table(
+        &["figure", "from", "to", "how long"],
+        rows.into_iter().map(|(name, from_what, from, to_what, to)| {
+            let span = match (from, to) {
+                (Some(from), Some(to)) => countdown((to - from).num_seconds()),
+                _ => "not known".to_owned(),
+            };
+            vec![name.to_owned(), at_or_missing(from_what, from), at_or_missing(to_what, to), span]
+        }),
+    )
+}
+
+fn at_or_missing(what: &str, at: Option<DateTime<Utc>>) -> String {
+    match at {
+        Some(at) => format!("{what}, {}", time(at)),
+        None => format!("{what} (not recorded)"),
+    }
+}
+
+fn is_containment(incident: &Incident, step: &str) -> bool {
+    incident.step(step).is_some_and(|(s, _)| s.kind == StepKind::Containment)
+}
+
+/// A role held: the role, by whom, from, until (`None`: to the end).
+type Period = (String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// Each period of each role: who held it, from when, until when (roles by their titles).
+pub fn role_periods(incident: &Incident, sealed: &[Sealed]) -> String {
+    let mut periods: Vec<Period> = Vec::new();
+    for line in sealed {
+        // A responder who declares commands from the start; an alert's incident waits for one.
+        if let Event::Declared { from_alert: false, .. } = &line.event {
+            periods.push(("commander".to_owned(), line.actor.name.clone(), line.at, None));
+        }
+        if let Event::RoleAssigned { role, name, .. } = &line.event {
+            if let Some(open) = periods.iter_mut().rev().find(|(r, _, _, until)| r == role && until.is_none()) {
+                open.3 = Some(line.at);
+            }
+            periods.push((role.clone(), name.clone(), line.at, None));
+        }
+    }
+    periods.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)));
+    table(
+        &["role", "responder", "from", "until"],
+        periods.into_iter().map(|(role, name, from, until)| {
+            let title = incident.runbook.role(&role).map_or(role, |r| r.title.clone());
+            vec![title, name, time(from), until.map_or_else(|| "the end".to_owned(), time)]
+        }),
+    )
+}
+
+/// Who recorded anything, in order of their first line; services (the alert listener) apart.
+pub fn acted(sealed: &[Sealed]) -> (Vec<String>, Vec<String>) {
+    let (mut people, mut services): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    for line in sealed {
+        let list = if line.actor.service { &mut services } else { &mut people };
+        if !list.contains(&line.actor.name) {
+            list.push(line.actor.name.clone());
+        }
+    }
+    (people, services)
+}
+
+/// The curated view: key moments marked with `KEY #seq:` notes, backdated facts at the time
+/// they happened, decisions, submissions, containment and the lifecycle, in time order.
+pub fn key_timeline(incident: &Incident, sealed: &[Sealed], descriptions: &[String]) -> String {
+    let marked: Vec<(u64, String)> = incident
+        .notes
+        .iter()
+        .filter_map(|n| {
+            let rest = n.text.trim_start().strip_prefix(KEY_TAG)?;
+            let (seq, label) = rest.split_once(':').unwrap_or((rest, ""));
+            Some((seq.trim().parse().ok()?, label.trim().to_owned()))
+        })
+        .collect();
+    let mut rows: Vec<(DateTime<Utc>, u64, String, String)> = Vec::new();
+    for (line, description) in sealed.iter().zip(descriptions) {
+        let mark = marked.iter().rev().find(|(seq, _)| *seq == line.seq);
+        let at = match &line.event {
+            Event::FactNoted { at, .. } => *at,
+            _ => line.at,
+        };
+        let kept = mark.is_some()
+            || matches!(
+                line.event,
+                Event::Declared { .. }
+                    | Event::FactNoted { .. }
+                    | Event::DecisionRecorded { .. }
+                    | Event::SubmissionRecorded { .. }
+                    | Event::ClockWaived { .. }
+                    | Event::ActionFinished { .. }
+                    | Event::EffectRecorded { .. }
+                    | Event::SeverityChanged { .. }
+                    | Event::Resolved {}
+                    | Event::Closed { .. }
+                    | Event::Archived { .. }
+            );
+        if kept {
+            let label = mark.map(|(_, label)| format!("**KEY** {label} — ")).unwrap_or_default();
+            rows.push((at, line.seq, line.actor.name.clone(), format!("{label}{description}")));
+        }
+    }
+    rows.sort_by_key(|(at, seq, _, _)| (*at, *seq));
+    table(
+        &["time (UTC)", "who", "what"],
+        rows.into_iter().map(|(at, seq, who, what)| vec![time(at), who, format!("#{seq} {what}")]),
+    )
+}
