@@ -58,7 +58,17 @@ pub fn default_dir(dir: &Path, id: &str, now: chrono::DateTime<chrono::Utc>) -> 
 
 /// Options for a bundle exported now by `actor` from the workspace directory `dir`.
 pub fn options(dir: &Path, actor: &str, now: chrono::DateTime<chrono::Utc>, redact_all: bool) -> Options {
-    Options { redact_all, names: redaction_names(dir), exported_at: now, exported_by: actor.to_owned(), previous: None }
+    let parties = crate::catalog::workspace_config::load(dir).map_err(|problems| {
+        problems.iter().map(crate::catalog::diagnostic::Diagnostic::headline).collect::<Vec<_>>().join("; ")
+    });
+    Options {
+        redact_all,
+        names: redaction_names(dir),
+        exported_at: now,
+        exported_by: actor.to_owned(),
+        previous: None,
+        parties,
+    }
 }
 
 /// The latest bundle of `id` beside `out` (by export time), as the revision `out` follows.

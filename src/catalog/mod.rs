@@ -12,6 +12,7 @@ pub mod load;
 pub mod matcher;
 pub mod raw;
 pub mod triggers;
+pub mod workspace_config;
 
 pub use diagnostic::{Diagnostic, Level};
 pub use files::Origin;

@@ -36,6 +36,7 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     clock_files.extend(catalog_files);
     let catalog = clocks::load_texts(clock_files);
     let mut loaded = catalog::load::load_texts(runbook_files, &catalog.ids(), today);
+    let config_errors = root.as_deref().map_or(0, check_workspace_config);
     let store =
         root.filter(|r| r.join("incidents").is_dir()).and_then(|root| crate::store::Workspace::open(&root).ok());
     if let Some(store) = store {
@@ -50,7 +51,7 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     for diagnostic in catalog.diagnostics.iter().chain(&loaded.diagnostics) {
         print!("{}", render(diagnostic));
     }
-    let errors = loaded.errors() + catalog.errors();
+    let errors = loaded.errors() + catalog.errors() + config_errors;
     let warnings = loaded.warnings();
     let clock_note = if catalog_count > 0 {
         format!(", {catalog_count} clock catalog{}", plural(catalog_count))
@@ -70,6 +71,21 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     }
     println!("{summary}");
     Ok(())
+}
+
+/// The workspace's `warroom.yaml` (contact points, parties): each problem printed, located;
+/// how many.
+fn check_workspace_config(root: &Path) -> usize {
+    match catalog::workspace_config::load(root) {
+        Ok(_) => 0,
+        Err(problems) => {
+            let source = std::fs::read_to_string(root.join(catalog::workspace_config::FILE)).unwrap_or_default();
+            for problem in &problems {
+                print!("{}", problem.render(&source));
+            }
+            problems.len()
+        }
+    }
 }
 
 /// Runbooks whose last drill in this workspace is older than their `drill_every`, or that were

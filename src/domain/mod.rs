@@ -19,6 +19,7 @@ pub mod event;
 mod in_effect;
 pub mod inbox;
 pub mod incident;
+pub mod parties;
 pub mod placeholder;
 pub mod refusal;
 pub mod runbook;

@@ -13,6 +13,7 @@ use super::postmortem;
 use super::redact::{Redactor, Removal};
 use super::timeline::{self, Sealed};
 use crate::domain::incident::Incident;
+use crate::domain::parties::WorkspaceParties;
 use crate::domain::placeholder::{Facts, time};
 
 #[derive(Clone)]
@@ -25,6 +26,8 @@ pub struct Options {
     pub exported_by: String,
     /// The revision this one follows, when the incident was exported before.
     pub previous: Option<Previous>,
+    /// The workspace's contact points and parties (`warroom.yaml`), or why it could not be read.
+    pub parties: Result<WorkspaceParties, String>,
 }
 
 /// An earlier bundle of the same incident: its directory's name beside this one, and the
@@ -66,7 +69,8 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
     let facts = Facts::new(incident, options.exported_at);
     let descriptions = timeline::descriptions(sealed);
     let clocks = annex::annex(&facts);
-    let mut redactor = Redactor::new(&options.names);
+    let stated = options.parties.as_ref().map(WorkspaceParties::stated).unwrap_or_default();
+    let mut redactor = Redactor::new(&options.names).keeping(&stated);
     let mut files = Vec::new();
     let mut add = |path: String, text: String, redactor: Option<&mut Redactor>| {
         let text = match redactor {
@@ -86,7 +90,8 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
     );
     add("regulatory-annex.md".into(), annex::markdown(&incident.id, &clocks), all.then_some(&mut redactor));
     for clock in &clocks {
-        add(format!("notifications/{}.md", clock.id), drafts::notification(&facts, clock), Some(&mut redactor));
+        let draft = drafts::notification(&facts, clock, &options.parties);
+        add(format!("notifications/{}.md", clock.id), draft, Some(&mut redactor));
     }
     for template in &incident.runbook.comms {
         if let Some(text) = drafts::comms(&facts, &template.id) {

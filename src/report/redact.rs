@@ -75,6 +75,8 @@ static DETECTORS: LazyLock<Vec<Regex>> = LazyLock::new(|| PATTERNS.iter().map(|p
 
 pub struct Redactor {
     names: Vec<(String, Regex)>,
+    /// Values stated as they are (the workspace's own contact points and parties).
+    kept: Vec<String>,
     pseudonyms: BTreeMap<(Kind, String), String>,
     counters: BTreeMap<Kind, usize>,
     pub removals: Vec<Removal>,
@@ -89,13 +91,20 @@ impl Redactor {
             .filter(|n| n.chars().count() >= 2)
             .filter_map(|n| Regex::new(&format!(r"(?i)\b{}\b", regex::escape(n))).ok().map(|r| (n.to_lowercase(), r)))
             .collect();
-        Self { names, pseudonyms: BTreeMap::new(), counters: BTreeMap::new(), removals: Vec::new() }
+        Self { names, kept: Vec::new(), pseudonyms: BTreeMap::new(), counters: BTreeMap::new(), removals: Vec::new() }
+    }
+
+    /// Leaves each of `values` as it is (any case): what a filing must state.
+    pub fn keeping(mut self, values: &[String]) -> Self {
+        self.kept = values.iter().map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty()).collect();
+        self
     }
 
     /// `text` with every personal value replaced by its pseudonym; `file` and `place` say
     /// where, for the manifest.
     pub fn redact(&mut self, text: &str, file: &str, place: &str) -> String {
-        let found = find(text, &self.names);
+        let mut found = find(text, &self.names);
+        found.retain(|(start, end, _)| !self.kept.contains(&text[*start..*end].to_lowercase()));
         if found.is_empty() {
             return text.to_owned();
         }

@@ -1,0 +1,59 @@
+//! The workspace's `warroom.yaml`: its contact points and parties (`domain::parties`), read
+//! strictly, each problem located.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::diagnostic::{Diagnostic, Level};
+use super::files::parse_error;
+use crate::domain::parties::WorkspaceParties;
+
+pub const FILE: &str = "warroom.yaml";
+const MAX_BYTES: u64 = 1 << 20;
+
+/// The parties of the workspace at `dir`: none when it has no `warroom.yaml`; the file's
+/// problems, located, when it cannot be used.
+pub fn load(dir: &Path) -> Result<WorkspaceParties, Vec<Diagnostic>> {
+    let path = dir.join(FILE);
+    let shown = path.display().to_string();
+    let Ok(meta) = std::fs::metadata(&path) else { return Ok(WorkspaceParties::default()) };
+    if !meta.is_file() || meta.len() > MAX_BYTES {
+        return Err(vec![Diagnostic::whole_file(Level::Error, &shown, "not a regular file of at most 1 MiB")]);
+    }
+    let mut text = String::new();
+    if let Err(e) = std::fs::File::open(&path).and_then(|f| f.take(MAX_BYTES).read_to_string(&mut text)) {
+        return Err(vec![Diagnostic::whole_file(Level::Error, &shown, format!("cannot read: {e}"))]);
+    }
+    parse(&shown, &text)
+}
+
+pub fn parse(file: &str, text: &str) -> Result<WorkspaceParties, Vec<Diagnostic>> {
+    if text.trim().is_empty() {
+        return Ok(WorkspaceParties::default());
+    }
+    let parties: WorkspaceParties = serde_saphyr::from_str(text).map_err(|e| vec![parse_error(file, &e)])?;
+    let mut problems = Vec::new();
+    if !parties.contacts.is_empty() && parties.dpo().is_none() {
+        problems.push(
+            Diagnostic::whole_file(
+                Level::Error,
+                file,
+                "contacts has no dpo: GDPR filings must name the DPO's contact point",
+            )
+            .help("add contacts: { dpo: { name: …, email: …, phone: … } }"),
+        );
+    }
+    for (role, contact) in &parties.contacts {
+        if contact.name.trim().is_empty() {
+            problems.push(Diagnostic::whole_file(Level::Error, file, format!("contact {role} has an empty name")));
+        }
+        if contact.email.is_none() && contact.phone.is_none() {
+            problems.push(Diagnostic::whole_file(
+                Level::Error,
+                file,
+                format!("contact {role} has neither email nor phone"),
+            ));
+        }
+    }
+    if problems.is_empty() { Ok(parties) } else { Err(problems) }
+}

@@ -1,0 +1,69 @@
+//! Who the war room speaks for: the workspace's own contact points (the DPO first) and the
+//! parties its filings name. A filing states them as they are: they are never redacted.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+impl Contact {
+    /// `Priya Raman, dpo@ourco.example, +44 20 7946 0000`.
+    pub fn line(&self) -> String {
+        [Some(&self.name), self.email.as_ref(), self.phone.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parties {
+    /// The company running the AI system: the controller of its own data, the processor of its
+    /// tenants'.
+    #[serde(default)]
+    pub company: Option<String>,
+    /// The controller of each tenant's data, by tenant.
+    #[serde(default)]
+    pub controllers: BTreeMap<String, String>,
+    /// The lead supervisory authority (GDPR Art. 56), for cross-border processing.
+    #[serde(default)]
+    pub lead_authority: Option<String>,
+}
+
+/// The workspace's `warroom.yaml`: its contact points by role (`dpo` at least) and parties.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceParties {
+    #[serde(default)]
+    pub contacts: BTreeMap<String, Contact>,
+    #[serde(default)]
+    pub parties: Parties,
+}
+
+impl WorkspaceParties {
+    pub fn dpo(&self) -> Option<&Contact> {
+        self.contacts.get("dpo")
+    }
+
+    /// Every value a filing states as given: names, addresses and numbers of the contact
+    /// points, and the parties' names.
+    pub fn stated(&self) -> Vec<String> {
+        let contacts = self.contacts.values().flat_map(|c| [Some(&c.name), c.email.as_ref(), c.phone.as_ref()]);
+        let parties = [self.parties.company.as_ref(), self.parties.lead_authority.as_ref()]
+            .into_iter()
+            .chain(self.parties.controllers.values().map(Some));
+        contacts.chain(parties).flatten().filter(|v| !v.trim().is_empty()).cloned().collect()
+    }
+}
