@@ -10,8 +10,7 @@ use serde::Serialize;
 use super::alert::Alert;
 use super::clock::def::Decision;
 use super::clock::{
-    ClockDef, ClockFacts, ClockState, ClockStatus, DecisionRecord, Schedule, Submission, Waiver, evaluate_scheduled,
-    schedule,
+    ClockDef, ClockFacts, ClockStatus, DecisionRecord, Schedule, Submission, Waiver, evaluate_scheduled, schedule,
 };
 use super::event::{Envelope, Event};
 use super::runbook::Runbook;
@@ -333,33 +332,6 @@ impl Incident {
             .collect();
         statuses.sort_unstable_by_key(|s| (s.urgency(), s.def.id.as_str()));
         statuses
-    }
-
-    /// What stands between this incident and its archive: each clock not yet submitted in
-    /// full (with every content item its form asks for), waived or found not to apply, and
-    /// each required step still open.
-    pub fn open_duties(&self, now: DateTime<Utc>) -> Vec<String> {
-        let clocks = self.clock_statuses(now).into_iter().filter_map(|status| {
-            let id = status.def.id.as_str();
-            match status.state {
-                ClockState::NotApplicable => None,
-                ClockState::SubmittedOnTime | ClockState::SubmittedLate if !status.in_full => {
-                    Some(format!("{id} (only a phased submission)"))
-                }
-                ClockState::SubmittedOnTime | ClockState::SubmittedLate => {
-                    (!status.missing_content.is_empty()).then(|| {
-                        let items: Vec<&str> = status.missing_content.iter().map(|c| c.id.as_str()).collect();
-                        format!("{id} (filed without content {})", items.join(", "))
-                    })
-                }
-                ClockState::AwaitingAnchor => Some(format!("{id} (not started: record its anchor or waive it)")),
-                ClockState::Running => Some(format!("{id} (running)")),
-                ClockState::DueSoon => Some(format!("{id} (due soon)")),
-                ClockState::Overdue => Some(format!("{id} (OVERDUE)")),
-            }
-        });
-        let steps = self.open_required_steps().into_iter().map(|step| format!("step {step}"));
-        clocks.chain(steps).collect()
     }
 
     fn set_step(

@@ -15,6 +15,7 @@ pub mod decide_filing;
 pub mod decide_support;
 pub mod describe;
 pub mod duration;
+pub mod duties;
 pub mod event;
 mod in_effect;
 pub mod inbox;
