@@ -105,6 +105,12 @@ fn health_coverage_and_role_practice_come_from_history_and_drills_stay_apart() {
     let bundle = ws.path().join("exports").join(&drill);
     let report = std::fs::read_to_string(bundle.join("drill-report.md")).expect("drill report in the bundle");
     assert!(report.contains("DRILL") && report.contains("the trace viewer was renamed"), "{report}");
+    assert!(
+        report.contains(
+            "| time to resolve | declaration, 2026-05-01T09:00:00Z | resolved, 2026-05-01T09:05:00Z | 00:05:00 |"
+        ),
+        "the drill's figures, as a real incident's: {report}"
+    );
     for draft in std::fs::read_dir(bundle.join("notifications")).expect("drafts").flatten() {
         let text = std::fs::read_to_string(draft.path()).expect("draft");
         assert!(text.starts_with("> **DRILL — NOT A REAL INCIDENT."), "{text}");

@@ -106,7 +106,8 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
     }
     if incident.drill {
         let report = super::drill::report(incident, options.exported_at);
-        add("drill-report.md".into(), super::drill::markdown(&report), None);
+        let figures = format!("\n## Figures\n\n{}", super::review::figures(incident, sealed));
+        add("drill-report.md".into(), super::drill::markdown(&report) + &figures, None);
     }
     let head = serde_json::json!({
         "incident": incident.id,
