@@ -294,11 +294,21 @@ fn the_cycle_check_finds_one() {
 /// which store to open, may use them.
 const FILE_ADAPTER: &[&str] = &["Workspace", "IncidentLog", "incident_log::", "store::scan", "log_path", "inbox_path"];
 
+/// `text` uses `word` as a name of its own, not as part of a longer one (`WorkspaceParties`).
+fn names(text: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back().is_some_and(is_ident);
+        let after = text[at + word.len()..].chars().next().is_some_and(is_ident) && word.ends_with(is_ident);
+        !before && !after
+    })
+}
+
 fn file_adapter_uses(files: &[(String, String)]) -> Vec<String> {
     let mut found = Vec::new();
     for (path, text) in files {
         for word in FILE_ADAPTER {
-            if text.contains(word) {
+            if names(text, word) {
                 found.push(format!("{} names {word}", path.rsplit("/src/").next().unwrap_or(path)));
             }
         }
@@ -317,4 +327,6 @@ fn the_application_console_and_listener_reach_storage_only_through_the_port() {
     let planted =
         vec![("/work/src/tui/feed.rs".to_owned(), "let log = crate::store::IncidentLog::new(id, path);".to_owned())];
     assert_eq!(file_adapter_uses(&planted), ["tui/feed.rs names IncidentLog"], "the check catches a planted use");
+    let longer = vec![("/work/src/tui/model.rs".to_owned(), "parties: WorkspaceParties, ws: Workspace".to_owned())];
+    assert_eq!(file_adapter_uses(&longer), ["tui/model.rs names Workspace"], "a longer name is not the name");
 }

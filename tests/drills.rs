@@ -111,7 +111,9 @@ fn health_coverage_and_role_practice_come_from_history_and_drills_stay_apart() {
         ),
         "the drill's figures, as a real incident's: {report}"
     );
-    for draft in std::fs::read_dir(bundle.join("notifications")).expect("drafts").flatten() {
+    let sheets = std::fs::read_dir(bundle.join("worksheets")).expect("worksheets").flatten();
+    let filings = std::fs::read_dir(bundle.join("filings")).expect("filings").flatten();
+    for draft in filings.chain(sheets).filter(|d| d.path().extension().is_some_and(|e| e == "md")) {
         let text = std::fs::read_to_string(draft.path()).expect("draft");
         assert!(text.starts_with("> **DRILL — NOT A REAL INCIDENT."), "{text}");
     }

@@ -44,7 +44,7 @@ fn scripted(ws: &Workspace) -> PathBuf {
     at(ws, "sam", &t(2, 7), &["note", "001", "TODO(bob, prevent): cross-tenant retrieval test in the release gate"]);
     at(ws, "sam", &t(2, 8), &["note", "001", "TODO: rotate the retrieval cache key | audit | now"]);
     at(ws, "priya", &t(3, 0), &["clock", "provide", "001", "gdpr-33", "a", "3 data subjects of one tenant; 3 records"]);
-    at(ws, "priya", &t(3, 1), &["clock", "provide", "001", "gdpr-33", "b", "dpo@ourco.example"]);
+    at(ws, "priya", &t(3, 1), &["clock", "provide", "001", "gdpr-33", "c", "none beyond the disclosure itself"]);
     at(ws, "priya", &t(4, 0), &["notify", "001", "gdpr-33", "--ref", "ICO-2026-1142", "--channel", "portal"]);
     at(
         ws,
@@ -85,7 +85,7 @@ fn the_bundle_of_a_scripted_incident_is_golden() {
     let listed = files(&dir);
     insta::assert_snapshot!("bundle_files", listed.join("\n"));
     for file in &listed {
-        if file.starts_with("evidence/") || file == "timeline.json" {
+        if file.starts_with("evidence/") || file == "timeline.json" || file.ends_with(".pdf") {
             continue;
         }
         let text = std::fs::read_to_string(dir.join(file)).expect("file");
@@ -194,8 +194,9 @@ fn drafts_are_redacted_and_a_redacted_bundle_keeps_hashes_but_not_the_log() {
     let internal = scripted(&ws);
     let postmortem = std::fs::read_to_string(internal.join("postmortem.md")).expect("pm");
     assert!(postmortem.contains("jane.roe@acme.example"), "the internal post-mortem is not redacted unless asked");
-    for file in files(&internal).iter().filter(|f| f.starts_with("comms/") || f.starts_with("notifications/")) {
-        let text = std::fs::read_to_string(internal.join(file)).expect("draft");
+    let drafts = files(&internal).into_iter().filter(|f| f.starts_with("comms/") || f.starts_with("filings/"));
+    for file in drafts.filter(|f| f.ends_with(".md")) {
+        let text = std::fs::read_to_string(internal.join(&file)).expect("draft");
         assert!(!text.contains("jane.roe@acme.example") && !text.contains("7946 0958"), "{file}: {text}");
     }
     let out = ws.path().join("for-the-dpo");
@@ -203,7 +204,7 @@ fn drafts_are_redacted_and_a_redacted_bundle_keeps_hashes_but_not_the_log() {
     let listed = files(&out);
     assert!(!listed.iter().any(|f| f.starts_with("evidence/")), "no copy of the unredacted log: {listed:?}");
     for file in &listed {
-        let text = std::fs::read_to_string(out.join(file)).expect("file");
+        let text = String::from_utf8_lossy(&std::fs::read(out.join(file)).expect("file")).into_owned();
         assert!(!text.contains("jane.roe@acme.example") && !text.contains("dpo@ourco.example"), "{file}");
     }
     let pm = std::fs::read_to_string(out.join("postmortem.md")).expect("pm");

@@ -61,7 +61,7 @@ fn the_post_mortem_is_finished_after_the_close_with_figures_key_moments_and_role
     // Figures from the fixed times: bad event 01:31, aware 02:01, declared 02:00 by alice (the
     // commander from then), first containment 02:40, resolved 05:00.
     has(
-        "| time to detect | the first bad event (earliest backdated fact or alert start), 2026-11-24T01:31:00Z | awareness, 2026-11-24T02:01:00Z | 00:30:00 |",
+        "| time to detect | the first bad event (breach-started, a backdated fact or an alert's start, the earliest), 2026-11-24T01:31:00Z | awareness, 2026-11-24T02:01:00Z | 00:30:00 |",
     );
     has("| time to declare | awareness, 2026-11-24T02:01:00Z | declaration, 2026-11-24T02:00:00Z | -00:01:00 |");
     has(

@@ -58,17 +58,21 @@ pub fn default_dir(dir: &Path, id: &str, now: chrono::DateTime<chrono::Utc>) -> 
 
 /// Options for a bundle exported now by `actor` from the workspace directory `dir`.
 pub fn options(dir: &Path, actor: &str, now: chrono::DateTime<chrono::Utc>, redact_all: bool) -> Options {
-    let parties = crate::catalog::workspace_config::load(dir).map_err(|problems| {
-        problems.iter().map(crate::catalog::diagnostic::Diagnostic::headline).collect::<Vec<_>>().join("; ")
-    });
     Options {
         redact_all,
         names: redaction_names(dir),
         exported_at: now,
         exported_by: actor.to_owned(),
         previous: None,
-        parties,
+        parties: workspace_parties(dir),
     }
+}
+
+/// The workspace's contact points and parties (`warroom.yaml`), or why they cannot be used.
+pub fn workspace_parties(dir: &Path) -> Result<crate::domain::parties::WorkspaceParties, String> {
+    crate::catalog::workspace_config::load(dir).map_err(|problems| {
+        problems.iter().map(crate::catalog::diagnostic::Diagnostic::headline).collect::<Vec<_>>().join("; ")
+    })
 }
 
 /// The latest bundle of `id` beside `out` (by export time), as the revision `out` follows.
@@ -103,6 +107,10 @@ pub fn export(store: &dyn Store, id: &str, out: &Path, options: &Options) -> Res
     let options = &Options { previous: previous_revision(out, id), ..options.clone() };
     let mut files = bundle::build(&incident, &sealed, &log, options).map_err(StoreError::Export)?;
     files.extend(super::proof::files(id, &log, store.allowed_signers()).map_err(StoreError::Export)?);
+    let chain_head = sealed.last().map_or("", |l| l.hash.as_str());
+    let rendered = hex(&Sha256::digest(sums(&files).as_bytes()));
+    let stamp = crate::report::pdf::Stamp { incident: id, dated: options.exported_at, chain_head, bundle: &rendered };
+    files.extend(bundle::pdfs(&files, &stamp));
     let sign = |sums: &[u8]| store.sign_detached(&options.exported_by, options.exported_at, sums);
     write(out, &files, &sign)?;
     Ok(out.to_owned())
@@ -132,22 +140,26 @@ fn write(out: &Path, files: &[BundleFile], sign: &SignSums<'_>) -> Result<(), St
     fsync_dir(parent)
 }
 
+/// `SHA256SUMS` of `files`: `<sha256>  <path>` per file, in their order.
+fn sums(files: &[BundleFile]) -> String {
+    files.iter().map(|file| format!("{}  {}\n", hex(&Sha256::digest(&file.bytes)), file.path)).collect()
+}
+
 /// Writes every file of the bundle and its checksums into `partial`, durably.
 fn fill(partial: &Path, files: &[BundleFile], sign: &SignSums<'_>) -> Result<(), StoreError> {
-    let mut sums = String::new();
+    let sums = sums(files);
     for file in files {
         let path = partial.join(&file.path);
         if let Some(dir) = path.parent() {
             crate::private_fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
         }
         write_synced(&path, &file.bytes)?;
-        sums.push_str(&format!("{}  {}\n", hex(&Sha256::digest(&file.bytes)), file.path));
     }
     write_synced(&partial.join(SUMS), sums.as_bytes())?;
     if let Some(signature) = sign(sums.as_bytes())? {
         write_synced(&partial.join(super::proof::SUMS_SIGNATURE), signature.as_bytes())?;
     }
-    for dir in ["notifications", "comms", "evidence", "signatures", ""] {
+    for dir in ["filings", "worksheets", "comms", "evidence", "signatures", ""] {
         let dir = partial.join(dir);
         if dir.is_dir() {
             fsync_dir(&dir)?;
@@ -225,6 +237,7 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&AllowedSigners>) -> Result<Bun
         }
         log_checked = true;
     }
+    pdfs_stamped(dir, &sums, &head)?;
     Ok(BundleCheck {
         incident,
         files: listed.len(),
@@ -235,6 +248,25 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&AllowedSigners>) -> Result<Bun
         trusted_own_signers: trusted.is_none() && bundled.is_some(),
         previous,
     })
+}
+
+/// Every PDF names on each page the chain head and the hash of the `SHA256SUMS` lines of every
+/// file but the PDFs (the files it renders among them).
+fn pdfs_stamped(dir: &Path, sums: &str, head: &str) -> Result<(), String> {
+    let is_pdf = |line: &&str| line.ends_with(".pdf");
+    let rendered: String = sums.lines().filter(|l| !is_pdf(l)).map(|l| format!("{l}\n")).collect();
+    let bundle = hex(&Sha256::digest(rendered.as_bytes()));
+    for line in sums.lines().filter(is_pdf) {
+        let path = line.split_once("  ").map_or(line, |(_, p)| p);
+        let bytes = fs::read(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
+        let pages = memchr::memmem::find_iter(&bytes, b"/Type /Page\n").count().max(1);
+        for (what, hash) in [("chain head", head), ("bundle hash", bundle.as_str())] {
+            if memchr::memmem::find_iter(&bytes, hash.as_bytes()).count() < pages {
+                return Err(format!("{path}: does not carry this bundle's {what} on every page"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The first field a timeline event states differently from its sealed line (the time compared

@@ -11,6 +11,7 @@ use serde_saphyr::Spanned;
 use super::diagnostic::{Diagnostic, Level};
 use super::embedded;
 use crate::domain::clock::calendar::Calendar;
+use crate::domain::clock::def::Asked;
 use crate::domain::clock::def::MAX_HOURS;
 use crate::domain::clock::{Anchor, ClockDef, Period};
 use crate::domain::suggest::did_you_mean;
@@ -214,6 +215,14 @@ fn check(def: &ClockDef, ids: &[String]) -> Vec<String> {
         && cap.decision == *anchor
     {
         problems.push(format!("clock {id}: the cap's decision is the anchor itself"));
+    }
+    for asked in &def.asks {
+        if let Asked::SubjectsInformed(other) = asked
+            && !ids.iter().any(|known| known == other)
+        {
+            let hint = did_you_mean(other, ids.iter().map(String::as_str));
+            problems.push(format!("clock {id} asks whether subjects were told by unknown clock {other:?}{hint}"));
+        }
     }
     let mut items = BTreeSet::new();
     for item in &def.content {

@@ -40,6 +40,9 @@ pub struct Parties {
     /// The lead supervisory authority (GDPR Art. 56), for cross-border processing.
     #[serde(default)]
     pub lead_authority: Option<String>,
+    /// Whether the company processes personal data across EU member states (GDPR Art. 4(23)).
+    #[serde(default)]
+    pub cross_border: Option<bool>,
 }
 
 /// The workspace's `warroom.yaml`: its contact points by role (`dpo` at least) and parties.

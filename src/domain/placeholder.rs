@@ -10,6 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::domain::clock::ClockStatus;
 use crate::domain::incident::Incident;
+use crate::domain::parties::WorkspaceParties;
 use crate::domain::runbook::Runbook;
 use crate::domain::sanitize;
 
@@ -32,6 +33,7 @@ pub const INCIDENT_FIELDS: &[&str] = &[
 pub const STEP_FIELDS: &[&str] = &["at", "by", "state", "comment"];
 pub const CLOCK_FIELDS: &[&str] =
     &["title", "citation", "recipient", "due", "limit", "submitted_at", "reference", "state"];
+pub const PARTY_FIELDS: &[&str] = &["company", "lead_authority"];
 pub const COUNTS: &[&str] = &["alerts", "deliveries", "steps_done", "steps_total", "notes", "responders"];
 
 /// Every `{{ name }}` in `text`, with its byte offset.
@@ -64,23 +66,40 @@ pub fn unknown(name: &str, runbook_roles: &[&str], steps: &[&str], clocks: &[&st
         ["content", clock, _item] => known(clocks, clock, "clock"),
         ["alert", label] if !label.is_empty() => None,
         ["count", what] => known(COUNTS, what, "count"),
+        ["contact", role] if !role.is_empty() => None,
+        ["party", what] => known(PARTY_FIELDS, what, "party"),
         _ => Some(
             "use incident.FIELD, roles.ROLE, step.STEP.FIELD, clock.CLOCK.FIELD, content.CLOCK.ITEM, \
-             alert.LABEL or count.WHAT"
+             alert.LABEL, count.WHAT, contact.ROLE or party.NAME"
                 .to_owned(),
         ),
     }
 }
 
 /// What the placeholders stand for in one incident, at one moment.
+#[derive(Clone)]
 pub struct Facts<'a> {
     pub incident: &'a Incident,
     pub clocks: Vec<ClockStatus<'a>>,
+    /// The workspace's contact points and parties (`contact.ROLE`, `party.NAME`).
+    pub parties: Option<&'a WorkspaceParties>,
+    /// Times as a person reads them (`2026-11-24 02:10 UTC`), not RFC 3339 for a program.
+    pub for_people: bool,
 }
 
 impl<'a> Facts<'a> {
+    /// For a program (an action's argv): times in RFC 3339.
     pub fn new(incident: &'a Incident, now: DateTime<Utc>) -> Self {
-        Self { incident, clocks: incident.clock_statuses(now) }
+        Self { incident, clocks: incident.clock_statuses(now), parties: None, for_people: false }
+    }
+
+    /// For a person (a draft, a filing): times as a form is filled in, and the workspace's parties.
+    pub fn for_people(incident: &'a Incident, now: DateTime<Utc>, parties: Option<&'a WorkspaceParties>) -> Self {
+        Self { incident, clocks: incident.clock_statuses(now), parties, for_people: true }
+    }
+
+    fn stamp(&self, at: DateTime<Utc>) -> String {
+        if self.for_people { human_time(at) } else { time(at) }
     }
 
     /// The value of `name`, if the incident has one.
@@ -94,7 +113,7 @@ impl<'a> Facts<'a> {
                 let index = i.runbook.step_index(step)?;
                 let state = i.steps.get(index)?;
                 match *field {
-                    "at" => state.at.map(time),
+                    "at" => state.at.map(|t| self.stamp(t)),
                     "by" => state.by.clone(),
                     "state" => Some(state.status.name().to_owned()),
                     "comment" => state.comment.clone(),
@@ -107,14 +126,17 @@ impl<'a> Facts<'a> {
                     "title" => Some(status.def.title.clone()),
                     "citation" => Some(status.def.citation.clone()),
                     "recipient" => Some(status.def.recipient.clone()),
-                    "due" => status.deadline.map(|d| time(d.due_at)),
-                    "limit" => status.deadline.map(|d| time(d.legal_limit_at)),
-                    "submitted_at" => status.submitted.map(|s| time(s.at)),
+                    "due" => status.deadline.map(|d| self.stamp(d.due_at)),
+                    "limit" => status.deadline.map(|d| self.stamp(d.legal_limit_at)),
+                    "submitted_at" => status.submitted.map(|s| self.stamp(s.at)),
                     "reference" => status.latest_submission.map(|s| s.reference.clone()),
                     "state" => Some(status.state.name().to_owned()),
                     _ => None,
                 }
             }
+            ["contact", role] => self.parties?.contacts.get(*role).map(crate::domain::parties::Contact::line),
+            ["party", "company"] => self.parties?.parties.company.clone(),
+            ["party", "lead_authority"] => self.parties?.parties.lead_authority.clone(),
             ["content", clock, item] => i.clock_facts.provided.get(*clock)?.get(*item).cloned(),
             ["alert", "summary"] => self.first_alert().and_then(|a| a.summary().map(str::to_owned)),
             ["alert", label] => self.first_alert()?.labels.get(*label).cloned(),
@@ -142,11 +164,11 @@ impl<'a> Facts<'a> {
             "severity" => Some(i.severity.clone()),
             "state" => Some(i.state.name().to_owned()),
             "runbook" => Some(i.runbook.id.clone()),
-            "declared_at" => Some(time(i.declared_at)),
+            "declared_at" => Some(self.stamp(i.declared_at)),
             "declared_by" => Some(i.declared_by.clone()),
-            "aware_at" => i.clock_facts.decided(crate::domain::clock::Decision::Aware).map(|d| time(d.at)),
-            "resolved_at" => i.resolved_at.map(time),
-            "closed_at" => i.closed_at.map(time),
+            "aware_at" => i.clock_facts.decided(crate::domain::clock::Decision::Aware).map(|d| self.stamp(d.at)),
+            "resolved_at" => i.resolved_at.map(|t| self.stamp(t)),
+            "closed_at" => i.closed_at.map(|t| self.stamp(t)),
             "summary" => tagged_note(i, "SUMMARY:"),
             "impact" => tagged_note(i, "IMPACT:"),
             "commander" => i.commander().map(str::to_owned),
@@ -216,6 +238,11 @@ pub fn responders(incident: &Incident) -> Vec<String> {
 /// The text of the latest note starting with `tag` (the scribe's convention), without it.
 fn tagged_note(incident: &Incident, tag: &str) -> Option<String> {
     incident.notes.iter().rev().find_map(|n| n.text.strip_prefix(tag).map(|t| t.trim().to_owned()))
+}
+
+/// `2026-11-24 02:10 UTC`: a time as a person reads it in a message or a form.
+pub fn human_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 pub fn time(at: DateTime<Utc>) -> String {

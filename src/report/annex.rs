@@ -56,13 +56,12 @@ pub struct ContentRecord {
 
 /// Every clock of the incident, in the order the incident lists them.
 pub fn annex(facts: &Facts<'_>) -> Vec<ClockAnnex> {
-    facts
-        .incident
-        .clocks
-        .iter()
-        .filter_map(|def| facts.clocks.iter().find(|s| s.def.id == def.id))
-        .map(|status| clock(facts, status))
-        .collect()
+    statuses(facts).into_iter().map(|status| clock(facts, status)).collect()
+}
+
+/// The status of every clock of the incident, in the order the incident lists them.
+pub fn statuses<'f, 'a>(facts: &'f Facts<'a>) -> Vec<&'f ClockStatus<'a>> {
+    facts.incident.clocks.iter().filter_map(|def| facts.clocks.iter().find(|s| s.def.id == def.id)).collect()
 }
 
 fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {

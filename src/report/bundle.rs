@@ -9,9 +9,11 @@ use serde::Serialize;
 
 use super::annex;
 use super::drafts;
+use super::filing;
 use super::postmortem;
 use super::redact::{Redactor, Removal};
 use super::timeline::{self, Sealed};
+use super::worksheet;
 use crate::domain::incident::Incident;
 use crate::domain::parties::WorkspaceParties;
 use crate::domain::placeholder::{Facts, time};
@@ -66,7 +68,7 @@ pub const MANIFEST: &str = "manifest.json";
 
 /// Every file of the bundle but `SHA256SUMS`. `log` is the sealed log's bytes, `sealed` its lines.
 pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Options) -> Result<Vec<BundleFile>, String> {
-    let facts = Facts::new(incident, options.exported_at);
+    let facts = Facts::for_people(incident, options.exported_at, options.parties.as_ref().ok());
     let descriptions = timeline::descriptions(sealed);
     let clocks = annex::annex(&facts);
     let stated = options.parties.as_ref().map(WorkspaceParties::stated).unwrap_or_default();
@@ -85,13 +87,15 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
 
     add(
         "postmortem.md".into(),
-        postmortem::markdown(&facts, sealed, &descriptions, &clocks),
+        postmortem::markdown(&Facts { for_people: false, ..facts.clone() }, sealed, &descriptions, &clocks),
         all.then_some(&mut redactor),
     );
     add("regulatory-annex.md".into(), annex::markdown(&incident.id, &clocks), all.then_some(&mut redactor));
-    for clock in &clocks {
-        let draft = drafts::notification(&facts, clock, &options.parties);
-        add(format!("notifications/{}.md", clock.id), draft, Some(&mut redactor));
+    for (annexed, status) in clocks.iter().zip(annex::statuses(&facts)) {
+        let filed = filing::filing(&facts, status, &options.parties, options.exported_at);
+        add(format!("filings/{}.md", annexed.id), filed.markdown, Some(&mut redactor));
+        let sheet = worksheet::markdown(&facts, annexed, &filed.gaps);
+        add(format!("worksheets/{}.md", annexed.id), sheet, all.then_some(&mut redactor));
     }
     for template in &incident.runbook.comms {
         if let Some(text) = drafts::comms(&facts, &template.id) {
@@ -127,9 +131,9 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
     }
     let removals: &[Removal] = &redactor.removals;
     files.push(json_file("redactions.json", &serde_json::json!({ "removed": removals }))?);
-    let mut redacted = vec!["notifications/", "comms/"];
+    let mut redacted = vec!["filings/", "comms/"];
     if all {
-        redacted.extend(["postmortem.md", "regulatory-annex.md", "timeline.json", "timeline.csv"]);
+        redacted.extend(["worksheets/", "postmortem.md", "regulatory-annex.md", "timeline.json", "timeline.csv"]);
     }
     let manifest = Manifest {
         format: "warroom bundle v1",
@@ -147,6 +151,20 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
     };
     files.push(json_file(MANIFEST, &manifest)?);
     Ok(files)
+}
+
+/// The PDF of the post-mortem and of each filing, rendered from their Markdown in `files`.
+pub fn pdfs(files: &[BundleFile], stamp: &super::pdf::Stamp<'_>) -> Vec<BundleFile> {
+    files
+        .iter()
+        .filter(|f| f.path == "postmortem.md" || (f.path.starts_with("filings/") && f.path.ends_with(".md")))
+        .map(|f| {
+            let markdown = String::from_utf8_lossy(&f.bytes);
+            let title = markdown.lines().find_map(|l| l.strip_prefix("# ")).unwrap_or(&f.path).to_owned();
+            let path = format!("{}.pdf", f.path.trim_end_matches(".md"));
+            BundleFile { path, bytes: super::pdf::document(&title, &markdown, stamp) }
+        })
+        .collect()
 }
 
 fn json_file(path: &str, value: &impl Serialize) -> Result<BundleFile, String> {

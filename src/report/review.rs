@@ -61,6 +61,7 @@ pub fn figures(incident: &Incident, sealed: &[Sealed]) -> String {
         .iter()
         .filter_map(|n| n.happened_at)
         .chain(incident.alerts.values().filter_map(|t| t.alert.starts_at))
+        .chain(incident.clock_facts.decided(Decision::BreachStarted).map(|d| d.at))
         .min();
     let commander = sealed.iter().find_map(|l| match &l.event {
         Event::Declared { from_alert: false, .. } => Some(l.at),
@@ -78,7 +79,13 @@ pub fn figures(incident: &Incident, sealed: &[Sealed]) -> String {
     });
     let declared = Some(incident.declared_at);
     let rows = [
-        ("time to detect", "the first bad event (earliest backdated fact or alert start)", began, "awareness", aware),
+        (
+            "time to detect",
+            "the first bad event (breach-started, a backdated fact or an alert's start, the earliest)",
+            began,
+            "awareness",
+            aware,
+        ),
         ("time to declare", "awareness", aware, "declaration", declared),
         ("time to acknowledge", "declaration", declared, "a commander assigned", commander),
         ("time to contain", "declaration", declared, "the first containment done", contained),

@@ -129,6 +129,8 @@ pub enum Purpose {
         pending: Box<Pending>,
     },
     Note,
+    /// A fact about an earlier moment: when it happened, then what.
+    Fact,
     Severity,
     Assign,
     Resolve,

@@ -13,12 +13,28 @@ use crate::domain::command::Command;
 const PAGE: usize = 10;
 
 pub fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<Utc>) -> Vec<Effect> {
+    let drafts =
+        if matches!(model.mode, Mode::Drafts { .. }) { super::panes::drafts::pages(model, now).len() } else { 0 };
     match &mut model.mode {
         Mode::Form(_) => return forms::input::on_key(model, key, now),
         Mode::Help { scroll } | Mode::Effects { scroll } => {
             match keymap.action(&key) {
                 Some(Action::Down) => *scroll += 1,
                 Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                _ => model.mode = Mode::Normal,
+            }
+            return Vec::new();
+        }
+        Mode::Drafts { page, scroll } => {
+            let pages = drafts.max(1);
+            match keymap.action(&key) {
+                Some(Action::Down) => *scroll += 1,
+                Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                Some(Action::PageDown) => *scroll += PAGE,
+                Some(Action::PageUp) => *scroll = scroll.saturating_sub(PAGE),
+                Some(Action::Top) => *scroll = 0,
+                Some(Action::FocusNext) => (*page, *scroll) = ((*page + 1) % pages, 0),
+                Some(Action::FocusPrev) => (*page, *scroll) = ((*page + pages - 1) % pages, 0),
                 _ => model.mode = Mode::Normal,
             }
             return Vec::new();
@@ -95,6 +111,7 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::ToggleTimes => model.local_times = !model.local_times,
         Action::Inbox => model.mode = Mode::Inbox { cursor: 0 },
         Action::Effects => model.mode = Mode::Effects { scroll: 0 },
+        Action::Drafts => model.mode = Mode::Drafts { page: first_draft(model, now), scroll: 0 },
         Action::RunAction => return forms::action::run(model, false, now),
         Action::Undo => return forms::action::run(model, true, now),
         Action::Approve => return forms::action::approve(model, now),
@@ -118,6 +135,14 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         }
     }
     Vec::new()
+}
+
+/// The filing of the clock under the cursor when the clocks pane has the focus, else the first page.
+fn first_draft(model: &Model, now: DateTime<Utc>) -> usize {
+    let Some(entry) = model.current().filter(|_| model.focus == Pane::Clocks) else { return 0 };
+    let statuses = entry.incident.clock_statuses(now);
+    let Some(clock) = statuses.get(model.clock_cursor).map(|s| s.def.id.as_str()) else { return 0 };
+    super::panes::drafts::pages(model, now).iter().position(|p| p.clock.as_deref() == Some(clock)).unwrap_or(0)
 }
 
 fn nothing_selected(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {

@@ -88,6 +88,11 @@ pub enum Mode {
     Effects {
         scroll: usize,
     },
+    /// The drafts of the selected incident: `page` in the viewer's order (`panes::drafts::pages`).
+    Drafts {
+        page: usize,
+        scroll: usize,
+    },
     Form(Box<Form>),
 }
 
@@ -131,6 +136,9 @@ pub struct Model {
     pub tz: Tz,
     /// Runbook ids and titles, for declaring.
     pub runbooks: Vec<(String, String)>,
+    /// The workspace's contact points and parties (`warroom.yaml`) the drafts state, or why
+    /// they cannot be read.
+    pub parties: Result<crate::domain::parties::WorkspaceParties, String>,
     /// Unrouted alerts waiting for a responder, oldest first.
     pub unrouted: Vec<InboxItem>,
     /// Open incidents whose log cannot be read: id → why (its first bad seq).
@@ -183,6 +191,7 @@ impl Model {
             local_times: false,
             tz,
             runbooks,
+            parties: Ok(crate::domain::parties::WorkspaceParties::default()),
             unrouted: Vec::new(),
             unreadable: std::collections::BTreeMap::new(),
             listening: None,

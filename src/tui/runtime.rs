@@ -18,6 +18,7 @@ use crate::listener::{self, LogTo};
 pub async fn run(mut session: Session) -> Result<(), String> {
     let runbooks = session.runbook_list.clone();
     let mut model = Model::new(&session.actor.name, &session.store.location(), session.tz, runbooks);
+    model.parties = crate::app::bundle::workspace_parties(&session.dir);
     match session.signer_of(&session.actor) {
         Ok(signer) => model.signer = signer,
         Err(why) => session.startup_notices.insert(0, format!("nothing you do can be recorded: {why}")),

@@ -37,6 +37,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, ui: &Ui, now: DateTime<Utc>) {
         Mode::Normal => {}
         Mode::Help { scroll } => panes::help::render(frame, area, ui, *scroll),
         Mode::Effects { scroll } => panes::effects::render(frame, area, model, ui, *scroll),
+        Mode::Drafts { page, scroll } => panes::drafts::render(frame, area, model, ui, *page, *scroll, now),
         Mode::Inbox { cursor } => panes::inbox::render(frame, area, model, ui, *cursor, now),
         Mode::Form(form) => panes::form::render(frame, area, form, ui),
     }

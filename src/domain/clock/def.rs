@@ -22,10 +22,14 @@ pub enum Decision {
     Discovered,
     IncidentDetermined,
     AssessedNotifiable,
+    /// When the breach or incident itself began (the first bad event), for the filings.
+    BreachStarted,
+    /// When it stopped (no more data crossing, no more harmful actions), for the filings.
+    BreachEnded,
 }
 
 impl Decision {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::Aware,
         Self::HighRisk,
         Self::CausalLink,
@@ -35,6 +39,8 @@ impl Decision {
         Self::Discovered,
         Self::IncidentDetermined,
         Self::AssessedNotifiable,
+        Self::BreachStarted,
+        Self::BreachEnded,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -48,6 +54,8 @@ impl Decision {
             Self::Discovered => "discovered",
             Self::IncidentDetermined => "incident-determined",
             Self::AssessedNotifiable => "assessed-notifiable",
+            Self::BreachStarted => "breach-started",
+            Self::BreachEnded => "breach-ended",
         }
     }
 
@@ -115,6 +123,26 @@ pub struct Cap {
     pub hours: u32,
 }
 
+/// A fact a recipient's form asks that the incident or the workspace already knows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Asked {
+    /// The DPO or other contact point (`contacts.dpo`).
+    ContactPoint,
+    /// When it began and ended, or that it is ongoing (decisions `breach-started`, `breach-ended`).
+    BreachWindow,
+    /// How it was discovered: the evidence of the `aware` decision.
+    Discovery,
+    /// Cross-border processing and the lead supervisory authority.
+    CrossBorder,
+    /// The controller of each affected tenant's data (a processor's notice).
+    Controllers,
+    /// Whether the data subjects were told, from the named clock (their communication).
+    SubjectsInformed(String),
+    /// The law allows reporting in phases: say which this is and what follows.
+    Phases,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContentItem {
@@ -152,6 +180,10 @@ pub struct ClockDef {
     pub due_soon_percent: u8,
     #[serde(default)]
     pub content: Vec<ContentItem>,
+    /// What the recipient's form asks beyond the content items, stated from the incident and
+    /// the workspace's `warroom.yaml`.
+    #[serde(default)]
+    pub asks: Vec<Asked>,
     /// While this clock runs and nothing was submitted for it, steps that alter the AI system
     /// are refused (AI Act Art. 73(6): do not alter the system before informing the authority).
     #[serde(default)]

@@ -73,11 +73,7 @@ pub fn invalid_time(field: &str, text: &str, now: DateTime<Utc>) -> Option<Strin
     if field != WHEN || text.trim().is_empty() {
         return None;
     }
-    match when::parse(text, now) {
-        Ok(at) if at > now => Some("that time lies in the future".to_owned()),
-        Ok(_) => None,
-        Err(_) => Some("use 2026-11-24 02:10 (UTC), -30m or RFC 3339; empty means now".to_owned()),
-    }
+    super::past_time(text, now).map(|why| format!("{why}; empty means now"))
 }
 
 pub fn finish(model: &mut Model, form: &Form, now: DateTime<Utc>) -> Vec<Effect> {
@@ -118,5 +114,7 @@ const fn hint(decision: Decision) -> &'static str {
         Decision::Discovered => "breach discovered (HIPAA)",
         Decision::IncidentDetermined => "a cybersecurity incident occurred (NYDFS)",
         Decision::AssessedNotifiable => "the breach is notifiable (PDPA)",
+        Decision::BreachStarted => "when the breach began (filings state it)",
+        Decision::BreachEnded => "when the breach stopped (filings state it)",
     }
 }

@@ -29,9 +29,13 @@ pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<For
     let step = model.cursor_step().map(str::to_owned).unwrap_or_default();
     match action {
         Action::Skip | Action::Reopen | Action::OverrideHold => steps::open(action, incident, step),
-        Action::Note | Action::Severity | Action::Assign | Action::Resolve | Action::Close | Action::Archive => {
-            record::open(model, action, incident, now)
-        }
+        Action::Note
+        | Action::Fact
+        | Action::Severity
+        | Action::Assign
+        | Action::Resolve
+        | Action::Close
+        | Action::Archive => record::open(model, action, incident, now),
         Action::Decide | Action::Notify | Action::Waive => clocks::open(model, action, incident),
         Action::Declare | Action::SwitchResponder | Action::Search | Action::CommandLine => {
             declare::open(model, action, incident)
@@ -46,11 +50,12 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
         Purpose::Skip { .. } | Purpose::Reopen { .. } | Purpose::OverrideHold { .. } => steps::finish(&form),
         Purpose::RunAction { .. } | Purpose::Approve { .. } => action::finish(model, form, now),
         Purpose::Note
+        | Purpose::Fact
         | Purpose::Severity
         | Purpose::Assign
         | Purpose::Resolve
         | Purpose::Close { .. }
-        | Purpose::Archive { .. } => record::finish(&form),
+        | Purpose::Archive { .. } => record::finish(&form, now),
         Purpose::Decide | Purpose::Notify | Purpose::Waive => clocks::finish(model, &form, now),
         Purpose::Declare
         | Purpose::DeclareFromAlert { .. }
@@ -65,7 +70,17 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
 pub fn invalid(purpose: &Purpose, field: &str, text: &str, now: DateTime<Utc>) -> Option<String> {
     match purpose {
         Purpose::Decide => clocks::invalid_time(field, text, now),
+        Purpose::Fact => record::invalid_time(field, text, now),
         _ => None,
+    }
+}
+
+/// Why `text` is not a time at or before `now`, if it is not.
+fn past_time(text: &str, now: DateTime<Utc>) -> Option<String> {
+    match crate::domain::when::parse(text, now) {
+        Ok(at) if at > now => Some("that time lies in the future".to_owned()),
+        Ok(_) => None,
+        Err(_) => Some("use 2026-11-24 02:10 (UTC), -30m or RFC 3339".to_owned()),
     }
 }
 

@@ -7,6 +7,7 @@ use super::{Purpose, execute};
 use crate::domain::clock::ClockState;
 use crate::domain::command::Command;
 use crate::domain::incident::IncidentState;
+use crate::domain::when;
 use crate::tui::form::{Field, Form};
 use crate::tui::keymap::Action;
 use crate::tui::message::Effect;
@@ -17,6 +18,7 @@ const LEVEL: &str = "level";
 const REASON: &str = "reason";
 const ROLE: &str = "role";
 const NAME: &str = "name";
+const WHEN: &str = "when";
 
 pub fn open(model: &mut Model, action: Action, incident: Option<String>, now: DateTime<Utc>) -> Option<Form> {
     let entry = model.current()?;
@@ -27,6 +29,15 @@ pub fn open(model: &mut Model, action: Action, incident: Option<String>, now: Da
             "Add a note",
             incident,
             vec![Field::multiline(TEXT, "Note (TODO: … becomes an action item)")],
+        ),
+        Action::Fact => Form::new(
+            Purpose::Fact,
+            "Record a backdated fact",
+            incident,
+            vec![
+                Field::text(WHEN, "When it happened (2026-11-24 01:31 UTC, -2h, RFC 3339)", true),
+                Field::multiline(TEXT, "What happened (first bad retrieval in trace 7f3a)"),
+            ],
         ),
         Action::Severity => {
             let levels = runbook
@@ -136,9 +147,18 @@ fn archive(model: &Model, incident: Option<String>, now: DateTime<Utc>) -> Form 
     Form::new(Purpose::Archive { reason_asked: !duties.is_empty() }, "Archive", incident, fields)
 }
 
-pub fn finish(form: &Form) -> Vec<Effect> {
+/// The fact's time is checked as it is entered, so nothing typed is lost.
+pub fn invalid_time(field: &str, text: &str, now: DateTime<Utc>) -> Option<String> {
+    (field == WHEN).then(|| super::past_time(text, now)).flatten()
+}
+
+pub fn finish(form: &Form, now: DateTime<Utc>) -> Vec<Effect> {
     let command = match form.purpose {
         Purpose::Note => Command::Note { text: form.answer(TEXT) },
+        Purpose::Fact => match when::parse(&form.answer(WHEN), now) {
+            Ok(at) => Command::Fact { text: form.answer(TEXT), at },
+            Err(_) => return Vec::new(),
+        },
         Purpose::Severity => Command::Severity { to: form.answer(LEVEL), reason: form.answer(REASON) },
         Purpose::Assign => Command::Assign { role: form.answer(ROLE), name: form.answer(NAME) },
         Purpose::Resolve => Command::Resolve,

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod checklist;
 pub mod countdown;
+pub mod drafts;
 pub mod effects;
 pub mod form;
 pub mod help;

@@ -1,0 +1,251 @@
+//! The filing of one regulatory clock: only what goes to the recipient, in the order its form
+//! asks, stated from the incident and the workspace's `warroom.yaml`. What it still lacks is
+//! listed first; how to record each gap is the worksheet's business, not the recipient's.
+
+use chrono::{DateTime, Utc};
+
+use super::markdown::{cell, text};
+use crate::domain::clock::def::Asked;
+use crate::domain::clock::{ClockStatus, Decision, SubmissionPhase};
+use crate::domain::parties::WorkspaceParties;
+use crate::domain::placeholder::Facts;
+
+pub const DRILL: &str = "> **DRILL — NOT A REAL INCIDENT. Do not send.**\n\n";
+
+/// Something the filing cannot state yet, and the command that records it.
+pub struct Gap {
+    pub what: String,
+    pub record: String,
+}
+
+pub struct Filing {
+    pub markdown: String,
+    pub gaps: Vec<Gap>,
+}
+
+pub use crate::domain::placeholder::human_time as when;
+
+/// An RFC 3339 time as [`when`] writes it; anything else as it is.
+pub fn when_text(rfc3339: &str) -> String {
+    DateTime::parse_from_rfc3339(rfc3339).map_or_else(|_| rfc3339.to_owned(), |t| when(t.with_timezone(&Utc)))
+}
+
+pub fn filing(
+    facts: &Facts<'_>,
+    status: &ClockStatus<'_>,
+    parties: &Result<WorkspaceParties, String>,
+    dated: DateTime<Utc>,
+) -> Filing {
+    let mut gaps = Vec::new();
+    let body = body(facts, status, parties, dated, &mut gaps);
+    let def = status.def;
+    let mut out = String::new();
+    if facts.incident.drill {
+        out.push_str(DRILL);
+    }
+    out.push_str(&format!("# {} ({})\n\n", cell(&def.title), cell(&def.citation)));
+    if !gaps.is_empty() {
+        out.push_str("## Missing before filing\n\n");
+        for gap in &gaps {
+            out.push_str(&format!("- {}\n", gap.what));
+        }
+        out.push('\n');
+    }
+    out.push_str(&body);
+    Filing { markdown: text(&out), gaps }
+}
+
+fn gap(gaps: &mut Vec<Gap>, what: impl Into<String>, record: impl Into<String>) -> String {
+    let what = what.into();
+    let marker = format!("**[missing: {what}]**");
+    gaps.push(Gap { what, record: record.into() });
+    marker
+}
+
+fn body(
+    facts: &Facts<'_>,
+    status: &ClockStatus<'_>,
+    parties: &Result<WorkspaceParties, String>,
+    dated: DateTime<Utc>,
+    gaps: &mut Vec<Gap>,
+) -> String {
+    let incident = facts.incident;
+    let def = status.def;
+    let id = &incident.id;
+    let asks = |a: &Asked| def.asks.contains(a);
+    let fix_config = |what: &str| match parties {
+        Ok(_) => format!("add {what} to warroom.yaml"),
+        Err(why) => format!("repair warroom.yaml ({why}), then add {what}"),
+    };
+    let workspace = parties.as_ref().ok();
+    let procedure = incident.runbook.regulator.iter().find(|r| r.clock == def.id);
+    let mut out = String::new();
+    out.push_str(&format!("- To: {}\n", cell(procedure.map_or(&def.recipient, |p| &p.recipient))));
+    let company = workspace.and_then(|w| w.parties.company.clone());
+    let from =
+        company.map_or_else(|| gap(gaps, "the notifying organisation", fix_config("parties.company")), |c| cell(&c));
+    out.push_str(&format!("- From: {from}\n"));
+    out.push_str(&format!("- Our reference: {id}\n- Date: {}\n", dated.format("%Y-%m-%d")));
+    if asks(&Asked::Phases) {
+        out.push_str(&format!("- {}\n", phase(status)));
+    }
+
+    if asks(&Asked::ContactPoint) {
+        let dpo = workspace.and_then(WorkspaceParties::dpo).map(|c| cell(&c.line()));
+        let dpo = dpo.unwrap_or_else(|| gap(gaps, "the DPO or other contact point", fix_config("contacts.dpo")));
+        out.push_str(&format!("\n## Contact point\n\n- Data protection officer: {dpo}\n"));
+    }
+    if asks(&Asked::Controllers) || asks(&Asked::CrossBorder) {
+        out.push_str("\n## Parties\n\n");
+    }
+    if asks(&Asked::Controllers) {
+        let controllers = workspace.map(|w| &w.parties.controllers).filter(|c| !c.is_empty());
+        match controllers {
+            Some(list) => {
+                for (tenant, controller) in list {
+                    out.push_str(&format!("- Controller for tenant {}: {}\n", cell(tenant), cell(controller)));
+                }
+            }
+            None => {
+                let missing = gap(gaps, "the controller of each affected tenant", fix_config("parties.controllers"));
+                out.push_str(&format!("- Controller: {missing}\n"));
+            }
+        }
+    }
+    if asks(&Asked::CrossBorder) {
+        let lead = workspace.and_then(|w| w.parties.lead_authority.clone());
+        let line = match workspace.and_then(|w| w.parties.cross_border) {
+            Some(false) => "no".to_owned(),
+            Some(true) => match lead {
+                Some(lead) => format!("yes; lead supervisory authority: {}", cell(&lead)),
+                None => format!(
+                    "yes; lead supervisory authority: {}",
+                    gap(gaps, "the lead supervisory authority", fix_config("parties.lead_authority"))
+                ),
+            },
+            None => gap(gaps, "whether processing is cross-border", fix_config("parties.cross_border")),
+        };
+        out.push_str(&format!("- Cross-border processing: {line}\n"));
+    }
+
+    out.push_str("\n## What happened\n\n");
+    match facts.value("incident.summary") {
+        Some(summary) => out.push_str(&format!("{}\n", text(&summary))),
+        None => {
+            let missing = gap(gaps, "a summary of what happened", format!("warroom note {id} \"SUMMARY: …\""));
+            out.push_str(&format!("{missing}\n"));
+        }
+    }
+    if let Some(impact) = facts.value("incident.impact") {
+        out.push_str(&format!("\nImpact: {}\n", text(&impact)));
+    }
+
+    out.push_str("\n## When\n\n");
+    let decided = |d: Decision| incident.clock_facts.decided(d);
+    if asks(&Asked::BreachWindow) {
+        let began = decided(Decision::BreachStarted).map(|d| when(d.at));
+        let began = began.unwrap_or_else(|| {
+            gap(gaps, "when the breach began", format!("warroom decide {id} breach-started --at TIME --evidence …"))
+        });
+        out.push_str(&format!("- Began: {began}\n"));
+        let ended = match decided(Decision::BreachEnded) {
+            Some(d) => when(d.at),
+            None if incident.resolved_at.is_none() => "ongoing at the date of this notification".to_owned(),
+            None => {
+                gap(gaps, "when the breach ended", format!("warroom decide {id} breach-ended --at TIME --evidence …"))
+            }
+        };
+        out.push_str(&format!("- Ended: {ended}\n"));
+    }
+    match decided(Decision::Aware) {
+        Some(aware) => out.push_str(&format!("- We became aware: {}\n", when(aware.at))),
+        None => {
+            let missing =
+                gap(gaps, "when we became aware", format!("warroom decide {id} aware --at TIME --evidence …"));
+            out.push_str(&format!("- We became aware: {missing}\n"));
+        }
+    }
+    if asks(&Asked::Discovery) {
+        let evidence = decided(Decision::Aware).and_then(|d| d.evidence.clone());
+        let how = evidence.map_or_else(
+            || gap(gaps, "how it was discovered", format!("warroom decide {id} aware --at TIME --evidence \"how\"")),
+            |e| cell(&e),
+        );
+        out.push_str(&format!("- How it was discovered: {how}\n"));
+    }
+    if let Some(late) = late(status, dated) {
+        let reasons = late.map_or_else(
+            || gap(gaps, "the reasons for the delay", format!("warroom notify {id} {} … --late-reason \"…\"", def.id)),
+            |r| cell(&r),
+        );
+        out.push_str(&format!("- Reasons for the delay: {reasons}\n"));
+    }
+
+    let provided = incident.clock_facts.provided.get(&def.id);
+    for item in &def.content {
+        out.push_str(&format!("\n## {}\n\n", cell(&item.text)));
+        match provided.and_then(|p| p.get(&item.id)) {
+            Some(value) => out.push_str(&format!("{}\n", text(value))),
+            None => {
+                let record = format!("warroom clock provide {id} {} {} \"…\"", def.id, item.id);
+                gaps.push(Gap { what: cell(&item.text), record });
+                out.push_str("**[missing]**\n");
+            }
+        }
+    }
+
+    for asked in &def.asks {
+        if let Asked::SubjectsInformed(clock) = asked {
+            out.push_str(&format!("\n## Data subjects informed\n\n{}\n", subjects_informed(facts, clock, gaps)));
+        }
+    }
+    out
+}
+
+/// Which report this is and what follows it.
+fn phase(status: &ClockStatus<'_>) -> String {
+    match status.latest_submission {
+        None => "Phase: initial notification; further information will follow in phases without undue further delay"
+            .to_owned(),
+        Some(last) if status.in_full => {
+            format!("Phase: complete (submitted {}, reference {})", when(last.at), cell(&last.reference))
+        }
+        Some(last) => format!(
+            "Phase: complete notification, following the {} notification of {} (reference {})",
+            last.phase.name(),
+            when(last.at),
+            cell(&last.reference)
+        ),
+    }
+}
+
+/// `Some(reason, if recorded)` when the report is or will be made after the legal limit.
+fn late(status: &ClockStatus<'_>, dated: DateTime<Utc>) -> Option<Option<String>> {
+    let limit = status.deadline.filter(|d| d.fixed)?.legal_limit_at;
+    let first = status.submitted;
+    let made_at = first.map_or(dated, |s| s.at);
+    (made_at > limit).then(|| first.and_then(|s| s.late_reason.clone()))
+}
+
+fn subjects_informed(facts: &Facts<'_>, clock: &str, gaps: &mut Vec<Gap>) -> String {
+    let id = &facts.incident.id;
+    let Some(status) = facts.clocks.iter().find(|s| s.def.id == clock) else {
+        let record = format!("warroom clock add {id} {clock}, or state the reason in a content item");
+        return gap(gaps, "whether the data subjects were told", record);
+    };
+    if let Some(waiver) = status.waiver {
+        return format!("No. {}", cell(&waiver.rationale));
+    }
+    if let Some(first) = status.submitted {
+        let phase =
+            if first.phase == SubmissionPhase::Complete { String::new() } else { format!(" ({})", first.phase.name()) };
+        return format!("Yes, on {}{phase}.", when(first.at));
+    }
+    match status.deadline {
+        Some(deadline) => format!("Not yet; they will be told by {}.", when(deadline.due_at)),
+        None => {
+            let record = format!("warroom decide {id} high-risk …, or warroom waive {id} {clock} --rationale \"…\"");
+            gap(gaps, "whether the data subjects will be told, and if not why (Art. 34(3))", record)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The console's follow-up work: reading the drafts before any export (`P` opens the filing of
+//! the clock under the cursor, ←/→ move to its worksheet and the other drafts, j/k scroll, any
+//! other key closes) and recording a fact backdated to when it happened (`b`).
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use warroom::domain::command::Command;
+use warroom::domain::parties::{Contact, WorkspaceParties};
+use warroom::tui::model::{Mode, Pane};
+use warroom::tui::update::{Effect, Msg, update};
+
+use common::screen::*;
+
+fn with_parties() -> warroom::tui::model::Model {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    let mut parties = WorkspaceParties::default();
+    let dpo = Contact { name: "Priya Raman".into(), email: Some("dpo@ourco.example".into()), phone: None };
+    parties.contacts.insert("dpo".into(), dpo);
+    parties.parties.company = Some("OurCo Ltd".into());
+    model.parties = Ok(parties);
+    model
+}
+
+#[test]
+fn p_opens_the_filing_of_the_clock_under_the_cursor_then_its_worksheet() {
+    let mut model = with_parties();
+    model.focus = Pane::Clocks;
+    let statuses = model.current().expect("incident").incident.clock_statuses(t0());
+    let gdpr = statuses.iter().position(|s| s.def.id == "gdpr-33").expect("gdpr-33 runs");
+    model.clock_cursor = gdpr;
+    key(&mut model, KeyCode::Char('P'));
+    assert!(matches!(model.mode, Mode::Drafts { .. }));
+    let screen = text_of(&render(&model, 100, 40, t0()));
+    assert!(screen.contains("filing gdpr-33 (unredacted preview)"), "{screen}");
+    assert!(screen.contains("## Missing before filing"), "what is missing comes first: {screen}");
+    assert!(screen.contains("- From: OurCo Ltd"), "{screen}");
+
+    key(&mut model, KeyCode::Right);
+    let screen = text_of(&render(&model, 100, 40, t0()));
+    assert!(screen.contains("worksheet gdpr-33") && screen.contains("## To record before filing"), "{screen}");
+
+    for _ in 0..12 {
+        key(&mut model, KeyCode::Char('j'));
+    }
+    let scrolled = text_of(&render(&model, 100, 40, t0()));
+    assert!(!scrolled.contains("## To record before filing"), "j scrolls: {scrolled}");
+
+    key(&mut model, KeyCode::Char('q'));
+    assert!(matches!(model.mode, Mode::Normal), "any other key closes, and q does not quit from the viewer");
+    assert!(!model.quit);
+}
+
+#[test]
+fn the_viewer_reaches_every_draft_and_the_messages_and_fits_80x24() {
+    let mut model = with_parties();
+    key(&mut model, KeyCode::Char('P'));
+    let mut titles = Vec::new();
+    for _ in 0..40 {
+        let screen = text_of(&render(&model, 80, 24, t0()));
+        let title = screen.lines().nth(1).unwrap_or_default().to_owned();
+        if titles.contains(&title) {
+            break;
+        }
+        titles.push(title);
+        key(&mut model, KeyCode::Right);
+    }
+    let all = titles.join("\n");
+    for page in ["filing gdpr-33-processor", "worksheet ai-act-73-general", "message controller-notice"] {
+        assert!(all.contains(page), "{page} among the pages: {all}");
+    }
+    insta::assert_snapshot!("drafts_80x24", {
+        let mut model = with_parties();
+        key(&mut model, KeyCode::Char('P'));
+        text_of(&render(&model, 80, 24, t0()))
+    });
+}
+
+#[test]
+fn b_records_a_fact_at_the_time_it_happened_and_refuses_a_future_one_keeping_what_was_typed() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('b'));
+    let Mode::Form(form) = &model.mode else { panic!("b opens a form") };
+    assert_eq!(form.title, "Record a backdated fact");
+    typed(&mut model, "+2h");
+    key(&mut model, KeyCode::Enter);
+    let Mode::Form(form) = &model.mode else { panic!("still the form") };
+    assert_eq!(form.index, 0, "a time that is not a past time is refused where it was typed");
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("use 2026-11-24")), "{:?}", form.error);
+
+    for _ in 0..3 {
+        key(&mut model, KeyCode::Backspace);
+    }
+    typed(&mut model, "2026-11-24 00:31");
+    key(&mut model, KeyCode::Enter);
+    typed(&mut model, "first bad retrieval in trace 7f3a");
+    let effects =
+        update(&mut model, Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), &keymap(), t0());
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-24T00:31:00Z").expect("time").to_utc();
+    assert_eq!(
+        effects,
+        [Effect::Execute {
+            incident: "INC-20261124-001".into(),
+            command: Command::Fact { text: "first bad retrieval in trace 7f3a".into(), at }
+        }]
+    );
+}
