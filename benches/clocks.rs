@@ -30,7 +30,15 @@ fn main() {
             };
             let mut incident = Incident::declared(&envelope(1, declared)).expect("declared");
             for (seq, decision) in [(2, Decision::ClassifiedMajor), (3, Decision::Material)] {
-                let event = Event::DecisionRecorded { decision, at, evidence: None, corrects: None, auto: false };
+                let event = Event::DecisionRecorded {
+                    decision,
+                    at,
+                    evidence: None,
+                    corrects: None,
+                    auto: false,
+                    reason: None,
+                    moved: Vec::new(),
+                };
                 incident.apply(&envelope(seq, event));
             }
             incident

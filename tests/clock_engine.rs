@@ -28,6 +28,7 @@ fn decided(facts: &mut ClockFacts, decision: Decision, at: &str) {
         seq: facts.decision_log.len() as u64 + 2,
         corrects: None,
         auto: false,
+        reason: None,
     };
     facts.decision_log.push(record.clone());
     facts.decisions.insert(decision, record);
@@ -44,6 +45,7 @@ fn submitted(facts: &mut ClockFacts, clock: &str, at: &str) {
         channel: None,
         late_reason: None,
         seq: 100 + facts.submissions.len() as u64,
+        filed: None,
     });
 }
 

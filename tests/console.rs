@@ -145,6 +145,7 @@ fn a_decision_with_a_time_in_the_past() {
     key(&mut model, KeyCode::Enter);
     typed(&mut model, "-30m");
     key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Enter);
     let effects = key(&mut model, KeyCode::Enter);
     assert_eq!(
         effects,
@@ -153,7 +154,9 @@ fn a_decision_with_a_time_in_the_past() {
             command: Command::Decide {
                 decision: Decision::HighRisk,
                 at: Some(t0() - Duration::minutes(30)),
-                evidence: None
+                evidence: None,
+                reason: None,
+                confirm: false,
             }
         }]
     );

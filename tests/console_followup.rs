@@ -105,3 +105,19 @@ fn b_records_a_fact_at_the_time_it_happened_and_refuses_a_future_one_keeping_wha
         }]
     );
 }
+
+#[test]
+fn the_decision_form_shows_the_recorded_time_and_enter_confirms_it() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('d'));
+    key(&mut model, KeyCode::Enter);
+    let Mode::Form(form) = &model.mode else { panic!("the decision form") };
+    assert_eq!(form.answer("when"), "2026-11-24T01:00:00Z", "aware's recorded time, to confirm or correct");
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Enter);
+    let effects = key(&mut model, KeyCode::Enter);
+    let at = Some(t0() - chrono::Duration::hours(1));
+    let decision = warroom::domain::clock::Decision::Aware;
+    let command = Command::Decide { decision, at, evidence: None, reason: None, confirm: true };
+    assert_eq!(effects, [Effect::Execute { incident: "INC-20261124-001".into(), command }]);
+}

@@ -127,7 +127,7 @@ fn a_whole_incident_from_declaration_to_archive_in_the_console() {
     assert!(screen.contains("gdpr-33") && screen.contains("awaits decision aware"), "{screen}");
     tmux.keys("a", &["d"]);
     tmux.wait_for("a", "Record a decision", SLOW);
-    tmux.keys("a", &["Enter", "Enter", "Enter"]);
+    tmux.keys("a", &["Enter", "Enter", "Enter", "Enter"]);
     tmux.wait_for("a", "recorded decision aware", SLOW);
     tmux.wait_for("a", "2d 23:5", SLOW);
     tmux.keys("a", &["x"]);

@@ -46,11 +46,15 @@ fn command_strategy(steps: Vec<String>) -> impl Strategy<Value = Command> {
         Just(Command::Resolve),
         (any::<bool>(), proptest::option::of(text.clone()))
             .prop_map(|(force, reason)| Command::Close { force, reason }),
-        (proptest::sample::select(Decision::ALL.to_vec()), 0i64..400_000).prop_map(|(decision, ago)| Command::Decide {
-            decision,
-            at: Some(t0() - Duration::seconds(ago)),
-            evidence: None
-        }),
+        (proptest::sample::select(Decision::ALL.to_vec()), 0i64..400_000, proptest::option::of(text.clone())).prop_map(
+            |(decision, ago, reason)| Command::Decide {
+                decision,
+                at: Some(t0() - Duration::seconds(ago)),
+                evidence: None,
+                reason,
+                confirm: false,
+            }
+        ),
         (
             proptest::sample::select(vec!["gdpr-33", "gdpr-34", "ai-act-73-general", "nis2-final"]),
             text.clone(),
@@ -63,6 +67,7 @@ fn command_strategy(steps: Vec<String>) -> impl Strategy<Value = Command> {
                 phase: SubmissionPhase::Initial,
                 channel: None,
                 late_reason: Some("found late".to_owned()),
+                filed: None,
             }),
         (proptest::sample::select(vec!["gdpr-34", "uk-gdpr-33"]), text)
             .prop_map(|(clock, rationale)| Command::Waive { clock: clock.to_owned(), rationale }),

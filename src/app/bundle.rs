@@ -312,6 +312,7 @@ fn check_previous(dir: &Path, manifest: &serde_json::Value) -> Result<Option<(St
     if name.is_empty() || name.contains(['/', '\\']) || name == ".." || name == "." {
         return Err(format!("{}: previous names no bundle beside this one", bundle::MANIFEST));
     }
+    let dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
     let Some(earlier) = dir.parent().map(|parent| parent.join(name)) else { return Ok(Some((name.to_owned(), false))) };
     let Ok(bytes) = fs::read(earlier.join(SUMS)) else { return Ok(Some((name.to_owned(), false))) };
     if Some(hex(&Sha256::digest(&bytes)).as_str()) != previous["sha256sums"].as_str() {

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use super::bundle;
 use super::{App, AppError};
 use crate::domain::Command;
+use crate::domain::clock::SubmissionPhase;
 use crate::domain::event::Envelope;
+use crate::domain::placeholder::Facts;
 
 /// The events one command appended, on the incident it named.
 #[derive(Debug)]
@@ -20,11 +22,35 @@ pub fn record(app: &App, incident: &str, command: Command) -> Result<Recorded, A
     if let Ok(state) = app.store.incident(&id) {
         super::action::reap_abandoned(app, &state)?;
     }
+    let command = match command {
+        Command::Notify { clock, reference, at, phase, channel, late_reason, filed: None } => {
+            let sent_at = at.unwrap_or_else(|| app.now());
+            let filed =
+                app.store.incident(&id).ok().and_then(|incident| as_sent(app, &incident, &clock, (phase, sent_at)));
+            Command::Notify { clock, reference, at, phase, channel, late_reason, filed }
+        }
+        other => other,
+    };
     let events = app.store.execute(&id, app.actor, app.now(), command)?;
     if events.is_empty() {
         return Err(AppError::refused("nothing was recorded"));
     }
     Ok(Recorded { incident: id, events })
+}
+
+/// The filing of `clock` as it stands now, in the phase being submitted: the copy kept with
+/// the submission.
+fn as_sent(
+    app: &App,
+    incident: &crate::domain::incident::Incident,
+    clock: &str,
+    (phase, sent_at): (SubmissionPhase, chrono::DateTime<chrono::Utc>),
+) -> Option<String> {
+    let now = app.now();
+    let parties = bundle::workspace_parties(app.dir);
+    let facts = Facts::for_people(incident, now, parties.as_ref().ok());
+    let status = facts.clocks.iter().find(|s| s.def.id == clock)?;
+    Some(crate::report::filing::filing(&facts, status, &parties, sent_at, Some(phase)).markdown)
 }
 
 /// Records on every open incident that the app's actor took the keyboard from `from`; the

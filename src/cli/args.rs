@@ -191,6 +191,12 @@ pub(crate) enum Cmd {
         /// What the decision rests on (trace id, ticket, document)
         #[arg(long)]
         evidence: Option<String>,
+        /// Why a correction moves the decision later (required then: its deadlines move later)
+        #[arg(long)]
+        reason: Option<String>,
+        /// Confirm a recorded decision as it is (for one warroom recorded from an alert)
+        #[arg(long)]
+        confirm: bool,
     },
     /// Record a submission to a regulator or other recipient for a clock
     Notify {

@@ -93,12 +93,21 @@ pub fn request(
         }
         Cmd::Archive { incident, reason, redact } => Ok(Request::Call(Call::Archive { incident, reason, redact })),
         Cmd::Export { incident, out, redact } => Ok(Request::Call(Call::Export { incident, out, redact })),
-        Cmd::Decide { incident, decision, at, evidence } => {
-            record(incident, Command::Decide { decision: clocks::decision(&decision)?, at: time(at)?, evidence })
+        Cmd::Decide { incident, decision, at, evidence, reason, confirm } => {
+            let decision = clocks::decision(&decision)?;
+            record(incident, Command::Decide { decision, at: time(at)?, evidence, reason, confirm })
         }
         Cmd::Notify { incident, clock, reference, at, phase, channel, late_reason } => record(
             incident,
-            Command::Notify { clock, reference, at: time(at)?, phase: clocks::phase(&phase)?, channel, late_reason },
+            Command::Notify {
+                clock,
+                reference,
+                at: time(at)?,
+                phase: clocks::phase(&phase)?,
+                channel,
+                late_reason,
+                filed: None,
+            },
         ),
         Cmd::Waive { incident, clock, rationale } => record(incident, Command::Waive { clock, rationale }),
         Cmd::Clock { action: ClockCmd::Add { incident, clock, reason } } => {

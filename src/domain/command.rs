@@ -117,6 +117,10 @@ pub enum Command {
         decision: Decision,
         at: Option<DateTime<Utc>>,
         evidence: Option<String>,
+        /// Why a correction moves the decision later.
+        reason: Option<String>,
+        /// Confirm a recorded decision as it is (without `at`, or at its own time).
+        confirm: bool,
     },
     Notify {
         clock: String,
@@ -125,6 +129,8 @@ pub enum Command {
         phase: SubmissionPhase,
         channel: Option<String>,
         late_reason: Option<String>,
+        /// The filing as it stood when submitted (Markdown), kept with the submission.
+        filed: Option<String>,
     },
     Waive {
         clock: String,

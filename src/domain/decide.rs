@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::clock::{ClockState, Decision};
+use super::clock::ClockState;
 use super::command::Command;
 use super::decide_declare::known_severity;
 use super::decide_support::{clock_status, required_text, rfc3339};
@@ -34,8 +34,8 @@ pub fn decide(
         if is_containment(&command) {
             return super::decide_containment::decide(incident, command, now, actor);
         }
-        if let Command::Notify { clock, reference, at, phase, channel, late_reason } = command {
-            let submission = super::decide_filing::Filing { clock, reference, at, phase, channel, late_reason };
+        if let Command::Notify { clock, reference, at, phase, channel, late_reason, filed } = command {
+            let submission = super::decide_filing::Filing { clock, reference, at, phase, channel, late_reason, filed };
             return super::decide_filing::notify(incident, submission, now);
         }
         if let Command::Waive { clock, rationale } = command {
@@ -118,7 +118,10 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         },
         Command::Close { force, reason } => close(incident, force, reason, now),
         Command::Archive { reason } => archive(incident, reason, now),
-        Command::Decide { decision, at, evidence } => decide_decision(incident, decision, at, evidence, now),
+        Command::Decide { decision, at, evidence, reason, confirm } => {
+            let record = super::decide_decision::Record { decision, at, evidence, reason, confirm };
+            super::decide_decision::decide(incident, record, now, actor)
+        }
         Command::AddClock { clock, reason } => {
             let reason = required_text(reason, "the reason (--reason)")?;
             if incident.clock(&clock.id).is_some() {
@@ -224,28 +227,6 @@ fn tick(
 }
 
 pub use super::step_gate::step_hold;
-
-fn decide_decision(
-    incident: &Incident,
-    decision: Decision,
-    at: Option<DateTime<Utc>>,
-    evidence: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<Event, Refusal> {
-    let at = at.unwrap_or(now);
-    if at > now {
-        return Err(Refusal::InFuture("the decision time"));
-    }
-    let evidence = evidence.filter(|e| !e.trim().is_empty());
-    let corrects = match incident.clock_facts.decided(decision) {
-        Some(previous) if previous.at == at => {
-            return Err(Refusal::DecisionUnchanged { decision: decision.name().to_owned(), at: rfc3339(at) });
-        }
-        Some(previous) => Some(previous.seq),
-        None => None,
-    };
-    Ok(Event::DecisionRecorded { decision, at, evidence, corrects, auto: false })
-}
 
 fn close(incident: &Incident, force: bool, reason: Option<String>, now: DateTime<Utc>) -> Result<Event, Refusal> {
     if incident.state == IncidentState::Active {

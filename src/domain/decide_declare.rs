@@ -47,6 +47,8 @@ pub fn declare(incident: Option<&Incident>, command: Command, now: DateTime<Utc>
             evidence: Some(evidence),
             corrects: None,
             auto: true,
+            reason: None,
+            moved: Vec::new(),
         },
         Event::AlertReceived { alert },
     ])

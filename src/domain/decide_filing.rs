@@ -16,10 +16,11 @@ pub struct Filing {
     pub phase: SubmissionPhase,
     pub channel: Option<String>,
     pub late_reason: Option<String>,
+    pub filed: Option<String>,
 }
 
 pub fn notify(incident: &Incident, filing: Filing, now: DateTime<Utc>) -> Result<Vec<Event>, Refusal> {
-    let Filing { clock, reference, at, phase, channel, late_reason } = filing;
+    let Filing { clock, reference, at, phase, channel, late_reason, filed } = filing;
     let reference = required_text(reference, "the submission's reference (--ref)")?;
     let at = at.unwrap_or(now);
     if at > now {
@@ -40,7 +41,7 @@ pub fn notify(incident: &Incident, filing: Filing, now: DateTime<Utc>) -> Result
     }
     let note = format!("filed: the {} submission for {clock}, ref {reference}", phase.name());
     let ticks = ticks(incident, &clock, true, now, &note);
-    let submission = Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason };
+    let submission = Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason, filed };
     Ok(std::iter::once(submission).chain(ticks).collect())
 }
 

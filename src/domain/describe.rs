@@ -4,7 +4,7 @@
 use super::actions::quoted;
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::event::{Envelope, Event};
+use super::event::{Envelope, Event, MovedDeadline};
 
 fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -107,15 +107,17 @@ pub fn describe(envelope: &Envelope) -> String {
             Some(reason) => format!("{by} archived the incident: {reason}"),
             None => format!("{by} archived the incident, every duty done"),
         },
-        Event::DecisionRecorded { decision, at, evidence, corrects, auto } => format!(
-            "{}{by} recorded decision {} reached at {}{}{}",
+        Event::DecisionRecorded { decision, at, evidence, corrects, auto, reason, moved } => format!(
+            "{}{by} recorded decision {} reached at {}{}{}{}{}",
             if *auto { "warroom (auto) for " } else { "" },
             decision.name(),
             rfc3339(*at),
             corrects.map(|seq| format!(", correcting #{seq}")).unwrap_or_default(),
-            evidence.as_ref().map(|e| format!(" (evidence: {e})")).unwrap_or_default()
+            evidence.as_ref().map(|e| format!(" (evidence: {e})")).unwrap_or_default(),
+            reason.as_ref().map(|r| format!("; later because: {r}")).unwrap_or_default(),
+            moved_text(moved)
         ),
-        Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason } => format!(
+        Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason, .. } => format!(
             "{by} recorded the {} submission for {clock} at {} ref {reference}{}{}",
             phase.name(),
             rfc3339(*at),
@@ -146,4 +148,10 @@ pub fn describe(envelope: &Envelope) -> String {
             format!("recovery quarantined a torn tail of {bytes} bytes to {file}")
         }
     }
+}
+
+/// `; gdpr-33 due 2026-11-27T02:10:00Z → 2026-11-27T11:00:00Z`, for each deadline moved.
+fn moved_text(moved: &[MovedDeadline]) -> String {
+    let due = |t: Option<DateTime<Utc>>| t.map_or_else(|| "not started".to_owned(), rfc3339);
+    moved.iter().map(|m| format!("; {} due {} → {}", m.clock, due(m.before), due(m.after))).collect()
 }

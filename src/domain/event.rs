@@ -134,6 +134,12 @@ pub enum Event {
         corrects: Option<u64>,
         /// Recorded by warroom itself (from an alert), for a responder to confirm.
         auto: bool,
+        /// Why a correction moves the decision later (refused without one).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// Each clock deadline this record moved, before and after.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        moved: Vec<MovedDeadline>,
     },
     SubmissionRecorded {
         clock: String,
@@ -142,6 +148,9 @@ pub enum Event {
         phase: SubmissionPhase,
         channel: Option<String>,
         late_reason: Option<String>,
+        /// The filing as it stood when submitted (Markdown): what the recipient was sent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filed: Option<String>,
     },
     ClockWaived {
         clock: String,
@@ -250,6 +259,15 @@ pub enum Event {
         bytes: u64,
         sha256: String,
     },
+}
+
+/// A clock's due time before and after a decision was recorded or corrected (`None`: not
+/// started).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovedDeadline {
+    pub clock: String,
+    pub before: Option<DateTime<Utc>>,
+    pub after: Option<DateTime<Utc>>,
 }
 
 impl Event {

@@ -156,6 +156,7 @@ impl Incident {
                     seq: envelope.seq,
                     corrects: None,
                     auto: false,
+                    reason: None,
                 },
             );
         }
@@ -271,7 +272,7 @@ impl Incident {
                 self.state = IncidentState::Archived;
                 self.archived_at = Some(envelope.at);
             }
-            Event::DecisionRecorded { decision, at, evidence, corrects, auto } => record_decision(
+            Event::DecisionRecorded { decision, at, evidence, corrects, auto, reason, .. } => record_decision(
                 &mut self.clock_facts,
                 DecisionRecord {
                     decision: *decision,
@@ -282,9 +283,10 @@ impl Incident {
                     seq: envelope.seq,
                     corrects: *corrects,
                     auto: *auto,
+                    reason: reason.clone(),
                 },
             ),
-            Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason } => {
+            Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason, filed } => {
                 self.clock_facts.submissions.push(Submission {
                     clock: clock.clone(),
                     at: *at,
@@ -295,6 +297,7 @@ impl Incident {
                     channel: channel.clone(),
                     late_reason: late_reason.clone(),
                     seq: envelope.seq,
+                    filed: filed.clone(),
                 });
             }
             Event::ClockWaived { clock, rationale } => {

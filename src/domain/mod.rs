@@ -10,6 +10,7 @@ pub mod command;
 pub mod containment;
 pub mod decide;
 pub mod decide_containment;
+pub mod decide_decision;
 pub mod decide_declare;
 pub mod decide_filing;
 pub mod decide_support;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::domain::clock::ClockStatus;
+use crate::domain::clock::{ClockStatus, Decision};
 use crate::domain::incident::Incident;
 use crate::domain::parties::WorkspaceParties;
 use crate::domain::runbook::Runbook;
@@ -23,6 +23,8 @@ pub const INCIDENT_FIELDS: &[&str] = &[
     "declared_at",
     "declared_by",
     "aware_at",
+    "breach_started_at",
+    "breach_ended_at",
     "resolved_at",
     "closed_at",
     "summary",
@@ -166,7 +168,9 @@ impl<'a> Facts<'a> {
             "runbook" => Some(i.runbook.id.clone()),
             "declared_at" => Some(self.stamp(i.declared_at)),
             "declared_by" => Some(i.declared_by.clone()),
-            "aware_at" => i.clock_facts.decided(crate::domain::clock::Decision::Aware).map(|d| self.stamp(d.at)),
+            "aware_at" => i.clock_facts.decided(Decision::Aware).map(|d| self.stamp(d.at)),
+            "breach_started_at" => i.clock_facts.decided(Decision::BreachStarted).map(|d| self.stamp(d.at)),
+            "breach_ended_at" => i.clock_facts.decided(Decision::BreachEnded).map(|d| self.stamp(d.at)),
             "resolved_at" => i.resolved_at.map(|t| self.stamp(t)),
             "closed_at" => i.closed_at.map(|t| self.stamp(t)),
             "summary" => tagged_note(i, "SUMMARY:"),
@@ -200,7 +204,18 @@ pub fn render(template: &str, facts: &Facts<'_>) -> Rendered {
         let name = rest[open + 2..open + 2 + close].trim();
         text.push_str(&rest[..open]);
         match facts.value(name) {
-            Some(value) => text.push_str(&sanitize::block(&value)),
+            Some(value) => {
+                let value = sanitize::block(&value);
+                let at_line_start = text.is_empty() || text.ends_with('\n');
+                let mut lines = value.split('\n');
+                if let Some(first) = lines.next() {
+                    text.push_str(&if at_line_start { sanitize::markdown_line(first) } else { first.into() });
+                }
+                for line in lines {
+                    text.push('\n');
+                    text.push_str(&sanitize::markdown_line(line));
+                }
+            }
             None => {
                 text.push_str(&format!("[missing: {name}]"));
                 missing.insert(name.to_owned());

@@ -57,6 +57,30 @@ pub enum Refusal {
         decision: String,
         at: String,
     },
+    /// A decision already recorded and no time given: re-anchoring it at "now" by omission
+    /// would move its deadlines.
+    DecisionExists {
+        decision: String,
+        at: String,
+        by: String,
+        auto: bool,
+    },
+    LaterNeedsReason {
+        decision: String,
+        from: String,
+        to: String,
+    },
+    LaterOnlyCommander {
+        decision: String,
+        commander: String,
+    },
+    OutOfOrder {
+        decision: String,
+        at: String,
+        side: &'static str,
+        other: String,
+        other_at: String,
+    },
     LateWithoutReason {
         clock: String,
         limit: String,
@@ -213,8 +237,26 @@ impl fmt::Display for Refusal {
             Self::InFuture(what) => write!(f, "{what} lies in the future"),
             Self::UnknownClock { clock, hint } => write!(f, "no clock {:?} on this incident{hint}", show(clock)),
             Self::ClockAlreadyActive(clock) => write!(f, "clock {} already applies to this incident", show(clock)),
-            Self::DecisionUnchanged { decision, at } => {
-                write!(f, "{decision} is already recorded at {at}; record a different time to correct it")
+            Self::DecisionUnchanged { decision, at } => write!(
+                f,
+                "{decision} is already recorded at {at}; give another --at to correct it, or --confirm to confirm it"
+            ),
+            Self::DecisionExists { decision, at, by, auto } => write!(
+                f,
+                "{decision} is already recorded: reached {at}, {}{by}; give --at TIME to correct it, or --confirm \
+                 to confirm it as it is",
+                if *auto { "auto-recorded from an alert for " } else { "by " }
+            ),
+            Self::LaterNeedsReason { decision, from, to } => {
+                write!(f, "moving {decision} later ({from} → {to}) moves its deadlines later: say why with --reason")
+            }
+            Self::OutOfOrder { decision, at, side, other, other_at } => write!(
+                f,
+                "{decision} at {at} would fall {side} {other} ({other_at}): a breach begins before it ends and \
+                 before anyone is aware of it; check the time, or correct {other} first"
+            ),
+            Self::LaterOnlyCommander { decision, commander } => {
+                write!(f, "only the commander ({commander}) may move {decision} later")
             }
             Self::LateWithoutReason { clock, limit } => write!(
                 f,

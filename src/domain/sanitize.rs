@@ -4,6 +4,29 @@
 
 use std::borrow::Cow;
 
+/// A line of untrusted text placed at the start of a Markdown line: a leading block marker
+/// (`#`, `>`, `|`, `-`, `+`, `*`, `=`, a fence, `1.`) escaped, so the text cannot open a heading,
+/// a quote, a table, a list or a code block of the file it lands in.
+pub fn markdown_line(line: &str) -> Cow<'_, str> {
+    let body = line.trim_start_matches(' ');
+    let indent = &line[..line.len() - body.len()];
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match body.as_bytes().first() {
+        Some(b'#' | b'>' | b'|' | b'-' | b'+' | b'*' | b'=' | b'`' | b'~' | b'_') => Some(0),
+        Some(b'0'..=b'9') if matches!(body.as_bytes().get(digits), Some(b'.' | b')')) => Some(digits),
+        _ => None,
+    };
+    match marker {
+        Some(at) => Cow::Owned(format!("{indent}{}\\{}", &body[..at], &body[at..])),
+        None => Cow::Borrowed(line),
+    }
+}
+
+/// Each line of a block of untrusted text made inert for Markdown ([`markdown_line`]).
+pub fn markdown_block(text: &str) -> String {
+    text.split('\n').map(markdown_line).collect::<Vec<_>>().join("\n")
+}
+
 /// For one line of display: newlines and tabs become visible too.
 pub fn line(text: &str) -> Cow<'_, str> {
     clean(text, false)

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::markdown::{cell, text};
-use crate::domain::clock::{Anchor, ClockStatus};
+use crate::domain::clock::{Anchor, ClockFacts, ClockStatus, Decision, DecisionRecord};
 use crate::domain::placeholder::{Facts, time};
 
 #[derive(Serialize)]
@@ -25,6 +25,18 @@ pub struct ClockAnnex {
     pub submissions: Vec<SubmissionRecord>,
     pub late_reason: Option<String>,
     pub content: Vec<ContentRecord>,
+    /// Every correction of the decision that starts it, oldest first.
+    pub corrections: Vec<CorrectionRecord>,
+}
+
+#[derive(Serialize)]
+pub struct CorrectionRecord {
+    pub seq: u64,
+    pub by: String,
+    pub recorded_at: String,
+    pub was: String,
+    pub now: String,
+    pub reason: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -94,7 +106,12 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
         }
     };
     let provided = recorded.provided.get(&def.id);
+    let corrections = match &def.anchor {
+        Anchor::Decision(decision) => corrections_of(recorded, *decision),
+        _ => Vec::new(),
+    };
     ClockAnnex {
+        corrections,
         id: def.id.clone(),
         title: def.title.clone(),
         citation: def.citation.clone(),
@@ -127,6 +144,23 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
             })
             .collect(),
     }
+}
+
+fn corrections_of(recorded: &ClockFacts, decision: Decision) -> Vec<CorrectionRecord> {
+    let log: Vec<&DecisionRecord> = recorded.decision_log.iter().filter(|d| d.decision == decision).collect();
+    log.iter()
+        .filter_map(|d| {
+            let was = log.iter().find(|p| Some(p.seq) == d.corrects)?;
+            Some(CorrectionRecord {
+                seq: d.seq,
+                by: d.by.clone(),
+                recorded_at: time(d.recorded_at),
+                was: time(was.at),
+                now: time(d.at),
+                reason: d.reason.clone(),
+            })
+        })
+        .collect()
 }
 
 pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
@@ -164,7 +198,12 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
         ));
         let target = if c.fixed_limit { "due" } else { "internal target (the law says without undue delay)" };
         rows.push(("Due", c.due_at.as_ref().map_or("—".to_owned(), |d| format!("{d} ({target})"))));
-        rows.push(("Legal limit", c.legal_limit_at.clone().unwrap_or_else(|| "—".to_owned())));
+        let limit = match &c.legal_limit_at {
+            Some(_) if !c.fixed_limit => "none: without undue delay".to_owned(),
+            Some(limit) => limit.clone(),
+            None => "—".to_owned(),
+        };
+        rows.push(("Legal limit", limit));
         rows.push((
             "Submitted",
             if c.submissions.is_empty() {
@@ -188,6 +227,14 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
         ));
         if let Some(late) = &c.late_reason {
             rows.push(("Late reason", cell(late)));
+        }
+        for k in &c.corrections {
+            let change = if k.now == k.was { "confirmed".to_owned() } else { format!("{} → {}", k.was, k.now) };
+            let why = k.reason.as_ref().map(|r| format!("; reason: {}", cell(r))).unwrap_or_default();
+            rows.push((
+                "Correction",
+                format!("#{} {change} by {}, recorded {}{why}", k.seq, cell(&k.by), k.recorded_at),
+            ));
         }
         out.push_str("| | |\n|---|---|\n");
         for (name, value) in rows {

@@ -92,10 +92,15 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
     );
     add("regulatory-annex.md".into(), annex::markdown(&incident.id, &clocks), all.then_some(&mut redactor));
     for (annexed, status) in clocks.iter().zip(annex::statuses(&facts)) {
-        let filed = filing::filing(&facts, status, &options.parties, options.exported_at);
+        let filed = filing::filing(&facts, status, &options.parties, options.exported_at, None);
         add(format!("filings/{}.md", annexed.id), filed.markdown, Some(&mut redactor));
         let sheet = worksheet::markdown(&facts, annexed, &filed.gaps);
         add(format!("worksheets/{}.md", annexed.id), sheet, all.then_some(&mut redactor));
+    }
+    for sent in incident.clock_facts.submissions.iter() {
+        if let Some(text) = &sent.filed {
+            add(format!("filings/sent/{}-{}.md", sent.clock, sent.seq), text.clone(), Some(&mut redactor));
+        }
     }
     for template in &incident.runbook.comms {
         if let Some(text) = drafts::comms(&facts, &template.id) {

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::markdown::{cell, text};
+use super::markdown::{one_line, prose, text};
 use crate::domain::clock::def::Asked;
 use crate::domain::clock::{ClockStatus, Decision, SubmissionPhase};
 use crate::domain::parties::WorkspaceParties;
@@ -30,20 +30,32 @@ pub fn when_text(rfc3339: &str) -> String {
     DateTime::parse_from_rfc3339(rfc3339).map_or_else(|_| rfc3339.to_owned(), |t| when(t.with_timezone(&Utc)))
 }
 
+/// The filing of `status`'s clock on `dated`; `sending`: the phase about to be submitted (the
+/// copy kept with a submission), else the phase that comes next.
 pub fn filing(
     facts: &Facts<'_>,
     status: &ClockStatus<'_>,
     parties: &Result<WorkspaceParties, String>,
     dated: DateTime<Utc>,
+    sending: Option<SubmissionPhase>,
 ) -> Filing {
     let mut gaps = Vec::new();
-    let body = body(facts, status, parties, dated, &mut gaps);
     let def = status.def;
     let mut out = String::new();
     if facts.incident.drill {
         out.push_str(DRILL);
     }
-    out.push_str(&format!("# {} ({})\n\n", cell(&def.title), cell(&def.citation)));
+    out.push_str(&format!("# {} ({})\n\n", one_line(&def.title), one_line(&def.citation)));
+    if let Some(waiver) = status.waiver {
+        out.push_str(&format!(
+            "> **NOT APPLICABLE: nothing to file.** Marked not applicable by {} at {}: {}\n",
+            one_line(&waiver.by),
+            when(waiver.at),
+            one_line(&waiver.rationale)
+        ));
+        return Filing { markdown: text(&out), gaps };
+    }
+    let body = body(facts, status, parties, (dated, sending), &mut gaps);
     if !gaps.is_empty() {
         out.push_str("## Missing before filing\n\n");
         for gap in &gaps {
@@ -66,7 +78,7 @@ fn body(
     facts: &Facts<'_>,
     status: &ClockStatus<'_>,
     parties: &Result<WorkspaceParties, String>,
-    dated: DateTime<Utc>,
+    (dated, sending): (DateTime<Utc>, Option<SubmissionPhase>),
     gaps: &mut Vec<Gap>,
 ) -> String {
     let incident = facts.incident;
@@ -80,18 +92,18 @@ fn body(
     let workspace = parties.as_ref().ok();
     let procedure = incident.runbook.regulator.iter().find(|r| r.clock == def.id);
     let mut out = String::new();
-    out.push_str(&format!("- To: {}\n", cell(procedure.map_or(&def.recipient, |p| &p.recipient))));
+    out.push_str(&format!("- To: {}\n", one_line(procedure.map_or(&def.recipient, |p| &p.recipient))));
     let company = workspace.and_then(|w| w.parties.company.clone());
-    let from =
-        company.map_or_else(|| gap(gaps, "the notifying organisation", fix_config("parties.company")), |c| cell(&c));
+    let from = company
+        .map_or_else(|| gap(gaps, "the notifying organisation", fix_config("parties.company")), |c| one_line(&c));
     out.push_str(&format!("- From: {from}\n"));
     out.push_str(&format!("- Our reference: {id}\n- Date: {}\n", dated.format("%Y-%m-%d")));
     if asks(&Asked::Phases) {
-        out.push_str(&format!("- {}\n", phase(status)));
+        out.push_str(&format!("- {}\n", phase(status, sending)));
     }
 
     if asks(&Asked::ContactPoint) {
-        let dpo = workspace.and_then(WorkspaceParties::dpo).map(|c| cell(&c.line()));
+        let dpo = workspace.and_then(WorkspaceParties::dpo).map(|c| one_line(&c.line()));
         let dpo = dpo.unwrap_or_else(|| gap(gaps, "the DPO or other contact point", fix_config("contacts.dpo")));
         out.push_str(&format!("\n## Contact point\n\n- Data protection officer: {dpo}\n"));
     }
@@ -103,7 +115,7 @@ fn body(
         match controllers {
             Some(list) => {
                 for (tenant, controller) in list {
-                    out.push_str(&format!("- Controller for tenant {}: {}\n", cell(tenant), cell(controller)));
+                    out.push_str(&format!("- Controller for tenant {}: {}\n", one_line(tenant), one_line(controller)));
                 }
             }
             None => {
@@ -117,7 +129,7 @@ fn body(
         let line = match workspace.and_then(|w| w.parties.cross_border) {
             Some(false) => "no".to_owned(),
             Some(true) => match lead {
-                Some(lead) => format!("yes; lead supervisory authority: {}", cell(&lead)),
+                Some(lead) => format!("yes; lead supervisory authority: {}", one_line(&lead)),
                 None => format!(
                     "yes; lead supervisory authority: {}",
                     gap(gaps, "the lead supervisory authority", fix_config("parties.lead_authority"))
@@ -130,14 +142,14 @@ fn body(
 
     out.push_str("\n## What happened\n\n");
     match facts.value("incident.summary") {
-        Some(summary) => out.push_str(&format!("{}\n", text(&summary))),
+        Some(summary) => out.push_str(&format!("{}\n", prose(&summary))),
         None => {
             let missing = gap(gaps, "a summary of what happened", format!("warroom note {id} \"SUMMARY: …\""));
             out.push_str(&format!("{missing}\n"));
         }
     }
     if let Some(impact) = facts.value("incident.impact") {
-        out.push_str(&format!("\nImpact: {}\n", text(&impact)));
+        out.push_str(&format!("\nImpact: {}\n", prose(&impact)));
     }
 
     out.push_str("\n## When\n\n");
@@ -169,26 +181,26 @@ fn body(
         let evidence = decided(Decision::Aware).and_then(|d| d.evidence.clone());
         let how = evidence.map_or_else(
             || gap(gaps, "how it was discovered", format!("warroom decide {id} aware --at TIME --evidence \"how\"")),
-            |e| cell(&e),
+            |e| one_line(&e),
         );
         out.push_str(&format!("- How it was discovered: {how}\n"));
     }
     if let Some(late) = late(status, dated) {
         let reasons = late.map_or_else(
             || gap(gaps, "the reasons for the delay", format!("warroom notify {id} {} … --late-reason \"…\"", def.id)),
-            |r| cell(&r),
+            |r| one_line(&r),
         );
         out.push_str(&format!("- Reasons for the delay: {reasons}\n"));
     }
 
     let provided = incident.clock_facts.provided.get(&def.id);
     for item in &def.content {
-        out.push_str(&format!("\n## {}\n\n", cell(&item.text)));
+        out.push_str(&format!("\n## {}\n\n", one_line(&item.text)));
         match provided.and_then(|p| p.get(&item.id)) {
-            Some(value) => out.push_str(&format!("{}\n", text(value))),
+            Some(value) => out.push_str(&format!("{}\n", prose(value))),
             None => {
                 let record = format!("warroom clock provide {id} {} {} \"…\"", def.id, item.id);
-                gaps.push(Gap { what: cell(&item.text), record });
+                gaps.push(Gap { what: one_line(&item.text), record });
                 out.push_str("**[missing]**\n");
             }
         }
@@ -203,18 +215,35 @@ fn body(
 }
 
 /// Which report this is and what follows it.
-fn phase(status: &ClockStatus<'_>) -> String {
+fn phase(status: &ClockStatus<'_>, sending: Option<SubmissionPhase>) -> String {
+    if let Some(phase) = sending {
+        let follows = if phase == SubmissionPhase::Complete {
+            String::new()
+        } else {
+            "; further information will follow in phases without undue further delay".to_owned()
+        };
+        return match status.latest_submission {
+            Some(last) => format!(
+                "Phase: {} notification, following the {} notification of {} (reference {}){follows}",
+                phase.name(),
+                last.phase.name(),
+                when(last.at),
+                one_line(&last.reference)
+            ),
+            None => format!("Phase: {} notification{follows}", phase.name()),
+        };
+    }
     match status.latest_submission {
         None => "Phase: initial notification; further information will follow in phases without undue further delay"
             .to_owned(),
         Some(last) if status.in_full => {
-            format!("Phase: complete (submitted {}, reference {})", when(last.at), cell(&last.reference))
+            format!("Phase: complete (submitted {}, reference {})", when(last.at), one_line(&last.reference))
         }
         Some(last) => format!(
             "Phase: complete notification, following the {} notification of {} (reference {})",
             last.phase.name(),
             when(last.at),
-            cell(&last.reference)
+            one_line(&last.reference)
         ),
     }
 }
@@ -234,7 +263,7 @@ fn subjects_informed(facts: &Facts<'_>, clock: &str, gaps: &mut Vec<Gap>) -> Str
         return gap(gaps, "whether the data subjects were told", record);
     };
     if let Some(waiver) = status.waiver {
-        return format!("No. {}", cell(&waiver.rationale));
+        return format!("No. {}", one_line(&waiver.rationale));
     }
     if let Some(first) = status.submitted {
         let phase =

@@ -22,3 +22,14 @@ pub fn table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> St
 pub fn text(text: &str) -> String {
     sanitize::block(text).into_owned()
 }
+
+/// Untrusted prose of several lines set in a file: no line can open a heading, list, quote
+/// or table.
+pub fn prose(text: &str) -> String {
+    sanitize::markdown_block(&sanitize::block(text))
+}
+
+/// One untrusted line set after a label (`- Began: …`), outside a table: one line, `|` kept.
+pub fn one_line(text: &str) -> String {
+    sanitize::line(text).into_owned()
+}

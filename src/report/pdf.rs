@@ -35,7 +35,17 @@ enum Face {
 
 /// `markdown` laid out on A4 pages, `title` in the document's properties.
 pub fn document(title: &str, markdown: &str, stamp: &Stamp<'_>) -> Vec<u8> {
-    let lines = layout(markdown);
+    let beyond = markdown.chars().filter(|c| *c != '\n' && encode(*c).is_none()).count();
+    let notice = (beyond > 0).then(|| {
+        format!(
+            "[{beyond} characters beyond this PDF's Latin-1 font are written <U+XXXX>; the Markdown beside it has them as written.]\n\n"
+        )
+    });
+    let printable: String = markdown
+        .chars()
+        .map(|c| if c == '\n' || encode(c).is_some() { c.to_string() } else { format!("<U+{:04X}>", u32::from(c)) })
+        .collect();
+    let lines = layout(&(notice.unwrap_or_default() + &printable));
     let pages: Vec<&[(Face, String)]> =
         if lines.is_empty() { vec![&[][..]] } else { lines.chunks(LINES_PER_PAGE).collect() };
     let mut pdf = Pdf::new();
@@ -160,40 +170,68 @@ fn wrap(text: &str, columns: usize) -> Vec<String> {
     lines
 }
 
-/// Text in the standard fonts' WinAnsi encoding: Latin-1 as it is, the common typographic
-/// marks at their WinAnsi codes, a few symbols spelled out, anything else `?`.
+/// Text in the standard fonts' WinAnsi encoding; a character it has no code for is written
+/// `<U+XXXX>`, never dropped (the page says so).
 fn win_ansi(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            ' '..='~' => out.push(c as u8),
-            '\u{a0}'..='\u{ff}' => out.push(c as u32 as u8),
-            '€' => out.push(0x80),
-            '…' => out.push(0x85),
-            '‘' => out.push(0x91),
-            '’' => out.push(0x92),
-            '“' => out.push(0x93),
-            '”' => out.push(0x94),
-            '•' => out.push(0x95),
-            '–' => out.push(0x96),
-            '—' => out.push(0x97),
-            '™' => out.push(0x99),
-            '→' => out.extend(b"->"),
-            '←' => out.extend(b"<-"),
-            '≥' => out.extend(b">="),
-            '≤' => out.extend(b"<="),
-            '✓' | '✔' => out.extend(b"[ok]"),
-            '✗' | '✘' => out.extend(b"[x]"),
-            '▶' => out.push(b'>'),
-            _ => out.push(b'?'),
+        match encode(c) {
+            Some(bytes) => out.extend_from_slice(bytes.as_ref()),
+            None => out.extend(format!("<U+{:04X}>", u32::from(c)).bytes()),
         }
     }
     out
 }
 
+/// Latin-1 as it is, the common typographic marks at their WinAnsi codes, a few symbols
+/// spelled out; `None` for anything else.
+fn encode(c: char) -> Option<Encoded> {
+    let byte = |b: u8| Some(Encoded::Byte([b]));
+    match c {
+        ' '..='~' | '\u{a0}'..='\u{ff}' => byte(u8::try_from(u32::from(c)).ok()?),
+        '€' => byte(0x80),
+        '…' => byte(0x85),
+        '‘' => byte(0x91),
+        '’' => byte(0x92),
+        '“' => byte(0x93),
+        '”' => byte(0x94),
+        '•' => byte(0x95),
+        '–' => byte(0x96),
+        '—' => byte(0x97),
+        '™' => byte(0x99),
+        '→' => Some(Encoded::Text(b"->")),
+        '←' => Some(Encoded::Text(b"<-")),
+        '≥' => Some(Encoded::Text(b">=")),
+        '≤' => Some(Encoded::Text(b"<=")),
+        '✓' | '✔' => Some(Encoded::Text(b"[ok]")),
+        '✗' | '✘' => Some(Encoded::Text(b"[x]")),
+        '▶' => byte(b'>'),
+        _ => None,
+    }
+}
+
+enum Encoded {
+    Byte([u8; 1]),
+    Text(&'static [u8]),
+}
+
+impl AsRef<[u8]> for Encoded {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Self::Byte(b) => b,
+            Self::Text(t) => t,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{COLUMNS, wrap};
+    use super::{COLUMNS, win_ansi, wrap};
+
+    #[test]
+    fn characters_beyond_latin_1_are_written_as_code_points_never_dropped() {
+        assert_eq!(win_ansi("Ελ — café ✓"), b"<U+0395><U+03BB> \x97 caf\xe9 [ok]".to_vec());
+    }
 
     #[test]
     fn long_lines_wrap_at_words_and_keep_a_bullets_indent() {

@@ -59,6 +59,15 @@ impl Field {
         Self { name: "confirm", label: question.to_owned(), kind: FieldKind::Confirm { explicit: true } }
     }
 
+    /// Puts `text` in a text field, the cursor after it (an answer to confirm or edit).
+    pub fn fill(&mut self, text: &str) {
+        if let FieldKind::Text { area, .. } = &mut self.kind {
+            let mut filled = TextArea::new(vec![text.to_owned()]);
+            filled.move_cursor(ratatui_textarea::CursorMove::End);
+            **area = filled;
+        }
+    }
+
     /// The answer: the chosen option's id, the text, or "yes".
     pub fn value(&self) -> String {
         match &self.kind {
@@ -140,7 +149,11 @@ pub enum Purpose {
     Archive {
         reason_asked: bool,
     },
-    Decide,
+    /// Recording a decision; `recorded`: each decision already recorded and when it was
+    /// reached (RFC 3339), shown in the time field to confirm or correct.
+    Decide {
+        recorded: Vec<(String, String)>,
+    },
     Notify,
     Waive,
     Declare,

@@ -139,6 +139,7 @@ pub fn every_decision_at(anchor: chrono::DateTime<chrono::Utc>) -> warroom::doma
             seq: 1,
             corrects: None,
             auto: false,
+            reason: None,
         };
         facts.decisions.insert(decision, record);
     }
@@ -157,5 +158,6 @@ pub fn submission(clock: &str, at: chrono::DateTime<chrono::Utc>) -> warroom::do
         channel: None,
         late_reason: None,
         seq: 100,
+        filed: None,
     }
 }

@@ -53,6 +53,8 @@ pub fn envelopes(id: &str, runbook_id: &str, aware_hours_ago: i64) -> Vec<Envelo
             evidence: None,
             corrects: None,
             auto: false,
+            reason: None,
+            moved: Vec::new(),
         },
     ];
     events

@@ -21,6 +21,8 @@ pub struct DecisionRecord {
     pub corrects: Option<u64>,
     /// Recorded by warroom itself (from an alert), for a responder to confirm or correct.
     pub auto: bool,
+    /// Why a correction moved it later.
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +63,8 @@ pub struct Submission {
     pub channel: Option<String>,
     pub late_reason: Option<String>,
     pub seq: u64,
+    /// The filing as it stood when submitted (Markdown).
+    pub filed: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -21,6 +21,11 @@ const PHASE: &str = "phase";
 const CHANNEL: &str = "channel";
 const LATE_REASON: &str = "late-reason";
 const RATIONALE: &str = "rationale";
+const REASON: &str = "reason";
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
 
 pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<Form> {
     let entry = model.current()?;
@@ -29,14 +34,25 @@ pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<F
     Some(match action {
         Action::Decide => {
             let decisions = Decision::ALL.iter().map(|d| (d.name().to_owned(), hint(*d).to_owned())).collect();
+            let facts = &entry.incident.clock_facts;
+            let recorded = Decision::ALL
+                .iter()
+                .filter_map(|d| facts.decided(*d).map(|r| (d.name().to_owned(), rfc3339(r.at))))
+                .collect();
             Form::new(
-                Purpose::Decide,
+                Purpose::Decide { recorded },
                 "Record a decision",
                 incident,
                 vec![
                     Field::choice(DECISION, "Decision", decisions),
-                    Field::text(WHEN, "When it was reached (empty: now; 2026-11-24 02:10 UTC, -30m, RFC 3339)", false),
+                    Field::text(
+                        WHEN,
+                        "When it was reached (empty: now; 2026-11-24 02:10 UTC, -30m, RFC 3339; a recorded one is \
+                         shown: Enter confirms it, an earlier time corrects it)",
+                        false,
+                    ),
                     Field::text(EVIDENCE, "Evidence (trace id, ticket, document)", false),
+                    Field::text(REASON, "Reason (needed to move a recorded decision later)", false),
                 ],
             )
         }
@@ -68,6 +84,19 @@ pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<F
     })
 }
 
+/// On reaching the time field: the chosen decision's recorded time, if it has one.
+pub fn prefill(form: &mut Form) {
+    let Purpose::Decide { recorded } = &form.purpose else { return };
+    let chosen = form.answer(DECISION);
+    let current = recorded.iter().find(|(d, _)| *d == chosen).map(|(_, at)| at.clone());
+    if let (Some(at), Some(field)) = (current, form.fields.get_mut(form.index))
+        && field.name == WHEN
+        && field.value().is_empty()
+    {
+        field.fill(&at);
+    }
+}
+
 /// The decision's time is checked as it is entered, so nothing typed is lost.
 pub fn invalid_time(field: &str, text: &str, now: DateTime<Utc>) -> Option<String> {
     if field != WHEN || text.trim().is_empty() {
@@ -78,7 +107,7 @@ pub fn invalid_time(field: &str, text: &str, now: DateTime<Utc>) -> Option<Strin
 
 pub fn finish(model: &mut Model, form: &Form, now: DateTime<Utc>) -> Vec<Effect> {
     let command = match form.purpose {
-        Purpose::Decide => {
+        Purpose::Decide { ref recorded } => {
             let Some(decision) = Decision::parse(&form.answer(DECISION)) else { return Vec::new() };
             let at = match form.optional(WHEN).map(|t| when::parse(&t, now)).transpose() {
                 Ok(at) => at,
@@ -87,7 +116,10 @@ pub fn finish(model: &mut Model, form: &Form, now: DateTime<Utc>) -> Vec<Effect>
                     return Vec::new();
                 }
             };
-            Command::Decide { decision, at, evidence: form.optional(EVIDENCE) }
+            let current = recorded.iter().find(|(d, _)| d == decision.name()).map(|(_, at)| at.as_str());
+            let confirm = at.is_some() && at.map(rfc3339).as_deref() == current;
+            let (evidence, reason) = (form.optional(EVIDENCE), form.optional(REASON));
+            Command::Decide { decision, at, evidence, reason, confirm }
         }
         Purpose::Notify => Command::Notify {
             clock: form.answer(CLOCK),
@@ -96,6 +128,7 @@ pub fn finish(model: &mut Model, form: &Form, now: DateTime<Utc>) -> Vec<Effect>
             phase: SubmissionPhase::parse(&form.answer(PHASE)).unwrap_or(SubmissionPhase::Initial),
             channel: form.optional(CHANNEL),
             late_reason: form.optional(LATE_REASON),
+            filed: None,
         },
         Purpose::Waive => Command::Waive { clock: form.answer(CLOCK), rationale: form.answer(RATIONALE) },
         _ => return Vec::new(),

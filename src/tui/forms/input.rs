@@ -91,6 +91,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
     form.index += 1;
     form.error = None;
     if form.index < form.fields.len() {
+        super::entered(form);
         return Vec::new();
     }
     let Mode::Form(form) = std::mem::replace(&mut model.mode, Mode::Normal) else { return Vec::new() };

@@ -56,7 +56,7 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
         | Purpose::Resolve
         | Purpose::Close { .. }
         | Purpose::Archive { .. } => record::finish(&form, now),
-        Purpose::Decide | Purpose::Notify | Purpose::Waive => clocks::finish(model, &form, now),
+        Purpose::Decide { .. } | Purpose::Notify | Purpose::Waive => clocks::finish(model, &form, now),
         Purpose::Declare
         | Purpose::DeclareFromAlert { .. }
         | Purpose::DismissAlert { .. }
@@ -69,9 +69,16 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
 /// Why the text typed into `field` cannot be taken (it stays in the field to correct).
 pub fn invalid(purpose: &Purpose, field: &str, text: &str, now: DateTime<Utc>) -> Option<String> {
     match purpose {
-        Purpose::Decide => clocks::invalid_time(field, text, now),
+        Purpose::Decide { .. } => clocks::invalid_time(field, text, now),
         Purpose::Fact => record::invalid_time(field, text, now),
         _ => None,
+    }
+}
+
+/// The field just reached, filled where the form knows its current value.
+pub fn entered(form: &mut super::form::Form) {
+    if matches!(form.purpose, Purpose::Decide { .. }) {
+        clocks::prefill(form);
     }
 }
 

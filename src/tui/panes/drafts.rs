@@ -28,7 +28,7 @@ pub fn pages(model: &Model, now: DateTime<Utc>) -> Vec<Page> {
     let facts = Facts::for_people(incident, now, model.parties.as_ref().ok());
     let mut pages = Vec::new();
     for (annexed, status) in annex::annex(&facts).iter().zip(annex::statuses(&facts)) {
-        let filed = filing::filing(&facts, status, &model.parties, now);
+        let filed = filing::filing(&facts, status, &model.parties, now, None);
         let sheet = worksheet::markdown(&facts, annexed, &filed.gaps);
         let clock = Some(annexed.id.clone());
         pages.push(Page { title: format!("filing {}", annexed.id), clock: clock.clone(), text: filed.markdown });

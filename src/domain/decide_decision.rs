@@ -1,0 +1,111 @@
+//! Recording a decision, and correcting one. A recorded decision is never re-anchored by
+//! omission; a correction that moves it later (and so its deadlines) needs a reason and, where
+//! the incident has a commander, the commander; the log keeps each deadline before and after.
+
+use chrono::{DateTime, Utc};
+
+use super::clock::Decision;
+use super::decide_support::rfc3339;
+use super::event::{Actor, Envelope, Event, MovedDeadline};
+use super::incident::Incident;
+use super::refusal::Refusal;
+
+pub struct Record {
+    pub decision: Decision,
+    pub at: Option<DateTime<Utc>>,
+    pub evidence: Option<String>,
+    pub reason: Option<String>,
+    pub confirm: bool,
+}
+
+pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &str) -> Result<Event, Refusal> {
+    let Record { decision, at, evidence, reason, confirm } = record;
+    let name = || decision.name().to_owned();
+    let previous = incident.clock_facts.decided(decision);
+    let at = match (at, previous) {
+        (Some(at), _) => at,
+        (None, None) => now,
+        (None, Some(p)) if confirm => p.at,
+        (None, Some(p)) => {
+            return Err(Refusal::DecisionExists {
+                decision: name(),
+                at: rfc3339(p.at),
+                by: p.by.clone(),
+                auto: p.auto,
+            });
+        }
+    };
+    if at > now {
+        return Err(Refusal::InFuture("the decision time"));
+    }
+    check_order(incident, decision, at)?;
+    let reason = reason.filter(|r| !r.trim().is_empty());
+    if let Some(p) = previous {
+        if p.at == at && !confirm {
+            return Err(Refusal::DecisionUnchanged { decision: name(), at: rfc3339(at) });
+        }
+        if at > p.at {
+            if reason.is_none() {
+                return Err(Refusal::LaterNeedsReason { decision: name(), from: rfc3339(p.at), to: rfc3339(at) });
+            }
+            if let Some(commander) = incident.commander().filter(|c| *c != actor) {
+                return Err(Refusal::LaterOnlyCommander { decision: name(), commander: commander.to_owned() });
+            }
+        }
+    }
+    let evidence = evidence.filter(|e| !e.trim().is_empty()).or_else(|| previous.and_then(|p| p.evidence.clone()));
+    let corrects = previous.map(|p| p.seq);
+    let mut event =
+        Event::DecisionRecorded { decision, at, evidence, corrects, auto: false, reason, moved: Vec::new() };
+    let deadlines = moved_deadlines(incident, &event, now, actor);
+    if let Event::DecisionRecorded { moved, .. } = &mut event {
+        *moved = deadlines;
+    }
+    Ok(event)
+}
+
+/// A breach begins before it ends and before anyone can be aware of it.
+fn check_order(incident: &Incident, decision: Decision, at: DateTime<Utc>) -> Result<(), Refusal> {
+    const ORDER: [(Decision, Decision); 2] =
+        [(Decision::BreachStarted, Decision::BreachEnded), (Decision::BreachStarted, Decision::Aware)];
+    for (first, then) in ORDER {
+        let recorded = |d: Decision| incident.clock_facts.decided(d).map(|r| r.at);
+        let clash = if decision == first {
+            recorded(then).filter(|t| at > *t).map(|t| (then, t, "after"))
+        } else if decision == then {
+            recorded(first).filter(|t| at < *t).map(|t| (first, t, "before"))
+        } else {
+            None
+        };
+        if let Some((other, other_at, side)) = clash {
+            return Err(Refusal::OutOfOrder {
+                decision: decision.name().to_owned(),
+                at: rfc3339(at),
+                side,
+                other: other.name().to_owned(),
+                other_at: rfc3339(other_at),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The due time of each clock `event` changes, before and after it.
+fn moved_deadlines(incident: &Incident, event: &Event, now: DateTime<Utc>, actor: &str) -> Vec<MovedDeadline> {
+    let mut after = incident.clone();
+    let envelope = Envelope { seq: incident.last_seq + 1, at: now, actor: Actor::named(actor), event: event.clone() };
+    after.apply(&envelope);
+    let due = |statuses: &[super::clock::ClockStatus<'_>], id: &str| {
+        statuses.iter().find(|s| s.def.id == id).and_then(|s| s.deadline).map(|d| d.due_at)
+    };
+    let before_statuses = incident.clock_statuses(now);
+    let after_statuses = after.clock_statuses(now);
+    incident
+        .clocks
+        .iter()
+        .filter_map(|def| {
+            let (before, after) = (due(&before_statuses, &def.id), due(&after_statuses, &def.id));
+            (before != after).then(|| MovedDeadline { clock: def.id.clone(), before, after })
+        })
+        .collect()
+}
