@@ -68,7 +68,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
     }
     let ctx = Context::new(cli.dir, cli.actor, &cli.keys, &cli.witnesses, cli.runbooks, cli.tz)?;
     oplog::init(&ctx.dir);
-    let clock_def = |id: &str| ctx.clock_def(id).cloned();
+    let clock_def = |id: &str, member_state: Option<&str>| {
+        let mut def = ctx.clock_def(id)?.clone();
+        if let Some(code) = member_state {
+            ctx.jurisdiction(Some(code))?.apply(&mut def, ctx.now.date_naive());
+        }
+        Ok(def)
+    };
     match request(command, ctx.now, &clock_def)? {
         Request::Call(call) => {
             let done = crate::app::perform(&ctx.app(), call)?;

@@ -54,7 +54,7 @@ fn the_runbook_starts_its_clocks_and_status_json_shows_them() {
     assert_eq!(gdpr["missing_content"], serde_json::json!(["a", "c", "d"]));
     let ai = clock(&ws, &id, "ai-act-73-general");
     assert_eq!(ai["due_at"], "2026-12-09T10:00:00Z");
-    assert_eq!(ai["legal_limit_at"], "2026-12-09T22:59:59Z");
+    assert_eq!(ai["legal_limit_at"], "2026-12-09T21:59:59Z", "no member state: the day ends in Athens");
     let subjects = clock(&ws, &id, "gdpr-34");
     assert_eq!(subjects["state"], "awaiting_anchor");
     assert_eq!(subjects["awaiting"], "decision high-risk");

@@ -15,13 +15,23 @@ pub struct Declaration {
     pub title: Option<String>,
     pub aware_at: Option<DateTime<Utc>>,
     pub drill: bool,
+    /// The member state its EU clocks follow, instead of the workspace's.
+    pub member_state: Option<String>,
 }
 
 /// Declares the incident and, in the same group commit, `then` (the demo's first steps).
 /// Returns its id once durable.
 pub fn declare(app: &App, declaration: Declaration, then: Vec<Command>) -> Result<String, AppError> {
     let runbook = app.catalog.runbook(&declaration.runbook)?;
-    let clocks = app.catalog.clocks_of(runbook)?;
+    let mut clocks = app.catalog.clocks_of(runbook)?;
+    if let Some(code) = &declaration.member_state {
+        let parties = super::bundle::workspace_parties(app.dir).unwrap_or_default();
+        let jurisdiction = crate::catalog::member_states::Jurisdiction::of(&parties, Some(code));
+        let jurisdiction = jurisdiction.map_err(AppError::refused)?;
+        for def in &mut clocks {
+            jurisdiction.apply(def, app.now().date_naive());
+        }
+    }
     let command = |id: String| Command::Declare {
         id,
         runbook: Box::new(runbook.clone()),

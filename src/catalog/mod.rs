@@ -10,6 +10,7 @@ pub mod files;
 mod findings;
 pub mod load;
 pub mod matcher;
+pub mod member_states;
 pub mod raw;
 pub mod triggers;
 pub mod workspace_config;

@@ -55,5 +55,17 @@ pub fn parse(file: &str, text: &str) -> Result<WorkspaceParties, Vec<Diagnostic>
             ));
         }
     }
+    if let Some(code) = &parties.member_state
+        && let Err(why) = super::member_states::state(code)
+    {
+        problems.push(Diagnostic::whole_file(Level::Error, file, format!("member_state: {why}")));
+    }
+    let edits = &parties.holidays;
+    if parties.member_state.is_none() && !(edits.add.is_empty() && edits.remove.is_empty()) {
+        problems.push(
+            Diagnostic::whole_file(Level::Error, file, "holidays changes a member state's calendar: name it")
+                .help("add member_state: BE (the ISO 3166 code of the state whose law applies)"),
+        );
+    }
     if problems.is_empty() { Ok(parties) } else { Err(problems) }
 }

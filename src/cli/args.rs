@@ -98,6 +98,10 @@ pub(crate) enum Cmd {
         /// Mark the incident as a drill
         #[arg(long)]
         drill: bool,
+        /// The EU/EEA member state (ISO 3166 code) whose holidays and zone its EU clocks
+        /// follow, instead of warroom.yaml's member_state
+        #[arg(long, value_name = "CC")]
+        member_state: Option<String>,
     },
     /// Tick a runbook step as done
     Tick {

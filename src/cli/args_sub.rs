@@ -76,6 +76,10 @@ pub(crate) enum ClockCmd {
         clock: String,
         #[arg(long)]
         reason: String,
+        /// The EU/EEA member state (ISO 3166 code) whose holidays and zone it follows, instead
+        /// of warroom.yaml's member_state
+        #[arg(long, value_name = "CC")]
+        member_state: Option<String>,
     },
     /// Drop a clock from an incident
     Drop {

@@ -36,6 +36,13 @@ pub struct ClockJson<'a> {
     late_reason: Option<&'a str>,
     not_applicable_rationale: Option<&'a str>,
     missing_content: Vec<&'a str>,
+    /// The member state whose law counts it (ISO 3166), null for a clock not counted under EU
+    /// rules or with none configured (then `calendar` says the conservative reading).
+    member_state: Option<&'a str>,
+    /// The zone its days end in.
+    zone: String,
+    /// The holidays it counts with.
+    calendar: String,
     /// In a drill: `remaining_seconds` in drill time (wall time × the drill's speed).
     #[serde(skip_serializing_if = "Option::is_none")]
     drill_remaining_seconds: Option<i64>,
@@ -72,7 +79,28 @@ pub fn to_json<'a>(status: &ClockStatus<'a>) -> ClockJson<'a> {
         late_reason: status.submitted.and_then(|s| s.late_reason.as_deref()),
         not_applicable_rationale: status.waiver.map(|w| w.rationale.as_str()),
         missing_content: status.missing_content.iter().map(|c| c.id.as_str()).collect(),
+        member_state: status.def.localized.as_ref().and_then(|l| l.member_state.as_deref()),
+        zone: status.def.zone.to_string(),
+        calendar: calendar(status.def),
         drill_remaining_seconds: None,
+    }
+}
+
+/// The holidays a clock counts with, in words.
+pub fn calendar(def: &crate::domain::clock::ClockDef) -> String {
+    use crate::domain::clock::calendar::Calendar;
+    if let Some(localized) = &def.localized {
+        return match &localized.member_state {
+            Some(code) => {
+                format!("{} ({code}) public holidays {}–{}", localized.name, localized.years.0, localized.years.1)
+            }
+            None => localized.name.clone(),
+        };
+    }
+    match crate::domain::clock::period::Rules::of(def).calendar {
+        Calendar::Weekends => "weekends only".to_owned(),
+        Calendar::UsFederal => "US federal holidays (5 U.S.C. 6103)".to_owned(),
+        Calendar::EuCommon => "holidays common to the member states".to_owned(),
     }
 }
 
@@ -124,7 +152,13 @@ pub fn line(status: &ClockStatus<'_>, tz: Tz) -> String {
         (_, None) => String::new(),
     };
     let urgent = status.immediately.map(|d| format!("  IMMEDIATELY ({} recorded)", d.name())).unwrap_or_default();
-    format!("{head} {detail}{urgent}  [{}]", status.def.citation)
+    let law = match &status.def.localized {
+        Some(localized) => {
+            format!(" · {}", localized.member_state.as_deref().unwrap_or("no member state: conservative"))
+        }
+        None => String::new(),
+    };
+    format!("{head} {detail}{urgent}  [{}{law}]", status.def.citation)
 }
 
 /// A time in RFC 3339 UTC to the second, as `status --json` and the listings show it.

@@ -31,6 +31,7 @@ pub fn parse(
     selected: Option<&str>,
     now: DateTime<Utc>,
     clocks: &[ClockDef],
+    parties: &crate::domain::parties::WorkspaceParties,
 ) -> Result<Invocation, AppError> {
     let mut words = split_words(line).map_err(AppError::Usage)?;
     if let Some(selected) = selected {
@@ -53,12 +54,17 @@ pub fn parse(
     }
     let cli = Cli::from_arg_matches(&matches).map_err(usage)?;
     let command = cli.command.ok_or_else(|| AppError::Usage("type a command, e.g. note . \"text\"".to_owned()))?;
-    let clock_def = |id: &str| {
-        clocks
+    let clock_def = |id: &str, member_state: Option<&str>| {
+        let mut def = clocks
             .iter()
             .find(|d| d.id == id)
             .cloned()
-            .ok_or_else(|| CliError::refused(format!("no clock {:?} in the catalog", sanitize::line(id))))
+            .ok_or_else(|| CliError::refused(format!("no clock {:?} in the catalog", sanitize::line(id))))?;
+        if let Some(code) = member_state {
+            let jurisdiction = crate::catalog::member_states::Jurisdiction::of(parties, Some(code));
+            jurisdiction.map_err(CliError::refused)?.apply(&mut def, now.date_naive());
+        }
+        Ok(def)
     };
     let request = request(command, now, &clock_def).map_err(|e| match e.failure {
         Failure::Usage => AppError::Usage(e.message),

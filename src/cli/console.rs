@@ -52,8 +52,9 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
     let runbook_list = super::drill::flagged_titles(&ctx);
     let clocks = ctx.clocks().clocks.clone();
     let defs = clocks.clone();
+    let parties = crate::catalog::workspace_config::load(&ctx.dir).unwrap_or_default();
     let parse_command: crate::tui::CommandParser =
-        Box::new(move |line, selected, now| super::command_line::parse(line, selected, now, &defs));
+        Box::new(move |line, selected, now| super::command_line::parse(line, selected, now, &defs, &parties));
     let mut startup_notices = ctx.store.reconcile();
     startup_notices.extend(ctx.clocks().warnings());
     let unusable_clocks = ctx.clocks().unusable.clone();

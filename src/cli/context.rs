@@ -170,7 +170,22 @@ impl Context {
 
     /// The shipped clock catalog with the workspace's `clocks/*.yaml` on top.
     pub fn clocks(&self) -> &ClockCatalog {
-        self.clocks.get_or_init(|| catalog::clocks::load(Some(&self.dir.join("clocks"))))
+        self.clocks.get_or_init(|| {
+            let mut catalog = catalog::clocks::load(Some(&self.dir.join("clocks")));
+            let jurisdiction = self.jurisdiction(None).unwrap_or_default();
+            let today = self.clock.now().date_naive();
+            for def in &mut catalog.clocks {
+                jurisdiction.apply(def, today);
+            }
+            catalog
+        })
+    }
+
+    /// The law the workspace's clocks follow (`warroom.yaml`), with `code` as the member state
+    /// when given. A broken `warroom.yaml` gives the conservative reading.
+    pub fn jurisdiction(&self, code: Option<&str>) -> Result<catalog::member_states::Jurisdiction, CliError> {
+        let parties = catalog::workspace_config::load(&self.dir).unwrap_or_default();
+        catalog::member_states::Jurisdiction::of(&parties, code).map_err(CliError::refused)
     }
 
     pub fn clock_def(&self, id: &str) -> Result<&ClockDef, CliError> {

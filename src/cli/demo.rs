@@ -25,6 +25,7 @@ pub fn declare_demo(ctx: &Context) -> Result<String, CliError> {
         title: Some("DEMO — support agent showed tenant Globex three Acme customer records".to_owned()),
         aware_at: Some(ctx.now - Duration::minutes(25)),
         drill: true,
+        member_state: None,
     };
     let steps = [
         Command::Assign { role: "scribe".into(), name: "sam".into() },

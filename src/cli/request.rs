@@ -64,17 +64,17 @@ pub enum View {
     Generate(super::generate::Workload),
 }
 
-pub fn request(
-    cmd: Cmd,
-    now: DateTime<Utc>,
-    clock_def: &dyn Fn(&str) -> Result<ClockDef, CliError>,
-) -> Result<Request, CliError> {
+/// A catalog clock by id, localized to a member state when one is named.
+pub type ClockLookup<'a> = dyn Fn(&str, Option<&str>) -> Result<ClockDef, CliError> + 'a;
+
+pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Result<Request, CliError> {
     let record = |incident: String, command: Command| Ok(Request::Call(Call::Record { incident, command }));
     let time = |t: Option<String>| t.map(|t| time_arg::parse(&t, now)).transpose();
     let view = |v: View| Ok(Request::View(v));
     match cmd {
-        Cmd::Declare { runbook, severity, title, aware_at, drill } => {
-            Ok(Request::Call(Call::Declare(Declaration { runbook, severity, title, aware_at: time(aware_at)?, drill })))
+        Cmd::Declare { runbook, severity, title, aware_at, drill, member_state } => {
+            let aware_at = time(aware_at)?;
+            Ok(Request::Call(Call::Declare(Declaration { runbook, severity, title, aware_at, drill, member_state })))
         }
         Cmd::Tick { incident, step, note, force, override_hold } => {
             record(incident, Command::Tick { step, note, force, override_hold })
@@ -110,8 +110,8 @@ pub fn request(
             },
         ),
         Cmd::Waive { incident, clock, rationale } => record(incident, Command::Waive { clock, rationale }),
-        Cmd::Clock { action: ClockCmd::Add { incident, clock, reason } } => {
-            record(incident, Command::AddClock { clock: Box::new(clock_def(&clock)?), reason })
+        Cmd::Clock { action: ClockCmd::Add { incident, clock, reason, member_state } } => {
+            record(incident, Command::AddClock { clock: Box::new(clock_def(&clock, member_state.as_deref())?), reason })
         }
         Cmd::Clock { action: ClockCmd::Drop { incident, clock, reason } } => {
             record(incident, Command::DropClock { clock, reason })

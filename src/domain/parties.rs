@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -45,7 +46,18 @@ pub struct Parties {
     pub cross_border: Option<bool>,
 }
 
-/// The workspace's `warroom.yaml`: its contact points by role (`dpo` at least) and parties.
+/// Changes the workspace makes to its member state's public holidays.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayEdits {
+    #[serde(default)]
+    pub add: Vec<NaiveDate>,
+    #[serde(default)]
+    pub remove: Vec<NaiveDate>,
+}
+
+/// The workspace's `warroom.yaml`: its contact points by role (`dpo` at least), parties, and
+/// the law its EU clocks follow.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceParties {
@@ -53,6 +65,14 @@ pub struct WorkspaceParties {
     pub contacts: BTreeMap<String, Contact>,
     #[serde(default)]
     pub parties: Parties,
+    /// The EU/EEA member state (ISO 3166 code) whose holidays and zone EU periods follow.
+    #[serde(default)]
+    pub member_state: Option<String>,
+    #[serde(default)]
+    pub holidays: HolidayEdits,
+    /// Days the US federal government closed beyond its holidays (SEC filings).
+    #[serde(default)]
+    pub us_federal_closures: Vec<NaiveDate>,
 }
 
 impl WorkspaceParties {

@@ -194,6 +194,10 @@ pub struct ClockDef {
     /// Why this reading of the law was chosen, where secondary sources disagree.
     #[serde(default)]
     pub note: Option<String>,
+    /// The member state whose holidays and zone it was localized to when it joined the
+    /// incident (written by warroom, never in a catalog file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub localized: Option<Localized>,
 }
 
 const fn default_due_soon() -> u8 {
@@ -208,4 +212,19 @@ impl ClockDef {
             Anchor::Decision(_) => None,
         }
     }
+}
+
+/// The jurisdiction a clock counted under EU rules follows: a member state (its holidays over
+/// the years given, with the workspace's additions and removals), or none configured (no
+/// holiday relief, the earliest zone).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Localized {
+    /// ISO 3166 code; `None`: no member state configured, the conservative reading.
+    pub member_state: Option<String>,
+    pub name: String,
+    /// The years whose holidays the clock carries.
+    pub years: (i32, i32),
+    /// The catalog's own extra holidays, kept apart so the clock can be localized again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catalog_holidays: Vec<NaiveDate>,
 }

@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod def;
 pub mod display;
 pub mod facts;
+pub mod member_state;
 pub mod period;
 pub mod status;
 pub mod zone;

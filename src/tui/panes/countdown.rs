@@ -119,7 +119,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         } else {
             format!(" · missing {}", status.missing_content.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(","))
         };
-        lines.push(Line::from(styled(format!("   {}{missing}", status.def.citation), theme.style(Role::Muted))));
+        let law = match &status.def.localized {
+            Some(localized) => {
+                format!(" · {}", localized.member_state.as_deref().unwrap_or("no member state: strictest"))
+            }
+            None => String::new(),
+        };
+        let text = format!("   {}{law}{missing}", status.def.citation);
+        lines.push(Line::from(styled(text, theme.style(Role::Muted))));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
