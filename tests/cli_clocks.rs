@@ -289,6 +289,9 @@ fn a_submission_ticks_the_step_that_files_it_and_a_phased_one_leaves_the_complet
     assert_eq!((gdpr["state"].as_str(), gdpr["complete_pending"].as_bool()), (Some("submitted_on_time"), Some(true)));
     let listed = ok(&ws, "priya", &["clock", "list", &id]);
     assert!(listed.contains("initial so far, complete report pending"), "{listed}");
+    for item in ["a", "c", "d"] {
+        ok(&ws, "priya", &["clock", "provide", &id, "gdpr-33", item, "as filed"]);
+    }
     ok(&ws, "priya", &["notify", &id, "gdpr-33", "--ref", "DPA-1142-final", "--phase", "complete"]);
     assert_eq!(clock(&ws, &id, "gdpr-33")["complete_pending"], false);
 

@@ -32,7 +32,7 @@ fn p_opens_the_filing_of_the_clock_under_the_cursor_then_its_worksheet() {
     key(&mut model, KeyCode::Char('P'));
     assert!(matches!(model.mode, Mode::Drafts { .. }));
     let screen = text_of(&render(&model, 100, 40, t0()));
-    assert!(screen.contains("filing gdpr-33 (unredacted preview)"), "{screen}");
+    assert!(screen.contains("filing gdpr-33 ·"), "{screen}");
     assert!(screen.contains("## Missing before filing"), "what is missing comes first: {screen}");
     assert!(screen.contains("- From: OurCo Ltd"), "{screen}");
 

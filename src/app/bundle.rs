@@ -109,7 +109,13 @@ pub fn export(store: &dyn Store, id: &str, out: &Path, options: &Options) -> Res
     files.extend(super::proof::files(id, &log, store.allowed_signers()).map_err(StoreError::Export)?);
     let chain_head = sealed.last().map_or("", |l| l.hash.as_str());
     let rendered = hex(&Sha256::digest(sums(&files).as_bytes()));
-    let stamp = crate::report::pdf::Stamp { incident: id, dated: options.exported_at, chain_head, bundle: &rendered };
+    let stamp = crate::report::pdf::Stamp {
+        incident: id,
+        dated: options.exported_at,
+        chain_head,
+        bundle: &rendered,
+        drill: incident.drill,
+    };
     files.extend(bundle::pdfs(&files, &stamp));
     let sign = |sums: &[u8]| store.sign_detached(&options.exported_by, options.exported_at, sums);
     write(out, &files, &sign)?;

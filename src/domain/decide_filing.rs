@@ -30,6 +30,10 @@ pub fn notify(incident: &Incident, filing: Filing, now: DateTime<Utc>) -> Result
     if status.state == ClockState::NotApplicable {
         return Err(Refusal::AlreadyWaived(clock));
     }
+    if phase == SubmissionPhase::Complete && !status.missing_content.is_empty() {
+        let missing = status.missing_content.iter().map(|c| c.id.clone()).collect();
+        return Err(Refusal::CompleteWithoutContent { clock, missing });
+    }
     let late_reason = late_reason.filter(|r| !r.trim().is_empty());
     if let Some(deadline) = status.deadline
         && deadline.fixed

@@ -74,6 +74,10 @@ pub enum Refusal {
         decision: String,
         commander: String,
     },
+    CompleteWithoutContent {
+        clock: String,
+        missing: Vec<String>,
+    },
     OutOfOrder {
         decision: String,
         at: String,
@@ -250,6 +254,12 @@ impl fmt::Display for Refusal {
             Self::LaterNeedsReason { decision, from, to } => {
                 write!(f, "moving {decision} later ({from} → {to}) moves its deadlines later: say why with --reason")
             }
+            Self::CompleteWithoutContent { clock, missing } => write!(
+                f,
+                "a complete notification for {clock} states every item its form requires; {} not recorded: record \
+                 them with warroom clock provide, or file this one as initial or intermediate",
+                missing.join(", ")
+            ),
             Self::OutOfOrder { decision, at, side, other, other_at } => write!(
                 f,
                 "{decision} at {at} would fall {side} {other} ({other_at}): a breach begins before it ends and \

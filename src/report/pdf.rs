@@ -25,6 +25,8 @@ pub struct Stamp<'a> {
     pub chain_head: &'a str,
     /// SHA-256 of the bundle's `SHA256SUMS` lines for every file but the PDFs.
     pub bundle: &'a str,
+    /// A drill: every page says so.
+    pub drill: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -100,7 +102,12 @@ fn page_content(lines: &[(Face, String)], stamp: &Stamp<'_>, number: usize, of: 
         y -= LEADING;
     }
     let foot = [
-        format!("{} - dated {} - page {number} of {of}", stamp.incident, stamp.dated.format("%Y-%m-%d %H:%M UTC")),
+        format!(
+            "{}{} - dated {} - page {number} of {of}",
+            if stamp.drill { "DRILL, NOT A REAL INCIDENT - " } else { "" },
+            stamp.incident,
+            stamp.dated.format("%Y-%m-%d %H:%M UTC")
+        ),
         format!("evidence log chain head: {}", stamp.chain_head),
         format!("bundle (SHA256SUMS but the PDFs): {}", stamp.bundle),
     ];

@@ -170,10 +170,14 @@ pub fn key_timeline(incident: &Incident, sealed: &[Sealed], descriptions: &[Stri
     for (line, description) in sealed.iter().zip(descriptions) {
         let mark = marked.iter().rev().find(|(seq, _)| *seq == line.seq);
         let at = match &line.event {
-            Event::FactNoted { at, .. } => *at,
+            Event::FactNoted { at, .. } | Event::DecisionRecorded { at, .. } | Event::SubmissionRecorded { at, .. } => {
+                *at
+            }
             _ => line.at,
         };
+        let contained = matches!(&line.event, Event::StepTicked { step, .. } if is_containment(incident, step));
         let kept = mark.is_some()
+            || contained
             || matches!(
                 line.event,
                 Event::Declared { .. }

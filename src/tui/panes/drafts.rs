@@ -62,7 +62,7 @@ pub fn render(
         return;
     };
     let title = format!(
-        " {}/{} {} (unredacted preview) · ←/→ other drafts · j/k scroll · any other key closes ",
+        " {}/{} {} · ←/→ drafts · j/k scroll · other keys close · unredacted ",
         page.min(pages.len() - 1) + 1,
         pages.len(),
         shown.title
