@@ -183,7 +183,8 @@ const CASES: &[Case] = &[
         &[],
         &[("dora-intermediate", "2026-11-27T09:00:00Z"), ("dora-intermediate", "2026-12-03T09:00:00Z")],
         "2027-01-03T09:00:00Z",
-        "2027-01-04T22:59:59Z",
+        // 3 January 2027 is a Sunday: noon of Monday the 4th (RTS 2025/301 Art. 5(4)).
+        "2027-01-04T11:00:00Z",
     ),
     // EU months (1182/71 3(2)(c)): same date, clamped; legal limit at the end of that day, rolled.
     (

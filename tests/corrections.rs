@@ -53,7 +53,7 @@ fn a_recorded_decision_is_never_re_anchored_by_omission_and_confirm_keeps_it() {
     assert_eq!(gdpr_due(&ws, T), "2026-11-27T02:10:00Z");
 
     let out = ok(&ws, "alice", T, &["decide", "001", "aware", "--confirm", "--evidence", "alert TenantMismatch"]);
-    assert!(out.contains("reached at 2026-11-24T02:10:00Z, correcting #1 (evidence: alert TenantMismatch)"), "{out}");
+    assert!(out.contains("reached at 2026-11-24T02:10:00Z, confirming #1 (evidence: alert TenantMismatch)"), "{out}");
     assert_eq!(gdpr_due(&ws, T), "2026-11-27T02:10:00Z", "a confirmation moves nothing");
 }
 

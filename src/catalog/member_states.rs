@@ -10,7 +10,9 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::domain::clock::ClockDef;
 use crate::domain::clock::calendar::Calendar;
-use crate::domain::clock::member_state::{DayRule, HolidayChanges, HolidayRule, MemberState, Observed, localize};
+use crate::domain::clock::member_state::{
+    DayRule, HolidayChanges, HolidayRule, MemberState, Observed, entity_relief, localize,
+};
 use crate::domain::clock::period::Rules;
 use crate::domain::clock::zone::Zone;
 use crate::domain::parties::WorkspaceParties;
@@ -157,6 +159,8 @@ pub struct Jurisdiction {
     pub state: Option<MemberState>,
     pub changes: HolidayChanges,
     pub us_closures: Vec<NaiveDate>,
+    /// The entity's kinds (`None`: not stated).
+    pub entity: Option<Vec<String>>,
 }
 
 impl Jurisdiction {
@@ -172,6 +176,7 @@ impl Jurisdiction {
             state,
             changes: HolidayChanges { add: parties.holidays.add.clone(), remove: parties.holidays.remove.clone() },
             us_closures: parties.us_federal_closures.clone(),
+            entity: parties.entity.clone(),
         })
     }
 
@@ -184,6 +189,7 @@ impl Jurisdiction {
         }
         let years = (today.year() - 1, today.year() + 3);
         localize(def, self.state.as_ref(), &self.changes, years);
+        entity_relief(def, self.entity.as_deref());
     }
 }
 

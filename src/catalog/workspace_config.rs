@@ -60,6 +60,16 @@ pub fn parse(file: &str, text: &str) -> Result<WorkspaceParties, Vec<Diagnostic>
     {
         problems.push(Diagnostic::whole_file(Level::Error, file, format!("member_state: {why}")));
     }
+    for kind in parties.entity.iter().flatten() {
+        if !crate::domain::parties::ENTITY_KINDS.contains(&kind.as_str()) {
+            let known = crate::domain::parties::ENTITY_KINDS.join(", ");
+            problems.push(Diagnostic::whole_file(
+                Level::Error,
+                file,
+                format!("entity: unknown kind {kind:?} (one of {known})"),
+            ));
+        }
+    }
     let edits = &parties.holidays;
     if parties.member_state.is_none() && !(edits.add.is_empty() && edits.remove.is_empty()) {
         problems.push(

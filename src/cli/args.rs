@@ -187,7 +187,7 @@ pub(crate) enum Cmd {
     Decide {
         incident: String,
         /// aware, high-risk, causal-link, classified-major, material, death-suspected, discovered,
-        /// incident-determined, assessed-notifiable
+        /// incident-determined, assessed-notifiable, breach-started, breach-ended
         decision: String,
         /// When the decision was reached, if earlier than now (RFC 3339, "YYYY-MM-DD HH:MM" UTC, "-30m")
         #[arg(long, value_name = "TIME", allow_hyphen_values = true)]

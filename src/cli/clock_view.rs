@@ -43,6 +43,9 @@ pub struct ClockJson<'a> {
     zone: String,
     /// The holidays it counts with.
     calendar: String,
+    /// Why a next-working-day relief (DORA) is withheld from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relief_withheld: Option<&'a str>,
     /// In a drill: `remaining_seconds` in drill time (wall time × the drill's speed).
     #[serde(skip_serializing_if = "Option::is_none")]
     drill_remaining_seconds: Option<i64>,
@@ -82,6 +85,7 @@ pub fn to_json<'a>(status: &ClockStatus<'a>) -> ClockJson<'a> {
         member_state: status.def.localized.as_ref().and_then(|l| l.member_state.as_deref()),
         zone: status.def.zone.to_string(),
         calendar: calendar(status.def),
+        relief_withheld: status.def.localized.as_ref().and_then(|l| l.relief_withheld.as_deref()),
         drill_remaining_seconds: None,
     }
 }

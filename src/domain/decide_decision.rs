@@ -23,6 +23,7 @@ pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &s
     let name = || decision.name().to_owned();
     let previous = incident.clock_facts.decided(decision);
     let at = match (at, previous) {
+        (Some(at), Some(p)) if confirm && at.timestamp() == p.at.timestamp() => p.at,
         (Some(at), _) => at,
         (None, None) => now,
         (None, Some(p)) if confirm => p.at,
@@ -55,8 +56,9 @@ pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &s
     }
     let evidence = evidence.filter(|e| !e.trim().is_empty()).or_else(|| previous.and_then(|p| p.evidence.clone()));
     let corrects = previous.map(|p| p.seq);
+    let confirms = previous.is_some_and(|p| p.at == at);
     let mut event =
-        Event::DecisionRecorded { decision, at, evidence, corrects, auto: false, reason, moved: Vec::new() };
+        Event::DecisionRecorded { decision, at, evidence, corrects, auto: false, reason, confirms, moved: Vec::new() };
     let deadlines = moved_deadlines(incident, &event, now, actor);
     if let Event::DecisionRecorded { moved, .. } = &mut event {
         *moved = deadlines;

@@ -48,6 +48,7 @@ pub fn declare(incident: Option<&Incident>, command: Command, now: DateTime<Utc>
             corrects: None,
             auto: true,
             reason: None,
+            confirms: false,
             moved: Vec::new(),
         },
         Event::AlertReceived { alert },

@@ -107,12 +107,14 @@ pub fn describe(envelope: &Envelope) -> String {
             Some(reason) => format!("{by} archived the incident: {reason}"),
             None => format!("{by} archived the incident, every duty done"),
         },
-        Event::DecisionRecorded { decision, at, evidence, corrects, auto, reason, moved } => format!(
+        Event::DecisionRecorded { decision, at, evidence, corrects, auto, reason, moved, confirms } => format!(
             "{}{by} recorded decision {} reached at {}{}{}{}{}",
             if *auto { "warroom (auto) for " } else { "" },
             decision.name(),
             rfc3339(*at),
-            corrects.map(|seq| format!(", correcting #{seq}")).unwrap_or_default(),
+            corrects
+                .map(|seq| format!(", {} #{seq}", if *confirms { "confirming" } else { "correcting" }))
+                .unwrap_or_default(),
             evidence.as_ref().map(|e| format!(" (evidence: {e})")).unwrap_or_default(),
             reason.as_ref().map(|r| format!("; later because: {r}")).unwrap_or_default(),
             moved_text(moved)

@@ -137,6 +137,9 @@ pub enum Event {
         /// Why a correction moves the decision later (refused without one).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// It confirms the record it `corrects` as it was (the same time).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        confirms: bool,
         /// Each clock deadline this record moved, before and after.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         moved: Vec<MovedDeadline>,

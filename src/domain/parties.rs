@@ -73,7 +73,16 @@ pub struct WorkspaceParties {
     /// Days the US federal government closed beyond its holidays (SEC filings).
     #[serde(default)]
     pub us_federal_closures: Vec<NaiveDate>,
+    /// What kind of entity the company is, where a rule depends on it (`[]`: none of them).
+    /// Not stated: the stricter reading of every such rule.
+    #[serde(default)]
+    pub entity: Option<Vec<String>>,
 }
+
+/// The entity kinds rules depend on (DORA RTS 2025/301 Art. 5(5): no weekend relief for the
+/// initial and intermediate reports of these).
+pub const ENTITY_KINDS: &[&str] =
+    &["credit-institution", "central-counterparty", "trading-venue", "nis2-essential", "nis2-important"];
 
 impl WorkspaceParties {
     pub fn dpo(&self) -> Option<&Contact> {

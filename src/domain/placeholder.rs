@@ -205,7 +205,8 @@ pub fn render(template: &str, facts: &Facts<'_>) -> Rendered {
         text.push_str(&rest[..open]);
         match facts.value(name) {
             Some(value) => {
-                let value = sanitize::block(&value);
+                let line_so_far = text.rsplit('\n').next().unwrap_or_default();
+                let value = if line_so_far.starts_with('#') { sanitize::line(&value) } else { sanitize::block(&value) };
                 let at_line_start = text.is_empty() || text.ends_with('\n');
                 let mut lines = value.split('\n');
                 if let Some(first) = lines.next() {

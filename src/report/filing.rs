@@ -92,7 +92,14 @@ fn body(
     let workspace = parties.as_ref().ok();
     let procedure = incident.runbook.regulator.iter().find(|r| r.clock == def.id);
     let mut out = String::new();
-    out.push_str(&format!("- To: {}\n", one_line(procedure.map_or(&def.recipient, |p| &p.recipient))));
+    let mut to = one_line(procedure.map_or(&def.recipient, |p| &p.recipient));
+    let lead = workspace.and_then(|w| w.parties.lead_authority.as_deref()).filter(|_| asks(&Asked::CrossBorder));
+    if let Some(lead) = lead {
+        to = format!("{} ({to})", one_line(lead));
+    } else if let Some(state) = def.localized.as_ref().and_then(|l| l.member_state.as_ref()) {
+        to = format!("{to} ({state})");
+    }
+    out.push_str(&format!("- To: {to}\n"));
     let company = workspace.and_then(|w| w.parties.company.clone());
     let from = company
         .map_or_else(|| gap(gaps, "the notifying organisation", fix_config("parties.company")), |c| one_line(&c));
@@ -109,6 +116,11 @@ fn body(
     }
     if asks(&Asked::Controllers) || asks(&Asked::CrossBorder) {
         out.push_str("\n## Parties\n\n");
+    }
+    if asks(&Asked::CrossBorder) && !asks(&Asked::Controllers) {
+        let company = workspace.and_then(|w| w.parties.company.as_deref()).map(one_line);
+        let company = company.unwrap_or_else(|| "**[missing: the notifying organisation]**".to_owned());
+        out.push_str(&format!("- Controller: {company} (this notification is the controller's own)\n"));
     }
     if asks(&Asked::Controllers) {
         let controllers = workspace.map(|w| &w.parties.controllers).filter(|c| !c.is_empty());
@@ -237,7 +249,15 @@ fn phase(status: &ClockStatus<'_>, sending: Option<SubmissionPhase>) -> String {
         None => "Phase: initial notification; further information will follow in phases without undue further delay"
             .to_owned(),
         Some(last) if status.in_full => {
-            format!("Phase: complete (submitted {}, reference {})", when(last.at), one_line(&last.reference))
+            let first = status.submitted.filter(|f| f.seq != last.seq).map_or_else(String::new, |f| {
+                format!(
+                    ", following the {} notification of {} (reference {})",
+                    f.phase.name(),
+                    when(f.at),
+                    one_line(&f.reference)
+                )
+            });
+            format!("Phase: complete, submitted {} (reference {}){first}", when(last.at), one_line(&last.reference))
         }
         Some(last) => format!(
             "Phase: complete notification, following the {} notification of {} (reference {})",

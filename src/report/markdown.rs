@@ -26,10 +26,10 @@ pub fn text(text: &str) -> String {
 /// Untrusted prose of several lines set in a file: no line can open a heading, list, quote
 /// or table.
 pub fn prose(text: &str) -> String {
-    sanitize::markdown_block(&sanitize::block(text))
+    sanitize::markdown_block(&sanitize::block(text)).replace('<', "&lt;")
 }
 
 /// One untrusted line set after a label (`- Began: …`), outside a table: one line, `|` kept.
 pub fn one_line(text: &str) -> String {
-    sanitize::line(text).into_owned()
+    sanitize::line(text).replace('<', "&lt;")
 }

@@ -134,7 +134,7 @@ fn layout(markdown: &str) -> Vec<(Face, String)> {
                 let size = [15.0, 12.5, 11.0, 10.0, 10.0, 10.0][hashes - 1];
                 (Face::Heading(size), raw[hashes..].trim().to_owned())
             }
-            _ => (Face::Body, raw.replace("**", "").replace('`', "")),
+            _ => (Face::Body, plain_line(raw)),
         };
         if matches!(face, Face::Heading(_)) && out.last().is_some_and(|(_, l): &(Face, String)| !l.is_empty()) {
             out.push((Face::Body, String::new()));
@@ -148,6 +148,19 @@ fn layout(markdown: &str) -> Vec<(Face, String)> {
         }
     }
     out
+}
+
+/// A Markdown body line as printed: a quote's `> ` and an escaped marker's `\\` dropped, emphasis
+/// and code marks dropped, `&lt;` shown as `<`.
+fn plain_line(raw: &str) -> String {
+    let body = raw.trim_start_matches(' ');
+    let indent = &raw[..raw.len() - body.len()];
+    let body = body.strip_prefix("> ").unwrap_or(body);
+    let body = match body.strip_prefix('\\') {
+        Some(rest) if rest.starts_with(|c: char| "#>|-+*=`~_".contains(c) || c.is_ascii_digit()) => rest,
+        _ => body,
+    };
+    format!("{indent}{}", body.replace("**", "").replace('`', "").replace("&lt;", "<"))
 }
 
 fn wrap(text: &str, columns: usize) -> Vec<String> {

@@ -194,7 +194,14 @@ pub fn key_timeline(incident: &Incident, sealed: &[Sealed], descriptions: &[Stri
             );
         if kept {
             let label = mark.map(|(_, label)| format!("**KEY** {label} — ")).unwrap_or_default();
-            rows.push((at, line.seq, line.actor.name.clone(), format!("{label}{description}")));
+            let superseded = incident
+                .clock_facts
+                .decision_log
+                .iter()
+                .find(|later| later.corrects == Some(line.seq))
+                .map(|later| format!(" (superseded by #{})", later.seq))
+                .unwrap_or_default();
+            rows.push((at, line.seq, line.actor.name.clone(), format!("{label}{description}{superseded}")));
         }
     }
     rows.sort_by_key(|(at, seq, _, _)| (*at, *seq));

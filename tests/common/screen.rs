@@ -54,6 +54,7 @@ pub fn envelopes(id: &str, runbook_id: &str, aware_hours_ago: i64) -> Vec<Envelo
             corrects: None,
             auto: false,
             reason: None,
+            confirms: false,
             moved: Vec::new(),
         },
     ];

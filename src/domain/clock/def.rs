@@ -172,6 +172,11 @@ pub struct ClockDef {
     /// Local cut-off time on the last day (`HH:MM`), for US business-day periods.
     #[serde(default)]
     pub cutoff: Option<LocalTime>,
+    /// A deadline on a weekend or holiday of the member state may be met until this time of
+    /// the next working day (DORA: RTS 2025/301 Art. 5(4)), unless the entity is of a kind the
+    /// relief does not reach (Art. 5(5)).
+    #[serde(default)]
+    pub next_working_day: Option<NextWorkingDay>,
     /// Holiday calendar for day counting: `eu-common` (1182/71) or `us-federal`.
     #[serde(default)]
     pub calendar: Option<Calendar>,
@@ -227,4 +232,17 @@ pub struct Localized {
     /// The catalog's own extra holidays, kept apart so the clock can be localized again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub catalog_holidays: Vec<NaiveDate>,
+    /// Why its next-working-day relief is withheld (the entity's kind, or that it is not stated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relief_withheld: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NextWorkingDay {
+    /// The local time on the next working day (`12:00`).
+    pub until: LocalTime,
+    /// Entity kinds (`warroom.yaml` `entity:`) the relief does not apply to.
+    #[serde(default)]
+    pub unless: Vec<String>,
 }

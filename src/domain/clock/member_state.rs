@@ -159,7 +159,9 @@ pub struct HolidayChanges {
 pub fn localize(def: &mut ClockDef, state: Option<&MemberState>, changes: &HolidayChanges, years: (i32, i32)) {
     let catalog_holidays = match &def.localized {
         Some(done) => done.catalog_holidays.clone(),
-        None if Rules::of(def).calendar == Calendar::EuCommon => def.extra_holidays.clone(),
+        None if Rules::of(def).calendar == Calendar::EuCommon || def.next_working_day.is_some() => {
+            def.extra_holidays.clone()
+        }
         None => return,
     };
     def.calendar = Some(Calendar::Weekends);
@@ -174,14 +176,32 @@ pub fn localize(def: &mut ClockDef, state: Option<&MemberState>, changes: &Holid
             def.extra_holidays = days;
             def.zone = state.zone;
             let name = state.name.clone();
-            def.localized = Some(Localized { member_state: Some(state.code.clone()), name, years, catalog_holidays });
+            let member_state = Some(state.code.clone());
+            def.localized = Some(Localized { member_state, name, years, catalog_holidays, relief_withheld: None });
         }
         None => {
             def.extra_holidays = Vec::new();
             def.zone = EARLIEST_ZONE.to_owned().try_into().unwrap_or_default();
             let name = format!("no member state configured: no holiday relief, {EARLIEST_ZONE} (the earliest zone)");
-            def.localized = Some(Localized { member_state: None, name, years, catalog_holidays });
+            def.localized =
+                Some(Localized { member_state: None, name, years, catalog_holidays, relief_withheld: None });
         }
+    }
+}
+
+/// Withholds `def`'s next-working-day relief where the entity is of a kind it does not reach,
+/// or its kinds are not stated (`None`): the stricter reading.
+pub fn entity_relief(def: &mut ClockDef, entity: Option<&[String]>) {
+    let Some(relief) = &def.next_working_day else { return };
+    let withheld = match entity {
+        None if !relief.unless.is_empty() => {
+            Some("the entity's kind is not stated (warroom.yaml entity:), so the relief may not apply".to_owned())
+        }
+        None => None,
+        Some(kinds) => kinds.iter().find(|k| relief.unless.contains(k)).map(|k| format!("the entity is a {k}")),
+    };
+    if let Some(localized) = &mut def.localized {
+        localized.relief_withheld = withheld;
     }
 }
 

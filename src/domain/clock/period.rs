@@ -23,6 +23,8 @@ pub struct Rules<'a> {
     pub calendar: Calendar,
     pub extra_holidays: &'a [NaiveDate],
     pub cutoff: NaiveTime,
+    /// A limit on a non-working day moves to this time of the next working day.
+    pub next_working_day: Option<NaiveTime>,
 }
 
 impl<'a> Rules<'a> {
@@ -36,7 +38,9 @@ impl<'a> Rules<'a> {
             (None, _) => Calendar::Weekends,
         };
         let cutoff = def.cutoff.map_or_else(end_of_day_time, |c| c.0);
-        Self { zone, calendar, extra_holidays, cutoff }
+        let withheld = def.localized.as_ref().is_some_and(|l| l.relief_withheld.is_some());
+        let next_working_day = def.next_working_day.as_ref().filter(|_| !withheld).map(|r| r.until.0);
+        Self { zone, calendar, extra_holidays, cutoff, next_working_day }
     }
 
     fn working(&self, day: NaiveDate) -> bool {
@@ -110,6 +114,11 @@ pub fn deadline(period: &Period, anchor: DateTime<Utc>, cap: Option<DateTime<Utc
             let start = rules.local_date(anchor);
             let last = start.checked_add_months(Months::new(n)).unwrap_or(start);
             let legal = rules.end_of(rules.next_working(last));
+            // A next-working-day rule replaces Art. 3(4)'s end of that day with its own time.
+            let legal = match rules.next_working_day {
+                Some(until) if !rules.working(last) => rules.at_local(rules.next_working(last), until),
+                _ => legal,
+            };
             let local = anchor.with_timezone(&rules.zone).naive_local();
             let same_time = local.checked_add_months(Months::new(n)).unwrap_or(local);
             let conservative = rules.at_local(same_time.date(), same_time.time());
@@ -128,6 +137,13 @@ pub fn deadline(period: &Period, anchor: DateTime<Utc>, cap: Option<DateTime<Utc
             let due = rules.at_local(day, rules.cutoff);
             (due, due, true)
         }
+    };
+    let legal_limit_at = match rules.next_working_day {
+        Some(until) if !matches!(period, Period::EuMonths(_)) && !rules.working(rules.local_date(legal_limit_at)) => {
+            let next = rules.next_working(rules.local_date(legal_limit_at));
+            rules.at_local(next, until).max(legal_limit_at)
+        }
+        _ => legal_limit_at,
     };
     Deadline { due_at: due_at.max(anchor), legal_limit_at: legal_limit_at.max(anchor), fixed }
 }

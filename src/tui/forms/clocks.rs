@@ -24,7 +24,7 @@ const RATIONALE: &str = "rationale";
 const REASON: &str = "reason";
 
 fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<Form> {

@@ -62,7 +62,7 @@ pub fn render(
         return;
     };
     let title = format!(
-        " {}/{} {} · ←/→ drafts · j/k scroll · other keys close · unredacted ",
+        " {}/{} {} · unredacted · ←/→ j/k · other keys close ",
         page.min(pages.len() - 1) + 1,
         pages.len(),
         shown.title
