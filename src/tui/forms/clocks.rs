@@ -143,7 +143,7 @@ const fn hint(decision: Decision) -> &'static str {
         Decision::CausalLink => "causal link to the AI system, or its reasonable likelihood (AI Act)",
         Decision::ClassifiedMajor => "classified as a major ICT-related incident (DORA)",
         Decision::Material => "the incident is material (SEC 8-K)",
-        Decision::DeathSuspected => "a death is suspected to be linked (AI Act 73(4))",
+        Decision::DeathSuspected => "a person died and a causal link with the AI system is suspected (AI Act 73(4))",
         Decision::Discovered => "breach discovered (HIPAA)",
         Decision::IncidentDetermined => "a cybersecurity incident occurred (NYDFS)",
         Decision::AssessedNotifiable => "the breach is notifiable (PDPA)",
