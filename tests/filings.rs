@@ -19,16 +19,6 @@ parties:
   controllers: { acme: Acme Corp }
 ";
 
-fn at(ws: &Workspace, actor: &str, time: &str, args: &[&str]) -> String {
-    let out = ws.command(actor).env("WARROOM_TEST_NOW", time).args(args).output().expect("run");
-    assert!(out.status.success(), "warroom {args:?}: {}", common::stderr(&out));
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
-fn bundle_of(out: &str) -> PathBuf {
-    PathBuf::from(out.lines().next().and_then(|l| l.split("written to ").nth(1)).expect("bundle").trim())
-}
-
 fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
@@ -38,17 +28,16 @@ fn read(dir: &Path, file: &str) -> String {
 fn leak(ws: &Workspace) -> PathBuf {
     std::fs::write(ws.path().join("warroom.yaml"), PARTIES).expect("warroom.yaml");
     let t = |h: u32, m: u32| format!("2026-11-24T{h:02}:{m:02}:00Z");
-    at(ws, "alice", &t(11, 0), &["declare", "--runbook", "cross-tenant-pii-leak"]);
-    at(
-        ws,
+    ws.ok_at("alice", &t(11, 0), &["declare", "--runbook", "cross-tenant-pii-leak"]);
+    ws.ok_at(
         "alice",
         &t(11, 1),
         &["decide", "001", "aware", "--at", &t(2, 10), "--evidence", "alert TenantMismatch; trace 7f3a"],
     );
-    at(ws, "alice", &t(11, 2), &["decide", "001", "breach-started", "--at", &t(1, 31), "--evidence", "trace 7f3a"]);
-    at(ws, "alice", &t(11, 3), &["assign", "001", "privacy", "priya"]);
-    at(ws, "sam", &t(11, 4), &["note", "001", "SUMMARY: the agent showed jane.roe@acme.example's records to Globex"]);
-    bundle_of(&at(ws, "alice", &t(12, 0), &["export", "001"]))
+    ws.ok_at("alice", &t(11, 2), &["decide", "001", "breach-started", "--at", &t(1, 31), "--evidence", "trace 7f3a"]);
+    ws.ok_at("alice", &t(11, 3), &["assign", "001", "privacy", "priya"]);
+    ws.ok_at("sam", &t(11, 4), &["note", "001", "SUMMARY: the agent showed jane.roe@acme.example's records to Globex"]);
+    Workspace::bundle_in(&ws.ok_at("alice", &t(12, 0), &["export", "001"]))
 }
 
 #[test]
@@ -112,11 +101,11 @@ fn later_facts_fill_the_filing_an_ended_breach_a_waiver_to_inform_subjects_and_t
     let ws = Workspace::new();
     leak(&ws);
     let t = |h: u32, m: u32| format!("2026-11-24T{h:02}:{m:02}:00Z");
-    at(&ws, "alice", &t(13, 0), &["decide", "001", "breach-ended", "--at", &t(2, 40), "--evidence", "kill-switch"]);
+    ws.ok_at("alice", &t(13, 0), &["decide", "001", "breach-ended", "--at", &t(2, 40), "--evidence", "kill-switch"]);
     let reason = "contact data only; the recipient deleted it (Art. 34(3)(b))";
-    at(&ws, "priya", &t(13, 1), &["waive", "001", "gdpr-34", "--rationale", reason]);
-    at(&ws, "priya", &t(13, 2), &["notify", "001", "gdpr-33", "--ref", "DPC-1142", "--phase", "initial"]);
-    let bundle = bundle_of(&at(&ws, "alice", &t(14, 0), &["export", "001"]));
+    ws.ok_at("priya", &t(13, 1), &["waive", "001", "gdpr-34", "--rationale", reason]);
+    ws.ok_at("priya", &t(13, 2), &["notify", "001", "gdpr-33", "--ref", "DPC-1142", "--phase", "initial"]);
+    let bundle = Workspace::bundle_in(&ws.ok_at("alice", &t(14, 0), &["export", "001"]));
     let filing = read(&bundle, "filings/gdpr-33.md");
     assert!(filing.contains("- Ended: 2026-11-24 02:40 UTC\n"), "{filing}");
     assert!(filing.contains(&format!("## Data subjects informed\n\nNo. {reason}\n")), "{filing}");
@@ -130,7 +119,7 @@ fn later_facts_fill_the_filing_an_ended_breach_a_waiver_to_inform_subjects_and_t
 fn without_warroom_yaml_the_missing_contact_point_and_company_are_the_first_things_a_filing_says() {
     let ws = Workspace::new();
     let id = ws.declare("alice", "cross-tenant-pii-leak");
-    let filing = read(&bundle_of(&ws.ok("alice", &["export", &id])), "filings/gdpr-33.md");
+    let filing = read(&Workspace::bundle_in(&ws.ok("alice", &["export", &id])), "filings/gdpr-33.md");
     let list: Vec<&str> = filing.lines().skip_while(|l| !l.starts_with("## Missing")).skip(2).take(2).collect();
     assert_eq!(list, ["- the notifying organisation", "- the DPO or other contact point"], "{filing}");
     assert!(filing.contains("- Data protection officer: **[missing: the DPO or other contact point]**"), "{filing}");
@@ -147,7 +136,7 @@ fn a_broken_warroom_yaml_is_located_by_lint_and_never_stops_a_bundle() {
     assert!(report.contains("warroom.yaml:2:") && report.contains("unknown field `mail`"), "{report}");
 
     let id = ws.declare("alice", "cross-tenant-pii-leak");
-    let bundle = bundle_of(&ws.ok("alice", &["export", &id]));
+    let bundle = Workspace::bundle_in(&ws.ok("alice", &["export", &id]));
     let sheet = read(&bundle, "worksheets/gdpr-33.md");
     assert!(sheet.contains("repair warroom.yaml ("), "the worksheet says why and what to do: {sheet}");
     assert!(read(&bundle, "filings/gdpr-33.md").contains("- the DPO or other contact point\n"));

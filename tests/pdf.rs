@@ -9,31 +9,23 @@ use std::process::Command;
 
 use common::Workspace;
 
-fn at(ws: &Workspace, actor: &str, time: &str, args: &[&str]) -> String {
-    let out = ws.command(actor).env("WARROOM_TEST_NOW", time).args(args).output().expect("run");
-    assert!(out.status.success(), "warroom {args:?}: {}", common::stderr(&out));
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
-fn bundle_of(out: &str) -> PathBuf {
-    PathBuf::from(out.lines().next().and_then(|l| l.split("written to ").nth(1)).expect("bundle").trim())
-}
-
 /// A leak worked through and closed at fixed times, with facts for every figure.
 fn closed(ws: &Workspace) -> PathBuf {
     let t = |h: u32, m: u32| format!("2026-11-24T{h:02}:{m:02}:00Z");
-    at(ws, "alice", &t(2, 30), &["declare", "--runbook", "cross-tenant-pii-leak", "--aware-at", &t(2, 10)]);
-    at(ws, "alice", &t(2, 31), &["decide", "001", "breach-started", "--at", &t(1, 31), "--evidence", "trace 7f3a"]);
-    at(ws, "sam", &t(2, 35), &["note", "001", "ROOT CAUSE: the retrieval filter dropped the tenant clause"]);
-    at(ws, "sam", &t(2, 36), &["note", "001", "WENT WELL: the kill-switch held — no second leak"]);
-    at(ws, "bob", &t(2, 45), &["tick", "001", "confirm-signal", "--note", "trace 7f3a"]);
-    at(ws, "bob", &t(2, 48), &["approve", "001", "kill-switch", "--request"]);
-    at(ws, "carol", &t(2, 49), &["approve", "001", "kill-switch", "--yes"]);
-    at(ws, "bob", &t(2, 50), &["tick", "001", "kill-switch", "--note", "retrieval disabled"]);
-    at(ws, "alice", &t(5, 0), &["resolve", "001"]);
-    let closed = at(ws, "alice", &t(5, 30), &["close", "001", "--force", "--reason", "drill of the PDF export"]);
-    let line = closed.lines().find(|l| l.contains("bundle written to")).expect("a bundle");
-    PathBuf::from(line.split("written to ").nth(1).expect("path").trim())
+    ws.ok_at("alice", &t(2, 30), &["declare", "--runbook", "cross-tenant-pii-leak", "--aware-at", &t(2, 10)]);
+    ws.ok_at("alice", &t(2, 31), &["decide", "001", "breach-started", "--at", &t(1, 31), "--evidence", "trace 7f3a"]);
+    ws.ok_at("sam", &t(2, 35), &["note", "001", "ROOT CAUSE: the retrieval filter dropped the tenant clause"]);
+    ws.ok_at("sam", &t(2, 36), &["note", "001", "WENT WELL: the kill-switch held — no second leak"]);
+    ws.ok_at("bob", &t(2, 45), &["tick", "001", "confirm-signal", "--note", "trace 7f3a"]);
+    ws.ok_at("bob", &t(2, 48), &["approve", "001", "kill-switch", "--request"]);
+    ws.ok_at("carol", &t(2, 49), &["approve", "001", "kill-switch", "--yes"]);
+    ws.ok_at("bob", &t(2, 50), &["tick", "001", "kill-switch", "--note", "retrieval disabled"]);
+    ws.ok_at("alice", &t(5, 0), &["resolve", "001"]);
+    Workspace::bundle_in(&ws.ok_at(
+        "alice",
+        &t(5, 30),
+        &["close", "001", "--force", "--reason", "drill of the PDF export"],
+    ))
 }
 
 fn pdf_text(pdf: &Path) -> String {
@@ -104,7 +96,7 @@ fn every_page_is_dated_and_names_the_chain_head_and_the_bundle_and_verify_holds_
 
     // A PDF of another revision, its checksum line rewritten to match: the stamp gives it away.
     let t = "2026-11-24T06:00:00Z";
-    let later = bundle_of(&at(&ws, "alice", t, &["export", "001"]));
+    let later = Workspace::bundle_in(&ws.ok_at("alice", t, &["export", "001"]));
     std::fs::copy(later.join("postmortem.pdf"), bundle.join("postmortem.pdf")).expect("swap");
     let bytes = std::fs::read(bundle.join("postmortem.pdf")).expect("pdf");
     let sum = sha256_hex(&bytes);

@@ -145,20 +145,17 @@ impl Incident {
         }
         let mut clock_facts = ClockFacts::default();
         if let Some(at) = aware_at {
-            record_decision(
-                &mut clock_facts,
-                DecisionRecord {
-                    decision: Decision::Aware,
-                    at: *at,
-                    recorded_at: envelope.at,
-                    by: envelope.actor.name.clone(),
-                    evidence: None,
-                    seq: envelope.seq,
-                    corrects: None,
-                    auto: false,
-                    reason: None,
-                },
-            );
+            clock_facts.record(DecisionRecord {
+                decision: Decision::Aware,
+                at: *at,
+                recorded_at: envelope.at,
+                by: envelope.actor.name.clone(),
+                evidence: None,
+                seq: envelope.seq,
+                corrects: None,
+                auto: false,
+                reason: None,
+            });
         }
         Some(Self {
             id: incident.clone(),
@@ -272,9 +269,8 @@ impl Incident {
                 self.state = IncidentState::Archived;
                 self.archived_at = Some(envelope.at);
             }
-            Event::DecisionRecorded { decision, at, evidence, corrects, auto, reason, .. } => record_decision(
-                &mut self.clock_facts,
-                DecisionRecord {
+            Event::DecisionRecorded { decision, at, evidence, corrects, auto, reason, .. } => {
+                self.clock_facts.record(DecisionRecord {
                     decision: *decision,
                     at: *at,
                     recorded_at: envelope.at,
@@ -284,8 +280,8 @@ impl Incident {
                     corrects: *corrects,
                     auto: *auto,
                     reason: reason.clone(),
-                },
-            ),
+                })
+            }
             Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason, filed } => {
                 self.clock_facts.submissions.push(Submission {
                     clock: clock.clone(),
@@ -373,11 +369,6 @@ pub fn fold<'a>(envelopes: impl IntoIterator<Item = &'a Envelope>) -> Option<Inc
         incident.apply(envelope);
     }
     Some(incident)
-}
-
-fn record_decision(facts: &mut ClockFacts, record: DecisionRecord) {
-    facts.decision_log.push(record.clone());
-    facts.decisions.insert(record.decision, record);
 }
 
 const fn is_clock_event(event: &Event) -> bool {

@@ -95,7 +95,7 @@ fn body(
     let mut to = one_line(procedure.map_or(&def.recipient, |p| &p.recipient));
     let lead = workspace.and_then(|w| w.parties.lead_authority.as_deref()).filter(|_| asks(&Asked::CrossBorder));
     if let Some(lead) = lead {
-        to = format!("{} ({to})", one_line(lead));
+        to = one_line(lead);
     } else if let Some(state) = def.localized.as_ref().and_then(|l| l.member_state.as_ref()) {
         to = format!("{to} ({state})");
     }

@@ -74,6 +74,19 @@ impl Workspace {
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
+    /// Runs at the fixed time `time` (RFC 3339) and insists on success; returns stdout.
+    pub fn ok_at(&self, actor: &str, time: &str, args: &[&str]) -> String {
+        let out = self.command(actor).env("WARROOM_TEST_NOW", time).args(args).output().expect("run warroom");
+        assert!(out.status.success(), "warroom {args:?} at {time} failed: {}", stderr(&out));
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// The directory the first line of `printed` says a bundle was written to.
+    pub fn bundle_in(printed: &str) -> PathBuf {
+        let line = printed.lines().find(|l| l.contains("bundle written to")).expect("a bundle written");
+        PathBuf::from(line.split("written to ").nth(1).expect("path").trim())
+    }
+
     /// Runs signing with the key file `key`, and insists on success; returns stdout, trimmed.
     pub fn ok_with_key(&self, actor: &str, key: &Path, args: &[&str]) -> String {
         let out = self.command(actor).arg("--key").arg(key).args(args).output().expect("run warroom");

@@ -87,6 +87,12 @@ pub struct ClockFacts {
 }
 
 impl ClockFacts {
+    /// Records a decision: kept in the log, and the current record of that decision.
+    pub fn record(&mut self, record: DecisionRecord) {
+        self.decision_log.push(record.clone());
+        self.decisions.insert(record.decision, record);
+    }
+
     pub fn decided(&self, decision: Decision) -> Option<&DecisionRecord> {
         self.decisions.get(&decision)
     }
