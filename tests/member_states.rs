@@ -266,3 +266,16 @@ fn without_a_member_state_status_says_the_strictest_reading_applies() {
     assert_eq!(clock["zone"], "Europe/Athens");
     assert!(clock["calendar"].as_str().is_some_and(|c| c.starts_with("no member state configured: no holiday relief")));
 }
+
+#[test]
+fn an_sec_determination_is_dated_where_the_registrant_is_and_filed_by_edgars_new_york_cut_off() {
+    let parties = warroom::catalog::workspace_config::parse("warroom.yaml", "registrant_zone: America/Los_Angeles\n")
+        .expect("valid");
+    let mut def = clocks::load(None).get("sec-8k").expect("sec-8k").clone();
+    let new_york = deadline(&def.period, t("2026-12-01T06:00:00Z"), None, &Rules::of(&def));
+    Jurisdiction::of(&parties, None).expect("no member state").apply(&mut def, day("2026-12-01"));
+    let registrant = deadline(&def.period, t("2026-12-01T06:00:00Z"), None, &Rules::of(&def));
+    // 06:00 UTC on 1 December is Monday 22:00 in Los Angeles but Tuesday 01:00 in New York.
+    assert_eq!(registrant.due_at, t("2026-12-04T22:30:00Z"), "Monday + 4 business days, 17:30 New York");
+    assert_eq!(new_york.due_at, t("2026-12-07T22:30:00Z"), "read in New York the determination is a day later");
+}

@@ -161,6 +161,8 @@ pub struct Jurisdiction {
     pub us_closures: Vec<NaiveDate>,
     /// The entity's kinds (`None`: not stated).
     pub entity: Option<Vec<String>>,
+    /// The SEC registrant's zone.
+    pub registrant_zone: Option<Zone>,
 }
 
 impl Jurisdiction {
@@ -177,6 +179,7 @@ impl Jurisdiction {
             changes: HolidayChanges { add: parties.holidays.add.clone(), remove: parties.holidays.remove.clone() },
             us_closures: parties.us_federal_closures.clone(),
             entity: parties.entity.clone(),
+            registrant_zone: parties.registrant_zone,
         })
     }
 
@@ -185,6 +188,7 @@ impl Jurisdiction {
     pub fn apply(&self, def: &mut ClockDef, today: NaiveDate) {
         if Rules::of(def).calendar == Calendar::UsFederal {
             def.extra_holidays.extend(self.us_closures.iter().copied());
+            def.anchor_zone = self.registrant_zone.or(def.anchor_zone);
             return;
         }
         let years = (today.year() - 1, today.year() + 3);

@@ -41,6 +41,9 @@ pub struct ClockJson<'a> {
     member_state: Option<&'a str>,
     /// The zone its days end in.
     zone: String,
+    /// The zone its anchor's date is read in, where that differs (SEC: the registrant's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    anchor_zone: Option<String>,
     /// The holidays it counts with.
     calendar: String,
     /// Why a next-working-day relief (DORA) is withheld from it.
@@ -84,6 +87,7 @@ pub fn to_json<'a>(status: &ClockStatus<'a>) -> ClockJson<'a> {
         missing_content: status.missing_content.iter().map(|c| c.id.as_str()).collect(),
         member_state: status.def.localized.as_ref().and_then(|l| l.member_state.as_deref()),
         zone: status.def.zone.to_string(),
+        anchor_zone: status.def.anchor_zone.map(|z| z.to_string()),
         calendar: calendar(status.def),
         relief_withheld: status.def.localized.as_ref().and_then(|l| l.relief_withheld.as_deref()),
         drill_remaining_seconds: None,

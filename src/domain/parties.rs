@@ -73,6 +73,9 @@ pub struct WorkspaceParties {
     /// Days the US federal government closed beyond its holidays (SEC filings).
     #[serde(default)]
     pub us_federal_closures: Vec<NaiveDate>,
+    /// The registrant's zone: the date of an SEC determination is its date there.
+    #[serde(default)]
+    pub registrant_zone: Option<super::clock::zone::Zone>,
     /// What kind of entity the company is, where a rule depends on it (`[]`: none of them).
     /// Not stated: the stricter reading of every such rule.
     #[serde(default)]

@@ -172,6 +172,10 @@ pub struct ClockDef {
     /// Local cut-off time on the last day (`HH:MM`), for US business-day periods.
     #[serde(default)]
     pub cutoff: Option<LocalTime>,
+    /// The zone the anchor's date is read in when it is not `zone` (SEC: the registrant's,
+    /// while EDGAR's cut-off stays in New York). Set from `warroom.yaml`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor_zone: Option<Zone>,
     /// A deadline on a weekend or holiday of the member state may be met until this time of
     /// the next working day (DORA: RTS 2025/301 Art. 5(4)), unless the entity is of a kind the
     /// relief does not reach (Art. 5(5)).

@@ -25,6 +25,8 @@ pub struct Rules<'a> {
     pub cutoff: NaiveTime,
     /// A limit on a non-working day moves to this time of the next working day.
     pub next_working_day: Option<NaiveTime>,
+    /// The zone the anchor's date is read in for business-day counts.
+    pub anchor_zone: Tz,
 }
 
 impl<'a> Rules<'a> {
@@ -40,7 +42,8 @@ impl<'a> Rules<'a> {
         let cutoff = def.cutoff.map_or_else(end_of_day_time, |c| c.0);
         let withheld = def.localized.as_ref().is_some_and(|l| l.relief_withheld.is_some());
         let next_working_day = def.next_working_day.as_ref().filter(|_| !withheld).map(|r| r.until.0);
-        Self { zone, calendar, extra_holidays, cutoff, next_working_day }
+        let anchor_zone = def.anchor_zone.map_or(zone, |z| z.0);
+        Self { zone, calendar, extra_holidays, cutoff, next_working_day, anchor_zone }
     }
 
     fn working(&self, day: NaiveDate) -> bool {
@@ -130,7 +133,7 @@ pub fn deadline(period: &Period, anchor: DateTime<Utc>, cap: Option<DateTime<Utc
             (after(anchor, Duration::days(i64::from(n))).min(legal), legal, true)
         }
         Period::UsBusinessDays(_) => {
-            let mut day = rules.local_date(anchor);
+            let mut day = anchor.with_timezone(&rules.anchor_zone).date_naive();
             for _ in 0..n {
                 day = rules.next_working(day.succ_opt().unwrap_or(day));
             }
