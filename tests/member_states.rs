@@ -112,35 +112,31 @@ fn a_month_from_the_thirty_first_ends_on_the_last_day_of_the_shorter_month() {
 
 #[test]
 fn dora_limits_on_a_weekend_or_bank_holiday_move_to_noon_of_the_next_working_day_unless_excluded() {
+    // `clock` in Ireland, for an entity of `kinds` (`None`: not stated).
+    let dora = |clock: &str, kinds: Option<&[String]>| {
+        let mut def = localized(clock, Some("IE"), None);
+        warroom::domain::clock::member_state::entity_relief(&mut def, kinds);
+        def
+    };
+    let bank = ["credit-institution".to_owned()];
     // DORA initial: classified major on Saturday 4 July 2026 at 09:00 UTC; 4 hours later is a
     // Saturday in Dublin: the limit is noon on Monday 6 July (Dublin summer time, UTC+1).
-    let mut initial = localized("dora-initial", Some("IE"), None);
-    warroom::domain::clock::member_state::entity_relief(&mut initial, Some(&[]));
-    let rules = Rules::of(&initial);
-    let d = deadline(&initial.period, t("2026-07-04T09:00:00Z"), None, &rules);
+    let initial = dora("dora-initial", Some(&[]));
+    let d = deadline(&initial.period, t("2026-07-04T09:00:00Z"), None, &Rules::of(&initial));
     assert_eq!((d.due_at, d.legal_limit_at), (t("2026-07-04T13:00:00Z"), t("2026-07-06T11:00:00Z")));
     // A credit institution has no such relief for the initial notification.
-    let mut bank = localized("dora-initial", Some("IE"), None);
-    warroom::domain::clock::member_state::entity_relief(&mut bank, Some(&["credit-institution".to_owned()]));
-    let d = deadline(&bank.period, t("2026-07-04T09:00:00Z"), None, &Rules::of(&bank));
-    assert_eq!(d.legal_limit_at, t("2026-07-04T13:00:00Z"));
+    let withheld = dora("dora-initial", Some(&bank));
+    assert_eq!(limit(&withheld, "2026-07-04T09:00:00Z"), t("2026-07-04T13:00:00Z"));
     assert_eq!(
-        bank.localized.as_ref().and_then(|l| l.relief_withheld.as_deref()),
+        withheld.localized.as_ref().and_then(|l| l.relief_withheld.as_deref()),
         Some("the entity is a credit-institution")
     );
     // Kinds not stated: the stricter reading, said why.
-    let mut unknown = localized("dora-initial", Some("IE"), None);
-    warroom::domain::clock::member_state::entity_relief(&mut unknown, None);
-    assert_eq!(
-        deadline(&unknown.period, t("2026-07-04T09:00:00Z"), None, &Rules::of(&unknown)).legal_limit_at,
-        t("2026-07-04T13:00:00Z")
-    );
+    assert_eq!(limit(&dora("dora-initial", None), "2026-07-04T09:00:00Z"), t("2026-07-04T13:00:00Z"));
     // The final report keeps the relief for every entity; a bank holiday counts too: the
     // month from 17 February 2026 ends on 17 March, St Patrick's Day in Ireland.
-    let mut final_report = localized("dora-final", Some("IE"), None);
-    warroom::domain::clock::member_state::entity_relief(&mut final_report, Some(&["credit-institution".to_owned()]));
-    let d = deadline(&final_report.period, t("2026-02-17T10:00:00Z"), None, &Rules::of(&final_report));
-    assert_eq!(d.legal_limit_at, t("2026-03-18T12:00:00Z"), "noon in Dublin, winter time");
+    let final_report = dora("dora-final", Some(&bank));
+    assert_eq!(limit(&final_report, "2026-02-17T10:00:00Z"), t("2026-03-18T12:00:00Z"), "noon in Dublin, winter time");
 }
 
 #[test]

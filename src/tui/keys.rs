@@ -13,8 +13,7 @@ use crate::domain::command::Command;
 const PAGE: usize = 10;
 
 pub fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<Utc>) -> Vec<Effect> {
-    let drafts =
-        if matches!(model.mode, Mode::Drafts { .. }) { super::panes::drafts::pages(model, now).len() } else { 0 };
+    let drafts = super::panes::drafts::page_count(model);
     match &mut model.mode {
         Mode::Form(_) => return forms::input::on_key(model, key, now),
         Mode::Help { scroll } | Mode::Effects { scroll } => {
@@ -142,7 +141,7 @@ fn first_draft(model: &Model, now: DateTime<Utc>) -> usize {
     let Some(entry) = model.current().filter(|_| model.focus == Pane::Clocks) else { return 0 };
     let statuses = entry.incident.clock_statuses(now);
     let Some(clock) = statuses.get(model.clock_cursor).map(|s| s.def.id.as_str()) else { return 0 };
-    super::panes::drafts::pages(model, now).iter().position(|p| p.clock.as_deref() == Some(clock)).unwrap_or(0)
+    super::panes::drafts::filing_page(model, clock).unwrap_or(0)
 }
 
 fn nothing_selected(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {

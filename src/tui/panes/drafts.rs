@@ -17,29 +17,38 @@ use crate::tui::theme::Role;
 /// One page of the viewer: what it is, and its Markdown.
 pub struct Page {
     pub title: String,
-    pub clock: Option<String>,
     pub text: String,
 }
 
-/// Every draft of the selected incident, each clock's filing before its worksheet.
-pub fn pages(model: &Model, now: DateTime<Utc>) -> Vec<Page> {
-    let Some(entry) = model.current() else { return Vec::new() };
-    let incident = &entry.incident;
+/// How many pages the selected incident's drafts fill: a filing and a worksheet per clock,
+/// then a page per customer message.
+pub fn page_count(model: &Model) -> usize {
+    model.current().map_or(0, |e| 2 * e.incident.clocks.len() + e.incident.runbook.comms.len())
+}
+
+/// The page of `clock`'s filing.
+pub fn filing_page(model: &Model, clock: &str) -> Option<usize> {
+    model.current()?.incident.clocks.iter().position(|c| c.id == clock).map(|i| 2 * i)
+}
+
+/// Page `index` alone, rendered now: only the page shown is ever built.
+pub fn page(model: &Model, now: DateTime<Utc>, index: usize) -> Option<Page> {
+    let incident = &model.current()?.incident;
     let facts = Facts::for_people(incident, now, model.parties.as_ref().ok());
-    let mut pages = Vec::new();
-    for (annexed, status) in annex::annex(&facts).iter().zip(annex::statuses(&facts)) {
-        let filed = filing::filing(&facts, status, &model.parties, now, None);
-        let sheet = worksheet::markdown(&facts, annexed, &filed.gaps);
-        let clock = Some(annexed.id.clone());
-        pages.push(Page { title: format!("filing {}", annexed.id), clock: clock.clone(), text: filed.markdown });
-        pages.push(Page { title: format!("worksheet {}", annexed.id), clock, text: sheet });
+    let clocks = 2 * incident.clocks.len();
+    if index >= clocks {
+        let template = incident.runbook.comms.get(index - clocks)?;
+        let text = drafts::comms(&facts, &template.id)?;
+        return Some(Page { title: format!("message {}", template.id), text });
     }
-    for template in &incident.runbook.comms {
-        if let Some(text) = drafts::comms(&facts, &template.id) {
-            pages.push(Page { title: format!("message {}", template.id), clock: None, text });
-        }
+    let id = &incident.clocks.get(index / 2)?.id;
+    let status = facts.clocks.iter().find(|s| s.def.id == *id)?;
+    let filed = filing::filing(&facts, status, &model.parties, now, None);
+    if index.is_multiple_of(2) {
+        return Some(Page { title: format!("filing {id}"), text: filed.markdown });
     }
-    pages
+    let annexed = annex::annex(&facts).into_iter().find(|a| a.id == *id)?;
+    Some(Page { title: format!("worksheet {id}"), text: worksheet::markdown(&facts, &annexed, &filed.gaps) })
 }
 
 pub fn render(
@@ -54,19 +63,15 @@ pub fn render(
     let theme = &ui.theme;
     let popup = centred(area, area.width.saturating_sub(4).min(110), area.height.saturating_sub(2));
     frame.render_widget(Clear, popup);
-    let pages = pages(model, now);
+    let count = page_count(model);
     let block = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Focus));
-    let Some(shown) = pages.get(page.min(pages.len().saturating_sub(1))) else {
+    let index = page.min(count.saturating_sub(1));
+    let Some(shown) = self::page(model, now, index) else {
         let text = "No draft: this incident has no clock and its runbook no message template. Any key closes.";
         frame.render_widget(Paragraph::new(text).style(theme.style(Role::Muted)).block(block), popup);
         return;
     };
-    let title = format!(
-        " {}/{} {} · unredacted · ←/→ j/k · other keys close ",
-        page.min(pages.len() - 1) + 1,
-        pages.len(),
-        shown.title
-    );
+    let title = format!(" {}/{} {} · unredacted · ←/→ j/k · other keys close ", index + 1, count, shown.title);
     let lines: Vec<Line<'_>> = shown
         .text
         .lines()
