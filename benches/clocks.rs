@@ -37,6 +37,7 @@ fn main() {
                     corrects: None,
                     auto: false,
                     reason: None,
+                    regime: None,
                     confirms: false,
                     moved: Vec::new(),
                 };

@@ -29,9 +29,9 @@ fn decided(facts: &mut ClockFacts, decision: Decision, at: &str) {
         corrects: None,
         auto: false,
         reason: None,
+        regime: None,
     };
-    facts.decision_log.push(record.clone());
-    facts.decisions.insert(decision, record);
+    facts.record(record);
 }
 
 fn submitted(facts: &mut ClockFacts, clock: &str, at: &str) {

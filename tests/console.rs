@@ -141,7 +141,9 @@ fn close_with_required_steps_open_asks_for_a_reason_then_confirmation() {
 fn a_decision_with_a_time_in_the_past() {
     let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
     key(&mut model, KeyCode::Char('d'));
-    key(&mut model, KeyCode::Down);
+    for _ in 0..4 {
+        key(&mut model, KeyCode::Down);
+    }
     key(&mut model, KeyCode::Enter);
     typed(&mut model, "-30m");
     key(&mut model, KeyCode::Enter);
@@ -153,6 +155,7 @@ fn a_decision_with_a_time_in_the_past() {
             incident: "INC-20261124-001".into(),
             command: Command::Decide {
                 decision: Decision::HighRisk,
+                regime: None,
                 at: Some(t0() - Duration::minutes(30)),
                 evidence: None,
                 reason: None,

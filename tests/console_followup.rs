@@ -7,6 +7,7 @@ mod common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use warroom::domain::command::Command;
 use warroom::domain::parties::{Contact, WorkspaceParties};
+use warroom::tui::form::FieldKind;
 use warroom::tui::model::{Mode, Pane};
 use warroom::tui::update::{Effect, Msg, update};
 
@@ -118,6 +119,54 @@ fn the_decision_form_shows_the_recorded_time_and_enter_confirms_it() {
     let effects = key(&mut model, KeyCode::Enter);
     let at = Some(t0() - chrono::Duration::hours(1));
     let decision = warroom::domain::clock::Decision::Aware;
-    let command = Command::Decide { decision, at, evidence: None, reason: None, confirm: true };
+    let command = Command::Decide { decision, regime: None, at, evidence: None, reason: None, confirm: true };
+    assert_eq!(effects, [Effect::Execute { incident: "INC-20261124-001".into(), command }]);
+}
+
+#[test]
+fn the_decision_form_offers_the_incidents_decisions_and_awareness_per_regime() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('d'));
+    let Mode::Form(form) = &model.mode else { panic!("the decision form") };
+    let FieldKind::Choice { options, .. } = &form.fields[0].kind else { panic!("a choice") };
+    let offered: Vec<&str> = options.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(
+        offered,
+        [
+            "aware",
+            "aware for gdpr",
+            "aware for uk-gdpr",
+            "aware for ai-act",
+            "high-risk",
+            "causal-link",
+            "breach-started",
+            "breach-ended"
+        ],
+        "what a GDPR and AI Act incident's clocks turn on; no SEC, HIPAA, PDPA or death decision while no clock turns on it"
+    );
+    let ai_act = &options[3].1;
+    assert!(ai_act.contains("ai-act-73-general"), "the hint names the clocks it anchors: {ai_act}");
+
+    for _ in 0..3 {
+        key(&mut model, KeyCode::Down);
+    }
+    key(&mut model, KeyCode::Enter);
+    let Mode::Form(form) = &model.mode else { panic!("the decision form") };
+    assert_eq!(form.answer("when"), "", "the AI Act has no awareness of its own yet: nothing to confirm");
+    for c in "2026-11-24 00:30".chars() {
+        key(&mut model, KeyCode::Char(c));
+    }
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Enter);
+    let effects = key(&mut model, KeyCode::Enter);
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-24T00:30:00Z").ok().map(|t| t.to_utc());
+    let command = Command::Decide {
+        decision: warroom::domain::clock::Decision::Aware,
+        regime: Some("ai-act".into()),
+        at,
+        evidence: None,
+        reason: None,
+        confirm: false,
+    };
     assert_eq!(effects, [Effect::Execute { incident: "INC-20261124-001".into(), command }]);
 }

@@ -46,15 +46,20 @@ fn command_strategy(steps: Vec<String>) -> impl Strategy<Value = Command> {
         Just(Command::Resolve),
         (any::<bool>(), proptest::option::of(text.clone()))
             .prop_map(|(force, reason)| Command::Close { force, reason }),
-        (proptest::sample::select(Decision::ALL.to_vec()), 0i64..400_000, proptest::option::of(text.clone())).prop_map(
-            |(decision, ago, reason)| Command::Decide {
+        (
+            proptest::sample::select(Decision::ALL.to_vec()),
+            proptest::option::of(proptest::sample::select(vec!["gdpr", "ai-act", "dora"])),
+            0i64..400_000,
+            proptest::option::of(text.clone())
+        )
+            .prop_map(|(decision, regime, ago, reason)| Command::Decide {
                 decision,
+                regime: regime.map(str::to_owned),
                 at: Some(t0() - Duration::seconds(ago)),
                 evidence: None,
                 reason,
                 confirm: false,
-            }
-        ),
+            }),
         (
             proptest::sample::select(vec!["gdpr-33", "gdpr-34", "ai-act-73-general", "nis2-final"]),
             text.clone(),

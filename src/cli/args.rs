@@ -201,6 +201,10 @@ pub(crate) enum Cmd {
         /// Confirm a recorded decision as it is (for one warroom recorded from an alert)
         #[arg(long)]
         confirm: bool,
+        /// Awareness for one regime alone (gdpr, uk-gdpr, nis2, dora, ai-act, …): anchors only
+        /// its clocks; a plain aware anchors every regime not decided separately
+        #[arg(long, value_name = "REGIME")]
+        regime: Option<String>,
     },
     /// Record a submission to a regulator or other recipient for a clock
     Notify {

@@ -18,6 +18,8 @@ pub struct ClockJson<'a> {
     state: &'static str,
     /// What must be recorded before the clock starts.
     awaiting: Option<String>,
+    /// The law it belongs to; `decide aware --regime` anchors its clocks alone.
+    regime: Option<&'a str>,
     anchor_at: Option<String>,
     due_at: Option<String>,
     /// Present only where the counting rule's limit is later than `due_at`.
@@ -72,6 +74,7 @@ pub fn to_json<'a>(status: &ClockStatus<'a>) -> ClockJson<'a> {
         recipient: &status.def.recipient,
         state: status.state.name(),
         awaiting: status.awaiting.map(|a| a.to_string()),
+        regime: status.def.regime.as_deref(),
         anchor_at: status.anchor_at.map(rfc3339),
         due_at: deadline.map(|d| rfc3339(d.due_at)),
         legal_limit_at: deadline.filter(|d| d.legal_limit_at != d.due_at).map(|d| rfc3339(d.legal_limit_at)),

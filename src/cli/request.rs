@@ -93,9 +93,9 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
         }
         Cmd::Archive { incident, reason, redact } => Ok(Request::Call(Call::Archive { incident, reason, redact })),
         Cmd::Export { incident, out, redact } => Ok(Request::Call(Call::Export { incident, out, redact })),
-        Cmd::Decide { incident, decision, at, evidence, reason, confirm } => {
+        Cmd::Decide { incident, decision, at, evidence, reason, confirm, regime } => {
             let decision = clocks::decision(&decision)?;
-            record(incident, Command::Decide { decision, at: time(at)?, evidence, reason, confirm })
+            record(incident, Command::Decide { decision, regime, at: time(at)?, evidence, reason, confirm })
         }
         Cmd::Notify { incident, clock, reference, at, phase, channel, late_reason } => record(
             incident,

@@ -115,6 +115,8 @@ pub enum Command {
     },
     Decide {
         decision: Decision,
+        /// Decided for this regime alone (awareness differs by regime).
+        regime: Option<String>,
         at: Option<DateTime<Utc>>,
         evidence: Option<String>,
         /// Why a correction moves the decision later.

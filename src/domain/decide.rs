@@ -118,8 +118,8 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         },
         Command::Close { force, reason } => close(incident, force, reason, now),
         Command::Archive { reason } => archive(incident, reason, now),
-        Command::Decide { decision, at, evidence, reason, confirm } => {
-            let record = super::decide_decision::Record { decision, at, evidence, reason, confirm };
+        Command::Decide { decision, regime, at, evidence, reason, confirm } => {
+            let record = super::decide_decision::Record { decision, regime, at, evidence, reason, confirm };
             super::decide_decision::decide(incident, record, now, actor)
         }
         Command::AddClock { clock, reason } => {

@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::clock::Decision;
+use super::clock::def::regimes;
+use super::clock::{Decision, label};
 use super::decide_support::rfc3339;
 use super::event::{Actor, Envelope, Event, MovedDeadline};
 use super::incident::Incident;
@@ -12,6 +13,8 @@ use super::refusal::Refusal;
 
 pub struct Record {
     pub decision: Decision,
+    /// Decided for this regime alone; `None`: for every regime not decided separately.
+    pub regime: Option<String>,
     pub at: Option<DateTime<Utc>>,
     pub evidence: Option<String>,
     pub reason: Option<String>,
@@ -19,9 +22,13 @@ pub struct Record {
 }
 
 pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &str) -> Result<Event, Refusal> {
-    let Record { decision, at, evidence, reason, confirm } = record;
-    let name = || decision.name().to_owned();
-    let previous = incident.clock_facts.decided(decision);
+    let Record { decision, regime, at, evidence, reason, confirm } = record;
+    let regime = regime.map(|r| r.trim().to_ascii_lowercase()).filter(|r| !r.is_empty());
+    if let Some(regime) = &regime {
+        check_regime(incident, decision, regime)?;
+    }
+    let name = || label(decision, regime.as_deref());
+    let previous = incident.clock_facts.decided_exactly(decision, regime.as_deref());
     let at = match (at, previous) {
         (Some(at), Some(p)) if confirm && at.timestamp() == p.at.timestamp() => p.at,
         (Some(at), _) => at,
@@ -41,29 +48,57 @@ pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &s
     }
     check_order(incident, decision, at)?;
     let reason = reason.filter(|r| !r.trim().is_empty());
-    if let Some(p) = previous {
-        if p.at == at && !confirm {
-            return Err(Refusal::DecisionUnchanged { decision: name(), at: rfc3339(at) });
-        }
-        if at > p.at {
-            if reason.is_none() {
-                return Err(Refusal::LaterNeedsReason { decision: name(), from: rfc3339(p.at), to: rfc3339(at) });
-            }
-            if let Some(commander) = incident.commander().filter(|c| *c != actor) {
-                return Err(Refusal::LaterOnlyCommander { decision: name(), commander: commander.to_owned() });
-            }
-        }
+    if previous.is_some_and(|p| p.at == at && !confirm) {
+        return Err(Refusal::DecisionUnchanged { decision: name(), at: rfc3339(at) });
     }
     let evidence = evidence.filter(|e| !e.trim().is_empty()).or_else(|| previous.and_then(|p| p.evidence.clone()));
     let corrects = previous.map(|p| p.seq);
     let confirms = previous.is_some_and(|p| p.at == at);
-    let mut event =
-        Event::DecisionRecorded { decision, at, evidence, corrects, auto: false, reason, confirms, moved: Vec::new() };
+    let mut event = Event::DecisionRecorded {
+        decision,
+        at,
+        evidence,
+        corrects,
+        auto: false,
+        reason: reason.clone(),
+        confirms,
+        moved: Vec::new(),
+        regime: regime.clone(),
+    };
     let deadlines = moved_deadlines(incident, &event, now, actor);
+    let later = previous.is_some_and(|p| at > p.at) || deadlines.iter().any(MovedDeadline::later);
+    if later {
+        if reason.is_none() {
+            let from = previous.map_or_else(|| earlier_record(incident, decision, &regime), |p| rfc3339(p.at));
+            return Err(Refusal::LaterNeedsReason { decision: name(), from, to: rfc3339(at) });
+        }
+        if let Some(commander) = incident.commander().filter(|c| *c != actor) {
+            return Err(Refusal::LaterOnlyCommander { decision: name(), commander: commander.to_owned() });
+        }
+    }
     if let Event::DecisionRecorded { moved, .. } = &mut event {
         *moved = deadlines;
     }
     Ok(event)
+}
+
+/// Only awareness differs by regime (GDPR's breach, NIS2's significant incident, DORA's
+/// detection, the AI Act's serious incident), and only for a regime the incident has clocks of.
+fn check_regime(incident: &Incident, decision: Decision, regime: &str) -> Result<(), Refusal> {
+    if decision != Decision::Aware {
+        return Err(Refusal::RegimeOnlyForAwareness { decision: decision.name().to_owned() });
+    }
+    let regimes = regimes(&incident.clocks);
+    if regimes.iter().any(|r| r == regime) {
+        return Ok(());
+    }
+    Err(Refusal::UnknownRegime { regime: regime.to_owned(), known: regimes.join(", ") })
+}
+
+/// The time the regime's clocks ran from before its own record: the record for every regime.
+fn earlier_record(incident: &Incident, decision: Decision, regime: &Option<String>) -> String {
+    let general = regime.as_ref().and_then(|_| incident.clock_facts.decided(decision));
+    general.map_or_else(|| "not recorded".to_owned(), |p| format!("{} for every regime", rfc3339(p.at)))
 }
 
 /// A breach begins before it ends and before anyone can be aware of it.
@@ -71,7 +106,10 @@ fn check_order(incident: &Incident, decision: Decision, at: DateTime<Utc>) -> Re
     const ORDER: [(Decision, Decision); 2] =
         [(Decision::BreachStarted, Decision::BreachEnded), (Decision::BreachStarted, Decision::Aware)];
     for (first, then) in ORDER {
-        let recorded = |d: Decision| incident.clock_facts.decided(d).map(|r| r.at);
+        let recorded = |d: Decision| match d {
+            Decision::Aware => incident.clock_facts.earliest(d),
+            _ => incident.clock_facts.decided(d).map(|r| r.at),
+        };
         let clash = if decision == first {
             recorded(then).filter(|t| at > *t).map(|t| (then, t, "after"))
         } else if decision == then {

@@ -50,6 +50,7 @@ pub fn declare(incident: Option<&Incident>, command: Command, now: DateTime<Utc>
             reason: None,
             confirms: false,
             moved: Vec::new(),
+            regime: None,
         },
         Event::AlertReceived { alert },
     ])

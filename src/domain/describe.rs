@@ -107,10 +107,10 @@ pub fn describe(envelope: &Envelope) -> String {
             Some(reason) => format!("{by} archived the incident: {reason}"),
             None => format!("{by} archived the incident, every duty done"),
         },
-        Event::DecisionRecorded { decision, at, evidence, corrects, auto, reason, moved, confirms } => format!(
+        Event::DecisionRecorded { decision, at, evidence, corrects, auto, reason, moved, confirms, regime } => format!(
             "{}{by} recorded decision {} reached at {}{}{}{}{}",
             if *auto { "warroom (auto) for " } else { "" },
-            decision.name(),
+            crate::domain::clock::label(*decision, regime.as_deref()),
             rfc3339(*at),
             corrects
                 .map(|seq| format!(", {} #{seq}", if *confirms { "confirming" } else { "correcting" }))

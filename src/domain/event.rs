@@ -143,6 +143,9 @@ pub enum Event {
         /// Each clock deadline this record moved, before and after.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         moved: Vec<MovedDeadline>,
+        /// Decided for this regime alone (its clocks only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        regime: Option<String>,
     },
     SubmissionRecorded {
         clock: String,
@@ -271,6 +274,12 @@ pub struct MovedDeadline {
     pub clock: String,
     pub before: Option<DateTime<Utc>>,
     pub after: Option<DateTime<Utc>>,
+}
+
+impl MovedDeadline {
+    pub fn later(&self) -> bool {
+        matches!((self.before, self.after), (Some(before), Some(after)) if after > before)
+    }
 }
 
 impl Event {

@@ -155,6 +155,7 @@ impl Incident {
                 corrects: None,
                 auto: false,
                 reason: None,
+                regime: None,
             });
         }
         Some(Self {
@@ -269,7 +270,7 @@ impl Incident {
                 self.state = IncidentState::Archived;
                 self.archived_at = Some(envelope.at);
             }
-            Event::DecisionRecorded { decision, at, evidence, corrects, auto, reason, .. } => {
+            Event::DecisionRecorded { decision, at, evidence, corrects, auto, reason, regime, .. } => {
                 self.clock_facts.record(DecisionRecord {
                     decision: *decision,
                     at: *at,
@@ -280,6 +281,7 @@ impl Incident {
                     corrects: *corrects,
                     auto: *auto,
                     reason: reason.clone(),
+                    regime: regime.clone(),
                 })
             }
             Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason, filed } => {
@@ -311,8 +313,9 @@ impl Incident {
         }
     }
 
+    /// The earliest awareness, for any regime.
     pub fn aware_at(&self) -> Option<DateTime<Utc>> {
-        self.clock_facts.decided(Decision::Aware).map(|r| r.at)
+        self.clock_facts.earliest(Decision::Aware)
     }
 
     pub fn clock(&self, id: &str) -> Option<&ClockDef> {

@@ -168,7 +168,7 @@ impl<'a> Facts<'a> {
             "runbook" => Some(i.runbook.id.clone()),
             "declared_at" => Some(self.stamp(i.declared_at)),
             "declared_by" => Some(i.declared_by.clone()),
-            "aware_at" => i.clock_facts.decided(Decision::Aware).map(|d| self.stamp(d.at)),
+            "aware_at" => i.clock_facts.earliest(Decision::Aware).map(|at| self.stamp(at)),
             "breach_started_at" => i.clock_facts.decided(Decision::BreachStarted).map(|d| self.stamp(d.at)),
             "breach_ended_at" => i.clock_facts.decided(Decision::BreachEnded).map(|d| self.stamp(d.at)),
             "resolved_at" => i.resolved_at.map(|t| self.stamp(t)),

@@ -74,6 +74,13 @@ pub enum Refusal {
         decision: String,
         commander: String,
     },
+    RegimeOnlyForAwareness {
+        decision: String,
+    },
+    UnknownRegime {
+        regime: String,
+        known: String,
+    },
     CompleteWithoutContent {
         clock: String,
         missing: Vec<String>,
@@ -267,6 +274,15 @@ impl fmt::Display for Refusal {
             ),
             Self::LaterOnlyCommander { decision, commander } => {
                 write!(f, "only the commander ({commander}) may move {decision} later")
+            }
+            Self::RegimeOnlyForAwareness { decision } => {
+                write!(f, "--regime applies to aware only; {decision} is one decision for every regime")
+            }
+            Self::UnknownRegime { regime, known } if known.is_empty() => {
+                write!(f, "no clock of this incident belongs to regime {regime}")
+            }
+            Self::UnknownRegime { regime, known } => {
+                write!(f, "no clock of this incident belongs to regime {regime} (its regimes: {known})")
             }
             Self::LateWithoutReason { clock, limit } => write!(
                 f,

@@ -81,8 +81,8 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
     let def = status.def;
     let recorded = &incident.clock_facts;
     let anchor = match &def.anchor {
-        Anchor::Decision(decision) => recorded.decided(*decision).map(|d| AnchorRecord {
-            what: format!("decision {}", decision.name()),
+        Anchor::Decision(decision) => recorded.decided_in(*decision, def.regime.as_deref()).map(|d| AnchorRecord {
+            what: format!("decision {}", d.label()),
             at: time(d.at),
             by: d.by.clone(),
             recorded_at: time(d.recorded_at),
@@ -107,7 +107,7 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
     };
     let provided = recorded.provided.get(&def.id);
     let corrections = match &def.anchor {
-        Anchor::Decision(decision) => corrections_of(recorded, *decision),
+        Anchor::Decision(decision) => corrections_of(recorded, *decision, def.regime.as_deref()),
         _ => Vec::new(),
     };
     ClockAnnex {
@@ -146,11 +146,22 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
     }
 }
 
-fn corrections_of(recorded: &ClockFacts, decision: Decision) -> Vec<CorrectionRecord> {
-    let log: Vec<&DecisionRecord> = recorded.decision_log.iter().filter(|d| d.decision == decision).collect();
+/// Corrections of the decision as this clock's regime sees it: its own record and the one for
+/// every regime.
+fn corrections_of(recorded: &ClockFacts, decision: Decision, regime: Option<&str>) -> Vec<CorrectionRecord> {
+    let log: Vec<&DecisionRecord> = recorded
+        .decision_log
+        .iter()
+        .filter(|d| d.decision == decision && (d.regime.is_none() || d.regime.as_deref() == regime))
+        .collect();
     log.iter()
         .filter_map(|d| {
-            let was = log.iter().find(|p| Some(p.seq) == d.corrects)?;
+            let general_before = || log.iter().rev().find(|p| p.regime.is_none() && p.seq < d.seq);
+            let was = match d.corrects {
+                Some(seq) => log.iter().find(|p| p.seq == seq)?,
+                None if d.regime.is_some() => general_before()?,
+                None => return None,
+            };
             Some(CorrectionRecord {
                 seq: d.seq,
                 by: d.by.clone(),

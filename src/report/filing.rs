@@ -181,7 +181,8 @@ fn body(
         };
         out.push_str(&format!("- Ended: {ended}\n"));
     }
-    match decided(Decision::Aware) {
+    let aware = incident.clock_facts.decided_in(Decision::Aware, status.def.regime.as_deref());
+    match aware {
         Some(aware) => out.push_str(&format!("- We became aware: {}\n", when(aware.at))),
         None => {
             let missing =
@@ -190,7 +191,7 @@ fn body(
         }
     }
     if asks(&Asked::Discovery) {
-        let evidence = decided(Decision::Aware).and_then(|d| d.evidence.clone());
+        let evidence = aware.and_then(|d| d.evidence.clone());
         let how = evidence.map_or_else(
             || gap(gaps, "how it was discovered", format!("warroom decide {id} aware --at TIME --evidence \"how\"")),
             |e| one_line(&e),

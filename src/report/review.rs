@@ -55,7 +55,7 @@ pub fn section_from_notes(incident: &Incident, keyword: &str) -> String {
 
 /// The review's figures, each from the log: what it measures from and to, and how long.
 pub fn figures(incident: &Incident, sealed: &[Sealed]) -> String {
-    let aware = incident.clock_facts.decided(Decision::Aware).map(|d| d.at);
+    let aware = incident.clock_facts.earliest(Decision::Aware);
     let began = incident
         .notes
         .iter()

@@ -153,6 +153,7 @@ pub fn every_decision_at(anchor: chrono::DateTime<chrono::Utc>) -> warroom::doma
             corrects: None,
             auto: false,
             reason: None,
+            regime: None,
         };
         facts.decisions.insert(decision, record);
     }

@@ -56,6 +56,7 @@ pub fn envelopes(id: &str, runbook_id: &str, aware_hours_ago: i64) -> Vec<Envelo
             reason: None,
             confirms: false,
             moved: Vec::new(),
+            regime: None,
         },
     ];
     events

@@ -155,6 +155,10 @@ pub struct ContentItem {
 pub struct ClockDef {
     pub id: String,
     pub title: String,
+    /// The law it belongs to (`gdpr`, `nis2`, `dora`, `ai-act`, …): a regime's own awareness
+    /// (`decide aware --regime`) anchors only its clocks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regime: Option<String>,
     pub citation: String,
     /// The duty, verbatim from the legal text.
     pub duty: String,
@@ -211,6 +215,17 @@ pub struct ClockDef {
 
 const fn default_due_soon() -> u8 {
     25
+}
+
+/// The regimes of `clocks`, each once, in the order they first appear.
+pub fn regimes(clocks: &[ClockDef]) -> Vec<String> {
+    let mut regimes: Vec<String> = Vec::new();
+    for regime in clocks.iter().filter_map(|c| c.regime.as_ref()) {
+        if !regimes.contains(regime) {
+            regimes.push(regime.clone());
+        }
+    }
+    regimes
 }
 
 impl ClockDef {

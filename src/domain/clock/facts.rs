@@ -23,6 +23,22 @@ pub struct DecisionRecord {
     pub auto: bool,
     /// Why a correction moved it later.
     pub reason: Option<String>,
+    /// The regime it was decided for alone (`aware` for DORA only); `None`: every regime.
+    pub regime: Option<String>,
+}
+
+impl DecisionRecord {
+    /// `aware`, or `aware (dora)` for a regime's own.
+    pub fn label(&self) -> String {
+        label(self.decision, self.regime.as_deref())
+    }
+}
+
+pub fn label(decision: Decision, regime: Option<&str>) -> String {
+    match regime {
+        Some(regime) => format!("{} ({regime})", decision.name()),
+        None => decision.name().to_owned(),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +94,8 @@ pub struct Waiver {
 pub struct ClockFacts {
     /// The current record of each decision (the latest correction wins).
     pub decisions: BTreeMap<Decision, DecisionRecord>,
+    /// The current record of a decision made for one regime alone.
+    pub regime_decisions: BTreeMap<(Decision, String), DecisionRecord>,
     /// Every record, corrections included, in log order.
     pub decision_log: Vec<DecisionRecord>,
     pub submissions: Vec<Submission>,
@@ -90,11 +108,40 @@ impl ClockFacts {
     /// Records a decision: kept in the log, and the current record of that decision.
     pub fn record(&mut self, record: DecisionRecord) {
         self.decision_log.push(record.clone());
-        self.decisions.insert(record.decision, record);
+        match record.regime.clone() {
+            Some(regime) => self.regime_decisions.insert((record.decision, regime), record),
+            None => self.decisions.insert(record.decision, record),
+        };
     }
 
+    /// The decision as recorded for every regime.
     pub fn decided(&self, decision: Decision) -> Option<&DecisionRecord> {
         self.decisions.get(&decision)
+    }
+
+    /// The decision as it stands for `regime`: its own record, or else the one for every regime.
+    pub fn decided_in(&self, decision: Decision, regime: Option<&str>) -> Option<&DecisionRecord> {
+        self.decided_exactly(decision, regime).or_else(|| self.decided(decision))
+    }
+
+    /// The record made for exactly `regime` (`None`: the one for every regime).
+    pub fn decided_exactly(&self, decision: Decision, regime: Option<&str>) -> Option<&DecisionRecord> {
+        match regime {
+            Some(regime) => self.regime_decisions.get(&(decision, regime.to_owned())),
+            None => self.decided(decision),
+        }
+    }
+
+    /// Every current record of `decision`, the one for every regime first.
+    pub fn all_of(&self, decision: Decision) -> impl Iterator<Item = &DecisionRecord> + '_ {
+        self.decided(decision)
+            .into_iter()
+            .chain(self.regime_decisions.iter().filter(move |((d, _), _)| *d == decision).map(|(_, r)| r))
+    }
+
+    /// The earliest time `decision` was reached for any regime.
+    pub fn earliest(&self, decision: Decision) -> Option<DateTime<Utc>> {
+        self.all_of(decision).map(|r| r.at).min()
     }
 
     /// Submissions for `clock` in the order they were made.

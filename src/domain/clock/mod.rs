@@ -10,7 +10,7 @@ pub mod status;
 pub mod zone;
 
 pub use def::{Anchor, ClockDef, Decision, Period};
-pub use facts::{ClockFacts, DecisionRecord, Submission, SubmissionPhase, Waiver};
+pub use facts::{ClockFacts, DecisionRecord, Submission, SubmissionPhase, Waiver, label};
 pub use period::Deadline;
 pub use status::{ClockState, ClockStatus, Schedule, evaluate, evaluate_scheduled, schedule};
 

@@ -99,13 +99,15 @@ pub struct Schedule {
 
 pub fn schedule(def: &ClockDef, facts: &ClockFacts) -> Schedule {
     let anchor_at = match &def.anchor {
-        Anchor::Decision(d) => facts.decided(*d).map(|r| r.at),
+        Anchor::Decision(d) => facts.decided_in(*d, def.regime.as_deref()).map(|r| r.at),
         Anchor::Submitted(other) => facts.first_submission(other).map(|s| s.at),
         Anchor::LatestSubmitted(other) => facts.latest_submission(other).map(|s| s.at),
     };
     let deadline = anchor_at.map(|anchor| {
         let cap = def.cap.as_ref().and_then(|c| {
-            facts.decided(c.decision).and_then(|r| r.at.checked_add_signed(chrono::Duration::hours(i64::from(c.hours))))
+            facts
+                .decided_in(c.decision, def.regime.as_deref())
+                .and_then(|r| r.at.checked_add_signed(chrono::Duration::hours(i64::from(c.hours))))
         });
         deadline(&def.period, anchor, cap, &Rules::of(def))
     });
@@ -123,7 +125,8 @@ pub fn evaluate_scheduled<'a>(
     now: DateTime<Utc>,
 ) -> ClockStatus<'a> {
     let missing_content = def.content.iter().filter(|item| !facts.is_provided(&def.id, &item.id)).collect();
-    let immediately = def.immediately_on.iter().copied().find(|d| facts.decided(*d).is_some());
+    let immediately =
+        def.immediately_on.iter().copied().find(|d| facts.decided_in(*d, def.regime.as_deref()).is_some());
     let mut status = ClockStatus {
         def,
         state: ClockState::AwaitingAnchor,

@@ -4,8 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use super::{Purpose, execute};
-use crate::domain::clock::{Decision, SubmissionPhase};
+use crate::domain::clock::def::regimes;
+use crate::domain::clock::{Anchor, Decision, SubmissionPhase};
 use crate::domain::command::Command;
+use crate::domain::incident::Incident;
 use crate::domain::when;
 use crate::tui::form::{Field, Form};
 use crate::tui::keymap::Action;
@@ -33,11 +35,12 @@ pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<F
         entry.incident.clocks.iter().map(|c| (c.id.clone(), format!("{} — {}", c.title, c.citation))).collect();
     Some(match action {
         Action::Decide => {
-            let decisions = Decision::ALL.iter().map(|d| (d.name().to_owned(), hint(*d).to_owned())).collect();
+            let decisions = decision_choices(&entry.incident);
             let facts = &entry.incident.clock_facts;
             let recorded = Decision::ALL
                 .iter()
-                .filter_map(|d| facts.decided(*d).map(|r| (d.name().to_owned(), rfc3339(r.at))))
+                .flat_map(|d| facts.all_of(*d))
+                .map(|r| (choice(r.decision, r.regime.as_deref()), rfc3339(r.at)))
                 .collect();
             Form::new(
                 Purpose::Decide { recorded },
@@ -108,7 +111,8 @@ pub fn invalid_time(field: &str, text: &str, now: DateTime<Utc>) -> Option<Strin
 pub fn finish(model: &mut Model, form: &Form, now: DateTime<Utc>) -> Vec<Effect> {
     let command = match form.purpose {
         Purpose::Decide { ref recorded } => {
-            let Some(decision) = Decision::parse(&form.answer(DECISION)) else { return Vec::new() };
+            let chosen = form.answer(DECISION);
+            let Some((decision, regime)) = parse_choice(&chosen) else { return Vec::new() };
             let at = match form.optional(WHEN).map(|t| when::parse(&t, now)).transpose() {
                 Ok(at) => at,
                 Err(why) => {
@@ -116,10 +120,10 @@ pub fn finish(model: &mut Model, form: &Form, now: DateTime<Utc>) -> Vec<Effect>
                     return Vec::new();
                 }
             };
-            let current = recorded.iter().find(|(d, _)| d == decision.name()).map(|(_, at)| at.as_str());
+            let current = recorded.iter().find(|(d, _)| *d == chosen).map(|(_, at)| at.as_str());
             let confirm = at.is_some() && at.map(rfc3339).as_deref() == current;
             let (evidence, reason) = (form.optional(EVIDENCE), form.optional(REASON));
-            Command::Decide { decision, at, evidence, reason, confirm }
+            Command::Decide { decision, regime, at, evidence, reason, confirm }
         }
         Purpose::Notify => Command::Notify {
             clock: form.answer(CLOCK),
@@ -136,9 +140,60 @@ pub fn finish(model: &mut Model, form: &Form, now: DateTime<Utc>) -> Vec<Effect>
     execute(form, command)
 }
 
+const FOR: &str = " for ";
+
+/// The decisions this incident's clocks turn on (all of them while it has none), the two the
+/// filings state, any already recorded, and awareness per regime where it has several.
+fn decision_choices(incident: &Incident) -> Vec<(String, String)> {
+    let facts = &incident.clock_facts;
+    let used = |d: Decision| {
+        incident.clocks.iter().any(|c| {
+            c.anchor == Anchor::Decision(d)
+                || c.cap.as_ref().is_some_and(|cap| cap.decision == d)
+                || c.immediately_on.contains(&d)
+        })
+    };
+    let stated = [Decision::BreachStarted, Decision::BreachEnded];
+    let regimes = regimes(&incident.clocks);
+    let mut choices = Vec::new();
+    for decision in Decision::ALL {
+        if !(incident.clocks.is_empty()
+            || used(decision)
+            || stated.contains(&decision)
+            || facts.decided(decision).is_some())
+        {
+            continue;
+        }
+        choices.push((decision.name().to_owned(), hint(decision).to_owned()));
+        if decision == Decision::Aware && regimes.len() > 1 {
+            for regime in &regimes {
+                let ids: Vec<&str> = incident
+                    .clocks
+                    .iter()
+                    .filter(|c| c.regime.as_ref() == Some(regime))
+                    .map(|c| c.id.as_str())
+                    .collect();
+                choices.push((choice(decision, Some(regime)), format!("its own awareness: {} only", ids.join(", "))));
+            }
+        }
+    }
+    choices
+}
+
+fn choice(decision: Decision, regime: Option<&str>) -> String {
+    regime.map_or_else(|| decision.name().to_owned(), |regime| format!("{}{FOR}{regime}", decision.name()))
+}
+
+fn parse_choice(text: &str) -> Option<(Decision, Option<String>)> {
+    match text.split_once(FOR) {
+        Some((decision, regime)) => Some((Decision::parse(decision)?, Some(regime.to_owned()))),
+        None => Some((Decision::parse(text)?, None)),
+    }
+}
+
 const fn hint(decision: Decision) -> &'static str {
     match decision {
-        Decision::Aware => "we are reasonably certain an incident occurred (GDPR, NIS2, AI Act)",
+        Decision::Aware => "we are reasonably certain an incident occurred (every regime not decided on its own)",
         Decision::HighRisk => "likely high risk to data subjects (GDPR 34)",
         Decision::CausalLink => "causal link to the AI system, or its reasonable likelihood (AI Act)",
         Decision::ClassifiedMajor => "classified as a major ICT-related incident (DORA)",
