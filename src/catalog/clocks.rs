@@ -188,12 +188,18 @@ fn check(def: &ClockDef, ids: &[String]) -> Vec<String> {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
         problems.push(format!("clock id {id:?} must be lower-case letters, digits and dashes"));
     }
-    let (count, bound) = def.period.count_and_bound().unwrap_or((1, 1));
-    if count == 0 {
-        problems.push(format!("clock {id}: the period must be longer than zero"));
+    let then = def.pause.as_ref().and_then(|p| p.then.as_ref());
+    for (what, period) in [("period", Some(&def.period)), ("pause's then period", then)] {
+        let (count, bound) = period.and_then(Period::count_and_bound).unwrap_or((1, 1));
+        if count == 0 {
+            problems.push(format!("clock {id}: the {what} must be longer than zero"));
+        }
+        if count > bound {
+            problems.push(format!("clock {id}: the {what} {count} is longer than ten years (at most {bound})"));
+        }
     }
-    if count > bound {
-        problems.push(format!("clock {id}: the period {count} is longer than ten years (at most {bound})"));
+    if def.pause.as_ref().is_some_and(|p| p.basis.trim().is_empty()) {
+        problems.push(format!("clock {id}: a pause names the provision that allows it (basis)"));
     }
     if let Some(cap) = &def.cap
         && !(1..=MAX_HOURS).contains(&cap.hours)

@@ -88,6 +88,33 @@ pub(crate) enum ClockCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Record a delay the clock's law allows (HIPAA 164.412, Cal. Civ. Code 1798.82(c) law
+    /// enforcement; SEC Item 1.05(c) national security): the notice waits until it ends
+    Pause {
+        incident: String,
+        clock: String,
+        /// When the delay ends (the period the official specified): RFC 3339, "YYYY-MM-DD HH:MM" UTC, "+30d"
+        #[arg(long, value_name = "TIME")]
+        until: String,
+        /// The provision and the request it rests on ("164.412(a): FBI letter of 2026-11-24, ref 318-A")
+        #[arg(long, value_name = "CITATION")]
+        basis: String,
+        #[arg(long)]
+        reason: String,
+        /// When the delay began (the official's statement), if before now
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        at: Option<String>,
+    },
+    /// End a delay before its --until (the agency says notice no longer impedes it)
+    Resume {
+        incident: String,
+        clock: String,
+        #[arg(long)]
+        reason: String,
+        /// When it ended, if before now
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        at: Option<String>,
+    },
     /// Record an item of a notification's required content (see `clock list INC`)
     Provide { incident: String, clock: String, item: String, text: String },
 }

@@ -51,9 +51,26 @@ pub struct ClockJson<'a> {
     /// Why a next-working-day relief (DORA) is withheld from it.
     #[serde(skip_serializing_if = "Option::is_none")]
     relief_withheld: Option<&'a str>,
+    /// The delays the clock's law allows that were recorded for it (law enforcement, national
+    /// security), in log order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    delays: Vec<DelayJson<'a>>,
     /// In a drill: `remaining_seconds` in drill time (wall time × the drill's speed).
     #[serde(skip_serializing_if = "Option::is_none")]
     drill_remaining_seconds: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct DelayJson<'a> {
+    from: String,
+    until: String,
+    /// When it ends: `until`, or when it was ended early.
+    ends_at: String,
+    basis: &'a str,
+    reason: &'a str,
+    by: &'a str,
+    /// In effect at the time of the status.
+    in_effect: bool,
 }
 
 /// A drill's clock: as `to_json`, plus the time left in drill time.
@@ -93,6 +110,19 @@ pub fn to_json<'a>(status: &ClockStatus<'a>) -> ClockJson<'a> {
         anchor_zone: status.def.anchor_zone.map(|z| z.to_string()),
         calendar: calendar(status.def),
         relief_withheld: status.def.localized.as_ref().and_then(|l| l.relief_withheld.as_deref()),
+        delays: status
+            .pauses
+            .iter()
+            .map(|p| DelayJson {
+                from: rfc3339(p.from),
+                until: rfc3339(p.until),
+                ends_at: rfc3339(p.ends_at()),
+                basis: &p.basis,
+                reason: &p.reason,
+                by: &p.by,
+                in_effect: status.delayed.is_some_and(|d| d.seq == p.seq),
+            })
+            .collect(),
         drill_remaining_seconds: None,
     }
 }
@@ -163,13 +193,17 @@ pub fn line(status: &ClockStatus<'_>, tz: Tz) -> String {
         (_, None) => String::new(),
     };
     let urgent = status.immediately.map(|d| format!("  IMMEDIATELY ({} recorded)", d.name())).unwrap_or_default();
+    let delayed = status
+        .delayed
+        .map(|p| format!("  DELAYED until {} ({})", local_and_utc(p.ends_at(), tz), sanitize::line(&p.basis)))
+        .unwrap_or_default();
     let law = match &status.def.localized {
         Some(localized) => {
             format!(" · {}", localized.member_state.as_deref().unwrap_or("no member state: conservative"))
         }
         None => String::new(),
     };
-    format!("{head} {detail}{urgent}  [{}{law}]", status.def.citation)
+    format!("{head} {detail}{urgent}{delayed}  [{}{law}]", status.def.citation)
 }
 
 /// A time in RFC 3339 UTC to the second, as `status --json` and the listings show it.

@@ -116,6 +116,13 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
         Cmd::Clock { action: ClockCmd::Drop { incident, clock, reason } } => {
             record(incident, Command::DropClock { clock, reason })
         }
+        Cmd::Clock { action: ClockCmd::Pause { incident, clock, until, basis, reason, at } } => {
+            let until = time_arg::parse(&until, now)?;
+            record(incident, Command::PauseClock { clock, from: time(at)?, until, basis, reason })
+        }
+        Cmd::Clock { action: ClockCmd::Resume { incident, clock, reason, at } } => {
+            record(incident, Command::ResumeClock { clock, at: time(at)?, reason })
+        }
         Cmd::Clock { action: ClockCmd::Provide { incident, clock, item, text } } => {
             record(incident, Command::Provide { clock, item, text })
         }

@@ -138,6 +138,21 @@ pub enum Command {
         clock: String,
         rationale: String,
     },
+    /// A delay the clock's law allows (law enforcement, national security).
+    PauseClock {
+        clock: String,
+        /// When it began, if before now (the official's statement).
+        from: Option<DateTime<Utc>>,
+        until: DateTime<Utc>,
+        basis: String,
+        reason: String,
+    },
+    /// End a delay before its `until`.
+    ResumeClock {
+        clock: String,
+        at: Option<DateTime<Utc>>,
+        reason: String,
+    },
     AddClock {
         clock: Box<ClockDef>,
         reason: String,
@@ -188,6 +203,8 @@ impl Command {
             Self::Notify { .. } => "notify",
             Self::Waive { .. } => "waive",
             Self::AddClock { .. } => "clock-add",
+            Self::PauseClock { .. } => "clock-pause",
+            Self::ResumeClock { .. } => "clock-resume",
             Self::DropClock { .. } => "clock-drop",
             Self::Provide { .. } => "clock-provide",
             Self::SwitchResponder { .. } => "switch-responder",

@@ -122,6 +122,13 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             let record = super::decide_decision::Record { decision, regime, at, evidence, reason, confirm };
             super::decide_decision::decide(incident, record, now, actor)
         }
+        Command::PauseClock { clock, from, until, basis, reason } => {
+            let delay = super::decide_pause::Delay { clock, from, until, basis, reason };
+            super::decide_pause::pause(incident, delay, now, actor)
+        }
+        Command::ResumeClock { clock, at, reason } => {
+            super::decide_pause::resume(incident, clock, at, reason, now, actor)
+        }
         Command::AddClock { clock, reason } => {
             let reason = required_text(reason, "the reason (--reason)")?;
             if incident.clock(&clock.id).is_some() {

@@ -131,7 +131,12 @@ fn check_order(incident: &Incident, decision: Decision, at: DateTime<Utc>) -> Re
 }
 
 /// The due time of each clock `event` changes, before and after it.
-fn moved_deadlines(incident: &Incident, event: &Event, now: DateTime<Utc>, actor: &str) -> Vec<MovedDeadline> {
+pub(super) fn moved_deadlines(
+    incident: &Incident,
+    event: &Event,
+    now: DateTime<Utc>,
+    actor: &str,
+) -> Vec<MovedDeadline> {
     let mut after = incident.clone();
     let envelope = Envelope { seq: incident.last_seq + 1, at: now, actor: Actor::named(actor), event: event.clone() };
     after.apply(&envelope);

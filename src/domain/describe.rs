@@ -126,6 +126,15 @@ pub fn describe(envelope: &Envelope) -> String {
             channel.as_ref().map(|c| format!(" via {c}")).unwrap_or_default(),
             late_reason.as_ref().map(|r| format!("; late because: {r}")).unwrap_or_default()
         ),
+        Event::ClockPaused { clock, from, until, basis, reason, moved } => format!(
+            "{by} recorded a delay of {clock} from {} until {} under {basis}: {reason}{}",
+            rfc3339(*from),
+            rfc3339(*until),
+            moved_text(moved)
+        ),
+        Event::ClockResumed { clock, at, reason, moved } => {
+            format!("{by} ended the delay of {clock} at {}: {reason}{}", rfc3339(*at), moved_text(moved))
+        }
         Event::ClockWaived { clock, rationale } => format!("{by} marked {clock} not applicable: {rationale}"),
         Event::ClockAdded { clock, reason } => format!("{by} added clock {}: {reason}", clock.id),
         Event::ClockDropped { clock, reason } => format!("{by} dropped clock {clock}: {reason}"),

@@ -147,6 +147,26 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         regime: Option<String>,
     },
+    /// A delay the clock's law allows (law enforcement, national security) began.
+    ClockPaused {
+        clock: String,
+        /// When it began (the official's statement); the envelope's `at` is when recorded.
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        /// The provision and the request it rests on.
+        basis: String,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        moved: Vec<MovedDeadline>,
+    },
+    /// The delay ended before its `until` (the agency said notice no longer impedes it).
+    ClockResumed {
+        clock: String,
+        at: DateTime<Utc>,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        moved: Vec<MovedDeadline>,
+    },
     SubmissionRecorded {
         clock: String,
         reference: String,
@@ -298,6 +318,8 @@ impl Event {
             Self::Archived { .. } => "archived",
             Self::DecisionRecorded { .. } => "decision_recorded",
             Self::SubmissionRecorded { .. } => "submission_recorded",
+            Self::ClockPaused { .. } => "clock_paused",
+            Self::ClockResumed { .. } => "clock_resumed",
             Self::ClockWaived { .. } => "clock_waived",
             Self::ClockAdded { .. } => "clock_added",
             Self::ClockDropped { .. } => "clock_dropped",

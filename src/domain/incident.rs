@@ -9,9 +9,8 @@ use serde::Serialize;
 
 use super::alert::Alert;
 use super::clock::def::Decision;
-use super::clock::{
-    ClockDef, ClockFacts, ClockStatus, DecisionRecord, Schedule, Submission, Waiver, evaluate_scheduled, schedule,
-};
+use super::clock::{ClockDef, ClockFacts, ClockStatus, DecisionRecord, Schedule, evaluate_scheduled, schedule};
+use super::clock_fold;
 use super::event::{Envelope, Event};
 use super::runbook::Runbook;
 
@@ -187,7 +186,7 @@ impl Incident {
 
     pub fn apply(&mut self, envelope: &Envelope) {
         self.apply_event(envelope);
-        if is_clock_event(&envelope.event) {
+        if clock_fold::fold(&mut self.clock_facts, &mut self.clocks, envelope) {
             self.schedules = self.clocks.iter().map(|c| scaled(c, &self.clock_facts, self.speed)).collect();
         }
     }
@@ -224,6 +223,15 @@ impl Incident {
             | Event::EffectRecorded { .. }
             | Event::EffectUpdated { .. }
             | Event::EvidencePreserved { .. } => {}
+            // Folded by `clock_fold`.
+            Event::DecisionRecorded { .. }
+            | Event::SubmissionRecorded { .. }
+            | Event::ClockWaived { .. }
+            | Event::ClockPaused { .. }
+            | Event::ClockResumed { .. }
+            | Event::ContentProvided { .. }
+            | Event::ClockAdded { .. }
+            | Event::ClockDropped { .. } => {}
             Event::StepTicked { step, note, forced, .. } => {
                 self.set_step(step, StepStatus::Done, by, envelope.at, note.clone(), *forced);
             }
@@ -269,46 +277,6 @@ impl Incident {
             Event::Archived { .. } => {
                 self.state = IncidentState::Archived;
                 self.archived_at = Some(envelope.at);
-            }
-            Event::DecisionRecorded { decision, at, evidence, corrects, auto, reason, regime, .. } => {
-                self.clock_facts.record(DecisionRecord {
-                    decision: *decision,
-                    at: *at,
-                    recorded_at: envelope.at,
-                    by: by.clone(),
-                    evidence: evidence.clone(),
-                    seq: envelope.seq,
-                    corrects: *corrects,
-                    auto: *auto,
-                    reason: reason.clone(),
-                    regime: regime.clone(),
-                })
-            }
-            Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason, filed } => {
-                self.clock_facts.submissions.push(Submission {
-                    clock: clock.clone(),
-                    at: *at,
-                    recorded_at: envelope.at,
-                    by: by.clone(),
-                    reference: reference.clone(),
-                    phase: *phase,
-                    channel: channel.clone(),
-                    late_reason: late_reason.clone(),
-                    seq: envelope.seq,
-                    filed: filed.clone(),
-                });
-            }
-            Event::ClockWaived { clock, rationale } => {
-                let waiver = Waiver { rationale: rationale.clone(), by: by.clone(), at: envelope.at };
-                self.clock_facts.waivers.insert(clock.clone(), waiver);
-            }
-            Event::ClockAdded { clock, .. } => {
-                self.clocks.retain(|c| c.id != clock.id);
-                self.clocks.push((**clock).clone());
-            }
-            Event::ClockDropped { clock, .. } => self.clocks.retain(|c| c.id != *clock),
-            Event::ContentProvided { clock, item, text } => {
-                self.clock_facts.provided.entry(clock.clone()).or_default().insert(item.clone(), text.clone());
             }
         }
     }
@@ -372,18 +340,6 @@ pub fn fold<'a>(envelopes: impl IntoIterator<Item = &'a Envelope>) -> Option<Inc
         incident.apply(envelope);
     }
     Some(incident)
-}
-
-const fn is_clock_event(event: &Event) -> bool {
-    matches!(
-        event,
-        Event::DecisionRecorded { .. }
-            | Event::SubmissionRecorded { .. }
-            | Event::ClockWaived { .. }
-            | Event::ClockAdded { .. }
-            | Event::ClockDropped { .. }
-            | Event::DrillConfigured { .. }
-    )
 }
 
 /// A clock's schedule, its deadline compressed `speed` times towards its anchor (drills).

@@ -74,6 +74,11 @@ pub enum Refusal {
         decision: String,
         commander: String,
     },
+    /// A delay of a clock refused, and why.
+    Delay {
+        clock: String,
+        why: String,
+    },
     RegimeOnlyForAwareness {
         decision: String,
     },
@@ -275,6 +280,7 @@ impl fmt::Display for Refusal {
             Self::LaterOnlyCommander { decision, commander } => {
                 write!(f, "only the commander ({commander}) may move {decision} later")
             }
+            Self::Delay { clock, why } => write!(f, "no delay of {}: {why}", show(clock)),
             Self::RegimeOnlyForAwareness { decision } => {
                 write!(f, "--regime applies to aware only; {decision} is one decision for every regime")
             }

@@ -21,6 +21,12 @@ pub fn parse(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
             return Ok(t);
         }
     }
+    if let Some(span) = trimmed.strip_prefix('+').and_then(|a| Span::parse(a).ok()) {
+        let seconds = i64::try_from(span.seconds()).unwrap_or(i64::MAX);
+        if let Some(t) = now.checked_add_signed(chrono::Duration::seconds(seconds)) {
+            return Ok(t);
+        }
+    }
     Err(format!(
         "cannot read the time {:?}: use RFC 3339 (2026-11-24T02:10:00Z), \"2026-11-24 02:10\" (UTC) or \"-30m\"",
         super::sanitize::line(text)

@@ -27,6 +27,21 @@ pub struct ClockAnnex {
     pub content: Vec<ContentRecord>,
     /// Every correction of the decision that starts it, oldest first.
     pub corrections: Vec<CorrectionRecord>,
+    /// Every delay its law allows that was recorded, oldest first.
+    pub delays: Vec<DelayRecord>,
+}
+
+#[derive(Serialize)]
+pub struct DelayRecord {
+    pub seq: u64,
+    pub from: String,
+    pub until: String,
+    pub ends_at: String,
+    pub basis: String,
+    pub reason: String,
+    pub by: String,
+    /// Who ended it early, when and why.
+    pub ended_early: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +134,20 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
         applicable: status.waiver.is_none(),
         not_applicable_rationale: status.waiver.map(|w| format!("{} ({}, {})", w.rationale, w.by, time(w.at))),
         state: status.state.name(),
+        delays: status
+            .pauses
+            .iter()
+            .map(|p| DelayRecord {
+                seq: p.seq,
+                from: time(p.from),
+                until: time(p.until),
+                ends_at: time(p.ends_at()),
+                basis: p.basis.clone(),
+                reason: p.reason.clone(),
+                by: p.by.clone(),
+                ended_early: p.resumed.as_ref().map(|r| format!("{} by {}: {}", time(r.at), r.by, r.reason)),
+            })
+            .collect(),
         anchor,
         due_at: status.deadline.map(|d| time(d.due_at)),
         legal_limit_at: status.deadline.map(|d| time(d.legal_limit_at)),
@@ -238,6 +267,21 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
         ));
         if let Some(late) = &c.late_reason {
             rows.push(("Late reason", cell(late)));
+        }
+        for d in &c.delays {
+            let early = d.ended_early.as_ref().map(|e| format!("; ended early {}", cell(e))).unwrap_or_default();
+            rows.push((
+                "Delay",
+                format!(
+                    "#{} {} → {} under {} by {}: {}{early}",
+                    d.seq,
+                    d.from,
+                    d.until,
+                    cell(&d.basis),
+                    cell(&d.by),
+                    cell(&d.reason)
+                ),
+            ));
         }
         for k in &c.corrections {
             let change = if k.now == k.was { "confirmed".to_owned() } else { format!("{} → {}", k.was, k.now) };

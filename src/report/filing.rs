@@ -205,6 +205,10 @@ fn body(
         );
         out.push_str(&format!("- Reasons for the delay: {reasons}\n"));
     }
+    for pause in status.pauses {
+        let (from, to) = (when(pause.from), when(pause.ends_at()));
+        out.push_str(&format!("- Notice delayed from {from} to {to} under {}\n", one_line(&pause.basis)));
+    }
 
     let provided = incident.clock_facts.provided.get(&def.id);
     for item in &def.content {

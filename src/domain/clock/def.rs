@@ -204,6 +204,9 @@ pub struct ClockDef {
     /// Non-working days beyond the calendar's rules (national holidays), from the catalog.
     #[serde(default)]
     pub extra_holidays: Vec<NaiveDate>,
+    /// The delay its law allows (law enforcement, national security), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<PauseRule>,
     /// Why this reading of the law was chosen, where secondary sources disagree.
     #[serde(default)]
     pub note: Option<String>,
@@ -254,6 +257,22 @@ pub struct Localized {
     /// Why its next-working-day relief is withheld (the entity's kind, or that it is not stated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relief_withheld: Option<String>,
+}
+
+/// A delay the law allows (HIPAA 164.412, Cal. Civ. Code 1798.82(c), SEC Item 1.05(c)). While
+/// it lasts the notice waits; when it ends the notice is due at once (or after `then`), never
+/// before the limit it had without the delay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PauseRule {
+    /// The provision that allows it.
+    pub basis: String,
+    /// The period that runs once the delay ends (SEC: four business days); none: due when it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<Period>,
+    /// How far past the limit without the delay it may end at most (SEC: 30 + 30 + 60 days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest: Option<Span>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -90,6 +90,37 @@ pub struct Waiver {
     pub at: DateTime<Utc>,
 }
 
+/// A delay the law allows, as recorded: from when, until when, on what basis, and whether it
+/// was ended early.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pause {
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub basis: String,
+    pub reason: String,
+    pub by: String,
+    pub seq: u64,
+    pub resumed: Option<Resumed>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resumed {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
+}
+
+impl Pause {
+    /// When the delay ends: its `until`, or when it was ended early.
+    pub fn ends_at(&self) -> DateTime<Utc> {
+        self.resumed.as_ref().map_or(self.until, |r| r.at.min(self.until).max(self.from))
+    }
+
+    pub fn active_at(&self, now: DateTime<Utc>) -> bool {
+        self.from <= now && now < self.ends_at()
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClockFacts {
     /// The current record of each decision (the latest correction wins).
@@ -102,6 +133,8 @@ pub struct ClockFacts {
     pub waivers: BTreeMap<String, Waiver>,
     /// Clock → content item → what was provided.
     pub provided: BTreeMap<String, BTreeMap<String, String>>,
+    /// Clock → the delays recorded for it, in log order.
+    pub pauses: BTreeMap<String, Vec<Pause>>,
 }
 
 impl ClockFacts {
@@ -162,6 +195,15 @@ impl ClockFacts {
 
     pub fn latest_submission(&self, clock: &str) -> Option<&Submission> {
         self.submissions.iter().filter(|s| s.clock == clock).max_by_key(|s| (s.at, s.seq))
+    }
+
+    pub fn pauses_of(&self, clock: &str) -> &[Pause] {
+        self.pauses.get(clock).map_or(&[], Vec::as_slice)
+    }
+
+    /// When the last delay of `clock` ends, if it has any.
+    pub fn delayed_until(&self, clock: &str) -> Option<DateTime<Utc>> {
+        self.pauses_of(clock).iter().map(Pause::ends_at).max()
     }
 
     pub fn is_provided(&self, clock: &str, item: &str) -> bool {

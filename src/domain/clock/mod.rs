@@ -9,8 +9,8 @@ pub mod period;
 pub mod status;
 pub mod zone;
 
-pub use def::{Anchor, ClockDef, Decision, Period};
-pub use facts::{ClockFacts, DecisionRecord, Submission, SubmissionPhase, Waiver, label};
+pub use def::{Anchor, ClockDef, Decision, PauseRule, Period};
+pub use facts::{ClockFacts, DecisionRecord, Pause, Resumed, Submission, SubmissionPhase, Waiver, label};
 pub use period::Deadline;
 pub use status::{ClockState, ClockStatus, Schedule, evaluate, evaluate_scheduled, schedule};
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::def::{Anchor, ClockDef, ContentItem, Decision};
-use super::facts::{ClockFacts, Submission, Waiver};
+use super::facts::{ClockFacts, Pause, Submission, Waiver};
 use super::period::{Deadline, Rules, deadline};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -68,6 +68,10 @@ pub struct ClockStatus<'a> {
     pub waiver: Option<&'a Waiver>,
     /// A submission in full (phase `complete`) is on record.
     pub in_full: bool,
+    /// The delay the law allows that holds the notice now, if one does.
+    pub delayed: Option<&'a Pause>,
+    /// Every delay recorded for it.
+    pub pauses: &'a [Pause],
 }
 
 impl ClockStatus<'_> {
@@ -98,6 +102,13 @@ pub struct Schedule {
 }
 
 pub fn schedule(def: &ClockDef, facts: &ClockFacts) -> Schedule {
+    let mut planned = undelayed(def, facts);
+    planned.deadline = planned.deadline.map(|d| delayed(def, facts, d));
+    planned
+}
+
+/// The anchor and the deadline as they would be without any delay.
+pub fn undelayed(def: &ClockDef, facts: &ClockFacts) -> Schedule {
     let anchor_at = match &def.anchor {
         Anchor::Decision(d) => facts.decided_in(*d, def.regime.as_deref()).map(|r| r.at),
         Anchor::Submitted(other) => facts.first_submission(other).map(|s| s.at),
@@ -112,6 +123,21 @@ pub fn schedule(def: &ClockDef, facts: &ClockFacts) -> Schedule {
         deadline(&def.period, anchor, cap, &Rules::of(def))
     });
     Schedule { anchor_at, deadline }
+}
+
+/// A delay the law allows holds the notice until it ends; then it is due at once, or once the
+/// rule's own period has run (SEC: four business days). Never earlier than without the delay.
+fn delayed(def: &ClockDef, facts: &ClockFacts, planned: Deadline) -> Deadline {
+    let (Some(rule), Some(end)) = (&def.pause, facts.delayed_until(&def.id)) else { return planned };
+    let after = match &rule.then {
+        Some(period) => deadline(period, end, None, &Rules::of(def)),
+        None => Deadline { due_at: end, legal_limit_at: end, fixed: planned.fixed },
+    };
+    Deadline {
+        due_at: planned.due_at.max(after.due_at),
+        legal_limit_at: planned.legal_limit_at.max(after.legal_limit_at),
+        fixed: planned.fixed,
+    }
 }
 
 pub fn evaluate<'a>(def: &'a ClockDef, facts: &'a ClockFacts, now: DateTime<Utc>) -> ClockStatus<'a> {
@@ -140,6 +166,8 @@ pub fn evaluate_scheduled<'a>(
         missing_content,
         waiver: facts.waivers.get(&def.id),
         in_full: facts.submitted_in_full(&def.id),
+        delayed: facts.pauses_of(&def.id).iter().rev().find(|p| p.active_at(now)),
+        pauses: facts.pauses_of(&def.id),
     };
     if status.waiver.is_some() {
         status.state = ClockState::NotApplicable;

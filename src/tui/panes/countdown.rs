@@ -55,6 +55,7 @@ pub fn remaining_text(status: &ClockStatus<'_>) -> String {
     }
     match (status.state, status.remaining_seconds) {
         (ClockState::Overdue, Some(s)) => format!("{} OVERDUE", countdown(s)),
+        (_, Some(s)) if status.delayed.is_some() => format!("{} (delayed)", countdown(s)),
         (_, Some(s)) => countdown(s),
         (ClockState::AwaitingAnchor, _) => {
             format!("awaits {}", status.awaiting.map(|a| a.to_string()).unwrap_or_default())
@@ -125,7 +126,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             }
             None => String::new(),
         };
-        let text = format!("   {}{law}{missing}", status.def.citation);
+        let delay = status
+            .delayed
+            .map(|p| format!(" · delayed until {} ({})", when(p.ends_at(), model.tz), sanitize::line(&p.basis)))
+            .unwrap_or_default();
+        let text = format!("   {}{law}{missing}{delay}", status.def.citation);
         lines.push(Line::from(styled(text, theme.style(Role::Muted))));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
