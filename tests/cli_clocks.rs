@@ -153,7 +153,22 @@ fn the_ai_act_evidence_hold_refuses_changes_to_the_system_until_the_authority_is
 
     let other = declare(&ws);
     ok(&ws, "priya", &["notify", &other, "ai-act-73-general", "--ref", "MSA-19", "--phase", "initial"]);
+    let err = refused(&ws, "bob", &["tick", &other, "fix-filter", "--force"]);
+    assert!(
+        err.contains("before the authority is informed of this action") && err.contains("warroom inform"),
+        "a report is not consent to alter the system (Art. 73(6) is per action): {err}"
+    );
+    let err = refused(&ws, "priya", &["inform", &other, "confirm-signal", "--ref", "MSA-19-1"]);
+    assert!(err.contains("it does not alter the AI system"), "{err}");
+    let out = ok(&ws, "priya", &["inform", &other, "fix-filter", "--ref", "MSA-19-1", "--channel", "e-mail"]);
+    assert!(out.contains("authority (ai-act-73-general) was informed") && out.contains("ref MSA-19-1 via e-mail"));
+    let err = refused(&ws, "priya", &["inform", &other, "fix-filter", "--ref", "MSA-19-2"]);
+    assert!(err.contains("informed of it already, ref MSA-19-1"), "{err}");
     ok(&ws, "bob", &["tick", &other, "fix-filter", "--force"]);
+
+    let bundle = Workspace::bundle_in(&ok(&ws, "alice", &["export", &other]));
+    let annex = std::fs::read_to_string(bundle.join("regulatory-annex.md")).expect("annex");
+    assert!(annex.contains("| Authority informed before altering | fix-filter"), "{annex}");
 }
 
 #[test]

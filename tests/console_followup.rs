@@ -170,3 +170,10 @@ fn the_decision_form_offers_the_incidents_decisions_and_awareness_per_regime() {
     };
     assert_eq!(effects, [Effect::Execute { incident: "INC-20261124-001".into(), command }]);
 }
+
+#[test]
+fn the_ai_act_clock_says_which_altering_steps_it_holds_until_the_authority_is_informed() {
+    let model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    let screen = text_of(&render(&model, 200, 60, t0()));
+    assert!(screen.contains("holds fix-filter"), "{screen}");
+}

@@ -206,6 +206,21 @@ pub(crate) enum Cmd {
         #[arg(long, value_name = "REGIME")]
         regime: Option<String>,
     },
+    /// Record that the competent authority was informed of a step's action that alters the AI
+    /// system, before it is taken (AI Act Art. 73(6)): that step's evidence hold lifts
+    Inform {
+        incident: String,
+        step: String,
+        /// The authority's reference or receipt
+        #[arg(long = "ref", value_name = "REF")]
+        reference: String,
+        /// Channel (portal, e-mail, phone)
+        #[arg(long)]
+        channel: Option<String>,
+        /// When it was informed, if earlier than now
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        at: Option<String>,
+    },
     /// Record a submission to a regulator or other recipient for a clock
     Notify {
         incident: String,

@@ -109,6 +109,9 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
                 filed: None,
             },
         ),
+        Cmd::Inform { incident, step, reference, channel, at } => {
+            record(incident, Command::Inform { step, reference, channel, at: time(at)? })
+        }
         Cmd::Waive { incident, clock, rationale } => record(incident, Command::Waive { clock, rationale }),
         Cmd::Clock { action: ClockCmd::Add { incident, clock, reason, member_state } } => {
             record(incident, Command::AddClock { clock: Box::new(clock_def(&clock, member_state.as_deref())?), reason })

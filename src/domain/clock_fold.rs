@@ -1,7 +1,7 @@
 //! What the clock events of a log say about an incident's clocks, folded into its clock facts
 //! and its list of clocks. Part of the incident's pure fold.
 
-use super::clock::{ClockDef, ClockFacts, DecisionRecord, Pause, Resumed, Submission, Waiver};
+use super::clock::{ClockDef, ClockFacts, DecisionRecord, Informed, Pause, Resumed, Submission, Waiver};
 use super::event::{Envelope, Event};
 
 /// Folds `envelope` if it is a clock event; false otherwise. A pause or resume for a clock
@@ -40,6 +40,17 @@ pub fn fold(facts: &mut ClockFacts, clocks: &mut Vec<ClockDef>, envelope: &Envel
         Event::ClockWaived { clock, rationale } => {
             let waiver = Waiver { rationale: rationale.clone(), by: by.clone(), at: envelope.at };
             facts.waivers.insert(clock.clone(), waiver);
+        }
+        Event::AuthorityInformed { step, clocks, reference, channel, at } => {
+            let informed = Informed {
+                clocks: clocks.clone(),
+                reference: reference.clone(),
+                channel: channel.clone(),
+                at: *at,
+                by: by.clone(),
+                seq: envelope.seq,
+            };
+            facts.informed.insert(step.clone(), informed);
         }
         Event::ClockPaused { clock, from, until, basis, reason, .. } => {
             facts.pauses.entry(clock.clone()).or_default().push(Pause {

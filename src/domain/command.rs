@@ -138,6 +138,13 @@ pub enum Command {
         clock: String,
         rationale: String,
     },
+    /// The competent authority was informed of the action of `step`, which alters the AI system.
+    Inform {
+        step: String,
+        reference: String,
+        channel: Option<String>,
+        at: Option<DateTime<Utc>>,
+    },
     /// A delay the clock's law allows (law enforcement, national security).
     PauseClock {
         clock: String,
@@ -204,6 +211,7 @@ impl Command {
             Self::Waive { .. } => "waive",
             Self::AddClock { .. } => "clock-add",
             Self::PauseClock { .. } => "clock-pause",
+            Self::Inform { .. } => "inform",
             Self::ResumeClock { .. } => "clock-resume",
             Self::DropClock { .. } => "clock-drop",
             Self::Provide { .. } => "clock-provide",

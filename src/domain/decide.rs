@@ -122,6 +122,10 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             let record = super::decide_decision::Record { decision, regime, at, evidence, reason, confirm };
             super::decide_decision::decide(incident, record, now, actor)
         }
+        Command::Inform { step, reference, channel, at } => {
+            let (step, _) = find_step(incident, &step)?;
+            super::step_gate::inform(incident, step, reference, channel, at, now)
+        }
         Command::PauseClock { clock, from, until, basis, reason } => {
             let delay = super::decide_pause::Delay { clock, from, until, basis, reason };
             super::decide_pause::pause(incident, delay, now, actor)

@@ -126,6 +126,13 @@ pub fn describe(envelope: &Envelope) -> String {
             channel.as_ref().map(|c| format!(" via {c}")).unwrap_or_default(),
             late_reason.as_ref().map(|r| format!("; late because: {r}")).unwrap_or_default()
         ),
+        Event::AuthorityInformed { step, clocks, reference, channel, at } => format!(
+            "{by} recorded that the authority ({}) was informed at {} of step {step}, which alters the AI system, \
+             ref {reference}{}",
+            clocks.join(", "),
+            rfc3339(*at),
+            channel.as_ref().map(|c| format!(" via {c}")).unwrap_or_default()
+        ),
         Event::ClockPaused { clock, from, until, basis, reason, moved } => format!(
             "{by} recorded a delay of {clock} from {} until {} under {basis}: {reason}{}",
             rfc3339(*from),

@@ -147,6 +147,17 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         regime: Option<String>,
     },
+    /// The competent authority was told of one action that alters the AI system, before it is
+    /// taken (AI Act Art. 73(6)): that step's evidence hold lifts.
+    AuthorityInformed {
+        step: String,
+        /// The clocks whose authority was informed.
+        clocks: Vec<String>,
+        reference: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        channel: Option<String>,
+        at: DateTime<Utc>,
+    },
     /// A delay the clock's law allows (law enforcement, national security) began.
     ClockPaused {
         clock: String,
@@ -319,6 +330,7 @@ impl Event {
             Self::DecisionRecorded { .. } => "decision_recorded",
             Self::SubmissionRecorded { .. } => "submission_recorded",
             Self::ClockPaused { .. } => "clock_paused",
+            Self::AuthorityInformed { .. } => "authority_informed",
             Self::ClockResumed { .. } => "clock_resumed",
             Self::ClockWaived { .. } => "clock_waived",
             Self::ClockAdded { .. } => "clock_added",

@@ -228,6 +228,7 @@ impl Incident {
             | Event::SubmissionRecorded { .. }
             | Event::ClockWaived { .. }
             | Event::ClockPaused { .. }
+            | Event::AuthorityInformed { .. }
             | Event::ClockResumed { .. }
             | Event::ContentProvided { .. }
             | Event::ClockAdded { .. }

@@ -74,6 +74,11 @@ pub enum Refusal {
         decision: String,
         commander: String,
     },
+    /// Recording that the authority was informed of a step's action, refused.
+    Inform {
+        step: String,
+        why: String,
+    },
     /// A delay of a clock refused, and why.
     Delay {
         clock: String,
@@ -280,6 +285,9 @@ impl fmt::Display for Refusal {
             Self::LaterOnlyCommander { decision, commander } => {
                 write!(f, "only the commander ({commander}) may move {decision} later")
             }
+            Self::Inform { step, why } => {
+                write!(f, "cannot record the authority informed of step {}: {why}", show(step))
+            }
             Self::Delay { clock, why } => write!(f, "no delay of {}: {why}", show(clock)),
             Self::RegimeOnlyForAwareness { decision } => {
                 write!(f, "--regime applies to aware only; {decision} is one decision for every regime")
@@ -304,10 +312,12 @@ impl fmt::Display for Refusal {
             }
             Self::EvidenceHold { step, clocks, preserve_first } => write!(
                 f,
-                "step {} alters the AI system, and {} runs with no authority informed: AI Act Art. 73(6) forbids \
-                 altering the system before then{}; or the commander overrides with --override-hold REASON",
+                "step {} alters the AI system while {} applies: AI Act Art. 73(6) forbids altering it before the \
+                 authority is informed of this action (warroom inform INC {} --ref REF){}; or the commander \
+                 overrides with --override-hold REASON",
                 show(step),
                 clocks.join(", "),
+                show(step),
                 if preserve_first.is_empty() {
                     String::new()
                 } else {

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::clock::{ClockState, StepHold};
+use super::event::Event;
 use super::incident::Incident;
 use super::refusal::Refusal;
 use super::runbook::{Step, StepKind};
@@ -93,24 +94,57 @@ pub fn needs_two(incident: &Incident, step: &Step) -> bool {
 }
 
 /// Whether the AI Act evidence hold stops `step` now: it alters the AI system, a clock that
-/// holds such changes is running, and nothing was submitted for any such clock.
+/// holds such changes has started and applies (before its report and after: Art. 73(6) speaks
+/// of the investigation that follows the report), and the authority was not informed of this
+/// action.
 pub fn step_hold(incident: &Incident, step: &Step, now: DateTime<Utc>) -> StepHold {
-    if !step.alters_ai_system {
+    if !step.alters_ai_system || incident.clock_facts.informed.contains_key(&step.id) {
         return StepHold::Free;
     }
-    let holding: Vec<&str> = incident.clocks.iter().filter(|c| c.holds_ai_changes).map(|c| c.id.as_str()).collect();
-    let informed = incident.clock_facts.submissions.iter().any(|s| holding.contains(&s.clock.as_str()));
-    if informed {
-        return StepHold::Free;
-    }
-    let clocks: Vec<String> = incident
+    let clocks = holding_clocks(incident, now);
+    if clocks.is_empty() { StepHold::Free } else { StepHold::Held { clocks } }
+}
+
+/// The clocks that hold changes to the AI system now: started, and not waived.
+fn holding_clocks(incident: &Incident, now: DateTime<Utc>) -> Vec<String> {
+    incident
         .clock_statuses(now)
         .into_iter()
         .filter(|s| s.def.holds_ai_changes)
-        .filter(|s| matches!(s.state, ClockState::Running | ClockState::DueSoon | ClockState::Overdue))
+        .filter(|s| !matches!(s.state, ClockState::AwaitingAnchor | ClockState::NotApplicable))
         .map(|s| s.def.id.clone())
-        .collect();
-    if clocks.is_empty() { StepHold::Free } else { StepHold::Held { clocks } }
+        .collect()
+}
+
+/// Records that the authority was informed of `step`'s action before it is taken.
+pub fn inform(
+    incident: &Incident,
+    step: &Step,
+    reference: String,
+    channel: Option<String>,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<Event, Refusal> {
+    let reference = super::decide_support::required_text(reference, "the authority's reference (--ref)")?;
+    let at = at.unwrap_or(now);
+    if at > now {
+        return Err(Refusal::InFuture("the time the authority was informed"));
+    }
+    let refuse = |why: String| Err(Refusal::Inform { step: step.id.clone(), why });
+    if !step.alters_ai_system {
+        return refuse("it does not alter the AI system (no alters_ai_system in the runbook)".into());
+    }
+    if let Some(done) = incident.clock_facts.informed.get(&step.id) {
+        return refuse(format!("the authority was informed of it already, ref {}", done.reference));
+    }
+    let clocks: Vec<String> = incident.clocks.iter().filter(|c| c.holds_ai_changes).map(|c| c.id.clone()).collect();
+    let waived = |id: &String| incident.clock_facts.waivers.contains_key(id);
+    if clocks.iter().all(waived) {
+        return refuse("no AI Act clock of this incident applies (none holds changes to the AI system)".into());
+    }
+    let clocks = clocks.into_iter().filter(|c| !waived(c)).collect();
+    let channel = channel.filter(|c| !c.trim().is_empty());
+    Ok(Event::AuthorityInformed { step: step.id.clone(), clocks, reference, channel, at })
 }
 
 fn open_steps_of_kind(incident: &Incident, kind: StepKind) -> Vec<String> {

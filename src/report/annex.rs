@@ -29,6 +29,18 @@ pub struct ClockAnnex {
     pub corrections: Vec<CorrectionRecord>,
     /// Every delay its law allows that was recorded, oldest first.
     pub delays: Vec<DelayRecord>,
+    /// For a clock that holds changes to the AI system: each altering action its authority was
+    /// informed of before it was taken (AI Act Art. 73(6)).
+    pub informed_before_altering: Vec<InformedRecord>,
+}
+
+#[derive(Serialize)]
+pub struct InformedRecord {
+    pub step: String,
+    pub at: String,
+    pub by: String,
+    pub reference: String,
+    pub channel: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -134,6 +146,18 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
         applicable: status.waiver.is_none(),
         not_applicable_rationale: status.waiver.map(|w| format!("{} ({}, {})", w.rationale, w.by, time(w.at))),
         state: status.state.name(),
+        informed_before_altering: recorded
+            .informed
+            .iter()
+            .filter(|(_, i)| i.clocks.contains(&def.id))
+            .map(|(step, i)| InformedRecord {
+                step: step.clone(),
+                at: time(i.at),
+                by: i.by.clone(),
+                reference: i.reference.clone(),
+                channel: i.channel.clone(),
+            })
+            .collect(),
         delays: status
             .pauses
             .iter()
@@ -267,6 +291,11 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
         ));
         if let Some(late) = &c.late_reason {
             rows.push(("Late reason", cell(late)));
+        }
+        for i in &c.informed_before_altering {
+            let via = i.channel.as_ref().map(|c| format!(" via {}", cell(c))).unwrap_or_default();
+            let text = format!("{} at {} by {}, ref {}{via}", cell(&i.step), i.at, cell(&i.by), cell(&i.reference));
+            rows.push(("Authority informed before altering", text));
         }
         for d in &c.delays {
             let early = d.ended_early.as_ref().map(|e| format!("; ended early {}", cell(e))).unwrap_or_default();

@@ -135,6 +135,18 @@ pub struct ClockFacts {
     pub provided: BTreeMap<String, BTreeMap<String, String>>,
     /// Clock → the delays recorded for it, in log order.
     pub pauses: BTreeMap<String, Vec<Pause>>,
+    /// Step → the authority informed of that action altering the AI system (AI Act 73(6)).
+    pub informed: BTreeMap<String, Informed>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Informed {
+    pub clocks: Vec<String>,
+    pub reference: String,
+    pub channel: Option<String>,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub seq: u64,
 }
 
 impl ClockFacts {

@@ -10,7 +10,7 @@ pub mod status;
 pub mod zone;
 
 pub use def::{Anchor, ClockDef, Decision, PauseRule, Period};
-pub use facts::{ClockFacts, DecisionRecord, Pause, Resumed, Submission, SubmissionPhase, Waiver, label};
+pub use facts::{ClockFacts, DecisionRecord, Informed, Pause, Resumed, Submission, SubmissionPhase, Waiver, label};
 pub use period::Deadline;
 pub use status::{ClockState, ClockStatus, Schedule, evaluate, evaluate_scheduled, schedule};
 

@@ -130,8 +130,20 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             .delayed
             .map(|p| format!(" · delayed until {} ({})", when(p.ends_at(), model.tz), sanitize::line(&p.basis)))
             .unwrap_or_default();
-        let text = format!("   {}{law}{missing}{delay}", status.def.citation);
+        let held = if status.def.holds_ai_changes { held_steps(&entry.incident) } else { String::new() };
+        let text = format!("   {held}{}{law}{missing}{delay}", status.def.citation);
         lines.push(Line::from(styled(text, theme.style(Role::Muted))));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The open steps that alter the AI system with no authority informed of them (Art. 73(6)).
+fn held_steps(incident: &crate::domain::incident::Incident) -> String {
+    let held: Vec<&str> = incident
+        .checklist()
+        .filter(|(_, step, state)| step.alters_ai_system && state.status.is_open())
+        .filter(|(_, step, _)| !incident.clock_facts.informed.contains_key(&step.id))
+        .map(|(_, step, _)| step.id.as_str())
+        .collect();
+    if held.is_empty() { String::new() } else { format!("holds {} · ", held.join(",")) }
 }
