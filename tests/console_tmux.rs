@@ -29,7 +29,7 @@ fn a_responder_ticks_a_step_and_sees_it_logged_under_their_name() {
     tmux.wait_for("a", "Assign commander, scribe and privacy lead", SLOW);
     tmux.keys("a", &["x"]);
     let screen = tmux.wait_for("a", "ticked assign-roles", SLOW);
-    assert!(screen.contains("alice") && screen.contains("3/18"), "{screen}");
+    assert!(screen.contains("alice") && screen.contains("3/19"), "{screen}");
     tmux.keys("a", &["n"]);
     tmux.wait_for("a", "Add a note", SLOW);
     tmux.keys("a", &["-l", "paged the DPO"]);

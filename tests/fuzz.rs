@@ -171,6 +171,8 @@ proptest! {
             Period::EuMonths(_) => Period::EuMonths(count),
             Period::CalendarDays(_) => Period::CalendarDays(count),
             Period::UsBusinessDays(_) => Period::UsBusinessDays(count),
+            Period::WorkingDays(_) => Period::WorkingDays(count),
+            Period::DaysAfterYearEnd(_) => Period::DaysAfterYearEnd(count),
             other @ Period::UndueDelay(_) => other,
         };
         if let Some(cap) = &mut def.cap {

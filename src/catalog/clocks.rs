@@ -150,7 +150,7 @@ pub fn load_texts(files: Vec<(String, Result<String, String>)>) -> ClockCatalog 
     loop {
         let before = catalog.unusable.len();
         for (file, def, _) in &located {
-            if def.chained_on().is_some_and(|other| catalog.unusable.contains_key(other)) {
+            if def.chained_on().iter().any(|other| catalog.unusable.contains_key(*other)) {
                 catalog.unusable.entry(def.id.clone()).or_insert_with(|| file.clone());
             }
         }
@@ -209,7 +209,10 @@ fn check(def: &ClockDef, ids: &[String]) -> Vec<String> {
     if !(1..=99).contains(&def.due_soon_percent) {
         problems.push(format!("clock {id}: due_soon_percent must be between 1 and 99"));
     }
-    if let Some(other) = def.chained_on() {
+    if matches!(&def.anchor, Anchor::LatestSubmittedOf(ids) if ids.is_empty()) {
+        problems.push(format!("clock {id}: latest_submitted_of names no clock"));
+    }
+    for other in def.chained_on() {
         if other == id {
             problems.push(format!("clock {id} is anchored on its own submission"));
         } else if !ids.iter().any(|known| known == other) {

@@ -187,7 +187,10 @@ pub(crate) enum Cmd {
     Decide {
         incident: String,
         /// aware, high-risk, causal-link, classified-major, material, death-suspected, discovered,
-        /// incident-determined, assessed-notifiable, breach-started, breach-ended
+        /// incident-determined, assessed-notifiable, breach-started, breach-ended,
+        /// exploited-vulnerability, fix-available, notification-incident, services-disrupted,
+        /// incident-handled, activities-recovered, information-available, breach-suspected,
+        /// eligible-breach
         decision: String,
         /// When the decision was reached, if earlier than now (RFC 3339, "YYYY-MM-DD HH:MM" UTC, "-30m")
         #[arg(long, value_name = "TIME", allow_hyphen_values = true)]

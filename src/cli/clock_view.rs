@@ -142,6 +142,7 @@ pub fn calendar(def: &crate::domain::clock::ClockDef) -> String {
         Calendar::Weekends => "weekends only".to_owned(),
         Calendar::UsFederal => "US federal holidays (5 U.S.C. 6103)".to_owned(),
         Calendar::EuCommon => "holidays common to the member states".to_owned(),
+        Calendar::Brazil => "Brazil's national holidays".to_owned(),
     }
 }
 

@@ -57,8 +57,10 @@ fn catalog(ctx: &Context, json: bool) -> Result<(), CliError> {
         return Ok(());
     }
     println!("Clock catalog (shipped, plus {}/clocks/*.yaml)", ctx.dir.display());
+    let width = catalog.clocks.iter().map(|c| c.id.chars().count()).max().unwrap_or(0);
     for def in &catalog.clocks {
-        println!("  {:<20} {}  [{}]", def.id, sanitize::line(&def.title), sanitize::line(&def.citation));
+        let id = sanitize::line(&def.id);
+        println!("  {id:<width$} {}  [{}]", sanitize::line(&def.title), sanitize::line(&def.citation));
     }
     Ok(())
 }

@@ -116,12 +116,16 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
             evidence: d.evidence.clone(),
             auto: d.auto,
         }),
-        Anchor::Submitted(other) | Anchor::LatestSubmitted(other) => {
-            let submission = if matches!(def.anchor, Anchor::Submitted(_)) {
-                recorded.first_submission(other)
-            } else {
-                recorded.submissions_for(other).last()
+        Anchor::Submitted(_) | Anchor::LatestSubmitted(_) | Anchor::LatestSubmittedOf(_) => {
+            let submission = match &def.anchor {
+                Anchor::Submitted(other) => recorded.first_submission(other),
+                _ => def
+                    .chained_on()
+                    .into_iter()
+                    .filter_map(|o| recorded.latest_submission(o))
+                    .max_by_key(|s| (s.at, s.seq)),
             };
+            let other = submission.map_or("", |s| s.clock.as_str());
             submission.map(|s| AnchorRecord {
                 what: format!("submission for {other}"),
                 at: time(s.at),

@@ -13,6 +13,10 @@ pub enum Calendar {
     /// New Year's Day, Good Friday, Easter Monday, 1 May, 25 and 26 December (TARGET2 closing
     /// days, holidays in nearly every member state). A workspace adds national ones.
     EuCommon,
+    /// Brazil's national holidays (Lei 662/1949, 6.802/1980, 10.607/2002, 14.759/2023, and Good
+    /// Friday as the federal calendar lists it); Carnival and Corpus Christi are optional days
+    /// (ponto facultativo), not holidays, and count as working days.
+    Brazil,
 }
 
 impl Calendar {
@@ -21,6 +25,7 @@ impl Calendar {
             "weekends" => Some(Self::Weekends),
             "us-federal" => Some(Self::UsFederal),
             "eu-common" => Some(Self::EuCommon),
+            "brazil" => Some(Self::Brazil),
             _ => None,
         }
     }
@@ -36,6 +41,7 @@ impl Calendar {
             Self::Weekends => false,
             Self::UsFederal => is_us_federal_observed(day),
             Self::EuCommon => is_eu_common(day),
+            Self::Brazil => is_brazil_national(day),
         }
     }
 }
@@ -89,6 +95,15 @@ fn is_eu_common(day: NaiveDate) -> bool {
     match (day.month(), day.day()) {
         (1, 1) | (5, 1) | (12, 25) | (12, 26) => true,
         (3 | 4, _) => easter(day.year()).is_some_and(|e| day == e - Duration::days(2) || day == e + Duration::days(1)),
+        _ => false,
+    }
+}
+
+fn is_brazil_national(day: NaiveDate) -> bool {
+    match (day.month(), day.day()) {
+        (1, 1) | (4, 21) | (5, 1) | (9, 7) | (10, 12) | (11, 2) | (11, 15) | (12, 25) => true,
+        (11, 20) => day.year() >= 2024,
+        (3 | 4, _) => easter(day.year()).is_some_and(|e| day == e - Duration::days(2)),
         _ => false,
     }
 }
@@ -170,6 +185,22 @@ mod tests {
     }
 
     #[test]
+    fn brazils_national_holidays() {
+        let holidays = |year| {
+            d(year, 1, 1)
+                .iter_days()
+                .take_while(|x| x.year() == year)
+                .filter(|x| Calendar::Brazil.is_holiday(*x))
+                .count()
+        };
+        assert_eq!(holidays(2023), 9, "before the Black Consciousness Day law");
+        assert_eq!(holidays(2026), 10);
+        assert!(Calendar::Brazil.is_holiday(d(2026, 4, 3)), "Good Friday 2026");
+        assert!(Calendar::Brazil.is_holiday(d(2026, 4, 21)) && Calendar::Brazil.is_holiday(d(2026, 11, 20)));
+        assert!(!Calendar::Brazil.is_holiday(d(2026, 2, 17)) && !Calendar::Brazil.is_holiday(d(2026, 6, 4)));
+    }
+
+    #[test]
     fn easter_and_the_eu_common_holidays() {
         assert_eq!(easter(2026), Some(d(2026, 4, 5)));
         assert_eq!(easter(2027), Some(d(2027, 3, 28)));
@@ -186,6 +217,8 @@ mod tests {
                 us_federal_observed(day.year()).contains(&day) || us_federal_observed(day.year() + 1).contains(&day);
             assert_eq!(Calendar::UsFederal.is_holiday(day), listed, "US {day}");
             assert_eq!(Calendar::EuCommon.is_holiday(day), eu_common(day.year()).contains(&day), "EU {day}");
+            let brazil = Calendar::Brazil.is_holiday(day);
+            assert!(!brazil || day.month() != 2, "Carnival is a ponto facultativo, not a holiday: {day}");
             day = day.succ_opt().expect("next day");
         }
     }

@@ -26,10 +26,28 @@ pub enum Decision {
     BreachStarted,
     /// When it stopped (no more data crossing, no more harmful actions), for the filings.
     BreachEnded,
+    /// Aware of an actively exploited vulnerability in the product (CRA Art. 14(2)).
+    ExploitedVulnerability,
+    /// A corrective or mitigating measure for it is available (CRA Art. 14(2)(c)).
+    FixAvailable,
+    /// Determined that a notification incident occurred (US bank regulators, 12 CFR 53.3).
+    NotificationIncident,
+    /// A bank service provider determined its covered services were disrupted 4 h or more.
+    ServicesDisrupted,
+    /// The incident was handled, after it was still ongoing at the final report (NIS2 23(4)(e)).
+    IncidentHandled,
+    /// Regular activities recovered (DORA: the updated intermediate report).
+    ActivitiesRecovered,
+    /// Information the 8-K left out was determined or became available (Item 1.05 Instr. 2).
+    InformationAvailable,
+    /// Reasonable grounds to suspect an eligible data breach (Australia, Privacy Act s 26WH).
+    BreachSuspected,
+    /// Reasonable grounds to believe there was an eligible data breach (s 26WK).
+    EligibleBreach,
 }
 
 impl Decision {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 20] = [
         Self::Aware,
         Self::HighRisk,
         Self::CausalLink,
@@ -41,6 +59,15 @@ impl Decision {
         Self::AssessedNotifiable,
         Self::BreachStarted,
         Self::BreachEnded,
+        Self::ExploitedVulnerability,
+        Self::FixAvailable,
+        Self::NotificationIncident,
+        Self::ServicesDisrupted,
+        Self::IncidentHandled,
+        Self::ActivitiesRecovered,
+        Self::InformationAvailable,
+        Self::BreachSuspected,
+        Self::EligibleBreach,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -56,6 +83,15 @@ impl Decision {
             Self::AssessedNotifiable => "assessed-notifiable",
             Self::BreachStarted => "breach-started",
             Self::BreachEnded => "breach-ended",
+            Self::ExploitedVulnerability => "exploited-vulnerability",
+            Self::FixAvailable => "fix-available",
+            Self::NotificationIncident => "notification-incident",
+            Self::ServicesDisrupted => "services-disrupted",
+            Self::IncidentHandled => "incident-handled",
+            Self::ActivitiesRecovered => "activities-recovered",
+            Self::InformationAvailable => "information-available",
+            Self::BreachSuspected => "breach-suspected",
+            Self::EligibleBreach => "eligible-breach",
         }
     }
 
@@ -74,6 +110,9 @@ pub enum Anchor {
     Submitted(String),
     /// The latest submission for another clock (DORA final after the latest intermediate).
     LatestSubmitted(String),
+    /// The latest submission for any of several clocks (DORA final after the latest
+    /// intermediate or updated intermediate report).
+    LatestSubmittedOf(Vec<String>),
 }
 
 /// How the period is counted.
@@ -90,6 +129,12 @@ pub enum Period {
     CalendarDays(u32),
     /// US business days (5 U.S.C. 6103 holidays); due at `cutoff` local time on the last one.
     UsBusinessDays(u32),
+    /// Working days of the clock's calendar (weekends and its holidays excluded): the anchor
+    /// day does not count; due at `cutoff` (end of day by default) on the last one.
+    WorkingDays(u32),
+    /// Days after the end of the calendar year the anchor falls in (HIPAA's annual report of
+    /// small breaches: 60 days after 31 December); ends at the end of the last day.
+    DaysAfterYearEnd(u32),
     /// "Without undue delay": no fixed limit; the countdown runs to an internal target.
     UndueDelay(Span),
 }
@@ -108,7 +153,8 @@ impl Period {
             Self::Hours(n) => Some((n, MAX_HOURS)),
             Self::EuDays(n) | Self::CalendarDays(n) => Some((n, MAX_DAYS)),
             Self::EuMonths(n) => Some((n, MAX_MONTHS)),
-            Self::UsBusinessDays(n) => Some((n, MAX_BUSINESS_DAYS)),
+            Self::UsBusinessDays(n) | Self::WorkingDays(n) => Some((n, MAX_BUSINESS_DAYS)),
+            Self::DaysAfterYearEnd(n) => Some((n, MAX_DAYS)),
             Self::UndueDelay(_) => None,
         }
     }
@@ -232,11 +278,12 @@ pub fn regimes(clocks: &[ClockDef]) -> Vec<String> {
 }
 
 impl ClockDef {
-    /// The clock whose submission anchors this one, if chained.
-    pub fn chained_on(&self) -> Option<&str> {
+    /// The clocks whose submissions anchor this one, if chained.
+    pub fn chained_on(&self) -> Vec<&str> {
         match &self.anchor {
-            Anchor::Submitted(id) | Anchor::LatestSubmitted(id) => Some(id),
-            Anchor::Decision(_) => None,
+            Anchor::Submitted(id) | Anchor::LatestSubmitted(id) => vec![id.as_str()],
+            Anchor::LatestSubmittedOf(ids) => ids.iter().map(String::as_str).collect(),
+            Anchor::Decision(_) => Vec::new(),
         }
     }
 }

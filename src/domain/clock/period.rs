@@ -127,12 +127,17 @@ pub fn deadline(period: &Period, anchor: DateTime<Utc>, cap: Option<DateTime<Utc
             let conservative = rules.at_local(same_time.date(), same_time.time());
             (conservative.min(legal), legal, true)
         }
+        Period::DaysAfterYearEnd(_) => {
+            let year_end = NaiveDate::from_ymd_opt(rules.local_date(anchor).year(), 12, 31).unwrap_or(NaiveDate::MAX);
+            let legal = rules.end_of(days_after(year_end, n));
+            (legal, legal, true)
+        }
         Period::CalendarDays(_) => {
             let last = days_after(rules.local_date(anchor), n);
             let legal = rules.end_of(last);
             (after(anchor, Duration::days(i64::from(n))).min(legal), legal, true)
         }
-        Period::UsBusinessDays(_) => {
+        Period::UsBusinessDays(_) | Period::WorkingDays(_) => {
             let mut day = anchor.with_timezone(&rules.anchor_zone).date_naive();
             for _ in 0..n {
                 day = rules.next_working(day.succ_opt().unwrap_or(day));

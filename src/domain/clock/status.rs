@@ -113,6 +113,9 @@ pub fn undelayed(def: &ClockDef, facts: &ClockFacts) -> Schedule {
         Anchor::Decision(d) => facts.decided_in(*d, def.regime.as_deref()).map(|r| r.at),
         Anchor::Submitted(other) => facts.first_submission(other).map(|s| s.at),
         Anchor::LatestSubmitted(other) => facts.latest_submission(other).map(|s| s.at),
+        Anchor::LatestSubmittedOf(others) => {
+            others.iter().filter_map(|o| facts.latest_submission(o)).map(|s| s.at).max()
+        }
     };
     let deadline = anchor_at.map(|anchor| {
         let cap = def.cap.as_ref().and_then(|c| {
@@ -177,6 +180,7 @@ pub fn evaluate_scheduled<'a>(
         status.awaiting = Some(match &def.anchor {
             Anchor::Decision(d) => Awaiting::Decision(*d),
             Anchor::Submitted(other) | Anchor::LatestSubmitted(other) => Awaiting::Submission(other),
+            Anchor::LatestSubmittedOf(others) => Awaiting::Submission(others.first().map_or("", String::as_str)),
         });
         return status;
     };

@@ -199,10 +199,23 @@ const fn hint(decision: Decision) -> &'static str {
         Decision::ClassifiedMajor => "classified as a major ICT-related incident (DORA)",
         Decision::Material => "the incident is material (SEC 8-K)",
         Decision::DeathSuspected => "a person died and a causal link with the AI system is suspected (AI Act 73(4))",
-        Decision::Discovered => "breach discovered (HIPAA)",
+        Decision::Discovered => "breach discovered (HIPAA, New York, California)",
         Decision::IncidentDetermined => "a cybersecurity incident occurred (NYDFS)",
         Decision::AssessedNotifiable => "the breach is notifiable (PDPA)",
         Decision::BreachStarted => "when the breach began (filings state it)",
         Decision::BreachEnded => "when the breach stopped (filings state it)",
+        Decision::ExploitedVulnerability => "aware of an actively exploited vulnerability in the product (CRA)",
+        Decision::FixAvailable => "a corrective or mitigating measure is available (CRA final report)",
+        Decision::NotificationIncident => "a notification incident occurred (US bank regulators, 36 h)",
+        Decision::ServicesDisrupted => {
+            "our covered services to a bank were disrupted 4 h or more (bank service provider)"
+        }
+        Decision::IncidentHandled => "the incident was handled (NIS2 final report after an ongoing one)",
+        Decision::ActivitiesRecovered => "regular activities recovered (DORA updated intermediate report)",
+        Decision::InformationAvailable => "information the 8-K left out is now available (8-K/A)",
+        Decision::BreachSuspected => {
+            "reasonable grounds to suspect an eligible data breach (Australia, assess in 30 days)"
+        }
+        Decision::EligibleBreach => "reasonable grounds to believe there was an eligible data breach (Australia)",
     }
 }
