@@ -235,10 +235,14 @@ fn the_workspace_names_its_member_state_and_edits_its_holidays_and_lint_checks_b
         .expect("clock");
     assert_eq!((added["member_state"].as_str(), added["zone"].as_str()), (Some("FI"), Some("Europe/Helsinki")));
 
-    std::fs::write(ws.path().join("warroom.yaml"), "member_state: XX\n").expect("warroom.yaml");
+    std::fs::write(ws.path().join("warroom.yaml"), "entity: []\nmember_state: XX\n").expect("warroom.yaml");
     let lint = ws.run("alice", &["lint"]);
     assert_eq!(lint.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&lint.stdout).contains("member_state: \"XX\" is not an EU/EEA member state code"));
+    let text = String::from_utf8_lossy(&lint.stdout);
+    assert!(
+        text.contains("warroom.yaml:2:1: error: member_state: \"XX\" is not an EU/EEA member state code"),
+        "{text}"
+    );
     std::fs::write(ws.path().join("warroom.yaml"), "holidays: { add: [2026-07-20] }\n").expect("warroom.yaml");
     let lint = String::from_utf8_lossy(&ws.run("alice", &["lint"]).stdout).into_owned();
     assert!(lint.contains("holidays changes a member state's calendar: name it"), "{lint}");

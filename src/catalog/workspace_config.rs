@@ -35,47 +35,52 @@ pub fn parse(file: &str, text: &str) -> Result<WorkspaceParties, Vec<Diagnostic>
     let mut problems = Vec::new();
     if !parties.contacts.is_empty() && parties.dpo().is_none() {
         problems.push(
-            Diagnostic::whole_file(
-                Level::Error,
-                file,
-                "contacts has no dpo: GDPR filings must name the DPO's contact point",
-            )
-            .help("add contacts: { dpo: { name: …, email: …, phone: … } }"),
+            near(file, text, "contacts:", 0, "contacts has no dpo: GDPR filings must name the DPO's contact point")
+                .help("add contacts: { dpo: { name: …, email: …, phone: … } }"),
         );
     }
+    let contacts = text.find("contacts:").unwrap_or(0);
     for (role, contact) in &parties.contacts {
+        let key = format!("{role}:");
         if contact.name.trim().is_empty() {
-            problems.push(Diagnostic::whole_file(Level::Error, file, format!("contact {role} has an empty name")));
+            problems.push(near(file, text, &key, contacts, format!("contact {role} has an empty name")));
         }
         if contact.email.is_none() && contact.phone.is_none() {
-            problems.push(Diagnostic::whole_file(
-                Level::Error,
-                file,
-                format!("contact {role} has neither email nor phone"),
-            ));
+            problems.push(near(file, text, &key, contacts, format!("contact {role} has neither email nor phone")));
         }
     }
     if let Some(code) = &parties.member_state
         && let Err(why) = super::member_states::state(code)
     {
-        problems.push(Diagnostic::whole_file(Level::Error, file, format!("member_state: {why}")));
+        problems.push(near(file, text, "member_state:", 0, format!("member_state: {why}")));
     }
     for kind in parties.entity.iter().flatten() {
         if !crate::domain::parties::ENTITY_KINDS.contains(&kind.as_str()) {
             let known = crate::domain::parties::ENTITY_KINDS.join(", ");
-            problems.push(Diagnostic::whole_file(
-                Level::Error,
-                file,
-                format!("entity: unknown kind {kind:?} (one of {known})"),
-            ));
+            let entity = text.find("entity:").unwrap_or(0);
+            problems.push(near(file, text, kind, entity, format!("entity: unknown kind {kind:?} (one of {known})")));
         }
     }
     let edits = &parties.holidays;
     if parties.member_state.is_none() && !(edits.add.is_empty() && edits.remove.is_empty()) {
         problems.push(
-            Diagnostic::whole_file(Level::Error, file, "holidays changes a member state's calendar: name it")
+            near(file, text, "holidays:", 0, "holidays changes a member state's calendar: name it")
                 .help("add member_state: BE (the ISO 3166 code of the state whose law applies)"),
         );
     }
     if problems.is_empty() { Ok(parties) } else { Err(problems) }
+}
+
+/// An error at the first `needle` at or after byte `from`, or at the file's start without one.
+fn near(file: &str, text: &str, needle: &str, from: usize, message: impl Into<String>) -> Diagnostic {
+    let mut diagnostic = Diagnostic::whole_file(Level::Error, file, message);
+    let found = text.get(from..).and_then(|rest| rest.find(needle)).map(|at| at + from);
+    if let Some(offset) = found {
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        diagnostic.line = u64::try_from(before.matches('\n').count() + 1).unwrap_or(1);
+        diagnostic.column = u64::try_from(before[line_start..].chars().count() + 1).unwrap_or(1);
+        diagnostic.span = Some((offset, needle.len()));
+    }
+    diagnostic
 }

@@ -138,6 +138,10 @@ pub fn calendar(def: &crate::domain::clock::ClockDef) -> String {
             None => localized.name.clone(),
         };
     }
+    use crate::domain::clock::Period;
+    if matches!(def.period, Period::Hours(_) | Period::UndueDelay(_)) && def.next_working_day.is_none() {
+        return "none: elapsed hours".to_owned();
+    }
     match crate::domain::clock::period::Rules::of(def).calendar {
         Calendar::Weekends => "weekends only".to_owned(),
         Calendar::UsFederal => "US federal holidays (5 U.S.C. 6103)".to_owned(),
