@@ -60,6 +60,12 @@ fn doras_cap_runs_from_doras_own_detection_and_gdpr_keeps_its_awareness() {
     assert_eq!(due(&ws, "gdpr-33"), "2026-11-27T05:00:00Z", "a plain aware moves every other regime");
     assert_eq!(due(&ws, "dora-initial"), "2026-11-25T01:00:00Z", "and leaves DORA's own alone");
 
+    let bundle = Workspace::bundle_in(&ws.ok_at("alice", T, &["export", "001"]));
+    let annex = std::fs::read_to_string(bundle.join("regulatory-annex.md")).expect("annex");
+    let dora = annex.split("## dora-initial ").nth(1).expect("dora-initial section");
+    let dora = dora.split("\n## ").next().unwrap_or(dora);
+    assert!(dora.contains("| Capped by | decision aware (dora) reached 2026-11-24T01:00:00Z by alice"), "{dora}");
+
     let status = ws.status_json("001");
     let dora = status["clocks"].as_array().expect("clocks").iter().find(|c| c["id"] == "dora-initial").cloned();
     assert_eq!(dora.expect("dora")["regime"], "dora");
@@ -104,9 +110,31 @@ fn regime_is_for_awareness_and_for_the_incidents_regimes_only() {
     assert!(err.contains("--regime applies to aware only"), "{err}");
     let err = refused(&ws, "alice", &["decide", "001", "aware", "--regime", "dora", "--at", "-1h"]);
     assert!(
-        err.contains("no clock of this incident belongs to regime dora (its regimes: gdpr, uk-gdpr, ai-act)"),
+        err.contains(
+            "no clock of this incident that starts on awareness belongs to regime dora (those: gdpr, uk-gdpr, ai-act)"
+        ),
         "{err}"
     );
     let err = refused(&ws, "alice", &["decide", "001", "aware", "--regime", "ai-act"]);
     assert!(err.contains("the decision time") || err.contains("later"), "no --at means now, later than 02:10: {err}");
+}
+
+#[test]
+fn a_regimes_later_awareness_needs_the_commander_whichever_is_recorded_first() {
+    let ws = Workspace::new();
+    ws.ok_at("alice", T, &["declare", "--runbook", "cross-tenant-pii-leak"]);
+    ws.ok_at("bob", T, &["decide", "001", "aware", "--regime", "gdpr", "--at", "2026-11-24T20:00:00Z"]);
+    let err = refused(&ws, "bob", &["decide", "001", "aware", "--at", "2026-11-24T08:00:00Z"]);
+    assert!(err.contains("moving aware (gdpr) later (2026-11-24T08:00:00Z → 2026-11-24T20:00:00Z)"), "{err}");
+    let with_reason = ["decide", "001", "aware", "--at", "2026-11-24T08:00:00Z", "--reason", "personal data at 20:00"];
+    let err = refused(&ws, "bob", &with_reason);
+    assert!(err.contains("only the commander (alice)"), "{err}");
+    ws.ok_at("alice", T, &with_reason);
+    assert_eq!(due(&ws, "gdpr-33"), "2026-11-27T20:00:00Z");
+    assert_eq!(due(&ws, "uk-gdpr-33"), "2026-11-27T08:00:00Z");
+
+    let err = refused(&ws, "alice", &["decide", "001", "aware", "--regime", "", "--at", "2026-11-24T07:00:00Z"]);
+    assert!(err.contains("the regime (--regime)"), "an empty regime is not every regime: {err}");
+    let err = refused(&ws, "alice", &["decide", "001", "aware", "--regime", "hipaa", "--at", "-1h"]);
+    assert!(err.contains("starts on awareness"), "{err}");
 }

@@ -71,7 +71,7 @@ fn a_later_time_needs_a_reason_and_the_commander_and_the_log_keeps_the_deadlines
 
     let reason = "the 02:10 alert was a test tenant; the real leak was seen at 09:00";
     let out = ok(&ws, "alice", T, &["decide", "001", "aware", "--at", later, "--reason", reason]);
-    assert!(out.contains(&format!("later because: {reason}")), "{out}");
+    assert!(out.contains(&format!("; reason: {reason}")), "{out}");
     assert!(
         out.contains("gdpr-33 due 2026-11-27T02:10:00Z → 2026-11-27T09:00:00Z"),
         "the deadline before and after: {out}"

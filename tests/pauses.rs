@@ -79,7 +79,10 @@ fn a_law_enforcement_delay_moves_the_hipaa_deadline_and_ending_it_early_brings_i
     assert!(annex.contains("| Delay | #"), "{annex}");
     assert!(annex.contains("ended early 2026-12-10T12:00:00Z by carol: FBI: notice may go"), "{annex}");
     let filing = std::fs::read_to_string(bundle.join("filings/hipaa-individuals.md")).expect("filing");
-    assert!(filing.contains("- Notice delayed from 2026-11-20 12:00 UTC to 2026-12-10 12:00 UTC under 164.412(a)"));
+    assert!(
+        filing.contains("- Notice delayed from 2026-11-20 12:00 UTC to 2026-12-10 12:00 UTC under 45 CFR 164.412\n")
+    );
+    assert!(!filing.contains("318-A"), "our internal reference stays out of the notice: {filing}");
 }
 
 #[test]
@@ -137,5 +140,61 @@ fn the_attorney_generals_delay_then_four_business_days() {
         clock(&ws, t, "sec-8k")["due_at"],
         "2027-01-07T22:30:00Z",
         "four business days after the delay ends (1 January is a holiday)"
+    );
+}
+
+#[test]
+fn a_later_delay_replaces_the_one_before_and_plus_counts_from_the_statement() {
+    let ws = Workspace::new();
+    let limit = hipaa(&ws);
+    let pause = |until: &str, at: &str| {
+        [
+            "clock",
+            "pause",
+            "001",
+            "hipaa-individuals",
+            "--until",
+            until,
+            "--at",
+            at,
+            "--basis",
+            "164.412",
+            "--reason",
+            "FBI",
+        ]
+        .map(str::to_owned)
+    };
+    let run = |args: [String; 12]| ws.ok_at("alice", T, &args.each_ref().map(String::as_str));
+    run(pause("2027-03-01T00:00:00Z", "2026-11-19T00:00:00Z"));
+    assert_eq!(clock(&ws, T, "hipaa-individuals")["due_at"], "2027-03-01T00:00:00Z");
+    run(pause("2027-02-01T00:00:00Z", "2026-11-20T00:00:00Z"));
+    let shortened = clock(&ws, T, "hipaa-individuals");
+    assert_eq!(shortened["due_at"], "2027-02-01T00:00:00Z", "the official shortened it: {shortened}");
+    assert_eq!(shortened["delays"][0]["in_effect"], false);
+    assert_eq!(shortened["delays"][1]["in_effect"], true);
+
+    run(pause("+30d", "2026-11-20T09:00:00Z"));
+    let oral = clock(&ws, T, "hipaa-individuals");
+    assert_eq!(oral["delays"][2]["until"], "2026-12-20T09:00:00Z", "30 days from the oral statement, not from now");
+    assert_eq!(
+        oral["legal_limit_at"].as_str().or(oral["due_at"].as_str()),
+        Some(limit.as_str()),
+        "a delay ending before the limit leaves it: {oral}"
+    );
+
+    let err =
+        refused(&ws, "alice", T, &pause("2027-01-20T00:00:00Z", "2026-11-01T00:00:00Z").each_ref().map(String::as_str));
+    assert!(err.contains("a delay cannot begin before the clock"), "{err}");
+
+    let bundle = Workspace::bundle_in(&ws.ok_at("alice", T, &["export", "001"]));
+    let annex = std::fs::read_to_string(bundle.join("regulatory-annex.md")).expect("annex");
+    assert!(annex.contains(&format!("| Limit without the delay | {limit} |")), "{annex}");
+    assert!(annex.contains("replaced by #"), "{annex}");
+    let worksheet = std::fs::read_to_string(bundle.join("worksheets/hipaa-individuals.md")).expect("worksheet");
+    assert!(worksheet.contains("- Delayed until 2026-12-20 09:00 UTC under 164.412: FBI"), "{worksheet}");
+    let filing = std::fs::read_to_string(bundle.join("filings/hipaa-individuals.md")).expect("filing");
+    assert!(
+        filing.contains("- When the breach was discovered: 2026-11-02 10:00 UTC"),
+        "the clock's own anchor: {filing}"
     );
 }

@@ -93,7 +93,8 @@ pub(crate) enum ClockCmd {
     Pause {
         incident: String,
         clock: String,
-        /// When the delay ends (the period the official specified): RFC 3339, "YYYY-MM-DD HH:MM" UTC, "+30d"
+        /// When the delay ends (the period the official specified): RFC 3339, "YYYY-MM-DD HH:MM"
+        /// UTC, or "+30d" after --at (after now without it)
         #[arg(long, value_name = "TIME")]
         until: String,
         /// The provision and the request it rests on ("164.412(a): FBI letter of 2026-11-24, ref 318-A")

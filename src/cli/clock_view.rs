@@ -142,6 +142,9 @@ pub fn calendar(def: &crate::domain::clock::ClockDef) -> String {
     if matches!(def.period, Period::Hours(_) | Period::UndueDelay(_)) && def.next_working_day.is_none() {
         return "none: elapsed hours".to_owned();
     }
+    if matches!(def.period, Period::CalendarDays(_) | Period::DaysAfterYearEnd(_)) {
+        return "none: calendar days".to_owned();
+    }
     match crate::domain::clock::period::Rules::of(def).calendar {
         Calendar::Weekends => "weekends only".to_owned(),
         Calendar::UsFederal => "US federal holidays (5 U.S.C. 6103)".to_owned(),

@@ -120,8 +120,10 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
             record(incident, Command::DropClock { clock, reason })
         }
         Cmd::Clock { action: ClockCmd::Pause { incident, clock, until, basis, reason, at } } => {
-            let until = time_arg::parse(&until, now)?;
-            record(incident, Command::PauseClock { clock, from: time(at)?, until, basis, reason })
+            let from = time(at)?;
+            let until =
+                time_arg::parse(&until, if until.trim_start().starts_with('+') { from.unwrap_or(now) } else { now })?;
+            record(incident, Command::PauseClock { clock, from, until, basis, reason })
         }
         Cmd::Clock { action: ClockCmd::Resume { incident, clock, reason, at } } => {
             record(incident, Command::ResumeClock { clock, at: time(at)?, reason })

@@ -64,8 +64,8 @@ pub fn fold(facts: &mut ClockFacts, clocks: &mut Vec<ClockDef>, envelope: &Envel
             });
         }
         Event::ClockResumed { clock, at, reason, .. } => {
-            let pauses = facts.pauses.entry(clock.clone()).or_default();
-            for pause in pauses.iter_mut().filter(|p| p.resumed.is_none() && p.active_at(*at)) {
+            let standing = facts.pauses.get_mut(clock).and_then(|p| p.last_mut());
+            if let Some(pause) = standing.filter(|p| p.resumed.is_none() && p.active_at(*at)) {
                 pause.resumed = Some(Resumed { at: *at, by: by.clone(), reason: reason.clone() });
             }
         }

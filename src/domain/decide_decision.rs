@@ -2,10 +2,12 @@
 //! omission; a correction that moves it later (and so its deadlines) needs a reason and, where
 //! the incident has a commander, the commander; the log keeps each deadline before and after.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
-use super::clock::def::regimes;
-use super::clock::{Decision, label};
+use super::clock::def::regimes_on;
+use super::clock::{ClockFacts, Decision, label};
 use super::decide_support::rfc3339;
 use super::event::{Actor, Envelope, Event, MovedDeadline};
 use super::incident::Incident;
@@ -23,7 +25,7 @@ pub struct Record {
 
 pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &str) -> Result<Event, Refusal> {
     let Record { decision, regime, at, evidence, reason, confirm } = record;
-    let regime = regime.map(|r| r.trim().to_ascii_lowercase()).filter(|r| !r.is_empty());
+    let regime = regime.map(|r| r.trim().to_ascii_lowercase());
     if let Some(regime) = &regime {
         check_regime(incident, decision, regime)?;
     }
@@ -66,9 +68,22 @@ pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &s
         regime: regime.clone(),
     };
     let deadlines = moved_deadlines(incident, &event, now, actor);
-    let later = previous.is_some_and(|p| at > p.at) || deadlines.iter().any(MovedDeadline::later);
+    let after = applied(incident, &event, now, actor);
+    let before_lag = regime_lag(&incident.clock_facts, decision);
+    let lagging = regime_lag(&after.clock_facts, decision)
+        .into_iter()
+        .find(|(regime, lag)| *lag > before_lag.get(regime).copied().unwrap_or(0))
+        .map(|(regime, _)| regime);
+    let later = previous.is_some_and(|p| at > p.at) || deadlines.iter().any(MovedDeadline::later) || lagging.is_some();
     if later {
         if reason.is_none() {
+            let facts = &after.clock_facts;
+            let behind = lagging.as_deref().filter(|r| regime.as_deref() != Some(*r));
+            if let (Some(lagging), Some(general)) = (behind, facts.decided(decision)) {
+                let own = facts.decided_exactly(decision, Some(lagging)).map_or(at, |r| r.at);
+                let (from, to) = (rfc3339(general.at), rfc3339(own));
+                return Err(Refusal::LaterNeedsReason { decision: label(decision, Some(lagging)), from, to });
+            }
             let from = previous.map_or_else(|| earlier_record(incident, decision, &regime), |p| rfc3339(p.at));
             return Err(Refusal::LaterNeedsReason { decision: name(), from, to: rfc3339(at) });
         }
@@ -88,7 +103,10 @@ fn check_regime(incident: &Incident, decision: Decision, regime: &str) -> Result
     if decision != Decision::Aware {
         return Err(Refusal::RegimeOnlyForAwareness { decision: decision.name().to_owned() });
     }
-    let regimes = regimes(&incident.clocks);
+    if regime.is_empty() {
+        return Err(Refusal::EmptyText("the regime (--regime)"));
+    }
+    let regimes = regimes_on(&incident.clocks, Decision::Aware);
     if regimes.iter().any(|r| r == regime) {
         return Ok(());
     }
@@ -130,6 +148,24 @@ fn check_order(incident: &Incident, decision: Decision, at: DateTime<Utc>) -> Re
     Ok(())
 }
 
+/// How long after the record for every regime each regime's own record of `decision` stands:
+/// growing, it moves that regime's deadlines later than the shared one, in whichever order
+/// the two were recorded.
+fn regime_lag(facts: &ClockFacts, decision: Decision) -> BTreeMap<String, i64> {
+    let Some(general) = facts.decided(decision) else { return BTreeMap::new() };
+    facts
+        .all_of(decision)
+        .filter_map(|r| r.regime.clone().map(|regime| (regime, (r.at - general.at).num_seconds().max(0))))
+        .collect()
+}
+
+fn applied(incident: &Incident, event: &Event, now: DateTime<Utc>, actor: &str) -> Incident {
+    let mut after = incident.clone();
+    let envelope = Envelope { seq: incident.last_seq + 1, at: now, actor: Actor::named(actor), event: event.clone() };
+    after.apply(&envelope);
+    after
+}
+
 /// The due time of each clock `event` changes, before and after it.
 pub(super) fn moved_deadlines(
     incident: &Incident,
@@ -137,9 +173,7 @@ pub(super) fn moved_deadlines(
     now: DateTime<Utc>,
     actor: &str,
 ) -> Vec<MovedDeadline> {
-    let mut after = incident.clone();
-    let envelope = Envelope { seq: incident.last_seq + 1, at: now, actor: Actor::named(actor), event: event.clone() };
-    after.apply(&envelope);
+    let after = applied(incident, event, now, actor);
     let due = |statuses: &[super::clock::ClockStatus<'_>], id: &str| {
         statuses.iter().find(|s| s.def.id == id).and_then(|s| s.deadline).map(|d| d.due_at)
     };

@@ -41,9 +41,13 @@ pub fn pause(incident: &Incident, delay: Delay, now: DateTime<Utc>, actor: &str)
     if status.waiver.is_some() || status.submitted.is_some() {
         return why("it is already settled (submitted or not applicable)".into());
     }
-    let Some(limit) = undelayed(def, &incident.clock_facts).deadline.map(|d| d.legal_limit_at) else {
+    let planned = undelayed(def, &incident.clock_facts);
+    let (Some(anchor), Some(limit)) = (planned.anchor_at, planned.deadline.map(|d| d.legal_limit_at)) else {
         return why("it has not started: record its anchor first".into());
     };
+    if from < anchor {
+        return why(format!("it began at {}; a delay cannot begin before the clock", rfc3339(anchor)));
+    }
     let current = status.deadline.map_or(limit, |d| d.legal_limit_at);
     if from > current {
         return why(format!(
@@ -85,7 +89,8 @@ pub fn resume(
     if at > now {
         return Err(Refusal::InFuture("the end of the delay (--at)"));
     }
-    if !incident.clock_facts.pauses_of(&clock).iter().any(|p| p.resumed.is_none() && p.active_at(at)) {
+    let standing = incident.clock_facts.standing_delay(&clock);
+    if !standing.is_some_and(|p| p.resumed.is_none() && p.active_at(at)) {
         return Err(Refusal::Delay { clock, why: format!("no delay of it is in effect at {}", rfc3339(at)) });
     }
     let mut event = Event::ClockResumed { clock, at, reason, moved: Vec::new() };

@@ -116,7 +116,7 @@ pub fn describe(envelope: &Envelope) -> String {
                 .map(|seq| format!(", {} #{seq}", if *confirms { "confirming" } else { "correcting" }))
                 .unwrap_or_default(),
             evidence.as_ref().map(|e| format!(" (evidence: {e})")).unwrap_or_default(),
-            reason.as_ref().map(|r| format!("; later because: {r}")).unwrap_or_default(),
+            reason.as_ref().map(|r| format!("; reason: {r}")).unwrap_or_default(),
             moved_text(moved)
         ),
         Event::SubmissionRecorded { clock, reference, at, phase, channel, late_reason, .. } => format!(

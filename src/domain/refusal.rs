@@ -293,10 +293,13 @@ impl fmt::Display for Refusal {
                 write!(f, "--regime applies to aware only; {decision} is one decision for every regime")
             }
             Self::UnknownRegime { regime, known } if known.is_empty() => {
-                write!(f, "no clock of this incident belongs to regime {regime}")
+                write!(f, "no clock of this incident that starts on awareness belongs to regime {regime}")
             }
             Self::UnknownRegime { regime, known } => {
-                write!(f, "no clock of this incident belongs to regime {regime} (its regimes: {known})")
+                write!(
+                    f,
+                    "no clock of this incident that starts on awareness belongs to regime {regime} (those: {known})"
+                )
             }
             Self::LateWithoutReason { clock, limit } => write!(
                 f,

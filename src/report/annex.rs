@@ -18,7 +18,11 @@ pub struct ClockAnnex {
     pub not_applicable_rationale: Option<String>,
     pub state: &'static str,
     pub anchor: Option<AnchorRecord>,
+    /// The decision that caps it (DORA initial: awareness + 24 h), as recorded for its regime.
+    pub capped_by: Option<AnchorRecord>,
     pub due_at: Option<String>,
+    /// The legal limit it would have without the delays recorded for it.
+    pub limit_without_delay: Option<String>,
     pub legal_limit_at: Option<String>,
     /// False for "without undue delay": `due_at` is an internal target.
     pub fixed_limit: bool,
@@ -54,6 +58,8 @@ pub struct DelayRecord {
     pub by: String,
     /// Who ended it early, when and why.
     pub ended_early: Option<String>,
+    /// The later delay that replaced it.
+    pub replaced_by: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -107,15 +113,18 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
     let incident = facts.incident;
     let def = status.def;
     let recorded = &incident.clock_facts;
-    let anchor = match &def.anchor {
-        Anchor::Decision(decision) => recorded.decided_in(*decision, def.regime.as_deref()).map(|d| AnchorRecord {
+    let decision_record = |decision: Decision| {
+        recorded.decided_in(decision, def.regime.as_deref()).map(|d| AnchorRecord {
             what: format!("decision {}", d.label()),
             at: time(d.at),
             by: d.by.clone(),
             recorded_at: time(d.recorded_at),
             evidence: d.evidence.clone(),
             auto: d.auto,
-        }),
+        })
+    };
+    let anchor = match &def.anchor {
+        Anchor::Decision(decision) => decision_record(*decision),
         Anchor::Submitted(_) | Anchor::LatestSubmitted(_) | Anchor::LatestSubmittedOf(_) => {
             let submission = match &def.anchor {
                 Anchor::Submitted(other) => recorded.first_submission(other),
@@ -137,10 +146,18 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
         }
     };
     let provided = recorded.provided.get(&def.id);
-    let corrections = match &def.anchor {
+    let mut corrections = match &def.anchor {
         Anchor::Decision(decision) => corrections_of(recorded, *decision, def.regime.as_deref()),
         _ => Vec::new(),
     };
+    if let Some(cap) = &def.cap {
+        corrections.extend(corrections_of(recorded, cap.decision, def.regime.as_deref()));
+        corrections.sort_by_key(|c| c.seq);
+    }
+    let pauses = status.pauses;
+    let limit_without_delay = (!pauses.is_empty())
+        .then(|| crate::domain::clock::status::undelayed(def, recorded).deadline.map(|d| time(d.legal_limit_at)))
+        .flatten();
     ClockAnnex {
         corrections,
         id: def.id.clone(),
@@ -150,6 +167,8 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
         applicable: status.waiver.is_none(),
         not_applicable_rationale: status.waiver.map(|w| format!("{} ({}, {})", w.rationale, w.by, time(w.at))),
         state: status.state.name(),
+        capped_by: def.cap.as_ref().and_then(|cap| decision_record(cap.decision)),
+        limit_without_delay,
         informed_before_altering: recorded
             .informed
             .iter()
@@ -162,10 +181,11 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
                 channel: i.channel.clone(),
             })
             .collect(),
-        delays: status
-            .pauses
+        delays: pauses
             .iter()
-            .map(|p| DelayRecord {
+            .enumerate()
+            .map(|(i, p)| DelayRecord {
+                replaced_by: pauses.get(i + 1).map(|next| next.seq),
                 seq: p.seq,
                 from: time(p.from),
                 until: time(p.until),
@@ -206,10 +226,17 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
 /// Corrections of the decision as this clock's regime sees it: its own record and the one for
 /// every regime.
 fn corrections_of(recorded: &ClockFacts, decision: Decision, regime: Option<&str>) -> Vec<CorrectionRecord> {
+    // The shared record counts for this clock until the regime has its own.
+    let own_from = recorded
+        .decision_log
+        .iter()
+        .find(|d| d.decision == decision && regime.is_some() && d.regime.as_deref() == regime)
+        .map_or(u64::MAX, |d| d.seq);
     let log: Vec<&DecisionRecord> = recorded
         .decision_log
         .iter()
-        .filter(|d| d.decision == decision && (d.regime.is_none() || d.regime.as_deref() == regime))
+        .filter(|d| d.decision == decision)
+        .filter(|d| (d.regime.is_none() && d.seq < own_from) || (d.regime.is_some() && d.regime.as_deref() == regime))
         .collect();
     log.iter()
         .filter_map(|d| {
@@ -264,6 +291,10 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
                 },
             ),
         ));
+        if let Some(cap) = &c.capped_by {
+            let text = format!("{} reached {} by {}, recorded {}", cap.what, cap.at, cell(&cap.by), cap.recorded_at);
+            rows.push(("Capped by", text));
+        }
         let target = if c.fixed_limit { "due" } else { "internal target (the law says without undue delay)" };
         rows.push(("Due", c.due_at.as_ref().map_or("—".to_owned(), |d| format!("{d} ({target})"))));
         let limit = match &c.legal_limit_at {
@@ -272,6 +303,9 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
             None => "—".to_owned(),
         };
         rows.push(("Legal limit", limit));
+        if let Some(without) = &c.limit_without_delay {
+            rows.push(("Limit without the delay", without.clone()));
+        }
         rows.push((
             "Submitted",
             if c.submissions.is_empty() {
@@ -303,6 +337,10 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
         }
         for d in &c.delays {
             let early = d.ended_early.as_ref().map(|e| format!("; ended early {}", cell(e))).unwrap_or_default();
+            let early = match d.replaced_by {
+                Some(seq) => format!("{early}; replaced by #{seq}"),
+                None => early,
+            };
             rows.push((
                 "Delay",
                 format!(

@@ -181,9 +181,24 @@ fn body(
         };
         out.push_str(&format!("- Ended: {ended}\n"));
     }
+    // The decision the recipient's clock runs from (discovery for HIPAA, materiality for the
+    // SEC), and awareness where that is what it runs from or the form asks how it was found.
+    let starts_on = match &def.anchor {
+        crate::domain::clock::Anchor::Decision(d) if *d != Decision::Aware => Some(*d),
+        _ => None,
+    };
+    if let Some(decision) = starts_on {
+        let record = incident.clock_facts.decided_in(decision, def.regime.as_deref());
+        let text = record.map_or_else(
+            || gap(gaps, decision.reached(), format!("warroom decide {id} {} --at TIME --evidence …", decision.name())),
+            |r| when(r.at),
+        );
+        out.push_str(&format!("- {}: {text}\n", capitalized(decision.reached())));
+    }
     let aware = incident.clock_facts.decided_in(Decision::Aware, status.def.regime.as_deref());
     match aware {
         Some(aware) => out.push_str(&format!("- We became aware: {}\n", when(aware.at))),
+        None if starts_on.is_some() => {}
         None => {
             let missing =
                 gap(gaps, "when we became aware", format!("warroom decide {id} aware --at TIME --evidence …"));
@@ -205,9 +220,12 @@ fn body(
         );
         out.push_str(&format!("- Reasons for the delay: {reasons}\n"));
     }
-    for pause in status.pauses {
-        let (from, to) = (when(pause.from), when(pause.ends_at()));
-        out.push_str(&format!("- Notice delayed from {from} to {to} under {}\n", one_line(&pause.basis)));
+    // The recipient reads the provision, not our internal references in the recorded basis.
+    if let (Some(rule), Some(delay)) = (&def.pause, incident.clock_facts.standing_delay(&def.id))
+        && delay.ends_at() > delay.from
+    {
+        let (from, to) = (when(delay.from), when(delay.ends_at()));
+        out.push_str(&format!("- Notice delayed from {from} to {to} under {}\n", one_line(&rule.basis)));
     }
 
     let provided = incident.clock_facts.provided.get(&def.id);
@@ -302,4 +320,9 @@ fn subjects_informed(facts: &Facts<'_>, clock: &str, gaps: &mut Vec<Gap>) -> Str
             gap(gaps, "whether the data subjects will be told, and if not why (Art. 34(3))", record)
         }
     }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }

@@ -43,6 +43,16 @@ pub fn markdown(facts: &Facts<'_>, clock: &ClockAnnex, gaps: &[Gap]) -> String {
         Some(limit) => out.push_str(&format!("- Legal limit: {}\n", when_text(limit))),
         None => {}
     }
+    if let Some(without) = &clock.limit_without_delay {
+        out.push_str(&format!("- Legal limit without the delay: {}\n", when_text(without)));
+    }
+    for d in clock.delays.iter().filter(|d| d.replaced_by.is_none()) {
+        let basis = one_line(&d.basis);
+        out.push_str(&format!("- Delayed until {} under {basis}: {}\n", when_text(&d.ends_at), one_line(&d.reason)));
+    }
+    if let Some(cap) = &clock.capped_by {
+        out.push_str(&format!("- Capped by: {} reached {}\n", cap.what, when_text(&cap.at)));
+    }
     if let Some(anchor) = &clock.anchor {
         out.push_str(&format!(
             "- Started by: {} reached {}, recorded by {} at {}{}\n",

@@ -98,6 +98,32 @@ impl Decision {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|d| d.name().eq_ignore_ascii_case(text.trim()))
     }
+
+    /// What was reached, as a filing states it ("when the breach was discovered").
+    pub const fn reached(self) -> &'static str {
+        match self {
+            Self::Aware => "when we became aware",
+            Self::HighRisk => "when the high risk to data subjects was established",
+            Self::CausalLink => "when the causal link was established",
+            Self::ClassifiedMajor => "when it was classified as major",
+            Self::Material => "when it was determined to be material",
+            Self::DeathSuspected => "when a causal link with a death was suspected",
+            Self::Discovered => "when the breach was discovered",
+            Self::IncidentDetermined => "when it was determined that a cybersecurity incident occurred",
+            Self::AssessedNotifiable => "when it was assessed as notifiable",
+            Self::BreachStarted => "when the breach began",
+            Self::BreachEnded => "when the breach ended",
+            Self::ExploitedVulnerability => "when we became aware of the actively exploited vulnerability",
+            Self::FixAvailable => "when the corrective or mitigating measure became available",
+            Self::NotificationIncident => "when it was determined that a notification incident occurred",
+            Self::ServicesDisrupted => "when the disruption of covered services was determined",
+            Self::IncidentHandled => "when the incident was handled",
+            Self::ActivitiesRecovered => "when regular activities were recovered",
+            Self::InformationAvailable => "when the information became available",
+            Self::BreachSuspected => "when we had reasonable grounds to suspect an eligible data breach",
+            Self::EligibleBreach => "when we had reasonable grounds to believe there was an eligible data breach",
+        }
+    }
 }
 
 /// What starts a clock.
@@ -266,10 +292,10 @@ const fn default_due_soon() -> u8 {
     25
 }
 
-/// The regimes of `clocks`, each once, in the order they first appear.
-pub fn regimes(clocks: &[ClockDef]) -> Vec<String> {
+/// The regimes of the `clocks` that turn on `decision`, each once, in the order they appear.
+pub fn regimes_on(clocks: &[ClockDef], decision: Decision) -> Vec<String> {
     let mut regimes: Vec<String> = Vec::new();
-    for regime in clocks.iter().filter_map(|c| c.regime.as_ref()) {
+    for regime in clocks.iter().filter(|c| c.turns_on(decision)).filter_map(|c| c.regime.as_ref()) {
         if !regimes.contains(regime) {
             regimes.push(regime.clone());
         }
@@ -278,6 +304,13 @@ pub fn regimes(clocks: &[ClockDef]) -> Vec<String> {
 }
 
 impl ClockDef {
+    /// `decision` starts it, caps it, or makes it "immediately".
+    pub fn turns_on(&self, decision: Decision) -> bool {
+        self.anchor == Anchor::Decision(decision)
+            || self.cap.as_ref().is_some_and(|cap| cap.decision == decision)
+            || self.immediately_on.contains(&decision)
+    }
+
     /// The clocks whose submissions anchor this one, if chained.
     pub fn chained_on(&self) -> Vec<&str> {
         match &self.anchor {

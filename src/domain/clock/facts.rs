@@ -213,9 +213,15 @@ impl ClockFacts {
         self.pauses.get(clock).map_or(&[], Vec::as_slice)
     }
 
-    /// When the last delay of `clock` ends, if it has any.
+    /// The delay of `clock` that stands: the latest recorded replaces any before it (the
+    /// official shortened or extended it).
+    pub fn standing_delay(&self, clock: &str) -> Option<&Pause> {
+        self.pauses_of(clock).last()
+    }
+
+    /// When the standing delay of `clock` ends, if it has one.
     pub fn delayed_until(&self, clock: &str) -> Option<DateTime<Utc>> {
-        self.pauses_of(clock).iter().map(Pause::ends_at).max()
+        self.standing_delay(clock).map(Pause::ends_at)
     }
 
     pub fn is_provided(&self, clock: &str, item: &str) -> bool {

@@ -169,7 +169,7 @@ pub fn evaluate_scheduled<'a>(
         missing_content,
         waiver: facts.waivers.get(&def.id),
         in_full: facts.submitted_in_full(&def.id),
-        delayed: facts.pauses_of(&def.id).iter().rev().find(|p| p.active_at(now)),
+        delayed: facts.standing_delay(&def.id).filter(|p| p.active_at(now)),
         pauses: facts.pauses_of(&def.id),
     };
     if status.waiver.is_some() {

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{Purpose, execute};
-use crate::domain::clock::def::regimes;
-use crate::domain::clock::{Anchor, Decision, SubmissionPhase};
+use crate::domain::clock::def::regimes_on;
+use crate::domain::clock::{Decision, SubmissionPhase};
 use crate::domain::command::Command;
 use crate::domain::incident::Incident;
 use crate::domain::when;
@@ -146,15 +146,9 @@ const FOR: &str = " for ";
 /// filings state, any already recorded, and awareness per regime where it has several.
 fn decision_choices(incident: &Incident) -> Vec<(String, String)> {
     let facts = &incident.clock_facts;
-    let used = |d: Decision| {
-        incident.clocks.iter().any(|c| {
-            c.anchor == Anchor::Decision(d)
-                || c.cap.as_ref().is_some_and(|cap| cap.decision == d)
-                || c.immediately_on.contains(&d)
-        })
-    };
+    let used = |d: Decision| incident.clocks.iter().any(|c| c.turns_on(d));
     let stated = [Decision::BreachStarted, Decision::BreachEnded];
-    let regimes = regimes(&incident.clocks);
+    let regimes = regimes_on(&incident.clocks, Decision::Aware);
     let mut choices = Vec::new();
     for decision in Decision::ALL {
         if !(incident.clocks.is_empty()
@@ -170,7 +164,7 @@ fn decision_choices(incident: &Incident) -> Vec<(String, String)> {
                 let ids: Vec<&str> = incident
                     .clocks
                     .iter()
-                    .filter(|c| c.regime.as_ref() == Some(regime))
+                    .filter(|c| c.regime.as_ref() == Some(regime) && c.turns_on(decision))
                     .map(|c| c.id.as_str())
                     .collect();
                 choices.push((choice(decision, Some(regime)), format!("its own awareness: {} only", ids.join(", "))));

@@ -95,7 +95,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         let base = if selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
         let first = vec![
             styled(mark(status.state), theme.style(role)),
-            styled(format!("{:<18} ", status.def.id), base),
+            styled(format!("{:<18} ", short_id(&status.def.id)), base),
             styled(remaining_text(status), theme.style(role)),
         ];
         lines.push(Line::from(first));
@@ -146,4 +146,9 @@ fn held_steps(incident: &crate::domain::incident::Incident) -> String {
         .map(|(_, step, _)| step.id.as_str())
         .collect();
     if held.is_empty() { String::new() } else { format!("holds {} · ", held.join(",")) }
+}
+
+/// A clock id cut to 18 columns, so that its time and flags keep their place on a narrow pane.
+fn short_id(id: &str) -> String {
+    if id.chars().count() <= 18 { id.to_owned() } else { id.chars().take(17).chain(['…']).collect() }
 }
