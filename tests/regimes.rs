@@ -66,7 +66,20 @@ fn californias_sample_to_the_attorney_general_runs_from_the_residents_notice() {
         "30 calendar days: 1 April, to its end in Los Angeles"
     );
     assert_eq!(limit(&ws, t, "ca-1798-82-ag"), "none", "awaits the residents' notice");
+    let out =
+        ws.command("alice").env("WARROOM_TEST_NOW", t).args(["notify", "001", "ca-1798-82", "--ref", "m"]).output();
+    let err = common::stderr(&out.expect("run"));
+    assert!(err.contains("what-happened"), "one notice, no phases: it must hold the content (1798.82(d)): {err}");
+    for item in ["what-happened", "information", "what-we-do", "what-you-can-do"] {
+        ws.ok_at("priya", t, &["clock", "provide", "001", "ca-1798-82", item, "stated in the notice"]);
+    }
     ws.ok_at("alice", t, &["notify", "001", "ca-1798-82", "--ref", "mail-run-1", "--at", "2026-03-18T20:00:00Z"]);
+    let status: serde_json::Value =
+        serde_json::from_str(&ws.ok_at("auditor", t, &["status", "001", "--json"])).expect("json");
+    let notice =
+        status["incidents"][0]["clocks"].as_array().expect("clocks").iter().find(|c| c["id"] == "ca-1798-82").cloned();
+    let notice = notice.expect("ca-1798-82");
+    assert_eq!((notice["phase"].as_str(), notice["complete_pending"].as_bool()), (Some("complete"), Some(false)));
     assert_eq!(limit(&ws, t, "ca-1798-82-ag"), "2026-04-03T06:59:59Z");
 }
 

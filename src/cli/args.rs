@@ -234,9 +234,10 @@ pub(crate) enum Cmd {
         /// When it was submitted, if earlier than now
         #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
         at: Option<String>,
-        /// initial, intermediate or complete
-        #[arg(long, default_value = "initial")]
-        phase: String,
+        /// initial, intermediate or complete; by default initial where the clock's law allows
+        /// reporting in phases, complete where it asks for one notice
+        #[arg(long)]
+        phase: Option<String>,
         /// How it was submitted (portal, e-mail, phone)
         #[arg(long)]
         channel: Option<String>,

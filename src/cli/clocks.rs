@@ -20,6 +20,16 @@ pub fn phase(text: &str) -> Result<SubmissionPhase, CliError> {
     })
 }
 
+/// A submission's phase when none is given: initial where the law allows phased reports (or
+/// the clock is not in the catalog), else the one complete notice it asks for.
+pub fn default_phase(def: Option<&crate::domain::clock::ClockDef>) -> SubmissionPhase {
+    use crate::domain::clock::def::Asked;
+    match def {
+        Some(def) if !def.asks.contains(&Asked::Phases) => SubmissionPhase::Complete,
+        _ => SubmissionPhase::Initial,
+    }
+}
+
 pub fn list(ctx: &Context, incident: Option<&str>, json: bool) -> Result<(), CliError> {
     let Some(wanted) = incident else {
         return catalog(ctx, json);

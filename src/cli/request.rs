@@ -100,10 +100,13 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
         Cmd::Notify { incident, clock, reference, at, phase, channel, late_reason } => record(
             incident,
             Command::Notify {
+                phase: match phase {
+                    Some(phase) => clocks::phase(&phase)?,
+                    None => clocks::default_phase(clock_def(&clock, None).ok().as_ref()),
+                },
                 clock,
                 reference,
                 at: time(at)?,
-                phase: clocks::phase(&phase)?,
                 channel,
                 late_reason,
                 filed: None,
