@@ -146,3 +146,34 @@ fn each_submission_keeps_the_filing_as_sent_and_text_cannot_forge_a_section() {
         "{waived}"
     );
 }
+
+#[test]
+fn setting_a_duty_aside_is_the_commanders_and_a_claim_cannot_predate_its_clock() {
+    let ws = Workspace::new();
+    declared(&ws);
+    let err = refused(&ws, "bob", T, &["clock", "drop", "001", "uk-gdpr-33", "--reason", "no UK data subjects"]);
+    assert!(err.contains("only the commander (alice) may drop uk-gdpr-33"), "{err}");
+
+    let err = refused(&ws, "bob", T, &["notify", "001", "gdpr-33", "--ref", "R", "--at", "2026-11-24T01:00:00Z"]);
+    assert!(err.contains("cannot be dated before gdpr-33 started (2026-11-24T02:10:00Z)"), "{err}");
+    let after_limit = "2026-11-28T09:00:00Z";
+    let backdated = ["notify", "001", "gdpr-33", "--ref", "DPA-1", "--at", "2026-11-27T02:00:00Z"];
+    let err = refused(&ws, "bob", after_limit, &backdated);
+    assert!(
+        err.contains("only the commander (alice) may record gdpr-33 as submitted on time after its limit"),
+        "{err}"
+    );
+    ok(&ws, "alice", after_limit, &backdated);
+    let bundle = Workspace::bundle_in(&ok(&ws, "alice", after_limit, &["export", "001"]));
+    let annex = std::fs::read_to_string(bundle.join("regulatory-annex.md")).expect("annex");
+    assert!(annex.contains("reference DPA-1, recorded 2026-11-28T09:00:00Z"), "both times for the auditor: {annex}");
+
+    ok(&ws, "alice", T, &["clock", "add", "001", "hipaa-individuals", "--reason", "a covered entity's data"]);
+    ok(&ws, "alice", T, &["decide", "001", "discovered", "--at", "2026-11-24T03:00:00Z"]);
+    let err = refused(&ws, "alice", T, &["notify", "001", "hipaa-individuals", "--ref", "L", "--phase", "initial"]);
+    assert!(err.contains("asks for one notice, not phases"), "{err}");
+
+    let err =
+        refused(&ws, "priya", T, &["inform", "001", "fix-filter", "--ref", "MSA-1", "--at", "2026-11-01T00:00:00Z"]);
+    assert!(err.contains("before the incident's first awareness"), "{err}");
+}

@@ -29,7 +29,22 @@ fn limit(ws: &Workspace, time: &str, id: &str) -> String {
 fn brazils_three_working_days_skip_good_friday_and_the_weekend() {
     let ws = with_clocks(&["lgpd-anpd", "lgpd-complement"]);
     let t = "2026-04-10T12:00:00Z";
-    ws.ok_at("alice", t, &["decide", "001", "aware", "--regime", "lgpd", "--at", "2026-04-01T18:00:00Z"]);
+    ws.ok_at("alice", t, &["decide", "001", "aware", "--at", "2026-04-01T12:00:00Z"]);
+    ws.ok_at(
+        "alice",
+        t,
+        &[
+            "decide",
+            "001",
+            "aware",
+            "--regime",
+            "lgpd",
+            "--at",
+            "2026-04-01T18:00:00Z",
+            "--reason",
+            "personal data seen at 15:00",
+        ],
+    );
     assert_eq!(
         limit(&ws, t, "lgpd-anpd"),
         "2026-04-08T02:59:59Z",
@@ -106,6 +121,7 @@ fn doras_final_report_runs_from_the_latest_intermediate_or_updated_report() {
 #[test]
 fn the_hour_clocks_of_the_new_regimes() {
     let ws = with_clocks(&["cert-in-6h", "us-bank-36h", "cra-vulnerability-early-warning", "sec-8k-a"]);
+    ws.ok_at("alice", T, &["decide", "001", "aware", "--at", "2026-12-19T08:00:00Z"]);
     ws.ok_at("alice", T, &["decide", "001", "aware", "--regime", "cert-in", "--at", "2026-12-18T22:00:00Z"]);
     assert_eq!(limit(&ws, T, "cert-in-6h"), "2026-12-19T04:00:00Z");
     ws.ok_at("alice", T, &["decide", "001", "notification-incident", "--at", "2026-12-18T22:00:00Z"]);

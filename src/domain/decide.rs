@@ -36,7 +36,7 @@ pub fn decide(
         }
         if let Command::Notify { clock, reference, at, phase, channel, late_reason, filed } = command {
             let submission = super::decide_filing::Filing { clock, reference, at, phase, channel, late_reason, filed };
-            return super::decide_filing::notify(incident, submission, now);
+            return super::decide_filing::notify(incident, submission, now, actor);
         }
         if let Command::Waive { clock, rationale } = command {
             return super::decide_filing::waive(incident, clock, rationale, now);
@@ -143,6 +143,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         Command::DropClock { clock, reason } => {
             let reason = required_text(reason, "the reason (--reason)")?;
             clock_status(incident, &clock, now)?;
+            super::decide_filing::only_the_commander(incident, actor, format!("drop {clock}"))?;
             Ok(Event::ClockDropped { clock, reason })
         }
         Command::SwitchResponder { from } => Ok(Event::ResponderSwitched { from }),

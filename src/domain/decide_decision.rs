@@ -2,12 +2,10 @@
 //! omission; a correction that moves it later (and so its deadlines) needs a reason and, where
 //! the incident has a commander, the commander; the log keeps each deadline before and after.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 
 use super::clock::def::regimes_on;
-use super::clock::{ClockFacts, Decision, label};
+use super::clock::{Decision, label};
 use super::decide_support::rfc3339;
 use super::event::{Actor, Envelope, Event, MovedDeadline};
 use super::incident::Incident;
@@ -28,6 +26,11 @@ pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &s
     let regime = regime.map(|r| r.trim().to_ascii_lowercase());
     if let Some(regime) = &regime {
         check_regime(incident, decision, regime)?;
+    }
+    if let Some(regime) = &regime
+        && incident.clock_facts.decided(decision).is_none()
+    {
+        return Err(Refusal::RegimeBeforeShared { regime: regime.clone() });
     }
     let name = || label(decision, regime.as_deref());
     let previous = incident.clock_facts.decided_exactly(decision, regime.as_deref());
@@ -68,22 +71,9 @@ pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &s
         regime: regime.clone(),
     };
     let deadlines = moved_deadlines(incident, &event, now, actor);
-    let after = applied(incident, &event, now, actor);
-    let before_lag = regime_lag(&incident.clock_facts, decision);
-    let lagging = regime_lag(&after.clock_facts, decision)
-        .into_iter()
-        .find(|(regime, lag)| *lag > before_lag.get(regime).copied().unwrap_or(0))
-        .map(|(regime, _)| regime);
-    let later = previous.is_some_and(|p| at > p.at) || deadlines.iter().any(MovedDeadline::later) || lagging.is_some();
+    let later = previous.is_some_and(|p| at > p.at) || deadlines.iter().any(MovedDeadline::later);
     if later {
         if reason.is_none() {
-            let facts = &after.clock_facts;
-            let behind = lagging.as_deref().filter(|r| regime.as_deref() != Some(*r));
-            if let (Some(lagging), Some(general)) = (behind, facts.decided(decision)) {
-                let own = facts.decided_exactly(decision, Some(lagging)).map_or(at, |r| r.at);
-                let (from, to) = (rfc3339(general.at), rfc3339(own));
-                return Err(Refusal::LaterNeedsReason { decision: label(decision, Some(lagging)), from, to });
-            }
             let from = previous.map_or_else(|| earlier_record(incident, decision, &regime), |p| rfc3339(p.at));
             return Err(Refusal::LaterNeedsReason { decision: name(), from, to: rfc3339(at) });
         }
@@ -146,17 +136,6 @@ fn check_order(incident: &Incident, decision: Decision, at: DateTime<Utc>) -> Re
         }
     }
     Ok(())
-}
-
-/// How long after the record for every regime each regime's own record of `decision` stands:
-/// growing, it moves that regime's deadlines later than the shared one, in whichever order
-/// the two were recorded.
-fn regime_lag(facts: &ClockFacts, decision: Decision) -> BTreeMap<String, i64> {
-    let Some(general) = facts.decided(decision) else { return BTreeMap::new() };
-    facts
-        .all_of(decision)
-        .filter_map(|r| r.regime.clone().map(|regime| (regime, (r.at - general.at).num_seconds().max(0))))
-        .collect()
 }
 
 fn applied(incident: &Incident, event: &Event, now: DateTime<Utc>, actor: &str) -> Incident {

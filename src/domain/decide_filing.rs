@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::clock::def::Asked;
 use super::clock::{ClockState, SubmissionPhase};
 use super::decide_support::{clock_status, required_text, rfc3339};
 use super::event::Event;
@@ -19,7 +20,7 @@ pub struct Filing {
     pub filed: Option<String>,
 }
 
-pub fn notify(incident: &Incident, filing: Filing, now: DateTime<Utc>) -> Result<Vec<Event>, Refusal> {
+pub fn notify(incident: &Incident, filing: Filing, now: DateTime<Utc>, actor: &str) -> Result<Vec<Event>, Refusal> {
     let Filing { clock, reference, at, phase, channel, late_reason, filed } = filing;
     let reference = required_text(reference, "the submission's reference (--ref)")?;
     let at = at.unwrap_or(now);
@@ -29,6 +30,12 @@ pub fn notify(incident: &Incident, filing: Filing, now: DateTime<Utc>) -> Result
     let status = clock_status(incident, &clock, now)?;
     if status.state == ClockState::NotApplicable {
         return Err(Refusal::AlreadyWaived(clock));
+    }
+    if phase != SubmissionPhase::Complete && !status.def.asks.contains(&Asked::Phases) {
+        return Err(Refusal::NoPhases { clock, phase: phase.name() });
+    }
+    if let Some(anchor) = status.anchor_at.filter(|anchor| at < *anchor) {
+        return Err(Refusal::BeforeStart { what: "the submission", clock, start: rfc3339(anchor) });
     }
     if phase == SubmissionPhase::Complete && !status.missing_content.is_empty() {
         let missing = status.missing_content.iter().map(|c| c.id.clone()).collect();
@@ -42,6 +49,16 @@ pub fn notify(incident: &Incident, filing: Filing, now: DateTime<Utc>) -> Result
         && late_reason.is_none()
     {
         return Err(Refusal::LateWithoutReason { clock, limit: rfc3339(deadline.legal_limit_at) });
+    }
+    // Recorded after the limit, dated before it: the clock turns from overdue to on time on a
+    // claim only the commander may make.
+    if let Some(deadline) = status.deadline
+        && deadline.fixed
+        && status.submitted.is_none()
+        && now > deadline.legal_limit_at
+        && at <= deadline.legal_limit_at
+    {
+        only_the_commander(incident, actor, format!("record {clock} as submitted on time after its limit"))?;
     }
     let note = format!("filed: the {} submission for {clock}, ref {reference}", phase.name());
     let ticks = ticks(incident, &clock, true, now, &note);
@@ -93,4 +110,13 @@ fn steps_filed(incident: &Incident, clock: &str, submitting: bool, now: DateTime
         .filter(|step| incident.step(&step.id).is_some_and(|(_, state)| state.status == StepStatus::Pending))
         .map(|step| step.id.clone())
         .collect()
+}
+
+/// A legal duty is set aside (dropped, or settled on a backdated claim) by the commander,
+/// where the incident has one.
+pub fn only_the_commander(incident: &Incident, actor: &str, what: String) -> Result<(), Refusal> {
+    match incident.commander().filter(|c| *c != actor) {
+        Some(commander) => Err(Refusal::OnlyCommander { what, commander: commander.to_owned() }),
+        None => Ok(()),
+    }
 }

@@ -74,6 +74,22 @@ pub enum Refusal {
         decision: String,
         commander: String,
     },
+    OnlyCommander {
+        what: String,
+        commander: String,
+    },
+    NoPhases {
+        clock: String,
+        phase: &'static str,
+    },
+    BeforeStart {
+        what: &'static str,
+        clock: String,
+        start: String,
+    },
+    RegimeBeforeShared {
+        regime: String,
+    },
     /// Recording that the authority was informed of a step's action, refused.
     Inform {
         step: String,
@@ -285,6 +301,21 @@ impl fmt::Display for Refusal {
             Self::LaterOnlyCommander { decision, commander } => {
                 write!(f, "only the commander ({commander}) may move {decision} later")
             }
+            Self::OnlyCommander { what, commander } => write!(f, "only the commander ({commander}) may {what}"),
+            Self::NoPhases { clock, phase } => write!(
+                f,
+                "{}'s law asks for one notice, not phases: it cannot be filed as {phase}; file it complete, with its \
+                 content",
+                show(clock)
+            ),
+            Self::BeforeStart { what, clock, start } => {
+                write!(f, "{what} cannot be dated before {} started ({start})", show(clock))
+            }
+            Self::RegimeBeforeShared { regime } => write!(
+                f,
+                "record the awareness for every regime first (decide INC aware --at TIME); aware --regime {regime} is \
+                 then that regime's own, earlier or (with a reason) later"
+            ),
             Self::Inform { step, why } => {
                 write!(f, "cannot record the authority informed of step {}: {why}", show(step))
             }

@@ -131,6 +131,10 @@ pub fn inform(
         return Err(Refusal::InFuture("the time the authority was informed"));
     }
     let refuse = |why: String| Err(Refusal::Inform { step: step.id.clone(), why });
+    if let Some(aware) = incident.aware_at().filter(|aware| at < *aware) {
+        let aware = super::decide_support::rfc3339(aware);
+        return refuse(format!("it cannot be dated before the incident's first awareness ({aware})"));
+    }
     if !step.alters_ai_system {
         return refuse("it does not alter the AI system (no alters_ai_system in the runbook)".into());
     }

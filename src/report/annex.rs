@@ -86,6 +86,7 @@ pub struct AnchorRecord {
 #[derive(Serialize)]
 pub struct SubmissionRecord {
     pub at: String,
+    pub recorded_at: String,
     pub by: String,
     pub phase: &'static str,
     pub reference: String,
@@ -204,6 +205,7 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
             .submissions_for(&def.id)
             .map(|s| SubmissionRecord {
                 at: time(s.at),
+                recorded_at: time(s.recorded_at),
                 by: s.by.clone(),
                 phase: s.phase.name(),
                 reference: s.reference.clone(),
@@ -315,12 +317,13 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
                     .iter()
                     .map(|s| {
                         format!(
-                            "{} {} by {}, reference {}{}",
+                            "{} {} by {}, reference {}{}{}",
                             s.at,
                             s.phase,
                             cell(&s.by),
                             cell(&s.reference),
-                            s.channel.as_ref().map(|ch| format!(" via {}", cell(ch))).unwrap_or_default()
+                            s.channel.as_ref().map(|ch| format!(" via {}", cell(ch))).unwrap_or_default(),
+                            if s.recorded_at == s.at { String::new() } else { format!(", recorded {}", s.recorded_at) }
                         )
                     })
                     .collect::<Vec<_>>()
