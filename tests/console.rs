@@ -381,3 +381,40 @@ fn the_inbox_shows_alert_text_only_sanitised() {
     key(&mut model, KeyCode::Char('A'));
     insta::assert_snapshot!("inbox_100x30", text_of(&render(&model, 100, 30, t0())));
 }
+
+#[test]
+fn the_cursor_stays_put_when_another_responder_ticks_the_step_under_it() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    let under = model.step_cursor;
+    let step = model.current().expect("incident").incident.runbook.steps().nth(under).expect("step").1.id.clone();
+    let mut log = envelopes("INC-20261124-001", "cross-tenant-pii-leak", 1);
+    let tick = |seq: u64, actor: &str, step: &str| Envelope {
+        seq,
+        at: t0(),
+        actor: Actor::named(actor),
+        event: Event::StepTicked { step: step.to_owned(), note: None, forced: false, hold_override: None },
+    };
+    log.push(tick(log.len() as u64 + 1, "bob", &step));
+    let mut incident = Incident::declared(&log[0]).expect("declared");
+    for e in &log[1..] {
+        incident.apply(e);
+    }
+    let appended = vec![log_line(log.last().expect("tick"))];
+    update(&mut model, Msg::Changed { incident: Box::new(incident), appended }, &keymap(), t0());
+    assert_eq!(model.step_cursor, under, "bob's tick leaves alice's cursor on the step she was reading");
+
+    let next = model.current().expect("incident").incident.current_step().expect("open step").id.clone();
+    log.push(tick(log.len() as u64 + 1, "alice", &next));
+    let mut incident = Incident::declared(&log[0]).expect("declared");
+    for e in &log[1..] {
+        incident.apply(e);
+    }
+    model.step_cursor = model.current().expect("incident").incident.runbook.step_index(&next).expect("index");
+    let appended = vec![log_line(log.last().expect("tick"))];
+    update(&mut model, Msg::Changed { incident: Box::new(incident), appended }, &keymap(), t0());
+    assert_ne!(
+        model.current().expect("incident").incident.runbook.steps().nth(model.step_cursor).expect("step").1.id,
+        next,
+        "her own tick moves her on"
+    );
+}

@@ -58,6 +58,14 @@ fn two_consoles_on_one_workspace_see_each_others_ticks_within_a_second() {
     let screen = tmux.wait_for("a", "ticked assign-roles", Duration::from_secs(1));
     assert!(screen.contains("bob"), "{screen}");
     eprintln!("alice saw bob's tick {:?} after bob's screen showed it", seen.elapsed());
+
+    tmux.keys("a", &["x"]);
+    tmux.wait_for("a", "step assign-roles is already done (ticked by bob", SLOW);
+    assert_eq!(
+        ws.status_json("001")["progress"]["done"],
+        3,
+        "bob's tick left alice's cursor on assign-roles: her x ticked nothing she had not read"
+    );
 }
 
 #[test]

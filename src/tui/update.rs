@@ -117,13 +117,16 @@ fn on_changed(model: &mut Model, incident: Incident, appended: Vec<LogLine>) {
         model.log.from_bottom += appended.len();
     }
     let cursor = model.step_cursor;
+    // Only this responder's own tick moves the cursor on: another's never puts a step under it
+    // that the next keystroke would tick unseen.
+    let own = appended.iter().any(|line| line.actor == model.actor);
     match model.incidents.iter_mut().find(|e| e.incident.id == incident.id) {
         Some(entry) => {
             let was_open = entry.incident.steps.get(cursor).is_some_and(|s| s.status.is_open());
             let now_open = incident.steps.get(cursor).is_some_and(|s| s.status.is_open());
             entry.incident = incident;
             entry.timeline.extend(appended);
-            if is_selected && was_open && !now_open {
+            if is_selected && own && was_open && !now_open {
                 let current = entry.incident.current_step().map(|s| s.id.clone());
                 model.step_cursor = current.and_then(|id| entry.incident.runbook.step_index(&id)).unwrap_or(cursor);
             }
