@@ -152,7 +152,10 @@ fn the_decision_form_offers_the_incidents_decisions_and_awareness_per_regime() {
     }
     key(&mut model, KeyCode::Enter);
     let Mode::Form(form) = &model.mode else { panic!("the decision form") };
-    assert_eq!(form.answer("when"), "", "the AI Act has no awareness of its own yet: nothing to confirm");
+    assert_eq!(form.answer("when"), "2026-11-24T01:00:00Z", "no awareness of its own yet: the shared one, in force");
+    for _ in 0.."2026-11-24T01:00:00Z".len() {
+        key(&mut model, KeyCode::Backspace);
+    }
     for c in "2026-11-24 00:30".chars() {
         key(&mut model, KeyCode::Char(c));
     }

@@ -37,11 +37,19 @@ pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<F
         Action::Decide => {
             let decisions = decision_choices(&entry.incident);
             let facts = &entry.incident.clock_facts;
-            let recorded = Decision::ALL
+            // A regime with no awareness of its own shows the shared one, the time in force.
+            let mut recorded: Vec<(String, String)> = Decision::ALL
                 .iter()
                 .flat_map(|d| facts.all_of(*d))
                 .map(|r| (choice(r.decision, r.regime.as_deref()), rfc3339(r.at)))
                 .collect();
+            if let Some(shared) = facts.decided(Decision::Aware) {
+                for (id, _) in decisions.iter().filter(|(id, _)| id.starts_with("aware for ")) {
+                    if !recorded.iter().any(|(r, _)| r == id) {
+                        recorded.push((id.clone(), rfc3339(shared.at)));
+                    }
+                }
+            }
             Form::new(
                 Purpose::Decide { recorded },
                 "Record a decision",
