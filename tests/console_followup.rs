@@ -1,12 +1,16 @@
 //! The console's follow-up work: reading the drafts before any export (`P` opens the filing of
 //! the clock under the cursor, ←/→ move to its worksheet and the other drafts, j/k scroll, any
-//! other key closes) and recording a fact backdated to when it happened (`b`).
+//! other key closes), recording a fact backdated to when it happened (`b`), the decision form,
+//! and a cursor that only its own responder moves.
 
 mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use warroom::domain::command::Command;
+use warroom::domain::event::{Actor, Envelope, Event};
+use warroom::domain::incident::Incident;
 use warroom::domain::parties::{Contact, WorkspaceParties};
+use warroom::tui::feed::log_line;
 use warroom::tui::form::FieldKind;
 use warroom::tui::model::{Mode, Pane};
 use warroom::tui::update::{Effect, Msg, update};
@@ -179,4 +183,41 @@ fn the_ai_act_clock_says_which_altering_steps_it_holds_until_the_authority_is_in
     let model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
     let screen = text_of(&render(&model, 200, 60, t0()));
     assert!(screen.contains("holds fix-filter"), "{screen}");
+}
+
+#[test]
+fn the_cursor_stays_put_when_another_responder_ticks_the_step_under_it() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    let under = model.step_cursor;
+    let step = model.current().expect("incident").incident.runbook.steps().nth(under).expect("step").1.id.clone();
+    let mut log = envelopes("INC-20261124-001", "cross-tenant-pii-leak", 1);
+    let tick = |seq: u64, actor: &str, step: &str| Envelope {
+        seq,
+        at: t0(),
+        actor: Actor::named(actor),
+        event: Event::StepTicked { step: step.to_owned(), note: None, forced: false, hold_override: None },
+    };
+    log.push(tick(log.len() as u64 + 1, "bob", &step));
+    let mut incident = Incident::declared(&log[0]).expect("declared");
+    for e in &log[1..] {
+        incident.apply(e);
+    }
+    let appended = vec![log_line(log.last().expect("tick"))];
+    update(&mut model, Msg::Changed { incident: Box::new(incident), appended }, &keymap(), t0());
+    assert_eq!(model.step_cursor, under, "bob's tick leaves alice's cursor on the step she was reading");
+
+    let next = model.current().expect("incident").incident.current_step().expect("open step").id.clone();
+    log.push(tick(log.len() as u64 + 1, "alice", &next));
+    let mut incident = Incident::declared(&log[0]).expect("declared");
+    for e in &log[1..] {
+        incident.apply(e);
+    }
+    model.step_cursor = model.current().expect("incident").incident.runbook.step_index(&next).expect("index");
+    let appended = vec![log_line(log.last().expect("tick"))];
+    update(&mut model, Msg::Changed { incident: Box::new(incident), appended }, &keymap(), t0());
+    assert_ne!(
+        model.current().expect("incident").incident.runbook.steps().nth(model.step_cursor).expect("step").1.id,
+        next,
+        "her own tick moves her on"
+    );
 }

@@ -10,6 +10,7 @@ use super::decide_support::rfc3339;
 use super::event::{Actor, Envelope, Event, MovedDeadline};
 use super::incident::Incident;
 use super::refusal::Refusal;
+use super::refusal_clock::ClockRefusal;
 
 pub struct Record {
     pub decision: Decision,
@@ -30,7 +31,7 @@ pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &s
     if let Some(regime) = &regime
         && incident.clock_facts.decided(decision).is_none()
     {
-        return Err(Refusal::RegimeBeforeShared { regime: regime.clone() });
+        return Err(Refusal::Clock(ClockRefusal::RegimeBeforeShared { regime: regime.clone() }));
     }
     let name = || label(decision, regime.as_deref());
     let previous = incident.clock_facts.decided_exactly(decision, regime.as_deref());
@@ -91,7 +92,7 @@ pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &s
 /// detection, the AI Act's serious incident), and only for a regime the incident has clocks of.
 fn check_regime(incident: &Incident, decision: Decision, regime: &str) -> Result<(), Refusal> {
     if decision != Decision::Aware {
-        return Err(Refusal::RegimeOnlyForAwareness { decision: decision.name().to_owned() });
+        return Err(Refusal::Clock(ClockRefusal::RegimeOnlyForAwareness { decision: decision.name().to_owned() }));
     }
     if regime.is_empty() {
         return Err(Refusal::EmptyText("the regime (--regime)"));
@@ -100,7 +101,7 @@ fn check_regime(incident: &Incident, decision: Decision, regime: &str) -> Result
     if regimes.iter().any(|r| r == regime) {
         return Ok(());
     }
-    Err(Refusal::UnknownRegime { regime: regime.to_owned(), known: regimes.join(", ") })
+    Err(Refusal::Clock(ClockRefusal::UnknownRegime { regime: regime.to_owned(), known: regimes.join(", ") }))
 }
 
 /// The time the regime's clocks ran from before its own record: the record for every regime.

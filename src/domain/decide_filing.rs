@@ -9,6 +9,7 @@ use super::decide_support::{clock_status, required_text, rfc3339};
 use super::event::Event;
 use super::incident::{Incident, StepStatus};
 use super::refusal::Refusal;
+use super::refusal_clock::ClockRefusal;
 
 pub struct Filing {
     pub clock: String,
@@ -32,10 +33,14 @@ pub fn notify(incident: &Incident, filing: Filing, now: DateTime<Utc>, actor: &s
         return Err(Refusal::AlreadyWaived(clock));
     }
     if phase != SubmissionPhase::Complete && !status.def.asks.contains(&Asked::Phases) {
-        return Err(Refusal::NoPhases { clock, phase: phase.name() });
+        return Err(Refusal::Clock(ClockRefusal::NoPhases { clock, phase: phase.name() }));
     }
     if let Some(anchor) = status.anchor_at.filter(|anchor| at < *anchor) {
-        return Err(Refusal::BeforeStart { what: "the submission", clock, start: rfc3339(anchor) });
+        return Err(Refusal::Clock(ClockRefusal::BeforeStart {
+            what: "the submission",
+            clock,
+            start: rfc3339(anchor),
+        }));
     }
     if phase == SubmissionPhase::Complete && !status.missing_content.is_empty() {
         let missing = status.missing_content.iter().map(|c| c.id.clone()).collect();
@@ -116,7 +121,7 @@ fn steps_filed(incident: &Incident, clock: &str, submitting: bool, now: DateTime
 /// where the incident has one.
 pub fn only_the_commander(incident: &Incident, actor: &str, what: String) -> Result<(), Refusal> {
     match incident.commander().filter(|c| *c != actor) {
-        Some(commander) => Err(Refusal::OnlyCommander { what, commander: commander.to_owned() }),
+        Some(commander) => Err(Refusal::Clock(ClockRefusal::OnlyCommander { what, commander: commander.to_owned() })),
         None => Ok(()),
     }
 }

@@ -12,6 +12,7 @@ use super::decide_support::{clock_status, required_text, rfc3339};
 use super::event::Event;
 use super::incident::Incident;
 use super::refusal::Refusal;
+use super::refusal_clock::ClockRefusal;
 
 pub struct Delay {
     pub clock: String,
@@ -27,7 +28,7 @@ pub fn pause(incident: &Incident, delay: Delay, now: DateTime<Utc>, actor: &str)
     let reason = required_text(reason, "the reason (--reason)")?;
     let status = clock_status(incident, &clock, now)?;
     let def = status.def;
-    let why = |text: String| Err(Refusal::Delay { clock: clock.clone(), why: text });
+    let why = |text: String| Err(Refusal::Clock(ClockRefusal::Delay { clock: clock.clone(), why: text }));
     let Some(rule) = &def.pause else {
         return why("its law allows no delay of the notice (report in phases, or late with the reasons)".into());
     };
@@ -91,7 +92,10 @@ pub fn resume(
     }
     let standing = incident.clock_facts.standing_delay(&clock);
     if !standing.is_some_and(|p| p.resumed.is_none() && p.active_at(at)) {
-        return Err(Refusal::Delay { clock, why: format!("no delay of it is in effect at {}", rfc3339(at)) });
+        return Err(Refusal::Clock(ClockRefusal::Delay {
+            clock,
+            why: format!("no delay of it is in effect at {}", rfc3339(at)),
+        }));
     }
     let mut event = Event::ClockResumed { clock, at, reason, moved: Vec::new() };
     let deadlines = moved_deadlines(incident, &event, now, actor);

@@ -26,6 +26,7 @@ pub mod incident;
 pub mod parties;
 pub mod placeholder;
 pub mod refusal;
+pub mod refusal_clock;
 pub mod runbook;
 pub mod sanitize;
 pub mod service_audit;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use std::fmt;
 
+use super::refusal_clock::ClockRefusal;
 use super::sanitize;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,39 +75,8 @@ pub enum Refusal {
         decision: String,
         commander: String,
     },
-    OnlyCommander {
-        what: String,
-        commander: String,
-    },
-    NoPhases {
-        clock: String,
-        phase: &'static str,
-    },
-    BeforeStart {
-        what: &'static str,
-        clock: String,
-        start: String,
-    },
-    RegimeBeforeShared {
-        regime: String,
-    },
-    /// Recording that the authority was informed of a step's action, refused.
-    Inform {
-        step: String,
-        why: String,
-    },
-    /// A delay of a clock refused, and why.
-    Delay {
-        clock: String,
-        why: String,
-    },
-    RegimeOnlyForAwareness {
-        decision: String,
-    },
-    UnknownRegime {
-        regime: String,
-        known: String,
-    },
+    /// About a regulatory clock: regimes, delays, the authority informed, duties set aside.
+    Clock(ClockRefusal),
     CompleteWithoutContent {
         clock: String,
         missing: Vec<String>,
@@ -301,37 +271,7 @@ impl fmt::Display for Refusal {
             Self::LaterOnlyCommander { decision, commander } => {
                 write!(f, "only the commander ({commander}) may move {decision} later")
             }
-            Self::OnlyCommander { what, commander } => write!(f, "only the commander ({commander}) may {what}"),
-            Self::NoPhases { clock, phase } => write!(
-                f,
-                "{}'s law asks for one notice, not phases: it cannot be filed as {phase}; file it complete, with its \
-                 content",
-                show(clock)
-            ),
-            Self::BeforeStart { what, clock, start } => {
-                write!(f, "{what} cannot be dated before {} started ({start})", show(clock))
-            }
-            Self::RegimeBeforeShared { regime } => write!(
-                f,
-                "record the awareness for every regime first (decide INC aware --at TIME); aware --regime {regime} is \
-                 then that regime's own, earlier or (with a reason) later"
-            ),
-            Self::Inform { step, why } => {
-                write!(f, "cannot record the authority informed of step {}: {why}", show(step))
-            }
-            Self::Delay { clock, why } => write!(f, "no delay of {}: {why}", show(clock)),
-            Self::RegimeOnlyForAwareness { decision } => {
-                write!(f, "--regime applies to aware only; {decision} is one decision for every regime")
-            }
-            Self::UnknownRegime { regime, known } if known.is_empty() => {
-                write!(f, "no clock of this incident that starts on awareness belongs to regime {regime}")
-            }
-            Self::UnknownRegime { regime, known } => {
-                write!(
-                    f,
-                    "no clock of this incident that starts on awareness belongs to regime {regime} (those: {known})"
-                )
-            }
+            Self::Clock(refusal) => refusal.fmt(f),
             Self::LateWithoutReason { clock, limit } => write!(
                 f,
                 "this submission for {} is after its legal limit ({limit}): give --late-reason (the law asks for the reasons for the delay)",

@@ -8,6 +8,7 @@ use super::clock::{ClockState, StepHold};
 use super::event::Event;
 use super::incident::Incident;
 use super::refusal::Refusal;
+use super::refusal_clock::ClockRefusal;
 use super::runbook::{Step, StepKind};
 
 /// What a step passed with, for the record.
@@ -130,7 +131,7 @@ pub fn inform(
     if at > now {
         return Err(Refusal::InFuture("the time the authority was informed"));
     }
-    let refuse = |why: String| Err(Refusal::Inform { step: step.id.clone(), why });
+    let refuse = |why: String| Err(Refusal::Clock(ClockRefusal::Inform { step: step.id.clone(), why }));
     if let Some(aware) = incident.aware_at().filter(|aware| at < *aware) {
         let aware = super::decide_support::rfc3339(aware);
         return refuse(format!("it cannot be dated before the incident's first awareness ({aware})"));
