@@ -82,7 +82,7 @@ pub fn decide(incident: &Incident, record: Record, now: DateTime<Utc>, actor: &s
             return Err(Refusal::LaterOnlyCommander { decision: name(), commander: commander.to_owned() });
         }
     }
-    if let Event::DecisionRecorded { moved, .. } = &mut event {
+    if let Some(moved) = event.moved_mut() {
         *moved = deadlines;
     }
     Ok(event)
@@ -146,13 +146,17 @@ fn applied(incident: &Incident, event: &Event, now: DateTime<Utc>, actor: &str) 
     after
 }
 
+/// `event` with the deadlines it moves written into it.
+pub(super) fn with_moved(incident: &Incident, mut event: Event, now: DateTime<Utc>, actor: &str) -> Event {
+    let deadlines = moved_deadlines(incident, &event, now, actor);
+    if let Some(moved) = event.moved_mut() {
+        *moved = deadlines;
+    }
+    event
+}
+
 /// The due time of each clock `event` changes, before and after it.
-pub(super) fn moved_deadlines(
-    incident: &Incident,
-    event: &Event,
-    now: DateTime<Utc>,
-    actor: &str,
-) -> Vec<MovedDeadline> {
+fn moved_deadlines(incident: &Incident, event: &Event, now: DateTime<Utc>, actor: &str) -> Vec<MovedDeadline> {
     let after = applied(incident, event, now, actor);
     let due = |statuses: &[super::clock::ClockStatus<'_>], id: &str| {
         statuses.iter().find(|s| s.def.id == id).and_then(|s| s.deadline).map(|d| d.due_at)

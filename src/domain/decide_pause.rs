@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use super::clock::status::undelayed;
-use super::decide_decision::moved_deadlines;
+use super::decide_decision::with_moved;
 use super::decide_support::{clock_status, required_text, rfc3339};
 use super::event::Event;
 use super::incident::Incident;
@@ -68,12 +68,8 @@ pub fn pause(incident: &Incident, delay: Delay, now: DateTime<Utc>, actor: &str)
             commander: commander.to_owned(),
         });
     }
-    let mut event = Event::ClockPaused { clock, from, until, basis, reason, moved: Vec::new() };
-    let deadlines = moved_deadlines(incident, &event, now, actor);
-    if let Event::ClockPaused { moved, .. } = &mut event {
-        *moved = deadlines;
-    }
-    Ok(event)
+    let event = Event::ClockPaused { clock, from, until, basis, reason, moved: Vec::new() };
+    Ok(with_moved(incident, event, now, actor))
 }
 
 pub fn resume(
@@ -97,10 +93,6 @@ pub fn resume(
             why: format!("no delay of it is in effect at {}", rfc3339(at)),
         }));
     }
-    let mut event = Event::ClockResumed { clock, at, reason, moved: Vec::new() };
-    let deadlines = moved_deadlines(incident, &event, now, actor);
-    if let Event::ClockResumed { moved, .. } = &mut event {
-        *moved = deadlines;
-    }
-    Ok(event)
+    let event = Event::ClockResumed { clock, at, reason, moved: Vec::new() };
+    Ok(with_moved(incident, event, now, actor))
 }

@@ -307,6 +307,18 @@ pub struct MovedDeadline {
     pub after: Option<DateTime<Utc>>,
 }
 
+impl Event {
+    /// The deadlines a clock event moved, for the events that record them.
+    pub fn moved_mut(&mut self) -> Option<&mut Vec<MovedDeadline>> {
+        match self {
+            Self::DecisionRecorded { moved, .. }
+            | Self::ClockPaused { moved, .. }
+            | Self::ClockResumed { moved, .. } => Some(moved),
+            _ => None,
+        }
+    }
+}
+
 impl MovedDeadline {
     pub fn later(&self) -> bool {
         matches!((self.before, self.after), (Some(before), Some(after)) if after > before)
