@@ -153,7 +153,11 @@ fn a_whole_incident_from_declaration_to_archive_in_the_console() {
     tmux.wait_for("a", "bundle written to", SLOW);
     // Closed, its clocks still run: it stays on the list and in the header.
     let screen = tmux.wait_for("a", "closed, follow-up", SLOW);
-    assert!(screen.contains("Incidents (1 open, 1 in follow-up)") && screen.contains("next deadline"), "{screen}");
+    assert!(
+        screen.contains("Incidents (1 open, 1 in follow-up)")
+            && screen.lines().next().is_some_and(|top| top.contains(" next INC-")),
+        "{screen}"
+    );
     ws.ok("auditor", &["verify"]);
     let exports: Vec<_> = std::fs::read_dir(ws.path().join("exports")).expect("exports").flatten().collect();
     assert_eq!(exports.len(), 1, "one bundle, written on close");
@@ -192,7 +196,7 @@ fn the_console_hosts_the_listener_and_declares_an_incident_from_the_unrouted_inb
     tmux.wait_for("a", &format!("alerts ← 127.0.0.1:{port}"), SLOW);
     let stray = r#"{"name":"ToolCallDenied","labels":{"agent":"ledger-3"},"annotations":{"summary":"refund tool \u001b[2Jdenied 40 calls"}}"#;
     assert_eq!(post(port, stray), 200);
-    tmux.wait_for("a", "1 unrouted (A)", SLOW);
+    tmux.wait_for("a", "1 UNROUTED (A)", SLOW);
     tmux.keys("a", &["A"]);
     tmux.wait_for("a", "Unrouted alerts (1 waiting)", SLOW);
     // The popup's last line drawn: once it shows, the whole frame has reached the terminal.
@@ -205,7 +209,7 @@ fn the_console_hosts_the_listener_and_declares_an_incident_from_the_unrouted_inb
     tmux.wait_for("a", "Declare it now?", SLOW);
     tmux.keys("a", &["y"]);
     tmux.wait_until("a", "the declared incident, the inbox emptied", SLOW, |screen| {
-        screen.contains("Incidents (1 open)") && screen.contains("1 alert") && !screen.contains("unrouted (A)")
+        screen.contains("Incidents (1 open)") && screen.contains("1 alert") && !screen.contains("UNROUTED (A)")
     });
     assert_eq!(post(port, stray), 200, "a repeat lands on the declared incident");
     let routed = r#"{"name":"AgentOutboundNoticeSpike","labels":{"environment":"production","agent":"mailer-1"}}"#;

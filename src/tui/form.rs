@@ -117,6 +117,11 @@ impl Form {
 /// What a form is for, with what it acts on beyond the incident.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Purpose {
+    /// Ticking a step with what was done (asked for evidence, filings and messages).
+    Tick {
+        step: String,
+        force: bool,
+    },
     Skip {
         step: String,
     },

@@ -8,6 +8,7 @@ use serde::Deserialize;
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Tick,
+    TickNote,
     ForceTick,
     Skip,
     Reopen,
@@ -24,6 +25,8 @@ pub enum Action {
     Close,
     Archive,
     Inbox,
+    Detail,
+    Message,
     DismissAlert,
     RunAction,
     Undo,
@@ -79,7 +82,7 @@ impl Keymap {
     }
 
     /// The shipped keymap with `user` (a keymap file's text) on top: each action the user
-    /// names gets the user's keys instead.
+    /// names gets the user's keys instead, and no other action keeps a key the user gave.
     pub fn from_yaml(shipped: &str, user: Option<&str>) -> Result<Self, String> {
         let mut bindings = serde_saphyr::from_str::<KeymapFile>(shipped)
             .map_err(|e| format!("the shipped keymap is invalid: {e}"))?
@@ -87,6 +90,10 @@ impl Keymap {
         if let Some(user) = user {
             let overrides =
                 serde_saphyr::from_str::<KeymapFile>(user).map_err(|e| format!("keymap.yaml: {e}"))?.bindings;
+            let claimed: Vec<String> = overrides.iter().flat_map(|o| o.keys.iter().cloned()).collect();
+            for binding in bindings.iter_mut().filter(|b| !overrides.iter().any(|o| o.action == b.action)) {
+                binding.keys.retain(|key| !claimed.contains(key));
+            }
             for over in overrides {
                 match bindings.iter_mut().find(|b| b.action == over.action) {
                     Some(existing) => {

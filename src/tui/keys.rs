@@ -38,6 +38,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<U
             }
             return Vec::new();
         }
+        Mode::Detail { .. } => return super::browse::on_detail_key(model, &key, keymap, now),
         Mode::Inbox { cursor } => {
             let cursor = *cursor;
             if key.code == KeyCode::Esc {
@@ -48,8 +49,12 @@ pub fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<U
         }
         Mode::Normal => {}
     }
-    if key.code == KeyCode::Esc && model.action.as_ref().is_some_and(|a| a.finished.is_some()) {
-        model.action = None;
+    if key.code == KeyCode::Esc {
+        if model.action.as_ref().is_some_and(|a| a.finished.is_some()) {
+            model.action = None;
+        } else {
+            model.flash = None;
+        }
         return Vec::new();
     }
     let Some(action) = keymap.action(&key) else { return Vec::new() };
@@ -117,16 +122,9 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::DismissAlert => {
             model.say(FlashKind::Refused, "dismissing is for unrouted alerts: open the inbox first", now);
         }
-        Action::Tick | Action::ForceTick => {
-            let (Some(incident), Some(step)) = (selected_id(model), model.cursor_step().map(str::to_owned)) else {
-                return nothing_selected(model, now);
-            };
-            let force = action == Action::ForceTick;
-            return vec![Effect::Execute {
-                incident,
-                command: Command::Tick { step, note: None, force, override_hold: None },
-            }];
-        }
+        Action::Tick | Action::ForceTick | Action::TickNote => return tick(model, action, now),
+        Action::Detail => super::browse::open_selected(model, now),
+        Action::Message => super::browse::open(model, super::model::Detail::Message),
         other => {
             if let Some(form) = forms::open(model, other, now) {
                 model.mode = Mode::Form(Box::new(form));
@@ -134,6 +132,23 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         }
     }
     Vec::new()
+}
+
+/// Ticks the step under the cursor; a step whose record matters (evidence, a filing, a message),
+/// or `T`, first asks what was done.
+fn tick(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let (Some(incident), Some(step)) = (selected_id(model), model.cursor_step().map(str::to_owned)) else {
+        return nothing_selected(model, now);
+    };
+    let kind = model.current().and_then(|e| e.incident.step(&step)).map(|(s, _)| s.kind);
+    let force = action == Action::ForceTick;
+    let asks = action == Action::TickNote || kind.is_some_and(forms::asks_on_tick);
+    if let (true, Some(kind)) = (asks, kind) {
+        let form = forms::tick(Some(incident), &step, kind, force, action == Action::TickNote);
+        model.mode = Mode::Form(Box::new(form));
+        return Vec::new();
+    }
+    vec![Effect::Execute { incident, command: Command::Tick { step, note: None, force, override_hold: None } }]
 }
 
 /// The filing of the clock under the cursor when the clocks pane has the focus, else the first page.

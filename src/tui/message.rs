@@ -32,6 +32,8 @@ pub enum Msg {
     Paste(String),
     /// The store's health changed: why it refuses writes, or `None` once it writes again.
     Health(Option<String>),
+    /// The terminal's new size (columns, rows).
+    Resized(u16, u16),
     /// Show this incident (one this console just declared).
     Select(String),
     /// The unrouted alerts waiting now.

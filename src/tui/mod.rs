@@ -1,6 +1,8 @@
 //! The war-room console: a ratatui app over the same commands and state as the CLI.
 //! key → `update` (pure) → effects → store → log → feed → `update` → draw.
 
+mod browse;
+pub mod detail;
 pub mod effects;
 pub mod feed;
 pub mod form;

@@ -74,6 +74,10 @@ pub struct ActionView {
 /// The most output the console keeps on screen (the whole of it is in the workspace file).
 pub const ACTION_OUTPUT_LIMIT: usize = 64 * 1024;
 
+/// The smallest terminal the console lays out; below it, it asks for a larger one.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
 #[derive(Clone, Debug)]
 pub enum Mode {
     Normal,
@@ -94,6 +98,24 @@ pub enum Mode {
         scroll: usize,
     },
     Form(Box<Form>),
+    /// One thing in full (`Enter`), scrolled `scroll` rows down; `back` is the view it was
+    /// opened from (the main view when `None`).
+    Detail {
+        target: Detail,
+        scroll: usize,
+        back: Option<Box<Mode>>,
+    },
+}
+
+/// What a detail view shows, on the selected incident.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    Incident,
+    Step(String),
+    Clock(String),
+    Log(u64),
+    /// The last message (a refusal in full, however long).
+    Message,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,7 +124,7 @@ pub enum FlashKind {
     Refused,
 }
 
-/// How long a status-bar message stays.
+/// How long a message of success stays (a refusal stays until Esc or the next message).
 pub const FLASH_SECONDS: i64 = 8;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,6 +169,8 @@ pub struct Model {
     pub action: Option<ActionView>,
     /// The address this console receives alerts at, when it hosts the listener.
     pub listening: Option<String>,
+    /// The terminal's size (columns, rows), for scrolling what is drawn.
+    pub screen: (u16, u16),
     pub quit: bool,
 }
 
@@ -168,7 +192,7 @@ impl Model {
         self.log.from_bottom = 0;
     }
 
-    /// Shows `text` in the status bar for a few seconds.
+    /// Shows `text` in the message area: for a few seconds if it is done, until dismissed if refused.
     pub fn say(&mut self, kind: FlashKind, text: impl Into<String>, now: DateTime<Utc>) {
         self.flash = Some(Flash { kind, text: text.into(), until: now + chrono::Duration::seconds(FLASH_SECONDS) });
     }
@@ -196,6 +220,7 @@ impl Model {
             unreadable: std::collections::BTreeMap::new(),
             listening: None,
             action: None,
+            screen: (MIN_WIDTH, MIN_HEIGHT),
             quit: false,
         }
     }
@@ -230,6 +255,11 @@ impl Model {
         let end = total.saturating_sub(self.log.from_bottom);
         let start = end.saturating_sub(height);
         (all[start..end].to_vec(), total)
+    }
+
+    /// The log entry the log pane points at: the newest line in view.
+    pub fn log_cursor(&self) -> Option<u64> {
+        self.log_window(1).0.first().map(|line| line.seq)
     }
 
     /// The timeline lines the log filter lets through.

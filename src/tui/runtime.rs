@@ -54,6 +54,9 @@ pub async fn run(mut session: Session) -> Result<(), String> {
         process(&mut session, &mut model, &mut feed, msg, &action_tx);
     }
     let mut terminal = terminal::enter()?;
+    if let Ok(size) = terminal.size() {
+        process(&mut session, &mut model, &mut feed, Msg::Resized(size.width, size.height), &action_tx);
+    }
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(StdDuration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -73,7 +76,7 @@ pub async fn run(mut session: Session) -> Result<(), String> {
             event = keys.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => msgs.push(Msg::Key(key)),
                 Some(Ok(Event::Paste(text))) => msgs.push(Msg::Paste(text)),
-                Some(Ok(Event::Resize(..))) => dirty = true,
+                Some(Ok(Event::Resize(columns, rows))) => msgs.push(Msg::Resized(columns, rows)),
                 Some(Ok(_)) => {}
                 Some(Err(e)) => break Err(format!("cannot read the keyboard: {e}")),
                 None => break Ok(()),

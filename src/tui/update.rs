@@ -14,7 +14,7 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
     match msg {
         Msg::Key(key) => super::keys::on_key(model, key, keymap, now),
         Msg::Tick => {
-            if model.flash.as_ref().is_some_and(|f| f.until <= now) {
+            if model.flash.as_ref().is_some_and(|f| f.kind == FlashKind::Done && f.until <= now) {
                 model.flash = None;
             }
             Vec::new()
@@ -99,6 +99,10 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             model.say(FlashKind::Done, text, now);
             Vec::new()
         }
+        Msg::Resized(columns, rows) => {
+            model.screen = (columns, rows);
+            Vec::new()
+        }
         Msg::Select(id) => {
             if let Some(index) = model.incidents.iter().position(|e| e.incident.id == id) {
                 model.selected = index;
@@ -133,7 +137,8 @@ fn on_changed(model: &mut Model, incident: Incident, appended: Vec<LogLine>) {
         }
         None => {
             model.incidents.push(IncidentEntry { incident, timeline: appended });
-            model.incidents.sort_by(|a, b| a.incident.id.cmp(&b.incident.id));
+            // Real incidents above drills, each in declaration order.
+            model.incidents.sort_by(|a, b| (a.incident.drill, &a.incident.id).cmp(&(b.incident.drill, &b.incident.id)));
         }
     }
     model.reselect(selected.as_deref());

@@ -14,9 +14,17 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, ui: &Ui, now: DateTime<Utc>) {
         panes::too_small::render(frame, area, ui);
         return;
     }
-    let rows = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).split(area);
+    let message = panes::message::height(model, area.width);
+    let rows = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(message),
+        Constraint::Length(1),
+    ])
+    .split(area);
     panes::strip::render(frame, rows[0], model, ui, now);
-    panes::status_bar::render(frame, rows[2], model, ui, now);
+    panes::message::render(frame, rows[2], model, ui);
+    panes::status_bar::render(frame, rows[3], model, ui, now);
 
     let main = rows[1];
     let incidents_height = (model.incidents.len() as u16 + 3).clamp(4, (main.height / 4).max(4));
@@ -40,5 +48,6 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, ui: &Ui, now: DateTime<Utc>) {
         Mode::Drafts { page, scroll } => panes::drafts::render(frame, area, model, ui, *page, *scroll, now),
         Mode::Inbox { cursor } => panes::inbox::render(frame, area, model, ui, *cursor, now),
         Mode::Form(form) => panes::form::render(frame, area, form, ui),
+        Mode::Detail { target, scroll, .. } => panes::detail::render(frame, area, model, ui, target, *scroll, now),
     }
 }

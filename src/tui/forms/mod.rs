@@ -16,6 +16,7 @@ use super::keymap::Action;
 use super::message::Effect;
 use super::model::{FlashKind, Model};
 pub use declare::for_alert;
+pub use steps::{asks_on_tick, tick};
 
 /// The form `action` opens on the selected incident and step, if it opens one.
 pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<Form> {
@@ -47,7 +48,9 @@ pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<For
 /// A completed form becomes effects (or, for a search, a change of view).
 pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
     match &form.purpose {
-        Purpose::Skip { .. } | Purpose::Reopen { .. } | Purpose::OverrideHold { .. } => steps::finish(&form),
+        Purpose::Tick { .. } | Purpose::Skip { .. } | Purpose::Reopen { .. } | Purpose::OverrideHold { .. } => {
+            steps::finish(&form)
+        }
         Purpose::RunAction { .. } | Purpose::Approve { .. } => action::finish(model, form, now),
         Purpose::Note
         | Purpose::Fact

@@ -3,6 +3,7 @@
 
 use super::{Purpose, execute};
 use crate::domain::command::Command;
+use crate::domain::runbook::StepKind;
 use crate::tui::form::{Field, Form};
 use crate::tui::keymap::Action;
 use crate::tui::message::Effect;
@@ -36,9 +37,43 @@ pub fn open(action: Action, incident: Option<String>, step: String) -> Option<Fo
     })
 }
 
+const DONE: &str = "done";
+
+/// Whether ticking a step of `kind` asks what was done: evidence, a filing or a message
+/// leaves a record someone will look for, and a tick alone is not one.
+pub const fn asks_on_tick(kind: StepKind) -> bool {
+    matches!(kind, StepKind::Forensic | StepKind::Regulatory | StepKind::Communication)
+}
+
+/// Ticking `step`: what was done, required when the responder asked for a note (`T`), else
+/// optional (Enter on nothing ticks it; Esc does not).
+pub fn tick(incident: Option<String>, step: &str, kind: StepKind, force: bool, note_required: bool) -> Form {
+    let question = match kind {
+        StepKind::Forensic => "What was preserved, and where (identifier, location, digest)",
+        StepKind::Regulatory => "What was submitted, to whom, with which reference",
+        StepKind::Communication => "What was sent, to whom",
+        _ => "What was done",
+    };
+    let label = if note_required {
+        format!("{question}?")
+    } else {
+        format!("{question}? (Enter on nothing ticks it without a note · Esc: not ticked)")
+    };
+    let verb = if force { "Force-tick" } else { "Tick" };
+    Form::new(
+        Purpose::Tick { step: step.to_owned(), force },
+        format!("{verb} {step} ({})", kind.name()),
+        incident,
+        vec![Field::text(DONE, &label, note_required)],
+    )
+}
+
 pub fn finish(form: &Form) -> Vec<Effect> {
     let reason = form.answer(REASON);
     match form.purpose.clone() {
+        Purpose::Tick { step, force } => {
+            execute(form, Command::Tick { step, note: form.optional(DONE), force, override_hold: None })
+        }
         Purpose::Skip { step } => execute(form, Command::Skip { step, reason }),
         Purpose::Reopen { step } => execute(form, Command::Reopen { step, reason }),
         Purpose::OverrideHold { step } => {

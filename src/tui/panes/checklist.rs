@@ -55,7 +55,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             theme.style(if state.status.is_open() { Role::Text } else { Role::Muted })
         };
         // Flags come before the title, so that a narrow screen cuts the title, not them.
-        let mut spans = vec![styled(format!(" {mark} "), theme.style(role))];
+        let pointer = if is_cursor { "›" } else { " " };
+        let mut spans =
+            vec![styled(pointer, theme.style(Role::Current)), styled(format!("{mark} "), theme.style(role))];
         if held {
             spans.push(styled("HELD 73(6) ", theme.style(Role::Held)));
         }

@@ -71,6 +71,12 @@ pub fn remaining_text(status: &ClockStatus<'_>) -> String {
     }
 }
 
+/// `remaining_text`, or only `IMMEDIATELY` when the whole does not fit in `room` columns.
+pub fn remaining_within(status: &ClockStatus<'_>, room: usize) -> String {
+    let text = remaining_text(status);
+    if text.starts_with("IMMEDIATELY (") && text.chars().count() > room { "IMMEDIATELY".to_owned() } else { text }
+}
+
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
     let theme = &ui.theme;
     let block = pane_block("Regulatory clocks", Pane::Clocks, model, theme);
@@ -93,26 +99,31 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         let role = status_role(status);
         let selected = i == model.clock_cursor && model.focus == Pane::Clocks;
         let base = if selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
+        let inner = usize::from(area.width.saturating_sub(2)).saturating_sub(4);
+        let remaining = remaining_within(status, inner.saturating_sub(8));
+        let room = inner.saturating_sub(remaining.chars().count());
+        let id_width = room.clamp(8, 18);
         let first = vec![
+            styled(if selected { "›" } else { " " }, theme.style(Role::Current)),
             styled(mark(status.state), theme.style(role)),
-            styled(format!("{:<18} ", short_id(&status.def.id)), base),
-            styled(remaining_text(status), theme.style(role)),
+            styled(format!("{:<id_width$} ", short_id(&status.def.id, id_width)), base),
+            styled(remaining, theme.style(role)),
         ];
         lines.push(Line::from(first));
         if !roomy {
             continue;
         }
         let detail = match (status.deadline, status.submitted) {
-            (_, Some(s)) => format!("   {} ref {}", when(s.at, model.tz), sanitize::line(&s.reference)),
+            (_, Some(s)) => format!("    {} ref {}", when(s.at, model.tz), sanitize::line(&s.reference)),
             (Some(d), None) => {
                 let legal = if d.legal_limit_at == d.due_at {
                     String::new()
                 } else {
                     format!(" · limit {}", when(d.legal_limit_at, model.tz))
                 };
-                format!("   {} {}{legal}", if d.fixed { "due" } else { "target" }, when(d.due_at, model.tz))
+                format!("    {} {}{legal}", if d.fixed { "due" } else { "target" }, when(d.due_at, model.tz))
             }
-            (None, None) => format!("   {}", sanitize::line(&status.def.title)),
+            (None, None) => format!("    {}", sanitize::line(&status.def.title)),
         };
         lines.push(Line::from(styled(detail, theme.style(Role::Muted))));
         let missing = if status.missing_content.is_empty() || status.submitted.is_some() {
@@ -131,7 +142,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             .map(|p| format!(" · delayed until {} ({})", when(p.ends_at(), model.tz), sanitize::line(&p.basis)))
             .unwrap_or_default();
         let held = if status.def.holds_ai_changes { held_steps(&entry.incident) } else { String::new() };
-        let text = format!("   {held}{}{law}{missing}{delay}", status.def.citation);
+        let text = format!("    {held}{}{law}{missing}{delay}", status.def.citation);
         lines.push(Line::from(styled(text, theme.style(Role::Muted))));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
@@ -148,7 +159,7 @@ fn held_steps(incident: &crate::domain::incident::Incident) -> String {
     if held.is_empty() { String::new() } else { format!("holds {} · ", held.join(",")) }
 }
 
-/// A clock id cut to 18 columns, so that its time and flags keep their place on a narrow pane.
-fn short_id(id: &str) -> String {
-    if id.chars().count() <= 18 { id.to_owned() } else { id.chars().take(17).chain(['…']).collect() }
+/// A clock id cut to `width` columns, so that its time and flags keep their place on a narrow pane.
+fn short_id(id: &str, width: usize) -> String {
+    if id.chars().count() <= width { id.to_owned() } else { id.chars().take(width - 1).chain(['…']).collect() }
 }

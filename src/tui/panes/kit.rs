@@ -10,8 +10,7 @@ use crate::tui::keymap::Keymap;
 use crate::tui::model::{Mode, Model, Pane};
 use crate::tui::theme::{Role, Theme};
 
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
+pub use crate::tui::model::{MIN_HEIGHT, MIN_WIDTH};
 
 /// What every pane needs besides the model.
 pub struct Ui {

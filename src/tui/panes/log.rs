@@ -21,19 +21,25 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
     let zone = if model.local_times { model.tz.name() } else { "UTC" };
     let title = format!("Log — {total} line{} · {position}{filter} · {zone}", if total == 1 { "" } else { "s" });
     let block = pane_block(&title, Pane::Log, model, theme);
+    let pointed = model.focus == Pane::Log && matches!(model.mode, crate::tui::model::Mode::Normal);
+    let last = visible.len().saturating_sub(1);
     let lines: Vec<Line<'_>> = visible
         .iter()
-        .map(|line| {
+        .enumerate()
+        .map(|(i, line)| {
+            let cursor = pointed && i == last;
             let at = if model.local_times {
                 line.at.with_timezone(&model.tz).format("%m-%d %H:%M:%S").to_string()
             } else {
                 line.at.format("%m-%d %H:%M:%SZ").to_string()
             };
+            let text_role = if cursor { Role::Selection } else { Role::Text };
             Line::from(vec![
+                styled(if cursor { "›" } else { " " }, theme.style(Role::Current)),
                 styled(format!("{at} "), theme.style(Role::Muted)),
                 styled(format!("#{:<4} ", line.seq), theme.style(Role::Muted)),
                 styled(format!("{:<10} ", sanitize::line(&line.actor)), theme.style(Role::Title)),
-                styled(sanitize::line(&line.text).into_owned(), theme.style(Role::Text)),
+                styled(sanitize::line(&line.text).into_owned(), theme.style(text_role)),
             ])
         })
         .collect();

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::kit::{Ui, styled};
 use crate::domain::sanitize;
 use crate::tui::keymap::Action;
-use crate::tui::model::{FlashKind, Model, Pane};
+use crate::tui::model::{Model, Pane};
 use crate::tui::theme::Role;
 
 /// `SHA256:` and 8 characters of the fingerprint: enough to tell keys apart at a glance.
@@ -36,59 +36,45 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: ch
         let key = ui.keymap.key_for(Action::Approve);
         spans.push(styled(format!(" {waiting} {noun} waiting ({key}) "), theme.style(Role::Held)));
     }
-    if !model.unrouted.is_empty() {
-        spans.push(styled(
-            format!(" {} unrouted ({}) ", model.unrouted.len(), ui.keymap.key_for(Action::Inbox)),
-            theme.style(Role::DueSoon),
-        ));
-    }
-    match &model.flash {
-        Some(flash) => {
-            let role = if flash.kind == FlashKind::Done { Role::Ok } else { Role::Error };
-            spans.push(styled(format!(" {}", sanitize::line(&flash.text)), theme.style(role)));
+    let key = |a| ui.keymap.key_for(a);
+    let pane_keys = match model.focus {
+        Pane::Checklist => format!(
+            "{} tick · {} tick+note · {} skip · {} note",
+            key(Action::Tick),
+            key(Action::TickNote),
+            key(Action::Skip),
+            key(Action::Note)
+        ),
+        Pane::Clocks => {
+            format!("{} decide · {} notify · {} waive", key(Action::Decide), key(Action::Notify), key(Action::Waive))
         }
-        None => {
-            let key = |a| ui.keymap.key_for(a);
-            let pane_keys = match model.focus {
-                Pane::Checklist => format!(
-                    "{} tick · {} skip · {} reopen · {} note",
-                    key(Action::Tick),
-                    key(Action::Skip),
-                    key(Action::Reopen),
-                    key(Action::Note)
-                ),
-                Pane::Clocks => format!(
-                    "{} decide · {} notify · {} waive",
-                    key(Action::Decide),
-                    key(Action::Notify),
-                    key(Action::Waive)
-                ),
-                Pane::Log => format!(
-                    "{} filter · {} times · {} newest",
-                    key(Action::Search),
-                    key(Action::ToggleTimes),
-                    key(Action::Bottom)
-                ),
-                Pane::Incidents => {
-                    format!(
-                        "{} declare · {} resolve · {} close",
-                        key(Action::Declare),
-                        key(Action::Resolve),
-                        key(Action::Close)
-                    )
-                }
-            };
-            spans.push(styled(
-                format!(
-                    " {pane_keys} · {} panes · {} help · {} quit",
-                    key(Action::FocusNext),
-                    key(Action::Help),
-                    key(Action::Quit)
-                ),
-                theme.style(Role::StatusBar),
-            ));
-            spans.push(styled(format!("  {}", model.workspace), theme.style(Role::Muted)));
+        Pane::Log => {
+            format!(
+                "{} filter · {} times · {} newest",
+                key(Action::Search),
+                key(Action::ToggleTimes),
+                key(Action::Bottom)
+            )
         }
-    }
+        Pane::Incidents => {
+            format!(
+                "{} declare · {} resolve · {} close",
+                key(Action::Declare),
+                key(Action::Resolve),
+                key(Action::Close)
+            )
+        }
+    };
+    spans.push(styled(
+        format!(
+            " {} help · {pane_keys} · {} in full · {} panes · {} quit",
+            key(Action::Help),
+            key(Action::Detail),
+            key(Action::FocusNext),
+            key(Action::Quit)
+        ),
+        theme.style(Role::StatusBar),
+    ));
+    spans.push(styled(format!("  {}", model.workspace), theme.style(Role::Muted)));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.style(Role::StatusBar)), area);
 }

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::countdown::{remaining_text, status_role};
+use super::countdown::{remaining_within, status_role};
 use super::kit::{Ui, styled};
 use crate::domain::clock::ClockState;
 use crate::tui::model::Model;
@@ -19,18 +19,25 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         .iter()
         .flat_map(|e| e.incident.clock_statuses(now).into_iter().take(1).map(move |s| (e, s)))
         .filter(|(_, s)| matches!(s.state, ClockState::Overdue | ClockState::DueSoon | ClockState::Running))
-        .min_by_key(|(_, s)| s.urgency());
-    let mut spans = vec![styled(" warroom ", theme.style(Role::Title))];
+        .min_by_key(|(e, s)| (e.incident.drill, s.urgency()));
+    // On a narrow terminal the name gives way, so that the time left always fits.
+    let name = if area.width >= 120 { " warroom " } else { " " };
+    let mut spans = vec![styled(name, theme.style(Role::Title))];
+    if !model.unrouted.is_empty() {
+        let key = ui.keymap.key_for(crate::tui::keymap::Action::Inbox);
+        spans.push(styled(format!("{} UNROUTED ({key}) ", model.unrouted.len()), theme.style(Role::Error)));
+    }
     match urgent {
         Some((entry, status)) => {
             let role = status_role(&status);
-            spans.push(styled("next deadline ", theme.style(Role::Muted)));
+            spans.push(styled("next ", theme.style(Role::Muted)));
             spans.push(styled(format!("{} ", entry.incident.id), theme.style(Role::Text)));
             if entry.incident.drill {
                 spans.push(styled("DRILL ", theme.style(Role::Drill)));
             }
-            spans.push(styled(format!("{} ", status.def.id), theme.style(role)));
-            spans.push(styled(remaining_text(&status), theme.style(role)));
+            let room = if area.width >= 120 { usize::MAX } else { 0 };
+            spans.push(styled(format!("{} ", remaining_within(&status, room)), theme.style(role)));
+            spans.push(styled(status.def.id.clone(), theme.style(role)));
             if let Some(deadline) = status.deadline {
                 let word = if deadline.fixed { "due" } else { "target" };
                 spans.push(styled(

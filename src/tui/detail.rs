@@ -1,0 +1,245 @@
+//! What `Enter` shows in full: a step, a clock, a log entry, the incident or the last message,
+//! as labelled lines of text. Every piece of untrusted text goes through the block sanitiser,
+//! so a note's every line shows and nothing in it reaches the terminal raw.
+
+use super::model::{Detail, IncidentEntry, Model};
+use super::panes::countdown::remaining_text;
+use super::theme::Role;
+use crate::domain::clock::display::local_and_utc;
+use crate::domain::clock::{ClockState, StepHold};
+use crate::domain::sanitize;
+use chrono::{DateTime, Utc};
+
+/// One line of a detail view: pieces of text, each in its role's style.
+pub type DetailLine = Vec<(Role, String)>;
+
+/// The title and lines of `target` on the selected incident, or why there is nothing to show.
+pub fn content(model: &Model, target: &Detail, now: DateTime<Utc>) -> (String, Vec<DetailLine>) {
+    let mut out = Lines { lines: Vec::new() };
+    let title = match (target, model.current()) {
+        (Detail::Message, _) => {
+            out.block(Role::Text, model.flash.as_ref().map_or("no message", |f| f.text.as_str()));
+            "Message".to_owned()
+        }
+        (_, None) => {
+            out.block(Role::Muted, "no incident selected");
+            "Detail".to_owned()
+        }
+        (Detail::Incident, Some(entry)) => incident(&mut out, entry, model, now),
+        (Detail::Step(id), Some(entry)) => step(&mut out, entry, id, model, now),
+        (Detail::Clock(id), Some(entry)) => clock(&mut out, entry, id, model, now),
+        (Detail::Log(seq), Some(entry)) => log(&mut out, entry, *seq, model),
+    };
+    (title, out.lines)
+}
+
+/// Lines under construction, styled by role.
+struct Lines {
+    lines: Vec<DetailLine>,
+}
+
+impl Lines {
+    /// `label: value`, the value sanitised as one line.
+    fn field(&mut self, label: &str, value: &str) {
+        let label = format!("{:<13} ", sanitize::line(label));
+        self.lines.push(vec![(Role::Muted, label), (Role::Text, sanitize::line(value).into_owned())]);
+    }
+
+    /// Text of several lines, each kept (sanitised as a block).
+    fn block(&mut self, role: Role, text: &str) {
+        for line in sanitize::block(text).split('\n') {
+            self.lines.push(vec![(role, line.to_owned())]);
+        }
+    }
+
+    fn heading(&mut self, text: &str) {
+        self.lines.push(Vec::new());
+        self.lines.push(vec![(Role::Title, sanitize::line(text).into_owned())]);
+    }
+}
+
+fn when(model: &Model, at: DateTime<Utc>) -> String {
+    local_and_utc(at, model.tz)
+}
+
+fn incident(out: &mut Lines, entry: &IncidentEntry, model: &Model, now: DateTime<Utc>) -> String {
+    let incident = &entry.incident;
+    out.field("title", &incident.title);
+    out.field("severity", &incident.severity);
+    out.field("state", &format!("{:?}", incident.state).to_lowercase());
+    if incident.drill {
+        out.field("drill", &format!("yes, clocks ×{}", incident.speed));
+    }
+    out.field("runbook", &format!("{} — {}", incident.runbook.id, incident.runbook.title));
+    out.field("declared", &format!("{} by {}", when(model, incident.declared_at), incident.declared_by));
+    for (label, at) in
+        [("resolved", incident.resolved_at), ("closed", incident.closed_at), ("archived", incident.archived_at)]
+    {
+        if let Some(at) = at {
+            out.field(label, &when(model, at));
+        }
+    }
+    let (done, total) = incident.progress();
+    out.field("steps", &format!("{done} of {total} done"));
+    out.heading("Roles");
+    if incident.roles.is_empty() {
+        out.block(Role::Muted, "no role assigned");
+    }
+    for (role, holder) in &incident.roles {
+        out.field(role, holder);
+    }
+    out.heading("Clocks");
+    for status in incident.clock_statuses(now) {
+        out.field(&status.def.id, &remaining_text(&status));
+    }
+    out.heading(&format!("Alerts ({})", incident.alerts.len()));
+    for (key, track) in &incident.alerts {
+        let summary = track.alert.summary().unwrap_or_default();
+        out.field(track.alert.name(), &format!("{key} · {} deliveries · {summary}", track.deliveries));
+    }
+    format!("Incident {}", incident.id)
+}
+
+fn step(out: &mut Lines, entry: &IncidentEntry, id: &str, model: &Model, now: DateTime<Utc>) -> String {
+    let incident = &entry.incident;
+    let Some((step, state)) = incident.step(id) else {
+        out.block(Role::Muted, &format!("no step {id} in this runbook"));
+        return "Step".to_owned();
+    };
+    out.field("title", &step.title);
+    let holder = incident.roles.get(&step.role).map_or_else(|| "nobody assigned".to_owned(), Clone::clone);
+    out.field("role", &format!("{} ({holder})", step.role));
+    out.field("kind", &format!("{}{}", step.kind.name(), if step.required { "" } else { ", optional" }));
+    let by = match (&state.by, state.at) {
+        (Some(by), Some(at)) => format!(" by {by} at {}", when(model, at)),
+        _ => String::new(),
+    };
+    let forced = if state.forced { ", forced" } else { "" };
+    out.field("state", &format!("{:?}{by}{forced}", state.status).to_lowercase());
+    if state.reopened > 0 {
+        out.field("reopened", &format!("{} times", state.reopened));
+    }
+    if let Some(timebox) = step.timebox {
+        out.field("timebox", &timebox.to_string());
+    }
+    if !step.depends_on.is_empty() {
+        out.field("after", &step.depends_on.join(", "));
+    }
+    if state.status.is_open()
+        && let StepHold::Held { clocks } = crate::domain::decide::step_hold(incident, step, now)
+    {
+        out.field("HELD", &format!("AI Act 73(6): until {} is informed", clocks.join(", ")));
+    }
+    if step.two_person {
+        out.field("two-person", "a second responder must approve");
+    }
+    if let Some(waiting) = incident.containment.waiting_request(&step.id, now) {
+        out.field("approval", &format!("{} asks; expires {}", waiting.requested_by, when(model, waiting.expires_at)));
+    }
+    if let Some(action) = &step.action {
+        let argv: Vec<String> = std::iter::once(action.program.clone()).chain(action.args.iter().cloned()).collect();
+        out.field("action", &crate::domain::actions::quoted(&argv));
+    }
+    if let Some(run) = incident.in_effect(&step.id) {
+        out.field("in effect", &format!("run #{} by {} at {}", run.started_seq, run.by, when(model, run.started_at)));
+    }
+    if let Some(comment) = &state.comment {
+        out.heading("Note");
+        out.block(Role::Untrusted, comment);
+    }
+    out.heading("What to do");
+    out.block(Role::Text, step.detail.trim());
+    let history: Vec<_> = entry
+        .timeline
+        .iter()
+        .filter(|l| l.kind.starts_with("step_") || l.kind.starts_with("approval_") || l.kind.starts_with("action_"))
+        .filter(|l| mentions(&l.text, &step.id))
+        .collect();
+    if !history.is_empty() {
+        out.heading("History");
+        for line in history {
+            out.block(
+                Role::Muted,
+                &format!("#{} {} {} {}", line.seq, line.at.format("%m-%d %H:%MZ"), line.actor, line.text),
+            );
+        }
+    }
+    format!("Step {}", step.id)
+}
+
+/// `text` names `id` as a whole word (`fix` is not in `fix-filter`).
+fn mentions(text: &str, id: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')).any(|word| word == id)
+}
+
+fn clock(out: &mut Lines, entry: &IncidentEntry, id: &str, model: &Model, now: DateTime<Utc>) -> String {
+    let statuses = entry.incident.clock_statuses(now);
+    let Some(status) = statuses.iter().find(|s| s.def.id == id) else {
+        out.block(Role::Muted, &format!("no clock {id} on this incident"));
+        return "Clock".to_owned();
+    };
+    let def = status.def;
+    out.field("title", &def.title);
+    out.field("citation", &def.citation);
+    if let Some(regime) = &def.regime {
+        out.field("regime", regime);
+    }
+    out.field("recipient", &def.recipient);
+    if let Some(localized) = &def.localized {
+        out.field(
+            "law",
+            localized.member_state.as_deref().unwrap_or("no member state recorded: the strictest applies"),
+        );
+    }
+    out.field("state", &format!("{:?}", status.state));
+    out.field("time left", &remaining_text(status));
+    if let Some(anchor) = status.anchor_at {
+        out.field("started", &when(model, anchor));
+    }
+    if let Some(deadline) = status.deadline {
+        out.field(if deadline.fixed { "due" } else { "target" }, &when(model, deadline.due_at));
+        if deadline.legal_limit_at != deadline.due_at {
+            out.field("legal limit", &when(model, deadline.legal_limit_at));
+        }
+    }
+    if let Some(pause) = status.delayed {
+        out.field("delayed", &format!("until {} ({}): {}", when(model, pause.ends_at()), pause.basis, pause.reason));
+    }
+    if let Some(waiver) = status.waiver {
+        out.field("waived", &format!("by {} at {}: {}", waiver.by, when(model, waiver.at), waiver.rationale));
+    }
+    out.heading("Duty");
+    out.block(Role::Text, &def.duty);
+    if !status.missing_content.is_empty() && status.submitted.is_none() {
+        out.heading("Missing content");
+        for item in &status.missing_content {
+            out.field(&item.id, &item.text);
+        }
+    }
+    let submissions: Vec<_> = entry.incident.clock_facts.submissions.iter().filter(|s| s.clock == def.id).collect();
+    if !submissions.is_empty() {
+        out.heading("Submissions");
+        for s in submissions {
+            let late = s.late_reason.as_ref().map(|r| format!(" · late: {r}")).unwrap_or_default();
+            out.field(s.phase.name(), &format!("{} by {} ref {}{late}", when(model, s.at), s.by, s.reference));
+        }
+    }
+    if matches!(status.state, ClockState::AwaitingAnchor) {
+        out.heading("Starts when");
+        out.block(Role::Text, &status.awaiting.map(|a| a.to_string()).unwrap_or_default());
+    }
+    format!("Clock {}", def.id)
+}
+
+fn log(out: &mut Lines, entry: &IncidentEntry, seq: u64, model: &Model) -> String {
+    let Some(line) = entry.timeline.iter().find(|l| l.seq == seq) else {
+        out.block(Role::Muted, &format!("no log entry #{seq}"));
+        return "Log entry".to_owned();
+    };
+    out.field("recorded", &when(model, line.at));
+    out.field("by", &line.actor);
+    out.field("what", line.kind);
+    out.lines.push(Vec::new());
+    out.block(Role::Text, &line.text);
+    format!("Log entry #{seq}")
+}

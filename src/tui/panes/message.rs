@@ -1,0 +1,48 @@
+//! The message area above the status bar: what was just done, or why it was refused, in full
+//! (wrapped over up to four rows; a longer one says which key shows all of it).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::kit::{Ui, styled, wrapped_lines};
+use crate::domain::sanitize;
+use crate::tui::keymap::Action;
+use crate::tui::model::{Flash, FlashKind, Model};
+use crate::tui::theme::Role;
+
+/// The most rows the message area takes from the panes.
+pub const MOST_ROWS: u16 = 4;
+
+/// The message as shown, and what dismisses it.
+fn parts(flash: &Flash) -> (String, &'static str) {
+    let dismiss = if flash.kind == FlashKind::Done { "" } else { " (Esc dismisses)" };
+    (sanitize::line(&flash.text).into_owned(), dismiss)
+}
+
+/// The rows the message needs at `width` (0 without a message).
+pub fn height(model: &Model, width: u16) -> u16 {
+    model.flash.as_ref().map_or(0, |flash| {
+        let (text, dismiss) = parts(flash);
+        wrapped_lines(&format!("{text}{dismiss}"), width).min(MOST_ROWS)
+    })
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
+    let Some(flash) = &model.flash else { return };
+    let theme = &ui.theme;
+    let role = if flash.kind == FlashKind::Done { Role::Ok } else { Role::Error };
+    let (text, dismiss) = parts(flash);
+    if wrapped_lines(&format!("{text}{dismiss}"), area.width) <= area.height {
+        let line = Line::from(vec![styled(text, theme.style(role)), styled(dismiss, theme.style(Role::Muted))]);
+        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let room = area.height.saturating_sub(1);
+    let body = Rect { height: room, ..area };
+    frame.render_widget(Paragraph::new(styled(text, theme.style(role))).wrap(Wrap { trim: true }), body);
+    let hint = format!("… {} shows all{dismiss}", ui.keymap.key_for(Action::Message));
+    let last = Rect { y: area.y + room, height: 1, ..area };
+    frame.render_widget(Paragraph::new(styled(hint, theme.style(Role::Muted))), last);
+}

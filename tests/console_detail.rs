@@ -1,0 +1,225 @@
+//! The console at 80×24 without a terminal: things opened in full, messages never cut, the
+//! cursor unmistakable, ticks that ask what was done.
+
+mod common;
+
+use chrono::Duration;
+use crossterm::event::KeyCode;
+use warroom::domain::command::Command;
+use warroom::domain::event::{Actor, Envelope, Event};
+use warroom::tui::feed::log_line;
+use warroom::tui::forms::Purpose;
+use warroom::tui::model::{Detail, Mode};
+use warroom::tui::update::{Effect, Msg, update};
+
+use common::screen::*;
+
+const INC: &str = "INC-20261124-001";
+
+/// The incident of `model_with` with one more note of two lines, by sam.
+fn with_two_line_note() -> warroom::tui::model::Model {
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    all.push(Envelope {
+        seq: last.seq + 1,
+        at: last.at + Duration::minutes(1),
+        actor: Actor::named("sam"),
+        event: Event::NoteAdded { text: "Globex saw three rows\nsecond line: the export job ran twice".into() },
+    });
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+    model
+}
+
+#[test]
+fn enter_on_the_log_opens_the_newest_entry_with_every_line_of_its_note() {
+    let mut model = with_two_line_note();
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(!screen.contains("the export job ran twice"), "the log pane shows one line per entry:\n{screen}");
+    key(&mut model, KeyCode::Char('4'));
+    key(&mut model, KeyCode::Enter);
+    assert!(matches!(&model.mode, Mode::Detail { target: Detail::Log(7), .. }), "{:?}", model.mode);
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("Log entry #7"), "{screen}");
+    assert!(screen.contains("Globex saw three rows"), "{screen}");
+    assert!(screen.contains("second line: the export job ran twice"), "{screen}");
+    key(&mut model, KeyCode::Esc);
+    assert!(matches!(model.mode, Mode::Normal));
+}
+
+#[test]
+fn moving_up_the_log_moves_what_enter_opens() {
+    let mut model = with_two_line_note();
+    key(&mut model, KeyCode::Char('4'));
+    key(&mut model, KeyCode::Up);
+    assert_eq!(model.log_cursor(), Some(6));
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    let pointed: Vec<&str> = screen.lines().filter(|l| l.contains('›') && l.contains("#6")).collect();
+    assert_eq!(pointed.len(), 1, "the entry Enter opens is marked:\n{screen}");
+}
+
+#[test]
+fn enter_on_a_step_shows_its_role_holder_detail_and_history() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Up);
+    key(&mut model, KeyCode::Up);
+    assert_eq!(model.cursor_step(), Some("confirm-signal"));
+    key(&mut model, KeyCode::Enter);
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("Step confirm-signal"), "{screen}");
+    assert!(screen.contains("trace 7f3a"), "the tick's note:\n{screen}");
+    assert!(screen.contains("History") && screen.contains("ticked confirm-signal"), "{screen}");
+}
+
+#[test]
+fn enter_on_a_clock_shows_citation_duty_and_what_is_missing() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('2'));
+    key(&mut model, KeyCode::Enter);
+    let Mode::Detail { target: Detail::Clock(id), .. } = &model.mode else { panic!("{:?}", model.mode) };
+    assert_eq!(id, "ai-act-73-general", "the first clock in the pane's order (IMMEDIATELY after a causal link)");
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("Art. 73"), "{screen}");
+    assert!(screen.contains("IMMEDIATELY"), "{screen}");
+    assert!(screen.contains("Duty"), "{screen}");
+}
+
+#[test]
+fn the_detail_view_scrolls_to_its_last_row_and_no_further() {
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    let note: Vec<String> = (1..=40).map(|n| format!("finding {n}")).collect();
+    all.push(Envelope {
+        seq: last.seq + 1,
+        at: last.at + Duration::minutes(1),
+        actor: Actor::named("sam"),
+        event: Event::NoteAdded { text: format!("{}\nthe-last-finding", note.join("\n")) },
+    });
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+    update(&mut model, Msg::Resized(80, 24), &keymap(), t0());
+    key(&mut model, KeyCode::Char('4'));
+    key(&mut model, KeyCode::Enter);
+    for _ in 0..500 {
+        key(&mut model, KeyCode::Char('j'));
+    }
+    let Mode::Detail { scroll, .. } = model.mode else { panic!("{:?}", model.mode) };
+    assert!(scroll > 0 && scroll < 100, "scrolled to the end, not 500 rows into nothing: {scroll}");
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("the-last-finding"), "the last row shows at the bottom:\n{screen}");
+    key(&mut model, KeyCode::Char('k'));
+    let Mode::Detail { scroll: after, .. } = model.mode else { panic!() };
+    assert_eq!(after, scroll - 1, "one k moves one row back at once");
+}
+
+#[test]
+fn a_long_refusal_shows_in_full_at_80x24_and_stays_until_dismissed() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    let why = "refused: step fix-filter depends on open steps kill-switch, purge-caches, revoke-sessions; \
+               tick them first or force with F (recorded as forced) — the-very-last-words";
+    update(&mut model, Msg::Done(Err(why.into())), &keymap(), t0());
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    let joined = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(joined.contains("fix-filter depends on open steps"), "{screen}");
+    assert!(joined.contains("the-very-last-words"), "the end of the message shows:\n{screen}");
+    update(&mut model, Msg::Tick, &keymap(), t0() + Duration::minutes(5));
+    assert!(text_of(&render(&model, 80, 24, t0())).contains("the-very-last-words"), "a refusal does not time out");
+    key(&mut model, KeyCode::Esc);
+    assert!(!text_of(&render(&model, 80, 24, t0())).contains("the-very-last-words"), "Esc dismisses it");
+}
+
+#[test]
+fn a_refusal_longer_than_the_message_area_opens_in_full_with_m() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    let why = format!("{} the-end-of-it", "a very long reason ".repeat(30));
+    update(&mut model, Msg::Done(Err(why)), &keymap(), t0());
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("m shows all") && !screen.contains("the-end-of-it"), "{screen}");
+    key(&mut model, KeyCode::Char('m'));
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("the-end-of-it"), "{screen}");
+}
+
+#[test]
+fn the_checklist_cursor_is_marked_apart_from_the_current_step() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Down);
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    let marked: Vec<&str> = screen.lines().filter(|l| l.contains('›') && l.contains('[')).collect();
+    assert_eq!(marked.len(), 1, "{screen}");
+    assert!(marked[0].contains("[ ]"), "the cursor is on the step after the current one: {}", marked[0]);
+    assert!(screen.lines().any(|l| l.contains("[▶]") && !l.contains('›')), "{screen}");
+}
+
+#[test]
+fn the_immediately_flag_shows_in_the_clocks_pane_at_80x24() {
+    let model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    let clocks: Vec<&str> = screen.lines().filter(|l| l.contains("ai-act")).collect();
+    assert!(clocks.iter().any(|l| l.contains("IMMEDIATELY")), "{screen}");
+}
+
+#[test]
+fn ticking_a_forensic_step_asks_what_was_preserved_and_escape_does_not_tick() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    for _ in 0..4 {
+        key(&mut model, KeyCode::Down);
+    }
+    assert_eq!(model.cursor_step(), Some("pin-traces"));
+    assert!(key(&mut model, KeyCode::Char('x')).is_empty(), "nothing ticks yet");
+    let Mode::Form(form) = &model.mode else { panic!("{:?}", model.mode) };
+    assert!(matches!(&form.purpose, Purpose::Tick { step, force: false } if step == "pin-traces"));
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("What was preserved"), "{screen}");
+    for _ in 0..4 {
+        key(&mut model, KeyCode::Char('x'));
+    }
+    key(&mut model, KeyCode::Esc);
+    assert!(matches!(model.mode, Mode::Normal), "five quick x presses ticked nothing");
+    key(&mut model, KeyCode::Char('x'));
+    typed(&mut model, "traces 7f3a pinned at s3://evidence/7f3a");
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        [Effect::Execute {
+            incident: INC.into(),
+            command: Command::Tick {
+                step: "pin-traces".into(),
+                note: Some("traces 7f3a pinned at s3://evidence/7f3a".into()),
+                force: false,
+                override_hold: None
+            }
+        }]
+    );
+}
+
+#[test]
+fn t_ticks_any_step_with_a_note_and_insists_on_one() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('T'));
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "an empty note is refused");
+    typed(&mut model, "roles set on the bridge");
+    let effects = key(&mut model, KeyCode::Enter);
+    let [Effect::Execute { command: Command::Tick { step, note, .. }, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!((step.as_str(), note.as_deref()), ("assign-roles", Some("roles set on the bridge")));
+}
+
+#[test]
+fn another_responders_tick_does_not_move_the_cursor() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    let before = model.cursor_step().map(str::to_owned);
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    let tick = Envelope {
+        seq: last.seq + 1,
+        at: last.at + Duration::minutes(1),
+        actor: Actor::named("bob"),
+        event: Event::StepTicked { step: "assign-roles".into(), note: None, forced: false, hold_override: None },
+    };
+    all.push(tick.clone());
+    let Msg::Changed { incident, .. } = changed(&all) else { unreachable!() };
+    update(&mut model, Msg::Changed { incident, appended: vec![log_line(&tick)] }, &keymap(), t0());
+    assert_eq!(model.cursor_step().map(str::to_owned), before, "bob's tick leaves alice's cursor where it was");
+}
