@@ -149,7 +149,7 @@ fn an_alert_storm_opens_one_incident_per_runbook_not_thousands() {
     assert_eq!(incidents[0]["runbook"], "mass-false-action");
     let log = std::fs::read_to_string(ws.log(incidents[0]["id"].as_str().expect("id"))).expect("log");
     assert_eq!(log.matches(r#""kind":"alert_received""#).count(), 2000, "every distinct alert counted");
-    assert_eq!(incidents[0]["alerts"], serde_json::json!({"distinct": 2000, "firing": 2000, "deliveries": 2000}));
+    assert_eq!(incidents[0]["alert_counts"], serde_json::json!({"distinct": 2000, "firing": 2000, "deliveries": 2000}));
 }
 
 #[test]
@@ -178,4 +178,33 @@ fn a_closed_incident_hears_its_alert_repeat_and_end_and_a_recurrence_opens_a_new
     let new_id = landed.split("opened ").nth(1).expect("a new incident").trim().to_owned();
     assert_ne!(new_id, id);
     assert_eq!(events(), before + 1, "nothing more on the closed one");
+}
+
+#[test]
+fn status_json_holds_every_alert_in_full_and_the_scope_a_later_alert_widened() {
+    let ws = Workspace::new();
+    let payload = std::fs::read_to_string(fixture("alertmanager-webhook-v4-firing.json")).expect("fixture");
+    let payload = payload.replace(r#""generatorURL":"""#, r#""generatorURL":"http://vm:19090/graph?g0.expr=up""#);
+    let first = String::from_utf8(ingest_stdin(&ws, &payload).stdout).expect("utf-8");
+    let id = first.split("opened ").nth(1).expect("id").trim().to_owned();
+    let same_scope = r#"{"name":"AgentLoopRunaway","key":"k2","labels":{"agent":"planner-7","tool":"search"}}"#;
+    assert!(ingest_stdin(&ws, same_scope).status.success());
+    let wider = r#"{"name":"AgentLoopRunaway","key":"k3","labels":{"agent":"billing-bot","tool":"search"}}"#;
+    let out = ingest_stdin(&ws, wider);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("recorded on {id}")), "{}", common::stderr(&out));
+    let incident = ws.status_json(&id);
+    let alerts = incident["alerts"].as_array().expect("alerts[]");
+    assert_eq!(alerts.len(), 3);
+    assert_eq!(alerts[0]["key"], "4793d4712906083c");
+    assert_eq!(alerts[0]["generator_url"], "http://vm:19090/graph?g0.expr=up");
+    assert_eq!(alerts[0]["annotations"]["runbook_url"], "runbooks/agent-loop.yaml");
+    assert_eq!(alerts[0]["labels"]["service"], "agents");
+    assert_eq!(alerts[0]["starts_at"], "2026-11-24T04:50:03Z");
+    assert_eq!(alerts[0]["widened"], serde_json::json!({}), "the declaring alert sets the scope");
+    assert_eq!(alerts[1]["widened"], serde_json::json!({"tool": "search"}), "a tool no alert named before");
+    assert_eq!(alerts[2]["widened"], serde_json::json!({"agent": "billing-bot"}), "another agent; the tool was known");
+    assert_eq!(incident["alert_counts"]["distinct"], 3);
+    let log = std::fs::read_to_string(ws.log(&id)).expect("log");
+    assert!(log.contains(r#""widens":{"agent":"billing-bot"}"#), "recorded in the evidence, not only computed");
+    ws.ok("auditor", &["verify"]);
 }

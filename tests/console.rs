@@ -337,6 +337,7 @@ fn unrouted(name: &str, key: &str, summary: &str) -> warroom::domain::inbox::Inb
         starts_at: Some(t0() - Duration::minutes(20)),
         ends_at: None,
         group: None,
+        generator_url: None,
     };
     InboxItem {
         alert,

@@ -223,3 +223,59 @@ fn another_responders_tick_does_not_move_the_cursor() {
     update(&mut model, Msg::Changed { incident, appended: vec![log_line(&tick)] }, &keymap(), t0());
     assert_eq!(model.cursor_step().map(str::to_owned), before, "bob's tick leaves alice's cursor where it was");
 }
+
+#[test]
+fn i_shows_every_alert_in_full_and_a_widened_scope_is_flagged_on_the_incident() {
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    let alert = |key: &str, tenant: &str| warroom::domain::alert::Alert {
+        source: warroom::domain::alert::Source::Alertmanager,
+        status: warroom::domain::alert::Status::Firing,
+        key: key.into(),
+        labels: [("alertname", "CrossTenantDataAccess"), ("tenant", tenant)]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        annotations: [("runbook_url", "https://wiki/pii"), ("summary", "rows of acme\nsecond line of it")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        starts_at: Some(last.at),
+        ends_at: None,
+        group: None,
+        generator_url: Some("http://prom/graph?g0.expr=leak".into()),
+    };
+    for (offset, key, tenant, widens) in
+        [(1, "a1", "globex", vec![]), (2, "a2", "initech", vec![("tenant", "initech")])]
+    {
+        all.push(Envelope {
+            seq: last.seq + offset,
+            at: last.at + Duration::minutes(offset as i64),
+            actor: Actor::named("alertmanager"),
+            event: Event::AlertReceived {
+                alert: Box::new(alert(key, tenant)),
+                widens: widens.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+            },
+        });
+    }
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+    let main = text_of(&render(&model, 80, 24, t0()));
+    assert!(main.contains("SCOPE GREW"), "the incident row says its scope grew:\n{main}");
+    key(&mut model, KeyCode::Char('i'));
+    assert!(matches!(model.mode, Mode::Detail { target: Detail::Alerts, .. }), "{:?}", model.mode);
+    update(&mut model, Msg::Resized(160, 48), &keymap(), t0());
+    let screen = text_of(&render(&model, 160, 48, t0()));
+    for expected in [
+        "Alerts on INC-20261124-001 (2)",
+        "SCOPE GROWTH tenant=initech",
+        "http://prom/graph?g0.expr=leak",
+        "runbook link",
+        "https://wiki/pii",
+        "second line of it",
+        "tenant",
+        "globex",
+    ] {
+        assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
+    }
+}

@@ -115,6 +115,7 @@ pub fn convert(raw: &RawRunbook, last_reviewed: NaiveDate, review_every: Span, d
         postmortem: raw.postmortem.clone(),
         approval_window: raw.approval_window.as_ref().and_then(span),
         group_by: raw.group_by.iter().map(|l| l.value.clone()).collect(),
+        scope_labels: raw.scope_labels.as_ref().map(|labels| labels.iter().map(|l| l.value.clone()).collect()),
     }
 }
 

@@ -36,6 +36,8 @@ pub struct RawRunbook {
     pub approval_window: Option<Located>,
     #[serde(default)]
     pub group_by: Vec<Located>,
+    #[serde(default)]
+    pub scope_labels: Option<Vec<Located>>,
 }
 
 #[derive(Deserialize)]

@@ -52,6 +52,48 @@ pub struct UnroutedJson<'a> {
     deliveries: u32,
 }
 
+/// An alert as recorded on an incident: everything the sender said, and what it changed.
+#[derive(Serialize)]
+pub struct AlertJson<'a> {
+    key: &'a str,
+    name: &'a str,
+    source: crate::domain::alert::Source,
+    status: crate::domain::alert::Status,
+    summary: Option<&'a str>,
+    labels: &'a std::collections::BTreeMap<String, String>,
+    annotations: &'a std::collections::BTreeMap<String, String>,
+    starts_at: Option<String>,
+    ends_at: Option<String>,
+    group: Option<&'a str>,
+    generator_url: Option<&'a str>,
+    first_seen: String,
+    last_seen: String,
+    deliveries: u32,
+    /// Scope labels whose value this alert was the first on the incident to bring.
+    widened: &'a std::collections::BTreeMap<String, String>,
+}
+
+pub fn alert_json(track: &crate::domain::incident::AlertTrack) -> AlertJson<'_> {
+    let alert = &track.alert;
+    AlertJson {
+        key: &alert.key,
+        name: alert.name(),
+        source: alert.source,
+        status: alert.status,
+        summary: alert.summary(),
+        labels: &alert.labels,
+        annotations: &alert.annotations,
+        starts_at: alert.starts_at.map(rfc3339),
+        ends_at: alert.ends_at.map(rfc3339),
+        group: alert.group.as_deref(),
+        generator_url: alert.generator_url.as_deref(),
+        first_seen: rfc3339(track.first_seen),
+        last_seen: rfc3339(track.last_seen),
+        deliveries: track.deliveries,
+        widened: &track.widened,
+    }
+}
+
 pub fn unrouted_json(item: &InboxItem) -> UnroutedJson<'_> {
     UnroutedJson {
         key: &item.alert.key,

@@ -202,7 +202,9 @@ struct IncidentJson<'a> {
     roles: &'a BTreeMap<String, String>,
     notes: Vec<NoteJson<'a>>,
     clocks: Vec<super::clock_view::ClockJson<'a>>,
-    alerts: AlertCounts,
+    alert_counts: AlertCounts,
+    /// Every alert recorded on the incident, oldest first.
+    alerts: Vec<super::alerts::AlertJson<'a>>,
     /// Drills: how many times faster than real time the clocks run (1 for real incidents).
     drill_speed: u32,
     /// The side-effect ledger; `irreversible` ones weigh on the AI Act "serious incident" test.
@@ -278,8 +280,11 @@ fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
         firing: incident.alerts.values().filter(|t| t.alert.status == crate::domain::alert::Status::Firing).count(),
         deliveries: incident.alerts.values().map(|t| u64::from(t.deliveries)).sum(),
     };
+    let mut tracks: Vec<_> = incident.alerts.values().collect();
+    tracks.sort_by_key(|t| (t.first_seen, t.alert.key.as_str()));
     IncidentJson {
-        alerts,
+        alert_counts: alerts,
+        alerts: tracks.into_iter().map(super::alerts::alert_json).collect(),
         effects: incident.containment.effects.values().collect(),
         preserved: &incident.containment.preserved,
         actions: super::status_containment::actions(incident),

@@ -37,6 +37,9 @@ pub struct Alert {
     pub ends_at: Option<DateTime<Utc>>,
     /// The sender's grouping (Alertmanager's groupKey, PagerDuty's payload.group).
     pub group: Option<String>,
+    /// Where the sender shows the alert's source (Alertmanager's generatorURL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator_url: Option<String>,
 }
 
 impl Alert {
@@ -47,6 +50,23 @@ impl Alert {
     pub fn summary(&self) -> Option<&str> {
         self.annotations.get("summary").or_else(|| self.annotations.get("description")).map(String::as_str)
     }
+}
+
+/// The labels of `alert` among `scope_labels` whose value no earlier alert of the incident had:
+/// the incident reaching a tenant, agent or tool it did not reach before.
+pub fn widening<'a>(
+    alert: &Alert,
+    earlier: impl Iterator<Item = &'a Alert> + Clone,
+    scope_labels: &[String],
+) -> BTreeMap<String, String> {
+    scope_labels
+        .iter()
+        .filter_map(|name| {
+            let value = alert.labels.get(name)?;
+            let known = earlier.clone().any(|a| a.labels.get(name) == Some(value));
+            (!known).then(|| (name.clone(), value.clone()))
+        })
+        .collect()
 }
 
 /// A stable key for a label set: 16 hex digits of the SHA-256 of the sorted labels.

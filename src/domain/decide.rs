@@ -164,7 +164,13 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             if incident.state == IncidentState::Closed && alert.status == super::alert::Status::Firing {
                 return Err(Refusal::Closed(incident.id.clone()));
             }
-            Ok(Event::AlertReceived { alert })
+            let earlier = incident.alerts.values().map(|t| &t.alert);
+            let widens = if incident.alerts.is_empty() {
+                std::collections::BTreeMap::new()
+            } else {
+                super::alert::widening(&alert, earlier, &incident.runbook.scope_labels())
+            };
+            Ok(Event::AlertReceived { alert, widens })
         }
         Command::Provide { clock, item, text } => {
             let text = required_text(text, "the content")?;

@@ -52,7 +52,7 @@ pub fn declare(incident: Option<&Incident>, command: Command, now: DateTime<Utc>
             moved: Vec::new(),
             regime: None,
         },
-        Event::AlertReceived { alert },
+        Event::AlertReceived { alert, widens: std::collections::BTreeMap::new() },
     ])
 }
 
@@ -106,6 +106,7 @@ mod tests {
             starts_at: at,
             ends_at: None,
             group: None,
+            generator_url: None,
         }
     }
 

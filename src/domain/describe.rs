@@ -147,14 +147,17 @@ pub fn describe(envelope: &Envelope) -> String {
         Event::ClockDropped { clock, reason } => format!("{by} dropped clock {clock}: {reason}"),
         Event::ContentProvided { clock, item, .. } => format!("{by} provided {clock} content item {item}"),
         Event::ResponderSwitched { from } => format!("{from} handed the keyboard to {by}"),
-        Event::AlertReceived { alert } | Event::AlertUnrouted { alert } => format!(
+        Event::AlertReceived { alert, widens } if !widens.is_empty() => format!(
+            "SCOPE GROWTH {}: alert {} {}{}",
+            widens.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "),
+            alert.name(),
+            alert_status(alert.status),
+            alert.summary().map(|s| format!(": {s}")).unwrap_or_default()
+        ),
+        Event::AlertReceived { alert, .. } | Event::AlertUnrouted { alert } => format!(
             "alert {} {} ({:?} via {:?}, key {}){}",
             alert.name(),
-            match alert.status {
-                crate::domain::alert::Status::Firing => "firing",
-                crate::domain::alert::Status::Acknowledged => "acknowledged",
-                crate::domain::alert::Status::Resolved => "resolved",
-            },
+            alert_status(alert.status),
             alert.labels.get("severity").map_or("", String::as_str),
             alert.source,
             alert.key,
@@ -172,4 +175,12 @@ pub fn describe(envelope: &Envelope) -> String {
 fn moved_text(moved: &[MovedDeadline]) -> String {
     let due = |t: Option<DateTime<Utc>>| t.map_or_else(|| "not started".to_owned(), rfc3339);
     moved.iter().map(|m| format!("; {} due {} → {}", m.clock, due(m.before), due(m.after))).collect()
+}
+
+const fn alert_status(status: crate::domain::alert::Status) -> &'static str {
+    match status {
+        crate::domain::alert::Status::Firing => "firing",
+        crate::domain::alert::Status::Acknowledged => "acknowledged",
+        crate::domain::alert::Status::Resolved => "resolved",
+    }
 }

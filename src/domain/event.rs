@@ -209,6 +209,9 @@ pub enum Event {
     /// An alert routed to this incident (or, in the inbox log, to no runbook).
     AlertReceived {
         alert: Box<Alert>,
+        /// The runbook's scope labels whose value no earlier alert of the incident had.
+        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        widens: std::collections::BTreeMap<String, String>,
     },
     AlertUnrouted {
         alert: Box<Alert>,

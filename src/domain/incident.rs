@@ -73,7 +73,10 @@ pub struct StepState {
 pub struct AlertTrack {
     pub alert: Alert,
     pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
     pub deliveries: u32,
+    /// The scope labels whose value this alert was the first to bring, when it did.
+    pub widened: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -197,14 +200,18 @@ impl Incident {
         self.containment.apply(envelope);
         let by = &envelope.actor.name;
         match &envelope.event {
-            Event::AlertReceived { alert } => {
+            Event::AlertReceived { alert, widens } => {
                 let track = self.alerts.entry(alert.key.clone()).or_insert_with(|| AlertTrack {
                     alert: (**alert).clone(),
                     first_seen: envelope.at,
+                    last_seen: envelope.at,
                     deliveries: 0,
+                    widened: BTreeMap::new(),
                 });
                 track.alert = (**alert).clone();
+                track.last_seen = envelope.at;
                 track.deliveries += 1;
+                track.widened.extend(widens.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
             Event::DrillConfigured { speed, focus } => {
                 self.speed = (*speed).max(1);
@@ -326,6 +333,11 @@ impl Incident {
     fn step_state_mut(&mut self, step: &str) -> Option<&mut StepState> {
         let index = self.runbook.step_index(step)?;
         self.steps.get_mut(index)
+    }
+
+    /// Every scope label value later alerts brought (empty while the scope is what it was).
+    pub fn scope_growth(&self) -> std::collections::BTreeSet<(&str, &str)> {
+        self.alerts.values().flat_map(|t| t.widened.iter().map(|(k, v)| (k.as_str(), v.as_str()))).collect()
     }
 
     pub fn commander(&self) -> Option<&str> {

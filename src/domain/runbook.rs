@@ -34,6 +34,10 @@ pub struct Runbook {
     /// (an alert about another agent opens its own incident).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub group_by: Vec<String>,
+    /// Alert labels that name what the incident reaches (tenant, agent, tool): a later alert
+    /// with a value none before had is recorded as the scope growing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_labels: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,7 +170,14 @@ pub struct RegulatorProcedure {
     pub procedure: String,
 }
 
+/// The scope labels of a runbook that names none.
+pub const DEFAULT_SCOPE_LABELS: [&str; 3] = ["tenant", "agent", "tool"];
+
 impl Runbook {
+    pub fn scope_labels(&self) -> Vec<String> {
+        self.scope_labels.clone().unwrap_or_else(|| DEFAULT_SCOPE_LABELS.iter().map(|l| (*l).to_owned()).collect())
+    }
+
     /// Every step in runbook order, with the phase it belongs to.
     pub fn steps(&self) -> impl Iterator<Item = (&Phase, &Step)> {
         self.phases.iter().flat_map(|p| p.steps.iter().map(move |s| (p, s)))

@@ -53,6 +53,7 @@ pub fn sample_alert(runbook: &Runbook, now: DateTime<Utc>) -> Alert {
         starts_at: Some(now),
         ends_at: None,
         group: None,
+        generator_url: None,
     }
 }
 

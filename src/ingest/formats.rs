@@ -71,6 +71,8 @@ struct AmAlert {
     ends_at: Option<DateTime<Utc>>,
     #[serde(default)]
     fingerprint: Option<String>,
+    #[serde(default, rename = "generatorURL")]
+    generator_url: Option<String>,
 }
 
 fn alertmanager(value: Value) -> Result<Vec<Alert>, Invalid> {
@@ -102,6 +104,7 @@ fn from_hook(hook: AmWebhook) -> Result<Vec<Alert>, Invalid> {
                 starts_at: Some(a.starts_at),
                 ends_at,
                 group: hook.group_key.clone(),
+                generator_url: a.generator_url.filter(|u| !u.is_empty()),
             })
         })
         .collect()
@@ -182,7 +185,17 @@ fn pagerduty(value: Value) -> Result<Alert, Invalid> {
         None if status == Status::Firing => label_key(&labels),
         None => return Err(invalid(format!("a {} event needs its dedup_key", event.event_action))),
     };
-    Ok(Alert { source: Source::Pagerduty, status, key, labels, annotations, starts_at, ends_at: None, group })
+    Ok(Alert {
+        source: Source::Pagerduty,
+        status,
+        key,
+        labels,
+        annotations,
+        starts_at,
+        ends_at: None,
+        group,
+        generator_url: None,
+    })
 }
 
 /// A generic alert. Fields it does not know are kept as annotations (a sender's extra field
@@ -250,6 +263,7 @@ fn generic(value: Value) -> Result<Vec<Alert>, Invalid> {
                 starts_at: g.starts_at,
                 ends_at: None,
                 group: None,
+                generator_url: None,
             })
         })
         .collect()

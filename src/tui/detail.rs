@@ -10,12 +10,12 @@ use crate::domain::clock::{ClockState, StepHold};
 use crate::domain::sanitize;
 use chrono::{DateTime, Utc};
 
-/// One line of a detail view: pieces of text, each in its role's style.
-pub type DetailLine = Vec<(Role, String)>;
+pub use super::detail_lines::DetailLine;
+use super::detail_lines::Lines;
 
 /// The title and lines of `target` on the selected incident, or why there is nothing to show.
 pub fn content(model: &Model, target: &Detail, now: DateTime<Utc>) -> (String, Vec<DetailLine>) {
-    let mut out = Lines { lines: Vec::new() };
+    let mut out = Lines::default();
     let title = match (target, model.current()) {
         (Detail::Message, _) => {
             out.block(Role::Text, model.flash.as_ref().map_or("no message", |f| f.text.as_str()));
@@ -29,33 +29,9 @@ pub fn content(model: &Model, target: &Detail, now: DateTime<Utc>) -> (String, V
         (Detail::Step(id), Some(entry)) => step(&mut out, entry, id, model, now),
         (Detail::Clock(id), Some(entry)) => clock(&mut out, entry, id, model, now),
         (Detail::Log(seq), Some(entry)) => log(&mut out, entry, *seq, model),
+        (Detail::Alerts, Some(entry)) => super::detail_alerts::alerts(&mut out, &entry.incident, model.tz),
     };
     (title, out.lines)
-}
-
-/// Lines under construction, styled by role.
-struct Lines {
-    lines: Vec<DetailLine>,
-}
-
-impl Lines {
-    /// `label: value`, the value sanitised as one line.
-    fn field(&mut self, label: &str, value: &str) {
-        let label = format!("{:<13} ", sanitize::line(label));
-        self.lines.push(vec![(Role::Muted, label), (Role::Text, sanitize::line(value).into_owned())]);
-    }
-
-    /// Text of several lines, each kept (sanitised as a block).
-    fn block(&mut self, role: Role, text: &str) {
-        for line in sanitize::block(text).split('\n') {
-            self.lines.push(vec![(role, line.to_owned())]);
-        }
-    }
-
-    fn heading(&mut self, text: &str) {
-        self.lines.push(Vec::new());
-        self.lines.push(vec![(Role::Title, sanitize::line(text).into_owned())]);
-    }
 }
 
 fn when(model: &Model, at: DateTime<Utc>) -> String {
@@ -92,7 +68,12 @@ fn incident(out: &mut Lines, entry: &IncidentEntry, model: &Model, now: DateTime
     for status in incident.clock_statuses(now) {
         out.field(&status.def.id, &remaining_text(&status));
     }
-    out.heading(&format!("Alerts ({})", incident.alerts.len()));
+    out.heading(&format!("Alerts ({}) · i shows them in full", incident.alerts.len()));
+    let growth = incident.scope_growth();
+    if !growth.is_empty() {
+        let grown: Vec<String> = growth.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        out.lines.push(vec![(Role::Error, format!("SCOPE GROWTH {}", sanitize::line(&grown.join(" "))))]);
+    }
     for (key, track) in &incident.alerts {
         let summary = track.alert.summary().unwrap_or_default();
         out.field(track.alert.name(), &format!("{key} · {} deliveries · {summary}", track.deliveries));

@@ -26,6 +26,7 @@ pub enum Action {
     Archive,
     Inbox,
     Detail,
+    Alerts,
     Message,
     DismissAlert,
     RunAction,

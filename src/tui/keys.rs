@@ -125,6 +125,7 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::Tick | Action::ForceTick | Action::TickNote => return tick(model, action, now),
         Action::Detail => super::browse::open_selected(model, now),
         Action::Message => super::browse::open(model, super::model::Detail::Message),
+        Action::Alerts => super::browse::open(model, super::model::Detail::Alerts),
         other => {
             if let Some(form) = forms::open(model, other, now) {
                 model.mode = Mode::Form(Box::new(form));

@@ -3,6 +3,8 @@
 
 mod browse;
 pub mod detail;
+mod detail_alerts;
+mod detail_lines;
 pub mod effects;
 pub mod feed;
 pub mod form;

@@ -114,6 +114,8 @@ pub enum Detail {
     Step(String),
     Clock(String),
     Log(u64),
+    /// Every alert recorded on the incident, with its labels and annotations.
+    Alerts,
     /// The last message (a refusal in full, however long).
     Message,
 }
