@@ -208,3 +208,32 @@ fn status_json_holds_every_alert_in_full_and_the_scope_a_later_alert_widened() {
     assert!(log.contains(r#""widens":{"agent":"billing-bot"}"#), "recorded in the evidence, not only computed");
     ws.ok("auditor", &["verify"]);
 }
+
+#[test]
+fn a_responder_attaches_an_unrouted_alert_to_the_incident_it_belongs_to() {
+    let ws = Workspace::new();
+    let first = ws.ok("alertmanager", &["alert", "ingest", &fixture("alertmanager-webhook-v4-firing.json")]);
+    let id = first.split("opened ").nth(1).expect("id").trim().to_owned();
+    ws.ok("alertmanager", &["alert", "ingest", &fixture("alertmanager-webhook-v4-from-prometheus.json")]);
+    let err = ws.refused("alice", &["alert", "attach", "31c472172e6c787c", "INC-20990101-009"], 1);
+    assert!(err.contains("INC-20990101-009"), "{err}");
+    let out = ws.ok("alice", &["alert", "attach", "31c472172e6c787c", &id]);
+    assert!(out.contains(&format!("attached unrouted alert 31c472172e6c787c to {id}")), "{out}");
+    let incident = ws.status_json(&id);
+    let keys: Vec<&str> =
+        incident["alerts"].as_array().expect("alerts").iter().filter_map(|a| a["key"].as_str()).collect();
+    assert_eq!(keys, ["4793d4712906083c", "31c472172e6c787c"]);
+    let log = std::fs::read_to_string(ws.log(&id)).expect("log");
+    let attached = log.lines().find(|l| l.contains(r#""attached":true"#)).expect("the attach is in the evidence");
+    assert!(attached.contains(r#""name":"alice""#), "recorded as alice's act, not the listener's: {attached}");
+    let status: serde_json::Value = serde_json::from_str(&ws.ok("auditor", &["status", "--json"])).expect("json");
+    assert_eq!(status["unrouted"].as_array().expect("unrouted").len(), 0, "the inbox item is handled");
+    let again = ws.refused("bob", &["alert", "attach", "31c472172e6c787c", &id], 1);
+    assert!(again.contains(&format!("attached to {id} by alice")), "{again}");
+    let resolved = std::fs::read_to_string(fixture("alertmanager-webhook-v4-from-prometheus.json"))
+        .expect("fixture")
+        .replacen(r#""status":"firing","labels""#, r#""status":"resolved","labels""#, 1);
+    let out = ingest_stdin(&ws, &resolved);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("recorded on {id}")), "later deliveries land there");
+    ws.ok("auditor", &["verify"]);
+}

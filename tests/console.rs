@@ -323,31 +323,6 @@ fn the_log_pane_draws_only_the_newest_lines_that_fit() {
     assert!(text.contains("line 4999") && !text.contains("line 4990 "), "{text}");
 }
 
-fn unrouted(name: &str, key: &str, summary: &str) -> warroom::domain::inbox::InboxItem {
-    use warroom::domain::alert::{Alert, Source, Status};
-    use warroom::domain::inbox::{InboxItem, InboxState};
-    let labels = [("alertname".to_owned(), name.to_owned()), ("agent".to_owned(), "ledger-3".to_owned())].into();
-    let annotations = [("summary".to_owned(), summary.to_owned())].into();
-    let alert = Alert {
-        source: Source::Generic,
-        status: Status::Firing,
-        key: key.to_owned(),
-        labels,
-        annotations,
-        starts_at: Some(t0() - Duration::minutes(20)),
-        ends_at: None,
-        group: None,
-        generator_url: None,
-    };
-    InboxItem {
-        alert,
-        first_seen: t0() - Duration::minutes(20),
-        last_seen: t0() - Duration::minutes(3),
-        deliveries: 2,
-        state: InboxState::Open,
-    }
-}
-
 #[test]
 fn the_unrouted_inbox_declares_from_an_alert_or_dismisses_it_with_a_reason() {
     let mut model = model_with(&[]);
@@ -361,6 +336,7 @@ fn the_unrouted_inbox_declares_from_an_alert_or_dismisses_it_with_a_reason() {
     key(&mut model, KeyCode::Enter);
     let effects = key(&mut model, KeyCode::Char('y'));
     assert_eq!(effects, vec![Effect::DeclareFromAlert { key: "k1".into(), runbook: "cross-tenant-pii-leak".into() }]);
+    assert!(matches!(model.mode, Mode::Normal), "declaring leads to the new incident: {:?}", model.mode);
 
     key(&mut model, KeyCode::Char('A'));
     key(&mut model, KeyCode::Char('j'));
@@ -372,8 +348,8 @@ fn the_unrouted_inbox_declares_from_an_alert_or_dismisses_it_with_a_reason() {
         effects,
         vec![Effect::DismissAlert { key: "k2".into(), reason: "disk alerts go to the infra rota".into() }]
     );
+    assert!(matches!(model.mode, Mode::Inbox { cursor: 1 }), "{:?}", model.mode);
     update(&mut model, Msg::Unrouted(Vec::new()), &keymap(), t0());
-    key(&mut model, KeyCode::Char('A'));
     key(&mut model, KeyCode::Esc);
     assert!(matches!(model.mode, Mode::Normal));
 }

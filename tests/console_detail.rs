@@ -255,6 +255,7 @@ fn i_shows_every_alert_in_full_and_a_widened_scope_is_flagged_on_the_incident() 
             event: Event::AlertReceived {
                 alert: Box::new(alert(key, tenant)),
                 widens: widens.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+                attached: false,
             },
         });
     }

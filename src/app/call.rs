@@ -42,6 +42,10 @@ pub enum Call {
         key: String,
         reason: String,
     },
+    AttachAlert {
+        key: String,
+        incident: String,
+    },
     /// Alerts from a payload, landed as one batch (one group commit per log).
     Ingest(Vec<Alert>),
 }
@@ -76,6 +80,10 @@ pub enum Done {
     Dismissed {
         key: String,
     },
+    Attached {
+        key: String,
+        incident: String,
+    },
     /// Each alert (its name and key) and where it landed.
     Ingested(Vec<(String, Landed)>),
 }
@@ -92,6 +100,7 @@ impl Call {
             Self::Drill(_) => "drill",
             Self::DeclareFromAlert { .. } => "declare-from-alert",
             Self::DismissAlert { .. } => "dismiss-alert",
+            Self::AttachAlert { .. } => "attach-alert",
             Self::Ingest(_) => "ingest",
         }
     }
@@ -102,7 +111,8 @@ impl Call {
             Self::Record { incident, .. }
             | Self::Close { incident, .. }
             | Self::Archive { incident, .. }
-            | Self::Export { incident, .. } => Some(incident),
+            | Self::Export { incident, .. }
+            | Self::AttachAlert { incident, .. } => Some(incident),
             _ => None,
         }
     }
@@ -114,7 +124,7 @@ impl Done {
         match self {
             Self::Declared { id, .. } | Self::Drilled { id, .. } | Self::DeclaredFromAlert { id, .. } => Some(id),
             Self::Recorded(recorded) | Self::Closed { recorded, .. } => Some(&recorded.incident),
-            Self::Exported { incident, .. } => Some(incident),
+            Self::Exported { incident, .. } | Self::Attached { incident, .. } => Some(incident),
             Self::Dismissed { .. } | Self::Ingested(_) => None,
         }
     }
@@ -171,6 +181,10 @@ fn carry_out(app: &App, call: Call) -> Result<Done, AppError> {
         Call::DismissAlert { key, reason } => {
             declare::dismiss_unrouted(app, &key, reason)?;
             Ok(Done::Dismissed { key })
+        }
+        Call::AttachAlert { key, incident } => {
+            let incident = declare::attach_unrouted(app, &key, &incident)?;
+            Ok(Done::Attached { key, incident })
         }
         Call::Ingest(alerts) => {
             let router = crate::ingest::Router::new(app.catalog.runbooks);

@@ -61,6 +61,11 @@ pub fn drill(app: &App, plan: DrillPlan) -> Result<String, AppError> {
     Ok(app.with_intake(|intake| intake.drill(plan, app.actor, app.now()))?)
 }
 
+/// Records the unrouted alert `key` on `incident`, already open; returns the incident's id.
+pub fn attach_unrouted(app: &App, key: &str, incident: &str) -> Result<String, AppError> {
+    Ok(app.with_intake(|intake| intake.attach_unrouted(key, incident, app.actor, app.now()))?)
+}
+
 /// Dismisses an unrouted alert, with the reason.
 pub fn dismiss_unrouted(app: &App, key: &str, reason: String) -> Result<(), AppError> {
     app.store.inbox_transact(app.actor, app.now(), |inbox| Ok(vec![inbox.dismiss(key, reason)?]))?;

@@ -166,6 +166,30 @@ impl Intake<'_> {
         Ok(id)
     }
 
+    /// A responder's call on an unrouted alert: it belongs to `incident`, already open. It is
+    /// recorded there as attached by the responder (later deliveries land there too), then the
+    /// inbox item is marked. Run again after a crash between the two, it only marks the item.
+    pub fn attach_unrouted(
+        &self,
+        key: &str,
+        incident: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        let alert = self.store.inbox()?.waiting(key)?.alert.clone();
+        let id = self.store.resolve_id(incident)?;
+        let command = Command::Alert { alert: Box::new(alert), attached: true };
+        match self.store.execute(&id, actor, now, command) {
+            Ok(_) | Err(StoreError::Refused(Refusal::RepeatAlert(_))) => {}
+            Err(other) => return Err(other),
+        }
+        self.store.inbox_transact(actor, now, |inbox| {
+            inbox.waiting(key)?;
+            Ok(vec![Event::UnroutedAttached { key: key.to_owned(), incident: id.clone() }])
+        })?;
+        Ok(id)
+    }
+
     /// The declaration of an incident on `runbook` from `alert` (its clocks from the catalog,
     /// `aware` auto-recorded at the alert's start), for the id the store allocates.
     pub(super) fn declaration<'r>(
@@ -211,7 +235,8 @@ impl Intake<'_> {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Vec<Outcome>, StoreError> {
-        let commands = alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert) }).collect();
+        let commands =
+            alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert), attached: false }).collect();
         let (_, outcomes) = self.store.execute_all(incident, actor, now, commands)?;
         Ok(outcomes.into_iter().map(|outcome| joined(incident, outcome)).collect())
     }
@@ -235,7 +260,7 @@ impl Intake<'_> {
             return self.unrouted(&alerts, actor, now);
         };
         alerts.remove(0);
-        let more = alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert) }).collect();
+        let more = alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert), attached: false }).collect();
         let (id, outcomes) = self.store.declare_all(actor, now, &declare, more)?;
         let mut outcomes = outcomes.into_iter();
         outcomes.next().unwrap_or(Ok(Vec::new()))?;

@@ -17,6 +17,8 @@ pub(crate) enum AlertCmd {
         #[arg(long)]
         runbook: String,
     },
+    /// Record an unrouted alert on an incident already open (later deliveries land there too)
+    Attach { key: String, incident: String },
     /// Dismiss an unrouted alert, with the reason
     Dismiss {
         key: String,

@@ -31,6 +31,7 @@ pub fn print(ctx: &super::Context, done: &Done) -> Result<(), super::CliError> {
         }
         Done::Exported { bundle, .. } => super::export::print_bundle(bundle),
         Done::Dismissed { key } => println!("✓ dismissed {}", sanitize::line(key)),
+        Done::Attached { key, incident } => println!("✓ attached unrouted alert {} to {incident}", sanitize::line(key)),
         Done::Ingested(landed) => {
             for (label, landed) in landed {
                 println!("✓ {}: {landed}", sanitize::line(label));

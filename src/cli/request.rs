@@ -153,6 +153,9 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
         Cmd::Alert { action: AlertCmd::Declare { key, runbook } } => {
             Ok(Request::Call(Call::DeclareFromAlert { key, runbook }))
         }
+        Cmd::Alert { action: AlertCmd::Attach { key, incident } } => {
+            Ok(Request::Call(Call::AttachAlert { key, incident }))
+        }
         Cmd::Alert { action: AlertCmd::Dismiss { key, reason } } => {
             Ok(Request::Call(Call::DismissAlert { key, reason }))
         }

@@ -177,9 +177,10 @@ pub enum Command {
     SwitchResponder {
         from: String,
     },
-    /// An alert routed to this incident.
+    /// An alert routed to this incident, or `attached` to it from the inbox by a responder.
     Alert {
         alert: Box<Alert>,
+        attached: bool,
     },
 }
 

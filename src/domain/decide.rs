@@ -157,7 +157,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         | Command::Preserve { .. }
         | Command::Notify { .. }
         | Command::Waive { .. } => Err(Refusal::NotDeclared),
-        Command::Alert { alert } => {
+        Command::Alert { alert, attached } => {
             if incident.alerts.get(&alert.key).is_some_and(|t| same_delivery(&t.alert, &alert)) {
                 return Err(Refusal::RepeatAlert(alert.key));
             }
@@ -170,7 +170,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             } else {
                 super::alert::widening(&alert, earlier, &incident.runbook.scope_labels())
             };
-            Ok(Event::AlertReceived { alert, widens })
+            Ok(Event::AlertReceived { alert, widens, attached })
         }
         Command::Provide { clock, item, text } => {
             let text = required_text(text, "the content")?;

@@ -52,7 +52,7 @@ pub fn declare(incident: Option<&Incident>, command: Command, now: DateTime<Utc>
             moved: Vec::new(),
             regime: None,
         },
-        Event::AlertReceived { alert, widens: std::collections::BTreeMap::new() },
+        Event::AlertReceived { alert, widens: std::collections::BTreeMap::new(), attached: false },
     ])
 }
 

@@ -147,11 +147,20 @@ pub fn describe(envelope: &Envelope) -> String {
         Event::ClockDropped { clock, reason } => format!("{by} dropped clock {clock}: {reason}"),
         Event::ContentProvided { clock, item, .. } => format!("{by} provided {clock} content item {item}"),
         Event::ResponderSwitched { from } => format!("{from} handed the keyboard to {by}"),
-        Event::AlertReceived { alert, widens } if !widens.is_empty() => format!(
-            "SCOPE GROWTH {}: alert {} {}{}",
-            widens.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "),
+        Event::AlertReceived { alert, widens, attached } if !widens.is_empty() || *attached => format!(
+            "{}{}alert {} {} (key {}){}",
+            if widens.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "SCOPE GROWTH {}: ",
+                    widens.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+                )
+            },
+            if *attached { format!("{by} attached unrouted ") } else { String::new() },
             alert.name(),
             alert_status(alert.status),
+            alert.key,
             alert.summary().map(|s| format!(": {s}")).unwrap_or_default()
         ),
         Event::AlertReceived { alert, .. } | Event::AlertUnrouted { alert } => format!(
@@ -165,6 +174,7 @@ pub fn describe(envelope: &Envelope) -> String {
         ),
         Event::UnroutedDismissed { key, reason } => format!("{by} dismissed unrouted alert {key}: {reason}"),
         Event::UnroutedDeclared { key, incident } => format!("{by} declared {incident} from unrouted alert {key}"),
+        Event::UnroutedAttached { key, incident } => format!("{by} attached unrouted alert {key} to {incident}"),
         Event::TornTailQuarantined { file, bytes, .. } => {
             format!("recovery quarantined a torn tail of {bytes} bytes to {file}")
         }

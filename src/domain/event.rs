@@ -212,6 +212,9 @@ pub enum Event {
         /// The runbook's scope labels whose value no earlier alert of the incident had.
         #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
         widens: std::collections::BTreeMap<String, String>,
+        /// A responder attached it from the unrouted inbox (no trigger routed it here).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        attached: bool,
     },
     AlertUnrouted {
         alert: Box<Alert>,
@@ -221,6 +224,11 @@ pub enum Event {
         reason: String,
     },
     UnroutedDeclared {
+        key: String,
+        incident: String,
+    },
+    /// In the inbox log: a responder recorded the alert on an incident already open.
+    UnroutedAttached {
         key: String,
         incident: String,
     },
@@ -356,6 +364,7 @@ impl Event {
             Self::AlertUnrouted { .. } => "alert_unrouted",
             Self::UnroutedDismissed { .. } => "unrouted_dismissed",
             Self::UnroutedDeclared { .. } => "unrouted_declared",
+            Self::UnroutedAttached { .. } => "unrouted_attached",
             Self::TornTailQuarantined { .. } => "torn_tail_quarantined",
             Self::DrillConfigured { .. } => "drill_configured",
             Self::ApprovalRequested { .. } => "approval_requested",

@@ -14,6 +14,7 @@ pub enum InboxState {
     Open,
     Dismissed { by: String, reason: String },
     Declared { incident: String },
+    Attached { incident: String, by: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +57,11 @@ impl Inbox {
                     item.state = InboxState::Declared { incident: incident.clone() };
                 }
             }
+            Event::UnroutedAttached { key, incident } => {
+                if let Some(item) = self.items.get_mut(key) {
+                    item.state = InboxState::Attached { incident: incident.clone(), by: envelope.actor.name.clone() };
+                }
+            }
             _ => {}
         }
     }
@@ -71,6 +77,7 @@ impl Inbox {
             InboxState::Open => return Ok(item),
             InboxState::Dismissed { by, reason } => format!("dismissed by {by} ({reason})"),
             InboxState::Declared { incident } => format!("declared as {incident}"),
+            InboxState::Attached { incident, by } => format!("attached to {incident} by {by}"),
         };
         Err(Refusal::UnroutedHandled { key: key.to_owned(), how })
     }

@@ -200,7 +200,7 @@ impl Incident {
         self.containment.apply(envelope);
         let by = &envelope.actor.name;
         match &envelope.event {
-            Event::AlertReceived { alert, widens } => {
+            Event::AlertReceived { alert, widens, .. } => {
                 let track = self.alerts.entry(alert.key.clone()).or_insert_with(|| AlertTrack {
                     alert: (**alert).clone(),
                     first_seen: envelope.at,
@@ -223,6 +223,7 @@ impl Incident {
             | Event::AlertUnrouted { .. }
             | Event::UnroutedDismissed { .. }
             | Event::UnroutedDeclared { .. }
+            | Event::UnroutedAttached { .. }
             | Event::ApprovalRequested { .. }
             | Event::ApprovalGranted { .. }
             | Event::ActionStarted { .. }

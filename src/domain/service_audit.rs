@@ -59,7 +59,8 @@ impl ServiceAudit {
 /// the recovery any writer makes.
 fn is_machine_work(event: &Event) -> bool {
     match event {
-        Event::AlertReceived { .. } | Event::AlertUnrouted { .. } | Event::TornTailQuarantined { .. } => true,
+        Event::AlertReceived { attached, .. } => !*attached,
+        Event::AlertUnrouted { .. } | Event::TornTailQuarantined { .. } => true,
         Event::Declared { from_alert, .. } => *from_alert,
         Event::DecisionRecorded { auto, .. } => *auto,
         _ => false,

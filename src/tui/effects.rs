@@ -70,6 +70,7 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
         Effect::Declare { runbook } => Call::Declare(Declaration { runbook, ..Declaration::default() }),
         Effect::DeclareFromAlert { key, runbook } => Call::DeclareFromAlert { key, runbook },
         Effect::DismissAlert { key, reason } => Call::DismissAlert { key, reason },
+        Effect::AttachAlert { key, incident } => Call::AttachAlert { key, incident },
         Effect::CommandLine { line, selected } => {
             let invocation = (session.parse_command)(&line, selected.as_deref(), session.now());
             let Invocation { actor, call } = match invocation {
@@ -128,6 +129,7 @@ fn outcome(done: &Done) -> String {
         }
         Done::Exported { incident, bundle } => format!("✓ {incident}: bundle written to {}", bundle.display()),
         Done::Dismissed { key } => format!("✓ dismissed unrouted alert {}", sanitize::line(key)),
+        Done::Attached { key, incident } => format!("✓ attached unrouted alert {} to {incident}", sanitize::line(key)),
         Done::Ingested(landed) => format!("✓ {} alerts landed", landed.len()),
     }
 }

@@ -168,6 +168,9 @@ pub enum Purpose {
     DismissAlert {
         key: String,
     },
+    AttachAlert {
+        key: String,
+    },
     SwitchResponder,
     Search,
     CommandLine,

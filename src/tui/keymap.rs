@@ -27,6 +27,7 @@ pub enum Action {
     Inbox,
     Detail,
     Alerts,
+    AttachAlert,
     Message,
     DismissAlert,
     RunAction,

@@ -71,11 +71,12 @@ fn on_inbox_action(model: &mut Model, action: Action, cursor: usize, now: DateTi
         Action::PageDown => (cursor + PAGE).min(last),
         Action::Top => 0,
         Action::Bottom => last,
-        Action::Declare | Action::DismissAlert => {
+        Action::Declare | Action::DismissAlert | Action::AttachAlert => {
             let form = model.unrouted.get(cursor).and_then(|item| forms::for_alert(model, action, item));
             match form {
-                Some(form) => model.mode = Mode::Form(Box::new(form)),
-                None => model.say(FlashKind::Refused, "no unrouted alert to act on", now),
+                Some(form) => model.open_form_over(form),
+                None if model.unrouted.is_empty() => model.say(FlashKind::Refused, "no unrouted alert to act on", now),
+                None => model.say(FlashKind::Refused, "no open incident to attach it to: D declares one from it", now),
             }
             return Vec::new();
         }

@@ -68,6 +68,10 @@ pub enum Effect {
         key: String,
         reason: String,
     },
+    AttachAlert {
+        key: String,
+        incident: String,
+    },
     /// Run exactly the action the responder confirmed.
     RunAction {
         incident: String,

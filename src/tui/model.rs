@@ -155,6 +155,9 @@ pub struct Model {
     /// The form just submitted with prose typed into it (a note, a reason), until its outcome
     /// comes back: a refusal reopens it with the text kept, so nothing written is lost.
     pub submitted: Option<Box<super::form::Form>>,
+    /// The view a form was opened from when it is not the main view (the unrouted inbox): the
+    /// form returns there, so the next keys act on the inbox, not the main view.
+    pub form_back: Option<Box<Mode>>,
     /// Show times in the responder's zone instead of UTC in the log pane.
     pub local_times: bool,
     pub tz: Tz,
@@ -177,6 +180,23 @@ pub struct Model {
 }
 
 impl Model {
+    /// Opens `form` over the current view, which it returns to once answered or cancelled.
+    pub fn open_form_over(&mut self, form: super::form::Form) {
+        let back = std::mem::replace(&mut self.mode, Mode::Form(Box::new(form)));
+        self.form_back = match back {
+            Mode::Normal | Mode::Form(_) => None,
+            other => Some(Box::new(other)),
+        };
+    }
+
+    /// Leaves a form for the view it was opened from.
+    pub fn leave_form(&mut self) {
+        self.mode = self.form_back.take().map_or(Mode::Normal, |back| *back);
+        if let Mode::Inbox { cursor } = &mut self.mode {
+            *cursor = (*cursor).min(self.unrouted.len().saturating_sub(1));
+        }
+    }
+
     /// Selects incident `id` again after the list changed (the first, if it is gone).
     pub fn reselect(&mut self, id: Option<&str>) {
         let found = id.and_then(|id| self.incidents.iter().position(|e| e.incident.id == id));
@@ -214,6 +234,7 @@ impl Model {
             store_fault: None,
             flash: None,
             submitted: None,
+            form_back: None,
             local_times: false,
             tz,
             runbooks,

@@ -42,9 +42,11 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             let (kind, text) = match outcome {
                 Ok(text) => (FlashKind::Done, text),
                 Err(text) => {
-                    if let Some(mut form) = submitted.filter(|_| matches!(model.mode, Mode::Normal)) {
+                    if let Some(mut form) =
+                        submitted.filter(|_| matches!(model.mode, Mode::Normal | Mode::Inbox { .. }))
+                    {
                         form.error = Some(format!("{text} (the text is kept: Esc drops it)"));
-                        model.mode = Mode::Form(form);
+                        model.open_form_over(*form);
                     }
                     (FlashKind::Refused, text)
                 }

@@ -123,3 +123,29 @@ pub fn text_of(terminal: &Terminal<TestBackend>) -> String {
     }
     out
 }
+
+/// An alert waiting in the unrouted inbox, seen twice, last three minutes before `t0`.
+pub fn unrouted(name: &str, key: &str, summary: &str) -> warroom::domain::inbox::InboxItem {
+    use warroom::domain::alert::{Alert, Source, Status};
+    use warroom::domain::inbox::{InboxItem, InboxState};
+    let labels = [("alertname".to_owned(), name.to_owned()), ("agent".to_owned(), "ledger-3".to_owned())].into();
+    let annotations = [("summary".to_owned(), summary.to_owned())].into();
+    let alert = Alert {
+        source: Source::Generic,
+        status: Status::Firing,
+        key: key.to_owned(),
+        labels,
+        annotations,
+        starts_at: Some(t0() - Duration::minutes(20)),
+        ends_at: None,
+        group: None,
+        generator_url: None,
+    };
+    InboxItem {
+        alert,
+        first_seen: t0() - Duration::minutes(20),
+        last_seen: t0() - Duration::minutes(3),
+        deliveries: 2,
+        state: InboxState::Open,
+    }
+}

@@ -3,6 +3,7 @@
 
 use super::Purpose;
 use crate::domain::inbox::InboxItem;
+use crate::domain::incident::IncidentState;
 use crate::tui::form::{Field, Form};
 use crate::tui::keymap::Action;
 use crate::tui::message::Effect;
@@ -13,6 +14,7 @@ const REASON: &str = "reason";
 const NAME: &str = "name";
 const TEXT: &str = "text";
 const LINE: &str = "line";
+const INCIDENT: &str = "incident";
 
 pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<Form> {
     Some(match action {
@@ -69,6 +71,41 @@ pub fn for_alert(model: &Model, action: Action, item: &InboxItem) -> Option<Form
                 Field::confirm("Declare it now?"),
             ],
         ),
+        Action::AttachAlert => {
+            let takes = |e: &&crate::tui::model::IncidentEntry| {
+                matches!(e.incident.state, IncidentState::Active | IncidentState::Resolved)
+            };
+            let open = model.incidents.iter().filter(takes).filter(|e| !e.incident.drill);
+            let drills = model.incidents.iter().filter(takes).filter(|e| e.incident.drill);
+            let mut options: Vec<(String, String)> = open
+                .chain(drills)
+                .map(|e| {
+                    let i = &e.incident;
+                    let drill = if i.drill { "DRILL " } else { "" };
+                    (
+                        i.id.clone(),
+                        format!("{} {drill}{} {}", i.id, i.severity, crate::domain::sanitize::line(&i.title)),
+                    )
+                })
+                .collect();
+            let selected = model.current().map(|e| e.incident.id.clone());
+            if let Some(at) = options.iter().position(|(id, _)| Some(id) == selected.as_ref()) {
+                let chosen = options.remove(at);
+                options.insert(0, chosen);
+            }
+            if options.is_empty() {
+                return None;
+            }
+            Form::new(
+                Purpose::AttachAlert { key },
+                format!("Attach alert {name} to an open incident"),
+                None,
+                vec![
+                    Field::choice(INCIDENT, "The incident it belongs to (later deliveries land there too)", options),
+                    Field::confirm("Attach it now?"),
+                ],
+            )
+        }
         Action::DismissAlert => Form::new(
             Purpose::DismissAlert { key },
             format!("Dismiss alert {name}"),
@@ -84,6 +121,7 @@ pub fn finish(model: &mut Model, form: Form) -> Vec<Effect> {
         Purpose::Declare => vec![Effect::Declare { runbook: form.answer(RUNBOOK) }],
         Purpose::DeclareFromAlert { key } => vec![Effect::DeclareFromAlert { key, runbook: form.answer(RUNBOOK) }],
         Purpose::DismissAlert { key } => vec![Effect::DismissAlert { key, reason: form.answer(REASON) }],
+        Purpose::AttachAlert { key } => vec![Effect::AttachAlert { key, incident: form.answer(INCIDENT) }],
         Purpose::SwitchResponder => vec![Effect::SwitchResponder { to: form.answer(NAME).trim().to_owned() }],
         Purpose::CommandLine => {
             let selected = model.current().map(|e| e.incident.id.clone());

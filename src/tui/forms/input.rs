@@ -30,7 +30,7 @@ pub fn on_paste(model: &mut Model, text: &str) {
 pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     let Mode::Form(form) = &mut model.mode else { return Vec::new() };
     if key.code == KeyCode::Esc {
-        model.mode = Mode::Normal;
+        model.leave_form();
         return Vec::new();
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -79,7 +79,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
                 false
             }
             KeyCode::Char('n' | 'N') => {
-                model.mode = Mode::Normal;
+                model.leave_form();
                 return Vec::new();
             }
             _ => false,
@@ -95,6 +95,8 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
         return Vec::new();
     }
     let Mode::Form(form) = std::mem::replace(&mut model.mode, Mode::Normal) else { return Vec::new() };
+    // Declaring from an alert leads to the new incident; the inbox's other calls return to it.
+    let back = model.form_back.take().filter(|_| !matches!(form.purpose, super::Purpose::DeclareFromAlert { .. }));
     // Only prose is kept (a note, a reason): a refused one-line command is quicker retyped than
     // found half-typed under the next one.
     let typed = form
@@ -104,5 +106,9 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
     let kept = typed.then(|| Box::new(Form { index: form.fields.len().saturating_sub(1), ..(*form).clone() }));
     let effects = super::finish(model, *form, now);
     model.submitted = kept.filter(|_| !effects.is_empty());
+    if matches!(model.mode, Mode::Normal) {
+        model.form_back = back;
+        model.leave_form();
+    }
     effects
 }

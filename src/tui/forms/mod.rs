@@ -63,6 +63,7 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
         Purpose::Declare
         | Purpose::DeclareFromAlert { .. }
         | Purpose::DismissAlert { .. }
+        | Purpose::AttachAlert { .. }
         | Purpose::SwitchResponder
         | Purpose::Search
         | Purpose::CommandLine => declare::finish(model, form),

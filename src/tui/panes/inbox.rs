@@ -20,9 +20,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
     frame.render_widget(Clear, popup);
     let key = |a| ui.keymap.key_for(a);
     let title = format!(
-        " Unrouted alerts ({} waiting) · {} declare an incident · {} dismiss · Esc back ",
+        " Unrouted alerts ({} waiting) · {} declare an incident · {} attach to one · {} dismiss · Esc back ",
         model.unrouted.len(),
         key(Action::Declare),
+        key(Action::AttachAlert),
         key(Action::DismissAlert)
     );
     let block = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Focus)).title(title);

@@ -1,0 +1,65 @@
+//! The unrouted inbox in the console: it stays open while the commander works through it, and
+//! an alert that belongs to an incident already open is attached to it, not declared again.
+
+mod common;
+
+use crossterm::event::KeyCode;
+use warroom::tui::model::Mode;
+use warroom::tui::update::{Effect, Msg, update};
+
+use common::screen::*;
+
+const REAL: &str = "INC-20261124-001";
+const DRILL: &str = "INC-20261124-002";
+
+#[test]
+fn plus_attaches_an_alert_to_the_selected_incident_and_the_inbox_stays_open() {
+    let mut model = model_with(&[(REAL, "cross-tenant-pii-leak", 1)]);
+    let items = vec![unrouted("TenantRowsServed", "k1", "rows of initech"), unrouted("DiskFull", "k2", "db-1")];
+    update(&mut model, Msg::Unrouted(items), &keymap(), t0());
+    key(&mut model, KeyCode::Char('A'));
+    key(&mut model, KeyCode::Char('+'));
+    let screen = text_of(&render(&model, 100, 30, t0()));
+    assert!(screen.contains("Attach alert TenantRowsServed"), "{screen}");
+    assert!(screen.contains(REAL), "the open incident is offered:\n{screen}");
+    key(&mut model, KeyCode::Enter);
+    let effects = key(&mut model, KeyCode::Char('y'));
+    assert_eq!(effects, vec![Effect::AttachAlert { key: "k1".into(), incident: REAL.into() }]);
+    assert!(matches!(model.mode, Mode::Inbox { cursor: 0 }), "back in the inbox: {:?}", model.mode);
+    update(&mut model, Msg::Unrouted(vec![unrouted("DiskFull", "k2", "db-1")]), &keymap(), t0());
+    key(&mut model, KeyCode::Char('u'));
+    assert!(matches!(model.mode, Mode::Inbox { .. }), "u in the inbox never switches the responder");
+    key(&mut model, KeyCode::Char('X'));
+    key(&mut model, KeyCode::Esc);
+    assert!(matches!(model.mode, Mode::Inbox { cursor: 0 }), "a cancelled form goes back to the inbox");
+    key(&mut model, KeyCode::Esc);
+    assert!(matches!(model.mode, Mode::Normal));
+}
+
+#[test]
+fn the_attach_list_puts_the_selected_incident_first_and_real_incidents_before_drills() {
+    let mut model = model_with(&[(REAL, "cross-tenant-pii-leak", 1)]);
+    let mut drill = envelopes(DRILL, "cross-tenant-pii-leak", 1);
+    if let warroom::domain::event::Event::Declared { drill: flag, .. } = &mut drill[0].event {
+        *flag = true;
+    }
+    update(&mut model, changed(&drill), &keymap(), t0());
+    update(&mut model, Msg::Unrouted(vec![unrouted("TenantRowsServed", "k1", "rows")]), &keymap(), t0());
+    key(&mut model, KeyCode::Char('A'));
+    key(&mut model, KeyCode::Char('+'));
+    let screen = text_of(&render(&model, 120, 30, t0()));
+    let real = screen.find(REAL).expect("real incident offered");
+    let drill = screen.find(DRILL).expect("drill offered");
+    assert!(real < drill, "the real incident comes first:\n{screen}");
+    assert!(screen.contains("DRILL"), "{screen}");
+}
+
+#[test]
+fn with_no_incident_open_plus_says_to_declare_instead() {
+    let mut model = model_with(&[]);
+    update(&mut model, Msg::Unrouted(vec![unrouted("TenantRowsServed", "k1", "rows")]), &keymap(), t0());
+    key(&mut model, KeyCode::Char('A'));
+    key(&mut model, KeyCode::Char('+'));
+    assert!(model.flash.as_ref().is_some_and(|f| f.text.contains("no open incident")), "{:?}", model.flash);
+    assert!(matches!(model.mode, Mode::Inbox { .. }));
+}
