@@ -57,7 +57,8 @@ impl Console {
             at("2026-11-24T09:00:00Z").date_naive(),
             &clocks.ids(),
         );
-        let runbook_list = loaded.runbooks.iter().map(|r| (r.id.clone(), r.title.clone())).collect();
+        let listed: Vec<(String, String)> = loaded.runbooks.iter().map(|r| (r.id.clone(), r.title.clone())).collect();
+        let runbook_list: warroom::tui::RunbookLister = Box::new(move || listed.clone());
         let store: Arc<dyn Store> = match adapter {
             Adapter::File => Arc::new(Workspace::open(&dir.path().join("ws")).expect("workspace")),
             Adapter::Memory => Arc::new(MemoryStore::new()),
@@ -81,7 +82,7 @@ impl Console {
             listen: None,
             service: None,
         };
-        let model = Model::new("alice", "test", chrono_tz::UTC, session.runbook_list.clone());
+        let model = Model::new("alice", "test", chrono_tz::UTC, (session.runbook_list)());
         let (actions, finished) = mpsc::unbounded_channel();
         Self { _dir: dir, session, model, feed, actions, finished }
     }
@@ -94,7 +95,7 @@ impl Console {
     fn restart(&mut self) {
         let followed: &'static Arc<dyn Store> = Box::leak(Box::new(self.session.store.clone()));
         self.feed = Feed::new(followed.follow(Box::new(|| {})).expect("follow"));
-        self.model = Model::new("alice", "test", chrono_tz::UTC, self.session.runbook_list.clone());
+        self.model = Model::new("alice", "test", chrono_tz::UTC, (self.session.runbook_list)());
     }
 
     /// What the store's follower brings in, as the console's loop delivers it when woken.

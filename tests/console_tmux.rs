@@ -313,6 +313,12 @@ fn a_drill_starts_from_the_console_and_the_runbook_list_flags_what_was_never_dri
     tmux.keys("a", &["Enter"]);
     let screen = tmux.wait_for("a", "clocks run 360× faster", SLOW);
     assert!(screen.contains("DRILL") && screen.contains("00:11:5"), "a 72 h clock due in 12 minutes: {screen}");
+    tmux.keys("a", &["Escape"]);
+    tmux.keys("a", &["D"]);
+    let form = tmux.wait_for("a", "Declare an incident", SLOW);
+    let drilled = form.lines().find(|l| l.contains("cross-tenant-pii-leak")).expect("the drilled runbook listed");
+    assert!(!drilled.contains("never drilled"), "the drill just run counts: {form}");
+    tmux.keys("a", &["Escape"]);
     tmux.keys("a", &["q"]);
     tmux.wait_for("a", "EXITED 0", SLOW);
     let drills = ws.ok("auditor", &["drills"]);

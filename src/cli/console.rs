@@ -49,7 +49,9 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
     let config = config_dir();
     let ui = Ui { theme: load_theme(theme.as_deref(), config.as_ref())?, keymap: load_keymap(config.as_ref())? };
     let runbooks = ctx.runbooks().runbooks.clone();
-    let runbook_list = super::drill::flagged_titles(&ctx);
+    let (listed, lister_store, clock) = (runbooks.clone(), ctx.store.clone(), ctx.clock);
+    let runbook_list: crate::tui::RunbookLister =
+        Box::new(move || super::drill::flagged_titles(&listed, &*lister_store, clock.now()));
     let clocks = ctx.clocks().clocks.clone();
     let defs = clocks.clone();
     let parties = crate::catalog::workspace_config::load(&ctx.dir).unwrap_or_default();

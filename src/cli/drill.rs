@@ -140,14 +140,17 @@ pub fn runbooks(ctx: &Context, json: bool) -> Result<(), CliError> {
     history.ensure_whole()
 }
 
-/// `(id, title with overdue flags)` for the console's runbook list.
-pub fn flagged_titles(ctx: &Context) -> Vec<(String, String)> {
-    let report = ctx.history().and_then(|history| health_json(ctx, &history.incidents));
-    let Ok(report) = report else {
-        return ctx.runbooks().runbooks.iter().map(|r| (r.id.clone(), r.title.clone())).collect();
-    };
-    report
-        .runbooks
+/// `(id, title with overdue flags)` for the console's runbook list, read afresh from the whole
+/// history each time (a drill run meanwhile, from any console, counts at once).
+pub fn flagged_titles(
+    runbooks: &[crate::domain::runbook::Runbook],
+    store: &dyn crate::store::Store,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<(String, String)> {
+    let plain = || runbooks.iter().map(|r| (r.id.clone(), r.title.clone())).collect();
+    let Ok(ids) = store.all_ids() else { return plain() };
+    let incidents: Vec<Incident> = ids.iter().filter_map(|id| store.incident(id).ok()).collect();
+    health::runbooks(runbooks, &incidents, now)
         .into_iter()
         .map(|r| {
             let mut flags = String::new();

@@ -35,6 +35,12 @@ pub fn process(
     }
     let mut queue = VecDeque::from([first]);
     while let Some(msg) = queue.pop_front() {
+        // A drill just declared (here or anywhere): the runbook list's drill flags are read again.
+        let new_drill = matches!(&msg, Msg::Changed { incident, .. }
+            if incident.drill && !model.incidents.iter().any(|e| e.incident.id == incident.id));
+        if new_drill {
+            queue.push_back(Msg::Runbooks((session.runbook_list)()));
+        }
         for effect in update(model, msg, &session.ui.keymap, session.now()) {
             let outcome = carry_out(session, effect, actions);
             queue.extend(feed.refresh());

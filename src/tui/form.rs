@@ -34,7 +34,13 @@ pub struct Field {
 
 impl Field {
     pub fn choice(name: &'static str, label: &str, options: Vec<(String, String)>) -> Self {
-        Self { name, label: label.to_owned(), kind: FieldKind::Choice { options, selected: 0 } }
+        Self::choice_at(name, label, options, 0)
+    }
+
+    /// A choice that starts on option `selected`.
+    pub fn choice_at(name: &'static str, label: &str, options: Vec<(String, String)>, selected: usize) -> Self {
+        let selected = selected.min(options.len().saturating_sub(1));
+        Self { name, label: label.to_owned(), kind: FieldKind::Choice { options, selected } }
     }
 
     pub fn text(name: &'static str, label: &str, required: bool) -> Self {

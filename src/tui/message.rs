@@ -36,6 +36,8 @@ pub enum Msg {
     Resized(u16, u16),
     /// Show this incident (one this console just declared).
     Select(String),
+    /// The runbooks to declare from, with their flags read afresh.
+    Runbooks(Vec<(String, String)>),
     /// The unrouted alerts waiting now.
     Unrouted(Vec<InboxItem>),
     /// Output from the running action.

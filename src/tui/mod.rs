@@ -42,6 +42,9 @@ pub struct Invocation {
 pub type CommandParser = Box<dyn Fn(&str, Option<&str>, DateTime<Utc>) -> Result<Invocation, crate::app::AppError>>;
 
 /// Everything the console runs with; built by the CLI.
+/// Each runbook's id and title, flagged when its review or drill is overdue.
+pub type RunbookLister = Box<dyn Fn() -> Vec<(String, String)> + Send + Sync>;
+
 pub struct Session {
     pub store: Arc<dyn Store>,
     /// The workspace directory on this host: actions, bundles, the hosted listener's log.
@@ -49,8 +52,9 @@ pub struct Session {
     pub actor: Actor,
     pub tz: Tz,
     pub runbooks: Vec<Runbook>,
-    /// Each runbook's id and title with its overdue review or drill flags, for declaring.
-    pub runbook_list: Vec<(String, String)>,
+    /// Each runbook's id and title with its overdue review or drill flags, for declaring: read
+    /// as the console starts and again after it declares or drills.
+    pub runbook_list: RunbookLister,
     pub clocks: Vec<ClockDef>,
     /// Clocks left out for errors in their catalog file (id → file); and what the console says
     /// as it starts: each such file, each open marker set right from its log.

@@ -71,6 +71,9 @@ pub struct ActionView {
     pub finished: Option<(bool, String)>,
 }
 
+/// How many `:` lines ↑ recalls.
+pub const COMMAND_HISTORY: usize = 200;
+
 /// The most output the console keeps on screen (the whole of it is in the workspace file).
 pub const ACTION_OUTPUT_LIMIT: usize = 64 * 1024;
 
@@ -158,6 +161,9 @@ pub struct Model {
     /// The view a form was opened from when it is not the main view (the unrouted inbox): the
     /// form returns there, so the next keys act on the inbox, not the main view.
     pub form_back: Option<Box<Mode>>,
+    /// The `:` lines entered, oldest first (at most `COMMAND_HISTORY`), and the one recalled.
+    pub command_history: Vec<String>,
+    pub history_at: Option<usize>,
     /// Show times in the responder's zone instead of UTC in the log pane.
     pub local_times: bool,
     pub tz: Tz,
@@ -189,8 +195,20 @@ impl Model {
         };
     }
 
+    /// Keeps a `:` line for recall with ↑ (an immediate repeat once).
+    pub fn remember_command(&mut self, line: &str) {
+        let line = line.trim();
+        if !line.is_empty() && self.command_history.last().is_none_or(|last| last != line) {
+            self.command_history.push(line.to_owned());
+        }
+        let excess = self.command_history.len().saturating_sub(COMMAND_HISTORY);
+        self.command_history.drain(..excess);
+        self.history_at = None;
+    }
+
     /// Leaves a form for the view it was opened from.
     pub fn leave_form(&mut self) {
+        self.history_at = None;
         self.mode = self.form_back.take().map_or(Mode::Normal, |back| *back);
         if let Mode::Inbox { cursor } = &mut self.mode {
             *cursor = (*cursor).min(self.unrouted.len().saturating_sub(1));
@@ -235,6 +253,8 @@ impl Model {
             flash: None,
             submitted: None,
             form_back: None,
+            command_history: Vec::new(),
+            history_at: None,
             local_times: false,
             tz,
             runbooks,

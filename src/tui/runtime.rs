@@ -16,7 +16,7 @@ use super::{Session, terminal, view};
 use crate::listener::{self, LogTo};
 
 pub async fn run(mut session: Session) -> Result<(), String> {
-    let runbooks = session.runbook_list.clone();
+    let runbooks = (session.runbook_list)();
     let mut model = Model::new(&session.actor.name, &session.store.location(), session.tz, runbooks);
     model.parties = crate::app::bundle::workspace_parties(&session.dir);
     match session.signer_of(&session.actor) {

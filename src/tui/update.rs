@@ -45,7 +45,7 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
                     if let Some(mut form) =
                         submitted.filter(|_| matches!(model.mode, Mode::Normal | Mode::Inbox { .. }))
                     {
-                        form.error = Some(format!("{text} (the text is kept: Esc drops it)"));
+                        form.error = Some(format!("{text} (answers kept: Shift-Tab goes back, Esc drops them)"));
                         model.open_form_over(*form);
                     }
                     (FlashKind::Refused, text)
@@ -103,6 +103,10 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
         }
         Msg::Resized(columns, rows) => {
             model.screen = (columns, rows);
+            Vec::new()
+        }
+        Msg::Runbooks(list) => {
+            model.runbooks = list;
             Vec::new()
         }
         Msg::Select(id) => {

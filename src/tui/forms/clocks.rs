@@ -29,10 +29,16 @@ fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<Form> {
+pub fn open(model: &Model, action: Action, incident: Option<String>, now: DateTime<Utc>) -> Option<Form> {
     let entry = model.current()?;
-    let clocks: Vec<(String, String)> =
-        entry.incident.clocks.iter().map(|c| (c.id.clone(), format!("{} — {}", c.title, c.citation))).collect();
+    // In the clocks pane's order, starting on the clock under its cursor.
+    let clocks: Vec<(String, String)> = entry
+        .incident
+        .clock_statuses(now)
+        .iter()
+        .map(|s| (s.def.id.clone(), format!("{} — {}", s.def.title, s.def.citation)))
+        .collect();
+    let under_cursor = model.clock_cursor.min(clocks.len().saturating_sub(1));
     Some(match action {
         Action::Decide => {
             let decisions = decision_choices(&entry.incident);
@@ -71,7 +77,10 @@ pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<F
             Purpose::Waive,
             "Mark a clock not applicable",
             incident,
-            vec![Field::choice(CLOCK, "Clock", clocks), Field::text(RATIONALE, "Rationale (kept for the audit)", true)],
+            vec![
+                Field::choice_at(CLOCK, "Clock", clocks, under_cursor),
+                Field::text(RATIONALE, "Rationale (kept for the audit)", true),
+            ],
         ),
         Action::Notify => {
             let phases = [SubmissionPhase::Initial, SubmissionPhase::Intermediate, SubmissionPhase::Complete]
@@ -83,7 +92,7 @@ pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<F
                 "Record a submission",
                 incident,
                 vec![
-                    Field::choice(CLOCK, "Clock", clocks),
+                    Field::choice_at(CLOCK, "Clock", clocks, under_cursor),
                     Field::text(REFERENCE, "Recipient's reference or receipt", true),
                     Field::choice(PHASE, "Phase", phases),
                     Field::text(CHANNEL, "Channel (portal, e-mail, phone)", false),

@@ -46,7 +46,7 @@ pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<F
             incident,
             vec![Field::text(
                 LINE,
-                "The CLI's commands, e.g. tick INC kill-switch, note . \"text\" (. is the selected incident)",
+                "The CLI's commands, e.g. tick INC kill-switch, note . \"text\" (. is the selected incident; ↑ recalls earlier lines)",
                 true,
             )],
         ),
@@ -124,6 +124,7 @@ pub fn finish(model: &mut Model, form: Form) -> Vec<Effect> {
         Purpose::AttachAlert { key } => vec![Effect::AttachAlert { key, incident: form.answer(INCIDENT) }],
         Purpose::SwitchResponder => vec![Effect::SwitchResponder { to: form.answer(NAME).trim().to_owned() }],
         Purpose::CommandLine => {
+            model.remember_command(&form.answer(LINE));
             let selected = model.current().map(|e| e.incident.id.clone());
             vec![Effect::CommandLine { line: form.answer(LINE), selected }]
         }

@@ -33,6 +33,31 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
         model.leave_form();
         return Vec::new();
     }
+    if matches!(form.purpose, super::Purpose::CommandLine) && matches!(key.code, KeyCode::Up | KeyCode::Down) {
+        if key.code == KeyCode::Down && model.history_at.is_none() {
+            return Vec::new();
+        }
+        let count = model.command_history.len();
+        let at = match (key.code, model.history_at) {
+            (KeyCode::Up, None) => count.checked_sub(1),
+            (KeyCode::Up, Some(at)) => Some(at.saturating_sub(1)),
+            (_, Some(at)) if at + 1 < count => Some(at + 1),
+            _ => None,
+        };
+        model.history_at = at;
+        let line = at.and_then(|at| model.command_history.get(at)).map_or("", String::as_str);
+        if let Some(field) = form.fields.get_mut(form.index) {
+            field.fill(line);
+        }
+        return Vec::new();
+    }
+    if key.code == KeyCode::BackTab {
+        if form.index > 0 {
+            form.index -= 1;
+            form.error = None;
+        }
+        return Vec::new();
+    }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let alt = key.modifiers.contains(KeyModifiers::ALT);
     let purpose = form.purpose.clone();
@@ -97,13 +122,17 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
     let Mode::Form(form) = std::mem::replace(&mut model.mode, Mode::Normal) else { return Vec::new() };
     // Declaring from an alert leads to the new incident; the inbox's other calls return to it.
     let back = model.form_back.take().filter(|_| !matches!(form.purpose, super::Purpose::DeclareFromAlert { .. }));
-    // Only prose is kept (a note, a reason): a refused one-line command is quicker retyped than
-    // found half-typed under the next one.
-    let typed = form
-        .fields
-        .iter()
-        .any(|f| matches!(&f.kind, FieldKind::Text { area, multiline: true, .. } if !area.is_empty()));
-    let kept = typed.then(|| Box::new(Form { index: form.fields.len().saturating_sub(1), ..(*form).clone() }));
+    // A refusal reopens a wizard or typed prose with every answer in it (Shift-Tab goes back to
+    // the one at fault). A one-line answer (a name, a `:` line, which ↑ recalls) is quicker
+    // retyped than found half-typed under the next keys.
+    let typed = |prose_only: bool| {
+        form.fields.iter().any(|f| {
+            matches!(&f.kind, FieldKind::Text { area, multiline, .. } if !area.is_empty() && (*multiline || !prose_only))
+        })
+    };
+    let wizard = form.fields.len() > 2 || (form.fields.len() == 2 && typed(false));
+    let worth_keeping = !matches!(form.purpose, super::Purpose::CommandLine) && (typed(true) || wizard);
+    let kept = worth_keeping.then(|| Box::new(Form { index: form.fields.len().saturating_sub(1), ..(*form).clone() }));
     let effects = super::finish(model, *form, now);
     model.submitted = kept.filter(|_| !effects.is_empty());
     if matches!(model.mode, Mode::Normal) {

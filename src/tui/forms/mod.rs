@@ -37,7 +37,7 @@ pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<For
         | Action::Resolve
         | Action::Close
         | Action::Archive => record::open(model, action, incident, now),
-        Action::Decide | Action::Notify | Action::Waive => clocks::open(model, action, incident),
+        Action::Decide | Action::Notify | Action::Waive => clocks::open(model, action, incident, now),
         Action::Declare | Action::SwitchResponder | Action::Search | Action::CommandLine => {
             declare::open(model, action, incident)
         }

@@ -14,7 +14,7 @@ use crate::tui::theme::Role;
 pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
     let theme = &ui.theme;
     let Some(field) = form.field() else { return };
-    let width: u16 = 72.min(area.width);
+    let width: u16 = (area.width.saturating_mul(3) / 4).clamp(72, 120).min(area.width);
     let label = sanitize::line(&field.label).into_owned();
     // The whole question shows (a confirmation quotes every argument it runs), as far as the
     // terminal's height allows.
@@ -76,5 +76,6 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
     if let Some(error) = error {
         frame.render_widget(Paragraph::new(error).style(theme.style(Role::Error)).wrap(Wrap { trim: true }), parts[2]);
     }
+    let hint = if form.index > 0 { format!("{hint} · Shift-Tab back") } else { hint.to_owned() };
     frame.render_widget(Paragraph::new(hint).style(theme.style(Role::Muted)), parts[3]);
 }

@@ -1,0 +1,103 @@
+//! Prompts that do not lose work: a refused wizard keeps its answers, Shift-Tab goes back,
+//! `:` recalls earlier lines, clock pickers start on the clock under the cursor, modals use
+//! the width there is.
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use warroom::tui::form::FieldKind;
+use warroom::tui::model::Mode;
+use warroom::tui::update::{Effect, Msg, update};
+
+use common::screen::*;
+
+const INC: &str = "INC-20261124-001";
+
+fn answer_of(model: &warroom::tui::model::Model) -> String {
+    let Mode::Form(form) = &model.mode else { panic!("no form: {:?}", model.mode) };
+    form.field().map(warroom::tui::form::Field::value).unwrap_or_default()
+}
+
+#[test]
+fn a_refused_wizard_reopens_with_every_answer_and_shift_tab_goes_back_to_fix_one() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('2'));
+    key(&mut model, KeyCode::Char('N'));
+    key(&mut model, KeyCode::Enter);
+    typed(&mut model, "BfDI-REF-1");
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Enter);
+    typed(&mut model, "portal");
+    key(&mut model, KeyCode::Enter);
+    let effects = key(&mut model, KeyCode::Enter);
+    assert_eq!(effects.len(), 1, "submitted: {effects:?}");
+    update(&mut model, Msg::Done(Err("refused: the reference is not what the portal gave".into())), &keymap(), t0());
+    let Mode::Form(form) = &model.mode else { panic!("the wizard is back: {:?}", model.mode) };
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("Shift-Tab")), "{:?}", form.error);
+    for _ in 0..3 {
+        update(&mut model, Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)), &keymap(), t0());
+    }
+    assert_eq!(answer_of(&model), "BfDI-REF-1", "the reference typed before the refusal");
+    update(&mut model, Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)), &keymap(), t0());
+    let Mode::Form(form) = &model.mode else { panic!() };
+    assert!(matches!(form.field().map(|f| &f.kind), Some(FieldKind::Choice { .. })), "back at the clock");
+}
+
+#[test]
+fn up_recalls_earlier_command_lines() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    for line in ["note . first", "note . second"] {
+        key(&mut model, KeyCode::Char(':'));
+        typed(&mut model, line);
+        let effects = key(&mut model, KeyCode::Enter);
+        assert!(matches!(effects.as_slice(), [Effect::CommandLine { .. }]), "{effects:?}");
+        update(&mut model, Msg::Done(Ok("✓".into())), &keymap(), t0());
+    }
+    key(&mut model, KeyCode::Char(':'));
+    key(&mut model, KeyCode::Up);
+    assert_eq!(answer_of(&model), "note . second");
+    key(&mut model, KeyCode::Up);
+    assert_eq!(answer_of(&model), "note . first");
+    key(&mut model, KeyCode::Up);
+    assert_eq!(answer_of(&model), "note . first", "the oldest stays");
+    key(&mut model, KeyCode::Down);
+    assert_eq!(answer_of(&model), "note . second");
+    key(&mut model, KeyCode::Down);
+    assert_eq!(answer_of(&model), "", "past the newest: an empty line");
+}
+
+#[test]
+fn waive_and_notify_start_on_the_clock_under_the_cursor_in_the_panes_order() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('2'));
+    key(&mut model, KeyCode::Down);
+    key(&mut model, KeyCode::Down);
+    let pane = text_of(&render(&model, 160, 48, t0()));
+    let pointed = pane
+        .lines()
+        .filter_map(|l| l.rsplit('┃').nth(1))
+        .find(|clocks| clocks.contains('›'))
+        .expect("a clock under the cursor")
+        .to_owned();
+    for action in ['W', 'N'] {
+        key(&mut model, KeyCode::Char(action));
+        let chosen = answer_of(&model);
+        assert!(pointed.contains(&format!(" {chosen} ")), "{action} starts on {chosen}, the cursor is on: {pointed}");
+        key(&mut model, KeyCode::Esc);
+    }
+}
+
+#[test]
+fn a_modal_uses_the_width_there_is_at_160_columns() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('S'));
+    let screen = text_of(&render(&model, 160, 48, t0()));
+    let widest = screen
+        .lines()
+        .filter(|l| l.contains("Change the severity") || l.contains('─'))
+        .map(|l| l.trim().chars().count())
+        .max();
+    assert!(widest.is_some_and(|w| w > 100), "{screen}");
+    let narrow = text_of(&render(&model, 80, 24, t0()));
+    assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
+}
