@@ -101,3 +101,27 @@ fn a_modal_uses_the_width_there_is_at_160_columns() {
     let narrow = text_of(&render(&model, 80, 24, t0()));
     assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
 }
+
+#[test]
+fn waiving_a_clock_asks_for_an_explicit_yes() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('2'));
+    key(&mut model, KeyCode::Char('W'));
+    key(&mut model, KeyCode::Enter);
+    typed(&mut model, "only tenant data was exposed");
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "the rationale alone waives nothing");
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("Waive it?"), "{screen}");
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "Enter is not a yes here");
+    let effects = key(&mut model, KeyCode::Char('y'));
+    assert!(matches!(effects.as_slice(), [Effect::Execute { .. }]), "{effects:?}");
+}
+
+#[test]
+fn the_incidents_pane_names_who_holds_each_role_and_which_required_one_nobody_does() {
+    let model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    let roles = screen.lines().find(|l| l.contains(" roles ")).expect("a roles line");
+    assert!(roles.contains("commander alice") && roles.contains("scribe sam"), "{roles}");
+    assert!(roles.contains("UNASSIGNED"), "the privacy lead is required and unassigned: {roles}");
+}

@@ -80,6 +80,10 @@ pub fn open(model: &Model, action: Action, incident: Option<String>, now: DateTi
             vec![
                 Field::choice_at(CLOCK, "Clock", clocks, under_cursor),
                 Field::text(RATIONALE, "Rationale (kept for the audit)", true),
+                Field::confirm_explicitly(
+                    "Waive it? The regulator's deadline stops counting for this incident; the rationale \
+                     and your name go into the evidence and the export. y waives it",
+                ),
             ],
         ),
         Action::Notify => {

@@ -22,7 +22,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     if !model.unreadable.is_empty() {
         title = format!("Incidents ({} open, {} UNREADABLE)", model.incidents.len(), model.unreadable.len());
     }
-    let block = pane_block(&title, Pane::Incidents, model, theme);
+    let mut block = pane_block(&title, Pane::Incidents, model, theme);
+    if let Some(entry) = model.current() {
+        block = block.title_bottom(roles_line(&entry.incident, theme));
+    }
     if model.incidents.is_empty() && model.unreadable.is_empty() {
         let text = format!(
             "No open incident. {} declares one from a runbook.",
@@ -110,4 +113,26 @@ fn age(elapsed: chrono::Duration) -> String {
         60..1440 => format!("{}h{:02}", minutes / 60, minutes % 60),
         _ => format!("{}d{}h", minutes / 1440, minutes % 1440 / 60),
     }
+}
+
+/// Who holds each of the selected incident's roles, in the runbook's order; a required role
+/// nobody holds stands out, optional ones nobody holds are counted.
+fn roles_line(incident: &crate::domain::incident::Incident, theme: &crate::tui::theme::Theme) -> Line<'static> {
+    let mut spans = vec![styled(" roles", theme.style(Role::Muted))];
+    let mut open = 0;
+    for role in &incident.runbook.roles {
+        let holder = match incident.roles.get(&role.id) {
+            Some(holder) => styled(sanitize::line(holder).into_owned(), theme.style(Role::Text)),
+            None if role.required => styled("UNASSIGNED", theme.style(Role::DueSoon)),
+            None => {
+                open += 1;
+                continue;
+            }
+        };
+        spans.push(styled(format!(" {} ", role.id), theme.style(Role::Muted)));
+        spans.push(holder);
+        spans.push(styled(" ·", theme.style(Role::Muted)));
+    }
+    spans.push(styled(format!(" +{open} optional "), theme.style(Role::Muted)));
+    Line::from(spans)
 }
