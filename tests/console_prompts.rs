@@ -125,3 +125,38 @@ fn the_incidents_pane_names_who_holds_each_role_and_which_required_one_nobody_do
     assert!(roles.contains("commander alice") && roles.contains("scribe sam"), "{roles}");
     assert!(roles.contains("UNASSIGNED"), "the privacy lead is required and unassigned: {roles}");
 }
+
+#[test]
+fn command_handed_to_me_is_announced_and_h_accepts_it() {
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    // bob takes command, then hands it to alice.
+    for (offset, name, previous) in [(1, "bob", "alice"), (2, "alice", "bob")] {
+        all.push(warroom::domain::event::Envelope {
+            seq: last.seq + offset,
+            at: last.at + chrono::Duration::minutes(offset as i64),
+            actor: warroom::domain::event::Actor::named("bob"),
+            event: warroom::domain::event::Event::RoleAssigned {
+                role: "commander".into(),
+                name: name.into(),
+                previous: Some(previous.into()),
+            },
+        });
+    }
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("OFFERED TO YOU (H)"), "{screen}");
+    assert!(screen.contains("commander bob → alice (not yet accepted)"), "{screen}");
+    key(&mut model, KeyCode::Char('H'));
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("Take command of INC-20261124-001 from bob?"), "{screen}");
+    let effects = key(&mut model, KeyCode::Char('y'));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Execute { command: warroom::domain::command::Command::AcceptCommand, .. }]
+        ),
+        "{effects:?}"
+    );
+}

@@ -24,6 +24,7 @@ fn the_post_mortem_is_finished_after_the_close_with_figures_key_moments_and_role
     at(&ws, "alice", &t(2, 4), &["assign", &id, "scribe", "sam"]);
     at(&ws, "alice", &t(2, 40), &["tick", &id, "purge-caches", "--force"]);
     at(&ws, "alice", &t(3, 0), &["assign", &id, "commander", "bob"]);
+    at(&ws, "bob", &t(3, 5), &["accept", &id]);
     at(&ws, "bob", &t(5, 0), &["resolve", &id]);
     at(&ws, "bob", &t(5, 30), &["close", &id, "--force", "--reason", "contained"]);
 
@@ -80,9 +81,9 @@ fn the_post_mortem_is_finished_after_the_close_with_figures_key_moments_and_role
         "{key}"
     );
 
-    // The handover shows as two periods of the commander role.
-    has("| Incident commander | alice | 2026-11-24T02:00:00Z | 2026-11-24T03:00:00Z |");
+    // The handover shows as two periods of the commander role, passing when bob accepted.
+    has("| Incident commander | alice | 2026-11-24T02:00:00Z | 2026-11-24T03:05:00Z |");
     has("| Scribe | sam | 2026-11-24T02:04:00Z | the end |");
-    has("| Incident commander | bob | 2026-11-24T03:00:00Z | the end |");
+    has("| Incident commander | bob | 2026-11-24T03:05:00Z | the end |");
     has("Everyone who recorded something: alice, bob, sam.");
 }

@@ -146,8 +146,10 @@ pub(crate) enum Cmd {
         #[arg(long)]
         reason: String,
     },
-    /// Assign a runbook role to a responder
+    /// Assign a runbook role to a responder (commander handed to someone else waits for them to accept)
     Assign { incident: String, role: String, name: String },
+    /// Accept command handed to you: you become the commander
+    Accept { incident: String },
     /// Mark the incident resolved (impact over; follow-up steps may remain)
     Resolve { incident: String },
     /// Close the incident: operations over; its clocks, filings and post-mortem carry on

@@ -87,6 +87,7 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
         }
         Cmd::Severity { incident, severity, reason } => record(incident, Command::Severity { to: severity, reason }),
         Cmd::Assign { incident, role, name } => record(incident, Command::Assign { role, name }),
+        Cmd::Accept { incident } => record(incident, Command::AcceptCommand),
         Cmd::Resolve { incident } => record(incident, Command::Resolve),
         Cmd::Close { incident, force, reason, redact } => {
             Ok(Request::Call(Call::Close { incident, force, reason, redact }))

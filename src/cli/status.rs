@@ -200,6 +200,8 @@ struct IncidentJson<'a> {
     current_step: Option<&'a str>,
     steps: Vec<StepJson<'a>>,
     roles: &'a BTreeMap<String, String>,
+    /// Command offered to another responder and not yet accepted (the commander is still `roles.commander`).
+    handover: Option<HandoverJson<'a>>,
     notes: Vec<NoteJson<'a>>,
     clocks: Vec<super::clock_view::ClockJson<'a>>,
     alert_counts: AlertCounts,
@@ -224,6 +226,13 @@ struct AlertCounts {
     distinct: usize,
     firing: usize,
     deliveries: u64,
+}
+
+#[derive(Serialize)]
+struct HandoverJson<'a> {
+    from: &'a str,
+    to: &'a str,
+    offered_at: String,
 }
 
 #[derive(Serialize)]
@@ -321,6 +330,11 @@ fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
             })
             .collect(),
         roles: &incident.roles,
+        handover: incident.handover.as_ref().map(|h| HandoverJson {
+            from: &h.from,
+            to: &h.to,
+            offered_at: rfc3339(h.at),
+        }),
         notes: incident
             .notes
             .iter()

@@ -105,6 +105,8 @@ pub enum Command {
         role: String,
         name: String,
     },
+    /// The responder command was handed to takes it.
+    AcceptCommand,
     Resolve,
     Close {
         force: bool,
@@ -204,6 +206,7 @@ impl Command {
             Self::Fact { .. } => "note-at",
             Self::Severity { .. } => "severity",
             Self::Assign { .. } => "assign",
+            Self::AcceptCommand => "accept",
             Self::Resolve => "resolve",
             Self::Close { .. } => "close",
             Self::Archive { .. } => "archive",

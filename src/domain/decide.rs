@@ -107,11 +107,13 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
                 return Err(Refusal::UnknownRole { role, hint });
             }
             let previous = incident.roles.get(&role).cloned();
-            if previous.as_deref() == Some(name.as_str()) {
+            let withdraws = role == "commander" && incident.handover.is_some();
+            if previous.as_deref() == Some(name.as_str()) && !withdraws {
                 return Err(Refusal::SameAssignee { role, name });
             }
             Ok(Event::RoleAssigned { role, name, previous })
         }
+        Command::AcceptCommand => accept_command(incident, actor),
         Command::Resolve => match incident.state {
             IncidentState::Active => Ok(Event::Resolved {}),
             _ => Err(Refusal::AlreadyResolved),
@@ -289,4 +291,16 @@ fn find_step<'a>(incident: &'a Incident, step: &str) -> Result<(&'a Step, &'a su
 
 fn already_done(step: String, by: Option<&str>, at: Option<DateTime<Utc>>) -> Refusal {
     Refusal::AlreadyDone { step, by: by.unwrap_or("someone").to_owned(), at: at.map_or_else(String::new, rfc3339) }
+}
+
+/// The responder command was offered to takes it.
+fn accept_command(incident: &Incident, actor: &str) -> Result<Event, Refusal> {
+    match &incident.handover {
+        Some(handover) if handover.to == actor => Ok(Event::CommandAccepted { from: handover.from.clone() }),
+        Some(handover) => Err(Refusal::NoHandover(format!(
+            "command of {} was handed to {}, not to {actor}",
+            incident.id, handover.to
+        ))),
+        None => Err(Refusal::NoHandover(format!("command of {} is not being handed over", incident.id))),
+    }
 }

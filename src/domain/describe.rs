@@ -79,9 +79,13 @@ pub fn describe(envelope: &Envelope) -> String {
         Event::FactNoted { text, at } => format!("{by} noted what happened at {}: {text}", rfc3339(*at)),
         Event::SeverityChanged { from, to, reason } => format!("{by} changed severity {from} → {to}: {reason}"),
         Event::RoleAssigned { role, name, previous } => match previous {
+            Some(previous) if super::handover::is_offer(role, name, previous.as_str(), by) => {
+                format!("{by} handed command to {name} (was {previous}; {previous} keeps it until {name} accepts)")
+            }
             Some(previous) => format!("{by} assigned {role} to {name} (was {previous})"),
             None => format!("{by} assigned {role} to {name}"),
         },
+        Event::CommandAccepted { from } => format!("{by} accepted command from {from}"),
         Event::Resolved {} => format!("{by} resolved the incident"),
         Event::Closed { forced, reason, open_steps, open_clocks, never_undone } => {
             let mut closed = match (forced, reason) {

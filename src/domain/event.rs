@@ -102,10 +102,15 @@ pub enum Event {
         to: String,
         reason: String,
     },
+    /// For `commander` handed from one responder to another by someone else, an offer: the
+    /// previous commander keeps command until the new one accepts (`CommandAccepted`).
     RoleAssigned {
         role: String,
         name: String,
         previous: Option<String>,
+    },
+    CommandAccepted {
+        from: String,
     },
     Resolved {},
     Closed {
@@ -347,6 +352,7 @@ impl Event {
             Self::FactNoted { .. } => "fact_noted",
             Self::SeverityChanged { .. } => "severity_changed",
             Self::RoleAssigned { .. } => "role_assigned",
+            Self::CommandAccepted { .. } => "command_accepted",
             Self::Resolved {} => "resolved",
             Self::Closed { .. } => "closed",
             Self::Archived { .. } => "archived",

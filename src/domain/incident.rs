@@ -104,6 +104,8 @@ pub struct Incident {
     pub archived_at: Option<DateTime<Utc>>,
     pub steps: Vec<StepState>,
     pub roles: BTreeMap<String, String>,
+    /// Command offered to another responder, not yet accepted.
+    pub handover: Option<super::handover::Handover>,
     pub notes: Vec<Note>,
     /// The clocks that apply (the runbook's, plus added, minus dropped).
     pub clocks: Vec<ClockDef>,
@@ -179,6 +181,7 @@ impl Incident {
             clocks: clocks.clone(),
             clock_facts,
             alerts: BTreeMap::new(),
+            handover: None,
             containment: Containment::default(),
             speed: 1,
             drill_focus: None,
@@ -272,8 +275,23 @@ impl Incident {
                 happened_at: Some(*at),
             }),
             Event::SeverityChanged { to, .. } => self.severity.clone_from(to),
-            Event::RoleAssigned { role, name, .. } => {
-                self.roles.insert(role.clone(), name.clone());
+            Event::RoleAssigned { role, name, previous } => {
+                let offered = previous.as_deref().filter(|p| super::handover::is_offer(role, name, p, by));
+                if role == "commander" {
+                    self.handover = offered.map(|from| super::handover::Handover {
+                        from: from.to_owned(),
+                        to: name.clone(),
+                        at: envelope.at,
+                    });
+                }
+                if offered.is_none() {
+                    self.roles.insert(role.clone(), name.clone());
+                }
+            }
+            Event::CommandAccepted { .. } => {
+                if let Some(handover) = self.handover.take() {
+                    self.roles.insert("commander".to_owned(), handover.to);
+                }
             }
             Event::Resolved {} => {
                 self.state = IncidentState::Resolved;

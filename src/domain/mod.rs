@@ -20,6 +20,7 @@ pub mod describe;
 pub mod duration;
 pub mod duties;
 pub mod event;
+pub mod handover;
 mod in_effect;
 pub mod inbox;
 pub mod incident;

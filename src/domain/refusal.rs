@@ -44,6 +44,8 @@ pub enum Refusal {
         role: String,
         name: String,
     },
+    /// Only the responder command was handed to accepts it.
+    NoHandover(String),
     AlreadyResolved,
     NotResolved,
     RequiredStepsOpen(Vec<String>),
@@ -233,6 +235,7 @@ impl fmt::Display for Refusal {
             Self::EmptyText(what) => write!(f, "{what} must not be empty"),
             Self::SameSeverity(s) => write!(f, "severity is already {}", show(s)),
             Self::SameAssignee { role, name } => write!(f, "{} is already {}", show(name), show(role)),
+            Self::NoHandover(why) => write!(f, "nothing to accept: {}", show(why)),
             Self::AlreadyResolved => write!(f, "incident is already resolved"),
             Self::NotResolved => write!(f, "incident is still active; resolve it first (warroom resolve)"),
             Self::RequiredStepsOpen(steps) => write!(

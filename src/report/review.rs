@@ -2,6 +2,7 @@
 //! note conventions, the figures (time to detect, declare, acknowledge, contain, resolve),
 //! each period of each role, who acted, and the key timeline.
 
+use crate::domain::handover::is_offer;
 use chrono::{DateTime, Utc};
 
 use super::markdown::{cell, table};
@@ -125,11 +126,21 @@ pub fn role_periods(incident: &Incident, sealed: &[Sealed]) -> String {
         if let Event::Declared { from_alert: false, .. } = &line.event {
             periods.push(("commander".to_owned(), line.actor.name.clone(), line.at, None));
         }
-        if let Event::RoleAssigned { role, name, .. } = &line.event {
-            if let Some(open) = periods.iter_mut().rev().find(|(r, _, _, until)| r == role && until.is_none()) {
+        // Command handed over passes when the new commander accepts it, not when it is offered.
+        let taken = match &line.event {
+            Event::RoleAssigned { role, name, previous } => {
+                let offer = previous.as_deref().is_some_and(|p| is_offer(role, name, p, &line.actor.name));
+                let kept = previous.as_deref() == Some(name.as_str());
+                (!offer && !kept).then(|| (role.clone(), name.clone()))
+            }
+            Event::CommandAccepted { .. } => Some(("commander".to_owned(), line.actor.name.clone())),
+            _ => None,
+        };
+        if let Some((role, name)) = taken {
+            if let Some(open) = periods.iter_mut().rev().find(|(r, _, _, until)| *r == role && until.is_none()) {
                 open.3 = Some(line.at);
             }
-            periods.push((role.clone(), name.clone(), line.at, None));
+            periods.push((role, name, line.at, None));
         }
     }
     periods.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)));

@@ -154,6 +154,7 @@ pub enum Purpose {
     Severity,
     Assign,
     Resolve,
+    AcceptCommand,
     Close {
         reason_asked: bool,
     },

@@ -127,6 +127,17 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::Detail => super::browse::open_selected(model, now),
         Action::Message => super::browse::open(model, super::model::Detail::Message),
         Action::Alerts => super::browse::open(model, super::model::Detail::Alerts),
+        Action::AcceptCommand => {
+            let offered =
+                model.incidents.iter().find(|e| e.incident.handover.as_ref().is_some_and(|h| h.to == model.actor));
+            let id = offered.map(|e| e.incident.id.clone());
+            if id.is_some() {
+                model.reselect(id.as_deref());
+            }
+            if let Some(form) = forms::open(model, action, now) {
+                model.mode = Mode::Form(Box::new(form));
+            }
+        }
         other => {
             if let Some(form) = forms::open(model, other, now) {
                 model.mode = Mode::Form(Box::new(form));

@@ -34,6 +34,7 @@ pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<For
         | Action::Fact
         | Action::Severity
         | Action::Assign
+        | Action::AcceptCommand
         | Action::Resolve
         | Action::Close
         | Action::Archive => record::open(model, action, incident, now),
@@ -56,6 +57,7 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
         | Purpose::Fact
         | Purpose::Severity
         | Purpose::Assign
+        | Purpose::AcceptCommand
         | Purpose::Resolve
         | Purpose::Close { .. }
         | Purpose::Archive { .. } => record::finish(&form, now),

@@ -69,6 +69,22 @@ pub fn open(model: &mut Model, action: Action, incident: Option<String>, now: Da
                 vec![Field::choice(ROLE, "Role", roles), Field::text(NAME, "Responder's name", true)],
             )
         }
+        Action::AcceptCommand => match &entry.incident.handover {
+            Some(handover) if handover.to == model.actor => Form::new(
+                Purpose::AcceptCommand,
+                "Accept command",
+                incident.clone(),
+                vec![Field::confirm(&format!(
+                    "Take command of {} from {}? From now on you are the commander.",
+                    incident.unwrap_or_default(),
+                    crate::domain::sanitize::line(&handover.from)
+                ))],
+            ),
+            _ => {
+                model.say(FlashKind::Refused, "no command is being handed to you on this incident", now);
+                return None;
+            }
+        },
         Action::Resolve => Form::new(
             Purpose::Resolve,
             "Resolve",
@@ -162,6 +178,7 @@ pub fn finish(form: &Form, now: DateTime<Utc>) -> Vec<Effect> {
         Purpose::Severity => Command::Severity { to: form.answer(LEVEL), reason: form.answer(REASON) },
         Purpose::Assign => Command::Assign { role: form.answer(ROLE), name: form.answer(NAME) },
         Purpose::Resolve => Command::Resolve,
+        Purpose::AcceptCommand => Command::AcceptCommand,
         Purpose::Close { reason_asked } => {
             let reason = if reason_asked { form.optional(REASON) } else { None };
             Command::Close { force: reason.is_some(), reason }

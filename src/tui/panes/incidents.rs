@@ -131,6 +131,10 @@ fn roles_line(incident: &crate::domain::incident::Incident, theme: &crate::tui::
         };
         spans.push(styled(format!(" {} ", role.id), theme.style(Role::Muted)));
         spans.push(holder);
+        if let Some(handover) = incident.handover.as_ref().filter(|_| role.id == "commander") {
+            let to = sanitize::line(&handover.to).into_owned();
+            spans.push(styled(format!(" → {to} (not yet accepted)"), theme.style(Role::DueSoon)));
+        }
         spans.push(styled(" ·", theme.style(Role::Muted)));
     }
     spans.push(styled(format!(" +{open} optional "), theme.style(Role::Muted)));

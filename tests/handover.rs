@@ -1,0 +1,46 @@
+//! Handing over command: the new commander accepts before taking it, and until then the one
+//! handing over keeps command; afterwards the powers of command are the new commander's alone.
+
+mod common;
+
+use common::Workspace;
+
+#[test]
+fn command_passes_only_when_the_new_commander_accepts_and_powers_pass_with_it() {
+    let ws = Workspace::new();
+    let id = ws.ok("alice", &["declare", "--runbook", "cross-tenant-pii-leak"]).trim().to_owned();
+    let offered = ws.ok("alice", &["assign", &id, "commander", "bob"]);
+    assert!(offered.contains("handed command to bob") && offered.contains("until bob accepts"), "{offered}");
+    let incident = ws.status_json(&id);
+    assert_eq!(incident["roles"]["commander"], "alice", "alice commands until bob accepts");
+    assert_eq!(incident["handover"]["to"], "bob");
+    assert_eq!(incident["handover"]["from"], "alice");
+
+    let err = ws.refused("carol", &["accept", &id], 1);
+    assert!(err.contains("handed to bob, not to carol"), "{err}");
+    let accepted = ws.ok("bob", &["accept", &id]);
+    assert!(accepted.contains("bob accepted command from alice"), "{accepted}");
+    let incident = ws.status_json(&id);
+    assert_eq!(incident["roles"]["commander"], "bob");
+    assert_eq!(incident["handover"], serde_json::Value::Null);
+
+    let err = ws.refused("alice", &["clock", "drop", &id, "uk-gdpr-33", "--reason", "no UK subjects"], 1);
+    assert!(err.contains("bob"), "what only the commander does is bob's now: {err}");
+    let again = ws.refused("bob", &["accept", &id], 1);
+    assert!(again.contains("not being handed over"), "{again}");
+    ws.ok("auditor", &["verify"]);
+}
+
+#[test]
+fn the_commander_withdraws_an_offer_and_a_responder_who_takes_command_has_it_at_once() {
+    let ws = Workspace::new();
+    let id = ws.ok("alice", &["declare", "--runbook", "cross-tenant-pii-leak"]).trim().to_owned();
+    ws.ok("alice", &["assign", &id, "commander", "bob"]);
+    ws.ok("alice", &["assign", &id, "commander", "alice"]);
+    let incident = ws.status_json(&id);
+    assert_eq!(incident["handover"], serde_json::Value::Null, "withdrawn");
+    let err = ws.refused("bob", &["accept", &id], 1);
+    assert!(err.contains("not being handed over"), "{err}");
+    ws.ok("carol", &["assign", &id, "commander", "carol"]);
+    assert_eq!(ws.status_json(&id)["roles"]["commander"], "carol", "taking command is recorded as carol's own act");
+}
