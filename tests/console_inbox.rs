@@ -63,3 +63,16 @@ fn with_no_incident_open_plus_says_to_declare_instead() {
     assert!(model.flash.as_ref().is_some_and(|f| f.text.contains("no open incident")), "{:?}", model.flash);
     assert!(matches!(model.mode, Mode::Inbox { .. }));
 }
+
+#[test]
+fn declaring_from_an_alert_confirms_the_runbook_chosen() {
+    let mut model = model_with(&[]);
+    update(&mut model, Msg::Unrouted(vec![unrouted("TenantRowsServed", "k1", "rows")]), &keymap(), t0());
+    key(&mut model, KeyCode::Char('A'));
+    key(&mut model, KeyCode::Char('D'));
+    key(&mut model, KeyCode::Enter);
+    let screen = text_of(&render(&model, 100, 30, t0()));
+    let joined = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(joined.contains("Declare on cross-tenant-pii-leak — Cross-tenant PII leak"), "{screen}");
+    assert!(joined.contains("alert's summary"), "{screen}");
+}

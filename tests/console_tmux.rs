@@ -128,7 +128,7 @@ fn a_whole_incident_from_declaration_to_archive_in_the_console() {
     tmux.keys("a", &["D"]);
     tmux.wait_for("a", "Declare an incident", SLOW);
     tmux.keys("a", &["Enter"]);
-    tmux.wait_for("a", "Declare it now?", SLOW);
+    tmux.wait_for("a", "Declare on ", SLOW);
     tmux.keys("a", &["y"]);
     tmux.wait_for("a", "Incidents (2 open)", SLOW);
     let screen = tmux.wait_for("a", "declared INC-", SLOW);
@@ -206,7 +206,7 @@ fn the_console_hosts_the_listener_and_declares_an_incident_from_the_unrouted_inb
     tmux.keys("a", &["D"]);
     tmux.wait_for("a", "Declare an incident from alert ToolCallDenied", SLOW);
     tmux.keys("a", &["Enter"]);
-    tmux.wait_for("a", "Declare it now?", SLOW);
+    tmux.wait_for("a", "Declare on ", SLOW);
     tmux.keys("a", &["y"]);
     tmux.wait_until("a", "the declared incident, the inbox emptied", SLOW, |screen| {
         screen.contains("Incidents (1 open)") && screen.contains("1 alert") && !screen.contains("UNROUTED (A)")

@@ -160,7 +160,9 @@ pub fn flagged_titles(
             if r.drill_overdue {
                 flags.push_str(if r.last_drill.is_none() { "[never drilled] " } else { "[drill overdue] " });
             }
-            (r.id, flags + &r.title)
+            let severity =
+                runbooks.iter().find(|b| b.id == r.id).map(|b| b.severity.default.clone()).unwrap_or_default();
+            (r.id, format!("{flags}{} · {severity} by default", r.title))
         })
         .collect()
 }

@@ -354,6 +354,11 @@ impl Incident {
         self.steps.get_mut(index)
     }
 
+    /// Whether a later alert brought a tenant, agent or tool the incident did not reach before.
+    pub fn scope_grew(&self) -> bool {
+        self.alerts.values().any(|t| !t.widened.is_empty())
+    }
+
     /// Every scope label value later alerts brought (empty while the scope is what it was).
     pub fn scope_growth(&self) -> std::collections::BTreeSet<(&str, &str)> {
         self.alerts.values().flat_map(|t| t.widened.iter().map(|(k, v)| (k.as_str(), v.as_str()))).collect()

@@ -116,6 +116,27 @@ pub fn for_alert(model: &Model, action: Action, item: &InboxItem) -> Option<Form
     })
 }
 
+/// On reaching the confirmation: it says which runbook was chosen, with its flags and default
+/// severity, so nobody declares on the wrong one.
+pub fn name_the_choice(form: &mut Form) {
+    let chosen = form.fields.iter().find(|f| f.name == RUNBOOK).and_then(|f| match &f.kind {
+        crate::tui::form::FieldKind::Choice { options, selected } => options.get(*selected).cloned(),
+        _ => None,
+    });
+    let Some((id, description)) = chosen else { return };
+    let from = match &form.purpose {
+        Purpose::DeclareFromAlert { .. } => "titled with the alert's summary, awareness at the alert's start",
+        _ => "its clocks start when you record awareness",
+    };
+    if let Some(confirm) = form.fields.iter_mut().find(|f| f.name == "confirm") {
+        confirm.label = format!(
+            "Declare on {} — {} ({from})?",
+            crate::domain::sanitize::line(&id),
+            crate::domain::sanitize::line(&description)
+        );
+    }
+}
+
 pub fn finish(model: &mut Model, form: Form) -> Vec<Effect> {
     match form.purpose.clone() {
         Purpose::Declare => vec![Effect::Declare { runbook: form.answer(RUNBOOK) }],

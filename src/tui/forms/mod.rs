@@ -83,8 +83,10 @@ pub fn invalid(purpose: &Purpose, field: &str, text: &str, now: DateTime<Utc>) -
 
 /// The field just reached, filled where the form knows its current value.
 pub fn entered(form: &mut super::form::Form) {
-    if matches!(form.purpose, Purpose::Decide { .. }) {
-        clocks::prefill(form);
+    match &form.purpose {
+        Purpose::Decide { .. } => clocks::prefill(form),
+        Purpose::Declare | Purpose::DeclareFromAlert { .. } => declare::name_the_choice(form),
+        _ => {}
     }
 }
 

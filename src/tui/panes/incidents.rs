@@ -41,7 +41,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         let incident = &entry.incident;
         let (done, total) = incident.progress();
         let mut title = vec![Span::raw(sanitize::line(&incident.title).into_owned())];
-        if !incident.scope_growth().is_empty() {
+        if incident.scope_grew() {
             title.insert(0, styled("SCOPE GREW ", theme.style(Role::Error)));
         }
         if incident.drill {

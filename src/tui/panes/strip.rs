@@ -23,13 +23,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     // On a narrow terminal the name gives way, so that the time left always fits.
     let name = if area.width >= 120 { " warroom " } else { " " };
     let mut spans = vec![styled(name, theme.style(Role::Title))];
-    let offered = model.incidents.iter().find(|e| e.incident.handover.as_ref().is_some_and(|h| h.to == model.actor));
-    if let Some(entry) = offered {
+    // Short, so that the deadline after it still fits 80 columns; the roles line names the incident.
+    let offered = model.incidents.iter().any(|e| e.incident.handover.as_ref().is_some_and(|h| h.to == model.actor));
+    if offered {
         let key = ui.keymap.key_for(crate::tui::keymap::Action::AcceptCommand);
-        spans.push(styled(
-            format!("COMMAND OF {} OFFERED TO YOU ({key}) ", entry.incident.id),
-            theme.style(Role::Error),
-        ));
+        spans.push(styled(format!("COMMAND OFFERED TO YOU ({key}) "), theme.style(Role::Error)));
     }
     if !model.unrouted.is_empty() {
         let key = ui.keymap.key_for(crate::tui::keymap::Action::Inbox);
