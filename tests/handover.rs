@@ -44,3 +44,12 @@ fn the_commander_withdraws_an_offer_and_a_responder_who_takes_command_has_it_at_
     ws.ok("carol", &["assign", &id, "commander", "carol"]);
     assert_eq!(ws.status_json(&id)["roles"]["commander"], "carol", "taking command is recorded as carol's own act");
 }
+
+#[test]
+fn a_withdrawn_handover_reads_as_one_in_the_log() {
+    let ws = Workspace::new();
+    let id = ws.ok("alice", &["declare", "--runbook", "cross-tenant-pii-leak"]).trim().to_owned();
+    ws.ok("alice", &["assign", &id, "commander", "bob"]);
+    let withdrawn = ws.ok("alice", &["assign", &id, "commander", "alice"]);
+    assert!(withdrawn.contains("alice withdrew the handover of command: alice keeps it"), "{withdrawn}");
+}

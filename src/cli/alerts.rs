@@ -39,20 +39,8 @@ pub fn read_first(path: &Path) -> Result<crate::domain::alert::Alert, CliError> 
     Ok(alerts.remove(0))
 }
 
-#[derive(Serialize)]
-pub struct UnroutedJson<'a> {
-    key: &'a str,
-    name: &'a str,
-    source: crate::domain::alert::Source,
-    status: crate::domain::alert::Status,
-    summary: Option<&'a str>,
-    labels: &'a std::collections::BTreeMap<String, String>,
-    first_seen: String,
-    last_seen: String,
-    deliveries: u32,
-}
-
-/// An alert as recorded on an incident: everything the sender said, and what it changed.
+/// An alert as recorded, on an incident or in the inbox: everything the sender said, when it
+/// came, and (on an incident) what it widened.
 #[derive(Serialize)]
 pub struct AlertJson<'a> {
     key: &'a str,
@@ -70,11 +58,16 @@ pub struct AlertJson<'a> {
     last_seen: String,
     deliveries: u32,
     /// Scope labels whose value this alert was the first on the incident to bring.
-    widened: &'a std::collections::BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    widened: Option<&'a std::collections::BTreeMap<String, String>>,
 }
 
-pub fn alert_json(track: &crate::domain::incident::AlertTrack) -> AlertJson<'_> {
-    let alert = &track.alert;
+fn json_of<'a>(
+    alert: &'a crate::domain::alert::Alert,
+    seen: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+    deliveries: u32,
+    widened: Option<&'a std::collections::BTreeMap<String, String>>,
+) -> AlertJson<'a> {
     AlertJson {
         key: &alert.key,
         name: alert.name(),
@@ -87,25 +80,19 @@ pub fn alert_json(track: &crate::domain::incident::AlertTrack) -> AlertJson<'_> 
         ends_at: alert.ends_at.map(rfc3339),
         group: alert.group.as_deref(),
         generator_url: alert.generator_url.as_deref(),
-        first_seen: rfc3339(track.first_seen),
-        last_seen: rfc3339(track.last_seen),
-        deliveries: track.deliveries,
-        widened: &track.widened,
+        first_seen: rfc3339(seen.0),
+        last_seen: rfc3339(seen.1),
+        deliveries,
+        widened,
     }
 }
 
-pub fn unrouted_json(item: &InboxItem) -> UnroutedJson<'_> {
-    UnroutedJson {
-        key: &item.alert.key,
-        name: item.alert.name(),
-        source: item.alert.source,
-        status: item.alert.status,
-        summary: item.alert.summary(),
-        labels: &item.alert.labels,
-        first_seen: rfc3339(item.first_seen),
-        last_seen: rfc3339(item.last_seen),
-        deliveries: item.deliveries,
-    }
+pub fn alert_json(track: &crate::domain::incident::AlertTrack) -> AlertJson<'_> {
+    json_of(&track.alert, (track.first_seen, track.last_seen), track.deliveries, Some(&track.widened))
+}
+
+pub fn unrouted_json(item: &InboxItem) -> AlertJson<'_> {
+    json_of(&item.alert, (item.first_seen, item.last_seen), item.deliveries, None)
 }
 
 pub fn inbox(ctx: &Context, json: bool) -> Result<(), CliError> {

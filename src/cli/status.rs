@@ -172,7 +172,7 @@ struct StatusJson<'a> {
     /// Incidents whose log cannot be read, beside the ones that can.
     unreadable: Vec<UnreadableJson>,
     /// Alerts no runbook matched, waiting in the inbox.
-    unrouted: Vec<super::alerts::UnroutedJson<'a>>,
+    unrouted: Vec<super::alerts::AlertJson<'a>>,
 }
 
 #[derive(Serialize)]

@@ -79,6 +79,9 @@ pub fn describe(envelope: &Envelope) -> String {
         Event::FactNoted { text, at } => format!("{by} noted what happened at {}: {text}", rfc3339(*at)),
         Event::SeverityChanged { from, to, reason } => format!("{by} changed severity {from} → {to}: {reason}"),
         Event::RoleAssigned { role, name, previous } => match previous {
+            Some(previous) if role == "commander" && previous == name => {
+                format!("{by} withdrew the handover of command: {name} keeps it")
+            }
             Some(previous) if super::handover::is_offer(role, name, previous.as_str(), by) => {
                 format!("{by} handed command to {name} (was {previous}; {previous} keeps it until {name} accepts)")
             }
