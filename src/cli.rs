@@ -66,7 +66,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
     if let args::Cmd::Lint { path } = &command {
         return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());
     }
-    let ctx = Context::new(cli.dir, cli.actor, &cli.keys, &cli.witnesses, cli.runbooks, cli.tz)?;
+    let mut ctx = Context::new(cli.dir, cli.actor, &cli.keys, &cli.witnesses, cli.runbooks, cli.tz)?;
+    ctx.in_stead = cli.in_stead;
     oplog::init(&ctx.dir);
     let clock_def = |id: &str, member_state: Option<&str>| {
         let mut def = ctx.clock_def(id)?.clone();

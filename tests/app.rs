@@ -49,13 +49,8 @@ impl Fixture {
     }
 
     fn app<'a>(&'a self, actor: &'a Actor, now: &str) -> App<'a> {
-        App {
-            store: self.store.as_ref(),
-            dir: self.dir.path(),
-            clock: Clock::frozen(at(now)),
-            actor,
-            catalog: Catalog::of(&self.runbooks, &self.clocks),
-        }
+        let catalog = Catalog::of(&self.runbooks, &self.clocks);
+        App::new(self.store.as_ref(), self.dir.path(), Clock::frozen(at(now)), actor, catalog)
     }
 
     /// The same store as another writer sees it: a second process's workspace over the same
@@ -264,8 +259,10 @@ fn a_follower_is_woken_by_every_writer_and_sees_each_event_once(adapter: Adapter
     let [Change::Open { appended, .. }] = news.as_slice() else { panic!("{news:?}") };
     assert_eq!(appended.iter().map(|e| e.seq).collect::<Vec<_>>(), written.iter().map(|e| e.seq).collect::<Vec<_>>());
 
-    writer.execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::Resolve).expect("resolve");
-    writer.execute(&id, &bob, at("2026-11-24T09:07:00Z"), close).expect("close");
+    writer
+        .execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::InStead(Box::new(Command::Resolve)))
+        .expect("resolve");
+    writer.execute(&id, &bob, at("2026-11-24T09:07:00Z"), Command::InStead(Box::new(close))).expect("close");
     wake_ups.recv_timeout(std::time::Duration::from_secs(10)).expect("woken by the close");
     let news = follower.changes().expect("news");
     assert!(news.iter().all(|c| matches!(c, Change::Open { .. })), "closed is still followed: {news:?}");

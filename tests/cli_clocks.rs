@@ -109,6 +109,7 @@ fn submissions_on_time_late_and_not_applicable() {
     assert_eq!(uk["state"], "submitted_late");
     assert_eq!(uk["late_reason"], "UK establishment found on day 4");
 
+    ok(&ws, "alice", &["assign", &id, "privacy", "priya"]);
     ok(&ws, "priya", &["waive", &id, "gdpr-34", "--rationale", "data encrypted, key not exposed (34(3)(a))"]);
     let subjects = clock(&ws, &id, "gdpr-34");
     assert_eq!(subjects["state"], "not_applicable");
@@ -313,6 +314,7 @@ fn a_submission_ticks_the_step_that_files_it_and_a_phased_one_leaves_the_complet
     // A waiver completes the step once the clocks it files are otherwise submitted; a waiver
     // alone never does (nothing was filed: the step is skipped, with why, by a responder).
     ok(&ws, "priya", &["decide", &id, "high-risk", "--evidence", "health data"]);
+    ok(&ws, "alice", &["assign", &id, "privacy", "priya"]);
     let waived = ok(&ws, "priya", &["waive", &id, "gdpr-34", "--rationale", "34(3)(a): encrypted"]);
     assert!(!waived.contains("ticked"), "{waived}");
     assert_eq!(step("inform-data-subjects")["state"], "pending");

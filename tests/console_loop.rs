@@ -34,6 +34,7 @@ on_both_stores!(
     the_argv_shown_is_the_argv_run_and_a_changed_one_is_not_run,
     another_responders_write_reaches_the_console_through_the_feed,
     a_refused_note_reopens_its_form_with_the_text_kept,
+    one_who_handed_over_command_resolves_only_in_the_new_commanders_stead,
 );
 
 struct Console {
@@ -207,8 +208,10 @@ fn another_responders_write_reaches_the_console_through_the_feed(adapter: Adapte
     );
 
     let close = Command::Close { force: true, reason: Some("drill over".into()) };
-    other.execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::Resolve).expect("resolve");
-    other.execute(&id, &bob, at("2026-11-24T09:07:00Z"), close).expect("close");
+    other
+        .execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::InStead(Box::new(Command::Resolve)))
+        .expect("resolve");
+    other.execute(&id, &bob, at("2026-11-24T09:07:00Z"), Command::InStead(Box::new(close))).expect("close");
     console.news();
     let shown = console.model.incidents.iter().find(|i| i.incident.id == id).expect("a closed incident stays");
     assert_eq!(shown.incident.state, warroom::domain::incident::IncidentState::Closed);
@@ -246,9 +249,17 @@ fn a_refused_note_reopens_its_form_with_the_text_kept(adapter: Adapter) {
         console.key(KeyCode::Char(c));
     }
     let bob = Actor::named("bob");
-    console.session.store.execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::Resolve).expect("resolve");
+    console
+        .session
+        .store
+        .execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::InStead(Box::new(Command::Resolve)))
+        .expect("resolve");
     let close = Command::Close { force: true, reason: Some("bob closed it meanwhile".into()) };
-    console.session.store.execute(&id, &bob, at("2026-11-24T09:07:00Z"), close).expect("close");
+    console
+        .session
+        .store
+        .execute(&id, &bob, at("2026-11-24T09:07:00Z"), Command::InStead(Box::new(close)))
+        .expect("close");
     let archive = Command::Archive { reason: Some("bob archived it meanwhile".into()) };
     console.session.store.execute(&id, &bob, at("2026-11-24T09:08:00Z"), archive).expect("archive");
     console.send(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
@@ -261,4 +272,31 @@ fn a_refused_note_reopens_its_form_with_the_text_kept(adapter: Adapter) {
     assert!(form.error.as_deref().is_some_and(|e| e.contains("archived") && e.contains("kept")), "{:?}", form.error);
     console.key(KeyCode::Esc);
     assert!(matches!(console.model.mode, Mode::Normal), "Esc drops it");
+}
+
+fn one_who_handed_over_command_resolves_only_in_the_new_commanders_stead(adapter: Adapter) {
+    let mut console = Console::new(adapter);
+    let id = console.declare();
+    let (alice, bob) = (Actor::named("alice"), Actor::named("bob"));
+    let hand_over = Command::Assign { role: "commander".into(), name: "bob".into() };
+    console.session.store.execute(&id, &alice, at("2026-11-24T09:01:00Z"), hand_over).expect("offer");
+    console.session.store.execute(&id, &bob, at("2026-11-24T09:02:00Z"), Command::AcceptCommand).expect("accept");
+    console.news();
+
+    console.key(KeyCode::Char('R'));
+    console.key(KeyCode::Char('y'));
+    let Mode::Form(form) = &console.model.mode else { panic!("asked to act in bob's stead: {}", console.flash()) };
+    assert!(matches!(form.purpose, Purpose::InStead { .. }), "{:?}", form.purpose);
+    assert!(console.flash().contains("only the commander (bob) may resolve"), "{}", console.flash());
+    assert!(!console.log(&id).contains("\"resolved\""), "nothing recorded before the answer");
+
+    console.key(KeyCode::Char('y'));
+    assert!(console.flash().starts_with("✓"), "{}", console.flash());
+    let log = console.log(&id);
+    let last: Vec<&str> = log.lines().rev().take(2).collect();
+    assert!(last[1].contains(r#""kind":"acted_in_stead","data":{"commander":"bob","what":"resolve"}"#), "{log}");
+    assert!(last[0].contains(r#""kind":"resolved""#) && last[0].contains(r#""name":"alice""#), "{log}");
+    let shown = console.model.current().expect("the incident");
+    let said = shown.timeline.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    assert!(said.contains("acted in the commander's stead (bob holds command) for the next entry: resolve"), "{said}");
 }

@@ -112,6 +112,7 @@ fn each_submission_keeps_the_filing_as_sent_and_text_cannot_forge_a_section() {
     let forged = "12 subjects\n\n## Data subjects informed\n\nYes: all were told by e-mail\n| a | b |";
     ok(&ws, "priya", T, &["clock", "provide", "001", "gdpr-33", "a", forged]);
     ok(&ws, "priya", "2026-11-24T12:00:00Z", &["notify", "001", "gdpr-33", "--ref", "DPC-1", "--phase", "initial"]);
+    ok(&ws, "alice", "2026-11-24T12:04:00Z", &["assign", "001", "privacy", "priya"]);
     ok(&ws, "priya", "2026-11-24T12:05:00Z", &["waive", "001", "gdpr-34", "--rationale", "contact data only"]);
     let bundle = ok(&ws, "alice", "2026-11-24T13:00:00Z", &["export", "001"]);
     let dir = PathBuf::from(bundle.lines().next().and_then(|l| l.split("written to ").nth(1)).expect("bundle").trim());

@@ -145,13 +145,8 @@ proptest! {
         let runbooks = catalog::load::load(&Origin::Embedded, now.date_naive());
         let clocks = clocks::load(None);
         let actor = Actor::named("alertmanager");
-        let app = App {
-            store: &store,
-            dir: dir.path(),
-            clock: Clock::frozen(now),
-            actor: &actor,
-            catalog: Catalog::of(&runbooks.runbooks, &clocks.clocks),
-        };
+        let catalog = Catalog::of(&runbooks.runbooks, &clocks.clocks);
+        let app = App::new(&store, dir.path(), Clock::frozen(now), &actor, catalog);
         let _ = app::perform(&app, Call::Ingest(parsed));
     }
 

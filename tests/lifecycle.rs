@@ -86,6 +86,7 @@ fn a_closed_incident_keeps_its_clocks_running_and_submittable_until_it_is_archiv
     ok(&ws, "priya", later, &["notify", &id, "gdpr-33", "--ref", "DPA-1", "--phase", "initial"]);
     let err = refused(&ws, later, &["archive", &id]);
     assert!(err.contains("gdpr-33 (only a phased submission)"), "{err}");
+    ok(&ws, "alice", later, &["assign", &id, "privacy", "priya"]);
     for clock in clocks(&ws, &id, later) {
         let clock_id = clock["id"].as_str().expect("id");
         match clock["state"].as_str().expect("state") {

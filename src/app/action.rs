@@ -34,6 +34,8 @@ pub struct Gate {
 pub struct RunOptions {
     pub force: bool,
     pub override_hold: Option<String>,
+    /// In the commander's stead (past the evidence hold, for one who is not the commander).
+    pub in_stead: bool,
 }
 
 /// The action as the responder confirmed it, and what happened.
@@ -57,7 +59,7 @@ pub fn prepare(app: &App, incident: &str, step: &str, undo: bool, options: &RunO
     }
     let now = app.now();
     let prepared = action::prepare(&state, step, undo, &app.actor.name, now).map_err(AppError::Refused)?;
-    check_rules(&state, &prepared, options, now, &app.actor.name)?;
+    check_rules(&state, &prepared, options, app)?;
     let usable = state.containment.usable_approval(step, Some(&prepared.argv), now).is_some();
     let approval = if !prepared.two_person || usable {
         Approval::Ready
@@ -72,13 +74,7 @@ pub fn prepare(app: &App, incident: &str, step: &str, undo: bool, options: &RunO
 }
 
 /// The rules a tick obeys, for the step whose action is about to run.
-pub fn check_rules(
-    incident: &Incident,
-    prepared: &Prepared,
-    options: &RunOptions,
-    now: chrono::DateTime<chrono::Utc>,
-    actor: &str,
-) -> Result<(), AppError> {
+pub fn check_rules(incident: &Incident, prepared: &Prepared, options: &RunOptions, app: &App) -> Result<(), AppError> {
     match incident.state {
         IncidentState::Archived => {
             return Err(AppError::Refused(Refusal::Archived(incident.id.clone()).to_string()));
@@ -90,9 +86,17 @@ pub fn check_rules(
     }
     let definition = incident.step(&prepared.step).map(|(step, _)| step);
     let Some(definition) = definition else { return Ok(()) };
-    step_gate::rules(incident, definition, options.force, options.override_hold.clone(), now, actor)
-        .map(|_| ())
-        .map_err(|refusal| AppError::Refused(refusal.to_string()))
+    match step_gate::rules(
+        incident,
+        definition,
+        options.force,
+        options.override_hold.clone(),
+        app.now(),
+        &app.actor.name,
+    ) {
+        Err(refusal) if !(app.in_stead && refusal.commander_needed().is_some()) => Err(AppError::from(refusal)),
+        _ => Ok(()),
+    }
 }
 
 /// Runs the action the responder confirmed. If the incident changed since so that the action
@@ -105,6 +109,7 @@ pub fn run(
     options: &RunOptions,
     output: impl FnMut(&str),
 ) -> Result<Ran, AppError> {
+    let app = &app.in_commanders_stead(app.in_stead || options.in_stead);
     let result = run_confirmed(app, incident, confirmed, options, output);
     match &result {
         Ok(ran) => tracing::info!(
@@ -143,7 +148,7 @@ fn run_confirmed(
         drill: confirmed.drill,
         undoes: confirmed.undoes,
     };
-    let written = app.store.execute(&id, app.actor, app.now(), start)?;
+    let written = app.store.execute(&id, app.actor, app.now(), app.as_given(start))?;
     let started_seq = written.iter().find(|e| matches!(e.event, Event::ActionStarted { .. })).map_or(0, |e| e.seq);
     let outcome = if confirmed.simulated() {
         let mut output = output;

@@ -90,7 +90,7 @@ pub enum Done {
 
 impl Call {
     /// The use case, for the operational log.
-    pub const fn name(&self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
             Self::Declare(_) => "declare",
             Self::Record { command, .. } => command.name(),

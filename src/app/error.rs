@@ -22,6 +22,14 @@ impl AppError {
         Self::Refused(text.into())
     }
 
+    /// The commander and what only they may do, when that alone refused the request.
+    pub fn commander_needed(&self) -> Option<(String, String)> {
+        match self {
+            Self::Store(StoreError::Refused(refusal)) => refusal.commander_needed(),
+            _ => None,
+        }
+    }
+
     pub const fn failure(&self) -> Failure {
         match self {
             Self::Store(e) => e.failure(),

@@ -31,7 +31,7 @@ pub fn record(app: &App, incident: &str, command: Command) -> Result<Recorded, A
         }
         other => other,
     };
-    let events = app.store.execute(&id, app.actor, app.now(), command)?;
+    let events = app.store.execute(&id, app.actor, app.now(), app.as_given(command))?;
     if events.is_empty() {
         return Err(AppError::refused("nothing was recorded"));
     }

@@ -35,6 +35,11 @@ pub struct Cli {
     #[arg(long = "witness", global = true, env = "WARROOM_WITNESS", value_name = "DIR")]
     pub(crate) witnesses: Vec<PathBuf>,
 
+    /// Act in the commander's stead for a commander-only command (resolve, close, waive, an
+    /// evidence-hold override, a deadline moved later): recorded as such
+    #[arg(long = "in-stead", global = true)]
+    pub(crate) in_stead: bool,
+
     /// Runbook directory (default: the workspace's runbooks/, else the shipped runbooks)
     #[arg(long, global = true, env = "WARROOM_RUNBOOKS", value_name = "DIR")]
     pub(crate) runbooks: Option<PathBuf>,

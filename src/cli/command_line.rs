@@ -53,6 +53,7 @@ pub fn parse(
         crate::domain::event::Actor::check_name(name).map_err(|why| AppError::Usage(format!("--as: {why}")))?;
     }
     let cli = Cli::from_arg_matches(&matches).map_err(usage)?;
+    let in_stead = cli.in_stead;
     let command = cli.command.ok_or_else(|| AppError::Usage("type a command, e.g. note . \"text\"".to_owned()))?;
     let clock_def = |id: &str, member_state: Option<&str>| {
         let mut def = clocks
@@ -71,7 +72,7 @@ pub fn parse(
         _ => AppError::Refused(e.message),
     })?;
     match request {
-        Request::Call(call) => Ok(Invocation { actor, call }),
+        Request::Call(call) => Ok(Invocation { actor, call, in_stead }),
         Request::View(View::Run { .. }) => Err(AppError::refused(
             "run a step's action with r on the step (U for its undo): it shows the argv and asks first",
         )),

@@ -107,6 +107,9 @@ pub enum Command {
     },
     /// The responder command was handed to takes it.
     AcceptCommand,
+    /// A command only the commander may give, given by another responder who confirmed
+    /// acting in the commander's stead: recorded as such.
+    InStead(Box<Command>),
     Resolve,
     Close {
         force: bool,
@@ -188,7 +191,7 @@ pub enum Command {
 
 impl Command {
     /// The command's name, as the CLI spells it (for the operational log).
-    pub const fn name(&self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
             Self::ConfigureDrill { .. } => "configure-drill",
             Self::RequestApproval { .. } => "request-approval",
@@ -207,6 +210,7 @@ impl Command {
             Self::Severity { .. } => "severity",
             Self::Assign { .. } => "assign",
             Self::AcceptCommand => "accept",
+            Self::InStead(command) => command.name(),
             Self::Resolve => "resolve",
             Self::Close { .. } => "close",
             Self::Archive { .. } => "archive",

@@ -20,6 +20,9 @@ pub fn decide(
     now: DateTime<Utc>,
     actor: &str,
 ) -> Result<Vec<Event>, Refusal> {
+    if let Command::InStead(command) = command {
+        return in_the_commanders_stead(incident, *command, now, actor);
+    }
     if !matches!(command, Command::Declare { .. }) {
         let incident = incident.ok_or(Refusal::NotDeclared)?;
         if incident.state == IncidentState::Archived {
@@ -39,11 +42,33 @@ pub fn decide(
             return super::decide_filing::notify(incident, submission, now, actor);
         }
         if let Command::Waive { clock, rationale } = command {
-            return super::decide_filing::waive(incident, clock, rationale, now);
+            return super::decide_filing::waive(incident, clock, rationale, now, actor);
         }
         return decide_on(incident, command, now, actor).map(|event| vec![event]);
     }
     super::decide_declare::declare(incident, command, now)
+}
+
+/// A commander-only `command` given by a responder who confirmed acting in the commander's
+/// stead: decided as if they held command when command alone stood in the way, and recorded
+/// with who holds it.
+fn in_the_commanders_stead(
+    incident: Option<&Incident>,
+    command: Command,
+    now: DateTime<Utc>,
+    actor: &str,
+) -> Result<Vec<Event>, Refusal> {
+    let refusal = match decide(incident, command.clone(), now, actor) {
+        Ok(events) => return Ok(events),
+        Err(refusal) => refusal,
+    };
+    let (Some(incident), Some((commander, what))) = (incident, refusal.commander_needed()) else {
+        return Err(refusal);
+    };
+    let mut for_the_commander = incident.clone();
+    for_the_commander.roles.insert("commander".to_owned(), actor.to_owned());
+    let decided = decide(Some(&for_the_commander), command, now, actor)?;
+    Ok(std::iter::once(Event::ActedInStead { commander, what }).chain(decided).collect())
 }
 
 /// What only an incident still in operation records: containment (an undo of an effect left
@@ -115,10 +140,17 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         }
         Command::AcceptCommand => accept_command(incident, actor),
         Command::Resolve => match incident.state {
-            IncidentState::Active => Ok(Event::Resolved {}),
+            IncidentState::Active => {
+                super::decide_filing::only_the_commander(incident, actor, "resolve".to_owned())?;
+                Ok(Event::Resolved {})
+            }
             _ => Err(Refusal::AlreadyResolved),
         },
-        Command::Close { force, reason } => close(incident, force, reason, now),
+        Command::Close { force, reason } => {
+            let closed = close(incident, force, reason, now)?;
+            super::decide_filing::only_the_commander(incident, actor, "close".to_owned())?;
+            Ok(closed)
+        }
         Command::Archive { reason } => archive(incident, reason, now),
         Command::Decide { decision, regime, at, evidence, reason, confirm } => {
             let record = super::decide_decision::Record { decision, regime, at, evidence, reason, confirm };
@@ -158,6 +190,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         | Command::UpdateEffect { .. }
         | Command::Preserve { .. }
         | Command::Notify { .. }
+        | Command::InStead(_)
         | Command::Waive { .. } => Err(Refusal::NotDeclared),
         Command::Alert { alert, attached } => {
             if incident.alerts.get(&alert.key).is_some_and(|t| same_delivery(&t.alert, &alert)) {

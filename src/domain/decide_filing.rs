@@ -73,13 +73,22 @@ pub fn notify(incident: &Incident, filing: Filing, now: DateTime<Utc>, actor: &s
 
 /// A clock found not to apply; a step filing it and others is done once the others are
 /// submitted (a step none of whose clocks was submitted is left to be skipped, with why).
-pub fn waive(incident: &Incident, clock: String, rationale: String, now: DateTime<Utc>) -> Result<Vec<Event>, Refusal> {
+pub fn waive(
+    incident: &Incident,
+    clock: String,
+    rationale: String,
+    now: DateTime<Utc>,
+    actor: &str,
+) -> Result<Vec<Event>, Refusal> {
     let rationale = required_text(rationale, "the rationale (--rationale)")?;
     let status = clock_status(incident, &clock, now)?;
     match status.state {
         ClockState::NotApplicable => return Err(Refusal::AlreadyWaived(clock)),
         ClockState::SubmittedOnTime | ClockState::SubmittedLate => return Err(Refusal::AlreadySubmitted(clock)),
         _ => {}
+    }
+    if !files_it(incident, &clock, actor) {
+        only_the_commander(incident, actor, format!("waive {clock}"))?;
     }
     let note = format!("filed: the other clocks are submitted; {clock} does not apply");
     let ticks = ticks(incident, &clock, false, now, &note);
@@ -115,6 +124,14 @@ fn steps_filed(incident: &Incident, clock: &str, submitting: bool, now: DateTime
         .filter(|step| incident.step(&step.id).is_some_and(|(_, state)| state.status == StepStatus::Pending))
         .map(|step| step.id.clone())
         .collect()
+}
+
+/// `actor` holds the role of a step that files `clock` (a privacy lead for a GDPR notice): a
+/// waiver is theirs to decide, as it is the commander's.
+fn files_it(incident: &Incident, clock: &str, actor: &str) -> bool {
+    incident.runbook.phases.iter().flat_map(|p| &p.steps).any(|step| {
+        step.files.iter().any(|c| c == clock) && incident.roles.get(&step.role).is_some_and(|holder| holder == actor)
+    })
 }
 
 /// A legal duty is set aside (dropped, or settled on a backdated claim) by the commander,

@@ -89,6 +89,9 @@ pub fn describe(envelope: &Envelope) -> String {
             None => format!("{by} assigned {role} to {name}"),
         },
         Event::CommandAccepted { from } => format!("{by} accepted command from {from}"),
+        Event::ActedInStead { commander, what } => {
+            format!("{by} acted in the commander's stead ({commander} holds command) for the next entry: {what}")
+        }
         Event::Resolved {} => format!("{by} resolved the incident"),
         Event::Closed { forced, reason, open_steps, open_clocks, never_undone } => {
             let mut closed = match (forced, reason) {

@@ -9,52 +9,7 @@ use super::alert::Alert;
 use super::clock::{ClockDef, Decision, SubmissionPhase};
 use super::runbook::Runbook;
 
-/// Who did it. A shared tmux session is one Unix user, so `name` is the acting responder
-/// (`--as`), and login, host and pid say which process acted for them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Actor {
-    pub name: String,
-    pub login: String,
-    pub host: String,
-    pub pid: u32,
-    /// The process ran on a fixed test clock (a test build's `WARROOM_TEST_NOW`): its recorded
-    /// times are not the system's, and `verify` says so.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub fixed_clock: bool,
-    /// A service (the alert listener) recorded this, not a responder at a keyboard.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub service: bool,
-}
-
-impl Actor {
-    /// A responder name has one spelling: no surrounding spaces, no control characters, at
-    /// most 64 characters (it is compared, shown and stamped on every event).
-    pub fn check_name(name: &str) -> Result<(), String> {
-        let shown = super::sanitize::line(name);
-        if name.trim().is_empty() {
-            Err("a responder name cannot be empty".to_owned())
-        } else if name.trim() != name {
-            Err(format!("responder name {shown:?} has spaces around it: type it as {:?}", name.trim()))
-        } else if name.chars().any(char::is_control) {
-            Err(format!("responder name {shown:?} holds a control character"))
-        } else if name.chars().count() > 64 {
-            Err("a responder name has at most 64 characters".to_owned())
-        } else {
-            Ok(())
-        }
-    }
-
-    pub fn named(name: &str) -> Self {
-        Self {
-            name: name.to_owned(),
-            login: name.to_owned(),
-            host: "test".to_owned(),
-            pid: 0,
-            fixed_clock: false,
-            service: false,
-        }
-    }
-}
+pub use super::actor::Actor;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
@@ -111,6 +66,12 @@ pub enum Event {
     },
     CommandAccepted {
         from: String,
+    },
+    /// The events after it in the same append are a commander-only decision that another
+    /// responder took for the commander, having confirmed acting in their stead.
+    ActedInStead {
+        commander: String,
+        what: String,
     },
     Resolved {},
     Closed {
@@ -353,6 +314,7 @@ impl Event {
             Self::SeverityChanged { .. } => "severity_changed",
             Self::RoleAssigned { .. } => "role_assigned",
             Self::CommandAccepted { .. } => "command_accepted",
+            Self::ActedInStead { .. } => "acted_in_stead",
             Self::Resolved {} => "resolved",
             Self::Closed { .. } => "closed",
             Self::Archived { .. } => "archived",

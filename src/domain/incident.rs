@@ -223,6 +223,7 @@ impl Incident {
             Event::Declared { .. }
             | Event::TornTailQuarantined { .. }
             | Event::ResponderSwitched { .. }
+            | Event::ActedInStead { .. }
             | Event::AlertUnrouted { .. }
             | Event::UnroutedDismissed { .. }
             | Event::UnroutedDeclared { .. }

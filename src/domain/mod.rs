@@ -2,6 +2,7 @@
 //! No I/O, no terminal, no async: a test in `tests/architecture.rs` keeps it so.
 
 pub mod actions;
+pub mod actor;
 pub mod alert;
 pub mod audit;
 pub mod checklist;

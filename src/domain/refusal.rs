@@ -272,7 +272,8 @@ impl fmt::Display for Refusal {
                  before anyone is aware of it; check the time, or correct {other} first"
             ),
             Self::LaterOnlyCommander { decision, commander } => {
-                write!(f, "only the commander ({commander}) may move {decision} later")
+                let hint = super::refusal_clock::ASK_OR_ACT_IN_STEAD;
+                write!(f, "only the commander ({}) may move {decision} later{hint}", sanitize::line(commander))
             }
             Self::Clock(refusal) => refusal.fmt(f),
             Self::LateWithoutReason { clock, limit } => write!(
@@ -364,10 +365,27 @@ impl fmt::Display for Refusal {
                 )
             }
             Self::OverrideNotCommander { commander } => {
-                write!(f, "only the incident commander ({}) can override the evidence hold", show(commander))
+                let hint = super::refusal_clock::ASK_OR_ACT_IN_STEAD;
+                write!(f, "only the incident commander ({}) can override the evidence hold{hint}", show(commander))
             }
         }
     }
 }
 
 impl std::error::Error for Refusal {}
+
+impl Refusal {
+    /// The commander, and what only they may do, when that alone refused the command.
+    pub fn commander_needed(&self) -> Option<(String, String)> {
+        match self {
+            Self::Clock(ClockRefusal::OnlyCommander { what, commander }) => Some((commander.clone(), what.clone())),
+            Self::LaterOnlyCommander { decision, commander } => {
+                Some((commander.clone(), format!("move {decision} later")))
+            }
+            Self::OverrideNotCommander { commander } if !commander.is_empty() => {
+                Some((commander.clone(), "override the evidence hold".to_owned()))
+            }
+            _ => None,
+        }
+    }
+}

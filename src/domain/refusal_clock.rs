@@ -6,6 +6,11 @@ use std::fmt;
 
 use super::sanitize;
 
+/// How a refusal that only the commander could lift says what to do next: at 2am the commander
+/// may be unreachable, so another responder may take the decision once they confirm it.
+pub const ASK_OR_ACT_IN_STEAD: &str =
+    "; ask them, or act in their stead with --in-stead (the log records that you acted for them)";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClockRefusal {
     /// Only the commander may set this duty aside.
@@ -52,7 +57,8 @@ impl fmt::Display for ClockRefusal {
         let show = |s: &str| sanitize::line(s).into_owned();
         match self {
             Self::OnlyCommander { what, commander } => {
-                write!(f, "only the commander ({}) may {}", show(commander), show(what))
+                let hint = ASK_OR_ACT_IN_STEAD;
+                write!(f, "only the commander ({}) may {}{hint}", show(commander), show(what))
             }
             Self::NoPhases { clock, phase } => write!(
                 f,

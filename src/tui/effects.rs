@@ -55,7 +55,13 @@ pub fn process(
 
 /// Carries out one effect through the application; what came of it, as messages.
 fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSender<Msg>) -> Vec<Msg> {
-    let call = match effect {
+    let given = match &effect {
+        Effect::Execute { incident, command } if !matches!(command, Command::InStead(_)) => {
+            Some((incident.clone(), command.clone()))
+        }
+        _ => None,
+    };
+    let (call, in_stead) = match effect {
         Effect::RunAction { incident, prepared, options } => {
             start_action(session, incident, *prepared, options, actions);
             return Vec::new();
@@ -66,20 +72,15 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
                 Err(why) => Msg::Done(Err(why)),
             }];
         }
-        Effect::Execute { incident, command: Command::Close { force, reason } } => {
-            Call::Close { incident, force, reason, redact: false }
-        }
-        Effect::Execute { incident, command: Command::Archive { reason } } => {
-            Call::Archive { incident, reason, redact: false }
-        }
-        Effect::Execute { incident, command } => Call::Record { incident, command },
-        Effect::Declare { runbook } => Call::Declare(Declaration { runbook, ..Declaration::default() }),
-        Effect::DeclareFromAlert { key, runbook } => Call::DeclareFromAlert { key, runbook },
-        Effect::DismissAlert { key, reason } => Call::DismissAlert { key, reason },
-        Effect::AttachAlert { key, incident } => Call::AttachAlert { key, incident },
+        Effect::Execute { incident, command: Command::InStead(command) } => (execute(incident, *command), true),
+        Effect::Execute { incident, command } => (execute(incident, command), false),
+        Effect::Declare { runbook } => (Call::Declare(Declaration { runbook, ..Declaration::default() }), false),
+        Effect::DeclareFromAlert { key, runbook } => (Call::DeclareFromAlert { key, runbook }, false),
+        Effect::DismissAlert { key, reason } => (Call::DismissAlert { key, reason }, false),
+        Effect::AttachAlert { key, incident } => (Call::AttachAlert { key, incident }, false),
         Effect::CommandLine { line, selected } => {
             let invocation = (session.parse_command)(&line, selected.as_deref(), session.now());
-            let Invocation { actor, call } = match invocation {
+            let Invocation { actor, call, in_stead } = match invocation {
                 Ok(invocation) => invocation,
                 Err(why) => {
                     tracing::info!(event = "refusal", actor = %session.actor.name, call = "command-line", reason = %why);
@@ -91,13 +92,29 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
                     return vec![Msg::Done(Err(why))];
                 }
                 let actor = Actor { name, ..session.actor.clone() };
-                let app = session.app();
+                let app = session.app().in_commanders_stead(in_stead);
                 return done(perform(&app.acting_as(&actor), call));
             }
-            call
+            (call, in_stead)
         }
     };
-    done(perform(&session.app(), call))
+    let result = perform(&session.app().in_commanders_stead(in_stead), call);
+    match (result, given) {
+        (Err(e), Some((incident, command))) if e.commander_needed().is_some() => {
+            let (commander, what) = e.commander_needed().unwrap_or_default();
+            vec![Msg::InSteadOffered { why: e.to_string(), commander, what, incident, command: Box::new(command) }]
+        }
+        (result, _) => done(result),
+    }
+}
+
+/// A recorded command as its use case: a close or an archive also writes the bundle.
+fn execute(incident: String, command: Command) -> Call {
+    match command {
+        Command::Close { force, reason } => Call::Close { incident, force, reason, redact: false },
+        Command::Archive { reason } => Call::Archive { incident, reason, redact: false },
+        command => Call::Record { incident, command },
+    }
 }
 
 /// The status bar's line for a call, and the incident to show if it declared one.

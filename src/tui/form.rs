@@ -143,6 +143,8 @@ pub enum Purpose {
         prepared: Box<Prepared>,
         force: bool,
         past_hold: bool,
+        /// Past the hold by a responder who confirmed acting in the commander's stead.
+        in_stead: bool,
     },
     /// Approving exactly the request shown.
     Approve {
@@ -155,6 +157,10 @@ pub enum Purpose {
     Assign,
     Resolve,
     AcceptCommand,
+    /// Giving `command` again in the commander's stead, once confirmed.
+    InStead {
+        command: Box<crate::domain::command::Command>,
+    },
     Close {
         reason_asked: bool,
     },

@@ -26,6 +26,15 @@ pub enum Msg {
     Gone(String),
     /// A command's outcome: what was recorded, or the one-line reason it was refused.
     Done(Result<String, String>),
+    /// Refused only because the commander alone may do it: the responder may confirm acting
+    /// in the commander's stead, and `command` is given again as such.
+    InSteadOffered {
+        why: String,
+        commander: String,
+        what: String,
+        incident: String,
+        command: Box<Command>,
+    },
     /// Something went wrong reading the store (not the outcome of a command).
     Problem(String),
     /// Text pasted into the terminal (bracketed paste): one message, however long.

@@ -37,6 +37,8 @@ use crate::store::Store;
 pub struct Invocation {
     pub actor: Option<String>,
     pub call: crate::app::Call,
+    /// `--in-stead`: in the commander's stead.
+    pub in_stead: bool,
 }
 
 pub type CommandParser = Box<dyn Fn(&str, Option<&str>, DateTime<Utc>) -> Result<Invocation, crate::app::AppError>>;

@@ -54,6 +54,12 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             model.say(kind, text, now);
             Vec::new()
         }
+        Msg::InSteadOffered { why, commander, what, incident, command } => {
+            model.submitted = None;
+            model.say(FlashKind::Refused, why, now);
+            model.open_form_over(super::forms::in_stead(&commander, &what, incident, *command));
+            Vec::new()
+        }
         Msg::Problem(text) => {
             model.say(FlashKind::Refused, text, now);
             Vec::new()

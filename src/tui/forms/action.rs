@@ -50,13 +50,10 @@ fn plan(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Result<Vec<Effect>
     let Some((definition, _)) = incident.step(&step) else { return Err(format!("no step {step}")) };
     let force = incident.open_dependencies(definition).next().is_some();
     let past_hold = matches!(step_gate::step_hold(incident, definition, now), StepHold::Held { .. });
-    if past_hold && incident.commander() != Some(model.actor.as_str()) {
-        let refusal = step_gate::rules(incident, definition, true, None, now, &model.actor).err();
-        let commander = incident.commander().unwrap_or("nobody assigned");
-        return Err(format!(
-            "{}; only the commander ({commander}) can run it past the hold",
-            refusal.map(|r| r.to_string()).unwrap_or_default()
-        ));
+    let in_stead_of = incident.commander().filter(|c| past_hold && *c != model.actor).map(str::to_owned);
+    if past_hold && incident.commander().is_none() {
+        let refusal = step_gate::rules(incident, definition, true, Some("-".to_owned()), now, &model.actor).err();
+        return Err(refusal.map(|r| r.to_string()).unwrap_or_default());
     }
     let containment = &incident.containment;
     if prepared.two_person && containment.usable_approval(&step, Some(&prepared.argv), now).is_none() {
@@ -70,7 +67,11 @@ fn plan(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Result<Vec<Effect>
         return Ok(vec![Effect::Execute { incident: incident.id.clone(), command }]);
     }
     let id = incident.id.clone();
-    model.mode = Mode::Form(Box::new(confirm_run(id, prepared, force, past_hold)));
+    let mut form = confirm_run(id, prepared, force, past_hold);
+    if let Some(commander) = in_stead_of {
+        in_the_commanders_stead(&mut form, &commander);
+    }
+    model.mode = Mode::Form(Box::new(form));
     Ok(Vec::new())
 }
 
@@ -106,7 +107,24 @@ pub fn confirm_run(incident: String, prepared: Prepared, force: bool, past_hold:
         fields.push(Field::text(REASON, "Why the AI system must change before the authority is informed", true));
     }
     fields.push(Field::confirm_explicitly(&question));
-    Form::new(Purpose::RunAction { prepared: Box::new(prepared), force, past_hold }, title, Some(incident), fields)
+    let purpose = Purpose::RunAction { prepared: Box::new(prepared), force, past_hold, in_stead: false };
+    Form::new(purpose, title, Some(incident), fields)
+}
+
+/// Running past the evidence hold is the commander's decision: another responder confirms they
+/// take it in the commander's stead, and the log records it as such.
+fn in_the_commanders_stead(form: &mut Form, commander: &str) {
+    if let Purpose::RunAction { in_stead, .. } = &mut form.purpose {
+        *in_stead = true;
+    }
+    let commander = crate::domain::sanitize::line(commander);
+    if let Some(field) = form.fields.last_mut() {
+        field.label = format!(
+            "IN THE COMMANDER'S STEAD: only the commander ({commander}) may override the evidence hold; the log \
+             records that you did it for them. {}",
+            field.label
+        );
+    }
 }
 
 /// `V` on the step under the cursor: the request waiting there, to approve.
@@ -161,8 +179,8 @@ pub fn approve(model: &mut Model, now: DateTime<Utc>) -> Vec<Effect> {
 pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(incident) = form.incident.clone() else { return Vec::new() };
     match form.purpose.clone() {
-        Purpose::RunAction { prepared, force, past_hold } => {
-            let options = RunOptions { force, override_hold: past_hold.then(|| form.answer(REASON)) };
+        Purpose::RunAction { prepared, force, past_hold, in_stead } => {
+            let options = RunOptions { force, override_hold: past_hold.then(|| form.answer(REASON)), in_stead };
             model.action = Some(ActionView {
                 incident: incident.clone(),
                 step: prepared.step.clone(),

@@ -16,6 +16,7 @@ use super::keymap::Action;
 use super::message::Effect;
 use super::model::{FlashKind, Model};
 pub use declare::for_alert;
+pub use record::in_stead;
 pub use steps::{asks_on_tick, tick};
 
 /// The form `action` opens on the selected incident and step, if it opens one.
@@ -58,6 +59,7 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
         | Purpose::Severity
         | Purpose::Assign
         | Purpose::AcceptCommand
+        | Purpose::InStead { .. }
         | Purpose::Resolve
         | Purpose::Close { .. }
         | Purpose::Archive { .. } => record::finish(&form, now),

@@ -7,6 +7,7 @@ use super::{Purpose, execute};
 use crate::domain::clock::ClockState;
 use crate::domain::command::Command;
 use crate::domain::incident::IncidentState;
+use crate::domain::sanitize;
 use crate::domain::when;
 use crate::tui::form::{Field, Form};
 use crate::tui::keymap::Action;
@@ -163,6 +164,23 @@ fn archive(model: &Model, incident: Option<String>, now: DateTime<Utc>) -> Form 
     Form::new(Purpose::Archive { reason_asked: !duties.is_empty() }, "Archive", incident, fields)
 }
 
+/// Asks a responder refused because only the commander may do `what` whether they act in the
+/// commander's stead.
+pub fn in_stead(commander: &str, what: &str, incident: String, command: Command) -> Form {
+    let (commander, what) = (sanitize::line(commander), sanitize::line(what));
+    let question = format!(
+        "Only the commander ({commander}) may {what}. Act in their stead? The log records that you took this \
+         decision for {commander}, who holds command."
+    );
+    let title = "Act in the commander's stead";
+    Form::new(
+        Purpose::InStead { command: Box::new(command) },
+        title,
+        Some(incident),
+        vec![Field::confirm_explicitly(&question)],
+    )
+}
+
 /// The fact's time is checked as it is entered, so nothing typed is lost.
 pub fn invalid_time(field: &str, text: &str, now: DateTime<Utc>) -> Option<String> {
     (field == WHEN).then(|| super::past_time(text, now)).flatten()
@@ -179,6 +197,7 @@ pub fn finish(form: &Form, now: DateTime<Utc>) -> Vec<Effect> {
         Purpose::Assign => Command::Assign { role: form.answer(ROLE), name: form.answer(NAME) },
         Purpose::Resolve => Command::Resolve,
         Purpose::AcceptCommand => Command::AcceptCommand,
+        Purpose::InStead { ref command } => Command::InStead(command.clone()),
         Purpose::Close { reason_asked } => {
             let reason = if reason_asked { form.optional(REASON) } else { None };
             Command::Close { force: reason.is_some(), reason }
