@@ -19,6 +19,7 @@ mod lint;
 mod oplog;
 mod request;
 mod run;
+mod search;
 mod status;
 mod status_containment;
 mod time_arg;
@@ -95,6 +96,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             View::Approve { incident, step, request, yes } => approve::run(&ctx, &incident, &step, request, yes),
             View::Runbooks { json } => drill::runbooks(&ctx, json),
             View::Drills { json } => drill::reports(&ctx, json),
+            View::Search { text, json } => search::run(&ctx, &text, json),
             View::Generate(what) => generate::run(&ctx, what),
             View::ClockList { incident, json } => clocks::list(&ctx, incident.as_deref(), json),
         },

@@ -35,6 +35,7 @@ on_both_stores!(
     another_responders_write_reaches_the_console_through_the_feed,
     a_refused_note_reopens_its_form_with_the_text_kept,
     one_who_handed_over_command_resolves_only_in_the_new_commanders_stead,
+    the_history_reads_an_archived_incident_from_the_store,
 );
 
 struct Console {
@@ -299,4 +300,27 @@ fn one_who_handed_over_command_resolves_only_in_the_new_commanders_stead(adapter
     let shown = console.model.current().expect("the incident");
     let said = shown.timeline.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
     assert!(said.contains("acted in the commander's stead (bob holds command) for the next entry: resolve"), "{said}");
+}
+
+fn the_history_reads_an_archived_incident_from_the_store(adapter: Adapter) {
+    let mut console = Console::new(adapter);
+    let id = console.declare();
+    let alice = Actor::named("alice");
+    let store = console.session.store.clone();
+    store.execute(&id, &alice, at("2026-11-24T09:01:00Z"), Command::Resolve).expect("resolve");
+    let close = Command::Close { force: true, reason: Some("contained".into()) };
+    store.execute(&id, &alice, at("2026-11-24T09:02:00Z"), close).expect("close");
+    let archive = Command::Archive { reason: Some("filings tracked by the DPO".into()) };
+    store.execute(&id, &alice, at("2026-11-24T09:03:00Z"), archive).expect("archive");
+    console.news();
+    assert!(console.model.incidents.iter().all(|e| e.incident.id != id), "an archived incident leaves the panes");
+
+    console.key(KeyCode::Char('L'));
+    let listed = console.model.found.as_ref().map(|f| f.found.incidents.iter().map(|l| l.id.clone()).collect());
+    assert_eq!(listed, Some(vec![id.clone()]), "{}", console.flash());
+    console.key(KeyCode::Enter);
+    let record = console.model.record.as_ref().expect("read from the store");
+    assert_eq!(record.entry.incident.state, warroom::domain::incident::IncidentState::Archived);
+    assert_eq!(record.entry.timeline.len(), console.log(&id).lines().count(), "every line of its log");
+    assert!(matches!(console.model.mode, Mode::Detail { target: warroom::tui::model::Detail::Record, .. }));
 }

@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod intake;
 pub mod proof;
 pub mod record;
+pub mod search;
 pub mod witnessed;
 
 use std::path::Path;

@@ -64,26 +64,6 @@ pub struct Cli {
     pub(crate) command: Option<Cmd>,
 }
 
-/// The console can host the alert listener (its log goes to `listener.log` in the workspace).
-#[derive(clap::Args, Debug, Default, Clone)]
-pub(crate) struct HostListener {
-    /// Console: also receive alerts at http://ADDR/alerts, as `warroom listen` does
-    #[arg(long, value_name = "ADDR")]
-    pub(crate) listen: Option<String>,
-    /// Console with --listen: file holding the bearer token senders must present
-    #[arg(long, value_name = "FILE", requires = "listen")]
-    pub(crate) listen_token_file: Option<PathBuf>,
-    /// Console with --listen: the largest request body accepted, in MiB
-    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_BODY_MIB, requires = "listen")]
-    pub(crate) listen_max_body_mib: usize,
-    /// Console with --listen: the service name alert events are recorded under (never the responder's)
-    #[arg(long, value_name = "NAME", default_value = "listener", requires = "listen")]
-    pub(crate) listen_as: String,
-}
-
-/// 64 MiB holds an Alertmanager group of tens of thousands of alerts.
-pub(crate) const DEFAULT_MAX_BODY_MIB: usize = crate::listener::DEFAULT_MAX_BODY >> 20;
-
 #[derive(Subcommand, Debug)]
 pub(crate) enum Cmd {
     /// Declare an incident from a runbook; prints the new incident id
@@ -366,6 +346,13 @@ pub(crate) enum Cmd {
         #[arg(long, value_name = "FILE")]
         alert: Option<PathBuf>,
     },
+    /// Incidents that mention TEXT, closed and archived ones too: ids, titles, notes, step
+    /// notes, alert labels and annotations (ignoring case), newest first
+    Search {
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Drill reports: time to each step, skips and failures, clock outcomes, who did what
     Drills {
         #[arg(long)]
@@ -390,4 +377,4 @@ pub(crate) enum Cmd {
     },
 }
 
-pub(crate) use super::args_sub::{AlertCmd, ClockCmd, EffectCmd};
+pub(crate) use super::args_sub::{AlertCmd, ClockCmd, DEFAULT_MAX_BODY_MIB, EffectCmd, HostListener};

@@ -1,4 +1,7 @@
-//! The command line's nested subcommands: `alert`, `effect` and `clock`.
+//! The command line's nested subcommands (`alert`, `effect`, `clock`) and the console's
+//! listener flags.
+
+use std::path::PathBuf;
 
 use clap::Subcommand;
 
@@ -121,3 +124,23 @@ pub(crate) enum ClockCmd {
     /// Record an item of a notification's required content (see `clock list INC`)
     Provide { incident: String, clock: String, item: String, text: String },
 }
+
+/// The console can host the alert listener (its log goes to `listener.log` in the workspace).
+#[derive(clap::Args, Debug, Default, Clone)]
+pub(crate) struct HostListener {
+    /// Console: also receive alerts at http://ADDR/alerts, as `warroom listen` does
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) listen: Option<String>,
+    /// Console with --listen: file holding the bearer token senders must present
+    #[arg(long, value_name = "FILE", requires = "listen")]
+    pub(crate) listen_token_file: Option<PathBuf>,
+    /// Console with --listen: the largest request body accepted, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_BODY_MIB, requires = "listen")]
+    pub(crate) listen_max_body_mib: usize,
+    /// Console with --listen: the service name alert events are recorded under (never the responder's)
+    #[arg(long, value_name = "NAME", default_value = "listener", requires = "listen")]
+    pub(crate) listen_as: String,
+}
+
+/// 64 MiB holds an Alertmanager group of tens of thousands of alerts.
+pub(crate) const DEFAULT_MAX_BODY_MIB: usize = crate::listener::DEFAULT_MAX_BODY >> 20;

@@ -41,6 +41,10 @@ pub enum View {
     Drills {
         json: bool,
     },
+    Search {
+        text: String,
+        json: bool,
+    },
     Inbox {
         json: bool,
     },
@@ -174,6 +178,7 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
         Cmd::Lint { path } => view(View::Lint(path)),
         Cmd::Runbooks { json } => view(View::Runbooks { json }),
         Cmd::Drills { json } => view(View::Drills { json }),
+        Cmd::Search { text, json } => view(View::Search { text, json }),
         Cmd::Run { incident, step, yes, undo, force, override_hold } => view(View::Run {
             incident,
             step,

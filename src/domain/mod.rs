@@ -31,6 +31,7 @@ pub mod refusal;
 pub mod refusal_clock;
 pub mod runbook;
 pub mod sanitize;
+pub mod search;
 pub mod service_audit;
 pub mod step_gate;
 pub mod suggest;

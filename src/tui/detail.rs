@@ -21,6 +21,14 @@ pub fn content(model: &Model, target: &Detail, now: DateTime<Utc>) -> (String, V
             out.block(Role::Text, model.flash.as_ref().map_or("no message", |f| f.text.as_str()));
             "Message".to_owned()
         }
+        (Detail::Record, _) => match &model.record {
+            Some(record) => {
+                let title = incident(&mut out, &record.entry, model, now);
+                super::detail_record::rest(&mut out, record, model);
+                format!("{title} · read-only")
+            }
+            None => "Record".to_owned(),
+        },
         (_, None) => {
             out.block(Role::Muted, "no incident selected");
             "Detail".to_owned()

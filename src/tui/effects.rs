@@ -72,6 +72,24 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
                 Err(why) => Msg::Done(Err(why)),
             }];
         }
+        Effect::Find { query } => {
+            return vec![match crate::app::search::find(&session.app(), query.as_deref()) {
+                Ok(found) => Msg::Found { query, found },
+                Err(e) => Msg::Done(Err(e.to_string())),
+            }];
+        }
+        Effect::OpenRecord { id } => {
+            return vec![match crate::app::search::record(&session.app(), &id) {
+                Ok(record) => Msg::Record(Box::new(super::model::RecordView {
+                    entry: super::model::IncidentEntry {
+                        incident: record.incident,
+                        timeline: record.log.iter().map(super::feed::log_line).collect(),
+                    },
+                    bundles: record.bundles.iter().map(|b| b.display().to_string()).collect(),
+                })),
+                Err(e) => Msg::Done(Err(e.to_string())),
+            }];
+        }
         Effect::Execute { incident, command: Command::InStead(command) } => (execute(incident, *command), true),
         Effect::Execute { incident, command } => (execute(incident, command), false),
         Effect::Declare { runbook } => (Call::Declare(Declaration { runbook, ..Declaration::default() }), false),

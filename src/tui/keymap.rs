@@ -38,6 +38,7 @@ pub enum Action {
     Drafts,
     SwitchResponder,
     Search,
+    History,
     CommandLine,
     ToggleTimes,
     FocusNext,

@@ -39,6 +39,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<U
             return Vec::new();
         }
         Mode::Detail { .. } => return super::browse::on_detail_key(model, &key, keymap, now),
+        Mode::Browse { .. } => return super::found::on_key(model, &key, keymap, now),
         Mode::Inbox { cursor } => {
             let cursor = *cursor;
             if key.code == KeyCode::Esc {
@@ -115,6 +116,7 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::Bottom => step_cursor(model, i64::MAX / 2),
         Action::ToggleTimes => model.local_times = !model.local_times,
         Action::Inbox => model.mode = Mode::Inbox { cursor: 0 },
+        Action::History => return vec![Effect::Find { query: None }],
         Action::Effects => model.mode = Mode::Effects { scroll: 0 },
         Action::Drafts => model.mode = Mode::Drafts { page: first_draft(model, now), scroll: 0 },
         Action::RunAction => return forms::action::run(model, false, now),

@@ -49,6 +49,13 @@ pub enum Msg {
     Runbooks(Vec<(String, String)>),
     /// The unrouted alerts waiting now.
     Unrouted(Vec<InboxItem>),
+    /// What a search found (`query`), or every incident (the history).
+    Found {
+        query: Option<String>,
+        found: crate::app::search::Found,
+    },
+    /// An incident read in full, to show read-only.
+    Record(Box<super::model::RecordView>),
     /// Output from the running action.
     ActionOutput(String),
     /// The running action ended: succeeded or not, and the one-line outcome.
@@ -91,6 +98,14 @@ pub enum Effect {
     },
     SwitchResponder {
         to: String,
+    },
+    /// Every incident that mentions `query`, or (no query) every incident.
+    Find {
+        query: Option<String>,
+    },
+    /// Read an incident in full from the workspace.
+    OpenRecord {
+        id: String,
     },
     /// A `:` line, with the incident `.` stands for.
     CommandLine {

@@ -101,6 +101,11 @@ pub enum Mode {
         scroll: usize,
     },
     Form(Box<Form>),
+    /// Every incident of the workspace, or those a search found (`Model::found`), the cursor
+    /// on one.
+    Browse {
+        cursor: usize,
+    },
     /// One thing in full (`Enter`), scrolled `scroll` rows down; `back` is the view it was
     /// opened from (the main view when `None`).
     Detail {
@@ -121,6 +126,22 @@ pub enum Detail {
     Alerts,
     /// The last message (a refusal in full, however long).
     Message,
+    /// The incident read from the workspace (`Model::record`): closed or archived, read-only.
+    Record,
+}
+
+/// The incidents a search found (`query`), or all of them (the history, no query).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundView {
+    pub query: Option<String>,
+    pub found: crate::app::search::Found,
+}
+
+/// An incident read in full from the workspace, with the bundles written for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordView {
+    pub entry: IncidentEntry,
+    pub bundles: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,6 +199,10 @@ pub struct Model {
     pub unreadable: std::collections::BTreeMap<String, String>,
     /// The action running (or last run) from this console, and its output so far.
     pub action: Option<ActionView>,
+    /// What the last search (`/`) or the history (`L`) listed.
+    pub found: Option<FoundView>,
+    /// The incident last opened from that list to read.
+    pub record: Option<Box<RecordView>>,
     /// The address this console receives alerts at, when it hosts the listener.
     pub listening: Option<String>,
     /// The terminal's size (columns, rows), for scrolling what is drawn.
@@ -263,6 +288,8 @@ impl Model {
             unreadable: std::collections::BTreeMap::new(),
             listening: None,
             action: None,
+            found: None,
+            record: None,
             screen: (MIN_WIDTH, MIN_HEIGHT),
             quit: false,
         }

@@ -60,6 +60,15 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             model.open_form_over(super::forms::in_stead(&commander, &what, incident, *command));
             Vec::new()
         }
+        Msg::Found { query, found } => {
+            super::found::show(model, query, found);
+            Vec::new()
+        }
+        Msg::Record(record) => {
+            model.record = Some(record);
+            super::browse::open(model, super::model::Detail::Record);
+            Vec::new()
+        }
         Msg::Problem(text) => {
             model.say(FlashKind::Refused, text, now);
             Vec::new()

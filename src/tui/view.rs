@@ -47,6 +47,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, ui: &Ui, now: DateTime<Utc>) {
         Mode::Effects { scroll } => panes::effects::render(frame, area, model, ui, *scroll),
         Mode::Drafts { page, scroll } => panes::drafts::render(frame, area, model, ui, *page, *scroll, now),
         Mode::Inbox { cursor } => panes::inbox::render(frame, area, model, ui, *cursor, now),
+        Mode::Browse { cursor } => panes::found::render(frame, area, model, ui, *cursor),
         Mode::Form(form) => panes::form::render(frame, area, form, ui),
         Mode::Detail { target, scroll, .. } => panes::detail::render(frame, area, model, ui, target, *scroll, now),
     }

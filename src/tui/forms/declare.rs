@@ -34,11 +34,11 @@ pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<F
             vec![Field::text(NAME, "Who is at the keyboard now?", true)],
         ),
         Action::Search => {
-            let label = match &model.log.filter {
-                Some(current) => format!("Show lines containing (now “{current}”; empty shows all)"),
-                None => "Show lines containing (empty shows all)".to_owned(),
-            };
-            Form::new(Purpose::Search, "Filter the log", None, vec![Field::text(TEXT, &label, false)])
+            let now = model.log.filter.as_ref().map(|f| format!("now “{f}”; ")).unwrap_or_default();
+            let label = format!(
+                "Search every incident: ids, titles, notes, alerts; the log shows matching lines ({now}empty shows all)"
+            );
+            Form::new(Purpose::Search, "Search", None, vec![Field::text(TEXT, &label, false)])
         }
         Action::CommandLine => Form::new(
             Purpose::CommandLine,
@@ -153,7 +153,7 @@ pub fn finish(model: &mut Model, form: Form) -> Vec<Effect> {
             model.log.filter = form.optional(TEXT);
             model.log.from_bottom = 0;
             model.focus = Pane::Log;
-            Vec::new()
+            model.log.filter.clone().map(|query| Effect::Find { query: Some(query) }).into_iter().collect()
         }
         _ => Vec::new(),
     }

@@ -7,6 +7,7 @@ pub mod detail;
 pub mod drafts;
 pub mod effects;
 pub mod form;
+pub mod found;
 pub mod help;
 pub mod inbox;
 pub mod incidents;
