@@ -127,6 +127,37 @@ fn the_incidents_pane_names_who_holds_each_role_and_which_required_one_nobody_do
 }
 
 #[test]
+fn w_shows_each_role_since_when_a_handover_waiting_and_the_on_call_path() {
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    all.push(warroom::domain::event::Envelope {
+        seq: last.seq + 1,
+        at: last.at + chrono::Duration::minutes(1),
+        event: warroom::domain::event::Event::RoleAssigned {
+            role: "commander".into(),
+            name: "bob".into(),
+            previous: Some("alice".into()),
+        },
+        ..last
+    });
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+    key(&mut model, KeyCode::Char('w'));
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    insta::assert_snapshot!("roles_80x24", screen);
+    assert!(screen.contains("alice since Tue 24 Nov 00:50 UTC (1h10 ago)"), "{screen}");
+    assert!(screen.contains("to bob at") && screen.contains("not yet accepted"), "{screen}");
+    let (_, lines) = warroom::tui::detail::content(&model, &warroom::tui::model::Detail::Roles, t0());
+    let text: Vec<String> = lines.iter().map(|l| l.iter().map(|(_, t)| t.as_str()).collect()).collect();
+    let privacy = text.iter().skip_while(|l| !l.starts_with("privacy")).nth(1).cloned().unwrap_or_default();
+    assert!(privacy.contains("UNASSIGNED"), "the required privacy lead is unassigned: {text:?}");
+    assert!(text.iter().any(|l| l.contains("sam since Tue 24 Nov 00:57 UTC")), "{text:?}");
+    let on_call =
+        "on call       ai-platform-incident-commanders (primary rotation) (next after 10m) → head-of-engineering";
+    assert!(text.iter().any(|l| l.starts_with(on_call)), "{text:?}");
+}
+
+#[test]
 fn command_handed_to_me_is_announced_and_h_accepts_it() {
     let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
     let last = all.last().expect("events").clone();

@@ -53,3 +53,20 @@ fn a_withdrawn_handover_reads_as_one_in_the_log() {
     let withdrawn = ws.ok("alice", &["assign", &id, "commander", "alice"]);
     assert!(withdrawn.contains("alice withdrew the handover of command: alice keeps it"), "{withdrawn}");
 }
+
+#[test]
+fn each_role_says_since_when_its_holder_has_it_and_command_counts_from_acceptance() {
+    let ws = Workspace::new();
+    let at = |minute: u32| format!("2026-11-24T02:{minute:02}:00Z");
+    let id = ws.ok_at("alice", &at(0), &["declare", "--runbook", "cross-tenant-pii-leak"]).trim().to_owned();
+    ws.ok_at("alice", &at(5), &["assign", &id, "scribe", "sam"]);
+    ws.ok_at("alice", &at(10), &["assign", &id, "commander", "bob"]);
+    ws.ok_at("alice", &at(12), &["assign", &id, "commander", "alice"]);
+    let since = ws.status_json(&id)["roles_since"].clone();
+    assert_eq!(since, serde_json::json!({ "commander": at(0), "scribe": at(5) }), "a withdrawn offer changes nothing");
+    ws.ok_at("alice", &at(15), &["assign", &id, "commander", "bob"]);
+    ws.ok_at("bob", &at(20), &["accept", &id]);
+    assert_eq!(ws.status_json(&id)["roles_since"]["commander"], at(20), "command is bob's from when he accepted");
+    let text = ws.ok("auditor", &["status", &id]);
+    assert!(text.contains(&format!("commander    bob  since {}", at(20))), "{text}");
+}

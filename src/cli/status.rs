@@ -107,7 +107,8 @@ fn detail(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String 
     out.push_str("\n  Roles\n");
     for role in &incident.runbook.roles {
         let name = incident.roles.get(&role.id).map_or("—".into(), |n| sanitize::line(n).into_owned());
-        let _ = writeln!(out, "    {:<12} {name}", role.id);
+        let since = incident.role_since.get(&role.id).map(|at| format!("  since {}", rfc3339(*at))).unwrap_or_default();
+        let _ = writeln!(out, "    {:<12} {name}{since}", role.id);
     }
     let mut phase = "";
     for (phase_title, step, state) in incident.checklist() {
@@ -200,6 +201,8 @@ struct IncidentJson<'a> {
     current_step: Option<&'a str>,
     steps: Vec<StepJson<'a>>,
     roles: &'a BTreeMap<String, String>,
+    /// When each role's holder took it.
+    roles_since: BTreeMap<&'a str, String>,
     /// Command offered to another responder and not yet accepted (the commander is still `roles.commander`).
     handover: Option<HandoverJson<'a>>,
     notes: Vec<NoteJson<'a>>,
@@ -330,6 +333,7 @@ fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
             })
             .collect(),
         roles: &incident.roles,
+        roles_since: incident.role_since.iter().map(|(role, at)| (role.as_str(), rfc3339(*at))).collect(),
         handover: incident.handover.as_ref().map(|h| HandoverJson {
             from: &h.from,
             to: &h.to,

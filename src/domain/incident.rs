@@ -104,6 +104,8 @@ pub struct Incident {
     pub archived_at: Option<DateTime<Utc>>,
     pub steps: Vec<StepState>,
     pub roles: BTreeMap<String, String>,
+    /// When each role's holder took it (command: when they accepted it).
+    pub role_since: BTreeMap<String, DateTime<Utc>>,
     /// Command offered to another responder, not yet accepted.
     pub handover: Option<super::handover::Handover>,
     pub notes: Vec<Note>,
@@ -175,6 +177,7 @@ impl Incident {
             closed_at: None,
             archived_at: None,
             steps,
+            role_since: roles.keys().map(|role| (role.clone(), envelope.at)).collect(),
             roles,
             notes: Vec::new(),
             schedules: clocks.iter().map(|c| schedule(c, &clock_facts)).collect(),
@@ -285,13 +288,14 @@ impl Incident {
                         at: envelope.at,
                     });
                 }
-                if offered.is_none() {
-                    self.roles.insert(role.clone(), name.clone());
+                if offered.is_none() && self.roles.insert(role.clone(), name.clone()).as_ref() != Some(name) {
+                    self.role_since.insert(role.clone(), envelope.at);
                 }
             }
             Event::CommandAccepted { .. } => {
                 if let Some(handover) = self.handover.take() {
                     self.roles.insert("commander".to_owned(), handover.to);
+                    self.role_since.insert("commander".to_owned(), envelope.at);
                 }
             }
             Event::Resolved {} => {

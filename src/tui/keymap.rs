@@ -27,6 +27,7 @@ pub enum Action {
     Inbox,
     Detail,
     Alerts,
+    Roles,
     AcceptCommand,
     AttachAlert,
     Message,

@@ -129,6 +129,7 @@ fn on_action(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::Detail => super::browse::open_selected(model, now),
         Action::Message => super::browse::open(model, super::model::Detail::Message),
         Action::Alerts => super::browse::open(model, super::model::Detail::Alerts),
+        Action::Roles => super::browse::open(model, super::model::Detail::Roles),
         Action::AcceptCommand => {
             let offered =
                 model.incidents.iter().find(|e| e.incident.handover.as_ref().is_some_and(|h| h.to == model.actor));

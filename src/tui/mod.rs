@@ -6,6 +6,7 @@ pub mod detail;
 mod detail_alerts;
 mod detail_lines;
 mod detail_record;
+mod detail_roles;
 pub mod effects;
 pub mod feed;
 pub mod form;

@@ -124,6 +124,8 @@ pub enum Detail {
     Log(u64),
     /// Every alert recorded on the incident, with its labels and annotations.
     Alerts,
+    /// Who holds each role, since when, and the runbook's on-call path.
+    Roles,
     /// The last message (a refusal in full, however long).
     Message,
     /// The incident read from the workspace (`Model::record`): closed or archived, read-only.

@@ -137,6 +137,6 @@ fn roles_line(incident: &crate::domain::incident::Incident, theme: &crate::tui::
         }
         spans.push(styled(" ·", theme.style(Role::Muted)));
     }
-    spans.push(styled(format!(" +{open} optional "), theme.style(Role::Muted)));
+    spans.push(styled(format!(" +{open} optional · w "), theme.style(Role::Muted)));
     Line::from(spans)
 }

@@ -1,0 +1,73 @@
+//! Who holds each role of the incident (`w`), in the runbook's order: since when, a handover
+//! waiting for acceptance, the role's duties, and whom the runbook's on-call path pages for it.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::detail_lines::Lines;
+use super::theme::Role;
+use crate::domain::clock::display::local_and_utc;
+use crate::domain::incident::Incident;
+use crate::domain::sanitize;
+
+pub(super) fn roles(out: &mut Lines, incident: &Incident, tz: Tz, now: DateTime<Utc>) -> String {
+    for role in &incident.runbook.roles {
+        out.heading(&format!("{} — {}{}", role.id, role.title, if role.required { "" } else { " (optional)" }));
+        let label = |text: &str| (Role::Muted, format!("{text:<13} "));
+        match incident.roles.get(&role.id) {
+            Some(holder) => {
+                let since = incident.role_since.get(&role.id).map_or_else(String::new, |at| {
+                    format!(" since {} ({} ago)", local_and_utc(*at, tz), elapsed(now - *at))
+                });
+                out.lines.push(vec![label("held by"), (Role::Text, format!("{}{since}", sanitize::line(holder)))]);
+            }
+            None if role.required => out.lines.push(vec![label("held by"), (Role::DueSoon, "UNASSIGNED".to_owned())]),
+            None => out.lines.push(vec![label("held by"), (Role::Muted, "nobody".to_owned())]),
+        }
+        if let Some(handover) = incident.handover.as_ref().filter(|_| role.id == "commander") {
+            let offered = format!(
+                "to {} at {}, not yet accepted: {} keeps command",
+                sanitize::line(&handover.to),
+                local_and_utc(handover.at, tz),
+                sanitize::line(&handover.from)
+            );
+            out.lines.push(vec![label("handed over"), (Role::DueSoon, offered)]);
+        }
+        let rungs: Vec<String> = incident
+            .runbook
+            .on_call
+            .iter()
+            .filter(|rung| rung.role == role.id)
+            .map(|rung| match rung.escalate_after {
+                Some(after) => format!("{} (next after {after})", rung.page),
+                None => rung.page.clone(),
+            })
+            .collect();
+        if !rungs.is_empty() {
+            out.field("on call", &rungs.join(" → "));
+        }
+        if !role.duties.trim().is_empty() {
+            out.block(Role::Muted, role.duties.trim());
+        }
+    }
+    let outside: Vec<String> = incident
+        .roles
+        .iter()
+        .filter(|(id, _)| incident.runbook.role(id).is_none())
+        .map(|(id, holder)| format!("{id}: {holder}"))
+        .collect();
+    if !outside.is_empty() {
+        out.heading("Roles the runbook no longer names");
+        out.block(Role::Text, &outside.join("\n"));
+    }
+    format!("Roles of {}", incident.id)
+}
+
+fn elapsed(span: chrono::Duration) -> String {
+    let minutes = span.num_minutes().max(0);
+    match minutes {
+        0..60 => format!("{minutes}m"),
+        60..1440 => format!("{}h{:02}", minutes / 60, minutes % 60),
+        _ => format!("{}d{}h", minutes / 1440, minutes % 1440 / 60),
+    }
+}
