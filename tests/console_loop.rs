@@ -36,6 +36,7 @@ on_both_stores!(
     a_refused_note_reopens_its_form_with_the_text_kept,
     one_who_handed_over_command_resolves_only_in_the_new_commanders_stead,
     the_history_reads_an_archived_incident_from_the_store,
+    a_command_line_is_kept_for_the_next_console,
 );
 
 struct Console {
@@ -323,4 +324,16 @@ fn the_history_reads_an_archived_incident_from_the_store(adapter: Adapter) {
     assert_eq!(record.entry.incident.state, warroom::domain::incident::IncidentState::Archived);
     assert_eq!(record.entry.timeline.len(), console.log(&id).lines().count(), "every line of its log");
     assert!(matches!(console.model.mode, Mode::Detail { target: warroom::tui::model::Detail::Record, .. }));
+}
+
+fn a_command_line_is_kept_for_the_next_console(adapter: Adapter) {
+    let mut console = Console::new(adapter);
+    std::fs::create_dir_all(&console.session.dir).expect("the workspace directory");
+    console.declare();
+    console.key(KeyCode::Char(':'));
+    for c in "note . \"paged the DPO\"".chars() {
+        console.key(KeyCode::Char(c));
+    }
+    console.key(KeyCode::Enter);
+    assert_eq!(warroom::tui::recall::load(&console.session.dir), ["note . \"paged the DPO\""]);
 }

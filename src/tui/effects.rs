@@ -97,6 +97,7 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
         Effect::DismissAlert { key, reason } => (Call::DismissAlert { key, reason }, false),
         Effect::AttachAlert { key, incident } => (Call::AttachAlert { key, incident }, false),
         Effect::CommandLine { line, selected } => {
+            super::recall::append(&session.dir, &line);
             let invocation = (session.parse_command)(&line, selected.as_deref(), session.now());
             let Invocation { actor, call, in_stead } = match invocation {
                 Ok(invocation) => invocation,

@@ -17,6 +17,7 @@ mod keys;
 pub mod message;
 pub mod model;
 pub mod panes;
+pub mod recall;
 mod runtime;
 mod terminal;
 pub mod theme;
