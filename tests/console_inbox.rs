@@ -76,3 +76,42 @@ fn declaring_from_an_alert_confirms_the_runbook_chosen() {
     assert!(joined.contains("Declare on cross-tenant-pii-leak — Cross-tenant PII leak"), "{screen}");
     assert!(joined.contains("alert's summary"), "{screen}");
 }
+
+#[test]
+fn x_marks_several_alerts_and_one_dismissal_or_attachment_takes_them_all() {
+    let mut model = model_with(&[(REAL, "cross-tenant-pii-leak", 1)]);
+    let items = vec![
+        unrouted("DiskFull", "k1", "db-1"),
+        unrouted("DiskFull", "k2", "db-2"),
+        unrouted("TenantRowsServed", "k3", "rows of initech"),
+    ];
+    update(&mut model, Msg::Unrouted(items), &keymap(), t0());
+    key(&mut model, KeyCode::Char('A'));
+    key(&mut model, KeyCode::Char('x'));
+    key(&mut model, KeyCode::Char('x'));
+    let screen = text_of(&render(&model, 100, 30, t0()));
+    assert!(screen.contains("3 waiting, 2 marked"), "{screen}");
+    assert_eq!(screen.matches('✓').count(), 2, "{screen}");
+    key(&mut model, KeyCode::Char('X'));
+    let screen = text_of(&render(&model, 100, 30, t0()));
+    assert!(screen.contains("Dismiss 2 marked alerts"), "{screen}");
+    typed(&mut model, "disk alerts go to the infra rota");
+    let effects = key(&mut model, KeyCode::Enter);
+    let reason = "disk alerts go to the infra rota".to_owned();
+    assert_eq!(
+        effects,
+        vec![
+            Effect::DismissAlert { key: "k1".into(), reason: reason.clone() },
+            Effect::DismissAlert { key: "k2".into(), reason },
+        ]
+    );
+    assert!(model.inbox_marks.is_empty(), "marks are spent");
+
+    update(&mut model, Msg::Unrouted(vec![unrouted("TenantRowsServed", "k3", "rows")]), &keymap(), t0());
+    key(&mut model, KeyCode::Char('x'));
+    key(&mut model, KeyCode::Char('x'));
+    assert!(model.inbox_marks.is_empty(), "x again unmarks");
+    key(&mut model, KeyCode::Char('x'));
+    update(&mut model, Msg::Unrouted(Vec::new()), &keymap(), t0());
+    assert!(model.inbox_marks.is_empty(), "an alert handled elsewhere is no longer marked");
+}

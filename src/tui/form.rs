@@ -178,11 +178,12 @@ pub enum Purpose {
     DeclareFromAlert {
         key: String,
     },
+    /// Dismissing these unrouted alerts (the marked ones, else the one under the cursor).
     DismissAlert {
-        key: String,
+        keys: Vec<String>,
     },
     AttachAlert {
-        key: String,
+        keys: Vec<String>,
     },
     SwitchResponder,
     Search,

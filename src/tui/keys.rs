@@ -43,6 +43,7 @@ pub fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<U
         Mode::Inbox { cursor } => {
             let cursor = *cursor;
             if key.code == KeyCode::Esc {
+                model.inbox_marks.clear();
                 model.mode = Mode::Normal;
                 return Vec::new();
             }
@@ -72,8 +73,22 @@ fn on_inbox_action(model: &mut Model, action: Action, cursor: usize, now: DateTi
         Action::PageDown => (cursor + PAGE).min(last),
         Action::Top => 0,
         Action::Bottom => last,
+        Action::Tick => {
+            if let Some(key) = model.unrouted.get(cursor).map(|item| item.alert.key.clone())
+                && !model.inbox_marks.remove(&key)
+            {
+                model.inbox_marks.insert(key);
+            }
+            (cursor + 1).min(last)
+        }
         Action::Declare | Action::DismissAlert | Action::AttachAlert => {
-            let form = model.unrouted.get(cursor).and_then(|item| forms::for_alert(model, action, item));
+            let waiting: Vec<String> = model
+                .unrouted
+                .iter()
+                .map(|item| item.alert.key.clone())
+                .filter(|key| model.inbox_marks.contains(key) && action != Action::Declare)
+                .collect();
+            let form = model.unrouted.get(cursor).and_then(|item| forms::for_alert(model, action, item, &waiting));
             match form {
                 Some(form) => model.open_form_over(form),
                 None if model.unrouted.is_empty() => model.say(FlashKind::Refused, "no unrouted alert to act on", now),
@@ -86,6 +101,7 @@ fn on_inbox_action(model: &mut Model, action: Action, cursor: usize, now: DateTi
             return Vec::new();
         }
         Action::Inbox | Action::Quit => {
+            model.inbox_marks.clear();
             model.mode = Mode::Normal;
             return Vec::new();
         }

@@ -197,6 +197,8 @@ pub struct Model {
     pub parties: Result<crate::domain::parties::WorkspaceParties, String>,
     /// Unrouted alerts waiting for a responder, oldest first.
     pub unrouted: Vec<InboxItem>,
+    /// The keys of the unrouted alerts marked to attach or dismiss together.
+    pub inbox_marks: std::collections::BTreeSet<String>,
     /// Open incidents whose log cannot be read: id → why (its first bad seq).
     pub unreadable: std::collections::BTreeMap<String, String>,
     /// The action running (or last run) from this console, and its output so far.
@@ -287,6 +289,7 @@ impl Model {
             runbooks,
             parties: Ok(crate::domain::parties::WorkspaceParties::default()),
             unrouted: Vec::new(),
+            inbox_marks: std::collections::BTreeSet::new(),
             unreadable: std::collections::BTreeMap::new(),
             listening: None,
             action: None,

@@ -85,6 +85,7 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             Vec::new()
         }
         Msg::Unrouted(items) => {
+            model.inbox_marks.retain(|key| items.iter().any(|item| &item.alert.key == key));
             model.unrouted = items;
             if let Mode::Inbox { cursor } = &mut model.mode {
                 *cursor = (*cursor).min(model.unrouted.len().saturating_sub(1));

@@ -54,9 +54,12 @@ pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<F
     })
 }
 
-/// In the unrouted inbox: declare an incident from the alert, or dismiss it.
-pub fn for_alert(model: &Model, action: Action, item: &InboxItem) -> Option<Form> {
+/// In the unrouted inbox: declare an incident from the alert under the cursor, or attach or
+/// dismiss the marked alerts (`marked`; none marked: the one under the cursor).
+pub fn for_alert(model: &Model, action: Action, item: &InboxItem, marked: &[String]) -> Option<Form> {
     let (key, name) = (item.alert.key.clone(), item.alert.name().to_owned());
+    let keys = if marked.is_empty() { vec![key.clone()] } else { marked.to_vec() };
+    let which = if marked.is_empty() { format!("alert {name}") } else { format!("{} marked alerts", marked.len()) };
     Some(match action {
         Action::Declare => Form::new(
             Purpose::DeclareFromAlert { key },
@@ -97,8 +100,8 @@ pub fn for_alert(model: &Model, action: Action, item: &InboxItem) -> Option<Form
                 return None;
             }
             Form::new(
-                Purpose::AttachAlert { key },
-                format!("Attach alert {name} to an open incident"),
+                Purpose::AttachAlert { keys },
+                format!("Attach {which} to an open incident"),
                 None,
                 vec![
                     Field::choice(INCIDENT, "The incident it belongs to (later deliveries land there too)", options),
@@ -107,8 +110,8 @@ pub fn for_alert(model: &Model, action: Action, item: &InboxItem) -> Option<Form
             )
         }
         Action::DismissAlert => Form::new(
-            Purpose::DismissAlert { key },
-            format!("Dismiss alert {name}"),
+            Purpose::DismissAlert { keys },
+            format!("Dismiss {which}"),
             None,
             vec![Field::text(REASON, "Why it needs no incident (kept in the inbox log)", true)],
         ),
@@ -141,8 +144,14 @@ pub fn finish(model: &mut Model, form: Form) -> Vec<Effect> {
     match form.purpose.clone() {
         Purpose::Declare => vec![Effect::Declare { runbook: form.answer(RUNBOOK) }],
         Purpose::DeclareFromAlert { key } => vec![Effect::DeclareFromAlert { key, runbook: form.answer(RUNBOOK) }],
-        Purpose::DismissAlert { key } => vec![Effect::DismissAlert { key, reason: form.answer(REASON) }],
-        Purpose::AttachAlert { key } => vec![Effect::AttachAlert { key, incident: form.answer(INCIDENT) }],
+        Purpose::DismissAlert { keys } => {
+            model.inbox_marks.clear();
+            keys.into_iter().map(|key| Effect::DismissAlert { key, reason: form.answer(REASON) }).collect()
+        }
+        Purpose::AttachAlert { keys } => {
+            model.inbox_marks.clear();
+            keys.into_iter().map(|key| Effect::AttachAlert { key, incident: form.answer(INCIDENT) }).collect()
+        }
         Purpose::SwitchResponder => vec![Effect::SwitchResponder { to: form.answer(NAME).trim().to_owned() }],
         Purpose::CommandLine => {
             model.remember_command(&form.answer(LINE));

@@ -19,9 +19,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
     let popup = centred(area, area.width.saturating_sub(4).min(120), area.height.saturating_sub(2));
     frame.render_widget(Clear, popup);
     let key = |a| ui.keymap.key_for(a);
+    let marked = match model.inbox_marks.len() {
+        0 => String::new(),
+        n => format!(", {n} marked"),
+    };
     let title = format!(
-        " Unrouted alerts ({} waiting) · {} declare an incident · {} attach to one · {} dismiss · Esc back ",
+        " Unrouted alerts ({} waiting{marked}) · {} mark · {} declare · {} attach · {} dismiss · Esc back ",
         model.unrouted.len(),
+        key(Action::Tick),
         key(Action::Declare),
         key(Action::AttachAlert),
         key(Action::DismissAlert)
@@ -39,7 +44,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
     let skip = window(cursor, model.unrouted.len(), height);
     let rows = model.unrouted.iter().enumerate().skip(skip).take(height).map(|(i, item)| {
         let style = if i == cursor { theme.style(Role::Selection) } else { theme.style(Role::Untrusted) };
+        let mark = if model.inbox_marks.contains(&item.alert.key) { "✓" } else { " " };
         Row::new(vec![
+            mark.to_owned(),
             sanitize::line(item.alert.name()).into_owned(),
             sanitize::line(item.alert.summary().unwrap_or("")).into_owned(),
             item.deliveries.to_string(),
@@ -47,10 +54,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
         ])
         .style(style)
     });
-    let table =
-        Table::new(rows, [Constraint::Length(28), Constraint::Fill(1), Constraint::Length(10), Constraint::Length(9)])
-            .header(Row::new(vec!["alert", "summary", "deliveries", "last"]).style(theme.style(Role::Muted)))
-            .column_spacing(1);
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(28),
+        Constraint::Fill(1),
+        Constraint::Length(10),
+        Constraint::Length(9),
+    ];
+    let table = Table::new(rows, widths)
+        .header(Row::new(vec!["", "alert", "summary", "deliveries", "last"]).style(theme.style(Role::Muted)))
+        .column_spacing(1);
     frame.render_widget(table, parts[0]);
     if let Some(item) = model.unrouted.get(cursor) {
         frame.render_widget(
