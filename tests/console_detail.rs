@@ -280,3 +280,20 @@ fn i_shows_every_alert_in_full_and_a_widened_scope_is_flagged_on_the_incident() 
         assert!(screen.contains(expected), "{expected:?} missing:\n{screen}");
     }
 }
+
+#[test]
+fn a_regulatory_step_asks_what_was_decided_unless_its_tick_is_a_filing() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('3'));
+    for (step, asked) in [
+        ("assess-notifiability", "What was decided, on what evidence?"),
+        ("notify-authority", "What was submitted, to whom, with which reference?"),
+    ] {
+        let index = model.current().and_then(|e| e.incident.runbook.step_index(step)).expect("step");
+        model.step_cursor = index;
+        key(&mut model, KeyCode::Char('x'));
+        let Mode::Form(form) = &model.mode else { panic!("{step} asks first: {:?}", model.mode) };
+        assert!(form.fields[0].label.starts_with(asked), "{step}: {}", form.fields[0].label);
+        key(&mut model, KeyCode::Esc);
+    }
+}

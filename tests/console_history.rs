@@ -145,3 +145,25 @@ fn the_history_shows_an_archived_incident_in_full_with_its_bundles_and_log_and_e
     key(&mut model, KeyCode::Esc);
     assert!(matches!(model.mode, Mode::Normal), "{:?}", model.mode);
 }
+
+#[test]
+fn a_search_filter_never_hides_the_log_of_another_incident() {
+    let mut model = model_with(&[(OPEN, "cross-tenant-pii-leak", 2), ("INC-20261124-002", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('/'));
+    typed(&mut model, "release gate");
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Esc);
+    assert_eq!(model.log.filter.as_deref(), Some("release gate"));
+    key(&mut model, KeyCode::Char('1'));
+    key(&mut model, KeyCode::Char('j'));
+    assert_eq!(model.current().map(|e| e.incident.id.as_str()), Some("INC-20261124-002"));
+    assert_eq!(model.log.filter, None, "the next incident's log shows whole");
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(!screen.contains("filter"), "{screen}");
+
+    key(&mut model, KeyCode::Char('/'));
+    typed(&mut model, "gate");
+    key(&mut model, KeyCode::Enter);
+    update(&mut model, Msg::Select(OPEN.into()), &keymap(), t0());
+    assert_eq!(model.log.filter, None, "a newly declared incident opens unfiltered");
+}

@@ -191,3 +191,16 @@ fn command_handed_to_me_is_announced_and_h_accepts_it() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn a_refused_tick_keeps_the_note_typed_with_it() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('3'));
+    key(&mut model, KeyCode::Char('T'));
+    typed(&mut model, "kill switch flipped at 02:14, screenshot in ticket 88");
+    let effects = key(&mut model, KeyCode::Enter);
+    assert!(matches!(effects.as_slice(), [Effect::Execute { .. }]), "{effects:?}");
+    let refusal = "refused: kill-switch is a two-person step: a second responder approves it first".to_owned();
+    update(&mut model, Msg::Done(Err(refusal)), &keymap(), t0());
+    assert_eq!(answer_of(&model), "kill switch flipped at 02:14, screenshot in ticket 88", "nothing typed is lost");
+}

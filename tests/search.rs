@@ -13,8 +13,9 @@ fn fixture(name: &str) -> String {
 fn search_finds_titles_notes_step_notes_and_alert_labels_in_archived_incidents_too() {
     let ws = Workspace::new();
     let title = "Globex saw Acme rows";
-    let archived =
-        ws.ok("alice", &["declare", "--runbook", "cross-tenant-pii-leak", "--title", title]).trim().to_owned();
+    let declare = ["declare", "--runbook", "cross-tenant-pii-leak", "--title", title, "--aware-at", "-1h"];
+    let archived = ws.ok("alice", &declare).trim().to_owned();
+    ws.ok("priya", &["notify", &archived, "gdpr-33", "--ref", "DPA-2026-1142", "--channel", "portal"]);
     ws.ok("sam", &["note", &archived, "first line\nthe filter for TENANT-B dropped the clause \u{1b}[2J"]);
     ws.ok("alice", &["tick", &archived, "confirm-signal", "--note", "trace 7f3a in tenant-b"]);
     ws.ok("alice", &["resolve", &archived]);
@@ -27,12 +28,15 @@ fn search_finds_titles_notes_step_notes_and_alert_labels_in_archived_incidents_t
     let text = ws.ok("auditor", &["search", "tenant-b"]);
     assert!(text.starts_with("2 incidents mention \"tenant-b\", newest first:"), "{text}");
     assert!(text.contains(&format!("{archived}  SEV1  archived ")), "{text}");
-    assert!(text.contains("note #2 by sam: first line the filter for TENANT-B dropped the clause"), "{text}");
+    assert!(text.contains("note #3 by sam: first line the filter for TENANT-B dropped the clause"), "{text}");
     assert!(text.contains("step confirm-signal: trace 7f3a in tenant-b"), "{text}");
     assert!(!text.contains('\u{1b}'), "found text is sanitised: {text:?}");
     let labels = ws.ok("auditor", &["search", "PLANNER-7"]);
     assert!(labels.contains(&open) && labels.contains("alert AgentLoopRunaway label: agent=planner-7"), "{labels}");
     assert!(!labels.contains(&archived), "{labels}");
+
+    let reference = ws.ok("auditor", &["search", "dpa-2026-1142"]);
+    assert!(reference.contains("gdpr-33 submission: DPA-2026-1142 via portal by priya"), "{reference}");
 
     let json: serde_json::Value = serde_json::from_str(&ws.ok("auditor", &["search", "acme", "--json"])).expect("json");
     assert_eq!(json["query"], "acme");

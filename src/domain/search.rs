@@ -1,5 +1,6 @@
 //! Finding text in an incident: its id, title, runbook, notes, the notes left on its steps,
-//! and its alerts' labels and annotations, ignoring case. What matched comes back as recorded;
+//! who declared it and holds its roles, its submissions (references, channels, late reasons),
+//! waivers, decisions' evidence, and its alerts' labels and annotations, ignoring case. What matched comes back as recorded;
 //! whoever shows it sanitises it.
 
 use super::incident::Incident;
@@ -45,6 +46,30 @@ pub fn hits(incident: &Incident, query: &Query) -> Vec<Hit> {
         if let Some(comment) = &state.comment {
             look(format!("step {}", step.id), comment);
         }
+    }
+    look("declared by".to_owned(), &incident.declared_by);
+    for (role, holder) in &incident.roles {
+        look(format!("role {role}"), holder);
+    }
+    let facts = &incident.clock_facts;
+    for submission in &facts.submissions {
+        let channel = submission.channel.as_deref().map(|c| format!(" via {c}")).unwrap_or_default();
+        let text = format!("{}{channel} by {}", submission.reference, submission.by);
+        look(format!("{} submission", submission.clock), &text);
+        if let Some(reason) = &submission.late_reason {
+            look(format!("{} late reason", submission.clock), reason);
+        }
+    }
+    for (clock, waiver) in &facts.waivers {
+        look(format!("{clock} waived by {}", waiver.by), &waiver.rationale);
+    }
+    for record in &facts.decision_log {
+        if let Some(evidence) = &record.evidence {
+            look(format!("decision {} evidence", record.decision.name()), evidence);
+        }
+    }
+    for (step, informed) in &facts.informed {
+        look(format!("step {step} authority informed"), &informed.reference);
     }
     for track in incident.alerts.values() {
         let alert = &track.alert;

@@ -172,11 +172,11 @@ fn tick(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let (Some(incident), Some(step)) = (selected_id(model), model.cursor_step().map(str::to_owned)) else {
         return nothing_selected(model, now);
     };
-    let kind = model.current().and_then(|e| e.incident.step(&step)).map(|(s, _)| s.kind);
+    let defined = model.current().and_then(|e| e.incident.step(&step)).map(|(s, _)| (s.kind, !s.files.is_empty()));
     let force = action == Action::ForceTick;
-    let asks = action == Action::TickNote || kind.is_some_and(forms::asks_on_tick);
-    if let (true, Some(kind)) = (asks, kind) {
-        let form = forms::tick(Some(incident), &step, kind, force, action == Action::TickNote);
+    let asks = action == Action::TickNote || defined.is_some_and(|(kind, _)| forms::asks_on_tick(kind));
+    if let (true, Some((kind, files))) = (asks, defined) {
+        let form = forms::tick(Some(incident), &step, (kind, files), force, action == Action::TickNote);
         model.mode = Mode::Form(Box::new(form));
         return Vec::new();
     }

@@ -252,8 +252,10 @@ impl Model {
         self.step_cursor = self.step_cursor.min(steps.saturating_sub(1));
     }
 
-    /// Puts the checklist cursor on the selected incident's current step, the rest at the top.
+    /// Puts the checklist cursor on the selected incident's current step, the rest at the top,
+    /// and shows its whole log, newest last (a filter set on another incident would hide it).
     pub fn point_at_current_step(&mut self) {
+        self.log = LogView::default();
         let Some(entry) = self.current() else { return };
         let current = entry.incident.current_step().map(|s| s.id.clone());
         self.step_cursor = current.and_then(|id| entry.incident.runbook.step_index(&id)).unwrap_or(0);

@@ -122,16 +122,14 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
     let Mode::Form(form) = std::mem::replace(&mut model.mode, Mode::Normal) else { return Vec::new() };
     // Declaring from an alert leads to the new incident; the inbox's other calls return to it.
     let back = model.form_back.take().filter(|_| !matches!(form.purpose, super::Purpose::DeclareFromAlert { .. }));
-    // A refusal reopens a wizard or typed prose with every answer in it (Shift-Tab goes back to
-    // the one at fault). A one-line answer (a name, a `:` line, which ↑ recalls) is quicker
-    // retyped than found half-typed under the next keys.
-    let typed = |prose_only: bool| {
-        form.fields.iter().any(|f| {
-            matches!(&f.kind, FieldKind::Text { area, multiline, .. } if !area.is_empty() && (*multiline || !prose_only))
-        })
-    };
-    let wizard = form.fields.len() > 2 || (form.fields.len() == 2 && typed(false));
-    let worth_keeping = !matches!(form.purpose, super::Purpose::CommandLine) && (typed(true) || wizard);
+    // A refusal reopens a form with every answer typed in it (Shift-Tab goes back to the one
+    // at fault). A name, a search or a `:` line (which ↑ recalls) is quicker retyped than found
+    // half-typed under the next keys.
+    let typed = form.fields.iter().any(|f| matches!(&f.kind, FieldKind::Text { area, .. } if !area.is_empty()));
+    let wizard = form.fields.len() > 2;
+    let retyped =
+        matches!(form.purpose, super::Purpose::CommandLine | super::Purpose::SwitchResponder | super::Purpose::Search);
+    let worth_keeping = !retyped && (typed || wizard);
     let kept = worth_keeping.then(|| Box::new(Form { index: form.fields.len().saturating_sub(1), ..(*form).clone() }));
     let effects = super::finish(model, *form, now);
     model.submitted = kept.filter(|_| !effects.is_empty());

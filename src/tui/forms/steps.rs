@@ -45,12 +45,19 @@ pub const fn asks_on_tick(kind: StepKind) -> bool {
     matches!(kind, StepKind::Forensic | StepKind::Regulatory | StepKind::Communication)
 }
 
-/// Ticking `step`: what was done, required when the responder asked for a note (`T`), else
-/// optional (Enter on nothing ticks it; Esc does not).
-pub fn tick(incident: Option<String>, step: &str, kind: StepKind, force: bool, note_required: bool) -> Form {
+/// Ticking `step` of `kind` (`files`: its tick is a filing): what was done, required when the
+/// responder asked for a note (`T`), else optional (Enter on nothing ticks it; Esc does not).
+pub fn tick(
+    incident: Option<String>,
+    step: &str,
+    (kind, files): (StepKind, bool),
+    force: bool,
+    note_required: bool,
+) -> Form {
     let question = match kind {
         StepKind::Forensic => "What was preserved, and where (identifier, location, digest)",
-        StepKind::Regulatory => "What was submitted, to whom, with which reference",
+        StepKind::Regulatory if files => "What was submitted, to whom, with which reference",
+        StepKind::Regulatory => "What was decided, on what evidence",
         StepKind::Communication => "What was sent, to whom",
         _ => "What was done",
     };
