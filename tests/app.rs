@@ -260,9 +260,21 @@ fn a_follower_is_woken_by_every_writer_and_sees_each_event_once(adapter: Adapter
     assert_eq!(appended.iter().map(|e| e.seq).collect::<Vec<_>>(), written.iter().map(|e| e.seq).collect::<Vec<_>>());
 
     writer
-        .execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::InStead(Box::new(Command::Resolve)))
+        .execute(
+            &id,
+            &bob,
+            at("2026-11-24T09:06:00Z"),
+            Command::InStead { command: Box::new(Command::Resolve), reason: "alice is off shift".into() },
+        )
         .expect("resolve");
-    writer.execute(&id, &bob, at("2026-11-24T09:07:00Z"), Command::InStead(Box::new(close))).expect("close");
+    writer
+        .execute(
+            &id,
+            &bob,
+            at("2026-11-24T09:07:00Z"),
+            Command::InStead { command: Box::new(close), reason: "alice is off shift".into() },
+        )
+        .expect("close");
     wake_ups.recv_timeout(std::time::Duration::from_secs(10)).expect("woken by the close");
     let news = follower.changes().expect("news");
     assert!(news.iter().all(|c| matches!(c, Change::Open { .. })), "closed is still followed: {news:?}");

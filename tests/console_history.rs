@@ -125,7 +125,7 @@ fn the_history_shows_an_archived_incident_in_full_with_its_bundles_and_log_and_e
     assert!(matches!(model.mode, Mode::Detail { target: Detail::Record, .. }), "{:?}", model.mode);
 
     let (title, lines) = warroom::tui::detail::content(&model, &Detail::Record, t0());
-    assert_eq!(title, format!("Incident {ARCHIVED} · read-only"));
+    assert_eq!(title, format!("{ARCHIVED} read-only"));
     let text: Vec<String> = lines.iter().map(|l| l.iter().map(|(_, t)| t.as_str()).collect()).collect();
     let text = text.join("\n");
     for expected in [
@@ -138,6 +138,9 @@ fn the_history_shows_an_archived_incident_in_full_with_its_bundles_and_log_and_e
         assert!(text.contains(expected), "{expected:?} in:\n{text}");
     }
     assert!(text.contains("confirm-signal") && text.contains("done by alice"), "{text}");
+    assert!(
+        text.contains("archived      Tue 24 Nov 01:28 UTC by alice") && text.contains("2 done, 0 skipped, 17 open")
+    );
     insta::assert_snapshot!("record_80x24", text_of(&render(&model, 80, 24, t0())));
 
     key(&mut model, KeyCode::Esc);

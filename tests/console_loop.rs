@@ -211,9 +211,21 @@ fn another_responders_write_reaches_the_console_through_the_feed(adapter: Adapte
 
     let close = Command::Close { force: true, reason: Some("drill over".into()) };
     other
-        .execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::InStead(Box::new(Command::Resolve)))
+        .execute(
+            &id,
+            &bob,
+            at("2026-11-24T09:06:00Z"),
+            Command::InStead { command: Box::new(Command::Resolve), reason: "alice is off shift".into() },
+        )
         .expect("resolve");
-    other.execute(&id, &bob, at("2026-11-24T09:07:00Z"), Command::InStead(Box::new(close))).expect("close");
+    other
+        .execute(
+            &id,
+            &bob,
+            at("2026-11-24T09:07:00Z"),
+            Command::InStead { command: Box::new(close), reason: "alice is off shift".into() },
+        )
+        .expect("close");
     console.news();
     let shown = console.model.incidents.iter().find(|i| i.incident.id == id).expect("a closed incident stays");
     assert_eq!(shown.incident.state, warroom::domain::incident::IncidentState::Closed);
@@ -254,13 +266,23 @@ fn a_refused_note_reopens_its_form_with_the_text_kept(adapter: Adapter) {
     console
         .session
         .store
-        .execute(&id, &bob, at("2026-11-24T09:06:00Z"), Command::InStead(Box::new(Command::Resolve)))
+        .execute(
+            &id,
+            &bob,
+            at("2026-11-24T09:06:00Z"),
+            Command::InStead { command: Box::new(Command::Resolve), reason: "alice is off shift".into() },
+        )
         .expect("resolve");
     let close = Command::Close { force: true, reason: Some("bob closed it meanwhile".into()) };
     console
         .session
         .store
-        .execute(&id, &bob, at("2026-11-24T09:07:00Z"), Command::InStead(Box::new(close)))
+        .execute(
+            &id,
+            &bob,
+            at("2026-11-24T09:07:00Z"),
+            Command::InStead { command: Box::new(close), reason: "alice is off shift".into() },
+        )
         .expect("close");
     let archive = Command::Archive { reason: Some("bob archived it meanwhile".into()) };
     console.session.store.execute(&id, &bob, at("2026-11-24T09:08:00Z"), archive).expect("archive");
@@ -292,15 +314,29 @@ fn one_who_handed_over_command_resolves_only_in_the_new_commanders_stead(adapter
     assert!(console.flash().contains("only the commander (bob) may resolve"), "{}", console.flash());
     assert!(!console.log(&id).contains("\"resolved\""), "nothing recorded before the answer");
 
+    for c in "bob unreachable since 09:02, paged twice".chars() {
+        console.key(KeyCode::Char(c));
+    }
+    console.key(KeyCode::Enter);
     console.key(KeyCode::Char('y'));
     assert!(console.flash().starts_with("✓"), "{}", console.flash());
     let log = console.log(&id);
     let last: Vec<&str> = log.lines().rev().take(2).collect();
-    assert!(last[1].contains(r#""kind":"acted_in_stead","data":{"commander":"bob","what":"resolve"}"#), "{log}");
+    assert!(last[1].contains(r#""kind":"acted_in_stead","data":{"commander":"bob","what":"resolve","reason":"bob unreachable since 09:02, paged twice"}"#), "{log}");
     assert!(last[0].contains(r#""kind":"resolved""#) && last[0].contains(r#""name":"alice""#), "{log}");
     let shown = console.model.current().expect("the incident");
     let said = shown.timeline.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
-    assert!(said.contains("acted in the commander's stead (bob holds command) for the next entry: resolve"), "{said}");
+    assert!(
+        said.contains(
+            "acted in the commander's stead (bob holds command) for the next entry: resolve; why: bob unreachable"
+        ),
+        "{said}"
+    );
+    let now = at("2026-11-24T09:10:00Z");
+    let (_, detail) = warroom::tui::detail::content(&console.model, &warroom::tui::model::Detail::Incident, now);
+    let detail: Vec<String> = detail.iter().map(|l| l.iter().map(|(_, t)| t.as_str()).collect()).collect();
+    let resolved = detail.iter().find(|l| l.starts_with("resolved")).cloned().unwrap_or_default();
+    assert!(resolved.ends_with("by alice in the commander's stead"), "{detail:?}");
 }
 
 fn the_history_reads_an_archived_incident_from_the_store(adapter: Adapter) {

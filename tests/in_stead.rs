@@ -13,8 +13,10 @@ fn last_lines(ws: &Workspace, id: &str, n: usize) -> Vec<String> {
     last
 }
 
-fn in_stead_of(line: &str, commander: &str, what: &str) -> bool {
-    line.contains(&format!(r#""kind":"acted_in_stead","data":{{"commander":"{commander}","what":"{what}"}}"#))
+fn in_stead_of(line: &str, commander: &str, what: &str, reason: &str) -> bool {
+    let data =
+        format!(r#""kind":"acted_in_stead","data":{{"commander":"{commander}","what":"{what}","reason":"{reason}"}}"#);
+    line.contains(&data)
 }
 
 #[test]
@@ -23,19 +25,27 @@ fn only_the_commander_resolves_unless_another_says_they_act_in_the_commanders_st
     let id = ws.declare("alice", "cross-tenant-pii-leak");
     let before = std::fs::read_to_string(ws.log(&id)).expect("log");
     let err = ws.refused("bob", &["resolve", &id], 1);
-    assert!(err.contains("only the commander (alice) may resolve") && err.contains("--in-stead"), "{err}");
+    assert!(err.contains("only the commander (alice) may resolve") && err.contains("--in-stead REASON"), "{err}");
     assert_eq!(std::fs::read_to_string(ws.log(&id)).expect("log"), before, "a refusal appends nothing");
 
-    let out = ws.ok("bob", &["resolve", &id, "--in-stead"]);
+    let err = ws.refused("bob", &["resolve", &id, "--in-stead", " "], 1);
+    assert!(err.contains("why you act in the commander's stead"), "a reason is asked: {err}");
+    let out = ws.ok("bob", &["resolve", &id, "--in-stead", "alice unreachable since 02:10"]);
     assert!(out.contains("bob resolved"), "{out}");
     let [marker, resolved] = <[String; 2]>::try_from(last_lines(&ws, &id, 2)).expect("two lines");
-    assert!(in_stead_of(&marker, "alice", "resolve") && marker.contains(r#""name":"bob""#), "{marker}");
+    assert!(
+        in_stead_of(&marker, "alice", "resolve", "alice unreachable since 02:10") && marker.contains(r#""name":"bob""#),
+        "{marker}"
+    );
     assert!(resolved.contains(r#""kind":"resolved""#), "{resolved}");
 
-    ws.ok("bob", &["note", &id, "vendor confirms rotation", "--in-stead"]);
+    ws.ok("bob", &["note", &id, "vendor confirms rotation", "--in-stead", "habit"]);
     let [note] = <[String; 1]>::try_from(last_lines(&ws, &id, 1)).expect("a line");
     assert!(note.contains("note_added"), "what anyone may do is recorded plainly: {note}");
-    ws.ok("alice", &["close", &id, "--force", "--reason", "contained; follow-up in the DPO's hands", "--in-stead"]);
+    ws.ok(
+        "alice",
+        &["close", &id, "--force", "--reason", "contained; follow-up in the DPO's hands", "--in-stead", "x"],
+    );
     let log = std::fs::read_to_string(ws.log(&id)).expect("log");
     assert_eq!(log.matches("acted_in_stead").count(), 1, "the commander acts in no one's stead: {log}");
     ws.ok("auditor", &["verify", &id]);
@@ -67,8 +77,8 @@ fn a_waiver_is_the_commanders_or_the_filing_roles_and_the_hold_override_only_the
     let hold = ["tick", &id, "fix-filter", "--force", "--override-hold", "leak ongoing; traces pinned"];
     let err = ws.refused("carol", &hold, 1);
     assert!(err.contains("only the incident commander (alice) can override the evidence hold"), "{err}");
-    ws.ok("carol", &[&hold[..], &["--in-stead"]].concat());
+    ws.ok("carol", &[&hold[..], &["--in-stead", "alice asleep, paged twice"]].concat());
     let lines = last_lines(&ws, &id, 2);
-    assert!(in_stead_of(&lines[0], "alice", "override the evidence hold"), "{lines:?}");
+    assert!(in_stead_of(&lines[0], "alice", "override the evidence hold", "alice asleep, paged twice"), "{lines:?}");
     assert!(lines[1].contains("step_ticked") && lines[1].contains("leak ongoing"), "{lines:?}");
 }

@@ -34,8 +34,8 @@ pub struct Gate {
 pub struct RunOptions {
     pub force: bool,
     pub override_hold: Option<String>,
-    /// In the commander's stead (past the evidence hold, for one who is not the commander).
-    pub in_stead: bool,
+    /// In the commander's stead (past the evidence hold, for one who is not the commander): why.
+    pub in_stead: Option<String>,
 }
 
 /// The action as the responder confirmed it, and what happened.
@@ -94,7 +94,9 @@ pub fn check_rules(incident: &Incident, prepared: &Prepared, options: &RunOption
         app.now(),
         &app.actor.name,
     ) {
-        Err(refusal) if !(app.in_stead && refusal.commander_needed().is_some()) => Err(AppError::from(refusal)),
+        Err(refusal) if !(app.in_stead.is_some() && refusal.commander_needed().is_some()) => {
+            Err(AppError::from(refusal))
+        }
         _ => Ok(()),
     }
 }
@@ -109,7 +111,7 @@ pub fn run(
     options: &RunOptions,
     output: impl FnMut(&str),
 ) -> Result<Ran, AppError> {
-    let app = &app.in_commanders_stead(app.in_stead || options.in_stead);
+    let app = &app.in_commanders_stead(options.in_stead.as_deref().or(app.in_stead));
     let result = run_confirmed(app, incident, confirmed, options, output);
     match &result {
         Ok(ran) => tracing::info!(

@@ -40,25 +40,32 @@ pub struct App<'a> {
     pub clock: Clock,
     pub actor: &'a Actor,
     pub catalog: Catalog<'a>,
-    /// The responder confirmed acting in the commander's stead for what this app records.
-    pub in_stead: bool,
+    /// The responder confirmed acting in the commander's stead for what this app records, and
+    /// why.
+    pub in_stead: Option<&'a str>,
 }
 
 impl<'a> App<'a> {
     pub fn new(store: &'a dyn Store, dir: &'a Path, clock: Clock, actor: &'a Actor, catalog: Catalog<'a>) -> Self {
-        Self { store, dir, clock, actor, catalog, in_stead: false }
+        Self { store, dir, clock, actor, catalog, in_stead: None }
     }
 
-    /// The same, acting in the commander's stead when `yes` (a commander-only command is
-    /// recorded as taken for the commander instead of refused).
+    /// The same, acting in the commander's stead for `reason` when there is one (a
+    /// commander-only command is recorded as taken for the commander instead of refused).
     #[must_use]
-    pub const fn in_commanders_stead(self, yes: bool) -> Self {
-        Self { in_stead: yes, ..self }
+    pub fn in_commanders_stead<'b>(&self, reason: Option<&'b str>) -> App<'b>
+    where
+        'a: 'b,
+    {
+        App { in_stead: reason, ..*self }
     }
 
     /// `command` as this app gives it: in the commander's stead when confirmed.
     pub fn as_given(&self, command: crate::domain::Command) -> crate::domain::Command {
-        if self.in_stead { crate::domain::Command::InStead(Box::new(command)) } else { command }
+        match self.in_stead {
+            Some(reason) => crate::domain::Command::InStead { command: Box::new(command), reason: reason.to_owned() },
+            None => command,
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -36,9 +36,9 @@ pub struct Cli {
     pub(crate) witnesses: Vec<PathBuf>,
 
     /// Act in the commander's stead for a commander-only command (resolve, close, waive, an
-    /// evidence-hold override, a deadline moved later): recorded as such
-    #[arg(long = "in-stead", global = true)]
-    pub(crate) in_stead: bool,
+    /// evidence-hold override, a deadline moved later), saying why: recorded as such
+    #[arg(long = "in-stead", global = true, value_name = "REASON")]
+    pub(crate) in_stead: Option<String>,
 
     /// Runbook directory (default: the workspace's runbooks/, else the shipped runbooks)
     #[arg(long, global = true, env = "WARROOM_RUNBOOKS", value_name = "DIR")]

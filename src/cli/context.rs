@@ -98,8 +98,8 @@ pub struct Context {
     pub tz: Tz,
     /// No --dir / WARROOM_DIR: the platform data directory.
     pub default_workspace: bool,
-    /// `--in-stead`: the responder acts in the commander's stead for this command.
-    pub in_stead: bool,
+    /// `--in-stead`: the responder acts in the commander's stead for this command, and why.
+    pub in_stead: Option<String>,
     origin: Origin,
     runbooks: OnceCell<Loaded>,
     clocks: OnceCell<ClockCatalog>,
@@ -111,7 +111,7 @@ impl Context {
     /// effect.
     pub fn app(&self) -> crate::app::App<'_> {
         crate::app::App::new(&*self.store, &self.dir, self.clock, &self.actor, self.catalog())
-            .in_commanders_stead(self.in_stead)
+            .in_commanders_stead(self.in_stead.as_deref())
     }
 
     pub fn catalog(&self) -> crate::app::Catalog<'_> {
@@ -152,7 +152,7 @@ impl Context {
             clock,
             tz: zone(tz)?,
             default_workspace: default,
-            in_stead: false,
+            in_stead: None,
             origin,
             runbooks: OnceCell::new(),
             clocks: OnceCell::new(),

@@ -184,7 +184,7 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
             step,
             yes,
             undo,
-            options: crate::app::action::RunOptions { force, override_hold, in_stead: false },
+            options: crate::app::action::RunOptions { force, override_hold, in_stead: None },
         }),
         Cmd::Generate { what } => view(View::Generate(what)),
         Cmd::WatchAction { .. } => Err(CliError::usage("watch-action is warroom's own; it is not typed")),

@@ -109,7 +109,11 @@ pub enum Command {
     AcceptCommand,
     /// A command only the commander may give, given by another responder who confirmed
     /// acting in the commander's stead: recorded as such.
-    InStead(Box<Command>),
+    InStead {
+        command: Box<Command>,
+        /// Why the commander cannot give it themselves (unreachable, asleep, off shift).
+        reason: String,
+    },
     Resolve,
     Close {
         force: bool,
@@ -210,7 +214,7 @@ impl Command {
             Self::Severity { .. } => "severity",
             Self::Assign { .. } => "assign",
             Self::AcceptCommand => "accept",
-            Self::InStead(command) => command.name(),
+            Self::InStead { command, .. } => command.name(),
             Self::Resolve => "resolve",
             Self::Close { .. } => "close",
             Self::Archive { .. } => "archive",

@@ -20,8 +20,8 @@ pub fn decide(
     now: DateTime<Utc>,
     actor: &str,
 ) -> Result<Vec<Event>, Refusal> {
-    if let Command::InStead(command) = command {
-        return in_the_commanders_stead(incident, *command, now, actor);
+    if let Command::InStead { command, reason } = command {
+        return in_the_commanders_stead(incident, (*command, reason), now, actor);
     }
     if !matches!(command, Command::Declare { .. }) {
         let incident = incident.ok_or(Refusal::NotDeclared)?;
@@ -54,7 +54,7 @@ pub fn decide(
 /// with who holds it.
 fn in_the_commanders_stead(
     incident: Option<&Incident>,
-    command: Command,
+    (command, reason): (Command, String),
     now: DateTime<Utc>,
     actor: &str,
 ) -> Result<Vec<Event>, Refusal> {
@@ -65,10 +65,11 @@ fn in_the_commanders_stead(
     let (Some(incident), Some((commander, what))) = (incident, refusal.commander_needed()) else {
         return Err(refusal);
     };
+    let reason = required_text(reason, "why you act in the commander's stead")?;
     let mut for_the_commander = incident.clone();
     for_the_commander.roles.insert("commander".to_owned(), actor.to_owned());
     let decided = decide(Some(&for_the_commander), command, now, actor)?;
-    Ok(std::iter::once(Event::ActedInStead { commander, what }).chain(decided).collect())
+    Ok(std::iter::once(Event::ActedInStead { commander, what, reason }).chain(decided).collect())
 }
 
 /// What only an incident still in operation records: containment (an undo of an effect left
@@ -190,7 +191,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         | Command::UpdateEffect { .. }
         | Command::Preserve { .. }
         | Command::Notify { .. }
-        | Command::InStead(_)
+        | Command::InStead { .. }
         | Command::Waive { .. } => Err(Refusal::NotDeclared),
         Command::Alert { alert, attached } => {
             if incident.alerts.get(&alert.key).is_some_and(|t| same_delivery(&t.alert, &alert)) {

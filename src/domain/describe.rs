@@ -89,8 +89,10 @@ pub fn describe(envelope: &Envelope) -> String {
             None => format!("{by} assigned {role} to {name}"),
         },
         Event::CommandAccepted { from } => format!("{by} accepted command from {from}"),
-        Event::ActedInStead { commander, what } => {
-            format!("{by} acted in the commander's stead ({commander} holds command) for the next entry: {what}")
+        Event::ActedInStead { commander, what, reason } => {
+            format!(
+                "{by} acted in the commander's stead ({commander} holds command) for the next entry: {what}; why: {reason}"
+            )
         }
         Event::Resolved {} => format!("{by} resolved the incident"),
         Event::Closed { forced, reason, open_steps, open_clocks, never_undone } => {

@@ -72,6 +72,8 @@ pub enum Event {
     ActedInStead {
         commander: String,
         what: String,
+        /// Why the commander could not give it themselves.
+        reason: String,
     },
     Resolved {},
     Closed {

@@ -9,7 +9,7 @@ use super::sanitize;
 /// How a refusal that only the commander could lift says what to do next: at 2am the commander
 /// may be unreachable, so another responder may take the decision once they confirm it.
 pub const ASK_OR_ACT_IN_STEAD: &str =
-    "; ask them, or act in their stead with --in-stead (the log records that you acted for them)";
+    "; ask them, or act in their stead with --in-stead REASON (the log records that you acted for them, and why)";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClockRefusal {

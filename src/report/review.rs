@@ -199,6 +199,7 @@ pub fn key_timeline(incident: &Incident, sealed: &[Sealed], descriptions: &[Stri
                     | Event::ActionFinished { .. }
                     | Event::EffectRecorded { .. }
                     | Event::SeverityChanged { .. }
+                    | Event::ActedInStead { .. }
                     | Event::Resolved {}
                     | Event::Closed { .. }
                     | Event::Archived { .. }

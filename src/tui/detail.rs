@@ -7,6 +7,7 @@ use super::panes::countdown::remaining_text;
 use super::theme::Role;
 use crate::domain::clock::display::local_and_utc;
 use crate::domain::clock::{ClockState, StepHold};
+use crate::domain::incident::StepStatus;
 use crate::domain::sanitize;
 use chrono::{DateTime, Utc};
 
@@ -23,9 +24,9 @@ pub fn content(model: &Model, target: &Detail, now: DateTime<Utc>) -> (String, V
         }
         (Detail::Record, _) => match &model.record {
             Some(record) => {
-                let title = incident(&mut out, &record.entry, model, now);
+                incident(&mut out, &record.entry, model, now);
                 super::detail_record::rest(&mut out, record, model);
-                format!("{title} · read-only")
+                format!("{} read-only", record.entry.incident.id)
             }
             None => "Record".to_owned(),
         },
@@ -61,11 +62,12 @@ fn incident(out: &mut Lines, entry: &IncidentEntry, model: &Model, now: DateTime
         [("resolved", incident.resolved_at), ("closed", incident.closed_at), ("archived", incident.archived_at)]
     {
         if let Some(at) = at {
-            out.field(label, &when(model, at));
+            out.field(label, &format!("{}{}", when(model, at), by_whom(entry, label)));
         }
     }
-    let (done, total) = incident.progress();
-    out.field("steps", &format!("{done} of {total} done"));
+    let count = |status: StepStatus| incident.steps.iter().filter(|s| s.status == status).count();
+    let (done, skipped, open) = (count(StepStatus::Done), count(StepStatus::Skipped), count(StepStatus::Pending));
+    out.field("steps", &format!("{done} done, {skipped} skipped, {open} open"));
     out.heading("Roles");
     if incident.roles.is_empty() {
         out.block(Role::Muted, "no role assigned");
@@ -88,6 +90,15 @@ fn incident(out: &mut Lines, entry: &IncidentEntry, model: &Model, now: DateTime
         out.field(track.alert.name(), &format!("{key} · {} deliveries · {summary}", track.deliveries));
     }
     format!("Incident {}", incident.id)
+}
+
+/// Who recorded the last event of `kind`, and whether they did it in the commander's stead.
+fn by_whom(entry: &IncidentEntry, kind: &str) -> String {
+    let Some(index) = entry.timeline.iter().rposition(|l| l.kind == kind) else { return String::new() };
+    let line = &entry.timeline[index];
+    let before = index.checked_sub(1).and_then(|i| entry.timeline.get(i));
+    let stead = before.is_some_and(|b| b.kind == "acted_in_stead" && b.actor == line.actor);
+    format!(" by {}{}", line.actor, if stead { " in the commander's stead" } else { "" })
 }
 
 fn step(out: &mut Lines, entry: &IncidentEntry, id: &str, model: &Model, now: DateTime<Utc>) -> String {

@@ -56,7 +56,7 @@ pub fn process(
 /// Carries out one effect through the application; what came of it, as messages.
 fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSender<Msg>) -> Vec<Msg> {
     let given = match &effect {
-        Effect::Execute { incident, command } if !matches!(command, Command::InStead(_)) => {
+        Effect::Execute { incident, command } if !matches!(command, Command::InStead { .. }) => {
             Some((incident.clone(), command.clone()))
         }
         _ => None,
@@ -90,12 +90,14 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
                 Err(e) => Msg::Done(Err(e.to_string())),
             }];
         }
-        Effect::Execute { incident, command: Command::InStead(command) } => (execute(incident, *command), true),
-        Effect::Execute { incident, command } => (execute(incident, command), false),
-        Effect::Declare { runbook } => (Call::Declare(Declaration { runbook, ..Declaration::default() }), false),
-        Effect::DeclareFromAlert { key, runbook } => (Call::DeclareFromAlert { key, runbook }, false),
-        Effect::DismissAlert { key, reason } => (Call::DismissAlert { key, reason }, false),
-        Effect::AttachAlert { key, incident } => (Call::AttachAlert { key, incident }, false),
+        Effect::Execute { incident, command: Command::InStead { command, reason } } => {
+            (execute(incident, *command), Some(reason))
+        }
+        Effect::Execute { incident, command } => (execute(incident, command), None),
+        Effect::Declare { runbook } => (Call::Declare(Declaration { runbook, ..Declaration::default() }), None),
+        Effect::DeclareFromAlert { key, runbook } => (Call::DeclareFromAlert { key, runbook }, None),
+        Effect::DismissAlert { key, reason } => (Call::DismissAlert { key, reason }, None),
+        Effect::AttachAlert { key, incident } => (Call::AttachAlert { key, incident }, None),
         Effect::CommandLine { line, selected } => {
             super::recall::append(&session.dir, &line);
             let invocation = (session.parse_command)(&line, selected.as_deref(), session.now());
@@ -111,13 +113,15 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
                     return vec![Msg::Done(Err(why))];
                 }
                 let actor = Actor { name, ..session.actor.clone() };
-                let app = session.app().in_commanders_stead(in_stead);
+                let app = session.app();
+                let app = app.in_commanders_stead(in_stead.as_deref());
                 return done(perform(&app.acting_as(&actor), call));
             }
             (call, in_stead)
         }
     };
-    let result = perform(&session.app().in_commanders_stead(in_stead), call);
+    let app = session.app();
+    let result = perform(&app.in_commanders_stead(in_stead.as_deref()), call);
     match (result, given) {
         (Err(e), Some((incident, command))) if e.commander_needed().is_some() => {
             let (commander, what) = e.commander_needed().unwrap_or_default();

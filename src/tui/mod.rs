@@ -41,8 +41,8 @@ use crate::store::Store;
 pub struct Invocation {
     pub actor: Option<String>,
     pub call: crate::app::Call,
-    /// `--in-stead`: in the commander's stead.
-    pub in_stead: bool,
+    /// `--in-stead REASON`: in the commander's stead, and why.
+    pub in_stead: Option<String>,
 }
 
 pub type CommandParser = Box<dyn Fn(&str, Option<&str>, DateTime<Utc>) -> Result<Invocation, crate::app::AppError>>;

@@ -20,6 +20,7 @@ use crate::tui::message::Effect;
 use crate::tui::model::{ActionView, FlashKind, Mode, Model};
 
 const REASON: &str = "reason";
+const STEAD: &str = "stead";
 
 /// `r` (or `U` for the undo) on the step under the cursor.
 pub fn run(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Vec<Effect> {
@@ -118,6 +119,9 @@ fn in_the_commanders_stead(form: &mut Form, commander: &str) {
         *in_stead = true;
     }
     let commander = crate::domain::sanitize::line(commander);
+    let why =
+        Field::text(STEAD, &format!("Why {commander} cannot decide it (unreachable since 02:10, paged twice)"), true);
+    form.fields.insert(form.fields.len().saturating_sub(1), why);
     if let Some(field) = form.fields.last_mut() {
         field.label = format!(
             "IN THE COMMANDER'S STEAD: only the commander ({commander}) may override the evidence hold; the log \
@@ -180,7 +184,11 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
     let Some(incident) = form.incident.clone() else { return Vec::new() };
     match form.purpose.clone() {
         Purpose::RunAction { prepared, force, past_hold, in_stead } => {
-            let options = RunOptions { force, override_hold: past_hold.then(|| form.answer(REASON)), in_stead };
+            let options = RunOptions {
+                force,
+                override_hold: past_hold.then(|| form.answer(REASON)),
+                in_stead: in_stead.then(|| form.answer(STEAD)),
+            };
             model.action = Some(ActionView {
                 incident: incident.clone(),
                 step: prepared.step.clone(),

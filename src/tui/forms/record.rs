@@ -20,6 +20,7 @@ const REASON: &str = "reason";
 const ROLE: &str = "role";
 const NAME: &str = "name";
 const WHEN: &str = "when";
+const STEAD: &str = "stead";
 
 pub fn open(model: &mut Model, action: Action, incident: Option<String>, now: DateTime<Utc>) -> Option<Form> {
     let entry = model.current()?;
@@ -173,12 +174,11 @@ pub fn in_stead(commander: &str, what: &str, incident: String, command: Command)
          decision for {commander}, who holds command."
     );
     let title = "Act in the commander's stead";
-    Form::new(
-        Purpose::InStead { command: Box::new(command) },
-        title,
-        Some(incident),
-        vec![Field::confirm_explicitly(&question)],
-    )
+    let fields = vec![
+        Field::text(STEAD, &format!("Why {commander} cannot decide it (unreachable since 02:10, paged twice)"), true),
+        Field::confirm_explicitly(&question),
+    ];
+    Form::new(Purpose::InStead { command: Box::new(command) }, title, Some(incident), fields)
 }
 
 /// The fact's time is checked as it is entered, so nothing typed is lost.
@@ -197,7 +197,7 @@ pub fn finish(form: &Form, now: DateTime<Utc>) -> Vec<Effect> {
         Purpose::Assign => Command::Assign { role: form.answer(ROLE), name: form.answer(NAME) },
         Purpose::Resolve => Command::Resolve,
         Purpose::AcceptCommand => Command::AcceptCommand,
-        Purpose::InStead { ref command } => Command::InStead(command.clone()),
+        Purpose::InStead { ref command } => Command::InStead { command: command.clone(), reason: form.answer(STEAD) },
         Purpose::Close { reason_asked } => {
             let reason = if reason_asked { form.optional(REASON) } else { None };
             Command::Close { force: reason.is_some(), reason }

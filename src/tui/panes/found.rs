@@ -25,7 +25,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
     let listed = &view.found.incidents;
     let title = match &view.query {
         Some(query) => {
-            format!(" {} mention “{}” · Enter opens · Esc back ", count(listed.len()), sanitize::line(query))
+            format!(" {} “{}” · Enter opens · Esc back ", count(listed.len()), sanitize::line(query))
         }
         None => format!(" Every incident: {} · Enter opens · / searches · Esc back ", listed.len()),
     };
@@ -74,7 +74,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
 }
 
 fn count(n: usize) -> String {
-    if n == 1 { "1 incident".to_owned() } else { format!("{n} incidents") }
+    if n == 1 { "1 incident mentions".to_owned() } else { format!("{n} incidents mention") }
 }
 
 fn heading(listed: &Listed) -> String {
