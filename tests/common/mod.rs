@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod keys;
+pub mod listen;
 pub mod screen;
 pub mod stores;
 pub mod tmux;
