@@ -138,6 +138,16 @@ fn w_shows_each_role_since_when_a_handover_waiting_and_the_on_call_path() {
             name: "bob".into(),
             previous: Some("alice".into()),
         },
+        ..last.clone()
+    });
+    all.push(warroom::domain::event::Envelope {
+        seq: last.seq + 2,
+        at: last.at + chrono::Duration::minutes(2),
+        event: warroom::domain::event::Event::RoleAssigned {
+            role: "comms".into(),
+            name: "alice".into(),
+            previous: None,
+        },
         ..last
     });
     let mut model = model_with(&[]);
@@ -152,6 +162,9 @@ fn w_shows_each_role_since_when_a_handover_waiting_and_the_on_call_path() {
     let privacy = text.iter().skip_while(|l| !l.starts_with("privacy")).nth(1).cloned().unwrap_or_default();
     assert!(privacy.contains("UNASSIGNED"), "the required privacy lead is unassigned: {text:?}");
     assert!(text.iter().any(|l| l.contains("sam since Tue 24 Nov 00:57 UTC")), "{text:?}");
+    assert!(text.iter().any(|l| l == "⚠ alice holds commander and comms: is that too much for one person?"));
+    let changes = text.iter().skip_while(|l| *l != "Changes of hands").skip(1).cloned().collect::<Vec<_>>();
+    assert!(changes.iter().any(|l| l.contains("alice handed command to bob")), "{changes:?}");
     let on_call =
         "on call       ai-platform-incident-commanders (primary rotation) (next after 10m) → head-of-engineering";
     assert!(text.iter().any(|l| l.starts_with(on_call)), "{text:?}");

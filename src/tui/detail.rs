@@ -39,7 +39,7 @@ pub fn content(model: &Model, target: &Detail, now: DateTime<Utc>) -> (String, V
         (Detail::Clock(id), Some(entry)) => clock(&mut out, entry, id, model, now),
         (Detail::Log(seq), Some(entry)) => log(&mut out, entry, *seq, model),
         (Detail::Alerts, Some(entry)) => super::detail_alerts::alerts(&mut out, &entry.incident, model.tz),
-        (Detail::Roles, Some(entry)) => super::detail_roles::roles(&mut out, &entry.incident, model.tz, now),
+        (Detail::Roles, Some(entry)) => super::detail_roles::roles(&mut out, entry, model.tz, now),
     };
     (title, out.lines)
 }

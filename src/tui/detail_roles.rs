@@ -1,16 +1,20 @@
 //! Who holds each role of the incident (`w`), in the runbook's order: since when, a handover
-//! waiting for acceptance, the role's duties, and whom the runbook's on-call path pages for it.
+//! waiting for acceptance, the role's duties, whom the runbook's on-call path pages for it; one
+//! responder holding several roles; and every change of hands, from the log.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::detail_lines::Lines;
+use super::model::IncidentEntry;
 use super::theme::Role;
 use crate::domain::clock::display::local_and_utc;
 use crate::domain::incident::Incident;
 use crate::domain::sanitize;
 
-pub(super) fn roles(out: &mut Lines, incident: &Incident, tz: Tz, now: DateTime<Utc>) -> String {
+pub(super) fn roles(out: &mut Lines, entry: &IncidentEntry, tz: Tz, now: DateTime<Utc>) -> String {
+    let incident = &entry.incident;
+    several(out, incident);
     for role in &incident.runbook.roles {
         out.heading(&format!("{} — {}{}", role.id, role.title, if role.required { "" } else { " (optional)" }));
         let label = |text: &str| (Role::Muted, format!("{text:<13} "));
@@ -60,7 +64,33 @@ pub(super) fn roles(out: &mut Lines, incident: &Incident, tz: Tz, now: DateTime<
         out.heading("Roles the runbook no longer names");
         out.block(Role::Text, &outside.join("\n"));
     }
+    let changes: Vec<String> = entry
+        .timeline
+        .iter()
+        .filter(|l| matches!(l.kind, "role_assigned" | "command_accepted" | "acted_in_stead"))
+        .map(|l| format!("{} {} {}", local_and_utc(l.at, tz), l.actor, l.text))
+        .collect();
+    if !changes.is_empty() {
+        out.heading("Changes of hands");
+        for change in changes {
+            out.block(Role::Muted, &change);
+        }
+    }
     format!("Roles of {}", incident.id)
+}
+
+/// A responder who holds several roles (a commander who is also scribe cannot keep the room
+/// on the current step and write it down at once).
+fn several(out: &mut Lines, incident: &Incident) {
+    let mut held: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for (role, holder) in &incident.roles {
+        held.entry(holder.as_str()).or_default().push(role.as_str());
+    }
+    for (holder, roles) in held.into_iter().filter(|(_, roles)| roles.len() > 1) {
+        let text =
+            format!("{} holds {}: is that too much for one person?", sanitize::line(holder), roles.join(" and "));
+        out.lines.push(vec![(Role::DueSoon, format!("⚠ {text}"))]);
+    }
 }
 
 fn elapsed(span: chrono::Duration) -> String {
