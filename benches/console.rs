@@ -49,6 +49,13 @@ fn main() {
     assert!(made.success());
     println!("workload: 50 open incidents with 4 clocks each, console at 200×60 in tmux 3 on this machine");
 
+    let (mut narrow, mut narrow_floor) = keys_at(dir.path(), "80", "24");
+    println!(
+        "at 80×24: key press to redrawn screen   median {:.1} ms   (reference: cat in the same tmux, {:.1} ms)",
+        median(&mut narrow),
+        median(&mut narrow_floor)
+    );
+
     let reference = Tmux(format!("warroom-bench-ref-{}", std::process::id()));
     reference.run(&["new-session", "-d", "-s", "s", "-x", "200", "-y", "60", "cat"]);
     let mut floor = Vec::new();
@@ -104,6 +111,26 @@ fn main() {
         used as f64 / ticks_per_second / seconds as f64 * 100.0,
         rss_kb(pid) as f64 / 1024.0
     );
+}
+
+/// Key press to redrawn screen in a console of `width`×`height`, and a key echoed by `cat` in a
+/// tmux of the same size (the reference), 40 rounds each.
+fn keys_at(dir: &std::path::Path, width: &str, height: &str) -> (Vec<f64>, Vec<f64>) {
+    let reference = Tmux(format!("warroom-bench-ref-{width}-{}", std::process::id()));
+    reference.run(&["new-session", "-d", "-s", "s", "-x", width, "-y", height, "cat"]);
+    let mut floor = Vec::new();
+    for i in 0..40 {
+        let marker = format!("k{i:02}x");
+        reference.run(&["send-keys", "-t", "s", "-l", &marker]);
+        floor.push(reference.until(|s| s.contains(&marker)).as_secs_f64() * 1e3);
+        reference.run(&["send-keys", "-t", "s", "Enter"]);
+    }
+    drop(reference);
+    let tmux = Tmux(format!("warroom-bench-{width}-{}", std::process::id()));
+    let script = format!("WARROOM_DIR='{}' WARROOM_CONFIG=/nonexistent '{BIN}' console", dir.display());
+    tmux.run(&["new-session", "-d", "-s", "s", "-x", width, "-y", height, "sh", "-c", &script]);
+    tmux.until(|s| s.contains("roles"));
+    (key_latencies(&tmux, 40), floor)
 }
 
 fn median(v: &mut [f64]) -> f64 {
