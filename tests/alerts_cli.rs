@@ -237,3 +237,22 @@ fn a_responder_attaches_an_unrouted_alert_to_the_incident_it_belongs_to() {
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("recorded on {id}")), "later deliveries land there");
     ws.ok("auditor", &["verify"]);
 }
+
+#[test]
+fn declaring_from_an_unrouted_alert_takes_the_severity_and_title_chosen() {
+    let ws = Workspace::new();
+    ws.ok("alertmanager", &["alert", "ingest", &fixture("alertmanager-webhook-v4-from-prometheus.json")]);
+    let declare = ["alert", "declare", "31c472172e6c787c", "--runbook", "cross-tenant-pii-leak"];
+    let err = ws.refused("alice", &[&declare[..], &["--severity", "SEV9"]].concat(), 1);
+    assert!(err.contains("SEV9"), "{err}");
+    let inbox: serde_json::Value =
+        serde_json::from_str(&ws.ok("auditor", &["alert", "inbox", "--json"])).expect("json");
+    assert_eq!(inbox["unrouted"].as_array().map(Vec::len), Some(1), "a refusal leaves the alert waiting");
+    let out = ws.ok("alice", &[&declare[..], &["--severity", "SEV3", "--title", "Initech rows seen by Acme"]].concat());
+    let id = out.split_whitespace().find(|w| w.starts_with("INC-")).expect("id").trim_end_matches(':').to_owned();
+    let incident = ws.status_json(&id);
+    assert_eq!(
+        (incident["severity"].as_str(), incident["title"].as_str()),
+        (Some("SEV3"), Some("Initech rows seen by Acme"))
+    );
+}

@@ -225,7 +225,7 @@ fn an_alert_for_a_runbook_missing_a_clock_waits_in_the_inbox_and_declaring_says_
     assert!(fixture.store.all_ids().expect("ids").is_empty(), "no incident without its legal duty");
     let key = fixture.store.inbox().expect("inbox").open_items().next().expect("waiting").alert.key.clone();
     let alice = Actor::named("alice");
-    let declare = Call::DeclareFromAlert { key, runbook: "echo-severity".into() };
+    let declare = Call::DeclareFromAlert { key, runbook: "echo-severity".into(), severity: None, title: None };
     let refused = app::perform(&fixture.app(&alice, "2026-11-24T09:05:00Z"), declare).expect_err("refused");
     assert!(refused.to_string().contains("no-such-duty") && refused.to_string().contains("catalog"), "{refused}");
 }

@@ -218,9 +218,12 @@ fn nothing_selected_says_how_to_declare() {
     assert!(key(&mut model, KeyCode::Char('x')).is_empty());
     assert!(model.flash.as_ref().is_some_and(|f| f.text.contains("declare")));
     key(&mut model, KeyCode::Char('D'));
-    key(&mut model, KeyCode::Enter);
+    for _ in 0..3 {
+        key(&mut model, KeyCode::Enter);
+    }
     let effects = key(&mut model, KeyCode::Enter);
-    assert_eq!(effects, [Effect::Declare { runbook: "cross-tenant-pii-leak".into() }]);
+    let (severity, title) = (Some("SEV1".into()), Some("Cross-tenant PII leak by an AI agent".into()));
+    assert_eq!(effects, [Effect::Declare { runbook: "cross-tenant-pii-leak".into(), severity, title }]);
 }
 
 #[test]
@@ -333,9 +336,13 @@ fn the_unrouted_inbox_declares_from_an_alert_or_dismisses_it_with_a_reason() {
     key(&mut model, KeyCode::Char('A'));
     assert!(matches!(model.mode, Mode::Inbox { cursor: 0 }));
     key(&mut model, KeyCode::Char('D'));
-    key(&mut model, KeyCode::Enter);
+    for _ in 0..3 {
+        key(&mut model, KeyCode::Enter);
+    }
     let effects = key(&mut model, KeyCode::Char('y'));
-    assert_eq!(effects, vec![Effect::DeclareFromAlert { key: "k1".into(), runbook: "cross-tenant-pii-leak".into() }]);
+    let (severity, title) = (Some("SEV1".into()), Some("refund tool denied".into()));
+    let runbook = "cross-tenant-pii-leak".into();
+    assert_eq!(effects, vec![Effect::DeclareFromAlert { key: "k1".into(), runbook, severity, title }]);
     assert!(matches!(model.mode, Mode::Normal), "declaring leads to the new incident: {:?}", model.mode);
 
     key(&mut model, KeyCode::Char('A'));

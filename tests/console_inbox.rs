@@ -65,16 +65,34 @@ fn with_no_incident_open_plus_says_to_declare_instead() {
 }
 
 #[test]
-fn declaring_from_an_alert_confirms_the_runbook_chosen() {
+fn declaring_from_an_alert_asks_severity_and_title_and_confirms_all_three() {
     let mut model = model_with(&[]);
     update(&mut model, Msg::Unrouted(vec![unrouted("TenantRowsServed", "k1", "rows")]), &keymap(), t0());
     key(&mut model, KeyCode::Char('A'));
     key(&mut model, KeyCode::Char('D'));
     key(&mut model, KeyCode::Enter);
-    let screen = text_of(&render(&model, 100, 30, t0()));
+    let screen = text_of(&render(&model, 120, 30, t0()));
+    assert!(screen.contains("Critical — ") && screen.contains("Major — "), "the runbook's levels, defined:\n{screen}");
+    key(&mut model, KeyCode::Down);
+    key(&mut model, KeyCode::Enter);
+    assert_eq!(model_field(&model), "rows", "the title is the alert's summary until changed");
+    typed(&mut model, " of initech shown to acme");
+    key(&mut model, KeyCode::Enter);
+    let screen = text_of(&render(&model, 120, 30, t0()));
     let joined = screen.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(joined.contains("Declare on cross-tenant-pii-leak — Cross-tenant PII leak"), "{screen}");
-    assert!(joined.contains("alert's summary"), "{screen}");
+    assert!(joined.contains("Declare SEV2 “rows of initech shown to acme” on cross-tenant-pii-leak"), "{screen}");
+    let effects = key(&mut model, KeyCode::Char('y'));
+    let title = Some("rows of initech shown to acme".to_owned());
+    let runbook = "cross-tenant-pii-leak".to_owned();
+    assert_eq!(
+        effects,
+        vec![Effect::DeclareFromAlert { key: "k1".into(), runbook, severity: Some("SEV2".into()), title }]
+    );
+}
+
+fn model_field(model: &warroom::tui::model::Model) -> String {
+    let Mode::Form(form) = &model.mode else { panic!("no form: {:?}", model.mode) };
+    form.field().map(warroom::tui::form::Field::value).unwrap_or_default()
 }
 
 #[test]

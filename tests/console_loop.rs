@@ -129,8 +129,9 @@ impl Console {
 
     fn declare(&mut self) -> String {
         self.key(KeyCode::Char('D'));
-        self.key(KeyCode::Enter);
-        self.key(KeyCode::Enter);
+        for _ in 0..4 {
+            self.key(KeyCode::Enter);
+        }
         assert!(self.flash().starts_with("✓ declared INC-20261124-"), "{}", self.flash());
         let selected = self.model.current().expect("the declared incident is selected");
         selected.incident.id.clone()

@@ -127,8 +127,10 @@ fn a_whole_incident_from_declaration_to_archive_in_the_console() {
     tmux.wait_for("a", "Incidents (1 open)", SLOW);
     tmux.keys("a", &["D"]);
     tmux.wait_for("a", "Declare an incident", SLOW);
-    tmux.keys("a", &["Enter"]);
-    tmux.wait_for("a", "Declare on ", SLOW);
+    for asked in ["Severity (the runbook", "Title (prefilled", "” on "] {
+        tmux.keys("a", &["Enter"]);
+        tmux.wait_for("a", asked, SLOW);
+    }
     tmux.keys("a", &["y"]);
     tmux.wait_for("a", "Incidents (2 open)", SLOW);
     let screen = tmux.wait_for("a", "declared INC-", SLOW);
@@ -205,8 +207,10 @@ fn the_console_hosts_the_listener_and_declares_an_incident_from_the_unrouted_inb
     assert!(screen.contains("agent=ledger-3"), "{screen}");
     tmux.keys("a", &["D"]);
     tmux.wait_for("a", "Declare an incident from alert ToolCallDenied", SLOW);
-    tmux.keys("a", &["Enter"]);
-    tmux.wait_for("a", "Declare on ", SLOW);
+    for asked in ["Severity (the runbook", "Title (prefilled", "” on "] {
+        tmux.keys("a", &["Enter"]);
+        tmux.wait_for("a", asked, SLOW);
+    }
     tmux.keys("a", &["y"]);
     tmux.wait_until("a", "the declared incident, the inbox emptied", SLOW, |screen| {
         screen.contains("Incidents (1 open)") && screen.contains("1 alert") && !screen.contains("UNROUTED (A)")

@@ -37,6 +37,9 @@ pub enum Call {
     DeclareFromAlert {
         key: String,
         runbook: String,
+        /// The severity and title chosen instead of the runbook's default and the alert's summary.
+        severity: Option<String>,
+        title: Option<String>,
     },
     DismissAlert {
         key: String,
@@ -174,8 +177,8 @@ fn carry_out(app: &App, call: Call) -> Result<Done, AppError> {
             let (runbook, speed) = (plan.runbook.clone(), plan.speed);
             Ok(Done::Drilled { id: declare::drill(app, plan)?, runbook, speed })
         }
-        Call::DeclareFromAlert { key, runbook } => {
-            let id = declare::from_unrouted(app, &key, &runbook)?;
+        Call::DeclareFromAlert { key, runbook, severity, title } => {
+            let id = declare::from_unrouted(app, &key, &runbook, (severity, title))?;
             Ok(Done::DeclaredFromAlert { id, key, runbook })
         }
         Call::DismissAlert { key, reason } => {

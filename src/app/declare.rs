@@ -50,9 +50,14 @@ pub fn declare(app: &App, declaration: Declaration, then: Vec<Command>) -> Resul
 }
 
 /// An incident on `runbook` from the unrouted alert `key`, as if a trigger had routed it.
-pub fn from_unrouted(app: &App, key: &str, runbook: &str) -> Result<String, AppError> {
+pub fn from_unrouted(
+    app: &App,
+    key: &str,
+    runbook: &str,
+    chosen: (Option<String>, Option<String>),
+) -> Result<String, AppError> {
     app.catalog.runbook(runbook)?;
-    Ok(app.with_intake(|intake| intake.declare_unrouted(key, runbook, app.actor, app.now()))?)
+    Ok(app.with_intake(|intake| intake.declare_unrouted(key, runbook, chosen, app.actor, app.now()))?)
 }
 
 /// A drill incident: its sample alert, clocks running `speed` times faster.

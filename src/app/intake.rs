@@ -122,7 +122,9 @@ impl Intake<'_> {
             let (indexes, alerts): (Vec<usize>, Vec<Alert>) = members.into_iter().unzip();
             let outcomes = match &target {
                 Target::Incident(id) => self.record(id, alerts.clone(), actor, now)?,
-                Target::New { runbook, severity } => self.open(runbook, severity, alerts.clone(), actor, now)?,
+                Target::New { runbook, severity } => {
+                    self.open((runbook, severity, None), alerts.clone(), actor, now)?
+                }
                 Target::Inbox => self.unrouted(&alerts, actor, now)?,
             };
             for ((index, alert), outcome) in indexes.into_iter().zip(alerts).zip(outcomes) {
@@ -141,6 +143,7 @@ impl Intake<'_> {
         &self,
         key: &str,
         runbook: &str,
+        (severity, title): (Option<String>, Option<String>),
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
@@ -154,8 +157,9 @@ impl Intake<'_> {
             return Err(StoreError::Refused(Refusal::UnknownRunbook { runbook: runbook.to_owned(), hint }));
         };
         self.clocks_of(found)?;
-        let severity = found.severity.default.clone();
-        let opened = self.open(runbook, &severity, vec![alert], actor, now)?;
+        let severity = severity.unwrap_or_else(|| found.severity.default.clone());
+        let title = title.filter(|t| !t.trim().is_empty());
+        let opened = self.open((runbook, &severity, title), vec![alert], actor, now)?;
         let Some(Ok(Landed::Opened(id))) = opened.into_iter().next() else {
             return Err(StoreError::Refused(Refusal::UnknownUnrouted(key.to_owned())));
         };
@@ -241,10 +245,11 @@ impl Intake<'_> {
         Ok(outcomes.into_iter().map(|outcome| joined(incident, outcome)).collect())
     }
 
+    /// Opens an incident on `runbook` at `severity` from `alerts`, titled `title` or else with
+    /// the first alert's summary.
     fn open(
         &self,
-        runbook: &str,
-        severity: &str,
+        (runbook, severity, title): (&str, &str, Option<String>),
         mut alerts: Vec<Alert>,
         actor: &Actor,
         now: DateTime<Utc>,
@@ -253,7 +258,8 @@ impl Intake<'_> {
             return self.unrouted(&alerts, actor, now);
         };
         let first = alerts[0].clone();
-        let title = first.summary().map_or_else(|| format!("{} alert", first.name()), str::to_owned);
+        let title =
+            title.unwrap_or_else(|| first.summary().map_or_else(|| format!("{} alert", first.name()), str::to_owned));
         let Ok(declare) = self.declaration(runbook, severity.to_owned(), title, false, first) else {
             // A runbook whose clock the catalog lacks never opens an incident without that duty:
             // its alerts wait in the inbox, where declaring from them says why.

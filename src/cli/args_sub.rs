@@ -14,11 +14,16 @@ pub(crate) enum AlertCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Declare an incident from an unrouted alert on the runbook you choose (its default severity)
+    /// Declare an incident from an unrouted alert on the runbook you choose (its default
+    /// severity and the alert's summary as title, unless given)
     Declare {
         key: String,
         #[arg(long)]
         runbook: String,
+        #[arg(long)]
+        severity: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
     },
     /// Record an unrouted alert on an incident already open (later deliveries land there too)
     Attach { key: String, incident: String },

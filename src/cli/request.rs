@@ -155,8 +155,8 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
             let alerts = super::alerts::read_payload(&source)?;
             Ok(Request::Call(Call::Ingest(alerts)))
         }
-        Cmd::Alert { action: AlertCmd::Declare { key, runbook } } => {
-            Ok(Request::Call(Call::DeclareFromAlert { key, runbook }))
+        Cmd::Alert { action: AlertCmd::Declare { key, runbook, severity, title } } => {
+            Ok(Request::Call(Call::DeclareFromAlert { key, runbook, severity, title }))
         }
         Cmd::Alert { action: AlertCmd::Attach { key, incident } } => {
             Ok(Request::Call(Call::AttachAlert { key, incident }))

@@ -94,8 +94,12 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
             (execute(incident, *command), Some(reason))
         }
         Effect::Execute { incident, command } => (execute(incident, command), None),
-        Effect::Declare { runbook } => (Call::Declare(Declaration { runbook, ..Declaration::default() }), None),
-        Effect::DeclareFromAlert { key, runbook } => (Call::DeclareFromAlert { key, runbook }, None),
+        Effect::Declare { runbook, severity, title } => {
+            (Call::Declare(Declaration { runbook, severity, title, ..Declaration::default() }), None)
+        }
+        Effect::DeclareFromAlert { key, runbook, severity, title } => {
+            (Call::DeclareFromAlert { key, runbook, severity, title }, None)
+        }
         Effect::DismissAlert { key, reason } => (Call::DismissAlert { key, reason }, None),
         Effect::AttachAlert { key, incident } => (Call::AttachAlert { key, incident }, None),
         Effect::CommandLine { line, selected } => {

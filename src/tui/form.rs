@@ -120,6 +120,15 @@ impl Form {
     }
 }
 
+/// What declaring on a runbook starts from: its title, its severity levels (id, name and
+/// definition) and the default level's id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Declarable {
+    pub title: String,
+    pub levels: Vec<(String, String)>,
+    pub default: String,
+}
+
 /// What a form is for, with what it acts on beyond the incident.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Purpose {
@@ -174,9 +183,15 @@ pub enum Purpose {
     },
     Notify,
     Waive,
-    Declare,
+    /// Declaring: each runbook's title and levels, to prefill severity and title once chosen.
+    Declare {
+        declarable: std::collections::BTreeMap<String, Declarable>,
+    },
+    /// Declaring from an unrouted alert, titled with its `summary` unless changed.
     DeclareFromAlert {
         key: String,
+        summary: String,
+        declarable: std::collections::BTreeMap<String, Declarable>,
     },
     /// Dismissing these unrouted alerts (the marked ones, else the one under the cursor).
     DismissAlert {

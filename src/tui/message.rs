@@ -77,10 +77,14 @@ pub enum Effect {
     },
     Declare {
         runbook: String,
+        severity: Option<String>,
+        title: Option<String>,
     },
     DeclareFromAlert {
         key: String,
         runbook: String,
+        severity: Option<String>,
+        title: Option<String>,
     },
     DismissAlert {
         key: String,

@@ -192,6 +192,8 @@ pub struct Model {
     pub tz: Tz,
     /// Runbook ids and titles, for declaring.
     pub runbooks: Vec<(String, String)>,
+    /// Each runbook's title and severity levels, for the declaration to offer and prefill.
+    pub declarable: std::collections::BTreeMap<String, super::form::Declarable>,
     /// The workspace's contact points and parties (`warroom.yaml`) the drafts state, or why
     /// they cannot be read.
     pub parties: Result<crate::domain::parties::WorkspaceParties, String>,
@@ -289,6 +291,7 @@ impl Model {
             local_times: false,
             tz,
             runbooks,
+            declarable: std::collections::BTreeMap::new(),
             parties: Ok(crate::domain::parties::WorkspaceParties::default()),
             unrouted: Vec::new(),
             inbox_marks: std::collections::BTreeSet::new(),

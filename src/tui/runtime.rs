@@ -20,6 +20,7 @@ pub async fn run(mut session: Session) -> Result<(), String> {
     let mut model = Model::new(&session.actor.name, &session.store.location(), session.tz, runbooks);
     model.parties = crate::app::bundle::workspace_parties(&session.dir);
     model.command_history = super::recall::load(&session.dir);
+    model.declarable = super::forms::declarable(&session.runbooks);
     match session.signer_of(&session.actor) {
         Ok(signer) => model.signer = signer,
         Err(why) => session.startup_notices.insert(0, format!("nothing you do can be recorded: {why}")),

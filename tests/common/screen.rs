@@ -86,6 +86,8 @@ pub fn keymap() -> Keymap {
 pub fn model_with(incidents: &[(&str, &str, i64)]) -> Model {
     let runbooks = vec![("cross-tenant-pii-leak".to_owned(), "Cross-tenant PII leak".to_owned())];
     let mut model = Model::new("alice", "/srv/warroom", Tz::UTC, runbooks);
+    let shipped = catalog::load(&Origin::Embedded, t0().date_naive());
+    model.declarable = warroom::tui::forms::declarable(&shipped.runbooks);
     for (id, runbook, aware) in incidents {
         update(&mut model, changed(&envelopes(id, runbook, *aware)), &keymap(), t0());
     }

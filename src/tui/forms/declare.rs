@@ -9,7 +9,6 @@ use crate::tui::keymap::Action;
 use crate::tui::message::Effect;
 use crate::tui::model::{Model, Pane};
 
-const RUNBOOK: &str = "runbook";
 const REASON: &str = "reason";
 const NAME: &str = "name";
 const TEXT: &str = "text";
@@ -19,13 +18,10 @@ const INCIDENT: &str = "incident";
 pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<Form> {
     Some(match action {
         Action::Declare => Form::new(
-            Purpose::Declare,
+            Purpose::Declare { declarable: model.declarable.clone() },
             "Declare an incident",
             None,
-            vec![
-                Field::choice(RUNBOOK, "Runbook", model.runbooks.clone()),
-                Field::confirm("Declare it now? (its clocks start when you record awareness)"),
-            ],
+            super::declaration::fields(model.runbooks.clone(), "Runbook"),
         ),
         Action::SwitchResponder => Form::new(
             Purpose::SwitchResponder,
@@ -61,19 +57,15 @@ pub fn for_alert(model: &Model, action: Action, item: &InboxItem, marked: &[Stri
     let keys = if marked.is_empty() { vec![key.clone()] } else { marked.to_vec() };
     let which = if marked.is_empty() { format!("alert {name}") } else { format!("{} marked alerts", marked.len()) };
     Some(match action {
-        Action::Declare => Form::new(
-            Purpose::DeclareFromAlert { key },
-            format!("Declare an incident from alert {name}"),
-            None,
-            vec![
-                Field::choice(
-                    RUNBOOK,
-                    "Runbook (its default severity; aware is recorded at the alert's start)",
-                    model.runbooks.clone(),
-                ),
-                Field::confirm("Declare it now?"),
-            ],
-        ),
+        Action::Declare => {
+            let summary = item.alert.summary().map_or_else(|| format!("{name} alert"), str::to_owned);
+            Form::new(
+                Purpose::DeclareFromAlert { key, summary, declarable: model.declarable.clone() },
+                format!("Declare an incident from alert {name}"),
+                None,
+                super::declaration::fields(model.runbooks.clone(), "Runbook (aware is recorded at the alert's start)"),
+            )
+        }
         Action::AttachAlert => {
             let takes = |e: &&crate::tui::model::IncidentEntry| {
                 matches!(e.incident.state, IncidentState::Active | IncidentState::Resolved)
@@ -119,31 +111,16 @@ pub fn for_alert(model: &Model, action: Action, item: &InboxItem, marked: &[Stri
     })
 }
 
-/// On reaching the confirmation: it says which runbook was chosen, with its flags and default
-/// severity, so nobody declares on the wrong one.
-pub fn name_the_choice(form: &mut Form) {
-    let chosen = form.fields.iter().find(|f| f.name == RUNBOOK).and_then(|f| match &f.kind {
-        crate::tui::form::FieldKind::Choice { options, selected } => options.get(*selected).cloned(),
-        _ => None,
-    });
-    let Some((id, description)) = chosen else { return };
-    let from = match &form.purpose {
-        Purpose::DeclareFromAlert { .. } => "titled with the alert's summary, awareness at the alert's start",
-        _ => "its clocks start when you record awareness",
-    };
-    if let Some(confirm) = form.fields.iter_mut().find(|f| f.name == "confirm") {
-        confirm.label = format!(
-            "Declare on {} — {} ({from})?",
-            crate::domain::sanitize::line(&id),
-            crate::domain::sanitize::line(&description)
-        );
-    }
-}
-
 pub fn finish(model: &mut Model, form: Form) -> Vec<Effect> {
     match form.purpose.clone() {
-        Purpose::Declare => vec![Effect::Declare { runbook: form.answer(RUNBOOK) }],
-        Purpose::DeclareFromAlert { key } => vec![Effect::DeclareFromAlert { key, runbook: form.answer(RUNBOOK) }],
+        Purpose::Declare { .. } => {
+            let (runbook, severity, title) = super::declaration::chosen(&form);
+            vec![Effect::Declare { runbook, severity, title }]
+        }
+        Purpose::DeclareFromAlert { key, .. } => {
+            let (runbook, severity, title) = super::declaration::chosen(&form);
+            vec![Effect::DeclareFromAlert { key, runbook, severity, title }]
+        }
         Purpose::DismissAlert { keys } => {
             model.inbox_marks.clear();
             keys.into_iter().map(|key| Effect::DismissAlert { key, reason: form.answer(REASON) }).collect()

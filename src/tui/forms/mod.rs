@@ -3,6 +3,7 @@
 
 pub mod action;
 mod clocks;
+mod declaration;
 mod declare;
 pub mod input;
 mod record;
@@ -15,6 +16,7 @@ pub use super::form::Purpose;
 use super::keymap::Action;
 use super::message::Effect;
 use super::model::{FlashKind, Model};
+pub use declaration::declarable;
 pub use declare::for_alert;
 pub use record::in_stead;
 pub use steps::{asks_on_tick, tick};
@@ -64,7 +66,7 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
         | Purpose::Close { .. }
         | Purpose::Archive { .. } => record::finish(&form, now),
         Purpose::Decide { .. } | Purpose::Notify | Purpose::Waive => clocks::finish(model, &form, now),
-        Purpose::Declare
+        Purpose::Declare { .. }
         | Purpose::DeclareFromAlert { .. }
         | Purpose::DismissAlert { .. }
         | Purpose::AttachAlert { .. }
@@ -87,7 +89,7 @@ pub fn invalid(purpose: &Purpose, field: &str, text: &str, now: DateTime<Utc>) -
 pub fn entered(form: &mut super::form::Form) {
     match &form.purpose {
         Purpose::Decide { .. } => clocks::prefill(form),
-        Purpose::Declare | Purpose::DeclareFromAlert { .. } => declare::name_the_choice(form),
+        Purpose::Declare { .. } | Purpose::DeclareFromAlert { .. } => declaration::entered(form),
         _ => {}
     }
 }
