@@ -323,6 +323,8 @@ fn a_drill_starts_from_the_console_and_the_runbook_list_flags_what_was_never_dri
     let drilled = form.lines().find(|l| l.contains("cross-tenant-pii-leak")).expect("the drilled runbook listed");
     assert!(!drilled.contains("never drilled"), "the drill just run counts: {form}");
     tmux.keys("a", &["Escape"]);
+    // q right behind Esc would reach the console as Alt-q.
+    tmux.wait_until("a", "the form closed", SLOW, |screen| !screen.contains("Declare an incident"));
     tmux.keys("a", &["q"]);
     tmux.wait_for("a", "EXITED 0", SLOW);
     let drills = ws.ok("auditor", &["drills"]);

@@ -1,4 +1,5 @@
-//! Human durations as runbooks write them: `15m`, `4h`, `90d`, `2w`.
+//! Human durations as runbooks write them (`15m`, `4h`, `90d`, `2w`), and a time elapsed at a
+//! glance.
 
 use std::fmt;
 
@@ -66,6 +67,16 @@ impl TryFrom<String> for Span {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
         Self::parse(&text)
+    }
+}
+
+/// A time elapsed at a glance: `42m`, `3h05`, `2d4h`.
+pub fn at_a_glance(elapsed: chrono::Duration) -> String {
+    let minutes = elapsed.num_minutes().max(0);
+    match minutes {
+        0..60 => format!("{minutes}m"),
+        60..1440 => format!("{}h{:02}", minutes / 60, minutes % 60),
+        _ => format!("{}d{}h", minutes / 1440, minutes % 1440 / 60),
     }
 }
 

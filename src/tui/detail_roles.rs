@@ -9,6 +9,7 @@ use super::detail_lines::Lines;
 use super::model::IncidentEntry;
 use super::theme::Role;
 use crate::domain::clock::display::local_and_utc;
+use crate::domain::duration::at_a_glance;
 use crate::domain::incident::Incident;
 use crate::domain::sanitize;
 
@@ -21,7 +22,7 @@ pub(super) fn roles(out: &mut Lines, entry: &IncidentEntry, tz: Tz, now: DateTim
         match incident.roles.get(&role.id) {
             Some(holder) => {
                 let since = incident.role_since.get(&role.id).map_or_else(String::new, |at| {
-                    format!(" since {} ({} ago)", local_and_utc(*at, tz), elapsed(now - *at))
+                    format!(" since {} ({} ago)", local_and_utc(*at, tz), at_a_glance(now - *at))
                 });
                 out.lines.push(vec![label("held by"), (Role::Text, format!("{}{since}", sanitize::line(holder)))]);
             }
@@ -90,14 +91,5 @@ fn several(out: &mut Lines, incident: &Incident) {
         let text =
             format!("{} holds {}: is that too much for one person?", sanitize::line(holder), roles.join(" and "));
         out.lines.push(vec![(Role::DueSoon, format!("⚠ {text}"))]);
-    }
-}
-
-fn elapsed(span: chrono::Duration) -> String {
-    let minutes = span.num_minutes().max(0);
-    match minutes {
-        0..60 => format!("{minutes}m"),
-        60..1440 => format!("{}h{:02}", minutes / 60, minutes % 60),
-        _ => format!("{}d{}h", minutes / 1440, minutes % 1440 / 60),
     }
 }

@@ -76,7 +76,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         if wide {
             cells.push(Cell::from(incident.runbook.id.clone()));
         }
-        cells.push(Cell::from(age(now - incident.declared_at)));
+        cells.push(Cell::from(crate::domain::duration::at_a_glance(now - incident.declared_at)));
         cells.push(Cell::from(sanitize::line(incident.commander().unwrap_or("—")).into_owned()));
         cells.push(Cell::from(format!("{done}/{total}")));
         let style = if i == model.selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
@@ -104,15 +104,6 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         .column_spacing(1)
         .block(block);
     frame.render_widget(table, area);
-}
-
-fn age(elapsed: chrono::Duration) -> String {
-    let minutes = elapsed.num_minutes().max(0);
-    match minutes {
-        0..60 => format!("{minutes}m"),
-        60..1440 => format!("{}h{:02}", minutes / 60, minutes % 60),
-        _ => format!("{}d{}h", minutes / 1440, minutes % 1440 / 60),
-    }
 }
 
 /// Who holds each of the selected incident's roles, in the runbook's order; a required role
