@@ -273,7 +273,6 @@ fn two_responders_run_the_demo_drills_kill_switch_under_the_two_person_rule_as_a
     let screen = tmux.wait_for("a", "simulated (dry run", SLOW);
     assert!(screen.contains("DRILL: dry run: nothing ran"), "{screen}");
     tmux.wait_for("b", "simulated in a drill", SLOW);
-    tmux.keys("a", &["Escape"]);
     tmux.keys("a", &["q"]);
     tmux.keys("b", &["q"]);
     tmux.wait_for("a", "EXITED 0", SLOW);
@@ -317,13 +316,12 @@ fn a_drill_starts_from_the_console_and_the_runbook_list_flags_what_was_never_dri
     tmux.keys("a", &["Enter"]);
     let screen = tmux.wait_for("a", "clocks run 360× faster", SLOW);
     assert!(screen.contains("DRILL") && screen.contains("00:11:5"), "a 72 h clock due in 12 minutes: {screen}");
-    tmux.keys("a", &["Escape"]);
     tmux.keys("a", &["D"]);
     let form = tmux.wait_for("a", "Declare an incident", SLOW);
     let drilled = form.lines().find(|l| l.contains("cross-tenant-pii-leak")).expect("the drilled runbook listed");
     assert!(!drilled.contains("never drilled"), "the drill just run counts: {form}");
+    // A key right behind Esc could reach the console as Alt+key: wait for Esc to take effect.
     tmux.keys("a", &["Escape"]);
-    // q right behind Esc would reach the console as Alt-q.
     tmux.wait_until("a", "the form closed", SLOW, |screen| !screen.contains("Declare an incident"));
     tmux.keys("a", &["q"]);
     tmux.wait_for("a", "EXITED 0", SLOW);
