@@ -134,7 +134,9 @@ fn slow_and_half_sent_requests_neither_grow_memory_nor_block_a_good_alert() {
         "good alert answered in {took:?}; listener resident {before} KiB before, {during} KiB with 400 slow clients"
     );
     assert_eq!(status, 200, "{text}");
-    assert!(took < std::time::Duration::from_secs(1), "answered in {took:?}");
+    // Under pressure idle clients are cut after a second, so a good alert may wait about that
+    // long for a slot; blocked, it would wait for the slow ones' 15–30 s timeouts.
+    assert!(took < std::time::Duration::from_secs(5), "answered in {took:?}");
     assert!(during < 100 * 1024, "resident {during} KiB");
     drop(held);
     assert_eq!(alert_events(&ws), 1);
