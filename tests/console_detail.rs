@@ -132,7 +132,7 @@ fn a_long_refusal_shows_in_full_at_80x24_and_stays_until_dismissed() {
 fn a_refusal_longer_than_the_message_area_opens_in_full_with_m() {
     let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
     let why = format!("{} the-end-of-it", "a very long reason ".repeat(30));
-    update(&mut model, Msg::Done(Err(why)), &keymap(), t0());
+    update(&mut model, Msg::Done(Err(why.into())), &keymap(), t0());
     let screen = text_of(&render(&model, 80, 24, t0()));
     assert!(screen.contains("m shows all") && !screen.contains("the-end-of-it"), "{screen}");
     key(&mut model, KeyCode::Char('m'));

@@ -214,6 +214,46 @@ fn a_refused_tick_keeps_the_note_typed_with_it() {
     let effects = key(&mut model, KeyCode::Enter);
     assert!(matches!(effects.as_slice(), [Effect::Execute { .. }]), "{effects:?}");
     let refusal = "refused: kill-switch is a two-person step: a second responder approves it first".to_owned();
-    update(&mut model, Msg::Done(Err(refusal)), &keymap(), t0());
+    update(&mut model, Msg::Done(Err(refusal.into())), &keymap(), t0());
     assert_eq!(answer_of(&model), "kill switch flipped at 02:14, screenshot in ticket 88", "nothing typed is lost");
+}
+
+#[test]
+fn a_refusal_about_one_answer_returns_to_that_question_and_enter_resubmits() {
+    use warroom::domain::command::Command;
+    use warroom::domain::refusal::Refusal;
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('2'));
+    key(&mut model, KeyCode::Char('N'));
+    key(&mut model, KeyCode::Enter);
+    typed(&mut model, "BfDI-REF-1");
+    for _ in 0..4 {
+        key(&mut model, KeyCode::Enter);
+    }
+    let late = Refusal::LateWithoutReason { clock: "gdpr-33".into(), limit: "2026-11-26T02:10:00Z".into() };
+    let refused = warroom::app::AppError::from(late);
+    update(&mut model, Msg::Done(Err((&refused).into())), &keymap(), t0());
+    let Mode::Form(form) = &model.mode else { panic!("the wizard is back: {:?}", model.mode) };
+    assert_eq!(form.field().map(|f| f.name), Some("late-reason"), "back at the question the refusal is about");
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("correct this one")), "{:?}", form.error);
+    typed(&mut model, "portal down 02:00-06:00");
+    let effects = key(&mut model, KeyCode::Enter);
+    let [Effect::Execute { command: Command::Notify { reference, late_reason, .. }, .. }] = effects.as_slice() else {
+        panic!("resubmitted: {effects:?}")
+    };
+    assert_eq!((reference.as_str(), late_reason.as_deref()), ("BfDI-REF-1", Some("portal down 02:00-06:00")));
+}
+
+#[test]
+fn a_refusal_about_nothing_the_form_asked_keeps_the_last_question() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('3'));
+    key(&mut model, KeyCode::Char('T'));
+    typed(&mut model, "done");
+    key(&mut model, KeyCode::Enter);
+    let severity = warroom::domain::refusal::Refusal::SameSeverity("SEV1".into());
+    update(&mut model, Msg::Done(Err((&warroom::app::AppError::from(severity)).into())), &keymap(), t0());
+    let Mode::Form(form) = &model.mode else { panic!("the form is back: {:?}", model.mode) };
+    assert_eq!(form.field().map(|f| f.name), Some("done"));
+    assert!(form.error.as_deref().is_some_and(|e| e.contains("Shift-Tab goes back")), "{:?}", form.error);
 }

@@ -30,6 +30,14 @@ impl AppError {
         }
     }
 
+    /// The part of the request to correct, when a refusal is about one.
+    pub const fn about(&self) -> Option<crate::domain::refusal_about::About> {
+        match self {
+            Self::Store(StoreError::Refused(refusal)) => refusal.about(),
+            _ => None,
+        }
+    }
+
     pub const fn failure(&self) -> Failure {
         match self {
             Self::Store(e) => e.failure(),

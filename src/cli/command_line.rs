@@ -42,7 +42,7 @@ pub fn parse(
         }
     }
     words.insert(0, "warroom".to_owned());
-    let usage = |e: clap::Error| AppError::Usage(first_line(&e.to_string()));
+    let usage = |e: clap::Error| AppError::Usage(usage_line(&e.to_string()));
     let matches = Cli::command().try_get_matches_from(&words).map_err(usage)?;
     let typed = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
     if let Some((_, flag)) = FIXED.iter().find(|(id, _)| typed(id)) {
@@ -82,6 +82,22 @@ pub fn parse(
         Request::View(_) => Err(AppError::refused(
             "only recording commands run here; views are the panes (status, verify and lint run in a shell)",
         )),
+    }
+}
+
+/// A usage error in one line: its first paragraph (what is wrong, with what it lists, such as
+/// the missing arguments), then the usage it states.
+pub fn usage_line(text: &str) -> String {
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|p| p.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let Some(what) = paragraphs.first() else { return first_line(text) };
+    let what = what.trim_start_matches("error: ");
+    match paragraphs.iter().find(|p| p.starts_with("Usage: ")) {
+        Some(usage) => format!("{what} ({})", usage.replacen("Usage: ", "usage: ", 1)),
+        None => what.to_owned(),
     }
 }
 
@@ -131,7 +147,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::split_words;
+    use super::{split_words, usage_line};
 
     #[test]
     fn words_quotes_and_escapes() {
@@ -142,5 +158,16 @@ mod tests {
         assert_eq!(split_words("  tick   INC-1  x ").expect("split"), ["tick", "INC-1", "x"]);
         assert_eq!(split_words(r#"note . """#).expect("split"), ["note", ".", ""]);
         assert!(split_words("note \"open").is_err());
+    }
+
+    #[test]
+    fn a_usage_error_keeps_what_it_lists_and_the_usage() {
+        let clap = "error: the following required arguments were not provided:\n  <ROLE>\n  <NAME>\n\nUsage: \
+                    assign <INCIDENT> <ROLE> <NAME>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_line(clap),
+            "the following required arguments were not provided: <ROLE> <NAME> (usage: assign <INCIDENT> <ROLE> <NAME>)"
+        );
+        assert_eq!(usage_line("error: unexpected argument '--x' found\n"), "unexpected argument '--x' found");
     }
 }

@@ -28,6 +28,7 @@ pub mod incident;
 pub mod parties;
 pub mod placeholder;
 pub mod refusal;
+pub mod refusal_about;
 pub mod refusal_clock;
 pub mod runbook;
 pub mod sanitize;

@@ -69,13 +69,13 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
         Effect::SwitchResponder { to } => {
             return vec![match switch_responder(session, &to) {
                 Ok((text, signer)) => Msg::ResponderSwitched { to, text, signer },
-                Err(why) => Msg::Done(Err(why)),
+                Err(why) => Msg::Done(Err(why.into())),
             }];
         }
         Effect::Find { query } => {
             return vec![match crate::app::search::find(&session.app(), query.as_deref()) {
                 Ok(found) => Msg::Found { query, found },
-                Err(e) => Msg::Done(Err(e.to_string())),
+                Err(e) => Msg::Done(Err((&e).into())),
             }];
         }
         Effect::OpenRecord { id } => {
@@ -87,7 +87,7 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
                     },
                     bundles: record.bundles.iter().map(|b| b.display().to_string()).collect(),
                 })),
-                Err(e) => Msg::Done(Err(e.to_string())),
+                Err(e) => Msg::Done(Err((&e).into())),
             }];
         }
         Effect::Execute { incident, command: Command::InStead { command, reason } } => {
@@ -109,12 +109,12 @@ fn carry_out(session: &mut Session, effect: Effect, actions: &mpsc::UnboundedSen
                 Ok(invocation) => invocation,
                 Err(why) => {
                     tracing::info!(event = "refusal", actor = %session.actor.name, call = "command-line", reason = %why);
-                    return vec![Msg::Done(Err(why.to_string()))];
+                    return vec![Msg::Done(Err(why.to_string().into()))];
                 }
             };
             if let Some(name) = actor {
                 if let Err(why) = session.refuse_service(&name) {
-                    return vec![Msg::Done(Err(why))];
+                    return vec![Msg::Done(Err(why.into()))];
                 }
                 let actor = Actor { name, ..session.actor.clone() };
                 let app = session.app();
@@ -151,7 +151,7 @@ fn done(result: Result<Done, AppError>) -> Vec<Msg> {
             let select = done.declared().map(|id| Msg::Select(id.to_owned()));
             std::iter::once(Msg::Done(Ok(outcome(&done)))).chain(select).collect()
         }
-        Err(e) => vec![Msg::Done(Err(e.to_string()))],
+        Err(e) => vec![Msg::Done(Err((&e).into()))],
     }
 }
 

@@ -6,6 +6,7 @@ use ratatui_textarea::TextArea;
 
 use crate::action::Prepared;
 use crate::app::approval::Pending;
+use crate::domain::refusal_about::About;
 
 #[derive(Clone, Debug)]
 pub enum FieldKind {
@@ -114,9 +115,36 @@ impl Form {
         self.fields.iter().find(|f| f.name == name).map(Field::value).unwrap_or_default()
     }
 
+    /// Goes back to the question a refusal is about, if this form asked it.
+    pub fn return_to(&mut self, about: About) -> bool {
+        let names = asked_by(about);
+        let found = self.fields.iter().position(|f| names.contains(&f.name));
+        if let Some(index) = found {
+            self.index = index;
+        }
+        found.is_some()
+    }
+
     /// The answer to `name`, unless it was left blank.
     pub fn optional(&self, name: &str) -> Option<String> {
         Some(self.answer(name)).filter(|v| !v.trim().is_empty())
+    }
+}
+
+/// The fields that ask for this part of a command, by name.
+const fn asked_by(about: About) -> &'static [&'static str] {
+    match about {
+        About::When => &["when"],
+        About::Reason => &["reason", "rationale"],
+        About::LateReason => &["late-reason"],
+        About::Reference => &["reference"],
+        About::Phase => &["phase"],
+        About::Clock => &["clock"],
+        About::Decision => &["decision"],
+        About::Text => &["text", "done", "reason", "rationale"],
+        About::Severity => &["level"],
+        About::Role => &["role"],
+        About::Name => &["name"],
     }
 }
 

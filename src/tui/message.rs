@@ -7,6 +7,32 @@ use crate::action::Prepared;
 use crate::domain::command::Command;
 use crate::domain::inbox::InboxItem;
 use crate::domain::incident::Incident;
+use crate::domain::refusal_about::About;
+
+/// Why a command was refused: one line, and the part of it to correct when there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub text: String,
+    pub about: Option<About>,
+}
+
+impl From<String> for Refused {
+    fn from(text: String) -> Self {
+        Self { text, about: None }
+    }
+}
+
+impl From<&str> for Refused {
+    fn from(text: &str) -> Self {
+        text.to_owned().into()
+    }
+}
+
+impl From<&crate::app::AppError> for Refused {
+    fn from(e: &crate::app::AppError) -> Self {
+        Self { text: e.to_string(), about: e.about() }
+    }
+}
 
 #[derive(Debug)]
 pub enum Msg {
@@ -24,8 +50,8 @@ pub enum Msg {
     },
     /// An incident is no longer open (closed, here or elsewhere).
     Gone(String),
-    /// A command's outcome: what was recorded, or the one-line reason it was refused.
-    Done(Result<String, String>),
+    /// A command's outcome: what was recorded, or why it was refused.
+    Done(Result<String, Refused>),
     /// Refused only because the commander alone may do it: the responder may confirm acting
     /// in the commander's stead, and `command` is given again as such.
     InSteadOffered {

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::keymap::Keymap;
-pub use super::message::{Effect, Msg};
+pub use super::message::{Effect, Msg, Refused};
 use super::model::{ACTION_OUTPUT_LIMIT, FlashKind, IncidentEntry, LogLine, Mode, Model, Pane};
 use crate::domain::incident::Incident;
 
@@ -41,11 +41,16 @@ pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) 
             let submitted = model.submitted.take();
             let (kind, text) = match outcome {
                 Ok(text) => (FlashKind::Done, text),
-                Err(text) => {
+                Err(Refused { text, about }) => {
                     if let Some(mut form) =
                         submitted.filter(|_| matches!(model.mode, Mode::Normal | Mode::Inbox { .. }))
                     {
-                        form.error = Some(format!("{text} (answers kept: Shift-Tab goes back, Esc drops them)"));
+                        let hint = if about.is_some_and(|about| form.return_to(about)) {
+                            "answers kept: correct this one, Enter goes on, Esc drops them"
+                        } else {
+                            "answers kept: Shift-Tab goes back, Esc drops them"
+                        };
+                        form.error = Some(format!("{text} ({hint})"));
                         model.open_form_over(*form);
                     }
                     (FlashKind::Refused, text)
