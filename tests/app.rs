@@ -239,7 +239,6 @@ fn a_follower_is_woken_by_every_writer_and_sees_each_event_once(adapter: Adapter
     fixture.store.execute(&closed_before, &alice, at("2026-11-24T08:10:00Z"), close.clone()).expect("close");
     let archive = Command::Archive { reason: Some("false alarm".into()) };
     fixture.store.execute(&closed_before, &alice, at("2026-11-24T08:11:00Z"), archive.clone()).expect("archive");
-    let close = Command::Close { force: true, reason: Some("contained".into()) };
     let id = declare(&fixture.app(&alice, "2026-11-24T09:00:00Z"));
 
     let (woken, wake_ups) = std::sync::mpsc::channel();
@@ -259,22 +258,7 @@ fn a_follower_is_woken_by_every_writer_and_sees_each_event_once(adapter: Adapter
     let [Change::Open { appended, .. }] = news.as_slice() else { panic!("{news:?}") };
     assert_eq!(appended.iter().map(|e| e.seq).collect::<Vec<_>>(), written.iter().map(|e| e.seq).collect::<Vec<_>>());
 
-    writer
-        .execute(
-            &id,
-            &bob,
-            at("2026-11-24T09:06:00Z"),
-            Command::InStead { command: Box::new(Command::Resolve), reason: "alice is off shift".into() },
-        )
-        .expect("resolve");
-    writer
-        .execute(
-            &id,
-            &bob,
-            at("2026-11-24T09:07:00Z"),
-            Command::InStead { command: Box::new(close), reason: "alice is off shift".into() },
-        )
-        .expect("close");
+    common::stores::resolve_and_close_in_stead(writer, &id, "contained");
     wake_ups.recv_timeout(std::time::Duration::from_secs(10)).expect("woken by the close");
     let news = follower.changes().expect("news");
     assert!(news.iter().all(|c| matches!(c, Change::Open { .. })), "closed is still followed: {news:?}");

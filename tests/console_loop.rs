@@ -210,23 +210,7 @@ fn another_responders_write_reaches_the_console_through_the_feed(adapter: Adapte
         Some(("bob", true))
     );
 
-    let close = Command::Close { force: true, reason: Some("drill over".into()) };
-    other
-        .execute(
-            &id,
-            &bob,
-            at("2026-11-24T09:06:00Z"),
-            Command::InStead { command: Box::new(Command::Resolve), reason: "alice is off shift".into() },
-        )
-        .expect("resolve");
-    other
-        .execute(
-            &id,
-            &bob,
-            at("2026-11-24T09:07:00Z"),
-            Command::InStead { command: Box::new(close), reason: "alice is off shift".into() },
-        )
-        .expect("close");
+    common::stores::resolve_and_close_in_stead(other.as_ref(), &id, "drill over");
     console.news();
     let shown = console.model.incidents.iter().find(|i| i.incident.id == id).expect("a closed incident stays");
     assert_eq!(shown.incident.state, warroom::domain::incident::IncidentState::Closed);
@@ -264,27 +248,7 @@ fn a_refused_note_reopens_its_form_with_the_text_kept(adapter: Adapter) {
         console.key(KeyCode::Char(c));
     }
     let bob = Actor::named("bob");
-    console
-        .session
-        .store
-        .execute(
-            &id,
-            &bob,
-            at("2026-11-24T09:06:00Z"),
-            Command::InStead { command: Box::new(Command::Resolve), reason: "alice is off shift".into() },
-        )
-        .expect("resolve");
-    let close = Command::Close { force: true, reason: Some("bob closed it meanwhile".into()) };
-    console
-        .session
-        .store
-        .execute(
-            &id,
-            &bob,
-            at("2026-11-24T09:07:00Z"),
-            Command::InStead { command: Box::new(close), reason: "alice is off shift".into() },
-        )
-        .expect("close");
+    common::stores::resolve_and_close_in_stead(console.session.store.as_ref(), &id, "bob closed it meanwhile");
     let archive = Command::Archive { reason: Some("bob archived it meanwhile".into()) };
     console.session.store.execute(&id, &bob, at("2026-11-24T09:08:00Z"), archive).expect("archive");
     console.send(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));

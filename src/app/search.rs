@@ -25,6 +25,22 @@ pub struct Listed {
     pub hits: Vec<Hit>,
 }
 
+impl Listed {
+    /// The incident on one line: id, severity (DRILL first for a drill), state, when it ended
+    /// (as `date` writes it), title; its text sanitised for display.
+    pub fn heading(&self, date: impl Fn(DateTime<Utc>) -> String) -> String {
+        let ended = self.ended_at.map(|at| format!(" {}", date(at))).unwrap_or_default();
+        format!(
+            "{}  {}{}  {}{ended}  {}",
+            self.id,
+            if self.drill { "DRILL " } else { "" },
+            crate::domain::sanitize::line(&self.severity),
+            self.state.name(),
+            crate::domain::sanitize::line(&self.title)
+        )
+    }
+}
+
 /// What a search found, and the incidents whose log could not be read (with why).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Found {

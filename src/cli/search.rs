@@ -3,7 +3,7 @@
 
 use super::clock_view::rfc3339;
 use super::context::{CliError, Context};
-use crate::app::search::{Found, Listed, find};
+use crate::app::search::{Found, find};
 use crate::domain::sanitize;
 use crate::domain::search::{Query, snippet};
 
@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, text: &str, json: bool) -> Result<(), CliError> {
         n => println!("{n} incidents mention {shown:?}, newest first:"),
     }
     for listed in &found.incidents {
-        println!("\n{}", heading(listed));
+        println!("\n{}", listed.heading(rfc3339));
         for hit in &listed.hits {
             let text = snippet(&hit.text, &query, SNIPPET);
             println!("    {}: {}", sanitize::line(&hit.place), sanitize::line(&text));
@@ -35,18 +35,6 @@ pub fn run(ctx: &Context, text: &str, json: bool) -> Result<(), CliError> {
         println!("\n✗ {id}  CANNOT BE READ (not searched): {}", sanitize::line(why));
     }
     Ok(())
-}
-
-fn heading(listed: &Listed) -> String {
-    let ended = listed.ended_at.map(|at| format!(" {}", rfc3339(at))).unwrap_or_default();
-    format!(
-        "{}  {}{}  {}{ended}  {}",
-        listed.id,
-        if listed.drill { "DRILL " } else { "" },
-        sanitize::line(&listed.severity),
-        listed.state.name(),
-        sanitize::line(&listed.title)
-    )
 }
 
 fn to_json(text: &str, found: &Found) -> serde_json::Value {

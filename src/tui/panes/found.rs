@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::kit::{Ui, centred};
-use crate::app::search::Listed;
 use crate::domain::sanitize;
 use crate::domain::search::{Query, snippet};
 use crate::tui::model::Model;
@@ -41,7 +40,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
         }
         let marker = if index == cursor { "› " } else { "  " };
         let role = if index == cursor { Role::Selection } else { Role::Text };
-        lines.push(Line::from(Span::styled(format!("{marker}{}", heading(incident)), theme.style(role))));
+        lines.push(Line::from(Span::styled(
+            format!("{marker}{}", incident.heading(|at| at.format("%Y-%m-%d").to_string())),
+            theme.style(role),
+        )));
         for hit in incident.hits.iter().take(HITS_SHOWN) {
             let place = format!("    {}: ", sanitize::line(&hit.place));
             let width = usize::from(inner.width).saturating_sub(place.chars().count()).max(20);
@@ -75,16 +77,4 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
 
 fn count(n: usize) -> String {
     if n == 1 { "1 incident mentions".to_owned() } else { format!("{n} incidents mention") }
-}
-
-fn heading(listed: &Listed) -> String {
-    let ended = listed.ended_at.map(|at| format!(" {}", at.format("%Y-%m-%d"))).unwrap_or_default();
-    format!(
-        "{}  {}{} {}{ended}  {}",
-        listed.id,
-        if listed.drill { "DRILL " } else { "" },
-        sanitize::line(&listed.severity),
-        listed.state.name(),
-        sanitize::line(&listed.title)
-    )
 }
