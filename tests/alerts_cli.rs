@@ -97,6 +97,7 @@ fn a_responder_declares_an_incident_from_an_unrouted_alert() {
     assert_eq!(incident["runbook"], "runaway-agent-cost");
     assert_eq!(incident["severity"], "SEV2", "the runbook's default severity");
     assert!(incident["aware_at"].as_str().is_some(), "aware is auto-recorded at the alert's start");
+    assert_eq!(incident["roles"]["commander"], "alice", "who declares takes command, as by hand");
     let status: serde_json::Value = serde_json::from_str(&ws.ok("auditor", &["status", "--json"])).expect("json");
     assert_eq!(status["unrouted"].as_array().expect("unrouted").len(), 0, "the inbox item is handled");
     let again = ws.refused("bob", &["alert", "dismiss", "31c472172e6c787c", "--reason", "noise"], 1);

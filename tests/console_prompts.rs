@@ -257,3 +257,23 @@ fn a_refusal_about_nothing_the_form_asked_keeps_the_last_question() {
     assert_eq!(form.field().map(|f| f.name), Some("done"));
     assert!(form.error.as_deref().is_some_and(|e| e.contains("Shift-Tab goes back")), "{:?}", form.error);
 }
+
+#[test]
+fn a_waived_clock_is_not_offered_to_file_or_waive_again() {
+    use warroom::domain::event::{Actor, Envelope, Event};
+    let mut envelopes = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = envelopes.last().expect("events").clone();
+    let waived = Event::ClockWaived { clock: "uk-gdpr-33".into(), rationale: "no UK data subjects".into() };
+    envelopes.push(Envelope { seq: last.seq + 1, at: last.at, actor: Actor::named("alice"), event: waived });
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&envelopes), &keymap(), t0());
+    key(&mut model, KeyCode::Char('2'));
+    for action in ['W', 'N'] {
+        key(&mut model, KeyCode::Char(action));
+        let Mode::Form(form) = &model.mode else { panic!("{action}: {:?}", model.mode) };
+        let Some(FieldKind::Choice { options, .. }) = form.field().map(|f| &f.kind) else { panic!("a clock choice") };
+        let ids: Vec<&str> = options.iter().map(|(id, _)| id.as_str()).collect();
+        assert!(ids.contains(&"gdpr-33") && !ids.contains(&"uk-gdpr-33"), "{action}: {ids:?}");
+        key(&mut model, KeyCode::Esc);
+    }
+}

@@ -138,7 +138,8 @@ impl Intake<'_> {
     }
 
     /// A responder's call on an unrouted alert: an incident on `runbook` (its default severity),
-    /// declared from the alert as if a trigger had routed it, then the inbox item marked.
+    /// declared from the alert as if a trigger had routed it, then the inbox item marked; the
+    /// responder takes command.
     pub fn declare_unrouted(
         &self,
         key: &str,
@@ -167,6 +168,11 @@ impl Intake<'_> {
             inbox.waiting(key)?;
             Ok(vec![Event::UnroutedDeclared { key: key.to_owned(), incident: id.clone() }])
         })?;
+        // A responder who declares takes command, as on a declaration by hand.
+        if !actor.service {
+            let command = Command::Assign { role: "commander".to_owned(), name: actor.name.clone() };
+            self.store.execute(&id, actor, now, command)?;
+        }
         Ok(id)
     }
 

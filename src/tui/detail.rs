@@ -52,7 +52,7 @@ fn incident(out: &mut Lines, entry: &IncidentEntry, model: &Model, now: DateTime
     let incident = &entry.incident;
     out.field("title", &incident.title);
     out.field("severity", &incident.severity);
-    out.field("state", &format!("{:?}", incident.state).to_lowercase());
+    out.field("state", incident.state.name());
     if incident.drill {
         out.field("drill", &format!("yes, clocks ×{}", incident.speed));
     }
@@ -116,7 +116,7 @@ fn step(out: &mut Lines, entry: &IncidentEntry, id: &str, model: &Model, now: Da
         _ => String::new(),
     };
     let forced = if state.forced { ", forced" } else { "" };
-    out.field("state", &format!("{:?}{by}{forced}", state.status).to_lowercase());
+    out.field("state", &format!("{}{by}{forced}", state.status.name()));
     if state.reopened > 0 {
         out.field("reopened", &format!("{} times", state.reopened));
     }
@@ -192,7 +192,7 @@ fn clock(out: &mut Lines, entry: &IncidentEntry, id: &str, model: &Model, now: D
             localized.member_state.as_deref().unwrap_or("no member state recorded: the strictest applies"),
         );
     }
-    out.field("state", &format!("{:?}", status.state));
+    out.field("state", &status.state.name().replace('_', " "));
     out.field("time left", &remaining_text(status));
     if let Some(anchor) = status.anchor_at {
         out.field("started", &when(model, anchor));

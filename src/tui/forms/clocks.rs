@@ -31,14 +31,16 @@ fn rfc3339(at: DateTime<Utc>) -> String {
 
 pub fn open(model: &Model, action: Action, incident: Option<String>, now: DateTime<Utc>) -> Option<Form> {
     let entry = model.current()?;
-    // In the clocks pane's order, starting on the clock under its cursor.
-    let clocks: Vec<(String, String)> = entry
-        .incident
-        .clock_statuses(now)
+    // In the clocks pane's order, starting on the clock under its cursor; a clock already
+    // waived is neither filed nor waived again.
+    let statuses = entry.incident.clock_statuses(now);
+    let cursor_on = statuses.get(model.clock_cursor).map(|s| s.def.id.clone());
+    let clocks: Vec<(String, String)> = statuses
         .iter()
+        .filter(|s| s.state != crate::domain::clock::ClockState::NotApplicable)
         .map(|s| (s.def.id.clone(), format!("{} — {}", s.def.title, s.def.citation)))
         .collect();
-    let under_cursor = model.clock_cursor.min(clocks.len().saturating_sub(1));
+    let under_cursor = clocks.iter().position(|(id, _)| Some(id) == cursor_on.as_ref()).unwrap_or(0);
     Some(match action {
         Action::Decide => {
             let decisions = decision_choices(&entry.incident);
