@@ -80,3 +80,15 @@ pub fn label_key(labels: &BTreeMap<String, String>) -> String {
     }
     hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// An alert as an incident holds it: its latest delivery, when it was first and last seen,
+/// how many deliveries changed something.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlertTrack {
+    pub alert: Alert,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub deliveries: u32,
+    /// The scope labels whose value this alert was the first to bring, when it did.
+    pub widened: BTreeMap<String, String>,
+}

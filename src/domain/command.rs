@@ -191,6 +191,32 @@ pub enum Command {
         alert: Box<Alert>,
         attached: bool,
     },
+    /// Page `role`'s rotation at `rung` of its on-call path: one message per target, each
+    /// with its notifier's kind and whether it may receive drill traffic.
+    Page {
+        role: String,
+        rung: usize,
+        rotation: String,
+        targets: Vec<(super::outbound::Target, super::outbound::NotifierKind, bool)>,
+    },
+    /// What came of one attempt to send a queued message.
+    Delivery {
+        key: String,
+        attempt: u32,
+        outcome: DeliveryOutcome,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    Delivered {
+        receipt: Option<String>,
+    },
+    /// Not delivered: tried again at `retry_at`, or given up without one.
+    Failed {
+        why: String,
+        retry_at: Option<DateTime<Utc>>,
+    },
 }
 
 impl Command {
@@ -229,6 +255,8 @@ impl Command {
             Self::Provide { .. } => "clock-provide",
             Self::SwitchResponder { .. } => "switch-responder",
             Self::Alert { .. } => "alert",
+            Self::Page { .. } => "page",
+            Self::Delivery { .. } => "delivery",
         }
     }
 }

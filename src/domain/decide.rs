@@ -41,6 +41,9 @@ pub fn decide(
             let submission = super::decide_filing::Filing { clock, reference, at, phase, channel, late_reason, filed };
             return super::decide_filing::notify(incident, submission, now, actor);
         }
+        if matches!(command, Command::Page { .. } | Command::Delivery { .. }) {
+            return super::decide_outbound::decide(incident, command, now);
+        }
         if let Command::Waive { clock, rationale } = command {
             return super::decide_filing::waive(incident, clock, rationale, now, actor);
         }
@@ -84,6 +87,7 @@ fn is_operation(command: &Command) -> bool {
             | Command::Severity { .. }
             | Command::Resolve
             | Command::Close { .. }
+            | Command::Page { .. }
     )
 }
 
@@ -192,6 +196,8 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         | Command::Preserve { .. }
         | Command::Notify { .. }
         | Command::InStead { .. }
+        | Command::Page { .. }
+        | Command::Delivery { .. }
         | Command::Waive { .. } => Err(Refusal::NotDeclared),
         Command::Alert { alert, attached } => {
             if incident.alerts.get(&alert.key).is_some_and(|t| same_delivery(&t.alert, &alert)) {

@@ -190,6 +190,17 @@ pub fn describe(envelope: &Envelope) -> String {
         Event::TornTailQuarantined { file, bytes, .. } => {
             format!("recovery quarantined a torn tail of {bytes} bytes to {file}")
         }
+        Event::MessageQueued { message } => super::outbound::describe_queued(by, message),
+        Event::DeliveryFailed { key, attempt, why, retry_at } => match retry_at {
+            Some(at) => {
+                format!("{by}: attempt {attempt} to send {key} failed: {why}; trying again at {}", rfc3339(*at))
+            }
+            None => format!("{by} gave up sending {key} after attempt {attempt}: {why}"),
+        },
+        Event::MessageDelivered { key, attempt, receipt } => format!(
+            "{by} delivered {key} (attempt {attempt}){}",
+            receipt.as_ref().map(|r| format!(": {r}")).unwrap_or_default()
+        ),
     }
 }
 

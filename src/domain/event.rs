@@ -275,6 +275,22 @@ pub enum Event {
         bytes: u64,
         sha256: String,
     },
+    /// A message to leave warroom, recorded before any attempt to send it.
+    MessageQueued {
+        message: Box<super::outbound::Outbound>,
+    },
+    /// An attempt that did not deliver: tried again at `retry_at`, or given up without one.
+    DeliveryFailed {
+        key: String,
+        attempt: u32,
+        why: String,
+        retry_at: Option<DateTime<Utc>>,
+    },
+    MessageDelivered {
+        key: String,
+        attempt: u32,
+        receipt: Option<String>,
+    },
 }
 
 /// A clock's due time before and after a decision was recorded or corrected (`None`: not
@@ -344,6 +360,9 @@ impl Event {
             Self::EffectRecorded { .. } => "effect_recorded",
             Self::EffectUpdated { .. } => "effect_updated",
             Self::EvidencePreserved { .. } => "evidence_preserved",
+            Self::MessageQueued { .. } => "message_queued",
+            Self::DeliveryFailed { .. } => "delivery_failed",
+            Self::MessageDelivered { .. } => "message_delivered",
         }
     }
 }

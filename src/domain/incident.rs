@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::alert::Alert;
+pub use super::alert::AlertTrack;
 use super::clock::def::Decision;
 use super::clock::{ClockDef, ClockFacts, ClockStatus, DecisionRecord, Schedule, evaluate_scheduled, schedule};
 use super::clock_fold;
@@ -70,16 +70,6 @@ pub struct StepState {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AlertTrack {
-    pub alert: Alert,
-    pub first_seen: DateTime<Utc>,
-    pub last_seen: DateTime<Utc>,
-    pub deliveries: u32,
-    /// The scope labels whose value this alert was the first to bring, when it did.
-    pub widened: BTreeMap<String, String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
     pub seq: u64,
     pub by: String,
@@ -118,6 +108,8 @@ pub struct Incident {
     pub alerts: BTreeMap<String, AlertTrack>,
     /// Approvals, action runs, the side-effect ledger and preserved evidence.
     pub containment: Containment,
+    /// Pages and updates queued to leave warroom, and what became of each.
+    pub outbox: super::outbox::Outbox,
     /// A drill's clocks run this many times faster than real ones (1 for real incidents).
     pub speed: u32,
     /// A micro-drill's steps (the rest were skipped when it began).
@@ -186,6 +178,7 @@ impl Incident {
             alerts: BTreeMap::new(),
             handover: None,
             containment: Containment::default(),
+            outbox: super::outbox::Outbox::default(),
             speed: 1,
             drill_focus: None,
             last_seq: envelope.seq,
@@ -204,6 +197,7 @@ impl Incident {
         self.last_seq = envelope.seq;
         self.last_at = envelope.at;
         self.containment.apply(envelope);
+        self.outbox.apply(envelope);
         let by = &envelope.actor.name;
         match &envelope.event {
             Event::AlertReceived { alert, widens, .. } => {
@@ -237,7 +231,10 @@ impl Incident {
             | Event::ActionFinished { .. }
             | Event::EffectRecorded { .. }
             | Event::EffectUpdated { .. }
-            | Event::EvidencePreserved { .. } => {}
+            | Event::EvidencePreserved { .. }
+            | Event::MessageQueued { .. }
+            | Event::DeliveryFailed { .. }
+            | Event::MessageDelivered { .. } => {}
             // Folded by `clock_fold`.
             Event::DecisionRecorded { .. }
             | Event::SubmissionRecorded { .. }

@@ -79,6 +79,8 @@ pub enum Refusal {
     },
     /// About a regulatory clock: regimes, delays, the authority informed, duties set aside.
     Clock(ClockRefusal),
+    /// About a message leaving warroom.
+    Outbound(super::refusal_outbound::OutboundRefusal),
     CompleteWithoutContent {
         clock: String,
         missing: Vec<String>,
@@ -276,6 +278,7 @@ impl fmt::Display for Refusal {
                 write!(f, "only the commander ({}) may move {decision} later{hint}", sanitize::line(commander))
             }
             Self::Clock(refusal) => refusal.fmt(f),
+            Self::Outbound(refusal) => refusal.fmt(f),
             Self::LateWithoutReason { clock, limit } => write!(
                 f,
                 "this submission for {} is after its legal limit ({limit}): give --late-reason (the law asks for the reasons for the delay)",

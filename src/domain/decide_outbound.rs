@@ -1,0 +1,87 @@
+//! Deciding what leaves warroom: a page queued (one message per target of the rotation, its
+//! text written from the incident) and what came of each attempt to send one.
+
+use chrono::{DateTime, Utc};
+
+use super::command::{Command, DeliveryOutcome};
+use super::event::Event;
+use super::incident::Incident;
+use super::outbound::{Outbound, Purpose};
+use super::outbox::Delivery;
+use super::refusal::Refusal;
+use super::refusal_outbound::OutboundRefusal;
+use super::suggest::did_you_mean;
+
+pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Result<Vec<Event>, Refusal> {
+    match command {
+        Command::Page { role, rung, rotation, targets } => {
+            let Some(duty) = incident.runbook.role(&role) else {
+                let hint = did_you_mean(&role, incident.runbook.roles.iter().map(|r| r.id.as_str()));
+                return Err(Refusal::UnknownRole { role, hint });
+            };
+            if targets.is_empty() {
+                return Err(Refusal::Outbound(OutboundRefusal::NoTargets { rotation }));
+            }
+            let (subject, body) = page_text(incident, duty, rung, now);
+            Ok(targets
+                .into_iter()
+                .enumerate()
+                .map(|(index, (target, kind, drill_safe))| Event::MessageQueued {
+                    message: Box::new(Outbound {
+                        key: incident.outbox.next_key(&incident.id, index),
+                        notifier: target.notifier,
+                        kind,
+                        to: target.to,
+                        purpose: Purpose::Page { role: role.clone(), rung, rotation: rotation.clone() },
+                        subject: subject.clone(),
+                        body: body.clone(),
+                        simulated: incident.drill && !drill_safe,
+                    }),
+                })
+                .collect())
+        }
+        Command::Delivery { key, attempt, outcome } => {
+            let Some(message) = incident.outbox.get(&key) else {
+                return Err(Refusal::Outbound(OutboundRefusal::UnknownMessage { key }));
+            };
+            if !matches!(message.delivery, Delivery::Pending { .. }) {
+                return Err(Refusal::Outbound(OutboundRefusal::Settled { key }));
+            }
+            Ok(vec![match outcome {
+                DeliveryOutcome::Delivered { receipt } => Event::MessageDelivered { key, attempt, receipt },
+                DeliveryOutcome::Failed { why, retry_at } => Event::DeliveryFailed { key, attempt, why, retry_at },
+            }])
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// A page's subject and body: what happened, how bad, what the role does, how to answer.
+fn page_text(incident: &Incident, duty: &super::runbook::Role, rung: usize, now: DateTime<Utc>) -> (String, String) {
+    let drill = if incident.drill { "DRILL — " } else { "" };
+    let subject =
+        format!("{drill}[{}] {}: {} — page for {}", incident.severity, incident.id, incident.title, duty.title);
+    let escalated =
+        if rung > 0 { format!(" (escalated: level {} of the on-call path)", rung + 1) } else { String::new() };
+    let mut body = String::new();
+    if incident.drill {
+        body.push_str("DRILL — this is an exercise, not a real incident.\n\n");
+    }
+    body.push_str(&format!(
+        "{} {} — {}\nYou are paged as {} ({}){escalated}.\nRunbook: {} v{}. Declared {}; paged {}.\n",
+        incident.severity,
+        incident.id,
+        incident.title,
+        duty.title,
+        duty.id,
+        incident.runbook.id,
+        incident.runbook.version,
+        incident.declared_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    ));
+    if !duty.duties.trim().is_empty() {
+        body.push_str(&format!("Duties: {}\n", duty.duties.trim()));
+    }
+    body.push_str(&format!("Answer by taking the role: warroom assign {} {} YOUR-NAME\n", incident.id, duty.id));
+    (subject, body)
+}

@@ -1,0 +1,114 @@
+//! An incident's outbox as its log folds: each message queued, its attempts, and whether it
+//! was delivered, given up, or (in a drill) only recorded.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::event::{Envelope, Event};
+use super::outbound::{Outbound, Purpose};
+
+/// How a message stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// Waiting for its next attempt at `next_at`.
+    Pending {
+        next_at: DateTime<Utc>,
+        last_error: Option<String>,
+    },
+    Delivered {
+        at: DateTime<Utc>,
+        receipt: Option<String>,
+    },
+    /// Given up: the receiver refused it in a way retrying cannot mend (a 4xx, bad settings).
+    Failed {
+        at: DateTime<Utc>,
+        why: String,
+    },
+    Simulated,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub outbound: Outbound,
+    pub queued_at: DateTime<Utc>,
+    pub queued_by: String,
+    pub attempts: u32,
+    pub delivery: Delivery,
+}
+
+/// The incident's messages, in the order queued.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outbox {
+    pub messages: Vec<Message>,
+}
+
+impl Outbox {
+    pub fn apply(&mut self, envelope: &Envelope) {
+        match &envelope.event {
+            Event::MessageQueued { message } => self.messages.push(Message {
+                outbound: (**message).clone(),
+                queued_at: envelope.at,
+                queued_by: envelope.actor.name.clone(),
+                attempts: 0,
+                delivery: if message.simulated {
+                    Delivery::Simulated
+                } else {
+                    Delivery::Pending { next_at: envelope.at, last_error: None }
+                },
+            }),
+            Event::DeliveryFailed { key, attempt, why, retry_at } => {
+                if let Some(message) = self.get_mut(key) {
+                    message.attempts = message.attempts.max(*attempt);
+                    message.delivery = match retry_at {
+                        Some(next_at) => Delivery::Pending { next_at: *next_at, last_error: Some(why.clone()) },
+                        None => Delivery::Failed { at: envelope.at, why: why.clone() },
+                    };
+                }
+            }
+            Event::MessageDelivered { key, attempt, receipt } => {
+                if let Some(message) = self.get_mut(key) {
+                    message.attempts = message.attempts.max(*attempt);
+                    message.delivery = Delivery::Delivered { at: envelope.at, receipt: receipt.clone() };
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Message> {
+        self.messages.iter().find(|m| m.outbound.key == key)
+    }
+
+    fn get_mut(&mut self, key: &str) -> Option<&mut Message> {
+        self.messages.iter_mut().find(|m| m.outbound.key == key)
+    }
+
+    /// Messages waiting to be sent whose time has come, oldest first.
+    pub fn due(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Message> {
+        self.messages.iter().filter(move |m| matches!(m.delivery, Delivery::Pending { next_at, .. } if next_at <= now))
+    }
+
+    /// Messages not yet delivered nor given up.
+    pub fn waiting(&self) -> usize {
+        self.messages.iter().filter(|m| matches!(m.delivery, Delivery::Pending { .. })).count()
+    }
+
+    /// The key the next message queued gets (unique in the workspace: incident ids are).
+    pub fn next_key(&self, incident: &str, more: usize) -> String {
+        format!("{incident}/m{}", self.messages.len() + more + 1)
+    }
+
+    /// Each role's latest page: the rung reached and when it was queued.
+    pub fn pages(&self) -> BTreeMap<&str, (usize, DateTime<Utc>)> {
+        let mut pages = BTreeMap::new();
+        for message in &self.messages {
+            let Purpose::Page { role, rung, .. } = &message.outbound.purpose;
+            let latest = pages.entry(role.as_str()).or_insert((*rung, message.queued_at));
+            if *rung >= latest.0 {
+                *latest = (*rung, message.queued_at);
+            }
+        }
+        pages
+    }
+}
