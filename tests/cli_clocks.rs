@@ -84,6 +84,9 @@ fn a_backdated_decision_keeps_both_times_and_a_correction_is_a_new_event() {
 fn submissions_on_time_late_and_not_applicable() {
     let ws = Workspace::new();
     let id = declare(&ws);
+    let not_late = ["notify", &id, "gdpr-33", "--ref", "DPA-2026-1142", "--late-reason", "none"];
+    let err = refused(&ws, "priya", &not_late);
+    assert!(err.contains("gdpr-33 is filed within its legal limit") && err.contains("leave the reason"), "{err}");
     ok(&ws, "priya", &["notify", &id, "gdpr-33", "--ref", "DPA-2026-1142", "--channel", "portal"]);
     let gdpr = clock(&ws, &id, "gdpr-33");
     assert_eq!(gdpr["state"], "submitted_on_time");

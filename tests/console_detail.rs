@@ -225,6 +225,94 @@ fn another_responders_tick_does_not_move_the_cursor() {
 }
 
 #[test]
+fn another_responders_decision_reorders_the_clocks_but_the_cursor_stays_on_its_clock() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('2'));
+    for _ in 0..3 {
+        key(&mut model, KeyCode::Down);
+    }
+    let clock_at = |model: &warroom::tui::model::Model| {
+        let incident = &model.current().expect("incident").incident;
+        incident.clock_statuses(t0()).get(model.clock_cursor).map(|s| s.def.id.clone())
+    };
+    let before = clock_at(&model).expect("a clock under the cursor");
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    let high_risk = Envelope {
+        seq: last.seq + 1,
+        at: last.at + Duration::minutes(1),
+        actor: Actor::named("bob"),
+        event: Event::DecisionRecorded {
+            decision: warroom::domain::clock::Decision::HighRisk,
+            at: t0() - Duration::hours(70),
+            evidence: None,
+            corrects: None,
+            auto: false,
+            reason: None,
+            confirms: false,
+            moved: Vec::new(),
+            regime: None,
+        },
+    };
+    all.push(high_risk.clone());
+    let order = |all: &[Envelope]| {
+        let Msg::Changed { incident, .. } = changed(all) else { unreachable!() };
+        incident.clock_statuses(t0()).iter().map(|s| s.def.id.clone()).collect::<Vec<_>>()
+    };
+    assert_ne!(order(&all[..all.len() - 1]), order(&all), "the decision reorders the pane");
+    let Msg::Changed { incident, .. } = changed(&all) else { unreachable!() };
+    update(&mut model, Msg::Changed { incident, appended: vec![log_line(&high_risk)] }, &keymap(), t0());
+    assert_eq!(clock_at(&model), Some(before), "bob's decision leaves alice's cursor on her clock");
+}
+
+#[test]
+fn an_initial_filing_leaves_the_clock_half_done_with_its_missing_content_and_a_waived_one_owes_none() {
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    let events = [
+        Event::SubmissionRecorded {
+            clock: "gdpr-33".into(),
+            reference: "CNIL-2026-88812".into(),
+            at: t0() - Duration::minutes(2),
+            phase: warroom::domain::clock::SubmissionPhase::Initial,
+            channel: None,
+            late_reason: None,
+            filed: None,
+        },
+        Event::ClockWaived { clock: "uk-gdpr-33".into(), rationale: "no UK data subjects".into() },
+    ];
+    for (i, event) in events.into_iter().enumerate() {
+        let seq = last.seq + 1 + i as u64;
+        all.push(Envelope { seq, at: last.at, actor: Actor::named("priya"), event });
+    }
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+    let screen = text_of(&render(&model, 160, 48, t0()));
+    let rows: Vec<&str> = screen.lines().map(|l| l.rsplit('│').nth(1).unwrap_or(l)).collect();
+    let after = |id: &str| rows.iter().position(|r| r.contains(&format!(" {id} "))).map(|i| rows[i..i + 3].join("\n"));
+    let gdpr = after("gdpr-33").expect("gdpr-33 in the pane");
+    assert!(gdpr.contains("◐") && gdpr.contains("complete pending") && gdpr.contains("missing "), "{screen}");
+    let uk = after("uk-gdpr-33").expect("uk-gdpr-33 in the pane");
+    assert!(!uk.contains("missing"), "a waived clock owes no content: {screen}");
+}
+
+#[test]
+fn x_on_a_done_step_that_asks_what_was_done_is_refused_before_asking() {
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    let tick = Event::StepTicked { step: "pin-traces".into(), note: None, forced: true, hold_override: None };
+    all.push(Envelope { seq: last.seq + 1, at: last.at, actor: Actor::named("bob"), event: tick });
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+    let incident = &model.current().expect("incident").incident;
+    model.step_cursor = incident.runbook.step_index("pin-traces").expect("a forensic step");
+    let effects = key(&mut model, KeyCode::Char('x'));
+    assert!(effects.is_empty() && matches!(model.mode, Mode::Normal), "no form opens: {:?}", model.mode);
+    let said = model.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(said.contains("already done"), "{said}");
+}
+
+#[test]
 fn i_shows_every_alert_in_full_and_a_widened_scope_is_flagged_on_the_incident() {
     let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
     let last = all.last().expect("events").clone();
@@ -291,7 +379,8 @@ fn a_regulatory_step_asks_what_was_decided_unless_its_tick_is_a_filing() {
     ] {
         let index = model.current().and_then(|e| e.incident.runbook.step_index(step)).expect("step");
         model.step_cursor = index;
-        key(&mut model, KeyCode::Char('x'));
+        // Forced: the steps before it are open, and a plain x says so before asking anything.
+        key(&mut model, KeyCode::Char('F'));
         let Mode::Form(form) = &model.mode else { panic!("{step} asks first: {:?}", model.mode) };
         assert!(form.fields[0].label.starts_with(asked), "{step}: {}", form.fields[0].label);
         key(&mut model, KeyCode::Esc);

@@ -50,7 +50,7 @@ pub fn list(ctx: &Context, incident: Option<&str>, json: bool) -> Result<(), Cli
     }
     for status in &statuses {
         println!("  {}", clock_view::line(status, ctx.tz));
-        if !status.missing_content.is_empty() && status.submitted.is_none() {
+        if status.content_owed() {
             let missing: Vec<&str> = status.missing_content.iter().map(|c| c.id.as_str()).collect();
             println!("  {:<20} missing content: {}", "", missing.join(", "));
         }

@@ -55,6 +55,11 @@ pub fn notify(incident: &Incident, filing: Filing, now: DateTime<Utc>, actor: &s
     {
         return Err(Refusal::LateWithoutReason { clock, limit: rfc3339(deadline.legal_limit_at) });
     }
+    let late = status.deadline.is_some_and(|d| d.fixed && at > d.legal_limit_at);
+    if late_reason.is_some() && !late && status.submitted.is_none() {
+        let limit = status.deadline.map(|d| rfc3339(d.legal_limit_at));
+        return Err(Refusal::Clock(super::refusal_clock::ClockRefusal::NotLate { clock, limit }));
+    }
     // Recorded after the limit, dated before it: the clock turns from overdue to on time on a
     // claim only the commander may make.
     if let Some(deadline) = status.deadline

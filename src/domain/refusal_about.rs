@@ -43,7 +43,7 @@ impl Refusal {
                 | ClockRefusal::UnknownRegime { .. },
             ) => About::Decision,
             Self::Clock(ClockRefusal::NoPhases { .. }) | Self::CompleteWithoutContent { .. } => About::Phase,
-            Self::LateWithoutReason { .. } => About::LateReason,
+            Self::LateWithoutReason { .. } | Self::Clock(ClockRefusal::NotLate { .. }) => About::LateReason,
             Self::UnknownClock { .. }
             | Self::ClockAlreadyActive(_)
             | Self::AlreadySubmitted(_)

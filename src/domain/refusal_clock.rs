@@ -45,6 +45,12 @@ pub enum ClockRefusal {
         step: String,
         why: String,
     },
+    /// A reason for lateness given for a filing that is not late: it would read as an
+    /// admission in the record.
+    NotLate {
+        clock: String,
+        limit: Option<String>,
+    },
     /// A delay of a clock refused, and why.
     Delay {
         clock: String,
@@ -65,6 +71,12 @@ impl fmt::Display for ClockRefusal {
                 "{}'s law asks for one notice, not phases: it cannot be filed as {phase}; file it complete, with its \
                  content",
                 show(clock)
+            ),
+            Self::NotLate { clock, limit } => write!(
+                f,
+                "{} is filed within its legal limit{}: leave the reason for lateness empty",
+                show(clock),
+                limit.as_ref().map(|l| format!(" ({l})")).unwrap_or_default()
             ),
             Self::BeforeStart { what, clock, start } => {
                 write!(f, "{what} cannot be dated before {} started ({start})", show(clock))

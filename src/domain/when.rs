@@ -9,8 +9,10 @@ pub fn parse(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(trimmed) {
         return Ok(t.with_timezone(&Utc));
     }
+    // A wall time is UTC; saying so (`02:10 UTC`, `02:10Z`) is welcome.
+    let wall = ["UTC", "Z"].iter().find_map(|zone| trimmed.strip_suffix(zone)).map_or(trimmed, str::trim_end);
     for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(trimmed, format) {
+        if let Ok(t) = NaiveDateTime::parse_from_str(wall, format) {
             return Ok(t.and_utc());
         }
     }
@@ -44,6 +46,10 @@ mod tests {
         assert_eq!(parse("2026-11-24 02:10", now).expect("plain").to_rfc3339(), "2026-11-24T02:10:00+00:00");
         assert_eq!(parse("-30m", now).expect("ago").to_rfc3339(), "2026-11-24T04:30:00+00:00");
         assert_eq!(parse("2h ago", now).expect("ago").to_rfc3339(), "2026-11-24T03:00:00+00:00");
+        for said in ["2026-11-24 02:10 UTC", "2026-11-24 02:10Z", "2026-11-24T02:10 UTC"] {
+            assert_eq!(parse(said, now).expect(said).to_rfc3339(), "2026-11-24T02:10:00+00:00", "{said}");
+        }
         assert!(parse("yesterday", now).is_err());
+        assert!(parse("2026-11-24 02:10 CET", now).is_err(), "only UTC is named");
     }
 }

@@ -211,7 +211,7 @@ fn clock(out: &mut Lines, entry: &IncidentEntry, id: &str, model: &Model, now: D
     }
     out.heading("Duty");
     out.block(Role::Text, &def.duty);
-    if !status.missing_content.is_empty() && status.submitted.is_none() {
+    if status.content_owed() {
         out.heading("Missing content");
         for item in &status.missing_content {
             out.field(&item.id, &item.text);

@@ -176,6 +176,14 @@ fn tick(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let force = action == Action::ForceTick;
     let asks = action == Action::TickNote || defined.is_some_and(|(kind, _)| forms::asks_on_tick(kind));
     if let (true, Some((kind, files))) = (asks, defined) {
+        // Refused whatever the answer (done already, steps before it open): say so before
+        // asking what was done.
+        let entry = model.current().map(|e| &e.incident);
+        let tick = Command::Tick { step: step.clone(), note: Some("…".to_owned()), force, override_hold: None };
+        if let Err(refusal) = crate::domain::decide::decide(entry, tick, now, &model.actor) {
+            model.say(FlashKind::Refused, format!("refused: {refusal}"), now);
+            return Vec::new();
+        }
         let form = forms::tick(Some(incident), &step, (kind, files), force, action == Action::TickNote);
         model.mode = Mode::Form(Box::new(form));
         return Vec::new();

@@ -169,6 +169,9 @@ pub struct Model {
     pub focus: Pane,
     pub step_cursor: usize,
     pub clock_cursor: usize,
+    /// The incident and clock under the clock cursor: the pane's order changes as deadlines
+    /// near and others record decisions, and the cursor stays on the clock, not the row.
+    pub clock_pointed: Option<(String, String)>,
     pub log: LogView,
     pub mode: Mode,
     pub actor: String,
@@ -265,6 +268,20 @@ impl Model {
         self.log.from_bottom = 0;
     }
 
+    /// Keeps the clock cursor on the clock it was on, unless a key moved it; then notes which
+    /// clock it is on now.
+    pub fn keep_clock_pointed(&mut self, moved_by_key: bool, now: DateTime<Utc>) {
+        let Some(entry) = self.current() else { return };
+        let order: Vec<String> = entry.incident.clock_statuses(now).iter().map(|s| s.def.id.clone()).collect();
+        let id = entry.incident.id.clone();
+        let pointed = self.clock_pointed.as_ref().filter(|(incident, _)| *incident == id);
+        let kept = pointed.and_then(|(_, clock)| order.iter().position(|c| c == clock));
+        if let (false, Some(index)) = (moved_by_key, kept) {
+            self.clock_cursor = index;
+        }
+        self.clock_pointed = order.get(self.clock_cursor).map(|clock| (id, clock.clone()));
+    }
+
     /// Shows `text` in the message area: for a few seconds if it is done, until dismissed if refused.
     pub fn say(&mut self, kind: FlashKind, text: impl Into<String>, now: DateTime<Utc>) {
         self.flash = Some(Flash { kind, text: text.into(), until: now + chrono::Duration::seconds(FLASH_SECONDS) });
@@ -277,6 +294,7 @@ impl Model {
             focus: Pane::Checklist,
             step_cursor: 0,
             clock_cursor: 0,
+            clock_pointed: None,
             log: LogView::default(),
             mode: Mode::Normal,
             actor: actor.to_owned(),

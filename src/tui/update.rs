@@ -11,6 +11,13 @@ use super::model::{ACTION_OUTPUT_LIMIT, FlashKind, IncidentEntry, LogLine, Mode,
 use crate::domain::incident::Incident;
 
 pub fn update(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) -> Vec<Effect> {
+    let by_key = matches!(msg, Msg::Key(_));
+    let effects = handle(model, msg, keymap, now);
+    model.keep_clock_pointed(by_key, now);
+    effects
+}
+
+fn handle(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => super::keys::on_key(model, key, keymap, now),
         Msg::Tick => {

@@ -80,6 +80,14 @@ impl ClockStatus<'_> {
         matches!(self.state, ClockState::SubmittedOnTime | ClockState::SubmittedLate) && !self.in_full
     }
 
+    /// Content the law asks for that the report still lacks, while a report is owed: before
+    /// any filing, or after filings in phases until the complete one (not on a waived clock).
+    pub fn content_owed(&self) -> bool {
+        !self.missing_content.is_empty()
+            && self.state != ClockState::NotApplicable
+            && (self.submitted.is_none() || self.awaits_complete())
+    }
+
     /// Most urgent first: overdue (longest overdue first), then a duty due "immediately" (a
     /// recorded causal link, a suspected death) not yet settled, which is due now; then due
     /// soon, running (least time left first), awaiting, then the settled ones.

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::kit::{Ui, pane_block, styled, window};
+use super::kit::{Ui, fit, pane_block, styled, window};
 use crate::domain::clock::display::{countdown, local_and_utc as when};
 use crate::domain::clock::{ClockState, ClockStatus};
 use crate::domain::sanitize;
@@ -34,8 +34,11 @@ pub fn state_role(state: ClockState) -> Role {
     }
 }
 
-const fn mark(state: ClockState) -> &'static str {
-    match state {
+fn mark(status: &ClockStatus<'_>) -> &'static str {
+    if status.awaits_complete() {
+        return "◐ ";
+    }
+    match status.state {
         ClockState::Overdue => "!!",
         ClockState::DueSoon => "! ",
         ClockState::Running => "▶ ",
@@ -105,9 +108,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         let id_width = room.clamp(8, 18);
         let first = vec![
             styled(if selected { "›" } else { " " }, theme.style(Role::Current)),
-            styled(mark(status.state), theme.style(role)),
+            styled(mark(status), theme.style(role)),
             styled(format!("{:<id_width$} ", short_id(&status.def.id, id_width)), base),
-            styled(remaining, theme.style(role)),
+            styled(
+                fit(&remaining, usize::from(area.width.saturating_sub(2)).saturating_sub(id_width + 4)).into_owned(),
+                theme.style(role),
+            ),
         ];
         lines.push(Line::from(first));
         if !roomy {
@@ -126,7 +132,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             (None, None) => format!("    {}", sanitize::line(&status.def.title)),
         };
         lines.push(Line::from(styled(detail, theme.style(Role::Muted))));
-        let missing = if status.missing_content.is_empty() || status.submitted.is_some() {
+        let missing = if !status.content_owed() {
             String::new()
         } else {
             format!(" · missing {}", status.missing_content.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(","))

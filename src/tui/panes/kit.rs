@@ -89,3 +89,35 @@ pub fn wrapped_lines(text: &str, width: u16) -> u16 {
     }
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
+
+/// `text` in at most `width` columns, ending in `…` when cut: a line cut silently can read as
+/// something else (`gdpr-33-processor` cut to `gdpr-33`).
+pub fn fit(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    let (mut used, mut cut) = (0, None);
+    for (at, c) in text.char_indices() {
+        used += Span::raw(&text[at..at + c.len_utf8()]).width();
+        if cut.is_none() && used + 1 > width {
+            cut = Some(at);
+        }
+        if used > width {
+            let kept = &text[..cut.unwrap_or(0)];
+            return if width == 0 { "".into() } else { format!("{kept}…").into() };
+        }
+    }
+    text.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn a_cut_line_ends_in_an_ellipsis_within_the_width() {
+        assert_eq!(fit("submission for gdpr-33-processor", 32), "submission for gdpr-33-processor");
+        assert_eq!(fit("submission for gdpr-33-processor", 22), "submission for gdpr-3…");
+        assert_eq!(fit("日本語テキスト", 7), "日本語…");
+        assert_eq!(fit("abc", 3), "abc");
+        assert_eq!(fit("abcd", 3), "ab…");
+        assert_eq!(fit("abcd", 0), "");
+    }
+}

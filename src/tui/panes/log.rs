@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::kit::{Ui, pane_block, styled};
+use super::kit::{Ui, fit, pane_block, styled};
 use crate::domain::sanitize;
 use crate::tui::model::{Model, Pane};
 use crate::tui::theme::Role;
@@ -23,6 +23,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
     let block = pane_block(&title, Pane::Log, model, theme);
     let pointed = model.focus == Pane::Log && matches!(model.mode, crate::tui::model::Mode::Normal);
     let last = visible.len().saturating_sub(1);
+    let text_width = usize::from(area.width.saturating_sub(2));
     let lines: Vec<Line<'_>> = visible
         .iter()
         .enumerate()
@@ -34,13 +35,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
                 line.at.format("%m-%d %H:%M:%SZ").to_string()
             };
             let text_role = if cursor { Role::Selection } else { Role::Text };
-            Line::from(vec![
+            let mut spans = vec![
                 styled(if cursor { "›" } else { " " }, theme.style(Role::Current)),
                 styled(format!("{at} "), theme.style(Role::Muted)),
                 styled(format!("#{:<4} ", line.seq), theme.style(Role::Muted)),
                 styled(format!("{:<10} ", sanitize::line(&line.actor)), theme.style(Role::Title)),
-                styled(sanitize::line(&line.text).into_owned(), theme.style(text_role)),
-            ])
+            ];
+            let room = text_width.saturating_sub(spans.iter().map(ratatui::text::Span::width).sum());
+            spans.push(styled(fit(&sanitize::line(&line.text), room).into_owned(), theme.style(text_role)));
+            Line::from(spans)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines).block(block), area);

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::countdown::{remaining_within, status_role};
-use super::kit::{Ui, styled};
+use super::kit::{Ui, fit, styled};
 use crate::domain::clock::ClockState;
 use crate::tui::model::Model;
 use crate::tui::theme::Role;
@@ -27,29 +27,54 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     let offered = model.incidents.iter().any(|e| e.incident.handover.as_ref().is_some_and(|h| h.to == model.actor));
     if offered {
         let key = ui.keymap.key_for(crate::tui::keymap::Action::AcceptCommand);
-        spans.push(styled(format!("COMMAND OFFERED TO YOU ({key}) "), theme.style(Role::Error)));
+        let offer = if area.width >= 120 { "COMMAND OFFERED TO YOU" } else { "COMMAND TO YOU" };
+        spans.push(styled(format!("{offer} ({key}) "), theme.style(Role::Error)));
     }
     if !model.unrouted.is_empty() {
         let key = ui.keymap.key_for(crate::tui::keymap::Action::Inbox);
         spans.push(styled(format!("{} UNROUTED ({key}) ", model.unrouted.len()), theme.style(Role::Error)));
     }
+    let width = usize::from(area.width);
+    let used: usize = spans.iter().map(ratatui::text::Span::width).sum();
     match urgent {
         Some((entry, status)) => {
             let role = status_role(&status);
-            spans.push(styled("next ", theme.style(Role::Muted)));
-            spans.push(styled(format!("{} ", entry.incident.id), theme.style(Role::Text)));
-            if entry.incident.drill {
-                spans.push(styled("DRILL ", theme.style(Role::Drill)));
-            }
             let room = if area.width >= 120 { usize::MAX } else { 0 };
-            spans.push(styled(format!("{} ", remaining_within(&status, room)), theme.style(role)));
-            spans.push(styled(status.def.id.clone(), theme.style(role)));
-            if let Some(deadline) = status.deadline {
-                let word = if deadline.fixed { "due" } else { "target" };
-                spans.push(styled(
-                    format!("  {word} {}", crate::domain::clock::display::local_and_utc(deadline.due_at, model.tz)),
-                    theme.style(Role::Muted),
-                ));
+            let remaining = remaining_within(&status, room);
+            // Shorter and shorter until it fits: the time left and the clock always show.
+            let versions = (0..3).map(|brevity| {
+                let id = &entry.incident.id;
+                let short_id =
+                    id.rsplit('-').next().filter(|_| brevity > 0).map_or_else(|| id.clone(), |n| format!("…{n}"));
+                let mut parts = vec![
+                    (if brevity == 0 { "next " } else { "" }.to_owned(), Role::Muted),
+                    (format!("{short_id} "), Role::Text),
+                ];
+                if entry.incident.drill {
+                    parts.push(("DRILL ".to_owned(), Role::Drill));
+                }
+                parts.push((format!("{remaining} {}", status.def.id), role));
+                if let Some(deadline) = status.deadline {
+                    let word = if deadline.fixed { "due" } else { "target" };
+                    let at = if brevity < 2 {
+                        crate::domain::clock::display::local_and_utc(deadline.due_at, model.tz)
+                    } else {
+                        deadline.due_at.with_timezone(&model.tz).format("%d %b %H:%M %Z").to_string()
+                    };
+                    parts.push((format!("  {word} {at}"), Role::Muted));
+                }
+                parts
+            });
+            let versions: Vec<_> = versions.collect();
+            let fits = |parts: &Vec<(String, Role)>| {
+                used + parts.iter().map(|(t, _)| t.chars().count()).sum::<usize>() <= width
+            };
+            let chosen = versions.iter().find(|v| fits(v)).or(versions.last()).cloned().unwrap_or_default();
+            let mut left = width.saturating_sub(used);
+            for (text, role) in chosen {
+                let shown = fit(&text, left).into_owned();
+                left = left.saturating_sub(shown.chars().count());
+                spans.push(styled(shown, theme.style(role)));
             }
         }
         None => spans.push(styled("no regulatory clock running", theme.style(Role::Muted))),

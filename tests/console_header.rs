@@ -1,0 +1,37 @@
+//! The top line at 80 columns: however much else it says (command offered, unrouted alerts),
+//! the most urgent clock, its time left and its whole due time stay in view.
+
+mod common;
+
+use chrono::Duration;
+use warroom::domain::event::{Actor, Envelope, Event};
+use warroom::tui::model::Model;
+use warroom::tui::update::update;
+
+use common::screen::*;
+
+const INC: &str = "INC-20261124-001";
+
+#[test]
+fn the_urgent_clock_and_its_due_time_fit_80_columns_beside_a_command_offered() {
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    let offer = Event::RoleAssigned { role: "commander".into(), name: "bob".into(), previous: Some("alice".into()) };
+    all.push(Envelope {
+        seq: last.seq + 1,
+        at: last.at + Duration::minutes(1),
+        actor: Actor::named("alice"),
+        event: offer,
+    });
+    let mut model = Model::new("bob", "/srv/warroom", chrono_tz::Tz::UTC, Vec::new());
+    update(&mut model, changed(&all), &keymap(), t0());
+    let top = |model: &Model| text_of(&render(model, 80, 24, t0())).lines().next().unwrap_or_default().to_owned();
+    let offered = top(&model);
+    assert!(offered.contains("COMMAND TO YOU (H)"), "{offered}");
+    assert!(offered.contains("IMMEDIATELY ai-act-73-general") && offered.trim_end().ends_with("UTC"), "{offered}");
+    model.unrouted = vec![unrouted("HighErrorRate", "k1", "errors")];
+    let crowded = top(&model);
+    assert!(crowded.contains("1 UNROUTED (A)") && crowded.contains("IMMEDIATELY ai-act-73-general"), "{crowded}");
+    let wide = text_of(&render(&model, 160, 48, t0())).lines().next().unwrap_or_default().to_owned();
+    assert!(wide.contains("IMMEDIATELY (causal-link, outer limit") && wide.contains("due Wed 09 Dec"), "{wide}");
+}
