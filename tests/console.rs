@@ -301,6 +301,21 @@ fn the_help_is_generated_from_the_keymap() {
     for binding in &keymap().bindings {
         assert!(text.contains(&binding.desc), "help lacks {:?}", binding.desc);
     }
+    // At 80 columns each description wraps under itself: every word shows, in order.
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('?'));
+    let mut words = String::new();
+    for _ in 0..keymap().bindings.len() {
+        let screen = text_of(&render(&model, 80, 24, t0()));
+        // Inside the pop-up only (two columns of the panes behind show on each side).
+        let inside: Vec<String> = screen.lines().map(|l| l.chars().skip(3).take(74).collect()).collect();
+        words.push_str(&inside.join(" ").split_whitespace().collect::<Vec<_>>().join(" "));
+        key(&mut model, KeyCode::Char('j'));
+    }
+    for binding in &keymap().bindings {
+        let desc = binding.desc.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains(&desc), "at 80 columns the help cuts {desc:?}");
+    }
 }
 
 #[test]

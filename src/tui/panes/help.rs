@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Borders, Clear, Row, Table};
 
-use super::kit::{Ui, centred};
+use super::kit::{Ui, centred, wrap};
 use crate::tui::keymap::Binding;
 use crate::tui::theme::Role;
 
@@ -28,8 +28,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, ui: &Ui, scroll: usize) {
     let per_column = bindings.len().div_ceil(columns);
     let areas = Layout::horizontal(vec![Constraint::Fill(1); columns]).spacing(2).split(inner);
     for (chunk, area) in bindings.chunks(per_column.max(1)).zip(areas.iter()) {
-        let rows =
-            chunk.iter().map(|b| Row::new(vec![b.keys.join(" "), b.desc.clone()]).style(theme.style(Role::Text)));
+        // A description wraps under itself rather than being cut at the edge.
+        let room = usize::from(area.width.saturating_sub(KEYS + 1));
+        let rows = chunk.iter().map(|b| {
+            let lines = wrap(&b.desc, room);
+            let height = u16::try_from(lines.len()).unwrap_or(1);
+            Row::new(vec![b.keys.join(" "), lines.join("\n")]).height(height).style(theme.style(Role::Text))
+        });
         let table = Table::new(rows, [Constraint::Length(KEYS), Constraint::Fill(1)])
             .header(Row::new(vec!["keys", "does"]).style(theme.style(Role::Muted)));
         frame.render_widget(table, *area);

@@ -90,6 +90,31 @@ pub fn wrapped_lines(text: &str, width: u16) -> u16 {
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
+/// `text` broken at spaces into lines of at most `width` characters (a longer word is cut).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed =
+            if line.is_empty() { word.chars().count() } else { line.chars().count() + 1 + word.chars().count() };
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while line.chars().count() > width {
+            let cut = line.char_indices().nth(width).map_or(line.len(), |(at, _)| at);
+            let rest = line.split_off(cut);
+            lines.push(std::mem::replace(&mut line, rest));
+        }
+    }
+    lines.push(line);
+    lines
+}
+
 /// `text` in at most `width` columns, ending in `…` when cut: a line cut silently can read as
 /// something else (`gdpr-33-processor` cut to `gdpr-33`).
 pub fn fit(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
@@ -119,5 +144,15 @@ mod tests {
         assert_eq!(fit("abc", 3), "abc");
         assert_eq!(fit("abcd", 3), "ab…");
         assert_eq!(fit("abcd", 0), "");
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_cuts_only_a_word_too_long() {
+        assert_eq!(
+            super::wrap("Run the undo of the step's action", 12),
+            ["Run the undo", "of the", "step's", "action"]
+        );
+        assert_eq!(super::wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(super::wrap("", 4), [""]);
     }
 }

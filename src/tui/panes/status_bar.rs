@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::kit::{Ui, styled};
+use super::kit::{Ui, fit, styled};
 use crate::domain::sanitize;
 use crate::tui::keymap::Action;
 use crate::tui::model::{Model, Pane};
@@ -65,16 +65,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: ch
             )
         }
     };
-    spans.push(styled(
-        format!(
-            " {} help · {pane_keys} · {} in full · {} panes · {} quit",
-            key(Action::Help),
-            key(Action::Detail),
-            key(Action::FocusNext),
-            key(Action::Quit)
-        ),
-        theme.style(Role::StatusBar),
-    ));
+    let hints = format!(
+        " {} help · {} quit · {pane_keys} · {} in full · {} panes",
+        key(Action::Help),
+        key(Action::Quit),
+        key(Action::Detail),
+        key(Action::FocusNext)
+    );
+    let room = usize::from(area.width).saturating_sub(spans.iter().map(ratatui::text::Span::width).sum());
+    spans.push(styled(fit(&hints, room).into_owned(), theme.style(Role::StatusBar)));
     spans.push(styled(format!("  {}", model.workspace), theme.style(Role::Muted)));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.style(Role::StatusBar)), area);
 }
