@@ -11,6 +11,7 @@ mod findings;
 pub mod load;
 pub mod matcher;
 pub mod member_states;
+pub mod outbound_config;
 pub mod raw;
 pub mod triggers;
 pub mod workspace_config;

@@ -1,5 +1,5 @@
-//! The workspace's `warroom.yaml`: its contact points and parties (`domain::parties`), read
-//! strictly, each problem located.
+//! The workspace's `warroom.yaml`: its contact points and parties (`domain::parties`), its
+//! notifiers and rotations, read strictly, each problem located.
 
 use std::io::Read;
 use std::path::Path;
@@ -24,7 +24,10 @@ pub fn load(dir: &Path) -> Result<WorkspaceParties, Vec<Diagnostic>> {
     if let Err(e) = std::fs::File::open(&path).and_then(|f| f.take(MAX_BYTES).read_to_string(&mut text)) {
         return Err(vec![Diagnostic::whole_file(Level::Error, &shown, format!("cannot read: {e}"))]);
     }
-    parse(&shown, &text)
+    let parties = parse(&shown, &text)?;
+    let located = |needle: &str, from: usize, message: String| near(&shown, &text, needle, from, message);
+    let problems = super::outbound_config::check_secret_files(dir, &parties, &located);
+    if problems.is_empty() { Ok(parties) } else { Err(problems) }
 }
 
 pub fn parse(file: &str, text: &str) -> Result<WorkspaceParties, Vec<Diagnostic>> {
@@ -68,11 +71,13 @@ pub fn parse(file: &str, text: &str) -> Result<WorkspaceParties, Vec<Diagnostic>
                 .help("add member_state: BE (the ISO 3166 code of the state whose law applies)"),
         );
     }
+    let located = |needle: &str, from: usize, message: String| near(file, text, needle, from, message);
+    problems.extend(super::outbound_config::check(&parties, text, &located));
     if problems.is_empty() { Ok(parties) } else { Err(problems) }
 }
 
 /// An error at the first `needle` at or after byte `from`, or at the file's start without one.
-fn near(file: &str, text: &str, needle: &str, from: usize, message: impl Into<String>) -> Diagnostic {
+pub fn near(file: &str, text: &str, needle: &str, from: usize, message: impl Into<String>) -> Diagnostic {
     let mut diagnostic = Diagnostic::whole_file(Level::Error, file, message);
     let found = text.get(from..).and_then(|rest| rest.find(needle)).map(|at| at + from);
     if let Some(offset) = found {

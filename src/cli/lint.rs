@@ -37,6 +37,10 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     let catalog = clocks::load_texts(clock_files);
     let mut loaded = catalog::load::load_texts(runbook_files, &catalog.ids(), today);
     let config_errors = root.as_deref().map_or(0, check_workspace_config);
+    if let Some(parties) = root.as_deref().and_then(|root| catalog::workspace_config::load(root).ok()) {
+        let unmapped = unmapped_rotations(&loaded, &parties);
+        loaded.diagnostics.extend(unmapped);
+    }
     let store =
         root.filter(|r| r.join("incidents").is_dir()).and_then(|root| crate::store::Workspace::open(&root).ok());
     if let Some(store) = store {
@@ -86,6 +90,32 @@ fn check_workspace_config(root: &Path) -> usize {
             problems.len()
         }
     }
+}
+
+/// A warning at each on-call `page:` whose rotation the workspace's `warroom.yaml` does not
+/// map to anyone (when it pages at all): that rung would page nobody.
+fn unmapped_rotations(loaded: &catalog::Loaded, parties: &crate::domain::parties::WorkspaceParties) -> Vec<Diagnostic> {
+    let pages: Vec<(String, String)> =
+        loaded.runbooks.iter().flat_map(|r| r.on_call.iter().map(|rung| (r.id.clone(), rung.page.clone()))).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    catalog::outbound_config::unmapped(parties, &pages)
+        .into_iter()
+        .filter(|pair| seen.insert(pair.clone()))
+        .map(|(runbook, rotation)| {
+            let message = format!(
+                "runbook {runbook} pages rotation {rotation}, which warroom.yaml does not map: nobody is paged"
+            );
+            let (file, text) = loaded
+                .sources
+                .iter()
+                .find(|(_, text)| text.contains(&format!("id: {runbook}")) && text.contains(&rotation))
+                .map_or((String::new(), ""), |(file, text)| (file.clone(), text.as_str()));
+            let mut found = catalog::workspace_config::near(&file, text, &rotation, 0, message)
+                .help(format!("add rotations: {{ {rotation}: [{{ notifier: NAME, to: … }}] }} to warroom.yaml"));
+            found.level = catalog::diagnostic::Level::Warning;
+            found
+        })
+        .collect()
 }
 
 /// Runbooks whose last drill in this workspace is older than their `drill_every`, or that were

@@ -80,6 +80,12 @@ pub struct WorkspaceParties {
     /// Not stated: the stricter reading of every such rule.
     #[serde(default)]
     pub entity: Option<Vec<String>>,
+    /// The ways out for pages and updates, by name.
+    #[serde(default)]
+    pub notifiers: BTreeMap<String, super::outbound::Notifier>,
+    /// Each rotation a runbook's on-call path names, mapped to whom it reaches.
+    #[serde(default)]
+    pub rotations: BTreeMap<String, Vec<super::outbound::Target>>,
 }
 
 /// The entity kinds rules depend on (DORA RTS 2025/301 Art. 5(5): no weekend relief for the

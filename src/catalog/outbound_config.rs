@@ -1,0 +1,114 @@
+//! `warroom.yaml`'s `notifiers:` and `rotations:`: what each kind of notifier needs, targets
+//! that name a notifier, and secret files only their owner can read. Each problem located.
+
+use std::path::Path;
+
+use super::diagnostic::Diagnostic;
+use crate::domain::outbound::{Notifier, NotifierKind};
+use crate::domain::parties::WorkspaceParties;
+
+/// What the notifiers and rotations say wrongly, with `near` locating each problem in `text`.
+pub fn check(
+    parties: &WorkspaceParties,
+    text: &str,
+    near: &dyn Fn(&str, usize, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let notifiers_at = text.find("notifiers:").unwrap_or(0);
+    for (name, notifier) in &parties.notifiers {
+        if let Some(why) = incomplete(notifier) {
+            problems.push(near(&format!("{name}:"), notifiers_at, format!("notifier {name}: {why}")));
+        }
+    }
+    let rotations_at = text.find("rotations:").unwrap_or(0);
+    for (rotation, targets) in &parties.rotations {
+        for target in targets.iter().filter(|t| !parties.notifiers.contains_key(&t.notifier)) {
+            let known: Vec<&str> = parties.notifiers.keys().map(String::as_str).collect();
+            let message = format!(
+                "rotation {rotation}: no notifier {:?} (notifiers: {})",
+                target.notifier,
+                if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+            );
+            problems.push(near(&target.notifier, rotations_at, message));
+        }
+        if targets.is_empty() {
+            problems.push(near(&format!("{rotation}:"), rotations_at, format!("rotation {rotation} reaches nobody")));
+        }
+    }
+    problems
+}
+
+/// Why a notifier of its kind cannot send, if it cannot.
+fn incomplete(notifier: &Notifier) -> Option<String> {
+    let url = notifier.url.as_deref();
+    if let Some(url) = url.filter(|u| !(u.starts_with("http://") || u.starts_with("https://"))) {
+        return Some(format!("url {url:?} is not http:// or https://"));
+    }
+    if url.is_some() && notifier.url_file.is_some() {
+        return Some("give url or url_file, not both".to_owned());
+    }
+    let has_url = url.is_some() || notifier.url_file.is_some();
+    match notifier.kind {
+        NotifierKind::Webhook | NotifierKind::Slack if !has_url => Some(format!(
+            "a {} notifier needs url (or url_file, when the URL is itself a secret)",
+            notifier.kind.name()
+        )),
+        NotifierKind::Smtp if notifier.host.is_none() || notifier.from.is_none() => {
+            Some("an smtp notifier needs host and from".to_owned())
+        }
+        NotifierKind::Smtp if notifier.username.is_some() != notifier.password_file.is_some() => {
+            Some("smtp auth needs both username and password_file".to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// Secret files (relative to the workspace) that are missing or that others may read.
+pub fn check_secret_files(
+    dir: &Path,
+    parties: &WorkspaceParties,
+    near: &dyn Fn(&str, usize, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (name, notifier) in &parties.notifiers {
+        let files = [&notifier.secret_file, &notifier.url_file, &notifier.password_file];
+        for file in files.into_iter().flatten() {
+            let path = dir.join(file);
+            let why = match std::fs::metadata(&path) {
+                Err(e) => Some(format!("cannot read {}: {e}", path.display())),
+                Ok(meta) if !meta.is_file() => Some(format!("{} is not a file", path.display())),
+                Ok(meta) => readable_by_others(&meta)
+                    .then(|| format!("{} can be read by others: chmod 600 it (it holds a secret)", path.display())),
+            };
+            if let Some(why) = why {
+                problems.push(near(file, 0, format!("notifier {name}: {why}")));
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(unix)]
+fn readable_by_others(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o077 != 0
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_meta: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// A warning for each rotation `pages` names that the workspace does not map, when the
+/// workspace pages at all (it has notifiers or rotations).
+pub fn unmapped(parties: &WorkspaceParties, pages: &[(String, String)]) -> Vec<(String, String)> {
+    if parties.notifiers.is_empty() && parties.rotations.is_empty() {
+        return Vec::new();
+    }
+    pages
+        .iter()
+        .map(|(runbook, page)| (runbook, crate::domain::outbound::rotation_of(page)))
+        .filter(|(_, rotation)| !parties.rotations.contains_key(*rotation))
+        .map(|(runbook, rotation)| (runbook.clone(), rotation.to_owned()))
+        .collect()
+}
