@@ -126,3 +126,48 @@ fn the_roles_view_and_a_handover_read_in_full_on_both_consoles() {
         assert_eq!(ws.status_json("001")["roles"]["commander"], "bob");
     }
 }
+
+#[test]
+fn an_unrouted_alert_is_attached_from_the_inbox_and_read_in_full_in_the_alerts_view() {
+    let fixture = format!(
+        "{}/tests/fixtures/alertmanager/alertmanager-webhook-v4-from-prometheus.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    for size in SIZES {
+        let (ws, tmux) = console("alerts", size);
+        ws.ok("alertmanager", &["alert", "ingest", &fixture]);
+        tmux.wait_for("a", "1 UNROUTED (A)", SLOW);
+        tmux.keys("a", &["A"]);
+        tmux.wait_for("a", "AgentErrorBudgetBurn", SLOW);
+        tmux.keys("a", &["+"]);
+        tmux.wait_for("a", "Attach alert AgentErrorBudgetBurn", SLOW);
+        tmux.keys("a", &["Enter"]);
+        tmux.keys("a", &["y"]);
+        tmux.wait_until("a", "the inbox emptied", SLOW, |screen| !screen.contains("UNROUTED (A)"));
+        tmux.keys("a", &["Escape"]);
+        tmux.wait_until("a", "the main view", SLOW, |screen| screen.contains("Checklist"));
+        tmux.keys("a", &["i"]);
+        let screen = tmux.wait_for("a", "synthetic always-firing rule", SLOW);
+        let text = flowing(&screen);
+        assert!(text.contains("triage-bot") && text.contains("http://vm:19090/graph"), "{size:?}:\n{screen}");
+    }
+}
+
+#[test]
+fn search_finds_a_note_across_incidents_and_the_history_lists_them() {
+    for size in SIZES {
+        let (ws, tmux) = console("search", size);
+        ws.ok("bob", &["note", "001", "vendor ticket SUP-441 opened with the retrieval vendor"]);
+        tmux.wait_for("a", "SUP-441", SLOW);
+        tmux.keys("a", &["/"]);
+        tmux.keys("a", &["-l", "sup-441"]);
+        tmux.keys("a", &["Enter"]);
+        let screen = tmux.wait_for("a", "1 incident mentions", SLOW);
+        assert!(screen.contains("SUP-441"), "{size:?}: where it was found:\n{screen}");
+        tmux.keys("a", &["Escape"]);
+        tmux.wait_until("a", "the main view", SLOW, |screen| !screen.contains("incident mentions"));
+        tmux.keys("a", &["L"]);
+        let screen = tmux.wait_for("a", "Every incident: 1", SLOW);
+        assert!(screen.contains("DRILL") && screen.contains("active"), "{size:?}:\n{screen}");
+    }
+}
