@@ -1,12 +1,10 @@
 //! An incident's outbox as its log folds: each message queued, its attempts, and whether it
 //! was delivered, given up, or (in a drill) only recorded.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 
 use super::event::{Envelope, Event};
-use super::outbound::{Outbound, Purpose};
+use super::outbound::Outbound;
 
 /// How a message stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,26 +87,8 @@ impl Outbox {
         self.messages.iter().filter(move |m| matches!(m.delivery, Delivery::Pending { next_at, .. } if next_at <= now))
     }
 
-    /// Messages not yet delivered nor given up.
-    pub fn waiting(&self) -> usize {
-        self.messages.iter().filter(|m| matches!(m.delivery, Delivery::Pending { .. })).count()
-    }
-
     /// The key the next message queued gets (unique in the workspace: incident ids are).
     pub fn next_key(&self, incident: &str, more: usize) -> String {
         format!("{incident}/m{}", self.messages.len() + more + 1)
-    }
-
-    /// Each role's latest page: the rung reached and when it was queued.
-    pub fn pages(&self) -> BTreeMap<&str, (usize, DateTime<Utc>)> {
-        let mut pages = BTreeMap::new();
-        for message in &self.messages {
-            let Purpose::Page { role, rung, .. } = &message.outbound.purpose;
-            let latest = pages.entry(role.as_str()).or_insert((*rung, message.queued_at));
-            if *rung >= latest.0 {
-                *latest = (*rung, message.queued_at);
-            }
-        }
-        pages
     }
 }
