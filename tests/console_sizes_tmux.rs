@@ -26,6 +26,26 @@ fn flowing(screen: &str) -> String {
     screen.lines().map(|l| l.trim_matches(|c: char| c == '│' || c == ' ')).collect::<Vec<_>>().join(" ")
 }
 
+/// The text inside the box whose top border holds `title`, its rows joined: what the panes
+/// behind a popup show beside it is left out.
+fn popup_text(screen: &str, title: &str) -> String {
+    let rows: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let Some((top, title_at)) =
+        screen.lines().enumerate().find_map(|(i, l)| Some((i, l[..l.find(title)?].chars().count())))
+    else {
+        return String::new();
+    };
+    let left = rows[top][..title_at].iter().rposition(|&c| c == '┌').unwrap_or(0);
+    let right = rows[top][title_at..].iter().position(|&c| c == '┐').map_or(rows[top].len(), |r| title_at + r);
+    rows[top + 1..]
+        .iter()
+        .take_while(|row| row.get(left) != Some(&'└'))
+        .map(|row| row.get(left + 1..right.min(row.len())).unwrap_or_default().iter().collect::<String>())
+        .map(|inside| inside.trim().to_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[test]
 fn a_refused_decision_shows_in_full_and_returns_to_the_reason_with_the_time_kept() {
     for size in SIZES {
@@ -42,7 +62,7 @@ fn a_refused_decision_shows_in_full_and_returns_to_the_reason_with_the_time_kept
         tmux.wait_for("a", "Record a decision (4/4)", SLOW);
         tmux.keys("a", &["Enter"]);
         let screen = tmux.wait_for("a", "correct this one", SLOW);
-        let text = flowing(&screen);
+        let text = popup_text(&screen, "Record a decision (4/4)");
         assert!(
             text.contains("moves its deadlines later: say why with --reason")
                 && text.contains("Reason (needed to move"),
