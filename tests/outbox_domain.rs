@@ -65,7 +65,13 @@ fn a_page_queues_one_message_per_target_with_its_own_key_and_settles_once() {
     run(&mut incident, delivery(delivered.clone())).expect("delivered");
     let again = run(&mut incident, delivery(delivered));
     assert!(matches!(again, Err(Refusal::Outbound(OutboundRefusal::Settled { .. }))), "{again:?}");
-    run(&mut incident, page(&[("ops-hook", false)])).expect("queued");
+    let repeat = run(&mut incident, page(&[("ops-hook", false)]));
+    assert!(
+        matches!(repeat, Err(Refusal::Outbound(OutboundRefusal::AlreadyPaged { rung: 0, .. }))),
+        "a second process paging the same rung is refused: {repeat:?}"
+    );
+    let Command::Page { targets, rotation, .. } = page(&[("ops-hook", false)]) else { unreachable!() };
+    run(&mut incident, Command::Page { role: "privacy".into(), rung: 1, rotation, targets }).expect("escalated");
     assert_eq!(incident.outbox.messages.last().map(|m| m.outbound.key.as_str()), Some("INC-20261124-001/m3"));
 }
 

@@ -199,6 +199,11 @@ pub enum Command {
         rotation: String,
         targets: Vec<(super::outbound::Target, super::outbound::NotifierKind, bool)>,
     },
+    /// The actor answers the pages for `role` (every role paged and unanswered when `None`).
+    Acknowledge {
+        role: Option<String>,
+        via: Option<String>,
+    },
     /// What came of one attempt to send a queued message.
     Delivery {
         key: String,
@@ -257,6 +262,7 @@ impl Command {
             Self::Alert { .. } => "alert",
             Self::Page { .. } => "page",
             Self::Delivery { .. } => "delivery",
+            Self::Acknowledge { .. } => "ack",
         }
     }
 }

@@ -41,7 +41,7 @@ pub fn decide(
             let submission = super::decide_filing::Filing { clock, reference, at, phase, channel, late_reason, filed };
             return super::decide_filing::notify(incident, submission, now, actor);
         }
-        if matches!(command, Command::Page { .. } | Command::Delivery { .. }) {
+        if matches!(command, Command::Page { .. } | Command::Delivery { .. } | Command::Acknowledge { .. }) {
             return super::decide_outbound::decide(incident, command, now);
         }
         if let Command::Waive { clock, rationale } = command {
@@ -198,6 +198,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         | Command::InStead { .. }
         | Command::Page { .. }
         | Command::Delivery { .. }
+        | Command::Acknowledge { .. }
         | Command::Waive { .. } => Err(Refusal::NotDeclared),
         Command::Alert { alert, attached } => {
             if incident.alerts.get(&alert.key).is_some_and(|t| same_delivery(&t.alert, &alert)) {

@@ -8,6 +8,7 @@ use super::event::Event;
 use super::incident::Incident;
 use super::outbound::{Outbound, Purpose};
 use super::outbox::Delivery;
+use super::paging::{Paging, paging};
 use super::refusal::Refusal;
 use super::refusal_outbound::OutboundRefusal;
 use super::suggest::did_you_mean;
@@ -19,6 +20,9 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
                 let hint = did_you_mean(&role, incident.runbook.roles.iter().map(|r| r.id.as_str()));
                 return Err(Refusal::UnknownRole { role, hint });
             };
+            if incident.outbox.last_page(&role).is_some_and(|(top, _)| top >= rung) {
+                return Err(Refusal::Outbound(OutboundRefusal::AlreadyPaged { role, rung }));
+            }
             if targets.is_empty() {
                 return Err(Refusal::Outbound(OutboundRefusal::NoTargets { rotation }));
             }
@@ -52,7 +56,33 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
                 DeliveryOutcome::Failed { why, retry_at } => Event::DeliveryFailed { key, attempt, why, retry_at },
             }])
         }
+        Command::Acknowledge { role, via } => acknowledge(incident, role, via),
         _ => Ok(Vec::new()),
+    }
+}
+
+fn acknowledge(incident: &Incident, role: Option<String>, via: Option<String>) -> Result<Vec<Event>, Refusal> {
+    let Some(role) = role else {
+        let waiting: Vec<Event> = incident
+            .runbook
+            .roles
+            .iter()
+            .filter(|r| matches!(paging(incident, &r.id), Paging::Waiting { .. }))
+            .map(|r| Event::PageAcknowledged { role: r.id.clone(), via: via.clone() })
+            .collect();
+        if waiting.is_empty() {
+            return Err(Refusal::Outbound(OutboundRefusal::NotPaged { role: None }));
+        }
+        return Ok(waiting);
+    };
+    if incident.runbook.role(&role).is_none() {
+        let hint = did_you_mean(&role, incident.runbook.roles.iter().map(|r| r.id.as_str()));
+        return Err(Refusal::UnknownRole { role, hint });
+    }
+    match paging(incident, &role) {
+        Paging::Waiting { .. } => Ok(vec![Event::PageAcknowledged { role, via }]),
+        Paging::Acknowledged { by, .. } => Err(Refusal::Outbound(OutboundRefusal::AlreadyAcknowledged { role, by })),
+        Paging::Quiet => Err(Refusal::Outbound(OutboundRefusal::NotPaged { role: Some(role) })),
     }
 }
 

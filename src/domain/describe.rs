@@ -201,6 +201,10 @@ pub fn describe(envelope: &Envelope) -> String {
             "{by} delivered {key} (attempt {attempt}){}",
             receipt.as_ref().map(|r| format!(": {r}")).unwrap_or_default()
         ),
+        Event::PageAcknowledged { role, via } => format!(
+            "{by} acknowledged the page for {role}{}",
+            via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()
+        ),
     }
 }
 

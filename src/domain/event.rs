@@ -291,6 +291,13 @@ pub enum Event {
         attempt: u32,
         receipt: Option<String>,
     },
+    /// The actor answers the pages for `role`: its escalation stops.
+    PageAcknowledged {
+        role: String,
+        /// Where the answer came from, when not the actor's own command (`pagerduty`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<String>,
+    },
 }
 
 /// A clock's due time before and after a decision was recorded or corrected (`None`: not
@@ -363,6 +370,7 @@ impl Event {
             Self::MessageQueued { .. } => "message_queued",
             Self::DeliveryFailed { .. } => "delivery_failed",
             Self::MessageDelivered { .. } => "message_delivered",
+            Self::PageAcknowledged { .. } => "page_acknowledged",
         }
     }
 }

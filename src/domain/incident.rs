@@ -234,7 +234,8 @@ impl Incident {
             | Event::EvidencePreserved { .. }
             | Event::MessageQueued { .. }
             | Event::DeliveryFailed { .. }
-            | Event::MessageDelivered { .. } => {}
+            | Event::MessageDelivered { .. }
+            | Event::PageAcknowledged { .. } => {}
             // Folded by `clock_fold`.
             Event::DecisionRecorded { .. }
             | Event::SubmissionRecorded { .. }

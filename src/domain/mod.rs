@@ -28,6 +28,7 @@ pub mod inbox;
 pub mod incident;
 pub mod outbound;
 pub mod outbox;
+pub mod paging;
 pub mod parties;
 pub mod placeholder;
 pub mod refusal;

@@ -1,10 +1,12 @@
 //! An incident's outbox as its log folds: each message queued, its attempts, and whether it
 //! was delivered, given up, or (in a drill) only recorded.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use super::event::{Envelope, Event};
-use super::outbound::Outbound;
+use super::outbound::{Outbound, Purpose};
 
 /// How a message stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,10 +37,11 @@ pub struct Message {
     pub delivery: Delivery,
 }
 
-/// The incident's messages, in the order queued.
+/// The incident's messages, in the order queued, and who answered each role's pages.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outbox {
     pub messages: Vec<Message>,
+    acknowledged: BTreeMap<String, (String, DateTime<Utc>)>,
 }
 
 impl Outbox {
@@ -70,8 +73,30 @@ impl Outbox {
                     message.delivery = Delivery::Delivered { at: envelope.at, receipt: receipt.clone() };
                 }
             }
+            Event::PageAcknowledged { role, .. } => {
+                self.acknowledged.entry(role.clone()).or_insert_with(|| (envelope.actor.name.clone(), envelope.at));
+            }
             _ => {}
         }
+    }
+
+    /// Who first answered `role`'s pages, and when.
+    pub fn acknowledgement(&self, role: &str) -> Option<(&str, DateTime<Utc>)> {
+        self.acknowledged.get(role).map(|(by, at)| (by.as_str(), *at))
+    }
+
+    /// The highest rung `role` was paged at, and when it was first paged there.
+    pub fn last_page(&self, role: &str) -> Option<(usize, DateTime<Utc>)> {
+        self.messages
+            .iter()
+            .filter_map(|m| match &m.outbound.purpose {
+                Purpose::Page { role: paged, rung, .. } if paged == role => Some((*rung, m.queued_at)),
+                _ => None,
+            })
+            .fold(None, |last: Option<(usize, DateTime<Utc>)>, (rung, at)| match last {
+                Some((top, _)) if top >= rung => last,
+                _ => Some((rung, at)),
+            })
     }
 
     pub fn get(&self, key: &str) -> Option<&Message> {

@@ -18,6 +18,19 @@ pub enum OutboundRefusal {
     Settled {
         key: String,
     },
+    /// Nobody is waiting for an answer on `role` (`None`: on any role).
+    NotPaged {
+        role: Option<String>,
+    },
+    /// The role was paged at this rung or a later one already (by another process, say).
+    AlreadyPaged {
+        role: String,
+        rung: usize,
+    },
+    AlreadyAcknowledged {
+        role: String,
+        by: String,
+    },
 }
 
 impl fmt::Display for OutboundRefusal {
@@ -32,6 +45,20 @@ impl fmt::Display for OutboundRefusal {
             ),
             Self::UnknownMessage { key } => write!(f, "no message {} in this incident's outbox", show(key)),
             Self::Settled { key } => write!(f, "message {} is already delivered or given up", show(key)),
+            Self::NotPaged { role: Some(role) } => {
+                write!(
+                    f,
+                    "{} is not paged: nothing to acknowledge (it is held, or its on-call path is empty)",
+                    show(role)
+                )
+            }
+            Self::NotPaged { role: None } => write!(f, "no role is paged and unanswered: nothing to acknowledge"),
+            Self::AlreadyPaged { role, rung } => {
+                write!(f, "{} was already paged at level {} of its on-call path", show(role), rung + 1)
+            }
+            Self::AlreadyAcknowledged { role, by } => {
+                write!(f, "the page for {} was already acknowledged by {}", show(role), show(by))
+            }
         }
     }
 }

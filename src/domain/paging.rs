@@ -1,0 +1,96 @@
+//! Who is paged now: each role's on-call path read against the incident. A role nobody holds
+//! and nobody has acknowledged is paged at the first rung when the incident is declared, and at
+//! the next rung once the last one's `escalate_after` has passed without an answer (a drill's
+//! delays shrink with its speed, as its clocks do).
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::incident::{Incident, IncidentState};
+use super::outbound::rotation_of;
+use super::runbook::Escalation;
+
+/// A page that is due: `role`'s on-call path at `rung` (0 first), through `rotation`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageDue {
+    pub role: String,
+    pub rung: usize,
+    pub rotation: String,
+}
+
+/// How a role's paging stands, for the roles view and `outbox status`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Paging {
+    /// Not paged: someone holds the role, the path is empty, or the incident is no longer active.
+    Quiet,
+    /// Paged at `rung` at `at`, nobody has answered; the next rung is paged at `escalates_at`.
+    Waiting { rung: usize, at: DateTime<Utc>, escalates_at: Option<DateTime<Utc>> },
+    /// Acknowledged by `by` at `at` (a page answered, or the role taken).
+    Acknowledged { by: String, at: DateTime<Utc> },
+}
+
+/// The rungs of `role`'s on-call path, in order.
+pub fn path<'r>(incident: &'r Incident, role: &str) -> Vec<&'r Escalation> {
+    incident.runbook.on_call.iter().filter(|rung| rung.role == role).collect()
+}
+
+/// Every role the on-call path names, in the runbook's order, each once.
+fn paged_roles(incident: &Incident) -> Vec<&str> {
+    let mut roles: Vec<&str> = Vec::new();
+    for rung in &incident.runbook.on_call {
+        if !roles.contains(&rung.role.as_str()) {
+            roles.push(&rung.role);
+        }
+    }
+    roles
+}
+
+/// How `role`'s paging stands at `now`.
+pub fn paging(incident: &Incident, role: &str) -> Paging {
+    if let Some((by, at)) = incident.outbox.acknowledgement(role) {
+        return Paging::Acknowledged { by: by.to_owned(), at };
+    }
+    let Some((rung, at)) = incident.outbox.last_page(role) else { return Paging::Quiet };
+    if let (Some(holder), Some(since)) = (incident.roles.get(role), incident.role_since.get(role)) {
+        return Paging::Acknowledged { by: holder.clone(), at: *since };
+    }
+    if incident.state != IncidentState::Active {
+        return Paging::Quiet;
+    }
+    let rungs = path(incident, role);
+    let escalates_at = match (rungs.get(rung), rungs.get(rung + 1)) {
+        (Some(this), Some(_)) => this.escalate_after.map(|after| at + scaled(after.seconds(), incident.speed)),
+        _ => None,
+    };
+    Paging::Waiting { rung, at, escalates_at }
+}
+
+/// The pages due at `now`: the first rung of each role nobody holds and nobody has been paged
+/// for, and the next rung of each role whose page went unanswered past its `escalate_after`.
+pub fn due(incident: &Incident, now: DateTime<Utc>) -> Vec<PageDue> {
+    if incident.state != IncidentState::Active {
+        return Vec::new();
+    }
+    let mut pages = Vec::new();
+    for role in paged_roles(incident) {
+        if incident.roles.contains_key(role) {
+            continue;
+        }
+        let rungs = path(incident, role);
+        let rung = match paging(incident, role) {
+            Paging::Acknowledged { .. } => continue,
+            Paging::Quiet => 0,
+            Paging::Waiting { rung, escalates_at: Some(at), .. } if at <= now => rung + 1,
+            Paging::Waiting { .. } => continue,
+        };
+        if let Some(escalation) = rungs.get(rung) {
+            pages.push(PageDue { role: role.to_owned(), rung, rotation: rotation_of(&escalation.page).to_owned() });
+        }
+    }
+    pages
+}
+
+/// `seconds` of real delay at a drill's `speed` (at least a second).
+fn scaled(seconds: u64, speed: u32) -> Duration {
+    let seconds = i64::try_from(seconds).unwrap_or(i64::MAX / 2);
+    Duration::seconds((seconds / i64::from(speed.max(1))).max(1))
+}

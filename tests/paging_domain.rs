@@ -1,0 +1,126 @@
+//! Who is paged when, as the domain reads the on-call path: every role nobody holds at its first
+//! rung, the next rung once `escalate_after` passes unanswered (sooner in a fast drill), nothing
+//! once the role is acknowledged or taken, nothing after the incident is resolved.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use warroom::catalog::{self, Origin};
+use warroom::domain::command::Command;
+use warroom::domain::decide_outbound::decide;
+use warroom::domain::event::{Actor, Envelope, Event};
+use warroom::domain::incident::Incident;
+use warroom::domain::outbound::{NotifierKind, Target};
+use warroom::domain::paging::{self, PageDue, Paging};
+use warroom::domain::refusal::Refusal;
+use warroom::domain::refusal_outbound::OutboundRefusal;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).single().expect("time")
+}
+
+fn declared() -> Incident {
+    let runbook = catalog::load(&Origin::Embedded, t0().date_naive()).get("cross-tenant-pii-leak").expect("rb").clone();
+    let event = Event::Declared {
+        incident: "INC-20261124-001".into(),
+        title: "agent leaked a record".into(),
+        severity: "SEV1".into(),
+        runbook: Box::new(runbook),
+        aware_at: None,
+        drill: false,
+        clocks: Vec::new(),
+        from_alert: true,
+    };
+    Incident::declared(&Envelope { seq: 1, at: t0(), actor: Actor::named("listener"), event }).expect("incident")
+}
+
+fn apply(incident: &mut Incident, by: &str, at: DateTime<Utc>, event: Event) {
+    let seq = incident.last_seq + 1;
+    incident.apply(&Envelope { seq, at, actor: Actor::named(by), event });
+}
+
+/// Queues every page due at `at`, as the outbox runner does; what was due.
+fn page_due(incident: &mut Incident, at: DateTime<Utc>) -> Vec<PageDue> {
+    let due = paging::due(incident, at);
+    for page in &due {
+        let target = (Target { notifier: "hook".into(), to: None }, NotifierKind::Webhook, true);
+        let command = Command::Page {
+            role: page.role.clone(),
+            rung: page.rung,
+            rotation: page.rotation.clone(),
+            targets: vec![target],
+        };
+        for event in decide(incident, command, at).expect("queued") {
+            apply(incident, "outbox", at, event);
+        }
+    }
+    due
+}
+
+fn rungs(due: &[PageDue]) -> Vec<(&str, usize, &str)> {
+    due.iter().map(|d| (d.role.as_str(), d.rung, d.rotation.as_str())).collect()
+}
+
+#[test]
+fn every_role_on_the_path_nobody_holds_is_paged_at_its_first_rung_once() {
+    let mut incident = declared();
+    let due = page_due(&mut incident, t0());
+    assert_eq!(
+        rungs(&due),
+        [
+            ("commander", 0, "ai-platform-incident-commanders"),
+            ("privacy", 0, "privacy-oncall"),
+            ("agent-sme", 0, "agent-platform-primary"),
+            ("security", 0, "security-oncall"),
+        ]
+    );
+    assert!(page_due(&mut incident, t0() + Duration::seconds(30)).is_empty(), "paged once, not every pass");
+}
+
+#[test]
+fn an_unanswered_page_escalates_when_its_delay_has_passed_and_not_before() {
+    let mut incident = declared();
+    page_due(&mut incident, t0());
+    assert!(page_due(&mut incident, t0() + Duration::seconds(599)).is_empty());
+    let due = page_due(&mut incident, t0() + Duration::minutes(10));
+    assert_eq!(rungs(&due), [("commander", 1, "head-of-engineering")], "privacy and security wait 15m");
+    let later = page_due(&mut incident, t0() + Duration::hours(5));
+    assert!(!rungs(&later).iter().any(|(role, ..)| *role == "commander"), "the path ends at its last rung: {later:?}");
+    assert!(matches!(paging::paging(&incident, "commander"), Paging::Waiting { rung: 1, escalates_at: None, .. }));
+}
+
+#[test]
+fn an_acknowledgement_or_taking_the_role_stops_escalation_and_a_second_ack_is_refused() {
+    let mut incident = declared();
+    page_due(&mut incident, t0());
+    for event in
+        decide(&incident, Command::Acknowledge { role: Some("commander".into()), via: None }, t0()).expect("ack")
+    {
+        apply(&mut incident, "bob", t0() + Duration::minutes(1), event);
+    }
+    apply(
+        &mut incident,
+        "priya",
+        t0() + Duration::minutes(2),
+        Event::RoleAssigned { role: "privacy".into(), name: "priya".into(), previous: None },
+    );
+    let due = page_due(&mut incident, t0() + Duration::hours(1));
+    assert!(!rungs(&due).iter().any(|(role, ..)| *role == "commander" || *role == "privacy"), "{due:?}");
+    assert!(matches!(paging::paging(&incident, "commander"), Paging::Acknowledged { ref by, .. } if by == "bob"));
+    assert!(matches!(paging::paging(&incident, "privacy"), Paging::Acknowledged { ref by, .. } if by == "priya"));
+    let again = decide(&incident, Command::Acknowledge { role: Some("commander".into()), via: None }, t0());
+    assert!(matches!(again, Err(Refusal::Outbound(OutboundRefusal::AlreadyAcknowledged { .. }))), "{again:?}");
+    let quiet = decide(&incident, Command::Acknowledge { role: Some("scribe".into()), via: None }, t0());
+    assert!(matches!(quiet, Err(Refusal::Outbound(OutboundRefusal::NotPaged { .. }))), "{quiet:?}");
+}
+
+#[test]
+fn a_fast_drill_escalates_sooner_and_a_resolved_incident_pages_nobody() {
+    let mut incident = declared();
+    apply(&mut incident, "alice", t0(), Event::DrillConfigured { speed: 600, focus: None });
+    page_due(&mut incident, t0());
+    let due = page_due(&mut incident, t0() + Duration::seconds(1));
+    assert!(rungs(&due).contains(&("commander", 1, "head-of-engineering")), "10m at 600×: {due:?}");
+    let mut incident = declared();
+    page_due(&mut incident, t0());
+    apply(&mut incident, "alice", t0() + Duration::minutes(1), Event::Resolved {});
+    assert!(page_due(&mut incident, t0() + Duration::hours(1)).is_empty());
+}
