@@ -145,6 +145,9 @@ impl Done {
 pub fn perform(app: &App, call: Call) -> Result<Done, AppError> {
     let (what, named) = (call.name(), call.incident().map(str::to_owned));
     let result = carry_out(app, call);
+    if let Some(id) = result.as_ref().ok().and_then(Done::declared) {
+        super::paging::page_declared(app, id);
+    }
     match &result {
         Ok(done) => tracing::info!(
             event = "append", actor = %app.actor.name, call = what, incident = done.incident().unwrap_or("inbox")

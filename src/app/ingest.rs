@@ -13,7 +13,14 @@ pub fn ingest(app: &App, router: &Router, alerts: Vec<Alert>) -> Result<Vec<(Str
     match intake.take_all(alerts, app.actor, app.now()) {
         // Each alert's landing is the listener's own log line (or the CLI's output); a second
         // line per batch here cost a storm 6-8 % of its throughput.
-        Ok(landed) => Ok(labels.into_iter().zip(landed).collect()),
+        Ok(landed) => {
+            for landed in &landed {
+                if let Landed::Opened(id) = landed {
+                    super::paging::page_declared(app, id);
+                }
+            }
+            Ok(labels.into_iter().zip(landed).collect())
+        }
         Err(e) => {
             let e = AppError::from(e);
             super::error::log(app, "ingest", None, &e);

@@ -12,6 +12,8 @@ pub mod drill;
 pub mod error;
 pub mod ingest;
 pub mod intake;
+pub mod outbox;
+pub mod paging;
 pub mod proof;
 pub mod record;
 pub mod search;

@@ -26,6 +26,14 @@ impl Store for Workspace {
         self.signing.as_ref().map(|signing| signing.sign_detached(principal, at, msg)).transpose()
     }
 
+    fn lease(&self, name: &str, holder: &str) -> Result<Option<super::lease::Lease>, StoreError> {
+        super::lease::on_file(self.root(), name, holder)
+    }
+
+    fn lease_holder(&self, name: &str) -> Option<String> {
+        super::lease::file_holder(self.root(), name)
+    }
+
     fn witnesses(&self) -> &[std::path::PathBuf] {
         Self::witnesses(self)
     }

@@ -26,6 +26,7 @@ pub struct MemoryStore {
     inbox: Mutex<Option<Lines<Inbox>>>,
     followers: Mutex<BTreeMap<u64, Wake>>,
     next_follower: AtomicU64,
+    leases: super::lease::InProcess,
 }
 
 impl MemoryStore {
@@ -104,6 +105,10 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
+    fn lease(&self, name: &str, _holder: &str) -> Result<Option<super::lease::Lease>, StoreError> {
+        Ok(self.leases.take(name))
+    }
+
     fn declare_all(
         &self,
         actor: &Actor,

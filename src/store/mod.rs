@@ -8,6 +8,7 @@ mod file_follow;
 pub mod follow;
 pub mod incident_log;
 pub mod keyring;
+pub mod lease;
 pub mod line;
 pub mod memory;
 pub mod port;

@@ -99,6 +99,15 @@ pub trait Store: Send + Sync {
         }
     }
 
+    /// The lease on the job `name` (`outbox`) when no other process holds it: the job runs
+    /// while it is held. `holder` says who holds it, for people asking.
+    fn lease(&self, name: &str, holder: &str) -> Result<Option<super::lease::Lease>, StoreError>;
+
+    /// Who holds the lease `name` now, when the store can tell.
+    fn lease_holder(&self, _name: &str) -> Option<String> {
+        None
+    }
+
     /// Directories every append leaves a checkpoint in.
     fn witnesses(&self) -> &[std::path::PathBuf] {
         &[]

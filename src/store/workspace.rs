@@ -5,6 +5,7 @@
 //! <root>/incidents/INC-20261124-001.jsonl   the evidence (append-only)
 //! <root>/open/INC-20261124-001              marker: a cache, rebuilt from the log when stale
 //! <root>/quarantine/                        torn tails copied aside by recovery
+//! <root>/leases/outbox.lock                  held (flock) by the process delivering the outbox
 //! ```
 
 use std::collections::HashMap;

@@ -1,0 +1,122 @@
+//! The outbox runner: in the one process holding the outbox lease, each pass queues the pages
+//! due (escalations included) and tries every message whose time has come, recording each
+//! attempt. At-least-once: a process that dies between sending and recording leaves the
+//! message pending, and the next holder sends it again under the same idempotency key.
+
+use chrono::{DateTime, Utc};
+
+use super::{App, AppError};
+use crate::domain::Command;
+use crate::domain::command::DeliveryOutcome;
+use crate::domain::incident::{Incident, IncidentState};
+use crate::domain::outbound::{Notifier, Outbound, retry_after};
+use crate::domain::outbox::{Delivery, Message};
+use crate::domain::paging::{self, Paging};
+use crate::domain::parties::WorkspaceParties;
+use crate::store::StoreError;
+
+/// The lease's name: one process in the workspace delivers.
+pub const LEASE: &str = "outbox";
+
+/// Why an attempt did not deliver, and whether trying again can help (a refused request or a
+/// missing secret cannot: the commander must mend the configuration).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Undelivered {
+    pub why: String,
+    pub permanent: bool,
+}
+
+/// Sends one message once, through a notifier: the receiver's receipt, or why not.
+pub trait Courier: Send + Sync {
+    fn deliver(&self, incident: &str, message: &Outbound, notifier: &Notifier) -> Result<Option<String>, Undelivered>;
+}
+
+/// What one pass did, and when the next one has something to do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub paged: usize,
+    pub delivered: usize,
+    pub retrying: usize,
+    pub given_up: usize,
+    pub next_at: Option<DateTime<Utc>>,
+}
+
+/// One pass over every incident not archived. Run it only while holding the lease.
+pub fn pass(app: &App, parties: &WorkspaceParties, courier: &dyn Courier) -> Result<Pass, AppError> {
+    let mut done = Pass::default();
+    for id in app.store.open_ids()? {
+        let incident = match app.store.incident(&id) {
+            Ok(incident) if incident.state != IncidentState::Archived => incident,
+            Ok(_) => continue,
+            Err(e) => {
+                super::error::log(app, "outbox", Some(&id), &e.into());
+                continue;
+            }
+        };
+        let paged = super::paging::page_due(app, parties, &id)?;
+        done.paged += paged.len();
+        let incident = if paged.is_empty() { incident } else { app.store.incident(&id)? };
+        for message in incident.outbox.due(app.now()) {
+            match attempt(app, &incident, message, parties, courier)? {
+                Some(DeliveryOutcome::Delivered { .. }) => done.delivered += 1,
+                Some(DeliveryOutcome::Failed { retry_at: Some(_), .. }) => done.retrying += 1,
+                Some(DeliveryOutcome::Failed { retry_at: None, .. }) => done.given_up += 1,
+                None => {}
+            }
+        }
+        let incident = app.store.incident(&id)?;
+        done.next_at = earliest(done.next_at, next_at(&incident));
+    }
+    Ok(done)
+}
+
+/// Sends `message` once and records what came of it (`None`: another process settled it first).
+fn attempt(
+    app: &App,
+    incident: &Incident,
+    message: &Message,
+    parties: &WorkspaceParties,
+    courier: &dyn Courier,
+) -> Result<Option<DeliveryOutcome>, AppError> {
+    let number = message.attempts + 1;
+    let sent = match parties.notifiers.get(&message.outbound.notifier) {
+        Some(notifier) => courier.deliver(&incident.id, &message.outbound, notifier),
+        None => Err(Undelivered {
+            why: format!("notifier {} is no longer in warroom.yaml", message.outbound.notifier),
+            permanent: true,
+        }),
+    };
+    let outcome = match sent {
+        Ok(receipt) => DeliveryOutcome::Delivered { receipt },
+        Err(Undelivered { why, permanent }) => {
+            let retry_at = (!permanent).then(|| app.now() + retry_after(number));
+            DeliveryOutcome::Failed { why, retry_at }
+        }
+    };
+    let command = Command::Delivery { key: message.outbound.key.clone(), attempt: number, outcome: outcome.clone() };
+    match app.store.execute(&incident.id, app.actor, app.now(), command) {
+        Ok(_) => Ok(Some(outcome)),
+        Err(StoreError::Refused(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// When `incident` next needs the runner: a retry or an escalation.
+fn next_at(incident: &Incident) -> Option<DateTime<Utc>> {
+    let retries = incident.outbox.messages.iter().filter_map(|m| match m.delivery {
+        Delivery::Pending { next_at, .. } => Some(next_at),
+        _ => None,
+    });
+    let escalations = incident.runbook.roles.iter().filter_map(|role| match paging::paging(incident, &role.id) {
+        Paging::Waiting { escalates_at, .. } => escalates_at,
+        _ => None,
+    });
+    retries.chain(escalations).min()
+}
+
+fn earliest(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}

@@ -1,0 +1,79 @@
+//! Paging along the on-call path: the pages due on an incident queued in its outbox, each to the
+//! targets `warroom.yaml` maps its rotation to. Declaring pages at once; the outbox runner
+//! pages whatever falls due later (escalations, and a declaration whose process died before
+//! its pages were queued).
+
+use super::{App, AppError};
+use crate::domain::Command;
+use crate::domain::event::Envelope;
+use crate::domain::incident::Incident;
+use crate::domain::outbound::{NotifierKind, Target};
+use crate::domain::paging;
+use crate::domain::parties::WorkspaceParties;
+use crate::store::StoreError;
+
+/// The `Page` commands due on `incident` at `now`: rotations `warroom.yaml` does not map are
+/// left out (lint names them), so a workspace without notifiers pages nobody.
+pub fn due_commands(
+    incident: &Incident,
+    parties: &WorkspaceParties,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<Command> {
+    if parties.notifiers.is_empty() {
+        return Vec::new();
+    }
+    paging::due(incident, now)
+        .into_iter()
+        .filter_map(|due| {
+            let targets = targets(parties, &due.rotation);
+            (!targets.is_empty()).then_some(Command::Page {
+                role: due.role,
+                rung: due.rung,
+                rotation: due.rotation,
+                targets,
+            })
+        })
+        .collect()
+}
+
+/// Each target of `rotation` whose notifier is configured, with its kind and drill safety.
+fn targets(parties: &WorkspaceParties, rotation: &str) -> Vec<(Target, NotifierKind, bool)> {
+    parties
+        .rotations
+        .get(rotation)
+        .into_iter()
+        .flatten()
+        .filter_map(|target| {
+            let notifier = parties.notifiers.get(&target.notifier)?;
+            Some((target.clone(), notifier.kind, notifier.drill_safe))
+        })
+        .collect()
+}
+
+/// Queues the pages due on `id` now; the messages queued, once durable.
+pub fn page_due(app: &App, parties: &WorkspaceParties, id: &str) -> Result<Vec<Envelope>, AppError> {
+    let incident = app.store.incident(id)?;
+    let commands = due_commands(&incident, parties, app.now());
+    if commands.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut written, outcomes) = app.store.execute_all(id, app.actor, app.now(), commands)?;
+    for outcome in outcomes {
+        match outcome {
+            Ok(events) => written.extend(events),
+            // Another process paged the same rung first: nothing is owed.
+            Err(StoreError::Refused(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(written)
+}
+
+/// After a declaration: pages its on-call path. A page that cannot be queued does not undo the
+/// declaration (it is durable); the outbox runner queues it on its next pass.
+pub fn page_declared(app: &App, id: &str) {
+    let Ok(parties) = super::bundle::workspace_parties(app.dir) else { return };
+    if let Err(e) = page_due(app, &parties, id) {
+        super::error::log(app, "page", Some(id), &e);
+    }
+}
