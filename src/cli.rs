@@ -17,6 +17,7 @@ mod export;
 mod generate;
 mod lint;
 mod oplog;
+mod outbox;
 mod request;
 mod run;
 mod search;
@@ -99,6 +100,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
             View::Search { text, json } => search::run(&ctx, &text, json),
             View::Generate(what) => generate::run(&ctx, what),
             View::ClockList { incident, json } => clocks::list(&ctx, incident.as_deref(), json),
+            View::OutboxRun { once } => outbox::run(&ctx, once),
+            View::OutboxStatus { incident } => outbox::status(&ctx, incident.as_deref()),
         },
     }
 }

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod domain;
 pub mod ingest;
 pub mod listener;
+pub mod outbound;
 pub mod private_fs;
 pub mod report;
 pub mod store;

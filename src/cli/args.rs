@@ -135,6 +135,8 @@ pub(crate) enum Cmd {
     Assign { incident: String, role: String, name: String },
     /// Accept command handed to you: you become the commander
     Accept { incident: String },
+    /// Acknowledge a page: its escalation stops (every role paged and unanswered, unless named)
+    Ack { incident: String, role: Option<String> },
     /// Mark the incident resolved (impact over; follow-up steps may remain)
     Resolve { incident: String },
     /// Close the incident: operations over; its clocks, filings and post-mortem carry on
@@ -293,6 +295,11 @@ pub(crate) enum Cmd {
         #[command(subcommand)]
         action: AlertCmd,
     },
+    /// The outbox: pages and other messages leaving warroom, delivered with retries
+    Outbox {
+        #[command(subcommand)]
+        action: OutboxCmd,
+    },
     /// Receive alerts over HTTP (Alertmanager webhook, PagerDuty v2, generic JSON) at /alerts
     Listen {
         /// Address to bind; anything but loopback needs --token-file
@@ -377,4 +384,4 @@ pub(crate) enum Cmd {
     },
 }
 
-pub(crate) use super::args_sub::{AlertCmd, ClockCmd, DEFAULT_MAX_BODY_MIB, EffectCmd, HostListener};
+pub(crate) use super::args_sub::{AlertCmd, ClockCmd, DEFAULT_MAX_BODY_MIB, EffectCmd, HostListener, OutboxCmd};

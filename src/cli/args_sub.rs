@@ -36,6 +36,19 @@ pub(crate) enum AlertCmd {
 }
 
 #[derive(Subcommand, Debug)]
+pub(crate) enum OutboxCmd {
+    /// Deliver the outbox (pages, escalations, retries) until stopped; waits while another
+    /// process delivers
+    Run {
+        /// One pass, then exit (refused while another process delivers)
+        #[arg(long)]
+        once: bool,
+    },
+    /// Each message and how it stands, each role's paging, and which process delivers
+    Status { incident: Option<String> },
+}
+
+#[derive(Subcommand, Debug)]
 pub(crate) enum EffectCmd {
     /// Record a side effect: e-mails sent, payments made, records changed, tickets closed
     Add {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::args::{AlertCmd, ClockCmd, Cmd, EffectCmd};
+use super::args::{AlertCmd, ClockCmd, Cmd, EffectCmd, OutboxCmd};
 use super::context::CliError;
 use super::{clocks, time_arg};
 use crate::app::Call;
@@ -66,6 +66,12 @@ pub enum View {
         yes: bool,
     },
     Generate(super::generate::Workload),
+    OutboxRun {
+        once: bool,
+    },
+    OutboxStatus {
+        incident: Option<String>,
+    },
 }
 
 /// A catalog clock by id, localized to a member state when one is named.
@@ -92,6 +98,9 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
         Cmd::Severity { incident, severity, reason } => record(incident, Command::Severity { to: severity, reason }),
         Cmd::Assign { incident, role, name } => record(incident, Command::Assign { role, name }),
         Cmd::Accept { incident } => record(incident, Command::AcceptCommand),
+        Cmd::Ack { incident, role } => record(incident, Command::Acknowledge { role, via: None }),
+        Cmd::Outbox { action: OutboxCmd::Run { once } } => view(View::OutboxRun { once }),
+        Cmd::Outbox { action: OutboxCmd::Status { incident } } => view(View::OutboxStatus { incident }),
         Cmd::Resolve { incident } => record(incident, Command::Resolve),
         Cmd::Close { incident, force, reason, redact } => {
             Ok(Request::Call(Call::Close { incident, force, reason, redact }))

@@ -3,6 +3,7 @@
 
 pub mod keys;
 pub mod listen;
+pub mod receiver;
 pub mod screen;
 pub mod stores;
 pub mod tmux;
