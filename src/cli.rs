@@ -86,6 +86,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Request::View(view) => match view {
             View::Console(host) => console::run(ctx, cli.theme, &host),
             View::Listen { addr, token_file, log_file, max_body_mib } => {
+                let _outbox = outbox::host(&ctx, "warroom listen");
                 let listener = alerts::listener(&ctx, &addr, token_file.as_deref(), max_body_mib, &ctx.actor.name)?;
                 alerts::listen(listener, log_file.as_deref())
             }

@@ -242,3 +242,30 @@ fn an_alert_opens_an_incident_that_pages_pagerduty_in_its_schema_with_hostile_te
     eprintln!("{text}");
     assert!(text.contains("&lt;@here&gt;") && !text.contains("<@here>"), "no mention forged into Slack: {text}");
 }
+
+#[test]
+fn a_listener_and_a_console_deliver_by_themselves_recording_as_the_outbox_service() {
+    let receiver = Receiver::start();
+    let ws = paging_workspace(&receiver);
+    let server = common::listen::Server::start(&ws, &[]);
+    let (status, _) = server.post(&[("Content-Type", "application/json")], br#"{"name":"CrossTenantDataAccess"}"#);
+    assert_eq!(status, 200);
+    wait_until("the listener's pages", || receiver.received().iter().any(|r| r.path == "/pd"));
+    let id = ws.status_json("001")["id"].as_str().expect("id").to_owned();
+    wait_until("recorded", || count(&log_kinds(&ws, &id), "message_delivered") >= 4);
+    let log = std::fs::read_to_string(ws.log(&id)).expect("log");
+    let delivered = log.lines().find(|l| l.contains("message_delivered")).expect("delivered");
+    assert!(delivered.contains(r#""name":"outbox""#) && delivered.contains(r#""service":true"#), "{delivered}");
+    drop(server);
+
+    let ws = paging_workspace(&receiver);
+    let before = receiver.received().len();
+    let tmux = common::tmux::Tmux::new("outbox-console");
+    tmux.start_in("a", ws.path(), "alice", (100, 30), "");
+    tmux.wait_for("a", "Incidents", SOON);
+    let id = ws.declare("bob", "cross-tenant-pii-leak");
+    wait_until("the console's delivery", || receiver.received().len() >= before + 2);
+    assert!(receiver.received()[before..].iter().all(|r| r.json().get("incident").is_none_or(|i| i == id.as_str())));
+    let status = ws.ok("bob", &["outbox", "status", &id]);
+    assert!(status.contains("delivering: outbox pid") && status.contains("(warroom console)"), "{status}");
+}

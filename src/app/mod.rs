@@ -13,6 +13,7 @@ pub mod error;
 pub mod ingest;
 pub mod intake;
 pub mod outbox;
+pub mod outbox_host;
 pub mod paging;
 pub mod proof;
 pub mod record;

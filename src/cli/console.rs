@@ -46,6 +46,7 @@ pub fn run(ctx: Context, theme: Option<String>, host: &HostListener) -> Result<(
         }
         None => None,
     };
+    let _outbox = super::outbox::host(&ctx, "warroom console");
     let config = config_dir();
     let ui = Ui { theme: load_theme(theme.as_deref(), config.as_ref())?, keymap: load_keymap(config.as_ref())? };
     let runbooks = ctx.runbooks().runbooks.clone();

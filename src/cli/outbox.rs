@@ -2,14 +2,15 @@
 //! process delivers, taking over when it dies); `warroom outbox status` shows each message,
 //! each role's paging and who delivers.
 
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 
 use super::clock_view::rfc3339;
 use super::{CliError, Context};
-use crate::app::outbox::{LEASE, Pass, pass};
+use crate::app::outbox::LEASE;
+use crate::app::outbox_host::{Deliverer, Heard};
 use crate::domain::event::Actor;
 use crate::domain::incident::Incident;
 use crate::domain::outbox::Delivery;
@@ -20,79 +21,98 @@ use crate::outbound::Wire;
 /// The service principal deliveries are recorded as, unless `--as` names another.
 pub const SERVICE: &str = "outbox";
 
-/// The longest the runner sleeps between passes: a change it was not woken for is seen within it.
-const IDLE: Duration = Duration::from_secs(1);
-
 /// Who records deliveries: a service principal, never the login that started the process.
 pub fn runner_actor(ctx: &Context) -> Actor {
     let name = if ctx.actor.name == ctx.actor.login { SERVICE.to_owned() } else { ctx.actor.name.clone() };
     Actor { name, service: true, ..ctx.actor.clone() }
 }
 
-pub fn run(ctx: &Context, once: bool) -> Result<(), CliError> {
-    let actor = runner_actor(ctx);
+/// A deliverer over this context's workspace, recording as `actor`; refused when the store
+/// requires signatures and this process holds no key of `actor`'s.
+pub fn deliverer(ctx: &Context, actor: Actor) -> Result<Deliverer, CliError> {
     ctx.store
         .signing_key(&actor, ctx.now)
         .map_err(|e| CliError::refused(format!("deliveries cannot be recorded as {}: {e}", actor.name)))?;
-    let app = ctx.app().acting_as(&actor);
-    let holder = format!("{} pid {} on {} (warroom outbox run)", actor.name, actor.pid, actor.host);
-    let courier = Wire::new(&ctx.dir);
-    let (wake, woken) = mpsc::channel::<()>();
-    let _follower = ctx.store.follow(Box::new(move || {
-        let _ = wake.send(());
-    }))?;
-    let mut waiting_said = false;
-    loop {
-        let Some(_lease) = ctx.store.lease(LEASE, &holder)? else {
-            let other = ctx.store.lease_holder(LEASE).unwrap_or_else(|| "another process".into());
-            if once {
-                return Err(CliError::refused(format!("the outbox is delivered by {}", sanitize::line(&other))));
-            }
-            if !waiting_said {
-                eprintln!("outbox: delivered by {}; taking over if it stops", sanitize::line(&other));
-                waiting_said = true;
-            }
-            std::thread::sleep(IDLE);
-            continue;
-        };
-        eprintln!("outbox: delivering for {} as {}", ctx.store.location(), actor.name);
-        loop {
-            let next_at = match one_pass(ctx, &app, &courier) {
-                Ok(done) => {
-                    say(&done);
-                    done.next_at
+    Ok(Deliverer {
+        store: ctx.store.clone(),
+        dir: ctx.dir.clone(),
+        clock: ctx.clock,
+        actor,
+        runbooks: ctx.runbooks().runbooks.clone(),
+        clocks: ctx.clocks().clocks.clone(),
+        courier: Box::new(Wire::new(&ctx.dir)),
+    })
+}
+
+/// Delivers on a thread of this process (a console's, a listener's) until the guard drops,
+/// recording as the service principal `outbox` (never the responder at the keyboard). Nothing
+/// when the store requires signatures and this process holds no key for it.
+pub fn host(ctx: &Context, what: &'static str) -> Option<Hosted> {
+    let actor = Actor { name: SERVICE.to_owned(), service: true, ..ctx.actor.clone() };
+    let deliverer = deliverer(ctx, actor).ok()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopping = Arc::clone(&stop);
+    let thread = std::thread::Builder::new()
+        .name("outbox".into())
+        .spawn(move || {
+            let _ = deliverer.run(what, &stopping, &mut |heard| {
+                if let Heard::Trouble(why) = heard {
+                    tracing::warn!(event = "outbox", trouble = %why);
                 }
-                Err(e) => {
-                    eprintln!("outbox: {}", sanitize::line(&e.message));
-                    None
-                }
-            };
-            if once {
-                return Ok(());
-            }
-            let _ = woken.recv_timeout(until(next_at, app.now()));
-            while woken.try_recv().is_ok() {}
-        }
+            });
+        })
+        .ok()?;
+    drop(thread);
+    Some(Hosted { stop })
+}
+
+/// A hosted deliverer: told to stop when dropped (not waited for: an attempt in flight may
+/// take its whole timeout, and the lease goes with the process anyway).
+pub struct Hosted {
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Hosted {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
     }
 }
 
-fn one_pass(ctx: &Context, app: &crate::app::App, courier: &Wire) -> Result<Pass, CliError> {
-    let parties = crate::app::bundle::workspace_parties(&ctx.dir)
-        .map_err(|e| CliError::refused(format!("warroom.yaml: {e} (run warroom lint)")))?;
-    Ok(pass(app, &parties, courier)?)
+const RUN: &str = "warroom outbox run";
+
+pub fn run(ctx: &Context, once: bool) -> Result<(), CliError> {
+    let deliverer = deliverer(ctx, runner_actor(ctx))?;
+    if once {
+        return match deliverer.once(RUN)? {
+            Ok(done) => {
+                say(&Heard::Passed(done));
+                Ok(())
+            }
+            Err(holder) => Err(CliError::refused(format!("the outbox is delivered by {}", sanitize::line(&holder)))),
+        };
+    }
+    let location = ctx.store.location();
+    deliverer.run(RUN, &AtomicBool::new(false), &mut |heard| {
+        if heard == Heard::Delivering {
+            eprintln!("outbox: delivering for {location} as {}", deliverer.actor.name);
+        } else {
+            say(&heard);
+        }
+    })?;
+    Ok(())
 }
 
-/// How long to sleep before the next pass: until `next_at`, at most `IDLE`.
-fn until(next_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Duration {
-    next_at.and_then(|at| (at - now).to_std().ok()).map_or(IDLE, |wait| wait.min(IDLE))
-}
-
-fn say(done: &Pass) {
-    if done.paged + done.delivered + done.retrying + done.given_up > 0 {
-        eprintln!(
+fn say(heard: &Heard) {
+    match heard {
+        Heard::Waiting { holder } => {
+            eprintln!("outbox: delivered by {}; taking over if it stops", sanitize::line(holder));
+        }
+        Heard::Delivering => {}
+        Heard::Passed(done) => eprintln!(
             "outbox: paged {}, delivered {}, to retry {}, given up {}",
             done.paged, done.delivered, done.retrying, done.given_up
-        );
+        ),
+        Heard::Trouble(why) => eprintln!("outbox: {}", sanitize::line(why)),
     }
 }
 
