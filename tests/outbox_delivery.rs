@@ -116,6 +116,25 @@ fn declaring_pages_each_unheld_role_through_a_signed_webhook_and_slack_once_each
     assert!(status.contains("delivering: ops pid"), "the runner holds the lease:\n{status}");
     assert!(status.contains("role privacy: paged at level 1") && status.contains("unanswered"), "{status}");
     assert_eq!(status.matches("delivered 20").count(), 2, "{status}");
+    ws.ok("auditor", &["verify", &id]);
+}
+
+#[test]
+fn a_page_answered_while_its_receiver_was_down_is_withdrawn_not_sent() {
+    let receiver = Receiver::start();
+    let ws = paging_workspace(&receiver);
+    receiver.answer(Answer::Status(503));
+    let _runner = Running(outbox_run(&ws));
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    wait_until("the failures recorded", || count(&log_kinds(&ws, &id), "delivery_failed") >= 2);
+    ws.ok("priya", &["ack", &id, "privacy"]);
+    let tried = receiver.received().len();
+    receiver.answer(Answer::Status(202));
+    wait_until("the withdrawal", || count(&log_kinds(&ws, &id), "message_withdrawn") == 2);
+    assert_eq!(receiver.received().len(), tried, "nothing sent once answered");
+    let status = ws.ok("alice", &["outbox", "status", &id]);
+    assert_eq!(status.matches("not sent: the page for privacy was answered by priya").count(), 2, "{status}");
+    ws.ok("auditor", &["verify", &id]);
 }
 
 #[test]
@@ -235,7 +254,15 @@ fn an_alert_opens_an_incident_that_pages_pagerduty_in_its_schema_with_hostile_te
     );
     let summary = pd["payload"]["summary"].as_str().expect("summary");
     assert!(summary.contains(&id) && summary.contains("Incident commander"), "{summary}");
-    assert!(pd["payload"]["custom_details"]["text"].as_str().is_some_and(|t| t.contains("warroom assign")));
+    assert!(
+        !summary.contains(['\u{1b}', '\n', '\u{7}']) && summary.contains("␛"),
+        "one line, controls shown: {summary}"
+    );
+    assert!(
+        pd["payload"]["custom_details"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains(&format!("warroom ack {id} commander")))
+    );
     wait_until("slack", || receiver.received().iter().any(|r| r.path == "/slack"));
     let slack = receiver.received().into_iter().find(|r| r.path == "/slack").expect("slack");
     let text = slack.json()["text"].as_str().expect("text").to_owned();
@@ -256,6 +283,7 @@ fn a_listener_and_a_console_deliver_by_themselves_recording_as_the_outbox_servic
     let log = std::fs::read_to_string(ws.log(&id)).expect("log");
     let delivered = log.lines().find(|l| l.contains("message_delivered")).expect("delivered");
     assert!(delivered.contains(r#""name":"outbox""#) && delivered.contains(r#""service":true"#), "{delivered}");
+    ws.ok("auditor", &["verify", &id]);
     drop(server);
 
     let ws = paging_workspace(&receiver);

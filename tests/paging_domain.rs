@@ -124,3 +124,17 @@ fn a_fast_drill_escalates_sooner_and_a_resolved_incident_pages_nobody() {
     apply(&mut incident, "alice", t0() + Duration::minutes(1), Event::Resolved {});
     assert!(page_due(&mut incident, t0() + Duration::hours(1)).is_empty());
 }
+
+#[test]
+fn a_rung_whose_every_message_was_given_up_escalates_at_once() {
+    let mut incident = declared();
+    page_due(&mut incident, t0());
+    let key = incident.outbox.messages[0].outbound.key.clone();
+    let refused = warroom::domain::command::DeliveryOutcome::Failed { why: "HTTP 400".into(), retry_at: None };
+    for event in decide(&incident, Command::Delivery { key, attempt: 1, outcome: refused }, t0()).expect("given up") {
+        apply(&mut incident, "outbox", t0() + Duration::seconds(1), event);
+    }
+    assert!(matches!(paging::paging(&incident, "commander"), Paging::Waiting { unreached: true, .. }));
+    let due = page_due(&mut incident, t0() + Duration::seconds(2));
+    assert_eq!(rungs(&due), [("commander", 1, "head-of-engineering")], "nobody was reached: the next rung now");
+}

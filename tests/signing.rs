@@ -360,8 +360,7 @@ fn the_listener_signs_alerts_as_its_own_service_principal() {
     assert!(out.expect("note").status.success());
     let (ok, report) = verify(&ws);
     assert!(
-        !ok && report
-            .contains("alertmanager records alerts as a service (from seq 1); a service never records note_added"),
+        !ok && report.contains("alertmanager records as a service (from seq 1); a service never records note_added"),
         "{report}"
     );
 }

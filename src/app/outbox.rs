@@ -9,7 +9,7 @@ use super::{App, AppError};
 use crate::domain::Command;
 use crate::domain::command::DeliveryOutcome;
 use crate::domain::incident::{Incident, IncidentState};
-use crate::domain::outbound::{Notifier, Outbound, retry_after};
+use crate::domain::outbound::{Notifier, Outbound, Purpose, retry_after};
 use crate::domain::outbox::{Delivery, Message};
 use crate::domain::paging::{self, Paging};
 use crate::domain::parties::WorkspaceParties;
@@ -38,6 +38,7 @@ pub struct Pass {
     pub delivered: usize,
     pub retrying: usize,
     pub given_up: usize,
+    pub withdrawn: usize,
     pub next_at: Option<DateTime<Utc>>,
 }
 
@@ -64,6 +65,7 @@ pub fn pass(app: &App, parties: &WorkspaceParties, courier: &dyn Courier) -> Res
                 Some(DeliveryOutcome::Delivered { .. }) => done.delivered += 1,
                 Some(DeliveryOutcome::Failed { retry_at: Some(_), .. }) => done.retrying += 1,
                 Some(DeliveryOutcome::Failed { retry_at: None, .. }) => done.given_up += 1,
+                Some(DeliveryOutcome::Withdrawn { .. }) => done.withdrawn += 1,
                 None => {}
             }
         }
@@ -82,6 +84,18 @@ fn attempt(
     courier: &dyn Courier,
 ) -> Result<Option<DeliveryOutcome>, AppError> {
     let number = message.attempts + 1;
+    if let Some(why) = no_longer_wanted(incident, message) {
+        let command = Command::Delivery {
+            key: message.outbound.key.clone(),
+            attempt: message.attempts,
+            outcome: DeliveryOutcome::Withdrawn { why: why.clone() },
+        };
+        return match app.store.execute(&incident.id, app.actor, app.now(), command) {
+            Ok(_) => Ok(Some(DeliveryOutcome::Withdrawn { why })),
+            Err(StoreError::Refused(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        };
+    }
     let sent = match parties.notifiers.get(&message.outbound.notifier) {
         Some(notifier) => courier.deliver(&incident.id, &message.outbound, notifier),
         None => Err(Undelivered {
@@ -101,6 +115,20 @@ fn attempt(
         Ok(_) => Ok(Some(outcome)),
         Err(StoreError::Refused(_)) => Ok(None),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Why a message still waiting should not be sent after all: its page was answered, or the
+/// incident is no longer active.
+fn no_longer_wanted(incident: &Incident, message: &Message) -> Option<String> {
+    let Purpose::Page { role, .. } = &message.outbound.purpose;
+    match paging::paging(incident, role) {
+        Paging::Waiting { .. } => None,
+        Paging::Acknowledged { by, .. } => Some(format!("the page for {role} was answered by {by}")),
+        Paging::Quiet if incident.state != IncidentState::Active => {
+            Some(format!("the incident is {}", incident.state.name()))
+        }
+        Paging::Quiet => Some(format!("{role} is no longer paged")),
     }
 }
 

@@ -109,8 +109,8 @@ fn say(heard: &Heard) {
         }
         Heard::Delivering => {}
         Heard::Passed(done) => eprintln!(
-            "outbox: paged {}, delivered {}, to retry {}, given up {}",
-            done.paged, done.delivered, done.retrying, done.given_up
+            "outbox: queued {}, delivered {}, to retry {}, given up {}, withdrawn {}",
+            done.paged, done.delivered, done.retrying, done.given_up, done.withdrawn
         ),
         Heard::Trouble(why) => eprintln!("outbox: {}", sanitize::line(why)),
     }
@@ -122,6 +122,9 @@ pub fn status(ctx: &Context, incident: Option<&str>) -> Result<(), CliError> {
         None => println!(
             "delivering: nobody — messages wait until a console, `warroom listen` or `warroom outbox run` runs"
         ),
+    }
+    if let Err(e) = crate::app::bundle::workspace_parties(&ctx.dir) {
+        println!("warroom.yaml: {} — nothing is paged until it is mended (warroom lint)", sanitize::line(&e));
     }
     let ids = match incident {
         Some(wanted) => vec![ctx.store.resolve_id(wanted)?],
@@ -154,11 +157,18 @@ fn print_paging(incident: &Incident, now: DateTime<Utc>) {
     for role in &incident.runbook.roles {
         let text = match paging(incident, &role.id) {
             Paging::Quiet => continue,
-            Paging::Waiting { rung, at, escalates_at } => format!(
-                "paged at level {} {} ago, unanswered{}",
+            Paging::Waiting { rung, at, escalates_at, unreached } => format!(
+                "{} at level {} {} ago, unanswered{}",
+                if unreached { "PAGE FAILED (every message given up)" } else { "paged" },
                 rung + 1,
                 crate::domain::duration::at_a_glance(now - at),
-                escalates_at.map(|e| format!("; escalates at {}", rfc3339(e))).unwrap_or_default()
+                escalates_at
+                    .map(|e| format!(
+                        "; {} {}",
+                        if e <= now { "escalation due since" } else { "escalates at" },
+                        rfc3339(e)
+                    ))
+                    .unwrap_or_default()
             ),
             Paging::Acknowledged { by, at } => format!("acknowledged by {} at {}", sanitize::line(&by), rfc3339(at)),
         };
@@ -180,6 +190,7 @@ fn delivery(delivery: &Delivery, attempts: u32) -> String {
         Delivery::Failed { at, why } => {
             format!("GIVEN UP {} after {attempts} attempt(s): {}", rfc3339(*at), sanitize::line(why))
         }
+        Delivery::Withdrawn { at, why } => format!("withdrawn {}, not sent: {}", rfc3339(*at), sanitize::line(why)),
         Delivery::Simulated => "DRILL: recorded, not sent (notifier not drill-safe)".to_owned(),
     }
 }

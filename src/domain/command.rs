@@ -222,6 +222,11 @@ pub enum DeliveryOutcome {
         why: String,
         retry_at: Option<DateTime<Utc>>,
     },
+    /// Not sent after all: what it asked for happened (the page was answered, the incident
+    /// resolved).
+    Withdrawn {
+        why: String,
+    },
 }
 
 impl Command {

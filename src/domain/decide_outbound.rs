@@ -54,6 +54,7 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
             Ok(vec![match outcome {
                 DeliveryOutcome::Delivered { receipt } => Event::MessageDelivered { key, attempt, receipt },
                 DeliveryOutcome::Failed { why, retry_at } => Event::DeliveryFailed { key, attempt, why, retry_at },
+                DeliveryOutcome::Withdrawn { why } => Event::MessageWithdrawn { key, why },
             }])
         }
         Command::Acknowledge { role, via } => acknowledge(incident, role, via),
@@ -86,11 +87,20 @@ fn acknowledge(incident: &Incident, role: Option<String>, via: Option<String>) -
     }
 }
 
+/// How much of an incident's title a page quotes.
+const TITLE_LIMIT: usize = 200;
+
 /// A page's subject and body: what happened, how bad, what the role does, how to answer.
 fn page_text(incident: &Incident, duty: &super::runbook::Role, rung: usize, now: DateTime<Utc>) -> (String, String) {
     let drill = if incident.drill { "DRILL — " } else { "" };
-    let subject =
-        format!("{drill}[{}] {}: {} — page for {}", incident.severity, incident.id, incident.title, duty.title);
+    // The title may come from an alert: one line, its control characters shown, not obeyed.
+    let title = super::sanitize::line(&incident.title);
+    let title = if title.chars().count() > TITLE_LIMIT {
+        format!("{}…", title.chars().take(TITLE_LIMIT).collect::<String>())
+    } else {
+        title.into_owned()
+    };
+    let subject = format!("{drill}[{}] {}: {title} — page for {}", incident.severity, incident.id, duty.title);
     let escalated =
         if rung > 0 { format!(" (escalated: level {} of the on-call path)", rung + 1) } else { String::new() };
     let mut body = String::new();
@@ -98,10 +108,9 @@ fn page_text(incident: &Incident, duty: &super::runbook::Role, rung: usize, now:
         body.push_str("DRILL — this is an exercise, not a real incident.\n\n");
     }
     body.push_str(&format!(
-        "{} {} — {}\nYou are paged as {} ({}){escalated}.\nRunbook: {} v{}. Declared {}; paged {}.\n",
+        "{} {} — {title}\nYou are paged as {} ({}){escalated}.\nRunbook: {} v{}. Declared {}; paged {}.\n",
         incident.severity,
         incident.id,
-        incident.title,
         duty.title,
         duty.id,
         incident.runbook.id,
@@ -112,6 +121,9 @@ fn page_text(incident: &Incident, duty: &super::runbook::Role, rung: usize, now:
     if !duty.duties.trim().is_empty() {
         body.push_str(&format!("Duties: {}\n", duty.duties.trim()));
     }
-    body.push_str(&format!("Answer by taking the role: warroom assign {} {} YOUR-NAME\n", incident.id, duty.id));
+    body.push_str(&format!(
+        "Answer: warroom ack {} {} (or take the role: warroom assign {} {} YOUR-NAME)\n",
+        incident.id, duty.id, incident.id, duty.id
+    ));
     (subject, body)
 }

@@ -201,6 +201,7 @@ pub fn describe(envelope: &Envelope) -> String {
             "{by} delivered {key} (attempt {attempt}){}",
             receipt.as_ref().map(|r| format!(": {r}")).unwrap_or_default()
         ),
+        Event::MessageWithdrawn { key, why } => format!("{by} withdrew {key}, not sent: {why}"),
         Event::PageAcknowledged { role, via } => format!(
             "{by} acknowledged the page for {role}{}",
             via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()

@@ -291,6 +291,11 @@ pub enum Event {
         attempt: u32,
         receipt: Option<String>,
     },
+    /// A message still waiting is not sent after all, and why.
+    MessageWithdrawn {
+        key: String,
+        why: String,
+    },
     /// The actor answers the pages for `role`: its escalation stops.
     PageAcknowledged {
         role: String,
@@ -371,6 +376,7 @@ impl Event {
             Self::DeliveryFailed { .. } => "delivery_failed",
             Self::MessageDelivered { .. } => "message_delivered",
             Self::PageAcknowledged { .. } => "page_acknowledged",
+            Self::MessageWithdrawn { .. } => "message_withdrawn",
         }
     }
 }

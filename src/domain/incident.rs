@@ -235,7 +235,8 @@ impl Incident {
             | Event::MessageQueued { .. }
             | Event::DeliveryFailed { .. }
             | Event::MessageDelivered { .. }
-            | Event::PageAcknowledged { .. } => {}
+            | Event::PageAcknowledged { .. }
+            | Event::MessageWithdrawn { .. } => {}
             // Folded by `clock_fold`.
             Event::DecisionRecorded { .. }
             | Event::SubmissionRecorded { .. }

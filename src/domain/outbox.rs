@@ -26,6 +26,11 @@ pub enum Delivery {
         why: String,
     },
     Simulated,
+    /// Not sent after all: what it asked for had happened.
+    Withdrawn {
+        at: DateTime<Utc>,
+        why: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +78,11 @@ impl Outbox {
                     message.delivery = Delivery::Delivered { at: envelope.at, receipt: receipt.clone() };
                 }
             }
+            Event::MessageWithdrawn { key, why } => {
+                if let Some(message) = self.get_mut(key) {
+                    message.delivery = Delivery::Withdrawn { at: envelope.at, why: why.clone() };
+                }
+            }
             Event::PageAcknowledged { role, .. } => {
                 self.acknowledged.entry(role.clone()).or_insert_with(|| (envelope.actor.name.clone(), envelope.at));
             }
@@ -83,6 +93,18 @@ impl Outbox {
     /// Who first answered `role`'s pages, and when.
     pub fn acknowledgement(&self, role: &str) -> Option<(&str, DateTime<Utc>)> {
         self.acknowledged.get(role).map(|(by, at)| (by.as_str(), *at))
+    }
+
+    /// Whether every message paging `role` at `rung` was given up: nobody was reached.
+    pub fn rung_unreached(&self, role: &str, rung: usize) -> bool {
+        let mut messages = self
+            .messages
+            .iter()
+            .filter(
+                |m| matches!(&m.outbound.purpose, Purpose::Page { role: r, rung: n, .. } if r == role && *n == rung),
+            )
+            .peekable();
+        messages.peek().is_some() && messages.all(|m| matches!(m.delivery, Delivery::Failed { .. }))
     }
 
     /// The highest rung `role` was paged at, and when it was first paged there.

@@ -22,8 +22,9 @@ pub struct PageDue {
 pub enum Paging {
     /// Not paged: someone holds the role, the path is empty, or the incident is no longer active.
     Quiet,
-    /// Paged at `rung` at `at`, nobody has answered; the next rung is paged at `escalates_at`.
-    Waiting { rung: usize, at: DateTime<Utc>, escalates_at: Option<DateTime<Utc>> },
+    /// Paged at `rung` at `at`, nobody has answered; the next rung is paged at `escalates_at`
+    /// (at once when every message of this rung was given up: `unreached`).
+    Waiting { rung: usize, at: DateTime<Utc>, escalates_at: Option<DateTime<Utc>>, unreached: bool },
     /// Acknowledged by `by` at `at` (a page answered, or the role taken).
     Acknowledged { by: String, at: DateTime<Utc> },
 }
@@ -57,11 +58,13 @@ pub fn paging(incident: &Incident, role: &str) -> Paging {
         return Paging::Quiet;
     }
     let rungs = path(incident, role);
+    let unreached = incident.outbox.rung_unreached(role, rung);
     let escalates_at = match (rungs.get(rung), rungs.get(rung + 1)) {
+        (Some(_), Some(_)) if unreached => Some(at),
         (Some(this), Some(_)) => this.escalate_after.map(|after| at + scaled(after.seconds(), incident.speed)),
         _ => None,
     };
-    Paging::Waiting { rung, at, escalates_at }
+    Paging::Waiting { rung, at, escalates_at, unreached }
 }
 
 /// The pages due at `now`: the first rung of each role nobody holds and nobody has been paged

@@ -41,12 +41,7 @@ impl ServiceAudit {
             .flat_map(|(first, name, lines)| {
                 let shown = super::sanitize::line(&name).into_owned();
                 lines.into_iter().map(move |(seq, kind)| {
-                    (
-                        seq,
-                        format!(
-                            "{shown} records alerts as a service (from seq {first}); a service never records {kind}"
-                        ),
-                    )
+                    (seq, format!("{shown} records as a service (from seq {first}); a service never records {kind}"))
                 })
             })
             .collect();
@@ -55,12 +50,17 @@ impl ServiceAudit {
     }
 }
 
-/// What the listener records: alerts, the incidents they open, the awareness they imply, and
-/// the recovery any writer makes.
+/// What services record: the listener's alerts, the incidents they open and the awareness they
+/// imply; the outbox's pages and deliveries; the recovery any writer makes.
 fn is_machine_work(event: &Event) -> bool {
     match event {
         Event::AlertReceived { attached, .. } => !*attached,
-        Event::AlertUnrouted { .. } | Event::TornTailQuarantined { .. } => true,
+        Event::AlertUnrouted { .. }
+        | Event::TornTailQuarantined { .. }
+        | Event::MessageQueued { .. }
+        | Event::DeliveryFailed { .. }
+        | Event::MessageDelivered { .. }
+        | Event::MessageWithdrawn { .. } => true,
         Event::Declared { from_alert, .. } => *from_alert,
         Event::DecisionRecorded { auto, .. } => *auto,
         _ => false,
