@@ -23,6 +23,7 @@ mod run;
 mod search;
 mod status;
 mod status_containment;
+mod status_paging;
 mod time_arg;
 mod verify;
 

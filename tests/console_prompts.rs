@@ -163,7 +163,7 @@ fn w_shows_each_role_since_when_a_handover_waiting_and_the_on_call_path() {
     assert!(privacy.contains("UNASSIGNED"), "the required privacy lead is unassigned: {text:?}");
     assert!(text.iter().any(|l| l.contains("sam since Tue 24 Nov 00:57 UTC")), "{text:?}");
     assert!(text.iter().any(|l| l == "⚠ alice holds commander and comms: is that too much for one person?"));
-    let changes = text.iter().skip_while(|l| *l != "Changes of hands").skip(1).cloned().collect::<Vec<_>>();
+    let changes = text.iter().skip_while(|l| *l != "Pages and changes of hands").skip(1).cloned().collect::<Vec<_>>();
     assert!(changes.iter().any(|l| l.contains("alice handed command to bob")), "{changes:?}");
     let on_call =
         "on call       ai-platform-incident-commanders (primary rotation) (next after 10m) → head-of-engineering";

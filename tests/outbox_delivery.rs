@@ -114,8 +114,20 @@ fn declaring_pages_each_unheld_role_through_a_signed_webhook_and_slack_once_each
     assert_eq!((count(&kinds, "message_queued"), count(&kinds, "message_delivered")), (2, 2), "{kinds:?}");
     let status = ws.ok("alice", &["outbox", "status", &id]);
     assert!(status.contains("delivering: ops pid"), "the runner holds the lease:\n{status}");
-    assert!(status.contains("role privacy: paged at level 1") && status.contains("unanswered"), "{status}");
+    assert!(
+        status.contains("role privacy: paged privacy-oncall (level 1) 0m ago, unanswered; last on the path"),
+        "{status}"
+    );
     assert_eq!(status.matches("delivered 20").count(), 2, "{status}");
+    let json = ws.status_json(&id);
+    let paging = json["paging"].as_array().expect("paging");
+    assert_eq!(paging.len(), 1, "only privacy was paged: {paging:?}");
+    assert_eq!((paging[0]["role"].as_str(), paging[0]["state"].as_str()), (Some("privacy"), Some("waiting")));
+    assert_eq!((paging[0]["rung"].as_u64(), paging[0]["urgent"].as_bool()), (Some(0), Some(false)));
+    let messages = json["messages"].as_array().expect("messages");
+    assert!(messages.iter().all(|m| m["delivery"] == "delivered" && m["attempts"] == 1), "{messages:?}");
+    let text = ws.ok("alice", &["status", &id]);
+    assert!(text.contains("paged privacy-oncall (level 1)"), "status names the page under the role:\n{text}");
     ws.ok("auditor", &["verify", &id]);
 }
 

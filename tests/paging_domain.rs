@@ -138,3 +138,40 @@ fn a_rung_whose_every_message_was_given_up_escalates_at_once() {
     let due = page_due(&mut incident, t0() + Duration::seconds(2));
     assert_eq!(rungs(&due), [("commander", 1, "head-of-engineering")], "nobody was reached: the next rung now");
 }
+
+#[test]
+fn how_a_page_stands_is_said_with_its_rotation_its_age_and_what_comes_next() {
+    let mut incident = declared();
+    page_due(&mut incident, t0());
+    let said = |incident: &Incident, role: &str, minutes: i64| {
+        paging::said(incident, role, t0() + Duration::minutes(minutes)).expect("paged")
+    };
+    assert_eq!(
+        said(&incident, "commander", 4),
+        (
+            false,
+            "paged ai-platform-incident-commanders (level 1) 4m ago, unanswered; escalates to head-of-engineering in 6m"
+                .to_owned()
+        )
+    );
+    assert_eq!(said(&incident, "commander", 10).1.rsplit("; ").next(), Some("escalating to head-of-engineering now"));
+    assert!(said(&incident, "commander", 10).0, "past its escalation: urgent");
+    assert_eq!(
+        said(&incident, "privacy", 14),
+        (false, "paged privacy-oncall (level 1) 14m ago, unanswered; last on the path".to_owned())
+    );
+    assert_eq!(
+        said(&incident, "privacy", 16),
+        (
+            true,
+            "paged privacy-oncall (level 1) 16m ago, unanswered; nobody further on the path: page by hand".to_owned()
+        ),
+        "the last rung's escalate_after passed: nobody else will be paged"
+    );
+    for event in decide(&incident, Command::Acknowledge { role: Some("privacy".into()), via: None }, t0()).expect("ack")
+    {
+        apply(&mut incident, "priya", t0() + Duration::minutes(3), event);
+    }
+    assert_eq!(said(&incident, "privacy", 16), (false, "acknowledged by priya 13m ago".to_owned()));
+    assert_eq!(paging::said(&incident, "scribe", t0()), None, "the scribe is on no path");
+}

@@ -14,7 +14,7 @@ use crate::app::outbox_host::{Deliverer, Heard};
 use crate::domain::event::Actor;
 use crate::domain::incident::Incident;
 use crate::domain::outbox::Delivery;
-use crate::domain::paging::{Paging, paging};
+use crate::domain::paging::said;
 use crate::domain::sanitize;
 use crate::outbound::Wire;
 
@@ -155,24 +155,9 @@ pub fn status(ctx: &Context, incident: Option<&str>) -> Result<(), CliError> {
 
 fn print_paging(incident: &Incident, now: DateTime<Utc>) {
     for role in &incident.runbook.roles {
-        let text = match paging(incident, &role.id) {
-            Paging::Quiet => continue,
-            Paging::Waiting { rung, at, escalates_at, unreached } => format!(
-                "{} at level {} {} ago, unanswered{}",
-                if unreached { "PAGE FAILED (every message given up)" } else { "paged" },
-                rung + 1,
-                crate::domain::duration::at_a_glance(now - at),
-                escalates_at
-                    .map(|e| format!(
-                        "; {} {}",
-                        if e <= now { "escalation due since" } else { "escalates at" },
-                        rfc3339(e)
-                    ))
-                    .unwrap_or_default()
-            ),
-            Paging::Acknowledged { by, at } => format!("acknowledged by {} at {}", sanitize::line(&by), rfc3339(at)),
-        };
-        println!("  role {}: {text}", role.id);
+        if let Some((_, text)) = said(incident, &role.id, now) {
+            println!("  role {}: {text}", role.id);
+        }
     }
 }
 

@@ -109,6 +109,9 @@ fn detail(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String 
         let name = incident.roles.get(&role.id).map_or("—".into(), |n| sanitize::line(n).into_owned());
         let since = incident.role_since.get(&role.id).map(|at| format!("  since {}", rfc3339(*at))).unwrap_or_default();
         let _ = writeln!(out, "    {:<12} {name}{since}", role.id);
+        if let Some(paging) = super::status_paging::paging_text(incident, &role.id, now) {
+            let _ = writeln!(out, "    {:<12} {paging}", "");
+        }
     }
     let mut phase = "";
     for (phase_title, step, state) in incident.checklist() {
@@ -219,6 +222,10 @@ struct IncidentJson<'a> {
     actions: Vec<super::status_containment::ActionJson<'a>>,
     /// Two-person requests: who asked for what, who approved, and the run or tick that spent it.
     approvals: Vec<super::status_containment::ApprovalJson<'a>>,
+    /// Each role's paging, for roles paged at all.
+    paging: Vec<super::status_paging::PagingJson<'a>>,
+    /// Every outbound message (pages) and how its delivery stands.
+    messages: Vec<super::status_paging::MessageJson<'a>>,
     last_seq: u64,
 }
 
@@ -301,6 +308,8 @@ fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
         preserved: &incident.containment.preserved,
         actions: super::status_containment::actions(incident),
         approvals: super::status_containment::approvals(incident, now),
+        paging: super::status_paging::paging_json(incident, now),
+        messages: super::status_paging::messages_json(incident),
         id: &incident.id,
         title: &incident.title,
         runbook: &incident.runbook.id,

@@ -97,3 +97,41 @@ fn scaled(seconds: u64, speed: u32) -> Duration {
     let seconds = i64::try_from(seconds).unwrap_or(i64::MAX / 2);
     Duration::seconds((seconds / i64::from(speed.max(1))).max(1))
 }
+
+/// How `role`'s paging stands, in words for the people in the room (`None` when quiet), and
+/// whether it needs them now: a page that reached nobody, or one unanswered past its
+/// escalation.
+pub fn said(incident: &Incident, role: &str, now: DateTime<Utc>) -> Option<(bool, String)> {
+    let ago = |at: DateTime<Utc>| super::duration::at_a_glance(now - at);
+    match paging(incident, role) {
+        Paging::Quiet => None,
+        Paging::Acknowledged { by, at } => {
+            Some((false, format!("acknowledged by {} {} ago", super::sanitize::line(&by), ago(at))))
+        }
+        Paging::Waiting { rung, at, escalates_at, unreached } => {
+            let rungs = path(incident, role);
+            let name = |n: usize| rungs.get(n).map_or("", |r| rotation_of(&r.page)).to_owned();
+            let paged = if unreached {
+                format!("PAGE FAILED: nothing reached {} (level {}), every message given up", name(rung), rung + 1)
+            } else {
+                format!("paged {} (level {}) {} ago, unanswered", name(rung), rung + 1, ago(at))
+            };
+            let answer_by =
+                rungs.get(rung).and_then(|r| r.escalate_after).map(|a| at + scaled(a.seconds(), incident.speed));
+            let next = match escalates_at {
+                Some(due) if due <= now => format!("; escalating to {} now", name(rung + 1)),
+                Some(due) => format!(
+                    "; escalates to {} in {}",
+                    name(rung + 1),
+                    super::duration::at_a_glance(due - now + Duration::seconds(59))
+                ),
+                None if unreached || answer_by.is_some_and(|by| by <= now) => {
+                    "; nobody further on the path: page by hand".to_owned()
+                }
+                None => "; last on the path".to_owned(),
+            };
+            let late = escalates_at.or(answer_by).is_some_and(|due| due <= now);
+            Some((unreached || late, format!("{paged}{next}")))
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Who holds each role of the incident (`w`), in the runbook's order: since when, a handover
 //! waiting for acceptance, the role's duties, whom the runbook's on-call path pages for it; one
-//! responder holding several roles; and every change of hands, from the log.
+//! responder holding several roles; how its paging stands (paged, unanswered, escalating,
+//! acknowledged); and every page and change of hands, from the log.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -38,6 +39,16 @@ pub(super) fn roles(out: &mut Lines, entry: &IncidentEntry, tz: Tz, now: DateTim
             );
             out.lines.push(vec![label("handed over"), (Role::DueSoon, offered)]);
         }
+        if let Some((urgent, text)) = crate::domain::paging::said(incident, &role.id, now) {
+            let look = if urgent {
+                Role::Overdue
+            } else if text.starts_with("acknowledged") {
+                Role::Done
+            } else {
+                Role::DueSoon
+            };
+            out.lines.push(vec![label("paging"), (look, text)]);
+        }
         let rungs: Vec<String> = incident
             .runbook
             .on_call
@@ -68,11 +79,16 @@ pub(super) fn roles(out: &mut Lines, entry: &IncidentEntry, tz: Tz, now: DateTim
     let changes: Vec<String> = entry
         .timeline
         .iter()
-        .filter(|l| matches!(l.kind, "role_assigned" | "command_accepted" | "acted_in_stead"))
+        .filter(|l| {
+            matches!(
+                l.kind,
+                "role_assigned" | "command_accepted" | "acted_in_stead" | "message_queued" | "page_acknowledged"
+            )
+        })
         .map(|l| format!("{} {} {}", local_and_utc(l.at, tz), l.actor, l.text))
         .collect();
     if !changes.is_empty() {
-        out.heading("Changes of hands");
+        out.heading("Pages and changes of hands");
         for change in changes {
             out.block(Role::Muted, &change);
         }

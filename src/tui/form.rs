@@ -192,6 +192,8 @@ pub enum Purpose {
     Fact,
     Severity,
     Assign,
+    /// Answering one of the incident's unanswered pages.
+    Acknowledge,
     Resolve,
     AcceptCommand,
     /// Giving `command` again in the commander's stead, once confirmed.

@@ -17,6 +17,7 @@ pub enum Action {
     Fact,
     Severity,
     Assign,
+    Acknowledge,
     Decide,
     Notify,
     Waive,

@@ -6,6 +6,7 @@ mod clocks;
 mod declaration;
 mod declare;
 pub mod input;
+mod paging;
 mod record;
 mod steps;
 
@@ -42,6 +43,7 @@ pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<For
         | Action::Close
         | Action::Archive => record::open(model, action, incident, now),
         Action::Decide | Action::Notify | Action::Waive => clocks::open(model, action, incident, now),
+        Action::Acknowledge => paging::open(model, incident, now),
         Action::Declare | Action::SwitchResponder | Action::Search | Action::CommandLine => {
             declare::open(model, action, incident)
         }
@@ -66,6 +68,7 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
         | Purpose::Close { .. }
         | Purpose::Archive { .. } => record::finish(&form, now),
         Purpose::Decide { .. } | Purpose::Notify | Purpose::Waive => clocks::finish(model, &form, now),
+        Purpose::Acknowledge => paging::finish(&form),
         Purpose::Declare { .. }
         | Purpose::DeclareFromAlert { .. }
         | Purpose::DismissAlert { .. }

@@ -24,7 +24,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     }
     let mut block = pane_block(&title, Pane::Incidents, model, theme);
     if let Some(entry) = model.current() {
-        block = block.title_bottom(roles_line(&entry.incident, theme));
+        block = block.title_bottom(roles_line(&entry.incident, theme, now));
     }
     if model.incidents.is_empty() && model.unreadable.is_empty() {
         let text = format!(
@@ -108,14 +108,32 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
 
 /// Who holds each of the selected incident's roles, in the runbook's order; a required role
 /// nobody holds stands out, optional ones nobody holds are counted.
-fn roles_line(incident: &crate::domain::incident::Incident, theme: &crate::tui::theme::Theme) -> Line<'static> {
+fn roles_line(
+    incident: &crate::domain::incident::Incident,
+    theme: &crate::tui::theme::Theme,
+    now: DateTime<Utc>,
+) -> Line<'static> {
+    use crate::domain::paging::{Paging, paging};
     let mut spans = vec![styled(" roles", theme.style(Role::Muted))];
     let mut open = 0;
     for role in &incident.runbook.roles {
-        let holder = match incident.roles.get(&role.id) {
-            Some(holder) => styled(sanitize::line(holder).into_owned(), theme.style(Role::Text)),
-            None if role.required => styled("UNASSIGNED", theme.style(Role::DueSoon)),
-            None => {
+        let holder = match (incident.roles.get(&role.id), paging(incident, &role.id)) {
+            (Some(holder), _) => styled(sanitize::line(holder).into_owned(), theme.style(Role::Text)),
+            (None, Paging::Waiting { unreached: true, .. }) => styled("PAGE FAILED", theme.style(Role::Error)),
+            (None, Paging::Waiting { at, .. }) => {
+                let late = crate::domain::paging::said(incident, &role.id, now).is_some_and(|(urgent, _)| urgent);
+                let ago = crate::domain::duration::at_a_glance(now - at);
+                if late {
+                    styled(format!("UNANSWERED {ago}"), theme.style(Role::Error))
+                } else {
+                    styled(format!("paged {ago} ago"), theme.style(Role::DueSoon))
+                }
+            }
+            (None, Paging::Acknowledged { by, .. }) => {
+                styled(format!("ack {}", sanitize::line(&by)), theme.style(Role::Text))
+            }
+            (None, Paging::Quiet) if role.required => styled("UNASSIGNED", theme.style(Role::DueSoon)),
+            (None, Paging::Quiet) => {
                 open += 1;
                 continue;
             }

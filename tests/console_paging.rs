@@ -1,0 +1,89 @@
+//! Paging in the console: the roles view and the roles line say who was paged, how long ago,
+//! what comes next and who answered; `K` answers one of the pages still waiting.
+
+mod common;
+
+use chrono::Duration;
+use crossterm::event::KeyCode;
+use warroom::domain::command::Command;
+use warroom::domain::event::Envelope;
+use warroom::domain::incident::Incident;
+use warroom::domain::outbound::{NotifierKind, Target};
+use warroom::tui::model::Mode;
+use warroom::tui::update::{Effect, update};
+
+use common::screen::*;
+
+const INC: &str = "INC-20261124-001";
+
+/// The incident of `envelopes` with `role` paged at its first rung `minutes_ago`.
+fn paged(mut all: Vec<Envelope>, role: &str, rotation: &str, minutes_ago: i64) -> Vec<Envelope> {
+    let mut incident = Incident::declared(&all[0]).expect("declared");
+    all[1..].iter().for_each(|e| incident.apply(e));
+    let at = t0() - Duration::minutes(minutes_ago);
+    let target = (Target { notifier: "hook".into(), to: Some("dpo".into()) }, NotifierKind::Webhook, true);
+    let page = Command::Page { role: role.into(), rung: 0, rotation: rotation.into(), targets: vec![target] };
+    let last = all.last().expect("events").clone();
+    for (n, event) in
+        warroom::domain::decide_outbound::decide(&incident, page, at).expect("paged").into_iter().enumerate()
+    {
+        all.push(Envelope { seq: last.seq + 1 + n as u64, at, event, ..last.clone() });
+    }
+    all
+}
+
+fn roles_text(model: &warroom::tui::model::Model) -> Vec<String> {
+    let (_, lines) = warroom::tui::detail::content(model, &warroom::tui::model::Detail::Roles, t0());
+    lines.iter().map(|l| l.iter().map(|(_, t)| t.as_str()).collect()).collect()
+}
+
+#[test]
+fn the_roles_view_says_which_page_is_unanswered_past_its_delay_and_k_answers_it() {
+    let all = paged(envelopes(INC, "cross-tenant-pii-leak", 1), "privacy", "privacy-oncall", 20);
+    let all = paged(all, "agent-sme", "agent-platform-primary", 2);
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+
+    let screen = text_of(&render(&model, 160, 48, t0()));
+    assert!(screen.contains("privacy UNANSWERED 20m") && screen.contains("agent-sme paged 2m ago"), "{screen}");
+    key(&mut model, KeyCode::Char('w'));
+    let text = roles_text(&model);
+    let paging = |role: &str| {
+        text.iter().skip_while(|l| !l.starts_with(role)).find(|l| l.starts_with("paging")).cloned().unwrap_or_default()
+    };
+    assert_eq!(
+        paging("privacy"),
+        "paging        paged privacy-oncall (level 1) 20m ago, unanswered; nobody further on the path: page by hand"
+    );
+    assert_eq!(
+        paging("agent-sme"),
+        "paging        paged agent-platform-primary (level 1) 2m ago, unanswered; last on the path"
+    );
+    assert!(
+        text.iter().any(|l| l.contains("paged privacy via rotation privacy-oncall")),
+        "the page is in the history: {text:?}"
+    );
+    key(&mut model, KeyCode::Esc);
+
+    key(&mut model, KeyCode::Char('K'));
+    let Mode::Form(form) = &model.mode else { panic!("the acknowledge form: {:?}", model.mode) };
+    let Some(warroom::tui::form::FieldKind::Choice { options, .. }) = form.field().map(|f| &f.kind) else {
+        panic!("a choice of pages")
+    };
+    let roles: Vec<&str> = options.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(roles, ["privacy", "agent-sme"], "only the pages waiting, in the runbook's order");
+    key(&mut model, KeyCode::Down);
+    let effects = key(&mut model, KeyCode::Enter);
+    let [Effect::Execute { incident, command }] = effects.as_slice() else { panic!("one command: {effects:?}") };
+    assert_eq!(incident, INC);
+    assert_eq!(*command, Command::Acknowledge { role: Some("agent-sme".into()), via: None });
+}
+
+#[test]
+fn k_with_no_page_waiting_says_so_and_opens_nothing() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('K'));
+    assert!(matches!(model.mode, Mode::Normal), "{:?}", model.mode);
+    let flash = model.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert_eq!(flash, format!("no page on {INC} is waiting for an answer (w shows each role's paging)"));
+}
