@@ -184,6 +184,9 @@ impl Relay {
                 self.failed.fetch_add(1, Ordering::SeqCst);
             }
             Some(_) if self.swallowed.load(Ordering::SeqCst) == 0 => {
+                // From here the listener counts as down until the test brings one back: a retry
+                // that came before the test killed it would otherwise reach it and be answered.
+                self.target.store(0, Ordering::SeqCst);
                 self.swallowed.fetch_add(1, Ordering::SeqCst);
             }
             Some(answer) => {
