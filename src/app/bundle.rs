@@ -75,6 +75,12 @@ pub fn workspace_parties(dir: &Path) -> Result<crate::domain::parties::Workspace
     })
 }
 
+/// The workspace's parties as paging reads them: a notifier that cannot send is marked broken
+/// rather than stopping every page (`catalog::workspace_config::load_for_paging`).
+pub fn paging_parties(dir: &Path) -> Result<crate::domain::parties::WorkspaceParties, String> {
+    crate::catalog::workspace_config::load_for_paging(dir)
+}
+
 /// The latest bundle of `id` beside `out` (by export time), as the revision `out` follows.
 pub fn previous_revision(out: &Path, id: &str) -> Option<Previous> {
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));

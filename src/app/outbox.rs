@@ -59,7 +59,8 @@ pub fn pass(app: &App, parties: &WorkspaceParties, courier: &dyn Courier) -> Res
         };
         let paged = super::paging::page_due(app, parties, &id)?;
         done.paged += paged.len();
-        let incident = if paged.is_empty() { incident } else { app.store.incident(&id)? };
+        let settling = super::paging::settle_due(app, &id)?;
+        let incident = if paged.is_empty() && settling.is_empty() { incident } else { app.store.incident(&id)? };
         for message in incident.outbox.due(app.now()) {
             match attempt(app, &incident, message, parties, courier)? {
                 Some(DeliveryOutcome::Delivered { .. }) => done.delivered += 1,
@@ -96,12 +97,13 @@ fn attempt(
             Err(e) => Err(e.into()),
         };
     }
-    let sent = match parties.notifiers.get(&message.outbound.notifier) {
-        Some(notifier) => courier.deliver(&incident.id, &message.outbound, notifier),
-        None => Err(Undelivered {
-            why: format!("notifier {} is no longer in warroom.yaml", message.outbound.notifier),
-            permanent: true,
-        }),
+    let name = &message.outbound.notifier;
+    let sent = match (parties.notifiers.get(name), parties.broken.get(name)) {
+        (Some(_), Some(why)) => {
+            Err(Undelivered { why: format!("notifier {name} in warroom.yaml: {why} (warroom lint)"), permanent: true })
+        }
+        (Some(notifier), None) => courier.deliver(&incident.id, &message.outbound, notifier),
+        (None, _) => Err(Undelivered { why: format!("notifier {name} is no longer in warroom.yaml"), permanent: true }),
     };
     let outcome = match sent {
         Ok(receipt) => DeliveryOutcome::Delivered { receipt },
@@ -121,7 +123,7 @@ fn attempt(
 /// Why a message still waiting should not be sent after all: its page was answered, or the
 /// incident is no longer active.
 fn no_longer_wanted(incident: &Incident, message: &Message) -> Option<String> {
-    let Purpose::Page { role, .. } = &message.outbound.purpose;
+    let Purpose::Page { role, .. } = &message.outbound.purpose else { return None };
     match paging::paging(incident, role) {
         Paging::Waiting { .. } => None,
         Paging::Acknowledged { by, .. } => Some(format!("the page for {role} was answered by {by}")),

@@ -100,7 +100,7 @@ impl Deliverer {
     }
 
     fn pass(&self) -> Result<Pass, AppError> {
-        let parties = super::bundle::workspace_parties(&self.dir)
+        let parties = super::bundle::paging_parties(&self.dir)
             .map_err(|e| AppError::refused(format!("warroom.yaml: {e} (run warroom lint)")))?;
         let app = App::new(&*self.store, &self.dir, self.clock, &self.actor, Catalog::of(&self.runbooks, &self.clocks));
         pass(&app, &parties, &*self.courier)

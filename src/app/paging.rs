@@ -6,8 +6,8 @@
 use super::{App, AppError};
 use crate::domain::Command;
 use crate::domain::event::Envelope;
-use crate::domain::incident::Incident;
-use crate::domain::outbound::{NotifierKind, Target};
+use crate::domain::incident::{Incident, IncidentState};
+use crate::domain::outbound::{NotifierKind, Settle, Target};
 use crate::domain::paging;
 use crate::domain::parties::WorkspaceParties;
 use crate::store::StoreError;
@@ -69,10 +69,54 @@ pub fn page_due(app: &App, parties: &WorkspaceParties, id: &str) -> Result<Vec<E
     Ok(written)
 }
 
+/// What the paging services that were reached must be told: a role's page answered
+/// (acknowledge), or the incident over (resolve), each once per service.
+pub fn settle_commands(incident: &Incident) -> Vec<Command> {
+    incident
+        .runbook
+        .roles
+        .iter()
+        .filter_map(|role| {
+            let action = if incident.state != IncidentState::Active {
+                Settle::Resolve
+            } else if matches!(paging::paging(incident, &role.id), paging::Paging::Acknowledged { .. }) {
+                Settle::Acknowledge
+            } else {
+                return None;
+            };
+            let targets: Vec<Target> = incident
+                .outbox
+                .paged_services(&role.id)
+                .into_iter()
+                .filter(|t| !incident.outbox.settled(&role.id, action, t))
+                .collect();
+            (!targets.is_empty()).then(|| Command::Settle { role: role.id.clone(), action, targets })
+        })
+        .collect()
+}
+
+/// Queues what the paging services of `id` must be told now; the messages queued.
+pub fn settle_due(app: &App, id: &str) -> Result<Vec<Envelope>, AppError> {
+    let incident = app.store.incident(id)?;
+    let commands = settle_commands(&incident);
+    if commands.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut written, outcomes) = app.store.execute_all(id, app.actor, app.now(), commands)?;
+    for outcome in outcomes {
+        match outcome {
+            Ok(events) => written.extend(events),
+            Err(StoreError::Refused(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(written)
+}
+
 /// After a declaration: pages its on-call path. A page that cannot be queued does not undo the
 /// declaration (it is durable); the outbox runner queues it on its next pass.
 pub fn page_declared(app: &App, id: &str) {
-    let Ok(parties) = super::bundle::workspace_parties(app.dir) else { return };
+    let Ok(parties) = super::bundle::paging_parties(app.dir) else { return };
     if let Err(e) = page_due(app, &parties, id) {
         super::error::log(app, "page", Some(id), &e);
     }

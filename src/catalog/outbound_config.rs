@@ -31,6 +31,15 @@ pub fn check(
             );
             problems.push(near(&target.notifier, rotations_at, message));
         }
+        for target in targets.iter().filter(|t| t.to.is_none()) {
+            let needs = match parties.notifiers.get(&target.notifier).map(|n| n.kind) {
+                Some(NotifierKind::Pagerduty) => "its integration's routing key",
+                Some(NotifierKind::Smtp) => "a mailbox",
+                _ => continue,
+            };
+            let message = format!("rotation {rotation}: the {} target needs to: ({needs})", target.notifier);
+            problems.push(near(&target.notifier, rotations_at, message));
+        }
         if targets.is_empty() {
             problems.push(near(&format!("{rotation}:"), rotations_at, format!("rotation {rotation} reaches nobody")));
         }
@@ -48,6 +57,12 @@ fn incomplete(notifier: &Notifier) -> Option<String> {
         return Some("give url or url_file, not both".to_owned());
     }
     let has_url = url.is_some() || notifier.url_file.is_some();
+    if notifier.timeout_seconds == Some(0) {
+        return Some("timeout_seconds must be at least 1".to_owned());
+    }
+    if notifier.ca_file.is_some() && notifier.kind != NotifierKind::Smtp {
+        return Some("ca_file is for smtp notifiers".to_owned());
+    }
     match notifier.kind {
         NotifierKind::Webhook | NotifierKind::Slack if !has_url => Some(format!(
             "a {} notifier needs url (or url_file, when the URL is itself a secret)",
@@ -59,8 +74,29 @@ fn incomplete(notifier: &Notifier) -> Option<String> {
         NotifierKind::Smtp if notifier.username.is_some() != notifier.password_file.is_some() => {
             Some("smtp auth needs both username and password_file".to_owned())
         }
+        NotifierKind::Smtp if notifier.username.is_some() && notifier.tls == crate::domain::outbound::Tls::None => {
+            Some("smtp auth over tls: none would send the password in clear: use starttls or tls".to_owned())
+        }
         _ => None,
     }
+}
+
+/// Each notifier that cannot send as configured, with why: incomplete for its kind, or a
+/// file it reads missing. (A secret others may read is lint's error, not a reason to stop
+/// paging through it.)
+pub fn broken(dir: &Path, parties: &WorkspaceParties) -> std::collections::BTreeMap<String, String> {
+    parties
+        .notifiers
+        .iter()
+        .filter_map(|(name, notifier)| {
+            let files = [&notifier.secret_file, &notifier.url_file, &notifier.password_file, &notifier.ca_file];
+            let missing = files.into_iter().flatten().find_map(|file| {
+                let path = dir.join(file);
+                std::fs::File::open(&path).err().map(|e| format!("cannot read {}: {e}", path.display()))
+            });
+            incomplete(notifier).or(missing).map(|why| (name.clone(), why))
+        })
+        .collect()
 }
 
 /// Secret files (relative to the workspace) that are missing or that others may read.
@@ -72,6 +108,11 @@ pub fn check_secret_files(
     let mut problems = Vec::new();
     for (name, notifier) in &parties.notifiers {
         let files = [&notifier.secret_file, &notifier.url_file, &notifier.password_file];
+        if let Some(file) = &notifier.ca_file
+            && let Err(e) = std::fs::read(dir.join(file))
+        {
+            problems.push(near(file, 0, format!("notifier {name}: cannot read {}: {e}", dir.join(file).display())));
+        }
         for file in files.into_iter().flatten() {
             let path = dir.join(file);
             let why = match std::fs::metadata(&path) {

@@ -14,9 +14,30 @@ const MAX_BYTES: u64 = 1 << 20;
 /// The parties of the workspace at `dir`: none when it has no `warroom.yaml`; the file's
 /// problems, located, when it cannot be used.
 pub fn load(dir: &Path) -> Result<WorkspaceParties, Vec<Diagnostic>> {
+    let Some((shown, text)) = read(dir)? else { return Ok(WorkspaceParties::default()) };
+    let parties = parse(&shown, &text)?;
+    let located = |needle: &str, from: usize, message: String| near(&shown, &text, needle, from, message);
+    let problems = super::outbound_config::check_secret_files(dir, &parties, &located);
+    if problems.is_empty() { Ok(parties) } else { Err(problems) }
+}
+
+/// The parties paging goes by: a file that cannot be read or parsed is an error, but a
+/// notifier that cannot send only marks itself broken (`broken`), so one mistake in one
+/// notifier does not silence every page; lint and `outbox status` name every problem.
+pub fn load_for_paging(dir: &Path) -> Result<WorkspaceParties, String> {
+    let headline = |problems: Vec<Diagnostic>| problems.iter().map(Diagnostic::headline).collect::<Vec<_>>().join("; ");
+    let Some((shown, text)) = read(dir).map_err(headline)? else { return Ok(WorkspaceParties::default()) };
+    let mut parties: WorkspaceParties =
+        serde_saphyr::from_str(&text).map_err(|e| headline(vec![parse_error(&shown, &e)]))?;
+    parties.broken = super::outbound_config::broken(dir, &parties);
+    Ok(parties)
+}
+
+/// The text of `warroom.yaml` and the name it is shown by; `None` when there is none.
+fn read(dir: &Path) -> Result<Option<(String, String)>, Vec<Diagnostic>> {
     let path = dir.join(FILE);
     let shown = path.display().to_string();
-    let Ok(meta) = std::fs::metadata(&path) else { return Ok(WorkspaceParties::default()) };
+    let Ok(meta) = std::fs::metadata(&path) else { return Ok(None) };
     if !meta.is_file() || meta.len() > MAX_BYTES {
         return Err(vec![Diagnostic::whole_file(Level::Error, &shown, "not a regular file of at most 1 MiB")]);
     }
@@ -24,10 +45,7 @@ pub fn load(dir: &Path) -> Result<WorkspaceParties, Vec<Diagnostic>> {
     if let Err(e) = std::fs::File::open(&path).and_then(|f| f.take(MAX_BYTES).read_to_string(&mut text)) {
         return Err(vec![Diagnostic::whole_file(Level::Error, &shown, format!("cannot read: {e}"))]);
     }
-    let parties = parse(&shown, &text)?;
-    let located = |needle: &str, from: usize, message: String| near(&shown, &text, needle, from, message);
-    let problems = super::outbound_config::check_secret_files(dir, &parties, &located);
-    if problems.is_empty() { Ok(parties) } else { Err(problems) }
+    Ok(Some((shown, text)))
 }
 
 pub fn parse(file: &str, text: &str) -> Result<WorkspaceParties, Vec<Diagnostic>> {

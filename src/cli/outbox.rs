@@ -13,6 +13,7 @@ use crate::app::outbox::LEASE;
 use crate::app::outbox_host::{Deliverer, Heard};
 use crate::domain::event::Actor;
 use crate::domain::incident::Incident;
+use crate::domain::outbound::Purpose;
 use crate::domain::outbox::Delivery;
 use crate::domain::paging::said;
 use crate::domain::sanitize;
@@ -123,8 +124,17 @@ pub fn status(ctx: &Context, incident: Option<&str>) -> Result<(), CliError> {
             "delivering: nobody — messages wait until a console, `warroom listen` or `warroom outbox run` runs"
         ),
     }
-    if let Err(e) = crate::app::bundle::workspace_parties(&ctx.dir) {
-        println!("warroom.yaml: {} — nothing is paged until it is mended (warroom lint)", sanitize::line(&e));
+    match crate::app::bundle::paging_parties(&ctx.dir) {
+        Err(e) => println!("warroom.yaml: {} — nothing is paged until it is mended (warroom lint)", sanitize::line(&e)),
+        Ok(parties) => {
+            for (name, why) in &parties.broken {
+                println!(
+                    "notifier {}: {} — pages through it are given up until it is mended (warroom lint)",
+                    sanitize::line(name),
+                    sanitize::line(why)
+                );
+            }
+        }
     }
     let ids = match incident {
         Some(wanted) => vec![ctx.store.resolve_id(wanted)?],
@@ -141,8 +151,12 @@ pub fn status(ctx: &Context, incident: Option<&str>) -> Result<(), CliError> {
         for message in &incident.outbox.messages {
             let m = &message.outbound;
             let to = m.to.as_deref().map(|to| format!(" to {}", sanitize::line(to))).unwrap_or_default();
+            let purpose = match &m.purpose {
+                Purpose::Page { role, rung, .. } => format!("page {role} (level {})", rung + 1),
+                Purpose::Settle { role, action } => format!("{} {role}", action.name()),
+            };
             println!(
-                "  {}  {} {}{to}  {}",
+                "  {}  {purpose}  {} {}{to}  {}",
                 m.key,
                 m.kind.name(),
                 sanitize::line(&m.notifier),

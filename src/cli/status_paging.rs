@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::clock_view::rfc3339;
 use crate::domain::incident::Incident;
+use crate::domain::outbound::Purpose;
 use crate::domain::outbox::Delivery;
 use crate::domain::paging::{Paging, paging, said};
 
@@ -34,7 +35,10 @@ pub struct MessageJson<'a> {
     kind: &'static str,
     to: Option<&'a str>,
     role: &'a str,
-    rung: usize,
+    /// `page`, or what a paging service was told: `acknowledge`, `resolve`.
+    purpose: &'static str,
+    /// The page's rung (null for what a service was told).
+    rung: Option<usize>,
     attempts: u32,
     /// `queued`, `retrying`, `delivered`, `given_up`, `withdrawn` or `simulated` (a drill).
     delivery: &'static str,
@@ -87,7 +91,10 @@ pub fn messages_json(incident: &Incident) -> Vec<MessageJson<'_>> {
         .iter()
         .map(|message| {
             let m = &message.outbound;
-            let crate::domain::outbound::Purpose::Page { role, rung, .. } = &m.purpose;
+            let (purpose, rung) = match &m.purpose {
+                Purpose::Page { rung, .. } => ("page", Some(*rung)),
+                Purpose::Settle { action, .. } => (action.name(), None),
+            };
             let (delivery, at, why) = match &message.delivery {
                 Delivery::Pending { next_at, last_error: None } => ("queued", Some(*next_at), None),
                 Delivery::Pending { next_at, last_error: Some(why) } => ("retrying", Some(*next_at), Some(why)),
@@ -101,8 +108,9 @@ pub fn messages_json(incident: &Incident) -> Vec<MessageJson<'_>> {
                 notifier: &m.notifier,
                 kind: m.kind.name(),
                 to: m.to.as_deref(),
-                role,
-                rung: *rung,
+                role: m.purpose.role(),
+                purpose,
+                rung,
                 attempts: message.attempts,
                 delivery,
                 at: at.map(rfc3339),

@@ -199,6 +199,13 @@ pub enum Command {
         rotation: String,
         targets: Vec<(super::outbound::Target, super::outbound::NotifierKind, bool)>,
     },
+    /// Tell the services that paged `role` (each target, as it was paged) that its page was
+    /// answered or its incident is over.
+    Settle {
+        role: String,
+        action: super::outbound::Settle,
+        targets: Vec<super::outbound::Target>,
+    },
     /// The actor answers the pages for `role` (every role paged and unanswered when `None`).
     Acknowledge {
         role: Option<String>,
@@ -266,6 +273,7 @@ impl Command {
             Self::SwitchResponder { .. } => "switch-responder",
             Self::Alert { .. } => "alert",
             Self::Page { .. } => "page",
+            Self::Settle { .. } => "settle",
             Self::Delivery { .. } => "delivery",
             Self::Acknowledge { .. } => "ack",
         }

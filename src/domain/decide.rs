@@ -41,7 +41,10 @@ pub fn decide(
             let submission = super::decide_filing::Filing { clock, reference, at, phase, channel, late_reason, filed };
             return super::decide_filing::notify(incident, submission, now, actor);
         }
-        if matches!(command, Command::Page { .. } | Command::Delivery { .. } | Command::Acknowledge { .. }) {
+        if matches!(
+            command,
+            Command::Page { .. } | Command::Settle { .. } | Command::Delivery { .. } | Command::Acknowledge { .. }
+        ) {
             return super::decide_outbound::decide(incident, command, now);
         }
         if let Command::Waive { clock, rationale } = command {
@@ -197,6 +200,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         | Command::Notify { .. }
         | Command::InStead { .. }
         | Command::Page { .. }
+        | Command::Settle { .. }
         | Command::Delivery { .. }
         | Command::Acknowledge { .. }
         | Command::Waive { .. } => Err(Refusal::NotDeclared),

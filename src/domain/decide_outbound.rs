@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::command::{Command, DeliveryOutcome};
 use super::event::Event;
 use super::incident::Incident;
-use super::outbound::{Outbound, Purpose};
+use super::outbound::{NotifierKind, Outbound, Purpose, Target};
 use super::outbox::Delivery;
 use super::paging::{Paging, paging};
 use super::refusal::Refusal;
@@ -58,6 +58,29 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
             }])
         }
         Command::Acknowledge { role, via } => acknowledge(incident, role, via),
+        Command::Settle { role, action, targets } => {
+            let fresh: Vec<Target> =
+                targets.into_iter().filter(|t| !incident.outbox.settled(&role, action, t)).collect();
+            if fresh.is_empty() {
+                return Err(Refusal::Outbound(OutboundRefusal::AlreadySettled { role, action: action.name() }));
+            }
+            Ok(fresh
+                .into_iter()
+                .enumerate()
+                .map(|(index, target)| Event::MessageQueued {
+                    message: Box::new(Outbound {
+                        key: incident.outbox.next_key(&incident.id, index),
+                        notifier: target.notifier,
+                        kind: NotifierKind::Pagerduty,
+                        to: target.to,
+                        purpose: Purpose::Settle { role: role.clone(), action },
+                        subject: format!("{} {} the page for {role}", incident.id, action.name()),
+                        body: String::new(),
+                        simulated: false,
+                    }),
+                })
+                .collect())
+        }
         _ => Ok(Vec::new()),
     }
 }

@@ -63,6 +63,9 @@ pub struct Notifier {
     pub password_file: Option<String>,
     #[serde(default)]
     pub from: Option<String>,
+    /// A PEM certificate trusted besides the public roots (a private relay's CA).
+    #[serde(default)]
+    pub ca_file: Option<String>,
     /// It may receive drill traffic; drills only record what they would send elsewhere.
     #[serde(default)]
     pub drill_safe: bool,
@@ -92,6 +95,34 @@ pub fn rotation_of(page: &str) -> &str {
 pub enum Purpose {
     /// Paging a role's on-call rotation: `rung` 0 first, each later one an escalation.
     Page { role: String, rung: usize, rotation: String },
+    /// Telling a paging service that `role`'s page was answered or its incident is over, so it
+    /// stops paging (PagerDuty's acknowledge and resolve, under the page's dedup_key).
+    Settle { role: String, action: Settle },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Settle {
+    Acknowledge,
+    Resolve,
+}
+
+impl Settle {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Acknowledge => "acknowledge",
+            Self::Resolve => "resolve",
+        }
+    }
+}
+
+impl Purpose {
+    /// The role the message is about.
+    pub fn role(&self) -> &str {
+        match self {
+            Self::Page { role, .. } | Self::Settle { role, .. } => role,
+        }
+    }
 }
 
 /// A message as it is queued: to whom, why, what it says, and its idempotency key (stable
@@ -113,7 +144,19 @@ pub struct Outbound {
 
 /// The log's line for a queued message: who paged which role, through what, to whom.
 pub fn describe_queued(by: &str, message: &Outbound) -> String {
-    let Purpose::Page { role, rung, rotation } = &message.purpose;
+    let (role, rung, rotation) = match &message.purpose {
+        Purpose::Page { role, rung, rotation } => (role, rung, rotation),
+        Purpose::Settle { role, action } => {
+            let to = message.to.as_ref().map(|to| format!(" ({to})")).unwrap_or_default();
+            return format!(
+                "{by} told {} {}{to} to {} the page for {role} as {}",
+                message.kind.name(),
+                message.notifier,
+                action.name(),
+                message.key
+            );
+        }
+    };
     let level = if *rung > 0 { format!(" (escalation, level {})", rung + 1) } else { String::new() };
     let to = message.to.as_ref().map(|to| format!(" to {to}")).unwrap_or_default();
     let simulated =

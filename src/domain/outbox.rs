@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::event::{Envelope, Event};
-use super::outbound::{Outbound, Purpose};
+use super::outbound::{Outbound, Purpose, Settle, Target};
 
 /// How a message stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,6 +119,33 @@ impl Outbox {
                 Some((top, _)) if top >= rung => last,
                 _ => Some((rung, at)),
             })
+    }
+
+    /// Whether `target` was told to `action` `role`'s page already.
+    pub fn settled(&self, role: &str, action: Settle, target: &Target) -> bool {
+        self.messages.iter().any(|m| {
+            m.outbound.notifier == target.notifier
+                && m.outbound.to == target.to
+                && matches!(&m.outbound.purpose, Purpose::Settle { role: r, action: a } if r == role && *a == action)
+        })
+    }
+
+    /// The PagerDuty targets that received `role`'s page: those a settlement goes to.
+    pub fn paged_services(&self, role: &str) -> Vec<Target> {
+        let mut targets: Vec<Target> = Vec::new();
+        for m in &self.messages {
+            let delivered = matches!(m.delivery, Delivery::Delivered { .. });
+            let page = matches!(&m.outbound.purpose, Purpose::Page { role: r, .. } if r == role);
+            let target = Target { notifier: m.outbound.notifier.clone(), to: m.outbound.to.clone() };
+            if delivered
+                && page
+                && m.outbound.kind == super::outbound::NotifierKind::Pagerduty
+                && !targets.contains(&target)
+            {
+                targets.push(target);
+            }
+        }
+        targets
     }
 
     pub fn get(&self, key: &str) -> Option<&Message> {

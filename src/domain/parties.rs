@@ -86,6 +86,10 @@ pub struct WorkspaceParties {
     /// Each rotation a runbook's on-call path names, mapped to whom it reaches.
     #[serde(default)]
     pub rotations: BTreeMap<String, Vec<super::outbound::Target>>,
+    /// Notifiers that cannot send as configured, with why: what is paged through them is
+    /// given up at once (and escalates), while every other notifier keeps paging.
+    #[serde(skip)]
+    pub broken: BTreeMap<String, String>,
 }
 
 /// The entity kinds rules depend on (DORA RTS 2025/301 Art. 5(5): no weekend relief for the

@@ -31,6 +31,11 @@ pub enum OutboundRefusal {
         role: String,
         by: String,
     },
+    /// Every service that paged `role` was told already.
+    AlreadySettled {
+        role: String,
+        action: &'static str,
+    },
 }
 
 impl fmt::Display for OutboundRefusal {
@@ -55,6 +60,9 @@ impl fmt::Display for OutboundRefusal {
             Self::NotPaged { role: None } => write!(f, "no role is paged and unanswered: nothing to acknowledge"),
             Self::AlreadyPaged { role, rung } => {
                 write!(f, "{} was already paged at level {} of its on-call path", show(role), rung + 1)
+            }
+            Self::AlreadySettled { role, action } => {
+                write!(f, "every service that paged {} was already told to {action} it", show(role))
             }
             Self::AlreadyAcknowledged { role, by } => {
                 write!(f, "the page for {} was already acknowledged by {}", show(role), show(by))

@@ -1,9 +1,10 @@
 //! The outbound adapter: sends what the outbox runner hands it, over the wire each notifier's
-//! kind speaks (HTTP for PagerDuty, webhooks and Slack). Secrets are read from their files at
+//! kind speaks (HTTP for PagerDuty, webhooks and Slack; SMTP for mail). Secrets are read from their files at
 //! each attempt, so a rotated key takes effect without a restart and never sits in the log.
 
 mod http;
 pub mod payload;
+mod smtp;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -68,13 +69,20 @@ impl Courier for Wire {
                         permanent: true,
                     });
                 };
-                let body = payload::pagerduty_trigger(incident, message, routing_key);
+                let body = payload::pagerduty_event(incident, message, routing_key);
                 http::post(&self.url(notifier, Some(PAGERDUTY_EVENTS))?, &body, &message.key, None, timeout)
             }
-            NotifierKind::Smtp => Err(Undelivered {
-                why: "smtp delivery is not available in this build: use a webhook, slack or pagerduty notifier".into(),
-                permanent: true,
-            }),
+            NotifierKind::Smtp => {
+                let password = notifier.password_file.as_deref().map(|f| self.secret("password", f)).transpose()?;
+                let ca_pem = match notifier.ca_file.as_deref() {
+                    Some(file) => Some(std::fs::read(self.dir.join(file)).map_err(|e| Undelivered {
+                        why: format!("cannot read the ca_file {file}: {e}"),
+                        permanent: true,
+                    })?),
+                    None => None,
+                };
+                smtp::send(message, notifier, smtp::Secrets { password, ca_pem }, timeout)
+            }
         }
     }
 }

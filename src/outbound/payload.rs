@@ -12,11 +12,10 @@ const SUMMARY_LIMIT: usize = 1024;
 
 /// The webhook body: the message as the log records it, with its incident.
 pub fn webhook(incident: &str, message: &Outbound) -> Vec<u8> {
-    let Purpose::Page { role, rung, rotation } = &message.purpose;
     let value = json!({
         "key": message.key,
         "incident": incident,
-        "purpose": { "type": "page", "role": role, "rung": rung, "rotation": rotation },
+        "purpose": message.purpose,
         "to": message.to,
         "subject": message.subject,
         "body": message.body,
@@ -45,10 +44,21 @@ fn slack_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// A PagerDuty Events API v2 trigger. Its `dedup_key` is per incident and role, so every rung
-/// of one role's page is one PagerDuty incident, acknowledged or resolved as one.
-pub fn pagerduty_trigger(incident: &str, message: &Outbound, routing_key: &str) -> Vec<u8> {
-    let Purpose::Page { role, rung, rotation } = &message.purpose;
+/// A PagerDuty Events API v2 event: a page triggers, a settlement acknowledges or resolves.
+/// The `dedup_key` is per incident and role, so every rung of one role's page is one PagerDuty
+/// alert, acknowledged or resolved as one.
+pub fn pagerduty_event(incident: &str, message: &Outbound, routing_key: &str) -> Vec<u8> {
+    let (role, rung, rotation) = match &message.purpose {
+        Purpose::Page { role, rung, rotation } => (role, rung, rotation),
+        Purpose::Settle { role, action } => {
+            let event = json!({
+                "routing_key": routing_key,
+                "event_action": action.name(),
+                "dedup_key": dedup_key(incident, role),
+            });
+            return event.to_string().into_bytes();
+        }
+    };
     let summary: String = message.subject.chars().take(SUMMARY_LIMIT).collect();
     json!({
         "routing_key": routing_key,

@@ -5,6 +5,7 @@ pub mod keys;
 pub mod listen;
 pub mod receiver;
 pub mod screen;
+pub mod smtp;
 pub mod stores;
 pub mod tmux;
 
