@@ -6,7 +6,7 @@ mod common;
 use chrono::Duration;
 use crossterm::event::KeyCode;
 use warroom::domain::command::Command;
-use warroom::domain::event::Envelope;
+use warroom::domain::event::{Envelope, Event};
 use warroom::domain::incident::Incident;
 use warroom::domain::outbound::{NotifierKind, Target};
 use warroom::tui::model::Mode;
@@ -16,8 +16,9 @@ use common::screen::*;
 
 const INC: &str = "INC-20261124-001";
 
-/// The incident of `envelopes` with `role` paged at its first rung `minutes_ago`.
-fn paged(mut all: Vec<Envelope>, role: &str, rotation: &str, minutes_ago: i64) -> Vec<Envelope> {
+/// The incident of `envelopes` with `role` paged at its first rung `minutes_ago`, the page
+/// delivered when `delivered`.
+fn paged(mut all: Vec<Envelope>, role: &str, rotation: &str, minutes_ago: i64, delivered: bool) -> Vec<Envelope> {
     let mut incident = Incident::declared(&all[0]).expect("declared");
     all[1..].iter().for_each(|e| incident.apply(e));
     let at = t0() - Duration::minutes(minutes_ago);
@@ -27,7 +28,15 @@ fn paged(mut all: Vec<Envelope>, role: &str, rotation: &str, minutes_ago: i64) -
     for (n, event) in
         warroom::domain::decide_outbound::decide(&incident, page, at).expect("paged").into_iter().enumerate()
     {
-        all.push(Envelope { seq: last.seq + 1 + n as u64, at, event, ..last.clone() });
+        let key = match &event {
+            Event::MessageQueued { message } => message.key.clone(),
+            other => panic!("a page is queued: {other:?}"),
+        };
+        all.push(Envelope { seq: last.seq + 1 + 2 * n as u64, at, event, ..last.clone() });
+        if delivered {
+            let event = Event::MessageDelivered { key, attempt: 1, receipt: None };
+            all.push(Envelope { seq: last.seq + 2 + 2 * n as u64, at, event, ..last.clone() });
+        }
     }
     all
 }
@@ -39,13 +48,15 @@ fn roles_text(model: &warroom::tui::model::Model) -> Vec<String> {
 
 #[test]
 fn the_roles_view_says_which_page_is_unanswered_past_its_delay_and_k_answers_it() {
-    let all = paged(envelopes(INC, "cross-tenant-pii-leak", 1), "privacy", "privacy-oncall", 20);
-    let all = paged(all, "agent-sme", "agent-platform-primary", 2);
+    let all = paged(envelopes(INC, "cross-tenant-pii-leak", 1), "privacy", "privacy-oncall", 20, true);
+    let all = paged(all, "agent-sme", "agent-platform-primary", 2, true);
+    let all = paged(all, "security", "security-oncall", 1, false);
     let mut model = model_with(&[]);
     update(&mut model, changed(&all), &keymap(), t0());
 
     let screen = text_of(&render(&model, 160, 48, t0()));
     assert!(screen.contains("privacy UNANSWERED 20m") && screen.contains("agent-sme paged 2m ago"), "{screen}");
+    assert!(screen.contains("security page queued 1m"), "queued is not paged: {screen}");
     key(&mut model, KeyCode::Char('w'));
     let text = roles_text(&model);
     let paging = |role: &str| {
@@ -63,6 +74,10 @@ fn the_roles_view_says_which_page_is_unanswered_past_its_delay_and_k_answers_it(
         text.iter().any(|l| l.contains("paged privacy via rotation privacy-oncall")),
         "the page is in the history: {text:?}"
     );
+    assert_eq!(
+        paging("security"),
+        "paging        page to security-oncall (level 1) queued 1m ago, not delivered yet; last on the path"
+    );
     key(&mut model, KeyCode::Esc);
 
     key(&mut model, KeyCode::Char('K'));
@@ -71,7 +86,7 @@ fn the_roles_view_says_which_page_is_unanswered_past_its_delay_and_k_answers_it(
         panic!("a choice of pages")
     };
     let roles: Vec<&str> = options.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(roles, ["privacy", "agent-sme"], "only the pages waiting, in the runbook's order");
+    assert_eq!(roles, ["privacy", "agent-sme", "security"], "only the pages waiting, in the runbook's order");
     key(&mut model, KeyCode::Down);
     let effects = key(&mut model, KeyCode::Enter);
     let [Effect::Execute { incident, command }] = effects.as_slice() else { panic!("one command: {effects:?}") };

@@ -71,5 +71,7 @@ fn an_answered_page_is_acknowledged_in_pagerduty_and_a_resolved_incident_resolve
         json["messages"].as_array().expect("messages").iter().filter_map(|m| m["purpose"].as_str()).collect();
     assert_eq!(purposes, ["page", "page", "acknowledge", "resolve", "resolve"]);
     assert!(status.contains("acknowledge commander  pagerduty pd to R0UTING0KEY  delivered"), "{status}");
+    let late = ws.refused("bob", &["ack", &id], 1);
+    assert!(late.contains("the incident is resolved: its pages have stopped"), "{late}");
     ws.ok("auditor", &["verify", &id]);
 }

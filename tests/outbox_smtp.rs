@@ -155,7 +155,14 @@ fn a_misconfigured_notifier_gives_up_its_own_pages_while_the_others_page_on() {
     assert!(!lint.status.success(), "lint names it");
     let said = format!("{}{}", String::from_utf8_lossy(&lint.stdout), common::stderr(&lint));
     assert!(said.contains("notifier mail: an smtp notifier needs host and from"), "{said}");
-    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    let declared = ws.run("alice", &["declare", "--runbook", "cross-tenant-pii-leak"]);
+    let id = String::from_utf8_lossy(&declared.stdout).trim().to_owned();
+    let warned = common::stderr(&declared);
+    assert!(
+        warned.contains("warning: notifier mail: an smtp notifier needs host and from")
+            && warned.contains(&format!("2 page(s) queued on {id}, but nothing delivers them")),
+        "declaring says what stops its pages: {warned}"
+    );
     ws.ok("ops", &["outbox", "run", "--once"]);
     assert_eq!(receiver.wait_for(1, SOON).len(), 1, "the webhook pages despite the broken mail notifier");
     let shown = status(&ws, &id);

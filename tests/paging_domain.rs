@@ -147,6 +147,37 @@ fn how_a_page_stands_is_said_with_its_rotation_its_age_and_what_comes_next() {
         paging::said(incident, role, t0() + Duration::minutes(minutes)).expect("paged")
     };
     assert_eq!(
+        said(&incident, "privacy", 1),
+        (false, "page to privacy-oncall (level 1) queued 1m ago, not delivered yet; last on the path".to_owned()),
+        "queued is not paged"
+    );
+    let keys: Vec<String> = incident.outbox.messages.iter().map(|m| m.outbound.key.clone()).collect();
+    let failed = warroom::domain::command::DeliveryOutcome::Failed {
+        why: "HTTP 503".into(),
+        retry_at: Some(t0() + Duration::minutes(5)),
+    };
+    for event in decide(&incident, Command::Delivery { key: keys[0].clone(), attempt: 1, outcome: failed }, t0())
+        .expect("failed")
+    {
+        apply(&mut incident, "outbox", t0(), event);
+    }
+    let (urgent, text) = said(&incident, "commander", 2);
+    assert!(
+        urgent
+            && text.starts_with(
+                "PAGE NOT DELIVERED to ai-platform-incident-commanders (level 1), queued 2m ago, retrying: HTTP 503"
+            ),
+        "{text}"
+    );
+    for key in keys {
+        let delivered = warroom::domain::command::DeliveryOutcome::Delivered { receipt: None };
+        for event in
+            decide(&incident, Command::Delivery { key, attempt: 2, outcome: delivered }, t0()).expect("delivered")
+        {
+            apply(&mut incident, "outbox", t0(), event);
+        }
+    }
+    assert_eq!(
         said(&incident, "commander", 4),
         (
             false,
@@ -174,4 +205,13 @@ fn how_a_page_stands_is_said_with_its_rotation_its_age_and_what_comes_next() {
     }
     assert_eq!(said(&incident, "privacy", 16), (false, "acknowledged by priya 13m ago".to_owned()));
     assert_eq!(paging::said(&incident, "scribe", t0()), None, "the scribe is on no path");
+    apply(&mut incident, "alice", t0() + Duration::minutes(30), Event::Resolved {});
+    assert_eq!(
+        paging::said(&incident, "commander", t0() + Duration::hours(1)),
+        Some((
+            false,
+            "paged ai-platform-incident-commanders (level 1), never answered; the incident was resolved".to_owned()
+        )),
+        "a page nobody answered stays on the record"
+    );
 }

@@ -52,6 +52,9 @@ pub fn pass(app: &App, parties: &WorkspaceParties, courier: &dyn Courier) -> Res
         let incident = match app.store.incident(&id) {
             Ok(incident) if incident.state != IncidentState::Archived => incident,
             Ok(_) => continue,
+            // Being declared this instant (its file made, its first line not yet written): the
+            // declaring process pages it itself, and the next pass sees it whole.
+            Err(StoreError::Undeclared { .. }) => continue,
             Err(e) => {
                 super::error::log(app, "outbox", Some(&id), &e.into());
                 continue;

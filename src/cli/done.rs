@@ -7,17 +7,24 @@ use crate::domain::sanitize;
 
 pub fn print(ctx: &super::Context, done: &Done) -> Result<(), super::CliError> {
     match done {
-        Done::Declared { id, .. } => println!("{id}"),
+        Done::Declared { id, .. } => {
+            println!("{id}");
+            super::outbox::warn_after_declaring(ctx, id);
+        }
         Done::Drilled { id, runbook, speed } => {
             println!("{id}");
+            super::outbox::warn_after_declaring(ctx, id);
             eprintln!("DRILL {id} on {runbook}: clocks run {speed}× faster (drill time = wall time × {speed})");
             super::drill::announce(ctx, id, *speed)?;
         }
-        Done::DeclaredFromAlert { id, key, runbook } => println!(
-            "✓ declared {id} on runbook {} from unrouted alert {}",
-            sanitize::line(runbook),
-            sanitize::line(key)
-        ),
+        Done::DeclaredFromAlert { id, key, runbook } => {
+            println!(
+                "✓ declared {id} on runbook {} from unrouted alert {}",
+                sanitize::line(runbook),
+                sanitize::line(key)
+            );
+            super::outbox::warn_after_declaring(ctx, id);
+        }
         Done::Recorded(recorded) => {
             for envelope in &recorded.events {
                 println!("✓ {} #{} {}", recorded.incident, envelope.seq, sanitize::line(&describe(envelope)));

@@ -193,3 +193,34 @@ fn delivery(delivery: &Delivery, attempts: u32) -> String {
         Delivery::Simulated => "DRILL: recorded, not sent (notifier not drill-safe)".to_owned(),
     }
 }
+
+/// After a declaration, on stderr: what stops its pages reaching anyone (a `warroom.yaml` that
+/// cannot be read, a broken notifier, nobody delivering), so the commander hears it now rather
+/// than when nobody answers.
+pub fn warn_after_declaring(ctx: &Context, id: &str) {
+    let parties = match crate::app::bundle::paging_parties(&ctx.dir) {
+        Ok(parties) => parties,
+        Err(e) => {
+            eprintln!(
+                "warning: warroom.yaml: {} — nobody is paged until it is mended (warroom lint)",
+                sanitize::line(&e)
+            );
+            return;
+        }
+    };
+    for (name, why) in &parties.broken {
+        eprintln!(
+            "warning: notifier {}: {} — pages through it are given up (warroom lint)",
+            sanitize::line(name),
+            sanitize::line(why)
+        );
+    }
+    let Ok(incident) = ctx.store.incident(id) else { return };
+    let waiting = incident.outbox.messages.iter().filter(|m| matches!(m.delivery, Delivery::Pending { .. })).count();
+    if waiting > 0 && ctx.store.lease_holder(LEASE).is_none() {
+        eprintln!(
+            "warning: {waiting} page(s) queued on {id}, but nothing delivers them: keep a console open, or run \
+             `warroom outbox run` (or `warroom listen`)"
+        );
+    }
+}

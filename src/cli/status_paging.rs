@@ -13,10 +13,11 @@ use crate::domain::paging::{Paging, paging, said};
 #[derive(Serialize)]
 pub struct PagingJson<'a> {
     role: &'a str,
-    /// `waiting` (paged, unanswered) or `acknowledged`.
+    /// `waiting` (paged, unanswered), `acknowledged`, or `unanswered` (the incident ended first).
     state: &'static str,
-    /// The rung last paged, 0 for the first.
+    /// The rung last paged, 0 for the first (`level` counts from 1, as the text does).
     rung: Option<usize>,
+    level: Option<usize>,
     paged_at: Option<String>,
     escalates_at: Option<String>,
     /// Every message of the rung last paged was given up.
@@ -57,6 +58,7 @@ pub fn paging_json(incident: &Incident, now: DateTime<Utc>) -> Vec<PagingJson<'_
                 role: &role.id,
                 state: "waiting",
                 rung: None,
+                level: None,
                 paged_at: None,
                 escalates_at: None,
                 unreached: false,
@@ -66,9 +68,16 @@ pub fn paging_json(incident: &Incident, now: DateTime<Utc>) -> Vec<PagingJson<'_
                 said: text,
             };
             match paging(incident, &role.id) {
-                Paging::Quiet => return None,
+                Paging::Quiet => {
+                    let (rung, at) = incident.outbox.last_page(&role.id)?;
+                    json.state = "unanswered";
+                    json.rung = Some(rung);
+                    json.level = Some(rung + 1);
+                    json.paged_at = Some(rfc3339(at));
+                }
                 Paging::Waiting { rung, at, escalates_at, unreached } => {
                     json.rung = Some(rung);
+                    json.level = Some(rung + 1);
                     json.paged_at = Some(rfc3339(at));
                     json.escalates_at = escalates_at.map(rfc3339);
                     json.unreached = unreached;

@@ -86,6 +86,9 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
 }
 
 fn acknowledge(incident: &Incident, role: Option<String>, via: Option<String>) -> Result<Vec<Event>, Refusal> {
+    if incident.state != super::incident::IncidentState::Active {
+        return Err(Refusal::Outbound(OutboundRefusal::PagingOver { state: incident.state.name() }));
+    }
     let Some(role) = role else {
         let waiting: Vec<Event> = incident
             .runbook
@@ -123,7 +126,8 @@ fn page_text(incident: &Incident, duty: &super::runbook::Role, rung: usize, now:
     } else {
         title.into_owned()
     };
-    let subject = format!("{drill}[{}] {}: {title} — page for {}", incident.severity, incident.id, duty.title);
+    // What warroom writes comes first, so a lock screen cut short shows it, not an alert's words.
+    let subject = format!("{drill}[{}] {}: page for {} — {title}", incident.severity, incident.id, duty.title);
     let escalated =
         if rung > 0 { format!(" (escalated: level {} of the on-call path)", rung + 1) } else { String::new() };
     let mut body = String::new();

@@ -107,6 +107,27 @@ impl Outbox {
         messages.peek().is_some() && messages.all(|m| matches!(m.delivery, Delivery::Failed { .. }))
     }
 
+    /// Whether any message paging `role` at `rung` was delivered: someone was reached.
+    pub fn rung_delivered(&self, role: &str, rung: usize) -> bool {
+        self.messages.iter().any(|m| {
+            matches!(&m.outbound.purpose, Purpose::Page { role: r, rung: n, .. } if r == role && *n == rung)
+                && matches!(m.delivery, Delivery::Delivered { .. })
+        })
+    }
+
+    /// Why the messages paging `role` at `rung` are still waiting, when an attempt failed.
+    pub fn rung_trouble(&self, role: &str, rung: usize) -> Option<String> {
+        self.messages
+            .iter()
+            .filter(
+                |m| matches!(&m.outbound.purpose, Purpose::Page { role: r, rung: n, .. } if r == role && *n == rung),
+            )
+            .find_map(|m| match &m.delivery {
+                Delivery::Pending { last_error: Some(why), .. } => Some(why.clone()),
+                _ => None,
+            })
+    }
+
     /// The highest rung `role` was paged at, and when it was first paged there.
     pub fn last_page(&self, role: &str) -> Option<(usize, DateTime<Utc>)> {
         self.messages

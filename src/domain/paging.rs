@@ -98,23 +98,42 @@ fn scaled(seconds: u64, speed: u32) -> Duration {
     Duration::seconds((seconds / i64::from(speed.max(1))).max(1))
 }
 
-/// How `role`'s paging stands, in words for the people in the room (`None` when quiet), and
-/// whether it needs them now: a page that reached nobody, or one unanswered past its
-/// escalation.
+/// How `role`'s paging stands, in words for the people in the room (`None` when it was never
+/// paged), and whether it needs them now: a page that reached nobody or cannot be delivered,
+/// or one unanswered past its escalation. A page nobody answered stays on the record after
+/// the incident is over.
 pub fn said(incident: &Incident, role: &str, now: DateTime<Utc>) -> Option<(bool, String)> {
     let ago = |at: DateTime<Utc>| super::duration::at_a_glance(now - at);
+    let rungs = path(incident, role);
+    let name = |n: usize| rungs.get(n).map_or("", |r| rotation_of(&r.page)).to_owned();
     match paging(incident, role) {
-        Paging::Quiet => None,
+        Paging::Quiet => {
+            let (rung, _) = incident.outbox.last_page(role)?;
+            let state = incident.state.name();
+            Some((
+                false,
+                format!("paged {} (level {}), never answered; the incident was {state}", name(rung), rung + 1),
+            ))
+        }
         Paging::Acknowledged { by, at } => {
             Some((false, format!("acknowledged by {} {} ago", super::sanitize::line(&by), ago(at))))
         }
         Paging::Waiting { rung, at, escalates_at, unreached } => {
-            let rungs = path(incident, role);
-            let name = |n: usize| rungs.get(n).map_or("", |r| rotation_of(&r.page)).to_owned();
+            let trouble = incident.outbox.rung_trouble(role, rung);
             let paged = if unreached {
                 format!("PAGE FAILED: nothing reached {} (level {}), every message given up", name(rung), rung + 1)
-            } else {
+            } else if incident.outbox.rung_delivered(role, rung) {
                 format!("paged {} (level {}) {} ago, unanswered", name(rung), rung + 1, ago(at))
+            } else if let Some(why) = &trouble {
+                format!(
+                    "PAGE NOT DELIVERED to {} (level {}), queued {} ago, retrying: {}",
+                    name(rung),
+                    rung + 1,
+                    ago(at),
+                    super::sanitize::line(why)
+                )
+            } else {
+                format!("page to {} (level {}) queued {} ago, not delivered yet", name(rung), rung + 1, ago(at))
             };
             let answer_by =
                 rungs.get(rung).and_then(|r| r.escalate_after).map(|a| at + scaled(a.seconds(), incident.speed));
@@ -131,7 +150,7 @@ pub fn said(incident: &Incident, role: &str, now: DateTime<Utc>) -> Option<(bool
                 None => "; last on the path".to_owned(),
             };
             let late = escalates_at.or(answer_by).is_some_and(|due| due <= now);
-            Some((unreached || late, format!("{paged}{next}")))
+            Some((unreached || late || trouble.is_some(), format!("{paged}{next}")))
         }
     }
 }

@@ -31,6 +31,10 @@ pub enum OutboundRefusal {
         role: String,
         by: String,
     },
+    /// The incident is no longer active: its pages have stopped.
+    PagingOver {
+        state: &'static str,
+    },
     /// Every service that paged `role` was told already.
     AlreadySettled {
         role: String,
@@ -60,6 +64,9 @@ impl fmt::Display for OutboundRefusal {
             Self::NotPaged { role: None } => write!(f, "no role is paged and unanswered: nothing to acknowledge"),
             Self::AlreadyPaged { role, rung } => {
                 write!(f, "{} was already paged at level {} of its on-call path", show(role), rung + 1)
+            }
+            Self::PagingOver { state } => {
+                write!(f, "the incident is {state}: its pages have stopped, there is nothing to acknowledge")
             }
             Self::AlreadySettled { role, action } => {
                 write!(f, "every service that paged {} was already told to {action} it", show(role))

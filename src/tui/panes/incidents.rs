@@ -120,10 +120,13 @@ fn roles_line(
         let holder = match (incident.roles.get(&role.id), paging(incident, &role.id)) {
             (Some(holder), _) => styled(sanitize::line(holder).into_owned(), theme.style(Role::Text)),
             (None, Paging::Waiting { unreached: true, .. }) => styled("PAGE FAILED", theme.style(Role::Error)),
-            (None, Paging::Waiting { at, .. }) => {
+            (None, Paging::Waiting { at, rung, .. }) => {
                 let late = crate::domain::paging::said(incident, &role.id, now).is_some_and(|(urgent, _)| urgent);
                 let ago = crate::domain::duration::at_a_glance(now - at);
-                if late {
+                if !incident.outbox.rung_delivered(&role.id, rung) {
+                    let style = theme.style(if late { Role::Error } else { Role::DueSoon });
+                    styled(if late { "PAGE NOT DELIVERED".to_owned() } else { format!("page queued {ago}") }, style)
+                } else if late {
                     styled(format!("UNANSWERED {ago}"), theme.style(Role::Error))
                 } else {
                     styled(format!("paged {ago} ago"), theme.style(Role::DueSoon))
