@@ -34,7 +34,8 @@ pub trait Courier: Send + Sync {
 /// What one pass did, and when the next one has something to do.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pass {
-    pub paged: usize,
+    /// Messages queued: pages due, and what paging services must be told.
+    pub queued: usize,
     pub delivered: usize,
     pub retrying: usize,
     pub given_up: usize,
@@ -60,11 +61,12 @@ pub fn pass(app: &App, parties: &WorkspaceParties, courier: &dyn Courier) -> Res
                 continue;
             }
         };
-        let paged = super::paging::page_due(app, parties, &id)?;
-        done.paged += paged.len();
-        let settling = super::paging::settle_due(app, &id)?;
-        let incident = if paged.is_empty() && settling.is_empty() { incident } else { app.store.incident(&id)? };
+        let queued = super::paging::queue_due(app, parties, &incident)?;
+        done.queued += queued.len();
+        let mut incident = if queued.is_empty() { incident } else { app.store.incident(&id)? };
+        let mut attempted = false;
         for message in incident.outbox.due(app.now()) {
+            attempted = true;
             match attempt(app, &incident, message, parties, courier)? {
                 Some(DeliveryOutcome::Delivered { .. }) => done.delivered += 1,
                 Some(DeliveryOutcome::Failed { retry_at: Some(_), .. }) => done.retrying += 1,
@@ -73,7 +75,10 @@ pub fn pass(app: &App, parties: &WorkspaceParties, courier: &dyn Courier) -> Res
                 None => {}
             }
         }
-        let incident = app.store.incident(&id)?;
+        // Read again only when an attempt wrote to the log: an idle pass replays each log once.
+        if attempted {
+            incident = app.store.incident(&id)?;
+        }
         done.next_at = earliest(done.next_at, next_at(&incident));
     }
     Ok(done)

@@ -82,7 +82,7 @@ impl Deliverer {
                 let next_at = match self.pass() {
                     Ok(done) => {
                         let next_at = done.next_at;
-                        if done.paged + done.delivered + done.retrying + done.given_up + done.withdrawn > 0 {
+                        if done.queued + done.delivered + done.retrying + done.given_up + done.withdrawn > 0 {
                             hear(Heard::Passed(done));
                         }
                         next_at

@@ -50,25 +50,6 @@ fn targets(parties: &WorkspaceParties, rotation: &str) -> Vec<(Target, NotifierK
         .collect()
 }
 
-/// Queues the pages due on `id` now; the messages queued, once durable.
-pub fn page_due(app: &App, parties: &WorkspaceParties, id: &str) -> Result<Vec<Envelope>, AppError> {
-    let incident = app.store.incident(id)?;
-    let commands = due_commands(&incident, parties, app.now());
-    if commands.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (mut written, outcomes) = app.store.execute_all(id, app.actor, app.now(), commands)?;
-    for outcome in outcomes {
-        match outcome {
-            Ok(events) => written.extend(events),
-            // Another process paged the same rung first: nothing is owed.
-            Err(StoreError::Refused(_)) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(written)
-}
-
 /// What the paging services that were reached must be told: a role's page answered
 /// (acknowledge), or the incident over (resolve), each once per service.
 pub fn settle_commands(incident: &Incident) -> Vec<Command> {
@@ -95,17 +76,19 @@ pub fn settle_commands(incident: &Incident) -> Vec<Command> {
         .collect()
 }
 
-/// Queues what the paging services of `id` must be told now; the messages queued.
-pub fn settle_due(app: &App, id: &str) -> Result<Vec<Envelope>, AppError> {
-    let incident = app.store.incident(id)?;
-    let commands = settle_commands(&incident);
+/// Queues what is due on `incident` now, in one durable write: the pages its on-call path
+/// owes, and what the paging services that were reached must be told. The messages queued.
+pub fn queue_due(app: &App, parties: &WorkspaceParties, incident: &Incident) -> Result<Vec<Envelope>, AppError> {
+    let mut commands = due_commands(incident, parties, app.now());
+    commands.extend(settle_commands(incident));
     if commands.is_empty() {
         return Ok(Vec::new());
     }
-    let (mut written, outcomes) = app.store.execute_all(id, app.actor, app.now(), commands)?;
+    let (mut written, outcomes) = app.store.execute_all(&incident.id, app.actor, app.now(), commands)?;
     for outcome in outcomes {
         match outcome {
             Ok(events) => written.extend(events),
+            // Another process queued the same message first: nothing is owed.
             Err(StoreError::Refused(_)) => {}
             Err(e) => return Err(e.into()),
         }
@@ -117,7 +100,7 @@ pub fn settle_due(app: &App, id: &str) -> Result<Vec<Envelope>, AppError> {
 /// declaration (it is durable); the outbox runner queues it on its next pass.
 pub fn page_declared(app: &App, id: &str) {
     let Ok(parties) = super::bundle::paging_parties(app.dir) else { return };
-    if let Err(e) = page_due(app, &parties, id) {
+    if let Err(e) = app.store.incident(id).map_err(AppError::from).and_then(|i| queue_due(app, &parties, &i)) {
         super::error::log(app, "page", Some(id), &e);
     }
 }

@@ -111,7 +111,7 @@ fn say(heard: &Heard) {
         Heard::Delivering => {}
         Heard::Passed(done) => eprintln!(
             "outbox: queued {}, delivered {}, to retry {}, given up {}, withdrawn {}",
-            done.paged, done.delivered, done.retrying, done.given_up, done.withdrawn
+            done.queued, done.delivered, done.retrying, done.given_up, done.withdrawn
         ),
         Heard::Trouble(why) => eprintln!("outbox: {}", sanitize::line(why)),
     }
