@@ -5,83 +5,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 use common::Workspace;
 use common::keys::keygen;
-
-/// A responder's key pair and their own running ssh-agent holding it.
-struct Responder {
-    name: &'static str,
-    key: PathBuf,
-    agent: Child,
-    socket: PathBuf,
-}
-
-impl Responder {
-    fn new(dir: &Path, name: &'static str) -> Self {
-        let key = keygen(dir, name);
-        let socket = dir.join(format!("{name}.agent"));
-        let agent = Command::new("ssh-agent")
-            .args(["-D", "-a"])
-            .arg(&socket)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("ssh-agent (openssh-client) is installed");
-        let started = Instant::now();
-        while !socket.exists() {
-            assert!(started.elapsed() < Duration::from_secs(10), "ssh-agent did not start");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let added =
-            Command::new("ssh-add").arg("-q").arg(&key).env("SSH_AUTH_SOCK", &socket).output().expect("ssh-add");
-        assert!(added.status.success(), "ssh-add: {}", common::stderr(&added));
-        Self { name, key, agent, socket }
-    }
-
-    /// Locks (`-x`) or unlocks (`-X`) the agent, the password coming from `askpass`.
-    fn lock(&self, askpass: &Path, flag: &str) {
-        let done = Command::new("ssh-add")
-            .arg(flag)
-            .env("SSH_AUTH_SOCK", &self.socket)
-            .env("SSH_ASKPASS", askpass)
-            .env("SSH_ASKPASS_REQUIRE", "force")
-            .env("DISPLAY", ":0")
-            .stdin(Stdio::null())
-            .output()
-            .expect("ssh-add");
-        assert!(done.status.success(), "ssh-add {flag}: {}", common::stderr(&done));
-    }
-
-    fn public_line(&self) -> String {
-        common::keys::public_line(&self.key)
-    }
-
-    /// `warroom` as this responder, with their agent, acting as `actor`.
-    fn run_as(&self, ws: &Workspace, actor: &str, args: &[&str]) -> Output {
-        ws.command(actor).env("SSH_AUTH_SOCK", &self.socket).args(args).output().expect("run warroom")
-    }
-
-    fn run(&self, ws: &Workspace, args: &[&str]) -> Output {
-        self.run_as(ws, self.name, args)
-    }
-
-    fn ok(&self, ws: &Workspace, args: &[&str]) -> String {
-        let out = self.run(ws, args);
-        assert!(out.status.success(), "{} {args:?}: {}", self.name, common::stderr(&out));
-        String::from_utf8(out.stdout).expect("utf-8")
-    }
-}
-
-impl Drop for Responder {
-    fn drop(&mut self) {
-        let _ = self.agent.kill();
-        let _ = self.agent.wait();
-    }
-}
+use common::responder::Responder;
 
 fn fixture_runbooks() -> String {
     format!("{}/tests/fixtures/runbooks", env!("CARGO_MANIFEST_DIR"))

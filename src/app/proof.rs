@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::report::bundle::BundleFile;
-use crate::store::allowed_signers::{AllowedSigners, fingerprint};
+use crate::store::allowed_signers::AllowedSigners;
 use crate::store::checkpoint::{self, Checkpoint};
 use crate::store::line;
 use crate::store::signature;
@@ -21,10 +21,11 @@ struct Head {
 
 pub fn files(id: &str, log: &[u8], signers: Option<&AllowedSigners>) -> Result<Vec<BundleFile>, String> {
     let mut files = Vec::new();
-    let mut index = String::from("seq\tcovers_from\tprincipal\tkey\n");
+    let mut index = String::from("seq\tcovers_from\tprincipal\tkey\tverify_time\n");
     let mut head: Option<Head> = None;
     let mut run_start = 1;
     let mut run_actor = String::new();
+    let mut carried = signature::Carried::default();
     for (n, raw) in log.split(|b| *b == b'\n').filter(|l| !l.is_empty()).enumerate() {
         let seq = n as u64 + 1;
         let parts = line::split(raw).map_err(|e| format!("seq {seq}: {e}"))?;
@@ -35,8 +36,9 @@ pub fn files(id: &str, log: &[u8], signers: Option<&AllowedSigners>) -> Result<V
         }
         let signed = match (parts.sig, signers) {
             (Some(sig), Some(_)) => {
-                let sig_text = String::from_utf8_lossy(sig).into_owned();
-                let parsed = signature::from_line(sig).map_err(|e| format!("seq {seq}: {e}"))?;
+                let mut parsed = signature::from_line(sig).map_err(|e| format!("seq {seq}: {e}"))?;
+                carried.complete(&mut parsed);
+                let sig_text = signature::to_line(&parsed)?;
                 let message = signature::message(id, seq, &parts.claimed);
                 let name = file_safe(&actor);
                 files.push(BundleFile { path: format!("signatures/{seq}.msg"), bytes: message.into_bytes() });
@@ -45,9 +47,10 @@ pub fn files(id: &str, log: &[u8], signers: Option<&AllowedSigners>) -> Result<V
                     bytes: signature::armored(&parsed)?.into_bytes(),
                 });
                 index.push_str(&format!(
-                    "{seq}\t{run_start}\t{}\t{}\n",
+                    "{seq}\t{run_start}\t{}\t{}\t{}\n",
                     crate::domain::sanitize::line(&actor).replace('\t', " "),
-                    fingerprint(parsed.public_key())
+                    parsed.describe(),
+                    at.format("%Y%m%d%H%M%SZ")
                 ));
                 run_start = seq + 1;
                 Some((actor.clone(), sig_text))
@@ -119,17 +122,17 @@ pub fn check_sums(
         Err(_) => return Ok(None),
     };
     let signers = signers.ok_or_else(|| format!("{SUMS_SIGNATURE}: no allowed_signers to check it with"))?;
-    let sig = ssh_key::SshSig::from_pem(armored.trim()).map_err(|e| format!("{SUMS_SIGNATURE}: {e}"))?;
+    let sig = signature::from_armored(&armored).map_err(|e| format!("{SUMS_SIGNATURE}: {e}"))?;
     signature::check(&sig, sums).map_err(|why| format!("{SUMS_SIGNATURE}: {why} (SHA256SUMS changed)"))?;
     let exporter = manifest["exported_by"].as_str().unwrap_or_default();
     let at = manifest["exported_at"].as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
     let at = at.map(|t| t.with_timezone(&Utc)).ok_or("manifest.json: no export time")?;
-    signers.check(exporter, sig.public_key(), at).map_err(|why| {
+    signers.check_sig(exporter, &sig, at).map_err(|why| {
         format!(
             "{SUMS_SIGNATURE}: key {} may not sign for the exporter {}: {why}",
-            fingerprint(sig.public_key()),
+            sig.describe(),
             crate::domain::sanitize::line(exporter)
         )
     })?;
-    Ok(Some(format!("{} ({})", crate::domain::sanitize::line(exporter), fingerprint(sig.public_key()))))
+    Ok(Some(format!("{} ({})", crate::domain::sanitize::line(exporter), sig.describe())))
 }

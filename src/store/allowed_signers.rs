@@ -6,10 +6,12 @@
 //! export hands the revoked keys to `ssh-keygen -r`).
 
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use ssh_key::PublicKey;
 use ssh_key::public::KeyData;
-use ssh_key::{HashAlg, PublicKey};
 
-pub const NAMESPACE: &str = "warroom";
+use super::signature::Sig;
+
+pub use super::signature::{NAMESPACE, fingerprint};
 pub const FILE_NAME: &str = "allowed_signers";
 
 #[derive(Clone, Debug)]
@@ -37,6 +39,8 @@ pub enum Refused {
     Revoked,
     NotYetValid(DateTime<Utc>),
     Expired(DateTime<Utc>),
+    /// A session key's certificate that does not vouch for it here, and why.
+    Certificate(String),
 }
 
 impl std::fmt::Display for Refused {
@@ -47,6 +51,7 @@ impl std::fmt::Display for Refused {
             Self::Revoked => write!(f, "revoked (@revoked in {FILE_NAME})"),
             Self::NotYetValid(t) => write!(f, "not valid before {}", day(t)),
             Self::Expired(t) => write!(f, "expired at {} (valid-before)", day(t)),
+            Self::Certificate(why) => write!(f, "its session certificate {why}"),
         }
     }
 }
@@ -72,11 +77,37 @@ impl AllowedSigners {
 
     /// Whether `key` may sign for `principal` at `at`, and if not, the reason that says most.
     pub fn check(&self, principal: &str, key: &KeyData, at: DateTime<Utc>) -> Result<(), Refused> {
+        self.check_as(principal, key, at, false)
+    }
+
+    /// Whether `key` may certify session keys for `principal` at `at` (a `cert-authority` line).
+    pub fn may_certify(&self, principal: &str, key: &KeyData, at: DateTime<Utc>) -> Result<(), Refused> {
+        self.check_as(principal, key, at, true)
+    }
+
+    /// Whether `key` is `principal`'s in any form: signing itself or certifying session keys.
+    pub fn is_theirs(&self, principal: &str, key: &KeyData, at: DateTime<Utc>) -> bool {
+        self.check(principal, key, at).is_ok() || self.may_certify(principal, key, at).is_ok()
+    }
+
+    /// Whether the key behind `sig` may sign for `principal` at `at`: the key itself, or a
+    /// session key whose certificate names `principal` and was made by a key that may certify
+    /// for them, as `ssh-keygen -Y verify` judges it.
+    pub fn check_sig(&self, principal: &str, sig: &Sig, at: DateTime<Utc>) -> Result<(), Refused> {
+        let Some(certified) = &sig.certificate else { return self.check(principal, sig.sshsig.public_key(), at) };
+        if self.revoked.contains(sig.sshsig.public_key()) {
+            return Err(Refused::Revoked);
+        }
+        super::session::judge(certified, principal, at).map_err(Refused::Certificate)?;
+        self.may_certify(principal, certified.certificate.signature_key(), at)
+    }
+
+    fn check_as(&self, principal: &str, key: &KeyData, at: DateTime<Utc>, authority: bool) -> Result<(), Refused> {
         if self.revoked.contains(key) {
             return Err(Refused::Revoked);
         }
         let mut best = Refused::NotListed;
-        for entry in self.entries.iter().filter(|e| &e.key == key) {
+        for entry in self.entries.iter().filter(|e| &e.key == key && e.cert_authority == authority) {
             match self.judge(entry, principal, key, at) {
                 Ok(()) => return Ok(()),
                 Err(Refused::NotListed) => {}
@@ -88,7 +119,7 @@ impl AllowedSigners {
 
     fn judge(&self, entry: &Entry, principal: &str, key: &KeyData, at: DateTime<Utc>) -> Result<(), Refused> {
         let namespace_ok = entry.namespaces.as_ref().is_none_or(|ns| ns.iter().any(|n| pattern_matches(n, NAMESPACE)));
-        if entry.cert_authority || !namespace_ok || !pattern_list_matches(&entry.principals, principal) {
+        if !namespace_ok || !pattern_list_matches(&entry.principals, principal) {
             return Err(Refused::NotListed);
         }
         if self.revoked.contains(key) {
@@ -111,10 +142,6 @@ impl AllowedSigners {
             .map(|line| format!("{}\n", line.trim_end()))
             .collect()
     }
-}
-
-pub fn fingerprint(key: &KeyData) -> String {
-    key.fingerprint(HashAlg::Sha256).to_string()
 }
 
 fn parse_entry(line: &str) -> Result<Entry, String> {

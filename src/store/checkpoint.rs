@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::allowed_signers::{AllowedSigners, fingerprint};
+use super::allowed_signers::AllowedSigners;
 use super::line::{Digest32, hex};
 use super::signature;
 use crate::domain::sanitize;
@@ -93,9 +93,9 @@ pub fn check_trust(checkpoint: &Checkpoint, allowed: Option<&AllowedSigners>) ->
     let sig = signature::from_line(sig.as_bytes()).map_err(Distrust::Forged)?;
     let message = signature::message(&checkpoint.log, checkpoint.seq, &head);
     signature::check(&sig, message.as_bytes()).map_err(Distrust::Forged)?;
-    allowed.check(signer, sig.public_key(), checkpoint.at).map_err(|why| {
-        Distrust::Forged(format!("{} signs for {}: {why}", fingerprint(sig.public_key()), sanitize::line(signer)))
-    })
+    allowed
+        .check_sig(signer, &sig, checkpoint.at)
+        .map_err(|why| Distrust::Forged(format!("{} signs for {}: {why}", sig.describe(), sanitize::line(signer))))
 }
 
 fn file_of(dir: &Path, log: &str) -> PathBuf {

@@ -64,7 +64,7 @@ pub struct Log<S> {
     state: Option<S>,
     torn: Option<TornTail>,
     /// The signature on the last line this process wrote, while that line is the head.
-    head_sig: Option<(u64, String)>,
+    head_sig: Option<(u64, super::signature::Sig)>,
     /// The latest checkpoint a witness holds of this log, and which witness: the log may not
     /// be written while it says less.
     floor: Option<(Checkpoint, String)>,
@@ -124,7 +124,7 @@ impl<S: Fold> Log<S> {
             && *seq == self.pos.seq
         {
             checkpoint.signer = Some(signer.to_owned());
-            checkpoint.sig = Some(sig.clone());
+            checkpoint.sig = super::signature::to_line(sig).ok();
         }
         Some(checkpoint)
     }
@@ -281,10 +281,14 @@ impl<S: Fold> Log<S> {
         if bytes.is_empty() {
             return Ok(());
         }
+        let mut signed = None;
         if let (Some((signing, key)), Some(hash)) = (signer, self.pos.hash) {
             let before = bytes.len();
             match signing.sign_last(key, &self.id, self.pos.seq, &hash, bytes) {
-                Ok(sig) => self.head_sig = Some((self.pos.seq, sig)),
+                Ok(line_signature) => {
+                    self.head_sig = Some((self.pos.seq, line_signature.sig.clone()));
+                    signed = Some((signing, key, line_signature));
+                }
                 Err(refused) => {
                     self.pos = Position::START;
                     self.state = None;
@@ -302,6 +306,11 @@ impl<S: Fold> Log<S> {
             )),
             Err(e) => Err(e),
         };
+        if result.is_ok()
+            && let Some((signing, key, line_signature)) = &signed
+        {
+            signing.written(key, line_signature, &self.id);
+        }
         result.map_err(|e| {
             if file.set_len(end).and_then(|()| file.sync_all()).is_ok() {
                 tracing::warn!(event = "recovery", log = %self.id, offset = end, "the failed write was cut from the log");

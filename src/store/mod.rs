@@ -14,6 +14,9 @@ pub mod memory;
 pub mod port;
 mod quarantine;
 pub mod scan;
+mod session;
+#[cfg(test)]
+mod session_tests;
 pub mod signature;
 pub mod signature_check;
 pub mod signing;

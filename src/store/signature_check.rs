@@ -9,12 +9,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::thread;
 
 use chrono::{DateTime, Utc};
-use ssh_key::SshSig;
 use ssh_key::public::KeyData;
 
 use super::allowed_signers::{AllowedSigners, fingerprint};
 use super::scan::Seal;
 use super::signature;
+use super::signature::Sig;
 use crate::domain::event::{Envelope, Event};
 
 const BATCH: usize = 4096;
@@ -32,7 +32,7 @@ struct Run {
 struct Signed {
     run: Run,
     at: DateTime<Utc>,
-    sig: Result<SshSig, String>,
+    sig: Result<Sig, String>,
     message: String,
 }
 
@@ -52,6 +52,7 @@ pub struct SignatureCheck<'a> {
     queue: Vec<Signed>,
     /// The key that signed each approval line: (actor, key, time).
     approval_keys: HashMap<u64, (String, Option<KeyData>, DateTime<Utc>)>,
+    carried: signature::Carried,
     grants: Vec<(u64, u64)>,
     report: SignatureReport,
 }
@@ -64,6 +65,7 @@ impl<'a> SignatureCheck<'a> {
             run: None,
             queue: Vec::new(),
             approval_keys: HashMap::new(),
+            carried: signature::Carried::default(),
             grants: Vec::new(),
             report: SignatureReport::default(),
         }
@@ -89,7 +91,10 @@ impl<'a> SignatureCheck<'a> {
             self.queue.push(Signed {
                 run,
                 at: line.at,
-                sig: signature::from_line(sig.as_bytes()),
+                sig: signature::from_line(sig.as_bytes()).map(|mut sig| {
+                    self.carried.complete(&mut sig);
+                    sig
+                }),
                 message: signature::message(&self.log, line.seq, &seal.hash),
             });
             if self.queue.len() >= BATCH {
@@ -134,7 +139,7 @@ impl<'a> SignatureCheck<'a> {
         let queue = std::mem::take(&mut self.queue);
         let (front, back) = queue.split_at(queue.len() / 2);
         let check = |items: &[Signed]| -> Vec<Result<(), String>> {
-            let readable: Vec<(&ssh_key::SshSig, &[u8])> =
+            let readable: Vec<(&Sig, &[u8])> =
                 items.iter().filter_map(|s| Some((s.sig.as_ref().ok()?, s.message.as_bytes()))).collect();
             let mut checked = signature::check_many(&readable).into_iter();
             items
@@ -157,20 +162,21 @@ impl<'a> SignatureCheck<'a> {
 
     fn judge(&mut self, signed: Signed, checked: Result<(), String>) {
         let Signed { run, at, sig, .. } = signed;
-        let key = match (checked, sig) {
-            (Ok(()), Ok(sig)) => sig.public_key().clone(),
+        let sig = match (checked, sig) {
+            (Ok(()), Ok(sig)) => sig,
             (Err(why), _) | (Ok(()), Err(why)) => {
                 self.problem(&run, format!("signature at seq {} fails: {why}", run.last));
                 self.note_approvals(&run, None);
                 return;
             }
         };
-        if let Err(why) = self.allowed.check(&run.actor, &key, at) {
+        if let Err(why) = self.allowed.check_sig(&run.actor, &sig, at) {
             let who = crate::domain::sanitize::line(&run.actor);
-            self.problem(&run, format!("signed by key {} which may not sign for {who}: {why}", fingerprint(&key)));
+            self.problem(&run, format!("signed by key {} which may not sign for {who}: {why}", sig.describe()));
             self.note_approvals(&run, None);
             return;
         }
+        let key = sig.authority().clone();
         let counted = self.report.by_principal.entry(run.actor.clone()).or_default();
         counted.0 += 1;
         counted.1 += run.last - run.first + 1;
@@ -190,7 +196,7 @@ impl<'a> SignatureCheck<'a> {
             Some(at_fault(format!(
                 "approval signed with the key that signed its request (seq {request}): the two-person rule needs two people's keys"
             )))
-        } else if self.allowed.check(requester, approving, *at).is_ok() {
+        } else if self.allowed.is_theirs(requester, approving, *at) {
             Some(at_fault(format!(
                 "the approving key {} is also allowed for the requester (seq {request})",
                 fingerprint(approving)

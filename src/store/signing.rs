@@ -63,8 +63,8 @@ impl Signing {
         signature::armored(&sig).map_err(StoreError::CannotSign)
     }
 
-    /// Signs the last line staged in `bytes` (line `seq` of `log`, whose hash is `hash`);
-    /// the signature as the line holds it.
+    /// Signs the last line staged in `bytes` (line `seq` of `log`, whose hash is `hash`). A
+    /// session's certificate goes into a log once: later lines there carry the signature alone.
     pub fn sign_last(
         &self,
         key: &SigningKey,
@@ -72,11 +72,25 @@ impl Signing {
         seq: u64,
         hash: &Digest32,
         bytes: &mut Vec<u8>,
-    ) -> Result<String, StoreError> {
+    ) -> Result<LineSignature, StoreError> {
         let message = signature::message(log, seq, hash);
         let sig = self.keyring.sign(key, message.as_bytes()).map_err(StoreError::CannotSign)?;
-        let sig = signature::to_line(&sig).map_err(StoreError::CannotSign)?;
-        attach_signature(bytes, &sig);
-        Ok(sig)
+        let in_line = if self.keyring.has_carried(key, &sig, log) {
+            signature::to_line_without_certificate(&sig)
+        } else {
+            signature::to_line(&sig)
+        };
+        attach_signature(bytes, &in_line.map_err(StoreError::CannotSign)?);
+        Ok(LineSignature { sig })
     }
+
+    /// The write that `signed` signed is durably in `log`.
+    pub fn written(&self, key: &SigningKey, signed: &LineSignature, log: &str) {
+        self.keyring.carried(key, &signed.sig, log);
+    }
+}
+
+/// A line's signature as made (with its certificate, as a checkpoint carries it).
+pub struct LineSignature {
+    pub sig: signature::Sig,
 }

@@ -4,6 +4,7 @@
 pub mod keys;
 pub mod listen;
 pub mod receiver;
+pub mod responder;
 pub mod screen;
 pub mod smtp;
 pub mod stores;
