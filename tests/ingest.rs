@@ -193,3 +193,36 @@ fn a_batch_lands_like_the_same_alerts_one_by_one() {
     assert_eq!(single.alerts, batched.alerts);
     assert_eq!(ws1.inbox().expect("inbox"), ws.inbox().expect("inbox"));
 }
+
+/// A drill of a runbook is running when the real alert comes: it opens a real incident of its
+/// own, and later alerts of the same group join that one, never the drill.
+#[test]
+fn a_production_alert_during_a_drill_of_its_runbook_opens_a_real_incident() {
+    use warroom::app::intake::{Intake, Landed};
+    use warroom::domain::event::Actor;
+    use warroom::ingest::drill::DrillPlan;
+    use warroom::store::Workspace;
+
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+    let runbooks = catalog::load(&Origin::Embedded, today).runbooks;
+    let clocks = catalog::clocks::load(None).clocks;
+    let router = Router::new(&runbooks);
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T02:00:00Z").expect("time").to_utc();
+    let dir = tempfile::tempdir().expect("dir");
+    let ws = Workspace::open(dir.path()).expect("workspace");
+    let intake = Intake { store: &ws, router: &router, runbooks: &runbooks, clocks: &clocks };
+    let spike = |agent: &str| generic("AgentOutboundNoticeSpike", &[("environment", "production"), ("agent", agent)]);
+    let runbook = router.route(&spike("mailer-1")).expect("routed").runbook;
+    let plan = DrillPlan { runbook, speed: 60, micro: None, alert: None };
+    let drill = intake.drill(plan, &Actor::named("alice"), now).expect("drill");
+
+    let actor = Actor::named("alertmanager");
+    let later = now + chrono::Duration::minutes(2);
+    let Landed::Opened(real) = intake.take(spike("mailer-1"), &actor, later).expect("alert") else {
+        panic!("the production alert must open its own incident");
+    };
+    assert_ne!(real, drill);
+    assert_eq!(intake.take(spike("mailer-2"), &actor, later).expect("alert"), Landed::Joined(real.clone()));
+    assert!(!ws.incident(&real).expect("real").drill);
+    assert_eq!(ws.incident(&drill).expect("drill").alerts.len(), 1, "the drill keeps only its sample alert");
+}

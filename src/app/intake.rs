@@ -314,7 +314,9 @@ fn joined(incident: &str, outcome: Result<Vec<Envelope>, StoreError>) -> Outcome
 }
 
 /// Where each alert goes, on the open incidents as they stand: alerts of one key stay together,
-/// and a batch's routed alerts for one runbook open at most one incident.
+/// and a batch's routed alerts for one runbook open at most one incident. A real alert never
+/// joins a drill: a drill's incident looks like a real one of its runbook, and the production
+/// alert would be practised on, and closed with the drill.
 /// The incident that already holds `alert` takes it, unless it is closed and this is the
 /// alert firing anew: a closed incident hears its alerts repeat or end, and a recurrence opens
 /// a new one.
@@ -355,6 +357,7 @@ fn plan<'a>(
                         open.iter()
                             .filter(|i| {
                                 i.state != IncidentState::Closed
+                                    && !i.drill
                                     && i.runbook.id == route.runbook
                                     && now - i.declared_at < window
                                     && first_alert(i).is_some_and(|first| group_values(first, group_by) == group)
