@@ -215,3 +215,33 @@ fn how_a_page_stands_is_said_with_its_rotation_its_age_and_what_comes_next() {
         "a page nobody answered stays on the record"
     );
 }
+
+/// The commander gives the privacy role to priya: the paging stops (the commander chose a
+/// person), but it is not priya's answer until she acknowledges, and the record says who gave it.
+#[test]
+fn a_role_given_by_another_stops_the_paging_but_is_not_the_holders_acknowledgement() {
+    let mut incident = declared();
+    page_due(&mut incident, t0());
+    let given = Event::RoleAssigned { role: "privacy".into(), name: "priya".into(), previous: None };
+    apply(&mut incident, "alice", t0() + Duration::minutes(2), given);
+    let due = page_due(&mut incident, t0() + Duration::hours(1));
+    assert!(!rungs(&due).iter().any(|(role, ..)| *role == "privacy"), "no escalation for a role held: {due:?}");
+    assert!(matches!(
+        paging::paging(&incident, "privacy"),
+        Paging::Acknowledged { ref by, assigned_by: Some(ref giver), .. } if by == "priya" && giver == "alice"
+    ));
+    assert_eq!(
+        paging::said(&incident, "privacy", t0() + Duration::minutes(5)),
+        Some((false, "paging stopped 3m ago: alice gave the role to priya, who has not acknowledged".to_owned()))
+    );
+    for event in decide(&incident, Command::Acknowledge { role: Some("privacy".into()), via: None }, t0()).expect("ack")
+    {
+        apply(&mut incident, "priya", t0() + Duration::minutes(4), event);
+    }
+    assert!(matches!(
+        paging::paging(&incident, "privacy"),
+        Paging::Acknowledged { ref by, assigned_by: None, .. } if by == "priya"
+    ));
+    let again = decide(&incident, Command::Acknowledge { role: Some("privacy".into()), via: None }, t0());
+    assert!(matches!(again, Err(Refusal::Outbound(OutboundRefusal::AlreadyAcknowledged { .. }))), "{again:?}");
+}

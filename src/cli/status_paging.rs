@@ -13,7 +13,9 @@ use crate::domain::paging::{Paging, paging, said};
 #[derive(Serialize)]
 pub struct PagingJson<'a> {
     role: &'a str,
-    /// `waiting` (paged, unanswered), `acknowledged`, or `unanswered` (the incident ended first).
+    /// `waiting` (paged, unanswered), `acknowledged`, `assigned` (another responder gave the
+    /// role to someone, which stopped the paging; they have not acknowledged), or `unanswered`
+    /// (the incident ended first).
     state: &'static str,
     /// The rung last paged, 0 for the first (`level` counts from 1, as the text does).
     rung: Option<usize>,
@@ -24,6 +26,9 @@ pub struct PagingJson<'a> {
     unreached: bool,
     acknowledged_by: Option<String>,
     acknowledged_at: Option<String>,
+    assigned_to: Option<String>,
+    assigned_by: Option<String>,
+    assigned_at: Option<String>,
     /// Unanswered past its escalation, or reaching nobody.
     urgent: bool,
     said: String,
@@ -64,6 +69,9 @@ pub fn paging_json(incident: &Incident, now: DateTime<Utc>) -> Vec<PagingJson<'_
                 unreached: false,
                 acknowledged_by: None,
                 acknowledged_at: None,
+                assigned_to: None,
+                assigned_by: None,
+                assigned_at: None,
                 urgent,
                 said: text,
             };
@@ -82,10 +90,16 @@ pub fn paging_json(incident: &Incident, now: DateTime<Utc>) -> Vec<PagingJson<'_
                     json.escalates_at = escalates_at.map(rfc3339);
                     json.unreached = unreached;
                 }
-                Paging::Acknowledged { by, at } => {
+                Paging::Acknowledged { by, at, assigned_by: None } => {
                     json.state = "acknowledged";
                     json.acknowledged_by = Some(by);
                     json.acknowledged_at = Some(rfc3339(at));
+                }
+                Paging::Acknowledged { by, at, assigned_by: Some(giver) } => {
+                    json.state = "assigned";
+                    json.assigned_to = Some(by);
+                    json.assigned_by = Some(giver);
+                    json.assigned_at = Some(rfc3339(at));
                 }
             }
             Some(json)

@@ -85,6 +85,11 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
     }
 }
 
+/// A role whose page nobody has answered: still waiting, or given to someone by another.
+fn awaits_answer(incident: &Incident, role: &str) -> bool {
+    matches!(paging(incident, role), Paging::Waiting { .. } | Paging::Acknowledged { assigned_by: Some(_), .. })
+}
+
 fn acknowledge(incident: &Incident, role: Option<String>, via: Option<String>) -> Result<Vec<Event>, Refusal> {
     if incident.state != super::incident::IncidentState::Active {
         return Err(Refusal::Outbound(OutboundRefusal::PagingOver { state: incident.state.name() }));
@@ -94,7 +99,7 @@ fn acknowledge(incident: &Incident, role: Option<String>, via: Option<String>) -
             .runbook
             .roles
             .iter()
-            .filter(|r| matches!(paging(incident, &r.id), Paging::Waiting { .. }))
+            .filter(|r| awaits_answer(incident, &r.id))
             .map(|r| Event::PageAcknowledged { role: r.id.clone(), via: via.clone() })
             .collect();
         if waiting.is_empty() {
@@ -107,7 +112,9 @@ fn acknowledge(incident: &Incident, role: Option<String>, via: Option<String>) -
         return Err(Refusal::UnknownRole { role, hint });
     }
     match paging(incident, &role) {
-        Paging::Waiting { .. } => Ok(vec![Event::PageAcknowledged { role, via }]),
+        Paging::Waiting { .. } | Paging::Acknowledged { assigned_by: Some(_), .. } => {
+            Ok(vec![Event::PageAcknowledged { role, via }])
+        }
         Paging::Acknowledged { by, .. } => Err(Refusal::Outbound(OutboundRefusal::AlreadyAcknowledged { role, by })),
         Paging::Quiet => Err(Refusal::Outbound(OutboundRefusal::NotPaged { role: Some(role) })),
     }

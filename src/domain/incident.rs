@@ -96,6 +96,8 @@ pub struct Incident {
     pub roles: BTreeMap<String, String>,
     /// When each role's holder took it (command: when they accepted it).
     pub role_since: BTreeMap<String, DateTime<Utc>>,
+    /// Who gave each role to a holder who did not take it themselves.
+    pub role_given_by: BTreeMap<String, String>,
     /// Command offered to another responder, not yet accepted.
     pub handover: Option<super::handover::Handover>,
     pub notes: Vec<Note>,
@@ -170,6 +172,7 @@ impl Incident {
             archived_at: None,
             steps,
             role_since: roles.keys().map(|role| (role.clone(), envelope.at)).collect(),
+            role_given_by: BTreeMap::new(),
             roles,
             notes: Vec::new(),
             schedules: clocks.iter().map(|c| schedule(c, &clock_facts)).collect(),
@@ -289,6 +292,11 @@ impl Incident {
                 }
                 if offered.is_none() && self.roles.insert(role.clone(), name.clone()).as_ref() != Some(name) {
                     self.role_since.insert(role.clone(), envelope.at);
+                    if name == by {
+                        self.role_given_by.remove(role);
+                    } else {
+                        self.role_given_by.insert(role.clone(), by.clone());
+                    }
                 }
             }
             Event::CommandAccepted { .. } => {

@@ -25,8 +25,9 @@ pub enum Paging {
     /// Paged at `rung` at `at`, nobody has answered; the next rung is paged at `escalates_at`
     /// (at once when every message of this rung was given up: `unreached`).
     Waiting { rung: usize, at: DateTime<Utc>, escalates_at: Option<DateTime<Utc>>, unreached: bool },
-    /// Acknowledged by `by` at `at` (a page answered, or the role taken).
-    Acknowledged { by: String, at: DateTime<Utc> },
+    /// Acknowledged by `by` at `at` (a page answered, or the role taken); or given to `by` by
+    /// `assigned_by`, which ends the paging but is not `by`'s answer.
+    Acknowledged { by: String, at: DateTime<Utc>, assigned_by: Option<String> },
 }
 
 /// The rungs of `role`'s on-call path, in order.
@@ -48,11 +49,12 @@ fn paged_roles(incident: &Incident) -> Vec<&str> {
 /// How `role`'s paging stands at `now`.
 pub fn paging(incident: &Incident, role: &str) -> Paging {
     if let Some((by, at)) = incident.outbox.acknowledgement(role) {
-        return Paging::Acknowledged { by: by.to_owned(), at };
+        return Paging::Acknowledged { by: by.to_owned(), at, assigned_by: None };
     }
     let Some((rung, at)) = incident.outbox.last_page(role) else { return Paging::Quiet };
     if let (Some(holder), Some(since)) = (incident.roles.get(role), incident.role_since.get(role)) {
-        return Paging::Acknowledged { by: holder.clone(), at: *since };
+        let assigned_by = incident.role_given_by.get(role).cloned();
+        return Paging::Acknowledged { by: holder.clone(), at: *since, assigned_by };
     }
     if incident.state != IncidentState::Active {
         return Paging::Quiet;
@@ -115,9 +117,18 @@ pub fn said(incident: &Incident, role: &str, now: DateTime<Utc>) -> Option<(bool
                 format!("paged {} (level {}), never answered; the incident was {state}", name(rung), rung + 1),
             ))
         }
-        Paging::Acknowledged { by, at } => {
+        Paging::Acknowledged { by, at, assigned_by: None } => {
             Some((false, format!("acknowledged by {} {} ago", super::sanitize::line(&by), ago(at))))
         }
+        Paging::Acknowledged { by, at, assigned_by: Some(giver) } => Some((
+            false,
+            format!(
+                "paging stopped {} ago: {} gave the role to {}, who has not acknowledged",
+                ago(at),
+                super::sanitize::line(&giver),
+                super::sanitize::line(&by)
+            ),
+        )),
         Paging::Waiting { rung, at, escalates_at, unreached } => {
             let trouble = incident.outbox.rung_trouble(role, rung);
             let paged = if unreached {
