@@ -165,3 +165,37 @@ fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     warroom::store::line::hex(&sha2::Sha256::digest(bytes))
 }
+
+/// A line recorded as alice without a signature (written by hand, or while the workspace had
+/// no allowed_signers) must not become hers by her next signature, which covers the unsigned
+/// lines of hers just before it: her process refuses to write until someone else has.
+#[test]
+fn an_unsigned_line_is_never_covered_by_the_next_signature_of_its_actor() {
+    use common::responder::Responder;
+    let keys = tempfile::tempdir().expect("temp");
+    let (alice, bob) = (Responder::new(keys.path(), "alice"), Responder::new(keys.path(), "bob"));
+    let ws = Workspace::new();
+    let signers = ws.path().join("allowed_signers");
+    std::fs::write(&signers, format!("alice {}\nbob {}\n", alice.public_line(), bob.public_line())).expect("signers");
+    let runbooks = format!("{}/tests/fixtures/runbooks", env!("CARGO_MANIFEST_DIR"));
+    let id = alice.ok(&ws, &["--runbooks", &runbooks, "declare", "--runbook", "echo-severity"]).trim().to_owned();
+
+    std::fs::rename(&signers, ws.path().join("aside")).expect("policy aside");
+    ws.ok("alice", &["note", &id, "written as alice, signed by nobody"]);
+    std::fs::rename(ws.path().join("aside"), &signers).expect("policy back");
+
+    let refused = alice.run(&ws, &["note", &id, "alice's own note"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", common::stderr(&refused));
+    assert!(
+        common::stderr(&refused).contains(&format!(
+            "not recorded: seq 2 of {id}, recorded as alice, carries no signature, and the next signature of alice's would cover it"
+        )),
+        "{}",
+        common::stderr(&refused)
+    );
+    bob.ok(&ws, &["note", &id, "bob writes in between"]);
+    alice.ok(&ws, &["note", &id, "alice's own note"]);
+    let out = ws.run("auditor", &["verify"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success() && report.contains("seq 2: not signed (recorded as alice)"), "{report}");
+}

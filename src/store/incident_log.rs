@@ -68,6 +68,8 @@ pub struct Log<S> {
     /// The latest checkpoint a witness holds of this log, and which witness: the log may not
     /// be written while it says less.
     floor: Option<(Checkpoint, String)>,
+    /// The last line, when it carries no signature: its seq and actor.
+    unsigned_tail: Option<(u64, String)>,
 }
 
 pub type IncidentLog = Log<Incident>;
@@ -93,7 +95,16 @@ impl Log<Incident> {
 
 impl<S: Fold> Log<S> {
     pub fn new(id: &str, path: PathBuf) -> Self {
-        Self { id: id.to_owned(), path, pos: Position::START, state: None, torn: None, head_sig: None, floor: None }
+        Self {
+            id: id.to_owned(),
+            path,
+            pos: Position::START,
+            state: None,
+            torn: None,
+            head_sig: None,
+            floor: None,
+            unsigned_tail: None,
+        }
     }
 
     pub fn state(&self) -> Option<&S> {
@@ -147,7 +158,12 @@ impl<S: Fold> Log<S> {
         let state = &mut self.state;
         let mut wrong_log = None;
         let genesis = line::genesis(&self.id);
-        let result = scan::scan(&mut *file, self.pos, genesis, |envelope| {
+        if self.pos.offset == 0 {
+            self.unsigned_tail = None;
+        }
+        let unsigned_tail = &mut self.unsigned_tail;
+        let result = scan::scan_sealed(&mut *file, self.pos, genesis, |envelope, seal| {
+            *unsigned_tail = seal.sig.is_none().then(|| (envelope.seq, envelope.actor.name.clone()));
             each(&envelope);
             match state {
                 Some(folded) => folded.apply(&envelope),
@@ -218,6 +234,7 @@ impl<S: Fold> Log<S> {
         file.lock().map_err(|e| StoreError::io("lock", &self.path, e))?;
         self.catch_up_from(&mut file, |_| {})?;
         self.check_floor()?;
+        self.check_unsigned_tail(actor, signer)?;
         let mut recovered = Vec::new();
         if let Some(torn) = self.torn {
             let event = self.quarantine(&mut file, torn, quarantine_dir)?;
@@ -236,6 +253,20 @@ impl<S: Fold> Log<S> {
         }
         self.flush(&mut file, &mut bytes, signer)?;
         Ok((recovered, outcomes))
+    }
+
+    /// Under a signing policy, a signature covers the unsigned lines of its actor just before
+    /// it (one write's lines share the signature on its last). A line of this actor's that
+    /// nobody signed (written by hand, or before the policy) must not become theirs by it.
+    fn check_unsigned_tail(&self, actor: &Actor, signer: Signer<'_>) -> Result<(), StoreError> {
+        match &self.unsigned_tail {
+            Some((seq, name)) if signer.is_some() && *name == actor.name => Err(StoreError::CannotSign(format!(
+                "seq {seq} of {}, recorded as {name}, carries no signature, and the next signature of {name}'s would cover it: \
+                 `warroom verify` shows it; another responder's write ends it",
+                self.id
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// Encodes `events` after what is staged so far and folds them in. Not durable until `flush`.
@@ -264,6 +295,7 @@ impl<S: Fold> Log<S> {
         let last = first + envelopes.len() as u64 - 1;
         let offset = self.pos.offset + (bytes.len() - before) as u64;
         self.pos = Position { seq: last, hash: Some(prev), offset };
+        self.unsigned_tail = Some((last, actor.name.clone()));
         for envelope in &envelopes {
             match self.state.as_mut() {
                 Some(state) => state.apply(envelope),
@@ -310,6 +342,7 @@ impl<S: Fold> Log<S> {
             && let Some((signing, key, line_signature)) = &signed
         {
             signing.written(key, line_signature, &self.id);
+            self.unsigned_tail = None;
         }
         result.map_err(|e| {
             if file.set_len(end).and_then(|()| file.sync_all()).is_ok() {
