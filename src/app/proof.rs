@@ -37,9 +37,9 @@ pub fn files(id: &str, log: &[u8], signers: Option<&AllowedSigners>) -> Result<V
         let signed = match (parts.sig, signers) {
             (Some(sig), Some(_)) => {
                 let mut parsed = signature::from_line(sig).map_err(|e| format!("seq {seq}: {e}"))?;
-                carried.complete(&mut parsed);
-                let sig_text = signature::to_line(&parsed)?;
                 let message = signature::message(id, seq, &parts.claimed);
+                carried.complete(&mut parsed, message.as_bytes());
+                let sig_text = signature::to_line(&parsed)?;
                 let name = file_safe(&actor);
                 files.push(BundleFile { path: format!("signatures/{seq}.msg"), bytes: message.into_bytes() });
                 files.push(BundleFile {

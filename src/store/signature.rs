@@ -101,11 +101,14 @@ impl Sig {
 pub struct Carried(std::collections::HashMap<KeyData, Arc<Certified>>);
 
 impl Carried {
-    /// Learns `sig`'s certificate, or gives it the one its key's session carried earlier.
-    pub fn complete(&mut self, sig: &mut Sig) {
+    /// Learns `sig`'s certificate when `sig` is good over `msg` (one that fails could name
+    /// another's session key), or gives it the one its key's session carried earlier.
+    pub fn complete(&mut self, sig: &mut Sig, msg: &[u8]) {
         match &sig.certificate {
             Some(certified) => {
-                self.0.entry(sig.sshsig.public_key().clone()).or_insert_with(|| certified.clone());
+                if !self.0.contains_key(sig.sshsig.public_key()) && check(sig, msg).is_ok() {
+                    self.0.insert(sig.sshsig.public_key().clone(), certified.clone());
+                }
             }
             None => sig.certificate = self.0.get(sig.sshsig.public_key()).cloned(),
         }

@@ -88,15 +88,12 @@ impl<'a> SignatureCheck<'a> {
         }
         if let Some(sig) = &seal.sig {
             let run = self.run.take().unwrap_or_default();
-            self.queue.push(Signed {
-                run,
-                at: line.at,
-                sig: signature::from_line(sig.as_bytes()).map(|mut sig| {
-                    self.carried.complete(&mut sig);
-                    sig
-                }),
-                message: signature::message(&self.log, line.seq, &seal.hash),
+            let message = signature::message(&self.log, line.seq, &seal.hash);
+            let sig = signature::from_line(sig.as_bytes()).map(|mut sig| {
+                self.carried.complete(&mut sig, message.as_bytes());
+                sig
             });
+            self.queue.push(Signed { run, at: line.at, sig, message });
             if self.queue.len() >= BATCH {
                 self.settle();
             }
