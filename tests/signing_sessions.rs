@@ -163,3 +163,71 @@ fn a_listener_signs_all_its_writes_under_one_session_certificate_carried_once_pe
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && report.contains("every event signed: alertmanager ("), "{report}");
 }
+
+/// A redacted bundle carries no copy of the log: its timeline is proven by the signatures it
+/// carries, so an event made up and appended to it (the chain, SHA256SUMS and its signature
+/// redone by another responder) does not verify.
+#[test]
+fn a_made_up_event_in_a_bundle_without_a_log_copy_does_not_verify() {
+    use ssh_key::sha2::{Digest, Sha256};
+    let keys = tempfile::tempdir().expect("temp");
+    let (alice, bob) = (Responder::new(keys.path(), "alice"), Responder::new(keys.path(), "bob"));
+    let ws = Workspace::new();
+    let signers = format!("alice cert-authority {}\nbob {}\n", alice.public_line(), bob.public_line());
+    std::fs::write(ws.path().join("allowed_signers"), signers).expect("allowed_signers");
+    let id = alice.ok(&ws, &["--runbooks", &fixture_runbooks(), "declare", "--runbook", "echo-severity"]);
+    let id = id.trim();
+    bob.ok(&ws, &["note", id, "bob was here"]);
+    alice.ok(&ws, &["note", id, "alice too"]);
+    let bundle = ws.path().join("bundle");
+    alice.ok(&ws, &["export", id, "--redact", "--out", bundle.to_str().expect("path")]);
+    let out = ws.run("auditor", &["verify", bundle.to_str().expect("path")]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && said.contains("no log copy; 3 signature(s) prove the chain of hashes"), "{said}");
+
+    let mut timeline: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("timeline.json")).expect("timeline")).expect("json");
+    let events = timeline["events"].as_array_mut().expect("events");
+    let mut made_up = events.last().expect("an event").clone();
+    let head = "ab".repeat(32);
+    made_up["seq"] = serde_json::json!(events.len() + 1);
+    made_up["prev"] = made_up["hash"].clone();
+    made_up["hash"] = serde_json::json!(head);
+    made_up["description"] = serde_json::json!("alice approves wiping the audit logs");
+    events.push(made_up);
+    timeline["chain_head"] = serde_json::json!(head);
+    std::fs::write(bundle.join("timeline.json"), serde_json::to_vec(&timeline).expect("json")).expect("write");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).expect("manifest")).expect("json");
+    manifest["chain_head"] = serde_json::json!(head);
+    manifest["exported_by"] = serde_json::json!("bob");
+    std::fs::write(bundle.join("manifest.json"), serde_json::to_vec(&manifest).expect("json")).expect("write");
+    let sums: String = std::fs::read_to_string(bundle.join("SHA256SUMS"))
+        .expect("sums")
+        .lines()
+        .filter(|line| !line.ends_with(".pdf"))
+        .map(|line| {
+            let name = line.split_once("  ").expect("a sums line").1;
+            let hash = Sha256::digest(std::fs::read(bundle.join(name)).expect("file"));
+            format!("{}  {name}\n", hash.iter().map(|b| format!("{b:02x}")).collect::<String>())
+        })
+        .collect();
+    for pdf in std::fs::read_dir(&bundle).expect("dir").filter_map(|e| Some(e.ok()?.path())) {
+        if pdf.extension().is_some_and(|e| e == "pdf") {
+            std::fs::remove_file(pdf).expect("the PDFs name the old head");
+        }
+    }
+    std::fs::write(bundle.join("SHA256SUMS"), sums).expect("sums");
+    std::fs::remove_file(bundle.join("SHA256SUMS.sig")).expect("old signature");
+    let signed = Command::new("ssh-keygen")
+        .args(["-Y", "sign", "-n", "warroom", "-f"])
+        .arg(&bob.key)
+        .arg(bundle.join("SHA256SUMS"))
+        .output()
+        .expect("ssh-keygen");
+    assert!(signed.status.success(), "{}", common::stderr(&signed));
+    let out = ws.run("auditor", &["verify", bundle.to_str().expect("path")]);
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), common::stderr(&out));
+    assert!(!out.status.success(), "a made-up event passed: {said}");
+    assert!(said.contains("to the end (recorded as alice) carry no signature"), "{said}");
+}

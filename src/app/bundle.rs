@@ -197,6 +197,8 @@ pub struct BundleCheck {
     pub events: u64,
     pub chain_head: String,
     pub log_checked: bool,
+    /// Without a log copy, the signatures that prove the timeline's chain (`None`: unsigned).
+    pub timeline_signatures: Option<usize>,
     /// Who signed `SHA256SUMS` and with which key (`None`: the bundle is not signed).
     pub signed_by: Option<String>,
     /// The signatures were checked against the bundle's own `allowed_signers`, there being no
@@ -249,6 +251,12 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&AllowedSigners>) -> Result<Bun
         }
         log_checked = true;
     }
+    let timeline_signatures = match signers {
+        Some(signers) if !log_checked && (signed_by.is_some() || carries_proof) => {
+            Some(super::proof::timeline_signed(dir, &incident, events, signers)?)
+        }
+        _ => None,
+    };
     pdfs_stamped(dir, &sums, &head)?;
     Ok(BundleCheck {
         incident,
@@ -256,6 +264,7 @@ pub fn verify_bundle(dir: &Path, trusted: Option<&AllowedSigners>) -> Result<Bun
         events: events.len() as u64,
         chain_head: head,
         log_checked,
+        timeline_signatures,
         signed_by,
         trusted_own_signers: trusted.is_none() && bundled.is_some(),
         previous,

@@ -136,3 +136,61 @@ pub fn check_sums(
     })?;
     Ok(Some(format!("{} ({})", crate::domain::sanitize::line(exporter), sig.describe())))
 }
+
+/// Without a copy of the log, a signed bundle's timeline is proven by the signatures it
+/// carries: each run of one actor's events ends in a signature of theirs over its last event's
+/// seq and hash (`signatures/<seq>-<principal>.sig`), by a key `signers` allows at its time.
+/// Who wrote each event and what it says are sealed in the hashes, which only the log can
+/// show; this proves the chain of hashes, and that nothing was added after the last signature.
+pub fn timeline_signed(
+    dir: &std::path::Path,
+    incident: &str,
+    events: &[serde_json::Value],
+    signers: &AllowedSigners,
+) -> Result<usize, String> {
+    let mut carried = signature::Carried::default();
+    let mut open: Option<(String, u64)> = None;
+    let mut checked = 0;
+    for event in events {
+        let seq = event["seq"].as_u64().unwrap_or_default();
+        let actor = event["actor"]["name"].as_str().unwrap_or_default().to_owned();
+        let unsigned = |(name, first): &(String, u64)| {
+            format!(
+                "timeline.json: seq {first} to {} (recorded as {}) carry no signature",
+                seq - 1,
+                crate::domain::sanitize::line(name)
+            )
+        };
+        match &open {
+            Some(run) if run.0 != actor => return Err(unsigned(run)),
+            Some(_) => {}
+            None => open = Some((actor.clone(), seq)),
+        }
+        let path = dir.join(format!("signatures/{seq}-{}.sig", file_safe(&actor)));
+        let Ok(armored) = std::fs::read_to_string(&path) else { continue };
+        let hash = event["hash"].as_str().and_then(|h| line::unhex(h.as_bytes())).ok_or("timeline.json: a bad hash")?;
+        let at = event["at"].as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+        let at = at.ok_or_else(|| format!("timeline.json: seq {seq} has no time"))?.with_timezone(&Utc);
+        let message = signature::message(incident, seq, &hash);
+        let mut sig = signature::from_armored(&armored).map_err(|e| format!("signatures/{seq}: {e}"))?;
+        carried.complete(&mut sig, message.as_bytes());
+        signature::check(&sig, message.as_bytes())
+            .map_err(|why| format!("timeline.json: seq {seq}'s signature does not match its hash: {why}"))?;
+        signers.check_sig(&actor, &sig, at).map_err(|why| {
+            format!(
+                "timeline.json: seq {seq} is signed by key {} which may not sign for {}: {why}",
+                sig.describe(),
+                crate::domain::sanitize::line(&actor)
+            )
+        })?;
+        checked += 1;
+        open = None;
+    }
+    match open {
+        Some((name, first)) => Err(format!(
+            "timeline.json: seq {first} to the end (recorded as {}) carry no signature",
+            crate::domain::sanitize::line(&name)
+        )),
+        None => Ok(checked),
+    }
+}

@@ -31,7 +31,13 @@ pub fn verify(dir: &Path, store: &dyn crate::store::Store) -> Result<(), CliErro
                 bundle::SUMS,
                 check.events,
                 check.chain_head,
-                if check.log_checked { ", the copied log verified" } else { " (redacted: no log copy)" },
+                match (check.log_checked, check.timeline_signatures) {
+                    (true, _) => ", the copied log verified".to_owned(),
+                    (false, Some(n)) => format!(
+                        " (redacted: no log copy; {n} signature(s) prove the chain of hashes to its head; who wrote each event and what it says need the log)"
+                    ),
+                    (false, None) => " (redacted: no log copy)".to_owned(),
+                },
                 match (&check.signed_by, check.trusted_own_signers) {
                     (None, _) => "NOT SIGNED: its files prove nothing against someone who can rewrite them".to_owned(),
                     (Some(by), false) => format!("signed by {by}"),
