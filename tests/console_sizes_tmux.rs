@@ -167,9 +167,13 @@ fn an_unrouted_alert_is_attached_from_the_inbox_and_read_in_full_in_the_alerts_v
         tmux.keys("a", &["Escape"]);
         tmux.wait_until("a", "the main view", SLOW, |screen| screen.contains("Checklist"));
         tmux.keys("a", &["i"]);
-        let screen = tmux.wait_for("a", "synthetic always-firing rule", SLOW);
-        let text = flowing(&screen);
-        assert!(text.contains("triage-bot") && text.contains("http://vm:19090/graph"), "{size:?}:\n{screen}");
+        // tmux may show the view half drawn: wait for all of it rather than judge the first sight.
+        tmux.wait_until("a", "the alert's labels, annotations and links in full", SLOW, |screen| {
+            let text = flowing(screen);
+            text.contains("synthetic always-firing rule")
+                && text.contains("triage-bot")
+                && text.contains("http://vm:19090/graph")
+        });
     }
 }
 
