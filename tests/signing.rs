@@ -73,29 +73,69 @@ fn a_responder_signs_only_as_themselves_and_approvals_take_two_keys() {
 }
 
 #[test]
-fn a_hand_written_approval_and_a_shared_key_are_caught_by_verify() {
+fn a_hand_written_approval_is_not_acted_on_and_is_caught_by_verify() {
     let keys = tempfile::tempdir().expect("temp");
     let (alice, bob) = (Responder::new(keys.path(), "alice"), Responder::new(keys.path(), "bob"));
     let ws = signed_workspace(&[&alice, &bob], "");
     let id = declare(&alice, &ws);
     alice.ok(&ws, &["approve", &id, "guarded", "--request"]);
-    forge_line(
-        &ws.log(&id),
-        "bob",
-        &format!(r#"{{"kind":"approval_granted","data":{{"step":"guarded","requested_seq":{}}}}}"#, lines(&ws, &id)),
+    let request = lines(&ws, &id);
+    let grant = format!(r#"{{"kind":"approval_granted","data":{{"step":"guarded","requested_seq":{request}}}}}"#);
+    forge_line(&ws.log(&id), "bob", &grant);
+    let forged = lines(&ws, &id);
+
+    let refused = alice.run(&ws, &["tick", &id, "guarded"]);
+    assert_eq!(refused.status.code(), Some(1), "alice acts on bob's forged approval: {}", common::stderr(&refused));
+    assert!(
+        common::stderr(&refused).contains(&format!(
+            "its approval does not count: #{forged} says bob approved, but no signature of bob's covers it"
+        )),
+        "{}",
+        common::stderr(&refused)
     );
+    let status = ws.status_json(&id);
+    let approval = &status["approvals"][0];
+    assert_eq!(approval["state"], "unproven", "{approval}");
+    assert_eq!(approval["unproven"], "no signature of bob's covers it", "{approval}");
     let (ok, report) = verify(&ws);
     assert!(!ok, "{report}");
-    assert!(report.contains(&format!("seq {}: not signed (recorded as bob)", lines(&ws, &id))), "{report}");
+    assert!(report.contains(&format!("seq {forged}: not signed (recorded as bob)")), "{report}");
 
-    // A key listed for two people lets one of them approve as the other: verify says so.
+    // bob's own write would adopt the forged line: another responder's write ends its run.
+    alice.ok(&ws, &["note", &id, &format!("seq {forged} is not bob's")]);
+    bob.ok(&ws, &["approve", &id, "guarded", "--yes"]);
+    alice.ok(&ws, &["tick", &id, "guarded"]);
+    assert_eq!(ws.status_json(&id)["approvals"][0]["state"], "spent");
+}
+
+#[test]
+fn one_key_allowed_for_two_people_cannot_make_one_person_both() {
+    let keys = tempfile::tempdir().expect("temp");
+    let (alice, bob) = (Responder::new(keys.path(), "alice"), Responder::new(keys.path(), "bob"));
     let shared = signed_workspace(&[&alice, &bob], &format!("bob {}\n", alice.public_line()));
     let id = declare(&alice, &shared);
     alice.ok(&shared, &["approve", &id, "guarded", "--request"]);
+    let before = lines(&shared, &id);
     let out = alice.run_as(&shared, "bob", &["approve", &id, "guarded", "--yes"]);
-    assert!(out.status.success(), "the workspace allowed it: {}", common::stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "alice's key approved her own request as bob");
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("alice signed the request with the same key: the two-person rule needs two people's keys"),
+        "{err}"
+    );
+    assert_eq!(lines(&shared, &id), before, "nothing appended");
+
+    // A key that becomes the requester's after it approved: the approval no longer counts,
+    // and verify says why.
+    bob.ok(&shared, &["approve", &id, "guarded", "--yes"]);
+    let policy = shared.path().join("allowed_signers");
+    let text = std::fs::read_to_string(&policy).expect("policy");
+    std::fs::write(&policy, format!("{text}alice {}\n", bob.public_line())).expect("policy");
+    let status = shared.status_json(&id);
+    assert_eq!(status["approvals"][0]["state"], "unproven", "{status}");
+    assert!(status["approvals"][0]["unproven"].as_str().expect("why").contains("is also allowed for alice, who asked"));
     let (ok, report) = verify(&shared);
-    assert!(!ok && report.contains("approval signed with the key that signed its request"), "{report}");
+    assert!(!ok && report.contains("is also allowed for the requester"), "{report}");
 }
 
 #[test]

@@ -231,3 +231,19 @@ fn a_made_up_event_in_a_bundle_without_a_log_copy_does_not_verify() {
     assert!(!out.status.success(), "a made-up event passed: {said}");
     assert!(said.contains("to the end (recorded as alice) carry no signature"), "{said}");
 }
+
+#[test]
+fn an_approval_signed_through_a_session_certificate_counts() {
+    let keys = tempfile::tempdir().expect("temp");
+    let (alice, bob) = (Responder::new(keys.path(), "alice"), Responder::new(keys.path(), "bob"));
+    let ws = Workspace::new();
+    let signers = format!("alice cert-authority {}\nbob cert-authority {}\n", alice.public_line(), bob.public_line());
+    std::fs::write(ws.path().join("allowed_signers"), signers).expect("allowed_signers");
+    let id = alice.ok(&ws, &["--runbooks", &fixture_runbooks(), "declare", "--runbook", "echo-severity"]);
+    let id = id.trim();
+    alice.ok(&ws, &["approve", id, "guarded", "--request"]);
+    bob.ok(&ws, &["approve", id, "guarded", "--yes"]);
+    assert_eq!(ws.status_json(id)["approvals"][0]["state"], "approved");
+    alice.ok(&ws, &["tick", id, "guarded"]);
+    assert_eq!(ws.status_json(id)["approvals"][0]["state"], "spent");
+}

@@ -59,7 +59,7 @@ pub fn pending(app: &App, incident: &str, step: &str) -> Result<Pending, AppErro
     let id = app.store.resolve_id(incident)?;
     let state = app.store.incident(&id)?;
     let now = app.now();
-    let last = state.containment.approvals.iter().rev().find(|a| a.step == step && a.granted_by.is_none());
+    let last = state.containment.approvals.iter().rev().find(|a| a.step == step && !a.granted());
     match last {
         Some(request) if now < request.expires_at => Ok(Pending::of(&state, request, &app.actor.name, now)),
         Some(request) => Err(Refusal::ApprovalExpired { step: step.to_owned(), at: request.expires_at }.into()),

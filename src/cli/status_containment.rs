@@ -49,7 +49,10 @@ pub struct ApprovalJson<'a> {
     approved_at: Option<String>,
     /// The seq of the run or tick that spent it.
     spent_by: Option<u64>,
-    /// `waiting`, `approved`, `spent` or `expired`.
+    /// Why the grant does not count (under a signing policy, its approver's signature does
+    /// not cover it); the request still waits for one that does.
+    unproven: Option<&'a str>,
+    /// `waiting`, `approved`, `unproven`, `spent` or `expired`.
     state: &'static str,
 }
 
@@ -100,9 +103,11 @@ pub fn approvals(incident: &Incident, now: DateTime<Utc>) -> Vec<ApprovalJson<'_
             approved_by: a.granted_by.as_deref(),
             approved_at: a.granted_at.map(rfc3339),
             spent_by: a.spent_by,
+            unproven: a.unproven.as_deref(),
             state: match (&a.granted_by, a.spent_by) {
                 (_, Some(_)) => "spent",
                 _ if now >= a.expires_at => "expired",
+                (Some(_), None) if a.unproven.is_some() => "unproven",
                 (Some(_), None) => "approved",
                 (None, None) => "waiting",
             },

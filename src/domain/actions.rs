@@ -106,6 +106,11 @@ pub struct Approval {
     pub expires_at: DateTime<Utc>,
     pub granted_by: Option<String>,
     pub granted_at: Option<DateTime<Utc>>,
+    /// The seq of the line that granted it.
+    pub granted_seq: Option<u64>,
+    /// Why the grant does not count, when the log cannot prove its approver wrote it (under
+    /// a signing policy: its line is not covered by a good signature of theirs).
+    pub unproven: Option<String>,
     /// The exact argv the request is for (a request to tick by hand has none).
     pub argv: Option<Vec<String>>,
     /// The seq of the run or tick that spent it.
@@ -113,13 +118,18 @@ pub struct Approval {
 }
 
 impl Approval {
+    /// Granted by a second responder whose grant the log proves.
+    pub fn granted(&self) -> bool {
+        self.granted_by.is_some() && self.unproven.is_none()
+    }
+
     /// Granted, unspent and unexpired, for `argv` when the request named one.
     pub fn usable(&self, argv: Option<&[String]>, now: DateTime<Utc>) -> bool {
         let same_argv = match (&self.argv, argv) {
             (Some(requested), Some(argv)) => requested.as_slice() == argv,
             _ => true,
         };
-        self.granted_by.is_some() && self.spent_by.is_none() && now < self.expires_at && same_argv
+        self.granted() && self.spent_by.is_none() && now < self.expires_at && same_argv
     }
 }
 

@@ -30,6 +30,8 @@ impl Containment {
                 expires_at: *expires_at,
                 granted_by: None,
                 granted_at: None,
+                granted_seq: None,
+                unproven: None,
                 argv: argv.clone(),
                 spent_by: None,
             }),
@@ -37,6 +39,8 @@ impl Containment {
                 if let Some(a) = self.approvals.iter_mut().find(|a| a.requested_seq == *requested_seq) {
                     a.granted_by = Some(by);
                     a.granted_at = Some(envelope.at);
+                    a.granted_seq = Some(envelope.seq);
+                    a.unproven = None;
                 }
             }
             Event::ActionStarted { step, argv, cwd, approval, forced, hold_override, drill, undoes } => {
@@ -67,10 +71,8 @@ impl Containment {
                 }
             }
             Event::StepTicked { step, .. } => {
-                let granted = self
-                    .approvals
-                    .iter()
-                    .rposition(|a| a.step == *step && a.granted_by.is_some() && a.spent_by.is_none());
+                let granted =
+                    self.approvals.iter().rposition(|a| a.step == *step && a.granted() && a.spent_by.is_none());
                 if let Some(index) = granted {
                     self.approvals[index].spent_by = Some(envelope.seq);
                 }
@@ -112,6 +114,25 @@ impl Containment {
         }
     }
 
+    /// What the log proves of the grant at `seq`: `None` when its approver's signature covers
+    /// it, else why it does not count (the request then waits for a grant that does).
+    pub fn judge_grant(&mut self, seq: u64, unproven: Option<String>) {
+        if let Some(a) = self.approvals.iter_mut().find(|a| a.granted_seq == Some(seq)) {
+            a.unproven = unproven;
+        }
+    }
+
+    /// The last grant of `step` the log does not prove, while its request could still be used.
+    pub fn unproven_grant(&self, step: &str, now: DateTime<Utc>) -> Option<&Approval> {
+        self.approvals.iter().rev().find(|a| {
+            a.step == step
+                && a.unproven.is_some()
+                && a.granted_by.is_some()
+                && a.spent_by.is_none()
+                && now < a.expires_at
+        })
+    }
+
     fn spend(&mut self, approval: Option<u64>, by: u64) {
         if let Some(a) = approval.and_then(|seq| self.approvals.iter_mut().find(|a| a.requested_seq == seq)) {
             a.spent_by = Some(by);
@@ -125,7 +146,7 @@ impl Containment {
 
     /// Requests waiting for a second responder now, oldest first.
     pub fn waiting(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Approval> {
-        self.approvals.iter().filter(move |a| a.granted_by.is_none() && now < a.expires_at)
+        self.approvals.iter().filter(move |a| !a.granted() && now < a.expires_at)
     }
 
     /// The last run of `step` whose effect is in the world and could be reversed.
@@ -140,7 +161,7 @@ impl Containment {
 
     /// The request for `step` still waiting for its second responder.
     pub fn waiting_request(&self, step: &str, now: DateTime<Utc>) -> Option<&Approval> {
-        self.approvals.iter().rev().find(|a| a.step == step && a.granted_by.is_none() && now < a.expires_at)
+        self.approvals.iter().rev().find(|a| a.step == step && !a.granted() && now < a.expires_at)
     }
 
     pub fn irreversible(&self) -> impl Iterator<Item = &SideEffect> {

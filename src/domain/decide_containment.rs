@@ -37,8 +37,7 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: 
         }
         Command::Approve { step, argv } => {
             step_of(&step)?;
-            let request =
-                incident.containment.approvals.iter().rev().find(|a| a.step == step && a.granted_by.is_none());
+            let request = incident.containment.approvals.iter().rev().find(|a| a.step == step && !a.granted());
             let Some(request) = request else { return Err(Refusal::NoApprovalRequest { step }) };
             if now >= request.expires_at {
                 return Err(Refusal::ApprovalExpired { step, at: request.expires_at });

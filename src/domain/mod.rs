@@ -39,6 +39,7 @@ pub mod runbook;
 pub mod sanitize;
 pub mod search;
 pub mod service_audit;
+pub mod status;
 pub mod step_gate;
 pub mod suggest;
 pub mod when;

@@ -124,6 +124,8 @@ pub enum Refusal {
     },
     NeedsApproval {
         step: String,
+        /// A grant the log does not prove, and why.
+        unproven: Option<String>,
     },
     NotTwoPerson {
         step: String,
@@ -306,7 +308,12 @@ impl fmt::Display for Refusal {
                 }
             ),
             Self::RepeatAlert(key) => write!(f, "alert {} is already recorded as delivered", show(key)),
-            Self::NeedsApproval { step } => write!(
+            Self::NeedsApproval { step, unproven: Some(grant) } => write!(
+                f,
+                "step {step} is under the two-person rule, and its approval does not count: {}. A second, different responder approves it (warroom approve INC {step})",
+                show(grant)
+            ),
+            Self::NeedsApproval { step, unproven: None } => write!(
                 f,
                 "step {step} is under the two-person rule: request approval (warroom approve INC {step} --request, or warroom run), then a second, different responder approves (warroom approve INC {step})"
             ),

@@ -80,11 +80,19 @@ pub fn approval_for(
     if !needs_two(incident, step) {
         return Ok(None);
     }
-    incident
-        .containment
-        .usable_approval(&step.id, argv, now)
-        .map(|a| Some(a.requested_seq))
-        .ok_or_else(|| Refusal::NeedsApproval { step: step.id.clone() })
+    incident.containment.usable_approval(&step.id, argv, now).map(|a| Some(a.requested_seq)).ok_or_else(|| {
+        Refusal::NeedsApproval {
+            step: step.id.clone(),
+            unproven: incident.containment.unproven_grant(&step.id, now).map(|grant| {
+                format!(
+                    "#{} says {} approved, but {}",
+                    grant.granted_seq.unwrap_or_default(),
+                    grant.granted_by.as_deref().unwrap_or_default(),
+                    grant.unproven.as_deref().unwrap_or_default()
+                )
+            }),
+        }
+    })
 }
 
 /// Under the two-person rule: the step says so, or its action reverses one that does (lifting

@@ -40,7 +40,7 @@ impl<'a> FileFollower<'a> {
         if !path.exists() {
             return None;
         }
-        let inbox = self.inbox.get_or_insert_with(|| Log::new("inbox", path));
+        let inbox = self.inbox.get_or_insert_with(|| Log::new("inbox", path, None));
         let mut changed = false;
         if let Err(e) = inbox.catch_up(|_| changed = true) {
             return Some(Change::Unreadable { incident: None, error: e });
@@ -61,7 +61,8 @@ impl Follower for FileFollower<'_> {
         for id in open {
             let first_look = !self.logs.contains_key(&id);
             let path = self.workspace.log_path(&id);
-            let log = self.logs.entry(id.clone()).or_insert_with(|| IncidentLog::new(&id, path));
+            let log =
+                self.logs.entry(id.clone()).or_insert_with(|| IncidentLog::new(&id, path, self.workspace.policy()));
             let mut appended = Vec::new();
             if let Err(e) = log.catch_up(|envelope| appended.push(envelope.clone())) {
                 news.push(Change::Unreadable { incident: Some(id.clone()), error: e });

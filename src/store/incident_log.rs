@@ -2,16 +2,19 @@
 //! folded into its state, appended under an exclusive lock.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
+use std::sync::Arc;
+
+use super::allowed_signers::AllowedSigners;
 use super::checkpoint::Checkpoint;
 use super::error::StoreError;
 use super::keyring::SigningKey;
-use super::line::{self, Digest32};
+use super::line;
+use super::live_proof::LiveProof;
 use super::scan::{self, Position, ScanError, TornTail};
 use super::signing::Signing;
 use crate::domain::event::{Actor, Envelope, Event};
@@ -25,6 +28,8 @@ pub trait Fold: Sized {
     fn apply(&mut self, envelope: &Envelope);
     /// The identity the state claims, checked against the log's own.
     fn identity(&self) -> Option<&str>;
+    /// What the log proves of the two-person grant at `seq` (see `live_proof`).
+    fn judge_grant(&mut self, _seq: u64, _unproven: Option<String>) {}
 }
 
 impl Fold for Incident {
@@ -38,6 +43,10 @@ impl Fold for Incident {
 
     fn identity(&self) -> Option<&str> {
         Some(&self.id)
+    }
+
+    fn judge_grant(&mut self, seq: u64, unproven: Option<String>) {
+        self.containment.judge_grant(seq, unproven);
     }
 }
 
@@ -60,16 +69,18 @@ impl Fold for Inbox {
 pub struct Log<S> {
     id: String,
     path: PathBuf,
-    pos: Position,
-    state: Option<S>,
-    torn: Option<TornTail>,
+    pub(super) pos: Position,
+    pub(super) state: Option<S>,
+    pub(super) torn: Option<TornTail>,
     /// The signature on the last line this process wrote, while that line is the head.
-    head_sig: Option<(u64, super::signature::Sig)>,
+    pub(super) head_sig: Option<(u64, super::signature::Sig)>,
     /// The latest checkpoint a witness holds of this log, and which witness: the log may not
     /// be written while it says less.
-    floor: Option<(Checkpoint, String)>,
+    pub(super) floor: Option<(Checkpoint, String)>,
     /// The last line, when it carries no signature: its seq and actor.
-    unsigned_tail: Option<(u64, String)>,
+    pub(super) unsigned_tail: Option<(u64, String)>,
+    /// Under a signing policy: which two-person grants the log proves.
+    pub(super) proof: Option<LiveProof>,
 }
 
 pub type IncidentLog = Log<Incident>;
@@ -94,7 +105,9 @@ impl Log<Incident> {
 }
 
 impl<S: Fold> Log<S> {
-    pub fn new(id: &str, path: PathBuf) -> Self {
+    /// The log of `id` at `path`; under a signing policy (`policy`), grants of the two-person
+    /// rule count only when the log proves them.
+    pub fn new(id: &str, path: PathBuf, policy: Option<&Arc<AllowedSigners>>) -> Self {
         Self {
             id: id.to_owned(),
             path,
@@ -104,6 +117,7 @@ impl<S: Fold> Log<S> {
             head_sig: None,
             floor: None,
             unsigned_tail: None,
+            proof: policy.map(|allowed| LiveProof::new(allowed.clone(), id)),
         }
     }
 
@@ -127,19 +141,6 @@ impl<S: Fold> Log<S> {
         self.torn
     }
 
-    /// A checkpoint of the log as it stands after this process's last write, signed by the
-    /// signature that write carried.
-    pub fn checkpoint(&self, signer: &str, at: DateTime<Utc>) -> Option<Checkpoint> {
-        let mut checkpoint = Checkpoint::new(&self.id, self.pos.seq, &self.pos.hash?, at);
-        if let Some((seq, sig)) = &self.head_sig
-            && *seq == self.pos.seq
-        {
-            checkpoint.signer = Some(signer.to_owned());
-            checkpoint.sig = super::signature::to_line(sig).ok();
-        }
-        Some(checkpoint)
-    }
-
     /// Reads what was appended since the last call (by this or any other process).
     pub fn catch_up(&mut self, each: impl FnMut(&Envelope)) -> Result<(), StoreError> {
         let mut file = File::open(&self.path).map_err(|e| StoreError::io("read", &self.path, e))?;
@@ -160,8 +161,12 @@ impl<S: Fold> Log<S> {
         let genesis = line::genesis(&self.id);
         if self.pos.offset == 0 {
             self.unsigned_tail = None;
+            if let Some(proof) = self.proof.as_mut() {
+                proof.restart();
+            }
         }
         let unsigned_tail = &mut self.unsigned_tail;
+        let proof = &mut self.proof;
         let result = scan::scan_sealed(&mut *file, self.pos, genesis, |envelope, seal| {
             *unsigned_tail = seal.sig.is_none().then(|| (envelope.seq, envelope.actor.name.clone()));
             each(&envelope);
@@ -174,7 +179,13 @@ impl<S: Fold> Log<S> {
                     }
                 }
             }
+            if let (Some(proof), Some(folded)) = (proof.as_mut(), state.as_mut()) {
+                for (seq, unproven) in proof.read(&envelope, &seal) {
+                    folded.judge_grant(seq, unproven);
+                }
+            }
         });
+        self.judge_pending();
         if let Some(declared) = wrong_log {
             return Err(StoreError::WrongLog { file: self.path.display().to_string(), declared });
         }
@@ -246,27 +257,17 @@ impl<S: Fold> Log<S> {
         let mut outcomes = Vec::with_capacity(items.len());
         for item in items {
             let outcome = match decide(self.state.as_ref(), item) {
-                Ok(events) => self.stage(&mut bytes, actor, now, events),
+                Ok(events) => self.may_grant(&events, actor, signer, now).and_then(|()| {
+                    let staged = self.stage(&mut bytes, actor, now, events)?;
+                    self.wrote(&staged, signer);
+                    Ok(staged)
+                }),
                 Err(refused) => Err(refused),
             };
             outcomes.push(outcome);
         }
         self.flush(&mut file, &mut bytes, signer)?;
         Ok((recovered, outcomes))
-    }
-
-    /// Under a signing policy, a signature covers the unsigned lines of its actor just before
-    /// it (one write's lines share the signature on its last). A line of this actor's that
-    /// nobody signed (written by hand, or before the policy) must not become theirs by it.
-    fn check_unsigned_tail(&self, actor: &Actor, signer: Signer<'_>) -> Result<(), StoreError> {
-        match &self.unsigned_tail {
-            Some((seq, name)) if signer.is_some() && *name == actor.name => Err(StoreError::CannotSign(format!(
-                "seq {seq} of {}, recorded as {name}, carries no signature, and the next signature of {name}'s would cover it: \
-                 `warroom verify` shows it; another responder's write ends it",
-                self.id
-            ))),
-            _ => Ok(()),
-        }
     }
 
     /// Encodes `events` after what is staged so far and folds them in. Not durable until `flush`.
@@ -357,69 +358,5 @@ impl<S: Fold> Log<S> {
     fn not_saved(&self, source: std::io::Error) -> StoreError {
         tracing::error!(event = "fault", log = %self.id, error = %source, "a write did not become durable");
         StoreError::NotSaved { incident: self.id.clone(), source }
-    }
-
-    pub fn set_floor(&mut self, floor: Option<(Checkpoint, String)>) {
-        self.floor = floor;
-    }
-
-    /// A log cut below, or rewritten at, its latest witnessed checkpoint is not written on:
-    /// appending would bury the damage under new lines.
-    fn check_floor(&self) -> Result<(), StoreError> {
-        let Some((checkpoint, source)) = &self.floor else { return Ok(()) };
-        if self.pos.seq > checkpoint.seq {
-            return Ok(());
-        }
-        let head = self.pos.hash.map(|h| line::hex(&h));
-        match super::checkpoint::compare(checkpoint, Some(self.pos.seq), head.as_deref()) {
-            None => Ok(()),
-            Some(mismatch) => {
-                let why = mismatch.describe(checkpoint, source);
-                tracing::error!(event = "fault", log = %self.id, %why, "the log says less than its witness; the log is read-only");
-                Err(StoreError::BehindWitness { incident: self.id.clone(), why })
-            }
-        }
-    }
-
-    /// Copies the torn bytes aside (durably), then cuts them from the log. They were never
-    /// acknowledged, and the copy keeps them as evidence.
-    fn quarantine(&mut self, file: &mut File, torn: TornTail, dir: &Path) -> Result<Event, StoreError> {
-        let mut bytes = Vec::new();
-        file.seek(SeekFrom::Start(torn.offset)).map_err(|e| StoreError::io("read", &self.path, e))?;
-        (&mut *file)
-            .take(line::MAX_LINE_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| StoreError::io("read", &self.path, e))?;
-        if bytes.len() <= line::MAX_LINE_BYTES && line::is_whole_line(&bytes) {
-            tracing::error!(event = "fault", log = %self.id, seq = self.pos.seq + 1, "a whole line lost its newline; the log is read-only");
-            return Err(StoreError::Corrupt {
-                incident: self.id.clone(),
-                seq: self.pos.seq + 1,
-                fault: line::LineFault::Unterminated,
-            });
-        }
-        crate::private_fs::create_dir_all(dir).map_err(|e| StoreError::io("create", dir, e))?;
-        let name = format!("{}.{}.torn", self.id, torn.offset);
-        let target = dir.join(&name);
-        let mut copy = crate::private_fs::options()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&target)
-            .map_err(|e| StoreError::io("create", &target, e))?;
-        let mut hasher = Sha256::new();
-        let copied = super::quarantine::copy_hashing(file, torn.offset, &mut copy, &mut hasher)
-            .map_err(|e| StoreError::io("write", &target, e))?;
-        super::fsync_dir(dir)?;
-        file.set_len(torn.offset)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| StoreError::io("truncate", &self.path, e))?;
-        self.torn = None;
-        tracing::warn!(event = "recovery", log = %self.id, bytes = copied, file = %target.display(), "a torn tail was quarantined");
-        Ok(Event::TornTailQuarantined {
-            file: format!("quarantine/{name}"),
-            bytes: copied,
-            sha256: line::hex(&Digest32::from(hasher.finalize())),
-        })
     }
 }

@@ -10,6 +10,8 @@ pub mod incident_log;
 pub mod keyring;
 pub mod lease;
 pub mod line;
+mod live_proof;
+mod log_guard;
 pub mod memory;
 pub mod port;
 mod quarantine;

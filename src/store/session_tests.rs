@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::session::{LASTS, RENEW_BEFORE, Session};
 use crate::store::allowed_signers::{AllowedSigners, Refused};
-use crate::store::signature::{check, from_line, to_line};
+use crate::store::signature::{check, from_line, names_certificate, to_line, to_line_without_certificate};
 
 fn key(seed: u8) -> ssh_key::PrivateKey {
     ssh_key::PrivateKey::from(ssh_key::private::Ed25519Keypair::from_seed(&[seed; 32]))
@@ -26,6 +26,8 @@ fn a_session_key_signs_for_whom_a_cert_authority_line_allows_and_only_then() {
     let session = Session::new("alice", &ca, start).expect("session");
     let sig = from_line(to_line(&session.sign(b"line").expect("sign")).expect("encode").as_bytes()).expect("decode");
     check(&sig, b"line").expect("the session key's own signature");
+    assert!(names_certificate(to_line(&sig).expect("encode").as_bytes()));
+    assert!(!names_certificate(to_line_without_certificate(&sig).expect("encode").as_bytes()));
     assert!(check(&sig, b"another line").is_err());
     assert_eq!(sig.authority(), ca.public_key().key_data(), "allowed_signers judges the certifying key");
 

@@ -82,16 +82,37 @@ impl Sig {
         let mut algorithm = key_blob;
         let name = String::decode(&mut algorithm).map_err(|e| unreadable(&e))?;
         if !name.ends_with(CERTIFICATE_SUFFIX) {
-            return SshSig::decode(&mut &bytes[..]).map(Self::by_key).map_err(|e| unreadable(&e));
+            return decode_whole(bytes).map(Self::by_key);
         }
         let certificate =
             Certificate::from_bytes(key_blob).map_err(|e| format!("an unreadable session certificate: {e}"))?;
         let mut subject = Vec::new();
         certificate.public_key().encode(&mut subject).map_err(|e| unreadable(&e))?;
         let plain = swap_public_key(bytes, &subject)?;
-        let sshsig = SshSig::decode(&mut plain.as_slice()).map_err(|e| unreadable(&e))?;
+        let sshsig = decode_whole(&plain)?;
         Ok(Self { sshsig, certificate: Some(Arc::new(Certified { certificate, blob: key_blob.to_vec() })) })
     }
+}
+
+/// An SSHSIG that is all of `bytes` (bytes after it would ride along unsigned).
+fn decode_whole(bytes: &[u8]) -> Result<SshSig, String> {
+    let mut rest = bytes;
+    let sig = SshSig::decode(&mut rest).map_err(|e| format!("not an SSH signature: {e}"))?;
+    if !rest.is_empty() {
+        return Err(format!("not an SSH signature: {} bytes follow its end", rest.len()));
+    }
+    Ok(sig)
+}
+
+/// Whether a signature as stored in a line carries a certificate, read from its first bytes
+/// alone (cheap enough for every signed line of a log).
+pub fn names_certificate(text: &[u8]) -> bool {
+    let prefix = &text[..text.len().min(96) / 4 * 4];
+    let Ok(bytes) = std::str::from_utf8(prefix).map_err(drop).and_then(|p| Base64::decode_vec(p).map_err(drop)) else {
+        return false;
+    };
+    let Some(mut algorithm) = bytes.get(PREAMBLE + 4..) else { return false };
+    String::decode(&mut algorithm).is_ok_and(|name| name.ends_with(CERTIFICATE_SUFFIX))
 }
 
 /// The session certificates a log carries, by session key. A session's first signature in a
@@ -297,5 +318,20 @@ mod tests {
         let bad: Vec<usize> = results.iter().enumerate().filter(|(_, r)| r.is_err()).map(|(i, _)| i).collect();
         assert_eq!(bad, [70]);
         assert_eq!(results[70], check(items[70].0, items[70].1), "the same verdict one by one");
+    }
+
+    #[test]
+    fn bytes_after_the_sshsig_are_refused_and_a_plain_signature_names_no_certificate() {
+        let sig = &signed(3, &["a line"])[0];
+        let line = to_line(sig).expect("encode");
+        assert!(from_line(line.as_bytes()).is_ok());
+        assert!(!names_certificate(line.as_bytes()));
+        let mut bytes = Base64::decode_vec(&line).expect("base64");
+        bytes.extend_from_slice(b"riding along");
+        let padded = Base64::encode_string(&bytes);
+        assert_eq!(
+            from_line(padded.as_bytes()).err().as_deref(),
+            Some("not an SSH signature: 12 bytes follow its end")
+        );
     }
 }

@@ -24,7 +24,7 @@ pub struct Proofs {
 const MAX_POLICY: u64 = 4 << 20;
 
 pub struct Signing {
-    pub allowed: AllowedSigners,
+    pub allowed: Arc<AllowedSigners>,
     pub keyring: Arc<Keyring>,
 }
 

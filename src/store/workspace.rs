@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -58,7 +58,7 @@ impl Workspace {
             let dir = root.join(sub);
             private_fs::create_dir_all(&dir).map_err(|e| StoreError::io("create", &dir, e))?;
         }
-        let signing = read_policy(root)?.map(|allowed| Signing { allowed, keyring });
+        let signing = read_policy(root)?.map(|allowed| Signing { allowed: Arc::new(allowed), keyring });
         Ok(Self {
             root: root.to_owned(),
             fault: Mutex::new(None),
@@ -215,7 +215,7 @@ impl Workspace {
         }
         let key = self.signing_key(actor, now)?;
         let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
-        let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path));
+        let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path, self.policy()));
         log.set_floor(self.witnessed_floor(id));
         let quarantine = self.root.join("quarantine");
         let signer = self.signing.as_ref().zip(key.as_ref());
@@ -275,7 +275,7 @@ impl Workspace {
             return Err(self.unknown(id));
         }
         let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
-        let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path));
+        let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path, self.policy()));
         if let Err(e) = log.catch_up(|_| {}) {
             logs.remove(id);
             return Err(e);
@@ -296,7 +296,7 @@ impl Workspace {
                 logs.remove(id);
                 continue;
             }
-            let log = logs.entry(id.clone()).or_insert_with(|| IncidentLog::new(id, path));
+            let log = logs.entry(id.clone()).or_insert_with(|| IncidentLog::new(id, path, self.policy()));
             match log.catch_up(|_| {}) {
                 Ok(()) => {}
                 Err(StoreError::Corrupt { .. } | StoreError::WrongLog { .. }) => {

@@ -24,7 +24,7 @@ impl Workspace {
         if !path.exists() {
             return Ok(Inbox::default());
         }
-        let mut log: Log<Inbox> = Log::new("inbox", path);
+        let mut log: Log<Inbox> = Log::new("inbox", path, None);
         log.catch_up(|_| {})?;
         Ok(log.state().cloned().unwrap_or_default())
     }
@@ -44,7 +44,7 @@ impl Workspace {
             self.guard(created.map_err(|e| StoreError::io("create", &path, e)))?;
             self.guard(fsync_dir(self.root()))?;
         }
-        let mut log: Log<Inbox> = Log::new("inbox", path);
+        let mut log: Log<Inbox> = Log::new("inbox", path, None);
         let quarantine = self.root().join("quarantine");
         let empty = Inbox::default();
         let signer = self.signing.as_ref().zip(key.as_ref());

@@ -22,6 +22,11 @@ impl Workspace {
 
     /// The workspace's `allowed_signers`, when it requires signatures.
     pub fn allowed_signers(&self) -> Option<&AllowedSigners> {
+        self.signing.as_ref().map(|s| &*s.allowed)
+    }
+
+    /// The signing policy, shared with the logs that prove their grants by it.
+    pub(super) fn policy(&self) -> Option<&std::sync::Arc<AllowedSigners>> {
         self.signing.as_ref().map(|s| &s.allowed)
     }
 

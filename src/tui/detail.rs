@@ -137,6 +137,11 @@ fn step(out: &mut Lines, entry: &IncidentEntry, id: &str, model: &Model, now: Da
     if let Some(waiting) = incident.containment.waiting_request(&step.id, now) {
         out.field("approval", &format!("{} asks; expires {}", waiting.requested_by, when(model, waiting.expires_at)));
     }
+    if let Some(grant) = incident.containment.unproven_grant(&step.id, now) {
+        let by = grant.granted_by.as_deref().unwrap_or_default();
+        let why = grant.unproven.as_deref().unwrap_or_default();
+        out.field("NOT APPROVED", &format!("#{} says {by} approved, but {why}", grant.granted_seq.unwrap_or_default()));
+    }
     if let Some(action) = &step.action {
         let argv: Vec<String> = std::iter::once(action.program.clone()).chain(action.args.iter().cloned()).collect();
         out.field("action", &crate::domain::actions::quoted(&argv));
