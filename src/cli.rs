@@ -104,6 +104,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
             View::ClockList { incident, json } => clocks::list(&ctx, incident.as_deref(), json),
             View::OutboxRun { once } => outbox::run(&ctx, once),
             View::OutboxStatus { incident } => outbox::status(&ctx, incident.as_deref()),
+            View::UpdateDraft { incident, audience } => {
+                let draft = crate::app::updates::draft(&ctx.app(), &incident, &audience)?;
+                println!("{}", crate::domain::sanitize::block(&draft));
+                Ok(())
+            }
         },
     }
 }

@@ -51,6 +51,12 @@ pub enum Call {
     },
     /// Alerts from a payload, landed as one batch (one group commit per log).
     Ingest(Vec<Alert>),
+    /// A stakeholder update to `audience`, queued to its notifiers.
+    Update {
+        incident: String,
+        audience: String,
+        text: String,
+    },
 }
 
 /// What a call did.
@@ -89,6 +95,13 @@ pub enum Done {
     },
     /// Each alert (its name and key) and where it landed.
     Ingested(Vec<(String, Landed)>),
+    /// An update recorded, and how many targets it was queued to (none: send it by hand).
+    Updated {
+        incident: String,
+        audience: String,
+        events: Vec<crate::domain::event::Envelope>,
+        targets: usize,
+    },
 }
 
 impl Call {
@@ -105,6 +118,7 @@ impl Call {
             Self::DismissAlert { .. } => "dismiss-alert",
             Self::AttachAlert { .. } => "attach-alert",
             Self::Ingest(_) => "ingest",
+            Self::Update { .. } => "update",
         }
     }
 
@@ -115,7 +129,8 @@ impl Call {
             | Self::Close { incident, .. }
             | Self::Archive { incident, .. }
             | Self::Export { incident, .. }
-            | Self::AttachAlert { incident, .. } => Some(incident),
+            | Self::AttachAlert { incident, .. }
+            | Self::Update { incident, .. } => Some(incident),
             _ => None,
         }
     }
@@ -127,7 +142,9 @@ impl Done {
         match self {
             Self::Declared { id, .. } | Self::Drilled { id, .. } | Self::DeclaredFromAlert { id, .. } => Some(id),
             Self::Recorded(recorded) | Self::Closed { recorded, .. } => Some(&recorded.incident),
-            Self::Exported { incident, .. } | Self::Attached { incident, .. } => Some(incident),
+            Self::Exported { incident, .. } | Self::Attached { incident, .. } | Self::Updated { incident, .. } => {
+                Some(incident)
+            }
             Self::Dismissed { .. } | Self::Ingested(_) => None,
         }
     }
@@ -191,6 +208,11 @@ fn carry_out(app: &App, call: Call) -> Result<Done, AppError> {
         Call::AttachAlert { key, incident } => {
             let incident = declare::attach_unrouted(app, &key, &incident)?;
             Ok(Done::Attached { key, incident })
+        }
+        Call::Update { incident, audience, text } => {
+            let sent = super::updates::send(app, &incident, &audience, &text)?;
+            let incident = app.store.resolve_id(&incident)?;
+            Ok(Done::Updated { incident, audience, events: sent.events, targets: sent.targets })
         }
         Call::Ingest(alerts) => {
             let router = crate::ingest::Router::new(app.catalog.runbooks);

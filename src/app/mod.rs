@@ -18,6 +18,7 @@ pub mod paging;
 pub mod proof;
 pub mod record;
 pub mod search;
+pub mod updates;
 pub mod witnessed;
 
 use std::path::Path;

@@ -103,6 +103,7 @@ pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<D
     }
     f.duplicates("regulator procedure for clock", raw.regulator.iter().map(|r| &r.clock));
 
+    check_updates(&mut f, raw, &levels, &comms);
     check_steps(&mut f, raw, &roles, &comms);
     check_placeholders(&mut f, raw, &roles, &started);
     super::check_actions::check_actions(&mut f, raw, &roles, &started);
@@ -118,6 +119,29 @@ pub fn check(raw: &RawRunbook, context: &Context<'_>) -> (Option<Runbook>, Vec<D
         _ => None,
     };
     (runbook, f.list)
+}
+
+/// Each audience once, its template one of the runbook's, its cadence by known severities.
+fn check_updates(f: &mut Findings<'_>, raw: &RawRunbook, levels: &[&str], comms: &[&str]) {
+    f.duplicates("update audience", raw.updates.iter().map(|u| &u.audience));
+    for update in &raw.updates {
+        f.slug("update audience", &update.audience);
+        if let Some(template) = update.template.as_ref().filter(|t| !comms.contains(&t.value.as_str())) {
+            f.unknown("communication template", template, comms);
+        }
+        if update.every.is_empty() {
+            f.error(&update.audience.referenced, "an update cadence needs `every:`, e.g. { SEV1: 1h, SEV2: 4h }");
+        }
+        for (level, every) in &update.every {
+            if !levels.contains(&level.as_str()) {
+                f.error(
+                    &every.referenced,
+                    format!("{level:?} is not a severity level of this runbook ({})", levels.join(", ")),
+                );
+            }
+            f.span(every);
+        }
+    }
 }
 
 /// Every placeholder in a template must be able to have a value (docs/templates.md).

@@ -7,6 +7,7 @@ use crate::domain::actions::{DrillMode, StepAction, UndoAction};
 use crate::domain::duration::Span;
 use crate::domain::runbook::{
     CommsTemplate, Escalation, Phase, RegulatorProcedure, Role, Runbook, SeverityLevel, SeverityScale, Step, Trigger,
+    UpdateCadence,
 };
 
 /// An action's timeout when its runbook names none.
@@ -116,6 +117,15 @@ pub fn convert(raw: &RawRunbook, last_reviewed: NaiveDate, review_every: Span, d
         approval_window: raw.approval_window.as_ref().and_then(span),
         group_by: raw.group_by.iter().map(|l| l.value.clone()).collect(),
         scope_labels: raw.scope_labels.as_ref().map(|labels| labels.iter().map(|l| l.value.clone()).collect()),
+        updates: raw
+            .updates
+            .iter()
+            .map(|u| UpdateCadence {
+                audience: u.audience.value.clone(),
+                template: u.template.as_ref().map(|t| t.value.clone()),
+                every: u.every.iter().filter_map(|(level, every)| Some((level.clone(), span(every)?))).collect(),
+            })
+            .collect(),
     }
 }
 

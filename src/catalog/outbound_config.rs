@@ -1,10 +1,10 @@
-//! `warroom.yaml`'s `notifiers:` and `rotations:`: what each kind of notifier needs, targets
+//! `warroom.yaml`'s `notifiers:`, `rotations:` and `audiences:`: what each kind of notifier needs, targets
 //! that name a notifier, and secret files only their owner can read. Each problem located.
 
 use std::path::Path;
 
 use super::diagnostic::Diagnostic;
-use crate::domain::outbound::{Notifier, NotifierKind};
+use crate::domain::outbound::{Notifier, NotifierKind, Target};
 use crate::domain::parties::WorkspaceParties;
 
 /// What the notifiers and rotations say wrongly, with `near` locating each problem in `text`.
@@ -20,29 +20,52 @@ pub fn check(
             problems.push(near(&format!("{name}:"), notifiers_at, format!("notifier {name}: {why}")));
         }
     }
-    let rotations_at = text.find("rotations:").unwrap_or(0);
-    for (rotation, targets) in &parties.rotations {
-        for target in targets.iter().filter(|t| !parties.notifiers.contains_key(&t.notifier)) {
-            let known: Vec<&str> = parties.notifiers.keys().map(String::as_str).collect();
-            let message = format!(
-                "rotation {rotation}: no notifier {:?} (notifiers: {})",
-                target.notifier,
-                if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+    for (section, what) in [("rotations:", "rotation"), ("audiences:", "audience")] {
+        let at = text.find(section).unwrap_or(0);
+        let groups = if what == "rotation" { &parties.rotations } else { &parties.audiences };
+        for (group, targets) in groups {
+            problems.extend(
+                check_targets(parties, what, group, targets).into_iter().map(|(word, why)| near(&word, at, why)),
             );
-            problems.push(near(&target.notifier, rotations_at, message));
         }
-        for target in targets.iter().filter(|t| t.to.is_none()) {
-            let needs = match parties.notifiers.get(&target.notifier).map(|n| n.kind) {
-                Some(NotifierKind::Pagerduty) => "its integration's routing key",
-                Some(NotifierKind::Smtp) => "a mailbox",
-                _ => continue,
-            };
-            let message = format!("rotation {rotation}: the {} target needs to: ({needs})", target.notifier);
-            problems.push(near(&target.notifier, rotations_at, message));
+    }
+    problems
+}
+
+/// What is wrong with the targets of one rotation or audience: (a word to locate it by, why).
+fn check_targets(parties: &WorkspaceParties, what: &str, group: &str, targets: &[Target]) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    for target in targets.iter().filter(|t| !parties.notifiers.contains_key(&t.notifier)) {
+        let known: Vec<&str> = parties.notifiers.keys().map(String::as_str).collect();
+        let message = format!(
+            "{what} {group}: no notifier {:?} (notifiers: {})",
+            target.notifier,
+            if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+        );
+        problems.push((target.notifier.clone(), message));
+    }
+    for target in targets {
+        let kind = parties.notifiers.get(&target.notifier).map(|n| n.kind);
+        if what == "audience" && kind == Some(NotifierKind::Pagerduty) {
+            let why = format!(
+                "audience {group}: {} is a pagerduty notifier, which pages rather than informs",
+                target.notifier
+            );
+            problems.push((target.notifier.clone(), why));
+            continue;
         }
-        if targets.is_empty() {
-            problems.push(near(&format!("{rotation}:"), rotations_at, format!("rotation {rotation} reaches nobody")));
-        }
+        let needs = match (kind, &target.to) {
+            (Some(NotifierKind::Pagerduty), None) => "its integration's routing key",
+            (Some(NotifierKind::Smtp), None) => "a mailbox",
+            _ => continue,
+        };
+        problems.push((
+            target.notifier.clone(),
+            format!("{what} {group}: the {} target needs to: ({needs})", target.notifier),
+        ));
+    }
+    if targets.is_empty() {
+        problems.push((format!("{group}:"), format!("{what} {group} reaches nobody")));
     }
     problems
 }

@@ -38,6 +38,17 @@ pub struct RawRunbook {
     pub group_by: Vec<Located>,
     #[serde(default)]
     pub scope_labels: Option<Vec<Located>>,
+    #[serde(default)]
+    pub updates: Vec<RawUpdate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUpdate {
+    pub audience: Located,
+    #[serde(default)]
+    pub template: Option<Located>,
+    pub every: std::collections::BTreeMap<String, Located>,
 }
 
 #[derive(Deserialize)]

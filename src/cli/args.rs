@@ -135,6 +135,16 @@ pub(crate) enum Cmd {
     Assign { incident: String, role: String, name: String },
     /// Accept command handed to you: you become the commander
     Accept { incident: String },
+    /// A stakeholder update to an audience the runbook names (updates:): without --text,
+    /// prints the draft its comms template gives; with it, records it and queues it to the
+    /// audience's notifiers in warroom.yaml
+    Update {
+        incident: String,
+        audience: String,
+        /// The update as it goes out (start from the draft: warroom update INC AUDIENCE)
+        #[arg(long)]
+        text: Option<String>,
+    },
     /// Acknowledge a page: its escalation stops (every role paged and unanswered, unless named)
     Ack { incident: String, role: Option<String> },
     /// Mark the incident resolved (impact over; follow-up steps may remain)

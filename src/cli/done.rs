@@ -39,6 +39,17 @@ pub fn print(ctx: &super::Context, done: &Done) -> Result<(), super::CliError> {
         Done::Exported { bundle, .. } => super::export::print_bundle(bundle),
         Done::Dismissed { key } => println!("✓ dismissed {}", sanitize::line(key)),
         Done::Attached { key, incident } => println!("✓ attached unrouted alert {} to {incident}", sanitize::line(key)),
+        Done::Updated { incident, audience, events, targets } => {
+            for envelope in events {
+                println!("✓ {incident} #{} {}", envelope.seq, sanitize::line(&describe(envelope)));
+            }
+            if *targets == 0 {
+                println!(
+                    "  {} has no notifier in warroom.yaml (audiences:): send it by hand; it counts as sent",
+                    sanitize::line(audience)
+                );
+            }
+        }
         Done::Ingested(landed) => {
             for (label, landed) in landed {
                 println!("✓ {}: {landed}", sanitize::line(label));

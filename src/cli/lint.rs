@@ -40,6 +40,8 @@ pub fn run(path: Option<&Path>, runbooks: Option<&Path>, dir: Option<&Path>) -> 
     if let Some(parties) = root.as_deref().and_then(|root| catalog::workspace_config::load(root).ok()) {
         let unmapped = unmapped_rotations(&loaded, &parties);
         loaded.diagnostics.extend(unmapped);
+        let unmapped = unmapped_audiences(&loaded, &parties);
+        loaded.diagnostics.extend(unmapped);
     }
     let store =
         root.filter(|r| r.join("incidents").is_dir()).and_then(|root| crate::store::Workspace::open(&root).ok());
@@ -112,6 +114,34 @@ fn unmapped_rotations(loaded: &catalog::Loaded, parties: &crate::domain::parties
                 .map_or((String::new(), ""), |(file, text)| (file.clone(), text.as_str()));
             let mut found = catalog::workspace_config::near(&file, text, &rotation, 0, message)
                 .help(format!("add rotations: {{ {rotation}: [{{ notifier: NAME, to: … }}] }} to warroom.yaml"));
+            found.level = catalog::diagnostic::Level::Warning;
+            found
+        })
+        .collect()
+}
+
+/// A warning at each update audience the workspace's `warroom.yaml` does not map, when it
+/// sends at all: its updates would only be recorded, to be sent by hand.
+fn unmapped_audiences(loaded: &catalog::Loaded, parties: &crate::domain::parties::WorkspaceParties) -> Vec<Diagnostic> {
+    if parties.notifiers.is_empty() {
+        return Vec::new();
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let unmapped =
+        loaded.runbooks.iter().flat_map(|r| r.updates.iter().map(move |u| (r.id.clone(), u.audience.clone())));
+    unmapped
+        .filter(|(_, audience)| !parties.audiences.contains_key(audience) && seen.insert(audience.clone()))
+        .map(|(runbook, audience)| {
+            let message = format!(
+                "runbook {runbook} sends updates to audience {audience}, which warroom.yaml does not map: they are only recorded"
+            );
+            let (file, text) = loaded
+                .sources
+                .iter()
+                .find(|(_, text)| text.contains(&format!("id: {runbook}")))
+                .map_or((String::new(), ""), |(file, text)| (file.clone(), text.as_str()));
+            let mut found = catalog::workspace_config::near(&file, text, &format!("audience: {audience}"), 0, message)
+                .help(format!("add audiences: {{ {audience}: [{{ notifier: NAME, to: … }}] }} to warroom.yaml"));
             found.level = catalog::diagnostic::Level::Warning;
             found
         })

@@ -154,6 +154,7 @@ pub fn status(ctx: &Context, incident: Option<&str>) -> Result<(), CliError> {
             let purpose = match &m.purpose {
                 Purpose::Page { role, rung, .. } => format!("page {role} (level {})", rung + 1),
                 Purpose::Settle { role, action } => format!("{} {role}", action.name()),
+                Purpose::Update { audience } => format!("update for {audience}"),
             };
             println!(
                 "  {}  {purpose}  {} {}{to}  {}",

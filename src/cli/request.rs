@@ -72,6 +72,10 @@ pub enum View {
     OutboxStatus {
         incident: Option<String>,
     },
+    UpdateDraft {
+        incident: String,
+        audience: String,
+    },
 }
 
 /// A catalog clock by id, localized to a member state when one is named.
@@ -98,6 +102,10 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
         Cmd::Severity { incident, severity, reason } => record(incident, Command::Severity { to: severity, reason }),
         Cmd::Assign { incident, role, name } => record(incident, Command::Assign { role, name }),
         Cmd::Accept { incident } => record(incident, Command::AcceptCommand),
+        Cmd::Update { incident, audience, text: None } => view(View::UpdateDraft { incident, audience }),
+        Cmd::Update { incident, audience, text: Some(text) } => {
+            Ok(Request::Call(Call::Update { incident, audience, text }))
+        }
         Cmd::Ack { incident, role } => record(incident, Command::Acknowledge { role, via: None }),
         Cmd::Outbox { action: OutboxCmd::Run { once } } => view(View::OutboxRun { once }),
         Cmd::Outbox { action: OutboxCmd::Status { incident } } => view(View::OutboxStatus { incident }),

@@ -113,6 +113,18 @@ fn detail(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String 
             let _ = writeln!(out, "    {:<12} {paging}", "");
         }
     }
+    let updates = crate::domain::updates::due(incident);
+    if !updates.is_empty() {
+        out.push_str("\n  Stakeholder updates\n");
+        for next in &updates {
+            let _ = writeln!(
+                out,
+                "    {:<12} {}",
+                sanitize::line(&next.audience),
+                super::status_paging::update_text(next, now)
+            );
+        }
+    }
     let mut phase = "";
     for (phase_title, step, state) in incident.checklist() {
         if phase_title != phase {
@@ -226,6 +238,8 @@ struct IncidentJson<'a> {
     paging: Vec<super::status_paging::PagingJson<'a>>,
     /// Every outbound message (pages) and how its delivery stands.
     messages: Vec<super::status_paging::MessageJson<'a>>,
+    /// Each audience's next stakeholder update while the incident is active.
+    updates: Vec<super::status_paging::UpdateJson>,
     last_seq: u64,
 }
 
@@ -310,6 +324,7 @@ fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
         approvals: super::status_containment::approvals(incident, now),
         paging: super::status_paging::paging_json(incident, now),
         messages: super::status_paging::messages_json(incident),
+        updates: super::status_paging::updates_json(incident, now),
         id: &incident.id,
         title: &incident.title,
         runbook: &incident.runbook.id,

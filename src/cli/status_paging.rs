@@ -40,8 +40,11 @@ pub struct MessageJson<'a> {
     notifier: &'a str,
     kind: &'static str,
     to: Option<&'a str>,
-    role: &'a str,
-    /// `page`, or what a paging service was told: `acknowledge`, `resolve`.
+    /// The role paged or settled (null for an update).
+    role: Option<&'a str>,
+    /// The audience of an update (null otherwise).
+    audience: Option<&'a str>,
+    /// `page`, `update`, or what a paging service was told: `acknowledge`, `resolve`.
     purpose: &'static str,
     /// The page's rung (null for what a service was told).
     rung: Option<usize>,
@@ -114,9 +117,10 @@ pub fn messages_json(incident: &Incident) -> Vec<MessageJson<'_>> {
         .iter()
         .map(|message| {
             let m = &message.outbound;
-            let (purpose, rung) = match &m.purpose {
-                Purpose::Page { rung, .. } => ("page", Some(*rung)),
-                Purpose::Settle { action, .. } => (action.name(), None),
+            let (purpose, rung, audience) = match &m.purpose {
+                Purpose::Page { rung, .. } => ("page", Some(*rung), None),
+                Purpose::Settle { action, .. } => (action.name(), None, None),
+                Purpose::Update { audience } => ("update", None, Some(audience.as_str())),
             };
             let (delivery, at, why) = match &message.delivery {
                 Delivery::Pending { next_at, last_error: None } => ("queued", Some(*next_at), None),
@@ -132,6 +136,7 @@ pub fn messages_json(incident: &Incident) -> Vec<MessageJson<'_>> {
                 kind: m.kind.name(),
                 to: m.to.as_deref(),
                 role: m.purpose.role(),
+                audience,
                 purpose,
                 rung,
                 attempts: message.attempts,
@@ -146,4 +151,41 @@ pub fn messages_json(incident: &Incident) -> Vec<MessageJson<'_>> {
 /// The role's paging after its line in `status`, when it has any.
 pub fn paging_text(incident: &Incident, role: &str, now: DateTime<Utc>) -> Option<String> {
     said(incident, role, now).map(|(urgent, text)| format!("{}{text}", if urgent { "⚠ " } else { "" }))
+}
+
+/// An audience's next update: when it is due, and the last one.
+#[derive(Serialize)]
+pub struct UpdateJson {
+    audience: String,
+    /// How often, at the incident's severity (drills: shrunk by their speed).
+    every_seconds: i64,
+    last_at: Option<String>,
+    due_at: String,
+    /// `later`, `soon` (within a quarter of the interval, at most 10 minutes) or `late`.
+    state: &'static str,
+}
+
+pub fn updates_json(incident: &Incident, now: DateTime<Utc>) -> Vec<UpdateJson> {
+    crate::domain::updates::due(incident)
+        .into_iter()
+        .map(|next| UpdateJson {
+            state: next.urgency(now).name(),
+            every_seconds: next.every.num_seconds(),
+            last_at: next.last.map(rfc3339),
+            due_at: rfc3339(next.due_at),
+            audience: next.audience,
+        })
+        .collect()
+}
+
+/// `due in 12m (every 2h; last 1h48m ago)`, or `LATE 5m …`.
+pub fn update_text(next: &crate::domain::updates::UpdateDue, now: DateTime<Utc>) -> String {
+    use crate::domain::duration::at_a_glance;
+    let when = if now >= next.due_at {
+        format!("LATE {} (was due {})", at_a_glance(now - next.due_at), rfc3339(next.due_at))
+    } else {
+        format!("due in {} ({})", at_a_glance(next.due_at - now), rfc3339(next.due_at))
+    };
+    let last = next.last.map_or_else(|| "none sent yet".to_owned(), |at| format!("last {} ago", at_a_glance(now - at)));
+    format!("{when}; every {}; {last}", at_a_glance(next.every))
 }

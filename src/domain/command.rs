@@ -199,6 +199,13 @@ pub enum Command {
         rotation: String,
         targets: Vec<(super::outbound::Target, super::outbound::NotifierKind, bool)>,
     },
+    /// A stakeholder update to `audience`: one message per target, each with its notifier's
+    /// kind and whether it may receive drill traffic (none: recorded, sent by hand).
+    SendUpdate {
+        audience: String,
+        text: String,
+        targets: Vec<(super::outbound::Target, super::outbound::NotifierKind, bool)>,
+    },
     /// Tell the services that paged `role` (each target, as it was paged) that its page was
     /// answered or its incident is over.
     Settle {
@@ -274,6 +281,7 @@ impl Command {
             Self::Alert { .. } => "alert",
             Self::Page { .. } => "page",
             Self::Settle { .. } => "settle",
+            Self::SendUpdate { .. } => "update",
             Self::Delivery { .. } => "delivery",
             Self::Acknowledge { .. } => "ack",
         }

@@ -43,7 +43,11 @@ pub fn decide(
         }
         if matches!(
             command,
-            Command::Page { .. } | Command::Settle { .. } | Command::Delivery { .. } | Command::Acknowledge { .. }
+            Command::Page { .. }
+                | Command::Settle { .. }
+                | Command::Delivery { .. }
+                | Command::Acknowledge { .. }
+                | Command::SendUpdate { .. }
         ) {
             return super::decide_outbound::decide(incident, command, now);
         }
@@ -201,6 +205,7 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
         | Command::InStead { .. }
         | Command::Page { .. }
         | Command::Settle { .. }
+        | Command::SendUpdate { .. }
         | Command::Delivery { .. }
         | Command::Acknowledge { .. }
         | Command::Waive { .. } => Err(Refusal::NotDeclared),

@@ -58,6 +58,7 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
             }])
         }
         Command::Acknowledge { role, via } => acknowledge(incident, role, via),
+        Command::SendUpdate { audience, text, targets } => update(incident, audience, text, targets, now),
         Command::Settle { role, action, targets } => {
             let fresh: Vec<Target> =
                 targets.into_iter().filter(|t| !incident.outbox.settled(&role, action, t)).collect();
@@ -160,4 +161,39 @@ fn page_text(incident: &Incident, duty: &super::runbook::Role, rung: usize, now:
         incident.id, duty.id, incident.id, duty.id
     ));
     (subject, body)
+}
+
+/// An update recorded, then one message per target of its audience.
+fn update(
+    incident: &Incident,
+    audience: String,
+    text: String,
+    targets: Vec<(Target, NotifierKind, bool)>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Event>, Refusal> {
+    let known = super::updates::audiences(incident);
+    if !known.contains(&audience.as_str()) {
+        let known = known.into_iter().map(str::to_owned).collect();
+        return Err(Refusal::Outbound(OutboundRefusal::UnknownAudience { audience, known }));
+    }
+    if text.trim().is_empty() {
+        return Err(Refusal::Outbound(OutboundRefusal::EmptyUpdate));
+    }
+    if let Some((pager, ..)) = targets.iter().find(|(_, kind, _)| *kind == NotifierKind::Pagerduty) {
+        return Err(Refusal::Outbound(OutboundRefusal::UpdateByPager { audience, notifier: pager.notifier.clone() }));
+    }
+    let (subject, body) = super::updates::message_text(incident, &audience, &text, now);
+    let messages = targets.into_iter().enumerate().map(|(index, (target, kind, drill_safe))| Event::MessageQueued {
+        message: Box::new(Outbound {
+            key: incident.outbox.next_key(&incident.id, index),
+            notifier: target.notifier,
+            kind,
+            to: target.to,
+            purpose: Purpose::Update { audience: audience.clone() },
+            subject: subject.clone(),
+            body: body.clone(),
+            simulated: incident.drill && !drill_safe,
+        }),
+    });
+    Ok(std::iter::once(Event::UpdateSent { audience: audience.clone(), text }).chain(messages).collect())
 }

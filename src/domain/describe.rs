@@ -190,6 +190,7 @@ pub fn describe(envelope: &Envelope) -> String {
         Event::TornTailQuarantined { file, bytes, .. } => {
             format!("recovery quarantined a torn tail of {bytes} bytes to {file}")
         }
+        Event::UpdateSent { audience, text } => format!("{by} recorded an update for {audience}: {text}"),
         Event::MessageQueued { message } => super::outbound::describe_queued(by, message),
         Event::DeliveryFailed { key, attempt, why, retry_at } => match retry_at {
             Some(at) => {

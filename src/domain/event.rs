@@ -275,6 +275,11 @@ pub enum Event {
         bytes: u64,
         sha256: String,
     },
+    /// A stakeholder update: what `audience` was told; one message per target follows.
+    UpdateSent {
+        audience: String,
+        text: String,
+    },
     /// A message to leave warroom, recorded before any attempt to send it.
     MessageQueued {
         message: Box<super::outbound::Outbound>,
@@ -372,6 +377,7 @@ impl Event {
             Self::EffectRecorded { .. } => "effect_recorded",
             Self::EffectUpdated { .. } => "effect_updated",
             Self::EvidencePreserved { .. } => "evidence_preserved",
+            Self::UpdateSent { .. } => "update_sent",
             Self::MessageQueued { .. } => "message_queued",
             Self::DeliveryFailed { .. } => "delivery_failed",
             Self::MessageDelivered { .. } => "message_delivered",

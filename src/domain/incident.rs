@@ -170,6 +170,7 @@ impl Incident {
             | Event::EffectRecorded { .. }
             | Event::EffectUpdated { .. }
             | Event::EvidencePreserved { .. }
+            | Event::UpdateSent { .. }
             | Event::MessageQueued { .. }
             | Event::DeliveryFailed { .. }
             | Event::MessageDelivered { .. }

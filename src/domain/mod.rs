@@ -42,6 +42,7 @@ pub mod service_audit;
 pub mod status;
 pub mod step_gate;
 pub mod suggest;
+pub mod updates;
 pub mod when;
 
 pub use command::Command;

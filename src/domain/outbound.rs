@@ -98,6 +98,8 @@ pub enum Purpose {
     /// Telling a paging service that `role`'s page was answered or its incident is over, so it
     /// stops paging (PagerDuty's acknowledge and resolve, under the page's dedup_key).
     Settle { role: String, action: Settle },
+    /// A stakeholder update to `audience` (logged as `update_sent` just before).
+    Update { audience: String },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,10 +119,11 @@ impl Settle {
 }
 
 impl Purpose {
-    /// The role the message is about.
-    pub fn role(&self) -> &str {
+    /// The role the message is about (none for an update).
+    pub fn role(&self) -> Option<&str> {
         match self {
-            Self::Page { role, .. } | Self::Settle { role, .. } => role,
+            Self::Page { role, .. } | Self::Settle { role, .. } => Some(role),
+            Self::Update { .. } => None,
         }
     }
 }
@@ -146,6 +149,16 @@ pub struct Outbound {
 pub fn describe_queued(by: &str, message: &Outbound) -> String {
     let (role, rung, rotation) = match &message.purpose {
         Purpose::Page { role, rung, rotation } => (role, rung, rotation),
+        Purpose::Update { audience } => {
+            let to = message.to.as_ref().map(|to| format!(" to {to}")).unwrap_or_default();
+            let simulated = if message.simulated { " — DRILL: recorded, not sent" } else { "" };
+            return format!(
+                "{by} queued the update for {audience}: {} {}{to} as {}{simulated}",
+                message.kind.name(),
+                message.notifier,
+                message.key
+            );
+        }
         Purpose::Settle { role, action } => {
             let to = message.to.as_ref().map(|to| format!(" ({to})")).unwrap_or_default();
             return format!(

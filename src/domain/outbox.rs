@@ -42,16 +42,35 @@ pub struct Message {
     pub delivery: Delivery,
 }
 
+/// A stakeholder update as the log records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentUpdate {
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub audience: String,
+    pub text: String,
+}
+
 /// The incident's messages, in the order queued, and who answered each role's pages.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outbox {
     pub messages: Vec<Message>,
+    /// Every stakeholder update, in the order sent.
+    pub updates: Vec<SentUpdate>,
     acknowledged: BTreeMap<String, (String, DateTime<Utc>)>,
 }
 
 impl Outbox {
     pub fn apply(&mut self, envelope: &Envelope) {
         match &envelope.event {
+            Event::UpdateSent { audience, text } => self.updates.push(SentUpdate {
+                seq: envelope.seq,
+                at: envelope.at,
+                by: envelope.actor.name.clone(),
+                audience: audience.clone(),
+                text: text.clone(),
+            }),
             Event::MessageQueued { message } => self.messages.push(Message {
                 outbound: (**message).clone(),
                 queued_at: envelope.at,

@@ -86,6 +86,9 @@ pub struct WorkspaceParties {
     /// Each rotation a runbook's on-call path names, mapped to whom it reaches.
     #[serde(default)]
     pub rotations: BTreeMap<String, Vec<super::outbound::Target>>,
+    /// Each audience a runbook's `updates:` names, mapped to where its updates go.
+    #[serde(default)]
+    pub audiences: BTreeMap<String, Vec<super::outbound::Target>>,
     /// Notifiers that cannot send as configured, with why: what is paged through them is
     /// given up at once (and escalates), while every other notifier keeps paging.
     #[serde(skip)]

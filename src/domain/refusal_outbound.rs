@@ -40,6 +40,17 @@ pub enum OutboundRefusal {
         role: String,
         action: &'static str,
     },
+    /// The runbook gives `audience` no update cadence.
+    UnknownAudience {
+        audience: String,
+        known: Vec<String>,
+    },
+    /// A paging service cannot carry an update.
+    UpdateByPager {
+        audience: String,
+        notifier: String,
+    },
+    EmptyUpdate,
 }
 
 impl fmt::Display for OutboundRefusal {
@@ -71,6 +82,19 @@ impl fmt::Display for OutboundRefusal {
             Self::AlreadySettled { role, action } => {
                 write!(f, "every service that paged {} was already told to {action} it", show(role))
             }
+            Self::UnknownAudience { audience, known } if known.is_empty() => {
+                write!(f, "no update audience {}: the runbook sets none (updates: in the runbook)", show(audience))
+            }
+            Self::UnknownAudience { audience, known } => {
+                write!(f, "no update audience {}: the runbook's are {}", show(audience), show(&known.join(", ")))
+            }
+            Self::UpdateByPager { audience, notifier } => write!(
+                f,
+                "audience {} is mapped to pagerduty notifier {}, which pages rather than informs: map it to a webhook, slack or smtp notifier in warroom.yaml",
+                show(audience),
+                show(notifier)
+            ),
+            Self::EmptyUpdate => write!(f, "an update needs its text"),
             Self::AlreadyAcknowledged { role, by } => {
                 write!(f, "the page for {} was already acknowledged by {}", show(role), show(by))
             }

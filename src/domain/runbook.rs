@@ -38,6 +38,19 @@ pub struct Runbook {
     /// with a value none before had is recorded as the scope growing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_labels: Option<Vec<String>>,
+    /// How often each audience hears from the incident while it is active, by severity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub updates: Vec<UpdateCadence>,
+}
+
+/// An audience's updates: how often at each severity (a severity not listed: none due), and
+/// the comms template a new update starts from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateCadence {
+    pub audience: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    pub every: std::collections::BTreeMap<String, Span>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,6 +50,14 @@ fn slack_escape(text: &str) -> String {
 pub fn pagerduty_event(incident: &str, message: &Outbound, routing_key: &str) -> Vec<u8> {
     let (role, rung, rotation) = match &message.purpose {
         Purpose::Page { role, rung, rotation } => (role, rung, rotation),
+        Purpose::Update { .. } => {
+            // Refused when queued (a pager does not carry updates); a summary if one slips by.
+            let summary: String = message.subject.chars().take(SUMMARY_LIMIT).collect();
+            return json!({ "routing_key": routing_key, "event_action": "trigger", "payload": {
+                "summary": summary, "source": "warroom", "severity": "info" } })
+            .to_string()
+            .into_bytes();
+        }
         Purpose::Settle { role, action } => {
             let event = json!({
                 "routing_key": routing_key,

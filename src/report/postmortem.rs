@@ -8,6 +8,7 @@ use super::review;
 use super::timeline::Sealed;
 use crate::domain::actions::EffectState;
 use crate::domain::event::Event;
+use crate::domain::outbound::Purpose;
 use crate::domain::placeholder::{Facts, render, time};
 
 /// The sections teams expect, each found in the template by a keyword of its heading.
@@ -103,6 +104,7 @@ pub fn markdown(facts: &Facts<'_>, sealed: &[Sealed], descriptions: &[String], c
         }
     }
     out.push_str(&containment(facts));
+    out.push_str(&stakeholder_updates(incident));
     out.push_str("\n## Key timeline (UTC)\n\n");
     out.push_str(&review::key_timeline(incident, sealed, descriptions));
     out.push_str("\n## Timeline (UTC)\n\n");
@@ -196,6 +198,40 @@ fn seed(facts: &Facts<'_>, sealed: &[Sealed], heading: &str) -> String {
 }
 
 /// The side-effect ledger, the actions run and the evidence preserved, where there are any.
+/// Every stakeholder update sent, and where each went.
+fn stakeholder_updates(incident: &crate::domain::incident::Incident) -> String {
+    use crate::domain::outbox::Delivery;
+    if incident.outbox.updates.is_empty() {
+        return String::new();
+    }
+    let rows = incident.outbox.updates.iter().map(|update| {
+        let sent: Vec<String> = incident
+            .outbox
+            .messages
+            .iter()
+            .filter(|m| m.queued_at == update.at && m.queued_by == update.by)
+            .filter(|m| matches!(&m.outbound.purpose, Purpose::Update { audience } if *audience == update.audience))
+            .map(|m| {
+                let how = match &m.delivery {
+                    Delivery::Delivered { .. } => "delivered",
+                    Delivery::Pending { .. } => "NOT YET DELIVERED",
+                    Delivery::Failed { .. } => "GIVEN UP",
+                    Delivery::Withdrawn { .. } => "withdrawn",
+                    Delivery::Simulated => "DRILL: not sent",
+                };
+                format!("{} {}: {how}", m.outbound.kind.name(), m.outbound.notifier)
+            })
+            .collect();
+        let went = if sent.is_empty() { "no notifier: sent by hand".to_owned() } else { sent.join("; ") };
+        let at = update.at.format("%Y-%m-%d %H:%M").to_string();
+        vec![update.seq.to_string(), at, update.audience.clone(), update.by.clone(), went, update.text.clone()]
+    });
+    format!(
+        "\n## Stakeholder updates\n\n{}",
+        table(&["#", "sent (UTC)", "audience", "by", "where it went", "text"], rows)
+    )
+}
+
 fn containment(facts: &Facts<'_>) -> String {
     let c = &facts.incident.containment;
     let mut out = String::new();

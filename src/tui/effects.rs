@@ -140,6 +140,7 @@ fn execute(incident: String, command: Command) -> Call {
     match command {
         Command::Close { force, reason } => Call::Close { incident, force, reason, redact: false },
         Command::Archive { reason } => Call::Archive { incident, reason, redact: false },
+        Command::SendUpdate { audience, text, .. } => Call::Update { incident, audience, text },
         command => Call::Record { incident, command },
     }
 }
@@ -181,6 +182,12 @@ fn outcome(done: &Done) -> String {
         Done::Dismissed { key } => format!("✓ dismissed unrouted alert {}", sanitize::line(key)),
         Done::Attached { key, incident } => format!("✓ attached unrouted alert {} to {incident}", sanitize::line(key)),
         Done::Ingested(landed) => format!("✓ {} alerts landed", landed.len()),
+        Done::Updated { audience, targets: 0, .. } => {
+            format!("✓ update for {} recorded; no notifier in warroom.yaml: send it by hand", sanitize::line(audience))
+        }
+        Done::Updated { audience, targets, .. } => {
+            format!("✓ update for {} queued to {targets} notifier target(s)", sanitize::line(audience))
+        }
     }
 }
 

@@ -69,7 +69,8 @@ impl Field {
     /// Puts `text` in a text field, the cursor after it (an answer to confirm or edit).
     pub fn fill(&mut self, text: &str) {
         if let FieldKind::Text { area, .. } = &mut self.kind {
-            let mut filled = TextArea::new(vec![text.to_owned()]);
+            let mut filled = TextArea::new(text.split('\n').map(str::to_owned).collect());
+            filled.move_cursor(ratatui_textarea::CursorMove::Bottom);
             filled.move_cursor(ratatui_textarea::CursorMove::End);
             **area = filled;
         }
@@ -194,6 +195,10 @@ pub enum Purpose {
     Assign,
     /// Answering one of the incident's unanswered pages.
     Acknowledge,
+    /// A stakeholder update: each audience's draft, filled in when it is chosen.
+    Update {
+        drafts: Vec<(String, String)>,
+    },
     Resolve,
     AcceptCommand,
     /// Giving `command` again in the commander's stead, once confirmed.

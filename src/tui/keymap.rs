@@ -18,6 +18,7 @@ pub enum Action {
     Severity,
     Assign,
     Acknowledge,
+    StakeholderUpdate,
     Decide,
     Notify,
     Waive,

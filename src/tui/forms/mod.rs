@@ -9,6 +9,7 @@ pub mod input;
 mod paging;
 mod record;
 mod steps;
+mod updates;
 
 use chrono::{DateTime, Utc};
 
@@ -44,6 +45,7 @@ pub fn open(model: &mut Model, action: Action, now: DateTime<Utc>) -> Option<For
         | Action::Archive => record::open(model, action, incident, now),
         Action::Decide | Action::Notify | Action::Waive => clocks::open(model, action, incident, now),
         Action::Acknowledge => paging::open(model, incident, now),
+        Action::StakeholderUpdate => updates::open(model, incident, now),
         Action::Declare | Action::SwitchResponder | Action::Search | Action::CommandLine => {
             declare::open(model, action, incident)
         }
@@ -69,6 +71,7 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
         | Purpose::Archive { .. } => record::finish(&form, now),
         Purpose::Decide { .. } | Purpose::Notify | Purpose::Waive => clocks::finish(model, &form, now),
         Purpose::Acknowledge => paging::finish(&form),
+        Purpose::Update { .. } => updates::finish(&form),
         Purpose::Declare { .. }
         | Purpose::DeclareFromAlert { .. }
         | Purpose::DismissAlert { .. }
@@ -93,6 +96,7 @@ pub fn entered(form: &mut super::form::Form) {
     match &form.purpose {
         Purpose::Decide { .. } => clocks::prefill(form),
         Purpose::Declare { .. } | Purpose::DeclareFromAlert { .. } => declaration::entered(form),
+        Purpose::Update { .. } => updates::prefill(form),
         _ => {}
     }
 }

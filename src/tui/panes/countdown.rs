@@ -82,11 +82,14 @@ pub fn remaining_within(status: &ClockStatus<'_>, room: usize) -> String {
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
     let theme = &ui.theme;
-    let block = pane_block("Regulatory clocks", Pane::Clocks, model, theme);
+    let mut block = pane_block("Regulatory clocks", Pane::Clocks, model, theme);
     let Some(entry) = model.current() else {
         frame.render_widget(Paragraph::new("").block(block), area);
         return;
     };
+    if let Some(line) = updates_line(&entry.incident, ui, now, usize::from(area.width.saturating_sub(2))) {
+        block = block.title_bottom(line);
+    }
     let statuses = entry.incident.clock_statuses(now);
     if statuses.is_empty() {
         let text = "No clock on this incident. Add one with :clock add . ID --reason …";
@@ -168,4 +171,45 @@ fn held_steps(incident: &crate::domain::incident::Incident) -> String {
 /// A clock id cut to `width` columns, so that its time and flags keep their place on a narrow pane.
 fn short_id(id: &str, width: usize) -> String {
     if id.chars().count() <= width { id.to_owned() } else { id.chars().take(width - 1).chain(['…']).collect() }
+}
+
+/// When each audience's next update is due, the latest first in colour: amber when soon,
+/// red when late (nothing once the incident is no longer active).
+/// Within `room` columns: every audience, else the most pressing one and how many more, else
+/// nothing.
+fn updates_line(
+    incident: &crate::domain::incident::Incident,
+    ui: &Ui,
+    now: DateTime<Utc>,
+    room: usize,
+) -> Option<Line<'static>> {
+    let due = crate::domain::updates::due(incident);
+    (0..=1).map(|narrow| updates_spans(&due, ui, now, narrow == 1)).find(|line| line.width() <= room && !due.is_empty())
+}
+
+fn updates_spans(
+    due: &[crate::domain::updates::UpdateDue],
+    ui: &Ui,
+    now: DateTime<Utc>,
+    narrow: bool,
+) -> Line<'static> {
+    use crate::domain::duration::at_a_glance;
+    use crate::domain::updates::Urgency;
+    let mut spans = vec![styled(if narrow { " update" } else { " updates" }, ui.theme.style(Role::Muted))];
+    let shown = if narrow { 1 } else { due.len() };
+    for next in due.iter().take(shown) {
+        let (text, role) = match next.urgency(now) {
+            Urgency::Late => (format!("LATE {}", at_a_glance(now - next.due_at)), Role::Overdue),
+            Urgency::Soon => (format!("in {}", at_a_glance(next.due_at - now)), Role::DueSoon),
+            Urgency::Later => (format!("in {}", at_a_glance(next.due_at - now)), Role::Running),
+        };
+        spans.push(styled(format!(" {} ", sanitize::line(&next.audience)), ui.theme.style(Role::Muted)));
+        spans.push(styled(text, ui.theme.style(role)));
+    }
+    if due.len() > shown {
+        spans.push(styled(format!(" +{}", due.len() - shown), ui.theme.style(Role::Muted)));
+    }
+    let key = ui.keymap.key_for(crate::tui::keymap::Action::StakeholderUpdate);
+    spans.push(styled(if narrow { " ".to_owned() } else { format!(" · {key} ") }, ui.theme.style(Role::Muted)));
+    Line::from(spans)
 }

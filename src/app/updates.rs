@@ -1,0 +1,54 @@
+//! Stakeholder updates: the draft a new one starts from, and sending one to the targets
+//! `warroom.yaml` maps its audience to (recorded first, then delivered by the outbox).
+
+use super::{App, AppError};
+use crate::domain::Command;
+use crate::domain::event::Envelope;
+use crate::domain::outbound::{NotifierKind, Target};
+use crate::domain::parties::WorkspaceParties;
+use crate::domain::updates;
+
+/// What an update was: its events, and the targets it reached (none: sent by hand).
+pub struct Sent {
+    pub events: Vec<Envelope>,
+    pub targets: usize,
+}
+
+/// The text a new update to `audience` starts from (its comms template, filled).
+pub fn draft(app: &App, incident: &str, audience: &str) -> Result<String, AppError> {
+    let id = app.store.resolve_id(incident)?;
+    let state = app.store.incident(&id)?;
+    let parties = super::bundle::paging_parties(app.dir).ok();
+    if !updates::audiences(&state).contains(&audience) {
+        let known = updates::audiences(&state).into_iter().map(str::to_owned).collect();
+        let refusal =
+            crate::domain::refusal_outbound::OutboundRefusal::UnknownAudience { audience: audience.to_owned(), known };
+        return Err(AppError::Refused(refusal.to_string()));
+    }
+    Ok(updates::draft(&state, audience, app.now(), parties.as_ref()))
+}
+
+/// Records the update to `audience` and queues one message per target of it.
+pub fn send(app: &App, incident: &str, audience: &str, text: &str) -> Result<Sent, AppError> {
+    let id = app.store.resolve_id(incident)?;
+    let parties = super::bundle::paging_parties(app.dir).map_err(AppError::Refused)?;
+    let targets = targets(&parties, audience);
+    let count = targets.len();
+    let command = Command::SendUpdate { audience: audience.to_owned(), text: text.to_owned(), targets };
+    let events = app.store.execute(&id, app.actor, app.now(), app.as_given(command))?;
+    Ok(Sent { events, targets: count })
+}
+
+/// Each target of `audience` whose notifier is configured, with its kind and drill safety.
+fn targets(parties: &WorkspaceParties, audience: &str) -> Vec<(Target, NotifierKind, bool)> {
+    parties
+        .audiences
+        .get(audience)
+        .into_iter()
+        .flatten()
+        .filter_map(|target| {
+            let notifier = parties.notifiers.get(&target.notifier)?;
+            Some((target.clone(), notifier.kind, notifier.drill_safe))
+        })
+        .collect()
+}

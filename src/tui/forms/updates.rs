@@ -1,0 +1,77 @@
+//! A stakeholder update from the console: which audience (the most pressing first), the text
+//! its comms template gives (edited freely), then a confirmation before it is recorded and
+//! queued to the audience's notifiers.
+
+use chrono::{DateTime, Utc};
+
+use super::{Purpose, execute};
+use crate::domain::command::Command;
+use crate::domain::duration::at_a_glance;
+use crate::domain::updates::{self, Urgency};
+use crate::tui::form::{Field, Form};
+use crate::tui::message::Effect;
+use crate::tui::model::{FlashKind, Model};
+
+const AUDIENCE: &str = "audience";
+const TEXT: &str = "text";
+
+pub fn open(model: &mut Model, incident: Option<String>, now: DateTime<Utc>) -> Option<Form> {
+    let entry = model.current()?;
+    let state = &entry.incident;
+    let mut audiences: Vec<&str> = updates::audiences(state);
+    if audiences.is_empty() {
+        let id = state.id.clone();
+        model.say(FlashKind::Refused, format!("{id}'s runbook names no update audience (updates:)"), now);
+        return None;
+    }
+    let due = updates::due(state);
+    audiences.sort_by_key(|a| due.iter().position(|d| d.audience == *a).unwrap_or(usize::MAX));
+    let options = audiences
+        .iter()
+        .map(|audience| {
+            let when = match due.iter().find(|d| d.audience == *audience) {
+                Some(d) if d.urgency(now) == Urgency::Late => format!("LATE {}", at_a_glance(now - d.due_at)),
+                Some(d) => format!("due in {}", at_a_glance(d.due_at - now)),
+                None => "no cadence now".to_owned(),
+            };
+            let last = updates::last_update(state, audience)
+                .map_or_else(|| "none sent yet".to_owned(), |u| format!("last {} ago", at_a_glance(now - u.at)));
+            ((*audience).to_owned(), format!("{audience} — {when}, {last}"))
+        })
+        .collect();
+    let parties = model.parties.as_ref().ok();
+    let drafts =
+        audiences.iter().map(|a| ((*a).to_owned(), updates::draft(state, a, now, parties))).collect::<Vec<_>>();
+    Some(Form::new(
+        Purpose::Update { drafts },
+        "Stakeholder update",
+        incident,
+        vec![
+            Field::choice(AUDIENCE, "Audience", options),
+            Field::multiline(TEXT, "The update as it goes out (from the comms template; edit it)"),
+            Field::confirm_explicitly(
+                "Send it (y)? It is recorded, then queued to the audience's notifiers in warroom.yaml",
+            ),
+        ],
+    ))
+}
+
+/// Reaching the text: the chosen audience's draft, unless the responder has written their own.
+pub fn prefill(form: &mut Form) {
+    let Purpose::Update { drafts } = &form.purpose else { return };
+    let chosen = form.answer(AUDIENCE);
+    let Some((_, draft)) = drafts.iter().find(|(a, _)| *a == chosen) else { return };
+    let draft = draft.clone();
+    let untouched = |text: &str| text.trim().is_empty() || drafts.iter().any(|(_, d)| d == text);
+    if let Some(field) = form.fields.get_mut(form.index)
+        && field.name == TEXT
+        && untouched(&field.value())
+    {
+        field.fill(&draft);
+    }
+}
+
+pub fn finish(form: &Form) -> Vec<Effect> {
+    let command = Command::SendUpdate { audience: form.answer(AUDIENCE), text: form.answer(TEXT), targets: Vec::new() };
+    execute(form, command)
+}

@@ -1,0 +1,112 @@
+//! Stakeholder updates on a cadence, against a real receiver on loopback: each audience's next
+//! update is due at the interval its severity sets, the draft comes from its comms template, a
+//! sent update reaches the audience's notifiers through the outbox, resets its cadence and is
+//! listed in the post-mortem; a paging service is refused as an audience's notifier.
+
+mod common;
+
+use std::time::Duration;
+
+use common::Workspace;
+use common::receiver::Receiver;
+
+const T0: &str = "2026-11-24T02:00:00Z";
+
+fn updates_workspace(receiver: &Receiver) -> Workspace {
+    let ws = Workspace::new();
+    let yaml = format!(
+        "notifiers:\n\
+         \x20 hook: {{ kind: webhook, url: \"{}\", timeout_seconds: 2 }}\n\
+         \x20 chat: {{ kind: slack, url: \"{}\" }}\n\
+         \x20 pd: {{ kind: pagerduty, url: \"{}\" }}\n\
+         audiences:\n\
+         \x20 customers: [{{ notifier: hook, to: status-page }}]\n\
+         \x20 internal: [{{ notifier: chat }}]\n",
+        receiver.url("/hook"),
+        receiver.url("/slack"),
+        receiver.url("/pd"),
+    );
+    std::fs::write(ws.path().join("warroom.yaml"), yaml).expect("warroom.yaml");
+    ws
+}
+
+fn updates(ws: &Workspace, id: &str, at: &str) -> Vec<serde_json::Value> {
+    let text = ws.ok_at("auditor", at, &["status", id, "--json"]);
+    let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    value["incidents"][0]["updates"].as_array().expect("updates").clone()
+}
+
+fn of<'a>(list: &'a [serde_json::Value], audience: &str) -> &'a serde_json::Value {
+    list.iter().find(|u| u["audience"] == audience).expect("audience")
+}
+
+#[test]
+fn each_audience_is_due_on_its_cadence_and_an_update_sent_reaches_it_and_resets_it() {
+    let receiver = Receiver::start();
+    let ws = updates_workspace(&receiver);
+    let declare =
+        ["declare", "--runbook", "cross-tenant-pii-leak", "--severity", "SEV1", "--title", "Acme rows at Globex"];
+    let id = ws.ok_at("alice", T0, &declare).trim().to_owned();
+
+    let due = updates(&ws, &id, "2026-11-24T02:20:00Z");
+    assert_eq!(of(&due, "internal")["due_at"], "2026-11-24T02:30:00Z", "SEV1: internal every 30m");
+    assert_eq!(of(&due, "internal")["state"], "later");
+    assert_eq!(of(&due, "customers")["due_at"], "2026-11-24T04:00:00Z", "SEV1: customers every 2h");
+    let late = updates(&ws, &id, "2026-11-24T02:35:00Z");
+    assert_eq!(of(&late, "internal")["state"], "late");
+    let text = ws.ok_at("alice", "2026-11-24T02:35:00Z", &["status", &id]);
+    assert!(text.contains("internal     LATE 5m"), "{text}");
+
+    let draft = ws.ok_at("alice", "2026-11-24T02:36:00Z", &["update", &id, "customers"]);
+    assert!(draft.contains("Next update within 2 hours"), "the comms template's text:\n{draft}");
+    let sent = ws.ok_at("alice", "2026-11-24T02:40:00Z", &["update", &id, "customers", "--text", draft.trim()]);
+    assert!(sent.contains("alice recorded an update for customers"), "{sent}");
+    assert!(sent.contains("queued the update for customers: webhook hook to status-page"), "{sent}");
+
+    ws.ok("ops", &["outbox", "run", "--once"]);
+    let got = receiver.wait_for(1, Duration::from_secs(15));
+    let hook = got.iter().find(|r| r.path == "/hook").expect("the update by webhook").json();
+    assert_eq!(hook["purpose"]["type"], "update");
+    assert_eq!(hook["purpose"]["audience"], "customers");
+    assert_eq!(hook["to"], "status-page");
+    let subject = hook["subject"].as_str().expect("subject");
+    assert!(subject.starts_with(&format!("[SEV1] {id}: update for customers — Acme rows at Globex")), "{subject}");
+    assert!(hook["body"].as_str().expect("body").contains("Next update within 2 hours"), "{hook}");
+
+    let after = updates(&ws, &id, "2026-11-24T02:41:00Z");
+    assert_eq!(of(&after, "customers")["last_at"], "2026-11-24T02:40:00Z");
+    assert_eq!(of(&after, "customers")["due_at"], "2026-11-24T04:40:00Z", "two hours after the last one");
+
+    let bundle = ws.path().join("bundle");
+    ws.ok("alice", &["export", &id, "--out", bundle.to_str().expect("path")]);
+    let postmortem = std::fs::read_to_string(bundle.join("postmortem.md")).expect("post-mortem");
+    let section = postmortem.split("## Stakeholder updates").nth(1).expect("a section of updates");
+    assert!(section.contains("| customers | alice | webhook hook: delivered |"), "{section}");
+
+    ws.ok("alice", &["resolve", &id]);
+    assert!(updates(&ws, &id, "2026-11-24T09:00:00Z").is_empty(), "no cadence once resolved");
+}
+
+#[test]
+fn an_unknown_audience_and_a_paging_service_as_its_notifier_are_refused_and_record_nothing() {
+    let receiver = Receiver::start();
+    let ws = updates_workspace(&receiver);
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    let lines = || std::fs::read_to_string(ws.log(&id)).expect("log").lines().count();
+    let before = lines();
+    let err = ws.refused("alice", &["update", &id, "press", "--text", "hello"], 1);
+    assert!(err.contains("no update audience press: the runbook's are internal, customers"), "{err}");
+
+    let yaml = std::fs::read_to_string(ws.path().join("warroom.yaml")).expect("yaml");
+    std::fs::write(ws.path().join("warroom.yaml"), yaml.replace("[{ notifier: chat }]", "[{ notifier: pd, to: K }]"))
+        .expect("yaml");
+    let err = ws.refused("alice", &["update", &id, "internal", "--text", "hello"], 1);
+    assert!(
+        err.contains("audience internal is mapped to pagerduty notifier pd, which pages rather than informs"),
+        "{err}"
+    );
+    assert_eq!(lines(), before, "nothing appended");
+    let lint = ws.run("alice", &["lint"]);
+    let out = String::from_utf8_lossy(&lint.stdout).into_owned() + &common::stderr(&lint);
+    assert!(out.contains("audience internal: pd is a pagerduty notifier, which pages rather than informs"), "{out}");
+}
