@@ -36,12 +36,14 @@ pub fn open(model: &mut Model, incident: Option<String>, now: DateTime<Utc>) -> 
             };
             let last = updates::last_update(state, audience)
                 .map_or_else(|| "none sent yet".to_owned(), |u| format!("last {} ago", at_a_glance(now - u.at)));
-            ((*audience).to_owned(), format!("{audience} — {when}, {last}"))
+            ((*audience).to_owned(), format!("{when}, {last}"))
         })
         .collect();
     let parties = model.parties.as_ref().ok();
-    let drafts =
-        audiences.iter().map(|a| ((*a).to_owned(), updates::draft(state, a, now, parties))).collect::<Vec<_>>();
+    let drafts = audiences
+        .iter()
+        .map(|a| ((*a).to_owned(), wrapped(&updates::draft(state, a, now, parties), EDITOR_COLUMNS)))
+        .collect::<Vec<_>>();
     Some(Form::new(
         Purpose::Update { drafts },
         "Stakeholder update",
@@ -69,6 +71,44 @@ pub fn prefill(form: &mut Form) {
     {
         field.fill(&draft);
     }
+}
+
+/// What the form's editor shows without scrolling sideways at 80 columns.
+const EDITOR_COLUMNS: usize = 64;
+
+/// `text` with its paragraphs reflowed to at most `width` columns, broken between words (a
+/// word longer than that stays whole); list items and blank lines keep their own lines.
+fn wrapped(text: &str, width: usize) -> String {
+    let starts_item = |line: &str| {
+        let line = line.trim_start();
+        line.starts_with("- ")
+            || line.starts_with("* ")
+            || line.split_once(". ").is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+    };
+    let mut paragraphs: Vec<String> = Vec::new();
+    for line in text.lines() {
+        match paragraphs.last_mut() {
+            Some(last) if !last.is_empty() && !line.trim().is_empty() && !starts_item(line) => {
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+            _ => paragraphs.push(line.trim_end().to_owned()),
+        }
+    }
+    let mut out = Vec::new();
+    for line in &paragraphs {
+        let mut current = String::new();
+        for word in line.split(' ') {
+            if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+                out.push(std::mem::take(&mut current));
+            } else if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push(current);
+    }
+    out.join("\n")
 }
 
 pub fn finish(form: &Form) -> Vec<Effect> {
