@@ -326,7 +326,11 @@ fn the_listener_signs_alerts_as_its_own_service_principal() {
     let log = std::fs::read_to_string(ws.log(&id)).expect("log");
     assert!(log.lines().all(|l| l.contains(r#""name":"alertmanager""#) && l.contains(r#""service":true"#)), "{log}");
     let out = ws.command("alertmanager").arg("--key").arg(&service_key).args(["note", &id, "all clear"]).output();
-    assert!(out.expect("note").status.success());
+    let out = out.expect("note");
+    assert_eq!(out.status.code(), Some(1), "the writer refuses it");
+    let err = common::stderr(&out);
+    assert!(err.contains("alertmanager records on") && err.contains("a responder cannot record note_added"), "{err}");
+    forge_line(&ws.log(&id), "alertmanager", r#"{"kind":"note_added","data":{"text":"all clear"}}"#);
     let (ok, report) = verify(&ws);
     assert!(
         !ok && report.contains("alertmanager records as a service (from seq 1); a service never records note_added"),

@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::Workspace;
-use common::receiver::Receiver;
+use common::receiver::{Answer, Receiver};
 
 const T0: &str = "2026-11-24T02:00:00Z";
 
@@ -81,10 +81,43 @@ fn each_audience_is_due_on_its_cadence_and_an_update_sent_reaches_it_and_resets_
     ws.ok("alice", &["export", &id, "--out", bundle.to_str().expect("path")]);
     let postmortem = std::fs::read_to_string(bundle.join("postmortem.md")).expect("post-mortem");
     let section = postmortem.split("## Stakeholder updates").nth(1).expect("a section of updates");
-    assert!(section.contains("| customers | alice | webhook hook: delivered |"), "{section}");
+    assert!(section.contains("| customers | alice | webhook hook to status-page: delivered |"), "{section}");
+
+    assert_eq!(of(&after, "customers")["last_delivery"], "delivered");
+
+    // A receiver that refuses the next one: the cadence says the audience did not hear it.
+    receiver.answer(Answer::Status(410));
+    ws.ok_at("alice", "2026-11-24T02:50:00Z", &["update", &id, "customers", "--text", "second"]);
+    ws.ok("ops", &["outbox", "run", "--once"]);
+    let refused = updates(&ws, &id, "2026-11-24T02:51:00Z");
+    assert_eq!(of(&refused, "customers")["last_delivery"], "given_up");
+    let text = ws.ok_at("alice", "2026-11-24T02:51:00Z", &["status", &id]);
+    assert!(text.contains("last 1m ago — NOT DELIVERED: a receiver refused it"), "{text}");
 
     ws.ok("alice", &["resolve", &id]);
     assert!(updates(&ws, &id, "2026-11-24T09:00:00Z").is_empty(), "no cadence once resolved");
+}
+
+#[test]
+fn a_responder_name_cannot_record_the_outbox_s_deliveries_nor_a_service_name_a_responder_s_work() {
+    let receiver = Receiver::start();
+    let ws = updates_workspace(&receiver);
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    ws.ok("alice", &["update", &id, "internal", "--text", "hello"]);
+    let out = ws.run("alice", &["outbox", "run", "--once"]);
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("alice has recorded on") && err.contains("as a responder, so it cannot also record as a service"),
+        "{err}"
+    );
+    ws.ok("ops", &["outbox", "run", "--once"]);
+    let err = ws.refused("ops", &["note", &id, "ops writes by hand"], 1);
+    assert!(
+        err.contains("ops records on") && err.contains("as a service, so a responder cannot record note_added"),
+        "{err}"
+    );
+    let verified = ws.run("auditor", &["verify", &id]);
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stdout));
 }
 
 #[test]

@@ -160,6 +160,9 @@ pub struct UpdateJson {
     /// How often, at the incident's severity (drills: shrunk by their speed).
     every_seconds: i64,
     last_at: Option<String>,
+    /// How the last update stands: `delivered`, `pending`, `given_up` (a receiver refused
+    /// it: the audience did not hear it), `by_hand` (no notifier) or `simulated` (a drill's).
+    last_delivery: Option<&'static str>,
     due_at: String,
     /// `later`, `soon` (within a quarter of the interval, at most 10 minutes) or `late`.
     state: &'static str,
@@ -172,6 +175,7 @@ pub fn updates_json(incident: &Incident, now: DateTime<Utc>) -> Vec<UpdateJson> 
             state: next.urgency(now).name(),
             every_seconds: next.every.num_seconds(),
             last_at: next.last.map(rfc3339),
+            last_delivery: next.last_reached.map(crate::domain::updates::Reached::name),
             due_at: rfc3339(next.due_at),
             audience: next.audience,
         })
@@ -186,6 +190,13 @@ pub fn update_text(next: &crate::domain::updates::UpdateDue, now: DateTime<Utc>)
     } else {
         format!("due in {} ({})", at_a_glance(next.due_at - now), rfc3339(next.due_at))
     };
-    let last = next.last.map_or_else(|| "none sent yet".to_owned(), |at| format!("last {} ago", at_a_glance(now - at)));
+    let reached = match next.last_reached {
+        Some(crate::domain::updates::Reached::GivenUp) => " — NOT DELIVERED: a receiver refused it (outbox status)",
+        Some(crate::domain::updates::Reached::Pending) => " (not yet delivered)",
+        _ => "",
+    };
+    let last = next
+        .last
+        .map_or_else(|| "none sent yet".to_owned(), |at| format!("last {} ago{reached}", at_a_glance(now - at)));
     format!("{when}; every {}; {last}", at_a_glance(next.every))
 }

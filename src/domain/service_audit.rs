@@ -52,7 +52,7 @@ impl ServiceAudit {
 
 /// What services record: the listener's alerts, the incidents they open and the awareness they
 /// imply; the outbox's pages and deliveries; the recovery any writer makes.
-fn is_machine_work(event: &Event) -> bool {
+pub fn is_machine_work(event: &Event) -> bool {
     match event {
         Event::AlertReceived { attached, .. } => !*attached,
         Event::AlertUnrouted { .. }

@@ -1,12 +1,14 @@
 //! Stakeholder updates on a cadence: while an incident is active, each audience its runbook
 //! names hears from it at the interval its severity sets (a drill's interval shrinks with its
-//! speed, as its clocks do). The next update is due that long after the last one, or after
+//! speed, as its clocks do, to no less than two minutes). The next update is due that long after the last one, or after
 //! the declaration before the first.
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::incident::{Incident, IncidentState};
+use super::outbound::Purpose;
 pub use super::outbox::SentUpdate;
+use super::outbox::{Delivery, Message};
 use super::parties::WorkspaceParties;
 use super::placeholder::{Facts, render};
 
@@ -29,12 +31,40 @@ impl Urgency {
     }
 }
 
+/// How an update stands with its receivers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reached {
+    Delivered,
+    /// Queued or being retried.
+    Pending,
+    /// At least one receiver refused it for good: that audience did not hear it.
+    GivenUp,
+    /// No notifier: sent by hand, if at all.
+    ByHand,
+    /// A drill's, recorded and not sent.
+    Simulated,
+}
+
+impl Reached {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::Pending => "pending",
+            Self::GivenUp => "given_up",
+            Self::ByHand => "by_hand",
+            Self::Simulated => "simulated",
+        }
+    }
+}
+
 /// An audience's next update.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UpdateDue {
     pub audience: String,
     pub every: Duration,
     pub last: Option<DateTime<Utc>>,
+    /// How the last update stands with its receivers.
+    pub last_reached: Option<Reached>,
     pub due_at: DateTime<Utc>,
 }
 
@@ -64,18 +94,54 @@ pub fn due(incident: &Incident) -> Vec<UpdateDue> {
         .iter()
         .filter_map(|cadence| {
             let span = cadence.every.get(&incident.severity)?;
-            let every = Duration::seconds(i64::try_from(span.seconds()).unwrap_or(i64::MAX / 4)) / speed;
-            let last = last_update(incident, &cadence.audience).map(|u| u.at);
+            let every = Duration::seconds(span_seconds(span)) / speed;
+            let every =
+                if speed > 1 { every.max(DRILL_FLOOR).min(Duration::seconds(span_seconds(span))) } else { every };
+            let last_sent = last_update(incident, &cadence.audience);
+            let last = last_sent.map(|u| u.at);
+            let last_reached = last_sent.map(|u| reached(incident, u));
             let since = last.unwrap_or(incident.declared_at);
-            Some(UpdateDue { audience: cadence.audience.clone(), every, last, due_at: since + every })
+            Some(UpdateDue { audience: cadence.audience.clone(), every, last, last_reached, due_at: since + every })
         })
         .collect();
     due.sort_by(|a, b| (a.due_at, &a.audience).cmp(&(b.due_at, &b.audience)));
     due
 }
 
+/// A drill's shortest interval: shrunk further, no team could write updates that fast.
+const DRILL_FLOOR: Duration = Duration::minutes(2);
+
+fn span_seconds(span: &super::duration::Span) -> i64 {
+    i64::try_from(span.seconds()).unwrap_or(i64::MAX / 4)
+}
+
 pub fn last_update<'a>(incident: &'a Incident, audience: &str) -> Option<&'a SentUpdate> {
     incident.outbox.updates.iter().rev().find(|u| u.audience == audience)
+}
+
+/// The messages that carried `update`, one per target.
+pub fn messages_of<'a>(incident: &'a Incident, update: &'a SentUpdate) -> impl Iterator<Item = &'a Message> {
+    incident.outbox.messages.iter().filter(move |m| {
+        m.queued_at == update.at
+            && m.queued_by == update.by
+            && matches!(&m.outbound.purpose, Purpose::Update { audience } if *audience == update.audience)
+    })
+}
+
+/// How `update` stands: given up if any receiver refused it, pending while any is waiting.
+pub fn reached(incident: &Incident, update: &SentUpdate) -> Reached {
+    let states: Vec<&Delivery> = messages_of(incident, update).map(|m| &m.delivery).collect();
+    if states.is_empty() {
+        Reached::ByHand
+    } else if states.iter().any(|d| matches!(d, Delivery::Failed { .. })) {
+        Reached::GivenUp
+    } else if states.iter().any(|d| matches!(d, Delivery::Pending { .. })) {
+        Reached::Pending
+    } else if states.iter().all(|d| matches!(d, Delivery::Simulated)) {
+        Reached::Simulated
+    } else {
+        Reached::Delivered
+    }
 }
 
 /// The audiences an update may go to: those the runbook gives a cadence.

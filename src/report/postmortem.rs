@@ -8,7 +8,6 @@ use super::review;
 use super::timeline::Sealed;
 use crate::domain::actions::EffectState;
 use crate::domain::event::Event;
-use crate::domain::outbound::Purpose;
 use crate::domain::placeholder::{Facts, render, time};
 
 /// The sections teams expect, each found in the template by a keyword of its heading.
@@ -205,12 +204,7 @@ fn stakeholder_updates(incident: &crate::domain::incident::Incident) -> String {
         return String::new();
     }
     let rows = incident.outbox.updates.iter().map(|update| {
-        let sent: Vec<String> = incident
-            .outbox
-            .messages
-            .iter()
-            .filter(|m| m.queued_at == update.at && m.queued_by == update.by)
-            .filter(|m| matches!(&m.outbound.purpose, Purpose::Update { audience } if *audience == update.audience))
+        let sent: Vec<String> = crate::domain::updates::messages_of(incident, update)
             .map(|m| {
                 let how = match &m.delivery {
                     Delivery::Delivered { .. } => "delivered",
@@ -219,16 +213,17 @@ fn stakeholder_updates(incident: &crate::domain::incident::Incident) -> String {
                     Delivery::Withdrawn { .. } => "withdrawn",
                     Delivery::Simulated => "DRILL: not sent",
                 };
-                format!("{} {}: {how}", m.outbound.kind.name(), m.outbound.notifier)
+                let to = m.outbound.to.as_deref().map(|to| format!(" to {to}")).unwrap_or_default();
+                format!("{} {}{to}: {how}", m.outbound.kind.name(), m.outbound.notifier)
             })
             .collect();
-        let went = if sent.is_empty() { "no notifier: sent by hand".to_owned() } else { sent.join("; ") };
+        let went = if sent.is_empty() { "no notifier: to be sent by hand".to_owned() } else { sent.join("; ") };
         let at = update.at.format("%Y-%m-%d %H:%M").to_string();
         vec![update.seq.to_string(), at, update.audience.clone(), update.by.clone(), went, update.text.clone()]
     });
     format!(
         "\n## Stakeholder updates\n\n{}",
-        table(&["#", "sent (UTC)", "audience", "by", "where it went", "text"], rows)
+        table(&["#", "recorded (UTC)", "audience", "by", "where it went", "text"], rows)
     )
 }
 

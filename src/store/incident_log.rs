@@ -81,6 +81,8 @@ pub struct Log<S> {
     pub(super) unsigned_tail: Option<(u64, String)>,
     /// Under a signing policy: which two-person grants the log proves.
     pub(super) proof: Option<LiveProof>,
+    /// Who has recorded as a service and who by hand, so neither name is used as the other.
+    pub(super) principals: super::principals::Principals,
 }
 
 pub type IncidentLog = Log<Incident>;
@@ -118,6 +120,7 @@ impl<S: Fold> Log<S> {
             floor: None,
             unsigned_tail: None,
             proof: policy.map(|allowed| LiveProof::new(allowed.clone(), id)),
+            principals: super::principals::Principals::default(),
         }
     }
 
@@ -161,14 +164,17 @@ impl<S: Fold> Log<S> {
         let genesis = line::genesis(&self.id);
         if self.pos.offset == 0 {
             self.unsigned_tail = None;
+            self.principals = super::principals::Principals::default();
             if let Some(proof) = self.proof.as_mut() {
                 proof.restart();
             }
         }
         let unsigned_tail = &mut self.unsigned_tail;
         let proof = &mut self.proof;
+        let principals = &mut self.principals;
         let result = scan::scan_sealed(&mut *file, self.pos, genesis, |envelope, seal| {
             *unsigned_tail = seal.sig.is_none().then(|| (envelope.seq, envelope.actor.name.clone()));
+            principals.saw(&envelope);
             each(&envelope);
             match state {
                 Some(folded) => folded.apply(&envelope),
@@ -257,11 +263,14 @@ impl<S: Fold> Log<S> {
         let mut outcomes = Vec::with_capacity(items.len());
         for item in items {
             let outcome = match decide(self.state.as_ref(), item) {
-                Ok(events) => self.may_grant(&events, actor, signer, now).and_then(|()| {
-                    let staged = self.stage(&mut bytes, actor, now, events)?;
-                    self.wrote(&staged, signer);
-                    Ok(staged)
-                }),
+                Ok(events) => self
+                    .may_grant(&events, actor, signer, now)
+                    .and_then(|()| self.may_record(&events, actor))
+                    .and_then(|()| {
+                        let staged = self.stage(&mut bytes, actor, now, events)?;
+                        self.wrote(&staged, signer);
+                        Ok(staged)
+                    }),
                 Err(refused) => Err(refused),
             };
             outcomes.push(outcome);
@@ -298,6 +307,7 @@ impl<S: Fold> Log<S> {
         self.pos = Position { seq: last, hash: Some(prev), offset };
         self.unsigned_tail = Some((last, actor.name.clone()));
         for envelope in &envelopes {
+            self.principals.saw(envelope);
             match self.state.as_mut() {
                 Some(state) => state.apply(envelope),
                 None => self.state = S::begin(envelope),

@@ -9,6 +9,7 @@ use super::error::StoreError;
 use super::incident_log::{Fold, Log, Signer};
 use super::line;
 use crate::domain::event::{Actor, Envelope, Event};
+use crate::domain::service_audit::is_machine_work;
 
 impl<S: Fold> Log<S> {
     /// A checkpoint of the log as it stands after this process's last write, signed by the
@@ -83,6 +84,28 @@ impl<S: Fold> Log<S> {
             }
             _ => Ok(()),
         }
+    }
+
+    /// A service records only a machine's work, under a name no responder has used here; a
+    /// responder's own work is not recorded under a service's name.
+    pub(super) fn may_record(&self, events: &[Event], actor: &Actor) -> Result<(), StoreError> {
+        let name = &actor.name;
+        let by_hand = events.iter().find(|e| !is_machine_work(e));
+        let why = match (actor.service, by_hand) {
+            (true, Some(event)) => format!("{name} records as a service, and a service never records {}", event.kind()),
+            (true, None) if self.principals.by_hand(name) => format!(
+                "{name} has recorded on {} as a responder, so it cannot also record as a service \
+                 (run the outbox or the listener under a name of its own, such as the default `outbox`)",
+                self.id()
+            ),
+            (false, Some(event)) if self.principals.service(name) => format!(
+                "{name} records on {} as a service, so a responder cannot record {} under that name",
+                self.id(),
+                event.kind()
+            ),
+            _ => return Ok(()),
+        };
+        Err(StoreError::CannotSign(crate::domain::sanitize::line(&why).into_owned()))
     }
 
     /// Lines this process staged, to be signed by `signer`'s key.

@@ -14,6 +14,7 @@ mod live_proof;
 mod log_guard;
 pub mod memory;
 pub mod port;
+mod principals;
 mod quarantine;
 pub mod scan;
 mod session;

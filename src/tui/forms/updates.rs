@@ -34,8 +34,13 @@ pub fn open(model: &mut Model, incident: Option<String>, now: DateTime<Utc>) -> 
                 Some(d) => format!("due in {}", at_a_glance(d.due_at - now)),
                 None => "no cadence now".to_owned(),
             };
-            let last = updates::last_update(state, audience)
-                .map_or_else(|| "none sent yet".to_owned(), |u| format!("last {} ago", at_a_glance(now - u.at)));
+            let last = updates::last_update(state, audience).map_or_else(
+                || "none sent yet".to_owned(),
+                |u| {
+                    let lost = updates::reached(state, u) == updates::Reached::GivenUp;
+                    format!("last {} ago{}", at_a_glance(now - u.at), if lost { ", NOT DELIVERED" } else { "" })
+                },
+            );
             ((*audience).to_owned(), format!("{when}, {last}"))
         })
         .collect();

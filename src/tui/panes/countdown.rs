@@ -198,7 +198,9 @@ fn updates_spans(
     let mut spans = vec![styled(if narrow { " update" } else { " updates" }, ui.theme.style(Role::Muted))];
     let shown = if narrow { 1 } else { due.len() };
     for next in due.iter().take(shown) {
+        let refused = next.last_reached == Some(crate::domain::updates::Reached::GivenUp);
         let (text, role) = match next.urgency(now) {
+            _ if refused => ("NOT DELIVERED".to_owned(), Role::Overdue),
             Urgency::Late => (format!("LATE {}", at_a_glance(now - next.due_at)), Role::Overdue),
             Urgency::Soon => (format!("in {}", at_a_glance(next.due_at - now)), Role::DueSoon),
             Urgency::Later => (format!("in {}", at_a_glance(next.due_at - now)), Role::Running),
