@@ -165,21 +165,20 @@ pub fn draft(incident: &Incident, audience: &str, now: DateTime<Utc>, parties: O
     }
 }
 
-/// The subject and body an update goes out with: warroom's words first, so a cut-short
-/// preview shows them, then what the commander wrote.
+/// The subject and body an update goes out with: the incident's id, the audience and the
+/// text the responder confirmed, nothing more. The title and severity are internal (a title
+/// from an alert may name a tenant), so they never reach an audience unasked.
 pub fn message_text(incident: &Incident, audience: &str, text: &str, now: DateTime<Utc>) -> (String, String) {
     let drill = if incident.drill { "DRILL — " } else { "" };
-    let title = super::sanitize::line(&incident.title);
-    let subject = format!("{drill}[{}] {}: update for {audience} — {title}", incident.severity, incident.id);
+    let subject = format!("{drill}{}: update for {audience}", incident.id);
     let mut body = String::new();
     if incident.drill {
         body.push_str("DRILL — this is an exercise, not a real incident.\n\n");
     }
     body.push_str(text.trim_end());
     body.push_str(&format!(
-        "\n\n— {} ({}), update for {audience}, {}\n",
+        "\n\n— {}, update for {audience}, {}\n",
         incident.id,
-        incident.severity,
         now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     ));
     (subject, body)
