@@ -338,6 +338,18 @@ fn start_lingering(ws: &Workspace, id: &str, marker: &str) -> std::process::Chil
     child
 }
 
+/// What the running action's output file holds so far (what `warroom run` has read of it).
+fn captured_output(ws: &Workspace, id: &str) -> String {
+    let dir = ws.path().join("actions").join(id);
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.path().extension().is_some_and(|e| e == "log"))
+        .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
+        .collect()
+}
+
 fn action_json(ws: &Workspace, id: &str) -> serde_json::Value {
     ws.status_json(id)["actions"][0].clone()
 }
@@ -347,6 +359,9 @@ fn a_killed_warroom_run_takes_its_action_with_it_and_the_next_open_records_it_ab
     let ws = workspace();
     let id = hostile_incident(&ws);
     let mut run = start_lingering(&ws, &id, "1");
+    wait_for("warroom run has read the action's first line", Duration::from_secs(10), || {
+        captured_output(&ws, &id).contains("lingering")
+    });
     run.kill().expect("SIGKILL warroom run");
     let _ = run.wait();
     let took = wait_for("the action's group ends", Duration::from_secs(8), || {

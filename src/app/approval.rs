@@ -8,6 +8,7 @@ use super::record::{self, Recorded};
 use super::{App, AppError};
 use crate::domain::actions::Approval;
 use crate::domain::incident::Incident;
+use crate::domain::refusal_approval::ApprovalRefusal;
 use crate::domain::{Command, Refusal};
 
 /// A request waiting for a second responder.
@@ -62,8 +63,11 @@ pub fn pending(app: &App, incident: &str, step: &str) -> Result<Pending, AppErro
     let last = state.containment.approvals.iter().rev().find(|a| a.step == step && !a.granted());
     match last {
         Some(request) if now < request.expires_at => Ok(Pending::of(&state, request, &app.actor.name, now)),
-        Some(request) => Err(Refusal::ApprovalExpired { step: step.to_owned(), at: request.expires_at }.into()),
-        None => Err(Refusal::NoApprovalRequest { step: step.to_owned() }.into()),
+        Some(request) => {
+            Err(Refusal::from(ApprovalRefusal::ApprovalExpired { step: step.to_owned(), at: request.expires_at })
+                .into())
+        }
+        None => Err(Refusal::from(ApprovalRefusal::NoApprovalRequest { step: step.to_owned() }).into()),
     }
 }
 

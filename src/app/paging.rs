@@ -7,7 +7,7 @@ use super::{App, AppError};
 use crate::domain::Command;
 use crate::domain::event::Envelope;
 use crate::domain::incident::{Incident, IncidentState};
-use crate::domain::outbound::{NotifierKind, Settle, Target};
+use crate::domain::outbound::{Settle, Target};
 use crate::domain::paging;
 use crate::domain::parties::WorkspaceParties;
 use crate::store::StoreError;
@@ -25,27 +25,13 @@ pub fn due_commands(
     paging::due(incident, now)
         .into_iter()
         .filter_map(|due| {
-            let targets = targets(parties, &due.rotation);
+            let targets = parties.reachable(parties.rotations.get(&due.rotation));
             (!targets.is_empty()).then_some(Command::Page {
                 role: due.role,
                 rung: due.rung,
                 rotation: due.rotation,
                 targets,
             })
-        })
-        .collect()
-}
-
-/// Each target of `rotation` whose notifier is configured, with its kind and drill safety.
-fn targets(parties: &WorkspaceParties, rotation: &str) -> Vec<(Target, NotifierKind, bool)> {
-    parties
-        .rotations
-        .get(rotation)
-        .into_iter()
-        .flatten()
-        .filter_map(|target| {
-            let notifier = parties.notifiers.get(&target.notifier)?;
-            Some((target.clone(), notifier.kind, notifier.drill_safe))
         })
         .collect()
 }

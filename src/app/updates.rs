@@ -4,8 +4,6 @@
 use super::{App, AppError};
 use crate::domain::Command;
 use crate::domain::event::Envelope;
-use crate::domain::outbound::{NotifierKind, Target};
-use crate::domain::parties::WorkspaceParties;
 use crate::domain::updates;
 
 /// What an update was: its events, and the targets it reached (none: sent by hand).
@@ -32,23 +30,9 @@ pub fn draft(app: &App, incident: &str, audience: &str) -> Result<String, AppErr
 pub fn send(app: &App, incident: &str, audience: &str, text: &str) -> Result<Sent, AppError> {
     let id = app.store.resolve_id(incident)?;
     let parties = super::bundle::paging_parties(app.dir).map_err(AppError::Refused)?;
-    let targets = targets(&parties, audience);
+    let targets = parties.reachable(parties.audiences.get(audience));
     let count = targets.len();
     let command = Command::SendUpdate { audience: audience.to_owned(), text: text.to_owned(), targets };
     let events = app.store.execute(&id, app.actor, app.now(), app.as_given(command))?;
     Ok(Sent { events, targets: count })
-}
-
-/// Each target of `audience` whose notifier is configured, with its kind and drill safety.
-fn targets(parties: &WorkspaceParties, audience: &str) -> Vec<(Target, NotifierKind, bool)> {
-    parties
-        .audiences
-        .get(audience)
-        .into_iter()
-        .flatten()
-        .filter_map(|target| {
-            let notifier = parties.notifiers.get(&target.notifier)?;
-            Some((target.clone(), notifier.kind, notifier.drill_safe))
-        })
-        .collect()
 }

@@ -8,6 +8,7 @@ use super::command::Command;
 use super::event::Event;
 use super::incident::{Incident, StepStatus};
 use super::refusal::Refusal;
+use super::refusal_approval::ApprovalRefusal;
 use super::runbook::Step;
 use super::step_gate::clear;
 
@@ -24,10 +25,10 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: 
         Command::RequestApproval { step, argv } => {
             let definition = step_of(&step)?;
             if !super::step_gate::needs_two(incident, definition) {
-                return Err(Refusal::NotTwoPerson { step });
+                return Err(ApprovalRefusal::NotTwoPerson { step }.into());
             }
             if let Some(waiting) = incident.containment.waiting_request(&step, now) {
-                return Err(Refusal::ApprovalAlreadyRequested { step, by: waiting.requested_by.clone() });
+                return Err(ApprovalRefusal::ApprovalAlreadyRequested { step, by: waiting.requested_by.clone() }.into());
             }
             let window = incident.runbook.approval_window.map_or_else(
                 || chrono::Duration::minutes(DEFAULT_APPROVAL_WINDOW_MINUTES),
@@ -38,17 +39,17 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>, actor: 
         Command::Approve { step, argv } => {
             step_of(&step)?;
             let request = incident.containment.approvals.iter().rev().find(|a| a.step == step && !a.granted());
-            let Some(request) = request else { return Err(Refusal::NoApprovalRequest { step }) };
+            let Some(request) = request else { return Err(ApprovalRefusal::NoApprovalRequest { step }.into()) };
             if now >= request.expires_at {
-                return Err(Refusal::ApprovalExpired { step, at: request.expires_at });
+                return Err(ApprovalRefusal::ApprovalExpired { step, at: request.expires_at }.into());
             }
             if same_person(&request.requested_by, actor) {
-                return Err(Refusal::SelfApproval { step });
+                return Err(ApprovalRefusal::SelfApproval { step }.into());
             }
             if let (Some(requested), Some(shown)) = (&request.argv, &argv)
                 && requested != shown
             {
-                return Err(Refusal::ApprovalChanged { step, requested: requested.clone() });
+                return Err(ApprovalRefusal::ApprovalChanged { step, requested: requested.clone() }.into());
             }
             Ok(vec![Event::ApprovalGranted { step, requested_seq: request.requested_seq }])
         }

@@ -33,6 +33,7 @@ pub mod parties;
 pub mod placeholder;
 pub mod refusal;
 pub mod refusal_about;
+pub mod refusal_approval;
 pub mod refusal_clock;
 pub mod refusal_outbound;
 pub mod runbook;

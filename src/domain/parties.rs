@@ -114,4 +114,19 @@ impl WorkspaceParties {
             .chain(self.parties.controllers.values().map(Some));
         contacts.chain(parties).flatten().filter(|v| !v.trim().is_empty()).cloned().collect()
     }
+
+    /// Each of `targets` whose notifier is configured, with its kind and drill safety.
+    pub fn reachable(
+        &self,
+        targets: Option<&Vec<super::outbound::Target>>,
+    ) -> Vec<(super::outbound::Target, super::outbound::NotifierKind, bool)> {
+        targets
+            .into_iter()
+            .flatten()
+            .filter_map(|target| {
+                let notifier = self.notifiers.get(&target.notifier)?;
+                Some((target.clone(), notifier.kind, notifier.drill_safe))
+            })
+            .collect()
+    }
 }

@@ -1,6 +1,5 @@
 //! Why a command was refused: one line a responder can act on. Nothing is appended.
 
-use chrono::{DateTime, Utc};
 use std::fmt;
 
 use super::refusal_clock::ClockRefusal;
@@ -81,6 +80,8 @@ pub enum Refusal {
     Clock(ClockRefusal),
     /// About a message leaving warroom.
     Outbound(super::refusal_outbound::OutboundRefusal),
+    /// About the two-person rule: requests and approvals.
+    Approval(super::refusal_approval::ApprovalRefusal),
     CompleteWithoutContent {
         clock: String,
         missing: Vec<String>,
@@ -122,38 +123,11 @@ pub enum Refusal {
         speed: u32,
         fastest: u32,
     },
-    NeedsApproval {
-        step: String,
-        /// A grant the log does not prove, and why.
-        unproven: Option<String>,
-    },
-    NotTwoPerson {
-        step: String,
-    },
-    ApprovalAlreadyRequested {
-        step: String,
-        by: String,
-    },
-    NoApprovalRequest {
-        step: String,
-    },
-    ApprovalExpired {
-        step: String,
-        at: DateTime<Utc>,
-    },
-    SelfApproval {
-        step: String,
-    },
     NoAction {
         step: String,
     },
     /// A responder name with more than one spelling (spaces around it, control characters).
     BadName(String),
-    /// The request waiting is for another argv than the approver was shown.
-    ApprovalChanged {
-        step: String,
-        requested: Vec<String>,
-    },
     /// A run in a drill must say how it runs there, and a real incident's must not.
     DrillMismatch {
         drill: bool,
@@ -281,6 +255,7 @@ impl fmt::Display for Refusal {
             }
             Self::Clock(refusal) => refusal.fmt(f),
             Self::Outbound(refusal) => refusal.fmt(f),
+            Self::Approval(refusal) => refusal.fmt(f),
             Self::LateWithoutReason { clock, limit } => write!(
                 f,
                 "this submission for {} is after its legal limit ({limit}): give --late-reason (the law asks for the reasons for the delay)",
@@ -308,39 +283,10 @@ impl fmt::Display for Refusal {
                 }
             ),
             Self::RepeatAlert(key) => write!(f, "alert {} is already recorded as delivered", show(key)),
-            Self::NeedsApproval { step, unproven: Some(grant) } => write!(
-                f,
-                "step {step} is under the two-person rule, and its approval does not count: {}. A second, different responder approves it (warroom approve INC {step})",
-                show(grant)
-            ),
-            Self::NeedsApproval { step, unproven: None } => write!(
-                f,
-                "step {step} is under the two-person rule: request approval (warroom approve INC {step} --request, or warroom run), then a second, different responder approves (warroom approve INC {step})"
-            ),
             Self::NotADrill(id) => write!(f, "{id} is a real incident, not a drill"),
             Self::DrillSpeed { speed, fastest } => write!(f, "drill speed {speed} must be between 1 and {fastest}"),
-            Self::NotTwoPerson { step } => {
-                write!(f, "step {step} is not under the two-person rule; no approval needed")
-            }
-            Self::ApprovalAlreadyRequested { step, by } => {
-                write!(f, "approval for {step} is already requested by {}; a second responder approves it", show(by))
-            }
-            Self::NoApprovalRequest { step } => write!(f, "nobody has requested approval for {step}"),
-            Self::ApprovalExpired { step, at } => write!(
-                f,
-                "the request for {step} expired at {}; request it again",
-                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            ),
-            Self::SelfApproval { step } => {
-                write!(f, "you requested {step} yourself: a second, different responder must approve it")
-            }
             Self::NoAction { step } => write!(f, "step {step} has no action to run"),
             Self::BadName(why) => write!(f, "{why}"),
-            Self::ApprovalChanged { step, requested } => write!(
-                f,
-                "the request for {step} is for another argv than you were shown ({}); look at it again",
-                requested.iter().map(|a| show(a)).collect::<Vec<_>>().join(" ")
-            ),
             Self::DrillMismatch { drill: true } => {
                 write!(f, "this incident is a drill: its actions run in their drill form")
             }

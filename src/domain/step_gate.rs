@@ -81,7 +81,7 @@ pub fn approval_for(
         return Ok(None);
     }
     incident.containment.usable_approval(&step.id, argv, now).map(|a| Some(a.requested_seq)).ok_or_else(|| {
-        Refusal::NeedsApproval {
+        Refusal::from(super::refusal_approval::ApprovalRefusal::NeedsApproval {
             step: step.id.clone(),
             unproven: incident.containment.unproven_grant(&step.id, now).map(|grant| {
                 format!(
@@ -91,7 +91,7 @@ pub fn approval_for(
                     grant.unproven.as_deref().unwrap_or_default()
                 )
             }),
-        }
+        })
     })
 }
 
