@@ -91,7 +91,7 @@ fn the_roles_view_says_which_page_is_unanswered_past_its_delay_and_k_answers_it(
     let effects = key(&mut model, KeyCode::Enter);
     let [Effect::Execute { incident, command }] = effects.as_slice() else { panic!("one command: {effects:?}") };
     assert_eq!(incident, INC);
-    assert_eq!(*command, Command::Acknowledge { role: Some("agent-sme".into()), via: None });
+    assert_eq!(*command, Command::Acknowledge { role: Some("agent-sme".into()), via: None, answered_by: None });
 }
 
 #[test]

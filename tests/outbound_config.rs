@@ -23,6 +23,10 @@ fn a_notifier_missing_what_its_kind_needs_and_a_target_naming_no_notifier_are_lo
     assert!(report.contains("warroom.yaml:2:") && report.contains("notifier ops-hook: a webhook notifier needs url"));
     assert!(report.contains("warroom.yaml:4:") && report.contains("an smtp notifier needs host and from"), "{report}");
     assert!(report.contains("warroom.yaml:9:") && report.contains("no notifier \"pager\""), "{report}");
+    let (code, report) =
+        lint(&ws, "notifiers:\n  ops-hook: { kind: slack, url: \"http://127.0.0.1:9/s\", webhook_secret_file: s }\n");
+    assert_eq!(code, Some(1), "{report}");
+    assert!(report.contains("webhook_secret_file is for pagerduty notifiers"), "{report}");
     let (code, report) = lint(&ws, "notifiers:\n  ops-hook:\n    kind: teams\n");
     assert_eq!(code, Some(1), "{report}");
     assert!(report.contains("warroom.yaml:3:") && report.contains("teams"), "an unknown kind: {report}");

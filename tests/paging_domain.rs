@@ -92,7 +92,8 @@ fn an_acknowledgement_or_taking_the_role_stops_escalation_and_a_second_ack_is_re
     let mut incident = declared();
     page_due(&mut incident, t0());
     for event in
-        decide(&incident, Command::Acknowledge { role: Some("commander".into()), via: None }, t0()).expect("ack")
+        decide(&incident, Command::Acknowledge { role: Some("commander".into()), via: None, answered_by: None }, t0())
+            .expect("ack")
     {
         apply(&mut incident, "bob", t0() + Duration::minutes(1), event);
     }
@@ -106,9 +107,11 @@ fn an_acknowledgement_or_taking_the_role_stops_escalation_and_a_second_ack_is_re
     assert!(!rungs(&due).iter().any(|(role, ..)| *role == "commander" || *role == "privacy"), "{due:?}");
     assert!(matches!(paging::paging(&incident, "commander"), Paging::Acknowledged { ref by, .. } if by == "bob"));
     assert!(matches!(paging::paging(&incident, "privacy"), Paging::Acknowledged { ref by, .. } if by == "priya"));
-    let again = decide(&incident, Command::Acknowledge { role: Some("commander".into()), via: None }, t0());
+    let again =
+        decide(&incident, Command::Acknowledge { role: Some("commander".into()), via: None, answered_by: None }, t0());
     assert!(matches!(again, Err(Refusal::Outbound(OutboundRefusal::AlreadyAcknowledged { .. }))), "{again:?}");
-    let quiet = decide(&incident, Command::Acknowledge { role: Some("scribe".into()), via: None }, t0());
+    let quiet =
+        decide(&incident, Command::Acknowledge { role: Some("scribe".into()), via: None, answered_by: None }, t0());
     assert!(matches!(quiet, Err(Refusal::Outbound(OutboundRefusal::NotPaged { .. }))), "{quiet:?}");
 }
 
@@ -199,7 +202,9 @@ fn how_a_page_stands_is_said_with_its_rotation_its_age_and_what_comes_next() {
         ),
         "the last rung's escalate_after passed: nobody else will be paged"
     );
-    for event in decide(&incident, Command::Acknowledge { role: Some("privacy".into()), via: None }, t0()).expect("ack")
+    for event in
+        decide(&incident, Command::Acknowledge { role: Some("privacy".into()), via: None, answered_by: None }, t0())
+            .expect("ack")
     {
         apply(&mut incident, "priya", t0() + Duration::minutes(3), event);
     }
@@ -234,7 +239,9 @@ fn a_role_given_by_another_stops_the_paging_but_is_not_the_holders_acknowledgeme
         paging::said(&incident, "privacy", t0() + Duration::minutes(5)),
         Some((false, "paging stopped 3m ago: alice gave the role to priya, who has not acknowledged".to_owned()))
     );
-    for event in decide(&incident, Command::Acknowledge { role: Some("privacy".into()), via: None }, t0()).expect("ack")
+    for event in
+        decide(&incident, Command::Acknowledge { role: Some("privacy".into()), via: None, answered_by: None }, t0())
+            .expect("ack")
     {
         apply(&mut incident, "priya", t0() + Duration::minutes(4), event);
     }
@@ -242,6 +249,7 @@ fn a_role_given_by_another_stops_the_paging_but_is_not_the_holders_acknowledgeme
         paging::paging(&incident, "privacy"),
         Paging::Acknowledged { ref by, assigned_by: None, .. } if by == "priya"
     ));
-    let again = decide(&incident, Command::Acknowledge { role: Some("privacy".into()), via: None }, t0());
+    let again =
+        decide(&incident, Command::Acknowledge { role: Some("privacy".into()), via: None, answered_by: None }, t0());
     assert!(matches!(again, Err(Refusal::Outbound(OutboundRefusal::AlreadyAcknowledged { .. }))), "{again:?}");
 }

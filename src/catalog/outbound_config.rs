@@ -86,6 +86,9 @@ fn incomplete(notifier: &Notifier) -> Option<String> {
     if notifier.ca_file.is_some() && notifier.kind != NotifierKind::Smtp {
         return Some("ca_file is for smtp notifiers".to_owned());
     }
+    if notifier.webhook_secret_file.is_some() && notifier.kind != NotifierKind::Pagerduty {
+        return Some("webhook_secret_file is for pagerduty notifiers (its v3 webhook's secret)".to_owned());
+    }
     match notifier.kind {
         NotifierKind::Webhook | NotifierKind::Slack if !has_url => Some(format!(
             "a {} notifier needs url (or url_file, when the URL is itself a secret)",
@@ -112,7 +115,13 @@ pub fn broken(dir: &Path, parties: &WorkspaceParties) -> std::collections::BTree
         .notifiers
         .iter()
         .filter_map(|(name, notifier)| {
-            let files = [&notifier.secret_file, &notifier.url_file, &notifier.password_file, &notifier.ca_file];
+            let files = [
+                &notifier.secret_file,
+                &notifier.url_file,
+                &notifier.password_file,
+                &notifier.ca_file,
+                &notifier.webhook_secret_file,
+            ];
             let missing = files.into_iter().flatten().find_map(|file| {
                 let path = dir.join(file);
                 std::fs::File::open(&path).err().map(|e| format!("cannot read {}: {e}", path.display()))
@@ -130,7 +139,7 @@ pub fn check_secret_files(
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for (name, notifier) in &parties.notifiers {
-        let files = [&notifier.secret_file, &notifier.url_file, &notifier.password_file];
+        let files = [&notifier.secret_file, &notifier.url_file, &notifier.password_file, &notifier.webhook_secret_file];
         if let Some(file) = &notifier.ca_file
             && let Err(e) = std::fs::read(dir.join(file))
         {

@@ -106,7 +106,7 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
         Cmd::Update { incident, audience, text: Some(text) } => {
             Ok(Request::Call(Call::Update { incident, audience, text }))
         }
-        Cmd::Ack { incident, role } => record(incident, Command::Acknowledge { role, via: None }),
+        Cmd::Ack { incident, role } => record(incident, Command::Acknowledge { role, via: None, answered_by: None }),
         Cmd::Outbox { action: OutboxCmd::Run { once } } => view(View::OutboxRun { once }),
         Cmd::Outbox { action: OutboxCmd::Status { incident } } => view(View::OutboxStatus { incident }),
         Cmd::Resolve { incident } => record(incident, Command::Resolve),

@@ -217,6 +217,7 @@ pub enum Command {
     Acknowledge {
         role: Option<String>,
         via: Option<String>,
+        answered_by: Option<String>,
     },
     /// What came of one attempt to send a queued message.
     Delivery {

@@ -57,7 +57,7 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
                 DeliveryOutcome::Withdrawn { why } => Event::MessageWithdrawn { key, why },
             }])
         }
-        Command::Acknowledge { role, via } => acknowledge(incident, role, via),
+        Command::Acknowledge { role, via, answered_by } => acknowledge(incident, role, via, answered_by),
         Command::SendUpdate { audience, text, targets } => update(incident, audience, text, targets, now),
         Command::Settle { role, action, targets } => {
             let fresh: Vec<Target> =
@@ -91,7 +91,13 @@ fn awaits_answer(incident: &Incident, role: &str) -> bool {
     matches!(paging(incident, role), Paging::Waiting { .. } | Paging::Acknowledged { assigned_by: Some(_), .. })
 }
 
-fn acknowledge(incident: &Incident, role: Option<String>, via: Option<String>) -> Result<Vec<Event>, Refusal> {
+/// The actor answering `role`'s pages, or recording that `answered_by` did `via` another tool.
+fn acknowledge(
+    incident: &Incident,
+    role: Option<String>,
+    via: Option<String>,
+    answered_by: Option<String>,
+) -> Result<Vec<Event>, Refusal> {
     if incident.state != super::incident::IncidentState::Active {
         return Err(Refusal::Outbound(OutboundRefusal::PagingOver { state: incident.state.name() }));
     }
@@ -101,7 +107,7 @@ fn acknowledge(incident: &Incident, role: Option<String>, via: Option<String>) -
             .roles
             .iter()
             .filter(|r| awaits_answer(incident, &r.id))
-            .map(|r| Event::PageAcknowledged { role: r.id.clone(), via: via.clone() })
+            .map(|r| Event::PageAcknowledged { role: r.id.clone(), via: via.clone(), answered_by: answered_by.clone() })
             .collect();
         if waiting.is_empty() {
             return Err(Refusal::Outbound(OutboundRefusal::NotPaged { role: None }));
@@ -114,7 +120,7 @@ fn acknowledge(incident: &Incident, role: Option<String>, via: Option<String>) -
     }
     match paging(incident, &role) {
         Paging::Waiting { .. } | Paging::Acknowledged { assigned_by: Some(_), .. } => {
-            Ok(vec![Event::PageAcknowledged { role, via }])
+            Ok(vec![Event::PageAcknowledged { role, via, answered_by }])
         }
         Paging::Acknowledged { by, .. } => Err(Refusal::Outbound(OutboundRefusal::AlreadyAcknowledged { role, by })),
         Paging::Quiet => Err(Refusal::Outbound(OutboundRefusal::NotPaged { role: Some(role) })),

@@ -203,7 +203,11 @@ pub fn describe(envelope: &Envelope) -> String {
             receipt.as_ref().map(|r| format!(": {r}")).unwrap_or_default()
         ),
         Event::MessageWithdrawn { key, why } => format!("{by} withdrew {key}, not sent: {why}"),
-        Event::PageAcknowledged { role, via } => format!(
+        Event::PageAcknowledged { role, via, answered_by: Some(who) } => format!(
+            "{by} recorded that {who} answered the page for {role}{}",
+            via.as_ref().map(|v| format!(" in {v}")).unwrap_or_default()
+        ),
+        Event::PageAcknowledged { role, via, answered_by: None } => format!(
             "{by} acknowledged the page for {role}{}",
             via.as_ref().map(|v| format!(" (via {v})")).unwrap_or_default()
         ),

@@ -307,6 +307,9 @@ pub enum Event {
         /// Where the answer came from, when not the actor's own command (`pagerduty`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         via: Option<String>,
+        /// Who answered there, as that tool names them (the actor only recorded it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answered_by: Option<String>,
     },
 }
 

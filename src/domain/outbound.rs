@@ -51,6 +51,10 @@ pub struct Notifier {
     /// The HMAC-SHA256 key a webhook signs its body with.
     #[serde(default)]
     pub secret_file: Option<String>,
+    /// PagerDuty's v3 webhook subscription secret: its answers to pages, posted to `warroom
+    /// listen`'s `/pagerduty`, are taken when signed with it.
+    #[serde(default)]
+    pub webhook_secret_file: Option<String>,
     #[serde(default)]
     pub host: Option<String>,
     #[serde(default)]

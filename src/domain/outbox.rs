@@ -102,8 +102,13 @@ impl Outbox {
                     message.delivery = Delivery::Withdrawn { at: envelope.at, why: why.clone() };
                 }
             }
-            Event::PageAcknowledged { role, .. } => {
-                self.acknowledged.entry(role.clone()).or_insert_with(|| (envelope.actor.name.clone(), envelope.at));
+            Event::PageAcknowledged { role, via, answered_by } => {
+                let by = match (answered_by, via) {
+                    (Some(who), Some(via)) => format!("{who} ({via})"),
+                    (Some(who), None) => who.clone(),
+                    (None, _) => envelope.actor.name.clone(),
+                };
+                self.acknowledged.entry(role.clone()).or_insert((by, envelope.at));
             }
             _ => {}
         }

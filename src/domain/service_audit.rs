@@ -61,6 +61,7 @@ pub fn is_machine_work(event: &Event) -> bool {
         | Event::DeliveryFailed { .. }
         | Event::MessageDelivered { .. }
         | Event::MessageWithdrawn { .. } => true,
+        Event::PageAcknowledged { answered_by, .. } => answered_by.is_some(),
         Event::Declared { from_alert, .. } => *from_alert,
         Event::DecisionRecorded { auto, .. } => *auto,
         _ => false,

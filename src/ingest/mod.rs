@@ -2,6 +2,7 @@
 
 pub mod drill;
 pub mod formats;
+pub mod pagerduty;
 
 pub mod routing;
 

@@ -30,6 +30,7 @@ use crate::store::{Failure, Store};
 
 mod body;
 mod connections;
+mod pagerduty;
 
 use body::Budget;
 pub use body::DEFAULT_MAX_BODY;
@@ -113,6 +114,7 @@ impl Bound {
         let app = HttpRouter::new()
             .route("/alerts", post(receive))
             .route("/", post(receive))
+            .route("/pagerduty", post(pagerduty::receive))
             .layer(DefaultBodyLimit::disable())
             .with_state(self.shared);
         axum::serve(Capped::new(self.socket), app).await.map_err(|e| format!("the listener stopped: {e}"))

@@ -29,8 +29,13 @@ impl Server {
 
     /// A raw HTTP/1.1 POST; returns the status code and the body.
     pub fn post(&self, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+        self.post_to("/alerts", headers, body)
+    }
+
+    /// A raw HTTP/1.1 POST to `path`; returns the status code and the body.
+    pub fn post_to(&self, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.addr).expect("connect");
-        let mut request = format!("POST /alerts HTTP/1.1\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+        let mut request = format!("POST {path} HTTP/1.1\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
         if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
             request.push_str(&format!("Host: {}\r\n", self.addr));
         }

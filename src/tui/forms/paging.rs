@@ -43,5 +43,5 @@ pub fn open(model: &mut Model, incident: Option<String>, now: DateTime<Utc>) -> 
 }
 
 pub fn finish(form: &Form) -> Vec<Effect> {
-    execute(form, Command::Acknowledge { role: Some(form.answer(ROLE)), via: None })
+    execute(form, Command::Acknowledge { role: Some(form.answer(ROLE)), via: None, answered_by: None })
 }
