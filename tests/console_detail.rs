@@ -177,19 +177,31 @@ fn ticking_a_forensic_step_asks_what_was_preserved_and_escape_does_not_tick() {
     key(&mut model, KeyCode::Esc);
     assert!(matches!(model.mode, Mode::Normal), "five quick x presses ticked nothing");
     key(&mut model, KeyCode::Char('x'));
-    typed(&mut model, "traces 7f3a pinned at s3://evidence/7f3a");
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "what was preserved is required");
+    for (answer, next) in [
+        ("traces 7f3a..7f9c", "Where is it kept?"),
+        ("s3://evidence/inc-001/traces", "Its hash or receipt?"),
+        ("sha256:9f2c41", "Note?"),
+    ] {
+        typed(&mut model, answer);
+        assert!(key(&mut model, KeyCode::Enter).is_empty(), "nothing is recorded before the last answer");
+        let screen = text_of(&render(&model, 80, 24, t0()));
+        assert!(screen.contains(next), "{screen}");
+    }
     let effects = key(&mut model, KeyCode::Enter);
+    let execute = |command| Effect::Execute { incident: INC.into(), command };
     assert_eq!(
         effects,
-        [Effect::Execute {
-            incident: INC.into(),
-            command: Command::Tick {
+        [
+            execute(Command::Preserve {
                 step: "pin-traces".into(),
-                note: Some("traces 7f3a pinned at s3://evidence/7f3a".into()),
-                force: false,
-                override_hold: None
-            }
-        }]
+                identifier: "traces 7f3a..7f9c".into(),
+                location: "s3://evidence/inc-001/traces".into(),
+                digest: "sha256:9f2c41".into(),
+            }),
+            execute(Command::Tick { step: "pin-traces".into(), note: None, force: false, override_hold: None }),
+        ],
+        "the preservation record first, then the tick"
     );
 }
 
@@ -385,4 +397,87 @@ fn a_regulatory_step_asks_what_was_decided_unless_its_tick_is_a_filing() {
         assert!(form.fields[0].label.starts_with(asked), "{step}: {}", form.fields[0].label);
         key(&mut model, KeyCode::Esc);
     }
+}
+
+#[test]
+fn accepting_command_of_another_incident_starts_its_checklist_cursor_on_its_current_step() {
+    const SECOND: &str = "INC-20261124-002";
+    let mut second = envelopes(SECOND, "cross-tenant-pii-leak", 1);
+    let last = second.last().expect("events").clone();
+    for (offset, name, previous) in [(1, "bob", None), (2, "alice", Some("bob".to_owned()))] {
+        let event = Event::RoleAssigned { role: "commander".into(), name: name.into(), previous };
+        second.push(Envelope { seq: last.seq + offset, at: last.at, actor: Actor::named("bob"), event });
+    }
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    update(&mut model, changed(&second), &keymap(), t0());
+    assert_eq!(model.current().map(|e| e.incident.id.as_str()), Some(INC));
+    for _ in 0..6 {
+        key(&mut model, KeyCode::Down);
+    }
+    let deep = model.step_cursor;
+    key(&mut model, KeyCode::Char('H'));
+    let entry = model.current().expect("an incident");
+    assert_eq!(entry.incident.id, SECOND, "H goes to the incident whose command is offered");
+    let current = entry.incident.current_step().map(|s| s.id.clone()).expect("a current step");
+    assert_eq!(model.cursor_step(), Some(current.as_str()), "not row {deep} of the other checklist");
+}
+
+#[test]
+fn my_tick_of_a_step_below_the_current_one_moves_the_cursor_on_from_it_not_back_up() {
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+    let current = model.step_cursor;
+    for _ in 0..4 {
+        key(&mut model, KeyCode::Down);
+    }
+    let ticked = model.step_cursor;
+    assert!(ticked > current, "below the current step");
+    let step = model.cursor_step().expect("a step").to_owned();
+    let last = all.last().expect("events").clone();
+    let tick = Event::StepTicked { step, note: None, forced: false, hold_override: None };
+    all.push(Envelope { seq: last.seq + 1, at: last.at, actor: Actor::named("alice"), event: tick });
+    update(&mut model, changed(&all), &keymap(), t0());
+    assert_eq!(model.step_cursor, ticked + 1, "on to the next open step after the one ticked, not back to ▶");
+}
+
+#[test]
+fn enter_on_an_action_that_ended_shows_what_ran_and_the_end_of_its_output() {
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    let started = Event::ActionStarted {
+        step: "kill-switch".into(),
+        argv: vec!["bin/kill-switch".into(), "--tool".into(), "retrieval".into()],
+        cwd: None,
+        approval: None,
+        forced: false,
+        hold_override: None,
+        drill: None,
+        undoes: None,
+    };
+    let outcome = warroom::domain::actions::ActionOutcome {
+        exit_code: Some(0),
+        timed_out: false,
+        started_at: last.at,
+        ended_at: last.at,
+        output_tail: "flag flags/kill-switch.suppress set\nthe step's tool is off for every tenant \u{1b}[2J".into(),
+        output_bytes: 77,
+        output_file: "actions/INC/8-kill-switch.log".into(),
+        output_sha256: "9f2c".into(),
+        abandoned: false,
+        simulated: false,
+    };
+    let finished =
+        Event::ActionFinished { step: "kill-switch".into(), started_seq: last.seq + 1, outcome: Box::new(outcome) };
+    for (offset, event) in [(1, started), (2, finished)] {
+        all.push(Envelope { seq: last.seq + offset, at: last.at, actor: Actor::named("alice"), event });
+    }
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+    key(&mut model, KeyCode::Char('4'));
+    key(&mut model, KeyCode::Enter);
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("bin/kill-switch --tool retrieval"), "{screen}");
+    assert!(screen.contains("flag flags/kill-switch.suppress set"), "the output's end, whole:\n{screen}");
+    assert!(screen.contains("the step's tool is off for every tenant") && !screen.contains('\u{1b}'), "{screen}");
 }

@@ -53,16 +53,16 @@ fn a_refused_decision_shows_in_full_and_returns_to_the_reason_with_the_time_kept
         tmux.keys("a", &["d"]);
         tmux.wait_for("a", "Record a decision (1/4)", SLOW);
         tmux.keys("a", &["Enter"]);
-        tmux.wait_for("a", "Record a decision (2/4)", SLOW);
+        tmux.wait_for("a", "Record a decision: aware (2/4)", SLOW);
         tmux.keys("a", &["BSpace"; 25]);
         tmux.keys("a", &["-l", "--", "-1m"]);
         tmux.keys("a", &["Enter"]);
-        tmux.wait_for("a", "Record a decision (3/4)", SLOW);
+        tmux.wait_for("a", "Record a decision: aware (3/4)", SLOW);
         tmux.keys("a", &["Enter"]);
-        tmux.wait_for("a", "Record a decision (4/4)", SLOW);
+        tmux.wait_for("a", "Record a decision: aware (4/4)", SLOW);
         tmux.keys("a", &["Enter"]);
         let screen = tmux.wait_for("a", "correct this one", SLOW);
-        let text = popup_text(&screen, "Record a decision (4/4)");
+        let text = popup_text(&screen, "Record a decision: aware (4/4)");
         assert!(
             text.contains("moves its deadlines later: say why with --reason")
                 && text.contains("Reason (needed to move"),

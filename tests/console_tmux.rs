@@ -245,6 +245,9 @@ fn two_responders_run_the_demo_drills_kill_switch_under_the_two_person_rule_as_a
         tmux.keys(session, &["j"]);
     }
     tmux.keys("a", &["r"]);
+    let question = tmux.wait_for("a", "Request approval for kill-switch (1/1)", SLOW);
+    assert!(question.contains("two-person rule") && question.contains("kill-switch"), "asked first:\n{question}");
+    tmux.keys("a", &["y"]);
     let asked = std::time::Instant::now();
     tmux.wait_for("a", "requested a second responder's approval for kill-switch", SLOW);
     let seen = tmux.wait_until("b", "the waiting approval on bob's screen", SLOW, |screen| {

@@ -38,8 +38,9 @@ pub fn action_items(facts: &Facts<'_>) -> Vec<ActionItem> {
         .incident
         .notes
         .iter()
-        .filter_map(|note| {
-            let rest = note.text.trim_start().strip_prefix("TODO")?;
+        .flat_map(|note| super::review::tagged(&note.text, "TODO").into_iter().map(move |rest| (rest, note)))
+        .filter_map(|(rest, note)| {
+            let rest = rest.as_str();
             let (owner, kind, text) = match rest.strip_prefix('(') {
                 Some(args) => {
                     let (inside, text) = args.split_once("):")?;

@@ -37,8 +37,8 @@ pub fn section_from_notes(incident: &Incident, keyword: &str) -> String {
         let bullets: Vec<String> = incident
             .notes
             .iter()
-            .filter_map(|n| Some((n.text.trim_start().strip_prefix(tag)?.trim(), n)))
-            .map(|(text, n)| format!("- {} ({}, #{})\n", cell(text), cell(&n.by), n.seq))
+            .flat_map(|n| tagged(&n.text, tag).into_iter().map(move |text| (text, n)))
+            .map(|(text, n)| format!("- {} ({}, #{})\n", cell(&text), cell(&n.by), n.seq))
             .collect();
         if bullets.is_empty() {
             continue;
@@ -52,6 +52,26 @@ pub fn section_from_notes(incident: &Incident, keyword: &str) -> String {
         }
     }
     out
+}
+
+/// What a note says after each line that starts with `tag` (on any line of it, not only the
+/// first), each up to the next such line: `TODO:` on the fifth line of a note is an item too.
+pub fn tagged(note: &str, tag: &str) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in note.lines() {
+        match line.trim_start().strip_prefix(tag) {
+            Some(rest) => parts.extend(current.replace(rest.to_owned())),
+            None => {
+                if let Some(part) = current.as_mut() {
+                    part.push('\n');
+                    part.push_str(line);
+                }
+            }
+        }
+    }
+    parts.extend(current);
+    parts.into_iter().map(|part| part.trim().to_owned()).collect()
 }
 
 /// The review's figures, each from the log: what it measures from and to, and how long.
@@ -221,4 +241,18 @@ pub fn key_timeline(incident: &Incident, sealed: &[Sealed], descriptions: &[Stri
         &["time (UTC)", "who", "what"],
         rows.into_iter().map(|(at, seq, who, what)| vec![time(at), who, format!("#{seq} {what}")]),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tagged;
+
+    #[test]
+    fn a_tag_on_any_line_of_a_note_starts_a_part_that_runs_to_the_next() {
+        let note =
+            "Scope so far:\n- 14 documents\nTODO: confirm with globex\n  the copies are gone\nTODO(sam): add a test";
+        assert_eq!(tagged(note, "TODO"), [": confirm with globex\n  the copies are gone", "(sam): add a test"]);
+        assert_eq!(tagged("ROOT CAUSE: the filter", "ROOT CAUSE:"), ["the filter"]);
+        assert!(tagged("nothing to do\nmentions TODO: inside a line", "TODO").is_empty());
+    }
 }

@@ -75,7 +75,11 @@ fn incident(out: &mut Lines, entry: &IncidentEntry, model: &Model, now: DateTime
     for (role, holder) in &incident.roles {
         out.field(role, holder);
     }
-    out.heading("Clocks");
+    match incident.archived_at {
+        // The duties outlive the archive: say who carries them now.
+        Some(_) => out.heading("Clocks (archived: what is unfiled is no longer tracked here)"),
+        None => out.heading("Clocks"),
+    }
     for status in incident.clock_statuses(now) {
         out.field(&status.def.id, &remaining_text(&status));
     }
@@ -247,5 +251,23 @@ fn log(out: &mut Lines, entry: &IncidentEntry, seq: u64, model: &Model) -> Strin
     out.field("what", line.kind);
     out.lines.push(Vec::new());
     out.block(Role::Text, &line.text);
+    if let Some(run) = line.run.and_then(|s| entry.incident.containment.runs.iter().find(|r| r.started_seq == s)) {
+        action_run(out, run);
+    }
     format!("Log entry #{seq}")
+}
+
+/// What an action ran and, once it ended, the end of what it printed (the whole output is in
+/// its file, named with its digest).
+fn action_run(out: &mut Lines, run: &crate::domain::actions::ActionRun) {
+    out.heading("Action");
+    out.field("argv", &run.argv.join(" "));
+    let Some(outcome) = &run.outcome else {
+        out.block(Role::Muted, "still running, or its process died (the next warroom to open the incident records it)");
+        return;
+    };
+    out.field("output file", &format!("{} ({} bytes)", outcome.output_file, outcome.output_bytes));
+    out.field("sha256", &outcome.output_sha256);
+    out.heading("Output (its end)");
+    out.block(Role::Untrusted, &outcome.output_tail);
 }

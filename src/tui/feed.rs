@@ -15,7 +15,12 @@ pub fn log_line(envelope: &Envelope) -> LogLine {
     let actor = envelope.actor.name.clone();
     let text = describe(envelope);
     let text = text.strip_prefix(&format!("{actor} ")).map_or_else(|| text.clone(), str::to_owned);
-    LogLine { seq: envelope.seq, at: envelope.at, actor, kind: envelope.event.kind(), text }
+    let run = match &envelope.event {
+        crate::domain::event::Event::ActionStarted { .. } => Some(envelope.seq),
+        crate::domain::event::Event::ActionFinished { started_seq, .. } => Some(*started_seq),
+        _ => None,
+    };
+    LogLine { seq: envelope.seq, at: envelope.at, actor, kind: envelope.event.kind(), text, run }
 }
 
 impl<'s> Feed<'s> {

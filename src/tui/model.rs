@@ -37,6 +37,8 @@ pub struct LogLine {
     pub actor: String,
     pub kind: &'static str,
     pub text: String,
+    /// The action run the entry starts or ends (its start's seq).
+    pub run: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -249,10 +251,16 @@ impl Model {
         }
     }
 
-    /// Selects incident `id` again after the list changed (the first, if it is gone).
+    /// Selects incident `id` (again, after the list changed; the first, if it is gone). On
+    /// another incident than before, the cursors start over there: a row of the last one's
+    /// checklist would put a step under the cursor nobody chose.
     pub fn reselect(&mut self, id: Option<&str>) {
+        let before = self.current().map(|e| e.incident.id.clone());
         let found = id.and_then(|id| self.incidents.iter().position(|e| e.incident.id == id));
         self.selected = found.unwrap_or(0).min(self.incidents.len().saturating_sub(1));
+        if self.current().map(|e| &e.incident.id) != before.as_ref() {
+            self.point_at_current_step();
+        }
         let steps = self.current().map_or(0, |e| e.incident.steps.len());
         self.step_cursor = self.step_cursor.min(steps.saturating_sub(1));
     }
@@ -340,24 +348,31 @@ impl Model {
 
     /// The `height` lines the log pane shows and how many lines pass the filter in all.
     /// Without a filter this touches only the visible lines, whatever the log's length.
-    pub fn log_window(&self, height: usize) -> (Vec<&LogLine>, usize) {
-        let Some(entry) = self.current() else { return (Vec::new(), 0) };
-        if self.log.filter.is_none() {
-            let total = entry.timeline.len();
+    /// The log lines in a pane `height` rows high, how many the log has, and which of them the
+    /// cursor is on (the newest in view, when the log fills the pane; otherwise the pane stays
+    /// full and the cursor sits above the newer lines).
+    pub fn log_window(&self, height: usize) -> (Vec<&LogLine>, usize, usize) {
+        let Some(entry) = self.current() else { return (Vec::new(), 0, 0) };
+        let window = |total: usize| {
             let end = total.saturating_sub(self.log.from_bottom);
             let start = end.saturating_sub(height);
-            return (entry.timeline[start..end].iter().collect(), total);
+            (start, end.max(height.min(total)), end.saturating_sub(1).saturating_sub(start))
+        };
+        if self.log.filter.is_none() {
+            let total = entry.timeline.len();
+            let (start, end, cursor) = window(total);
+            return (entry.timeline[start..end].iter().collect(), total, cursor);
         }
         let all = self.visible_log();
         let total = all.len();
-        let end = total.saturating_sub(self.log.from_bottom);
-        let start = end.saturating_sub(height);
-        (all[start..end].to_vec(), total)
+        let (start, end, cursor) = window(total);
+        (all[start..end].to_vec(), total, cursor)
     }
 
     /// The log entry the log pane points at: the newest line in view.
     pub fn log_cursor(&self) -> Option<u64> {
-        self.log_window(1).0.first().map(|line| line.seq)
+        let (lines, _, cursor) = self.log_window(1);
+        lines.get(cursor).map(|line| line.seq)
     }
 
     /// The timeline lines the log filter lets through.

@@ -148,6 +148,16 @@ fn handle(model: &mut Model, msg: Msg, keymap: &Keymap, now: DateTime<Utc>) -> V
     }
 }
 
+/// The first open step after `cursor` in the checklist's order, else the current step: a tick
+/// moves on from the step it ticked, wherever the current one is.
+fn next_open_after(incident: &Incident, cursor: usize) -> usize {
+    let after = incident.steps.iter().enumerate().skip(cursor + 1).find(|(_, s)| s.status.is_open());
+    after.map(|(index, _)| index).unwrap_or_else(|| {
+        let current = incident.current_step().map(|s| s.id.clone());
+        current.and_then(|id| incident.runbook.step_index(&id)).unwrap_or(cursor)
+    })
+}
+
 fn on_changed(model: &mut Model, incident: Incident, appended: Vec<LogLine>) {
     let selected = model.current().map(|e| e.incident.id.clone());
     let is_selected = selected.as_deref() == Some(incident.id.as_str());
@@ -165,8 +175,7 @@ fn on_changed(model: &mut Model, incident: Incident, appended: Vec<LogLine>) {
             entry.incident = incident;
             entry.timeline.extend(appended);
             if is_selected && own && was_open && !now_open {
-                let current = entry.incident.current_step().map(|s| s.id.clone());
-                model.step_cursor = current.and_then(|id| entry.incident.runbook.step_index(&id)).unwrap_or(cursor);
+                model.step_cursor = next_open_after(&entry.incident, cursor);
             }
         }
         None => {

@@ -64,8 +64,17 @@ fn plan(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Result<Vec<Effect>
                 waiting.requested_by
             ));
         }
-        let command = Command::RequestApproval { step, argv: Some(prepared.argv.clone()) };
-        return Ok(vec![Effect::Execute { incident: incident.id.clone(), command }]);
+        let drill = prepared.drill.map(|drill| format!("{}. ", drill.describe())).unwrap_or_default();
+        let question = format!(
+            "{step} is under the two-person rule: this records your request, a second responder approves it \
+             (V in their console), then r runs it. {drill}It would run: {}. Request approval?",
+            quoted(&prepared.argv)
+        );
+        let purpose = Purpose::RequestApproval { step: step.clone(), argv: prepared.argv.clone() };
+        let fields = vec![Field::confirm_explicitly(&question)];
+        let form = Form::new(purpose, format!("Request approval for {step}"), Some(incident.id.clone()), fields);
+        model.mode = Mode::Form(Box::new(form));
+        return Ok(Vec::new());
     }
     let id = incident.id.clone();
     let mut form = confirm_run(id, prepared, force, past_hold);
@@ -199,6 +208,9 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
             });
             model.say(FlashKind::Done, format!("running {}…", prepared.step), now);
             vec![Effect::RunAction { incident, prepared, options }]
+        }
+        Purpose::RequestApproval { step, argv } => {
+            vec![Effect::Execute { incident, command: Command::RequestApproval { step, argv: Some(argv) } }]
         }
         Purpose::Approve { pending } => {
             let command = Command::Approve { step: pending.step.clone(), argv: pending.argv.clone() };

@@ -59,7 +59,9 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
         Purpose::Tick { .. } | Purpose::Skip { .. } | Purpose::Reopen { .. } | Purpose::OverrideHold { .. } => {
             steps::finish(&form)
         }
-        Purpose::RunAction { .. } | Purpose::Approve { .. } => action::finish(model, form, now),
+        Purpose::RunAction { .. } | Purpose::RequestApproval { .. } | Purpose::Approve { .. } => {
+            action::finish(model, form, now)
+        }
         Purpose::Note
         | Purpose::Fact
         | Purpose::Severity

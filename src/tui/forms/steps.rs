@@ -55,7 +55,6 @@ pub fn tick(
     note_required: bool,
 ) -> Form {
     let question = match kind {
-        StepKind::Forensic => "What was preserved, and where (identifier, location, digest)",
         StepKind::Regulatory if files => "What was submitted, to whom, with which reference",
         StepKind::Regulatory => "What was decided, on what evidence",
         StepKind::Communication => "What was sent, to whom",
@@ -67,19 +66,38 @@ pub fn tick(
         format!("{question}? (Enter on nothing ticks it without a note · Esc: not ticked)")
     };
     let verb = if force { "Force-tick" } else { "Tick" };
-    Form::new(
-        Purpose::Tick { step: step.to_owned(), force },
-        format!("{verb} {step} ({})", kind.name()),
-        incident,
-        vec![Field::text(DONE, &label, note_required)],
-    )
+    let title = format!("{verb} {step} ({})", kind.name());
+    let purpose = Purpose::Tick { step: step.to_owned(), force };
+    if kind == StepKind::Forensic {
+        // The preservation record itself, as `warroom preserve` takes it: a note is not one.
+        let note = if note_required { "Note?" } else { "Note? (Enter on nothing: none)" };
+        let fields = vec![
+            Field::text(IDENTIFIER, "What was preserved (its identifier)?", true),
+            Field::text(LOCATION, "Where is it kept?", true),
+            Field::text(DIGEST, "Its hash or receipt?", true),
+            Field::text(DONE, note, note_required),
+        ];
+        return Form::new(purpose, title, incident, fields);
+    }
+    Form::new(purpose, title, incident, vec![Field::text(DONE, &label, note_required)])
 }
+
+const IDENTIFIER: &str = "identifier";
+const LOCATION: &str = "location";
+const DIGEST: &str = "digest";
 
 pub fn finish(form: &Form) -> Vec<Effect> {
     let reason = form.answer(REASON);
     match form.purpose.clone() {
         Purpose::Tick { step, force } => {
-            execute(form, Command::Tick { step, note: form.optional(DONE), force, override_hold: None })
+            let preserved = form.fields.iter().any(|f| f.name == IDENTIFIER).then(|| Command::Preserve {
+                step: step.clone(),
+                identifier: form.answer(IDENTIFIER),
+                location: form.answer(LOCATION),
+                digest: form.answer(DIGEST),
+            });
+            let tick = Command::Tick { step, note: form.optional(DONE), force, override_hold: None };
+            preserved.into_iter().chain([tick]).flat_map(|command| execute(form, command)).collect()
         }
         Purpose::Skip { step } => execute(form, Command::Skip { step, reason }),
         Purpose::Reopen { step } => execute(form, Command::Reopen { step, reason }),

@@ -134,11 +134,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             }
             (None, None) => format!("    {}", sanitize::line(&status.def.title)),
         };
-        lines.push(Line::from(styled(detail, theme.style(Role::Muted))));
+        let width = usize::from(area.width.saturating_sub(2));
+        lines.push(Line::from(styled(fit(&detail, width).into_owned(), theme.style(Role::Muted))));
         let missing = if !status.content_owed() {
             String::new()
         } else {
-            format!(" · missing {}", status.missing_content.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(","))
+            format!("missing {} · ", status.missing_content.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(","))
         };
         let law = match &status.def.localized {
             Some(localized) => {
@@ -151,8 +152,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             .map(|p| format!(" · delayed until {} ({})", when(p.ends_at(), model.tz), sanitize::line(&p.basis)))
             .unwrap_or_default();
         let held = if status.def.holds_ai_changes { held_steps(&entry.incident) } else { String::new() };
-        let text = format!("    {held}{}{law}{missing}{delay}", status.def.citation);
-        lines.push(Line::from(styled(text, theme.style(Role::Muted))));
+        // What is still owed reads first: the citation is the part a cut line can spare.
+        let text = format!("    {held}{missing}{}{law}{delay}", status.def.citation);
+        lines.push(Line::from(styled(fit(&text, width).into_owned(), theme.style(Role::Muted))));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

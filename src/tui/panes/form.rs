@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::kit::{Ui, centred, styled, window, wrapped_lines};
+use super::kit::{Ui, centred, fit, styled, window, wrapped_lines};
 use crate::domain::sanitize;
 use crate::tui::form::{FieldKind, Form};
 use crate::tui::theme::Role;
@@ -21,8 +21,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
     let label_lines = wrapped_lines(&label, width.saturating_sub(2)).min(area.height.saturating_sub(8).max(1));
     let error = form.error.as_deref().map(|e| sanitize::line(e).into_owned());
     let error_lines = error.as_deref().map_or(1, |e| wrapped_lines(e, width.saturating_sub(2)).clamp(1, 4));
+    let in_full = in_full_rows(&field.kind, width.saturating_sub(2));
     let height = label_lines
         + (error_lines - 1)
+        + in_full
         + match &field.kind {
             FieldKind::Choice { options, .. } => options.len() as u16 + 5,
             FieldKind::Text { multiline: true, .. } => 12,
@@ -30,13 +32,22 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
         };
     let popup = centred(area, width, height.min(area.height.saturating_sub(2)));
     frame.render_widget(Clear, popup);
-    let title = format!(" {} ({}/{}) ", sanitize::line(&form.title), form.index + 1, form.fields.len());
+    // Later pages name what was chosen on earlier ones (the decision, the clock).
+    let chosen: Vec<String> = form.fields[..form.index.min(form.fields.len())]
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Choice { .. }))
+        .map(|f| sanitize::line(&f.value()).into_owned())
+        .collect();
+    let chosen = if chosen.is_empty() { String::new() } else { format!(": {}", chosen.join(" · ")) };
+    let title = format!(" {}{chosen} ({}/{}) ", sanitize::line(&form.title), form.index + 1, form.fields.len());
+    let title = fit(&title, usize::from(width.saturating_sub(2))).into_owned();
     let block = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Focus)).title(title);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let parts = Layout::vertical([
         Constraint::Length(label_lines),
         Constraint::Fill(1),
+        Constraint::Length(in_full),
         Constraint::Length(error_lines),
         Constraint::Length(1),
     ])
@@ -46,6 +57,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
         FieldKind::Choice { options, selected } => {
             let rows = parts[1].height as usize;
             let skip = window(*selected, options.len(), rows);
+            let room = usize::from(parts[1].width).saturating_sub(OPTION_ID_COLUMNS);
             let lines: Vec<Line<'_>> = options
                 .iter()
                 .enumerate()
@@ -55,11 +67,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
                     let style = if i == *selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
                     Line::from(vec![
                         styled(format!(" {id:<20} "), style),
-                        styled(sanitize::line(desc).into_owned(), theme.style(Role::Muted)),
+                        styled(fit(&sanitize::line(desc), room).into_owned(), theme.style(Role::Muted)),
                     ])
                 })
                 .collect();
             frame.render_widget(Paragraph::new(lines), parts[1]);
+            if in_full > 0 {
+                let desc = options.get(*selected).map(|(_, d)| sanitize::line(d).into_owned()).unwrap_or_default();
+                let shown = Paragraph::new(desc).style(theme.style(Role::Text)).wrap(Wrap { trim: true });
+                frame.render_widget(shown, parts[2]);
+            }
             "↑↓ choose · Enter select · Esc cancel"
         }
         FieldKind::Text { area: text, multiline, .. } => {
@@ -74,8 +91,22 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
         FieldKind::Confirm { explicit: true } => "y: yes · n / Esc: no",
     };
     if let Some(error) = error {
-        frame.render_widget(Paragraph::new(error).style(theme.style(Role::Error)).wrap(Wrap { trim: true }), parts[2]);
+        frame.render_widget(Paragraph::new(error).style(theme.style(Role::Error)).wrap(Wrap { trim: true }), parts[3]);
     }
     let hint = if form.index > 0 { format!("{hint} · Shift-Tab back") } else { hint.to_owned() };
-    frame.render_widget(Paragraph::new(hint).style(theme.style(Role::Muted)), parts[3]);
+    frame.render_widget(Paragraph::new(hint).style(theme.style(Role::Muted)), parts[4]);
+}
+
+/// ` id (20 columns) ` before an option's description.
+const OPTION_ID_COLUMNS: usize = 22;
+
+/// Rows under a choice list for the selected option's description in full, when some option's
+/// is cut in its row: as many as the longest needs (at most 4), so the box keeps its size while
+/// the cursor moves.
+fn in_full_rows(kind: &FieldKind, width: u16) -> u16 {
+    let FieldKind::Choice { options, .. } = kind else { return 0 };
+    let room = usize::from(width).saturating_sub(OPTION_ID_COLUMNS);
+    let cut =
+        options.iter().map(|(_, d)| sanitize::line(d)).filter(|d| matches!(fit(d, room), std::borrow::Cow::Owned(_)));
+    cut.map(|d| wrapped_lines(&d, width)).max().map_or(0, |rows| rows.min(4))
 }

@@ -13,7 +13,7 @@ use crate::domain::search::{Query, snippet};
 use crate::tui::model::Model;
 use crate::tui::theme::Role;
 
-/// Hits shown under an incident; the rest are counted.
+/// Hits shown under each incident at least; more when the list leaves room, the rest counted.
 const HITS_SHOWN: usize = 3;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor: usize) {
@@ -32,6 +32,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let query = view.query.as_deref().and_then(Query::new);
+    let height = usize::from(inner.height);
+    let headings = listed.len() + view.found.unreadable.len();
+    // Each incident's share of the rows: its hits, and a line counting the rest.
+    let hits_shown = (height.saturating_sub(headings) / listed.len().max(1)).saturating_sub(1).max(HITS_SHOWN);
     let mut lines = Vec::new();
     let (mut cursor_line, mut cursor_end) = (0, 0);
     for (index, incident) in listed.iter().enumerate() {
@@ -44,7 +48,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
             format!("{marker}{}", incident.heading(|at| at.format("%Y-%m-%d").to_string())),
             theme.style(role),
         )));
-        for hit in incident.hits.iter().take(HITS_SHOWN) {
+        let hits = if incident.hits.len() == hits_shown + 1 { hits_shown + 1 } else { hits_shown };
+        for hit in incident.hits.iter().take(hits) {
             let place = format!("    {}: ", sanitize::line(&hit.place));
             let width = usize::from(inner.width).saturating_sub(place.chars().count()).max(20);
             let text = query.as_ref().map_or_else(|| hit.text.clone(), |q| snippet(&hit.text, q, width));
@@ -53,8 +58,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
                 Span::styled(sanitize::line(&text).into_owned(), theme.style(Role::Untrusted)),
             ]));
         }
-        if incident.hits.len() > HITS_SHOWN {
-            let more = format!("    … {} more", incident.hits.len() - HITS_SHOWN);
+        if incident.hits.len() > hits {
+            let more = format!("    … {} more", incident.hits.len() - hits);
             lines.push(Line::from(Span::styled(more, theme.style(Role::Muted))));
         }
         if index == cursor {
@@ -68,7 +73,6 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
     if lines.is_empty() {
         lines.push(Line::from(Span::styled("  nothing found", theme.style(Role::Muted))));
     }
-    let height = usize::from(inner.height);
     // The whole entry under the cursor in view, its first line at least.
     let skip = cursor_end.saturating_sub(height).min(cursor_line);
     let shown: Vec<Line<'_>> = lines.into_iter().skip(skip).collect();

@@ -62,7 +62,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         }
         match incident.state {
             IncidentState::Resolved => title.insert(0, styled("resolved ", theme.style(Role::Submitted))),
-            IncidentState::Closed => title.insert(0, styled("closed, follow-up ", theme.style(Role::Muted))),
+            // Narrow, the pane's title says "in follow-up": the row keeps room for the title.
+            IncidentState::Closed => {
+                title.insert(0, styled(if wide { "closed, follow-up " } else { "closed " }, theme.style(Role::Muted)));
+            }
             IncidentState::Active | IncidentState::Archived => {}
         }
         let mut cells = vec![

@@ -14,7 +14,7 @@ use crate::tui::theme::Role;
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
     let theme = &ui.theme;
     let block_height = area.height.saturating_sub(2) as usize;
-    let (visible, total) = model.log_window(block_height);
+    let (visible, total, at) = model.log_window(block_height);
     let position =
         if model.log.follows() { "following".to_owned() } else { format!("{} newer below", model.log.from_bottom) };
     let filter = model.log.filter.as_ref().map(|f| format!(" · filter “{}”", sanitize::line(f))).unwrap_or_default();
@@ -22,13 +22,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
     let title = format!("Log — {total} line{} · {position}{filter} · {zone}", if total == 1 { "" } else { "s" });
     let block = pane_block(&title, Pane::Log, model, theme);
     let pointed = model.focus == Pane::Log && matches!(model.mode, crate::tui::model::Mode::Normal);
-    let last = visible.len().saturating_sub(1);
     let text_width = usize::from(area.width.saturating_sub(2));
     let lines: Vec<Line<'_>> = visible
         .iter()
         .enumerate()
         .map(|(i, line)| {
-            let cursor = pointed && i == last;
+            let cursor = pointed && i == at;
             let at = if model.local_times {
                 line.at.with_timezone(&model.tz).format("%m-%d %H:%M:%S").to_string()
             } else {
