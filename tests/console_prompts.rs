@@ -167,7 +167,8 @@ fn w_shows_each_role_since_when_a_handover_waiting_and_the_on_call_path() {
     assert!(changes.iter().any(|l| l.contains("alice handed command to bob")), "{changes:?}");
     let on_call =
         "on call       ai-platform-incident-commanders (primary rotation) (next after 10m) → head-of-engineering";
-    assert!(text.iter().any(|l| l.starts_with(on_call)), "{text:?}");
+    let path = text.iter().find(|l| l.starts_with(on_call)).expect("the commander's on-call path");
+    assert!(path.ends_with("head-of-engineering (phone tree)"), "the last rung escalates to no one: {path}");
 }
 
 #[test]

@@ -56,6 +56,7 @@ fn each_audience_is_due_on_its_cadence_and_an_update_sent_reaches_it_and_resets_
     assert_eq!(of(&late, "internal")["state"], "late");
     let text = ws.ok_at("alice", "2026-11-24T02:35:00Z", &["status", &id]);
     assert!(text.contains("internal     LATE 5m"), "{text}");
+    assert!(text.contains("every 2h;") && text.contains("every 30m;"), "intervals as the runbook says them: {text}");
 
     let draft = ws.ok_at("alice", "2026-11-24T02:36:00Z", &["update", &id, "customers"]);
     assert!(draft.contains("Next update within 2 hours"), "the comms template's text:\n{draft}");

@@ -21,7 +21,7 @@ impl Intake<'_> {
         let alert = plan.alert.unwrap_or_else(|| sample_alert(runbook, now));
         let severity =
             runbook.triggers.first().map_or_else(|| runbook.severity.default.clone(), |t| t.severity.clone());
-        let declare = self.declaration(runbook, severity, format!("DRILL: {}", runbook.title), true, alert)?;
+        let declare = self.declaration(runbook, severity, runbook.title.clone(), true, alert)?;
         let focus = plan.micro.map(|n| pick_steps(runbook, n, now));
         let configure = Command::ConfigureDrill { speed: plan.speed, focus };
         let (id, outcomes) = self.store.declare_all(actor, now, &declare, vec![configure])?;

@@ -198,5 +198,7 @@ pub fn update_text(next: &crate::domain::updates::UpdateDue, now: DateTime<Utc>)
     let last = next
         .last
         .map_or_else(|| "none sent yet".to_owned(), |at| format!("last {} ago{reached}", at_a_glance(now - at)));
-    format!("{when}; every {}; {last}", at_a_glance(next.every))
+    let minutes = next.every.num_minutes();
+    let every = if minutes >= 60 && minutes % 60 == 0 { format!("{}h", minutes / 60) } else { at_a_glance(next.every) };
+    format!("{when}; every {every}; {last}")
 }

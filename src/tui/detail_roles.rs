@@ -49,14 +49,14 @@ pub(super) fn roles(out: &mut Lines, entry: &IncidentEntry, tz: Tz, now: DateTim
             };
             out.lines.push(vec![label("paging"), (look, text)]);
         }
-        let rungs: Vec<String> = incident
-            .runbook
-            .on_call
+        let path: Vec<_> = incident.runbook.on_call.iter().filter(|rung| rung.role == role.id).collect();
+        // The last rung has nobody after it: its delay escalates to no one.
+        let rungs: Vec<String> = path
             .iter()
-            .filter(|rung| rung.role == role.id)
-            .map(|rung| match rung.escalate_after {
-                Some(after) => format!("{} (next after {after})", rung.page),
-                None => rung.page.clone(),
+            .enumerate()
+            .map(|(i, rung)| match rung.escalate_after {
+                Some(after) if i + 1 < path.len() => format!("{} (next after {after})", rung.page),
+                _ => rung.page.clone(),
             })
             .collect();
         if !rungs.is_empty() {
