@@ -309,3 +309,34 @@ fn a_listener_and_a_console_deliver_by_themselves_recording_as_the_outbox_servic
     let status = ws.ok("bob", &["outbox", "status", &id]);
     assert!(status.contains("delivering: outbox pid") && status.contains("(warroom console)"), "{status}");
 }
+
+#[test]
+fn whoever_a_page_reached_by_webhook_or_slack_hears_when_it_is_answered_and_when_the_incident_ends() {
+    let receiver = Receiver::start();
+    let ws = paging_workspace(&receiver);
+    let _runner = Running(outbox_run(&ws));
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    receiver.wait_for(2, SOON);
+    ws.ok("bob", &["ack", &id, "privacy"]);
+    let got = receiver.wait_for(4, SOON);
+    let hook = got[2..].iter().find(|r| r.path == "/hook").expect("the webhook told").json();
+    assert_eq!(
+        (hook["purpose"]["type"].as_str(), hook["purpose"]["action"].as_str()),
+        (Some("settle"), Some("acknowledge"))
+    );
+    assert_eq!(hook["to"], "dpo", "the one it paged: {hook}");
+    let subject = hook["subject"].as_str().unwrap_or_default();
+    assert!(subject.contains("the page for privacy is answered"), "{subject}");
+    assert!(hook["body"].as_str().is_some_and(|b| b.starts_with("bob answered it at")), "{hook}");
+    let slack = got[2..].iter().find(|r| r.path == "/slack").expect("slack told").json();
+    assert!(slack["text"].as_str().is_some_and(|t| t.contains("is answered")), "{slack}");
+
+    ws.ok("alice", &["resolve", &id]);
+    let got = receiver.wait_for(6, SOON);
+    let ended: Vec<&str> = got[4..].iter().map(|r| r.path.as_str()).collect();
+    assert!(ended.contains(&"/hook") && ended.contains(&"/slack"), "{ended:?}");
+    assert!(got[4..].iter().all(|r| String::from_utf8_lossy(&r.body).contains("resolved")), "the incident's end");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(receiver.received().len(), 6, "each told once");
+    ws.ok("auditor", &["verify", &id]);
+}

@@ -108,10 +108,14 @@ fn a_person_acknowledging_a_page_in_pagerduty_answers_it_here_and_nothing_else_d
 
     let (status, body) = post(&server, &ada, &v1(SECRET, &ada));
     assert_eq!((status, lines()), (200, before + 1), "a redelivery records nothing more: {body}");
-    assert!(body.contains("not recorded") && body.contains("already"), "{body}");
+    assert!(body.contains("set aside") && body.contains("answered already"), "{body}");
     let stranger = webhook("incident.acknowledged", true, "Ada Lovelace", "INC-20991231-999/privacy");
     let (status, body) = post(&server, &stranger, &v1(SECRET, &stranger));
-    assert!(status == 200 && body.contains("not recorded"), "an incident this workspace does not hold: {body}");
+    assert!(status == 200 && body.contains("no incident"), "an incident this workspace does not hold: {body}");
+    let unpaged = webhook("incident.acknowledged", true, "Ada Lovelace", &format!("{id}/scribe"));
+    let (status, body) = post(&server, &unpaged, &v1(SECRET, &unpaged));
+    assert!(status == 200 && body.contains("sent PagerDuty no page for scribe"), "{body}");
+    assert_eq!(lines(), before + 1, "only an answer to a page PagerDuty received is taken");
     let shown = ws.ok("alice", &["status", &id]);
     assert!(shown.contains("Ada Lovelace"), "{shown}");
     ws.ok("auditor", &["verify", &id]);
@@ -128,4 +132,27 @@ fn without_a_webhook_secret_in_warroom_yaml_pagerduty_is_not_heard() {
     assert_eq!(status, 404, "{body}");
     assert!(body.contains("webhook_secret_file"), "{body}");
     assert_eq!(role_paging(&ws, &id, "privacy")["state"], "waiting");
+}
+
+#[test]
+fn a_secret_that_cannot_be_trusted_stops_every_answer_and_pagerduty_is_told_to_retry() {
+    let receiver = Receiver::start();
+    let ws = workspace(&receiver, true);
+    let id = paged_incident(&ws);
+    let server = Server::start(&ws, &[]);
+    let ada = webhook("incident.acknowledged", true, "Ada Lovelace", &format!("{id}/privacy"));
+    let secret = ws.path().join("pd-webhook.secret");
+    std::fs::write(&secret, "\n").expect("emptied");
+    let (status, body) = post(&server, &ada, &v1("", &ada));
+    assert_eq!(status, 503, "an empty key would sign for anyone: {body}");
+    assert!(!body.contains("pd-webhook.secret"), "the workspace's paths stay in the listener's log: {body}");
+    std::fs::write(&secret, SECRET).expect("written");
+    std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o644)).expect("chmod");
+    let (status, body) = post(&server, &ada, &v1(SECRET, &ada));
+    assert_eq!(status, 503, "a secret others can read signs for them too: {body}");
+    assert_eq!(role_paging(&ws, &id, "privacy")["state"], "waiting");
+    std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600)).expect("chmod");
+    let (status, body) = post(&server, &ada, &v1(SECRET, &ada));
+    assert_eq!(status, 200, "mended, PagerDuty's retry is taken: {body}");
+    assert_eq!(role_paging(&ws, &id, "privacy")["state"], "acknowledged");
 }

@@ -14,10 +14,12 @@ pub mod ingest;
 pub mod intake;
 pub mod outbox;
 pub mod outbox_host;
+pub mod pagerduty;
 pub mod paging;
 pub mod proof;
 pub mod record;
 pub mod search;
+pub mod secret;
 pub mod updates;
 pub mod witnessed;
 

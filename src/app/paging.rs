@@ -53,8 +53,9 @@ pub fn settle_commands(incident: &Incident) -> Vec<Command> {
             };
             let targets: Vec<Target> = incident
                 .outbox
-                .paged_services(&role.id)
+                .paged_targets(&role.id)
                 .into_iter()
+                .map(|(target, _)| target)
                 .filter(|t| !incident.outbox.settled(&role.id, action, t))
                 .collect();
             (!targets.is_empty()).then(|| Command::Settle { role: role.id.clone(), action, targets })
@@ -89,38 +90,4 @@ pub fn page_declared(app: &App, id: &str) {
     if let Err(e) = app.store.incident(id).map_err(AppError::from).and_then(|i| queue_due(app, &parties, &i)) {
         super::error::log(app, "page", Some(id), &e);
     }
-}
-
-/// The signing secrets of the PagerDuty v3 webhook subscriptions `warroom.yaml` names, each
-/// read from its `webhook_secret_file` (none: PagerDuty's answers are not taken).
-pub fn pagerduty_webhook_secrets(dir: &std::path::Path) -> Result<Vec<String>, String> {
-    let parties = super::bundle::paging_parties(dir)?;
-    parties
-        .notifiers
-        .values()
-        .filter(|notifier| notifier.kind == crate::domain::outbound::NotifierKind::Pagerduty)
-        .filter_map(|notifier| notifier.webhook_secret_file.as_deref())
-        .map(|file| {
-            let path = dir.join(file);
-            std::fs::read_to_string(&path)
-                .map(|secret| secret.trim().to_owned())
-                .map_err(|e| format!("cannot read the PagerDuty webhook secret {}: {e}", path.display()))
-        })
-        .collect()
-}
-
-/// Records that a person answered `answer.role`'s pages in PagerDuty, as this process's
-/// service: the escalation stops as if they had acknowledged here.
-pub fn answered_in_pagerduty(app: &App, answer: &crate::ingest::pagerduty::PageAnswer) -> Result<(), AppError> {
-    let id = app.store.resolve_id(&answer.incident)?;
-    if id != answer.incident {
-        return Err(AppError::refused(format!("no incident {}", answer.incident)));
-    }
-    let command = Command::Acknowledge {
-        role: Some(answer.role.clone()),
-        via: Some("pagerduty".to_owned()),
-        answered_by: Some(answer.who.clone()),
-    };
-    app.store.execute(&id, app.actor, app.now(), command)?;
-    Ok(())
 }

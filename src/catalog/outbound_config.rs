@@ -122,9 +122,14 @@ pub fn broken(dir: &Path, parties: &WorkspaceParties) -> std::collections::BTree
                 &notifier.ca_file,
                 &notifier.webhook_secret_file,
             ];
+            // Looked at, not opened: a FIFO put there would block whoever opens it.
             let missing = files.into_iter().flatten().find_map(|file| {
                 let path = dir.join(file);
-                std::fs::File::open(&path).err().map(|e| format!("cannot read {}: {e}", path.display()))
+                match std::fs::metadata(&path) {
+                    Err(e) => Some(format!("cannot read {}: {e}", path.display())),
+                    Ok(meta) if !meta.is_file() => Some(format!("{} is not a file", path.display())),
+                    Ok(_) => None,
+                }
             });
             incomplete(notifier).or(missing).map(|why| (name.clone(), why))
         })
@@ -150,6 +155,9 @@ pub fn check_secret_files(
             let why = match std::fs::metadata(&path) {
                 Err(e) => Some(format!("cannot read {}: {e}", path.display())),
                 Ok(meta) if !meta.is_file() => Some(format!("{} is not a file", path.display())),
+                Ok(meta) if meta.len() <= 64 * 1024 && blank(&path) => {
+                    Some(format!("{} is empty: an empty key would sign for anyone", path.display()))
+                }
                 Ok(meta) => readable_by_others(&meta)
                     .then(|| format!("{} can be read by others: chmod 600 it (it holds a secret)", path.display())),
             };
@@ -159,6 +167,11 @@ pub fn check_secret_files(
         }
     }
     problems
+}
+
+/// A file holding nothing but white space.
+fn blank(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| bytes.iter().all(u8::is_ascii_whitespace))
 }
 
 #[cfg(unix)]

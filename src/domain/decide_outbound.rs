@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::command::{Command, DeliveryOutcome};
 use super::event::Event;
 use super::incident::Incident;
-use super::outbound::{NotifierKind, Outbound, Purpose, Target};
+use super::outbound::{NotifierKind, Outbound, Purpose, Settle, Target};
 use super::outbox::Delivery;
 use super::paging::{Paging, paging};
 use super::refusal::Refusal;
@@ -65,25 +65,55 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
             if fresh.is_empty() {
                 return Err(Refusal::Outbound(OutboundRefusal::AlreadySettled { role, action: action.name() }));
             }
+            let paged = incident.outbox.paged_targets(&role);
+            let (subject, body) = settled_text(incident, &role, action);
             Ok(fresh
                 .into_iter()
                 .enumerate()
-                .map(|(index, target)| Event::MessageQueued {
-                    message: Box::new(Outbound {
-                        key: incident.outbox.next_key(&incident.id, index),
-                        notifier: target.notifier,
-                        kind: NotifierKind::Pagerduty,
-                        to: target.to,
-                        purpose: Purpose::Settle { role: role.clone(), action },
-                        subject: format!("{} {} the page for {role}", incident.id, action.name()),
-                        body: String::new(),
-                        simulated: false,
-                    }),
+                .map(|(index, target)| {
+                    let kind = paged.iter().find(|(t, _)| *t == target).map_or(NotifierKind::Pagerduty, |(_, k)| *k);
+                    let (subject, body) = if kind == NotifierKind::Pagerduty {
+                        (format!("{} {} the page for {role}", incident.id, action.name()), String::new())
+                    } else {
+                        (subject.clone(), body.clone())
+                    };
+                    Event::MessageQueued {
+                        message: Box::new(Outbound {
+                            key: incident.outbox.next_key(&incident.id, index),
+                            notifier: target.notifier,
+                            kind,
+                            to: target.to,
+                            purpose: Purpose::Settle { role: role.clone(), action },
+                            subject,
+                            body,
+                            simulated: false,
+                        }),
+                    }
                 })
                 .collect())
         }
         _ => Ok(Vec::new()),
     }
+}
+
+/// What a person paged by mail, webhook or Slack is told once the page is over: whoever answered
+/// it, or the incident resolved; nobody need answer any more.
+fn settled_text(incident: &Incident, role: &str, action: Settle) -> (String, String) {
+    let drill = if incident.drill { "DRILL — " } else { "" };
+    let (subject, said) = match (action, paging(incident, role)) {
+        (Settle::Acknowledge, Paging::Acknowledged { by, at, .. }) => (
+            format!("{drill}{}: the page for {role} is answered", incident.id),
+            format!("{by} answered it at {}.", at.format("%Y-%m-%d %H:%M UTC")),
+        ),
+        (Settle::Acknowledge, _) => {
+            (format!("{drill}{}: the page for {role} is answered", incident.id), "Someone answered it.".to_owned())
+        }
+        (Settle::Resolve, _) => (
+            format!("{drill}{}: resolved, the page for {role} is over", incident.id),
+            format!("The incident is {}.", incident.state.name()),
+        ),
+    };
+    (subject, format!("{said} Nobody else needs to answer the page for {role}.\n\n— warroom, {}", incident.id))
 }
 
 /// A role whose page nobody has answered: still waiting, or given to someone by another.

@@ -175,19 +175,17 @@ impl Outbox {
         })
     }
 
-    /// The PagerDuty targets that received `role`'s page: those a settlement goes to.
-    pub fn paged_services(&self, role: &str) -> Vec<Target> {
-        let mut targets: Vec<Target> = Vec::new();
+    /// The targets that received `role`'s page, each with its notifier's kind: those told how
+    /// it ended (PagerDuty's alert acknowledged or resolved; mail, webhooks and Slack a line
+    /// saying nobody need answer any more).
+    pub fn paged_targets(&self, role: &str) -> Vec<(Target, super::outbound::NotifierKind)> {
+        let mut targets: Vec<(Target, super::outbound::NotifierKind)> = Vec::new();
         for m in &self.messages {
             let delivered = matches!(m.delivery, Delivery::Delivered { .. });
             let page = matches!(&m.outbound.purpose, Purpose::Page { role: r, .. } if r == role);
             let target = Target { notifier: m.outbound.notifier.clone(), to: m.outbound.to.clone() };
-            if delivered
-                && page
-                && m.outbound.kind == super::outbound::NotifierKind::Pagerduty
-                && !targets.contains(&target)
-            {
-                targets.push(target);
+            if delivered && page && !targets.iter().any(|(t, _)| *t == target) {
+                targets.push((target, m.outbound.kind));
             }
         }
         targets

@@ -24,6 +24,9 @@ pub enum Delivery {
     Other(String),
 }
 
+/// The longest user name taken: a name, not a document.
+const NAME_LIMIT: usize = 128;
+
 /// Reads a v3 webhook's body (its signature checked before).
 pub fn read(body: &[u8]) -> Result<Delivery, String> {
     let json: Value = serde_json::from_slice(body).map_err(|e| format!("not a PagerDuty v3 webhook: {e}"))?;
@@ -49,6 +52,9 @@ pub fn read(body: &[u8]) -> Result<Delivery, String> {
     else {
         return Ok(Delivery::Other(format!("{kind} by a user PagerDuty does not name")));
     };
+    if who.chars().count() > NAME_LIMIT {
+        return Ok(Delivery::Other(format!("{kind} by a user whose name is over {NAME_LIMIT} characters")));
+    }
     let key = event.get("data").and_then(|d| d.get("incident_key")).and_then(Value::as_str);
     let Some((incident, role)) = key.and_then(|k| k.rsplit_once('/')).filter(|(i, r)| !i.is_empty() && !r.is_empty())
     else {

@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 
 use super::{Shared, check, reply_line, same};
+use crate::app::pagerduty::Answered;
 use crate::app::{App, Catalog};
 use crate::ingest::pagerduty::{Delivery, PageAnswer, read};
 use crate::store::Failure;
@@ -27,15 +28,17 @@ pub async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body
         Ok(read) => read,
         Err(refusal) => return reply_line(refusal.status, &refusal.text),
     };
-    let secrets = match crate::app::paging::pagerduty_webhook_secrets(&shared.listener.dir) {
+    let secrets = match crate::app::pagerduty::webhook_secrets(&shared.listener.dir) {
         Ok(secrets) if secrets.is_empty() => {
             let why = "no PagerDuty webhook here: give a pagerduty notifier a webhook_secret_file in warroom.yaml";
             return reply_line(StatusCode::NOT_FOUND, why);
         }
         Ok(secrets) => secrets,
         Err(why) => {
-            shared.log.line(&format!("PagerDuty webhook not read: {why}"));
-            return reply_line(StatusCode::SERVICE_UNAVAILABLE, &why);
+            // The sender learns only that it should retry; the workspace's paths stay in the log.
+            shared.log.line(&format!("PagerDuty webhook refused until fixed: {why}"));
+            let said = "the PagerDuty webhook cannot be checked here now (its listener's log says why); retry later";
+            return reply_line(StatusCode::SERVICE_UNAVAILABLE, said);
         }
     };
     let given = headers.get(SIGNATURE).and_then(|h| h.to_str().ok()).unwrap_or("");
@@ -61,29 +64,31 @@ pub async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body
         .unwrap_or_else(|_| reply_line(StatusCode::SERVICE_UNAVAILABLE, "internal error; retry later"))
 }
 
-/// Records the answer; a refusal (the role answered already, the incident over or unknown) is
-/// said and answered 200: PagerDuty retrying would not change it.
+/// Records the answer. What is no answer to a page this workspace sent (or one answered
+/// already) is said and answered 200: PagerDuty retrying would not change it. Anything else
+/// that stops the recording (the store, this listener's own identity refused in that log) is
+/// answered 503, so PagerDuty retries once it is mended and no answer is lost.
 fn record(shared: &Shared, answer: &PageAnswer) -> (StatusCode, String) {
     let l = &shared.listener;
     let app = App::new(&*l.store, &l.dir, l.clock, &l.actor, Catalog::of(&l.runbooks, &l.clocks));
-    match crate::app::paging::answered_in_pagerduty(&app, answer) {
-        Ok(()) => {
+    match crate::app::pagerduty::answered(&app, answer) {
+        Ok(Answered::Recorded) => {
             let line =
                 format!("{}: {} {} the page for {} in PagerDuty", answer.incident, answer.who, answer.how, answer.role);
             shared.log.line(&line);
             reply_line(StatusCode::OK, &line)
         }
-        Err(e) if e.failure() == Failure::Refused => {
-            let line = format!("{}: PagerDuty answer for {} not recorded: {e}", answer.incident, answer.role);
+        Ok(Answered::SetAside(why)) => {
+            let line = format!("PagerDuty answer for {} of {} set aside: {why}", answer.role, answer.incident);
             shared.log.line(&line);
             reply_line(StatusCode::OK, &line)
         }
         Err(e) => {
-            shared.log.line(&format!("could not record a PagerDuty answer: {e}"));
-            let status = if e.failure() == Failure::NotSaved {
-                StatusCode::SERVICE_UNAVAILABLE
-            } else {
+            shared.log.line(&format!("could not record a PagerDuty answer (answered 503, so it is retried): {e}"));
+            let status = if e.failure() == Failure::Internal {
                 StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::SERVICE_UNAVAILABLE
             };
             reply_line(status, &e.to_string())
         }

@@ -30,10 +30,9 @@ impl Wire {
 
     fn secret(&self, what: &str, file: &str) -> Result<String, Undelivered> {
         let path = self.dir.join(file);
-        std::fs::read_to_string(&path).map(|s| s.trim().to_owned()).map_err(|e| Undelivered {
-            why: format!("cannot read the {what} file {}: {e}", path.display()),
-            permanent: true,
-        })
+        crate::app::secret::read(&path)
+            .map(|secret| secret.text)
+            .map_err(|why| Undelivered { why: format!("the {what} file: {why}"), permanent: true })
     }
 
     /// The notifier's URL: `url`, or the secret in `url_file`.
