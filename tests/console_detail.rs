@@ -481,3 +481,20 @@ fn enter_on_an_action_that_ended_shows_what_ran_and_the_end_of_its_output() {
     assert!(screen.contains("flag flags/kill-switch.suppress set"), "the output's end, whole:\n{screen}");
     assert!(screen.contains("the step's tool is off for every tenant") && !screen.contains('\u{1b}'), "{screen}");
 }
+
+#[test]
+fn when_the_selected_incident_is_archived_the_next_one_opens_on_its_current_step_and_whole_log() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1), ("INC-20261124-002", "cross-tenant-pii-leak", 2)]);
+    assert_eq!(model.current().map(|e| e.incident.id.as_str()), Some(INC));
+    for _ in 0..6 {
+        key(&mut model, KeyCode::Down);
+    }
+    key(&mut model, KeyCode::Char('4'));
+    key(&mut model, KeyCode::Up);
+    update(&mut model, Msg::Gone(INC.into()), &keymap(), t0());
+    let entry = model.current().expect("the other incident");
+    assert_eq!(entry.incident.id, "INC-20261124-002");
+    let current = entry.incident.current_step().map(|s| s.id.clone()).expect("a current step");
+    assert_eq!(model.cursor_step(), Some(current.as_str()), "not the archived one's row");
+    assert!(model.log.follows(), "its whole log, newest last");
+}

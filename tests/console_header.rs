@@ -34,4 +34,9 @@ fn the_urgent_clock_and_its_due_time_fit_80_columns_beside_a_command_offered() {
     assert!(crowded.contains("1 UNROUTED (A)") && crowded.contains("IMMEDIATELY ai-act-73-general"), "{crowded}");
     let wide = text_of(&render(&model, 160, 48, t0())).lines().next().unwrap_or_default().to_owned();
     assert!(wide.contains("IMMEDIATELY (causal-link, outer limit") && wide.contains("due Wed 09 Dec"), "{wide}");
+
+    model.unrouted.clear();
+    update(&mut model, changed(&envelopes("INC-20261124-002", "cross-tenant-pii-leak", 30)), &keymap(), t0());
+    let other = top(&model);
+    assert!(other.contains("…001 COMMAND TO YOU (H) · …002"), "the offer names its incident: {other}");
 }

@@ -54,20 +54,27 @@ pub fn section_from_notes(incident: &Incident, keyword: &str) -> String {
     out
 }
 
+/// Every tag a line of a note may start with.
+const TAGS: &[&str] =
+    &["ROOT CAUSE:", "TRIGGER:", "WENT WELL:", "WENT BADLY:", "LUCKY:", "LESSON:", "TODO", "SUMMARY:", "IMPACT:"];
+
 /// What a note says after each line that starts with `tag` (on any line of it, not only the
-/// first), each up to the next such line: `TODO:` on the fifth line of a note is an item too.
+/// first), each up to the next line that starts with a tag, its lines joined into one: `TODO:`
+/// on the fifth line of a note is an item too, and does not run into a root cause before it.
 pub fn tagged(note: &str, tag: &str) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
     let mut current: Option<String> = None;
     for line in note.lines() {
-        match line.trim_start().strip_prefix(tag) {
-            Some(rest) => parts.extend(current.replace(rest.to_owned())),
-            None => {
-                if let Some(part) = current.as_mut() {
-                    part.push('\n');
-                    part.push_str(line);
-                }
-            }
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(tag) {
+            parts.extend(current.replace(rest.trim().to_owned()));
+        } else if TAGS.iter().any(|other| trimmed.starts_with(other)) {
+            parts.extend(current.take());
+        } else if let Some(part) = current.as_mut()
+            && !trimmed.is_empty()
+        {
+            part.push(' ');
+            part.push_str(trimmed.trim_end());
         }
     }
     parts.extend(current);
@@ -251,8 +258,11 @@ mod tests {
     fn a_tag_on_any_line_of_a_note_starts_a_part_that_runs_to_the_next() {
         let note =
             "Scope so far:\n- 14 documents\nTODO: confirm with globex\n  the copies are gone\nTODO(sam): add a test";
-        assert_eq!(tagged(note, "TODO"), [": confirm with globex\n  the copies are gone", "(sam): add a test"]);
+        assert_eq!(tagged(note, "TODO"), [": confirm with globex the copies are gone", "(sam): add a test"]);
         assert_eq!(tagged("ROOT CAUSE: the filter", "ROOT CAUSE:"), ["the filter"]);
+        let both = "ROOT CAUSE: the tenant clause\ndropped after v88\nTODO(sam, prevent): a test";
+        assert_eq!(tagged(both, "ROOT CAUSE:"), ["the tenant clause dropped after v88"], "ends at the next tag");
+        assert_eq!(tagged(both, "TODO"), ["(sam, prevent): a test"]);
         assert!(tagged("nothing to do\nmentions TODO: inside a line", "TODO").is_empty());
     }
 }

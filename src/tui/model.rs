@@ -258,7 +258,7 @@ impl Model {
         let before = self.current().map(|e| e.incident.id.clone());
         let found = id.and_then(|id| self.incidents.iter().position(|e| e.incident.id == id));
         self.selected = found.unwrap_or(0).min(self.incidents.len().saturating_sub(1));
-        if self.current().map(|e| &e.incident.id) != before.as_ref() {
+        if found.is_none() || self.current().map(|e| &e.incident.id) != before.as_ref() {
             self.point_at_current_step();
         }
         let steps = self.current().map_or(0, |e| e.incident.steps.len());

@@ -42,17 +42,20 @@ pub fn open(model: &mut Model, action: Action, incident: Option<String>, now: Da
             ],
         ),
         Action::Severity => {
-            let levels = runbook
+            let levels: Vec<(String, String)> = runbook
                 .severity
                 .levels
                 .iter()
                 .map(|l| (l.id.clone(), format!("{} — {}", l.name, l.definition)))
                 .collect();
+            // The list starts on the severity the incident has now.
+            let now_at = levels.iter().position(|(id, _)| *id == entry.incident.severity).unwrap_or(0);
+            let label = format!("Severity (now {})", entry.incident.severity);
             Form::new(
                 Purpose::Severity,
                 "Change severity",
                 incident,
-                vec![Field::choice(LEVEL, "Severity", levels), Field::text(REASON, "Reason", true)],
+                vec![Field::choice_at(LEVEL, &label, levels, now_at), Field::text(REASON, "Reason", true)],
             )
         }
         Action::Assign => {

@@ -67,13 +67,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
                     let style = if i == *selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
                     Line::from(vec![
                         styled(format!(" {id:<20} "), style),
-                        styled(fit(&sanitize::line(desc), room).into_owned(), theme.style(Role::Muted)),
+                        styled(fit(&one_line(desc), room).into_owned(), theme.style(Role::Muted)),
                     ])
                 })
                 .collect();
             frame.render_widget(Paragraph::new(lines), parts[1]);
             if in_full > 0 {
-                let desc = options.get(*selected).map(|(_, d)| sanitize::line(d).into_owned()).unwrap_or_default();
+                let desc = options.get(*selected).map(|(_, d)| one_line(d)).unwrap_or_default();
                 let shown = Paragraph::new(desc).style(theme.style(Role::Text)).wrap(Wrap { trim: true });
                 frame.render_widget(shown, parts[2]);
             }
@@ -101,12 +101,17 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
 const OPTION_ID_COLUMNS: usize = 22;
 
 /// Rows under a choice list for the selected option's description in full, when some option's
-/// is cut in its row: as many as the longest needs (at most 4), so the box keeps its size while
+/// is cut in its row: as many as the longest needs (at most 8), so the box keeps its size while
 /// the cursor moves.
 fn in_full_rows(kind: &FieldKind, width: u16) -> u16 {
     let FieldKind::Choice { options, .. } = kind else { return 0 };
     let room = usize::from(width).saturating_sub(OPTION_ID_COLUMNS);
-    let cut =
-        options.iter().map(|(_, d)| sanitize::line(d)).filter(|d| matches!(fit(d, room), std::borrow::Cow::Owned(_)));
-    cut.map(|d| wrapped_lines(&d, width)).max().map_or(0, |rows| rows.min(4))
+    let cut = options.iter().map(|(_, d)| one_line(d)).filter(|d| matches!(fit(d, room), std::borrow::Cow::Owned(_)));
+    cut.map(|d| wrapped_lines(&d, width)).max().map_or(0, |rows| rows.min(8))
+}
+
+/// An option's description on one line: a definition written over several lines in YAML reads
+/// as one sentence, not with ␤ marks.
+fn one_line(text: &str) -> String {
+    sanitize::line(&text.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned()
 }

@@ -24,11 +24,20 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     let name = if area.width >= 120 { " warroom " } else { " " };
     let mut spans = vec![styled(name, theme.style(Role::Title))];
     // Short, so that the deadline after it still fits 80 columns; the roles line names the incident.
-    let offered = model.incidents.iter().any(|e| e.incident.handover.as_ref().is_some_and(|h| h.to == model.actor));
-    if offered {
+    let offered = model.incidents.iter().find(|e| e.incident.handover.as_ref().is_some_and(|h| h.to == model.actor));
+    if let Some(entry) = offered {
         let key = ui.keymap.key_for(crate::tui::keymap::Action::AcceptCommand);
-        let offer = if area.width >= 120 { "COMMAND OFFERED TO YOU" } else { "COMMAND TO YOU" };
-        spans.push(styled(format!("{offer} ({key}) "), theme.style(Role::Error)));
+        // Named when the deadline after it is another incident's, so it is not read as this one's.
+        let id = &entry.incident.id;
+        let other = urgent.as_ref().is_some_and(|(e, _)| e.incident.id != *id);
+        let tail = id.rsplit('-').next().unwrap_or(id);
+        let offer = match (area.width >= 120, other) {
+            (true, true) => format!("COMMAND OF …{tail} OFFERED TO YOU ({key}) · "),
+            (true, false) => format!("COMMAND OFFERED TO YOU ({key}) "),
+            (false, true) => format!("…{tail} COMMAND TO YOU ({key}) · "),
+            (false, false) => format!("COMMAND TO YOU ({key}) "),
+        };
+        spans.push(styled(offer, theme.style(Role::Error)));
     }
     if !model.unrouted.is_empty() {
         let key = ui.keymap.key_for(crate::tui::keymap::Action::Inbox);
