@@ -21,6 +21,13 @@ pub fn options() -> OpenOptions {
     options
 }
 
+/// Whether others than its owner may read or write the file `meta` describes (a secret so kept
+/// is anyone's on the host).
+pub fn open_to_others(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o077 != 0
+}
+
 /// Creates or replaces `path` with `bytes`, readable by its owner only.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file: File = options().write(true).create(true).truncate(true).open(path)?;

@@ -57,7 +57,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("ascii_json", &[]),
     ("private_fs", &[]),
     ("store", &["domain", "ascii_json", "private_fs"]),
-    ("catalog", &["domain"]),
+    ("catalog", &["domain", "private_fs"]),
     ("report", &["domain", "ascii_json"]),
     ("ingest", &["domain", "catalog"]),
     ("action", &["domain", "clock", "private_fs"]),

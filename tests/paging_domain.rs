@@ -8,7 +8,7 @@ use warroom::domain::command::Command;
 use warroom::domain::decide_outbound::decide;
 use warroom::domain::event::{Actor, Envelope, Event};
 use warroom::domain::incident::Incident;
-use warroom::domain::outbound::{NotifierKind, Target};
+use warroom::domain::outbound::{NotifierKind, Settle, Target};
 use warroom::domain::paging::{self, PageDue, Paging};
 use warroom::domain::refusal::Refusal;
 use warroom::domain::refusal_outbound::OutboundRefusal;
@@ -239,6 +239,19 @@ fn a_role_given_by_another_stops_the_paging_but_is_not_the_holders_acknowledgeme
         paging::said(&incident, "privacy", t0() + Duration::minutes(5)),
         Some((false, "paging stopped 3m ago: alice gave the role to priya, who has not acknowledged".to_owned()))
     );
+    let page = incident.outbox.messages.iter().find(|m| m.outbound.purpose.role() == Some("privacy"));
+    let key = page.map(|m| m.outbound.key.clone()).expect("privacy paged");
+    apply(
+        &mut incident,
+        "outbox",
+        t0() + Duration::minutes(1),
+        Event::MessageDelivered { key, attempt: 1, receipt: None },
+    );
+    let hook = Target { notifier: "hook".into(), to: None };
+    let settle = Command::Settle { role: "privacy".into(), action: Settle::Acknowledge, targets: vec![hook] };
+    let told = decide(&incident, settle, t0() + Duration::minutes(5)).expect("told");
+    let Some(Event::MessageQueued { message }) = told.first() else { panic!("{told:?}") };
+    assert!(message.body.starts_with("alice gave the role to priya at"), "not priya's answer: {}", message.body);
     for event in
         decide(&incident, Command::Acknowledge { role: Some("privacy".into()), via: None, answered_by: None }, t0())
             .expect("ack")

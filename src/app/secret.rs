@@ -30,7 +30,7 @@ pub fn read(path: &Path) -> Result<Secret, String> {
     if text.is_empty() {
         return Err(format!("{shown} is empty"));
     }
-    Ok(Secret { text, shared: shared(&meta) })
+    Ok(Secret { text, shared: crate::private_fs::open_to_others(&meta) })
 }
 
 #[cfg(unix)]
@@ -42,17 +42,6 @@ fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(not(unix))]
 fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
-}
-
-#[cfg(unix)]
-fn shared(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o077 != 0
-}
-
-#[cfg(not(unix))]
-fn shared(_meta: &std::fs::Metadata) -> bool {
-    false
 }
 
 #[cfg(test)]

@@ -158,7 +158,7 @@ pub fn check_secret_files(
                 Ok(meta) if meta.len() <= 64 * 1024 && blank(&path) => {
                     Some(format!("{} is empty: an empty key would sign for anyone", path.display()))
                 }
-                Ok(meta) => readable_by_others(&meta)
+                Ok(meta) => crate::private_fs::open_to_others(&meta)
                     .then(|| format!("{} can be read by others: chmod 600 it (it holds a secret)", path.display())),
             };
             if let Some(why) = why {
@@ -172,17 +172,6 @@ pub fn check_secret_files(
 /// A file holding nothing but white space.
 fn blank(path: &Path) -> bool {
     std::fs::read(path).is_ok_and(|bytes| bytes.iter().all(u8::is_ascii_whitespace))
-}
-
-#[cfg(unix)]
-fn readable_by_others(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o077 != 0
-}
-
-#[cfg(not(unix))]
-fn readable_by_others(_meta: &std::fs::Metadata) -> bool {
-    false
 }
 
 /// A warning for each rotation `pages` names that the workspace does not map, when the

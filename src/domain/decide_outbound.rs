@@ -101,9 +101,12 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
 fn settled_text(incident: &Incident, role: &str, action: Settle) -> (String, String) {
     let drill = if incident.drill { "DRILL — " } else { "" };
     let (subject, said) = match (action, paging(incident, role)) {
-        (Settle::Acknowledge, Paging::Acknowledged { by, at, .. }) => (
+        (Settle::Acknowledge, Paging::Acknowledged { by, at, assigned_by }) => (
             format!("{drill}{}: the page for {role} is answered", incident.id),
-            format!("{by} answered it at {}.", at.format("%Y-%m-%d %H:%M UTC")),
+            match assigned_by {
+                Some(giver) => format!("{giver} gave the role to {by} at {}.", at.format("%Y-%m-%d %H:%M UTC")),
+                None => format!("{by} answered it at {}.", at.format("%Y-%m-%d %H:%M UTC")),
+            },
         ),
         (Settle::Acknowledge, _) => {
             (format!("{drill}{}: the page for {role} is answered", incident.id), "Someone answered it.".to_owned())
