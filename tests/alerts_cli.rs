@@ -257,3 +257,21 @@ fn declaring_from_an_unrouted_alert_takes_the_severity_and_title_chosen() {
         (Some("SEV3"), Some("Initech rows seen by Acme"))
     );
 }
+
+#[test]
+fn an_alert_firing_anew_after_its_incident_was_resolved_opens_a_new_one_and_pages() {
+    let ws = Workspace::new();
+    let ingest = |file: &str| ws.ok("alertmanager", &["alert", "ingest", &fixture(file)]);
+    let first = ingest("alertmanager-webhook-v4-firing.json");
+    let id = first.split("opened ").nth(1).expect("id").trim().to_owned();
+    ws.ok("alice", &["resolve", &id]);
+    let again = ingest("alertmanager-webhook-v4-firing.json");
+    assert!(again.contains("a repeat; not stored again"), "a retry of the same firing: {again}");
+    let firing = std::fs::read_to_string(fixture("alertmanager-webhook-v4-firing.json")).expect("fixture");
+    let recurred = firing.replace("2026-11-24T04:50", "2026-11-24T09:50");
+    let out = ingest_stdin(&ws, &recurred);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let landed = String::from_utf8_lossy(&out.stdout);
+    let new_id = landed.split("opened ").nth(1).expect("the recurrence opens an incident, which pages").trim();
+    assert_ne!(new_id, id, "not joined to the resolved one, where nobody is paged: {landed}");
+}

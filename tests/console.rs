@@ -32,21 +32,6 @@ fn the_cursor_starts_on_the_current_step_and_x_ticks_it() {
 }
 
 #[test]
-fn shift_f_forces_the_tick_past_open_dependencies() {
-    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
-    key(&mut model, KeyCode::Down);
-    key(&mut model, KeyCode::Down);
-    let effects = key(&mut model, KeyCode::Char('F'));
-    assert_eq!(
-        effects,
-        [Effect::Execute {
-            incident: "INC-20261124-001".into(),
-            command: Command::Tick { step: "purge-caches".into(), note: None, force: true, override_hold: None }
-        }]
-    );
-}
-
-#[test]
 fn skip_asks_for_a_reason_and_refuses_an_empty_one() {
     let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
     key(&mut model, KeyCode::Down);

@@ -386,15 +386,15 @@ fn a_regulatory_step_asks_what_was_decided_unless_its_tick_is_a_filing() {
     let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
     key(&mut model, KeyCode::Char('3'));
     for (step, asked) in [
-        ("assess-notifiability", "What was decided, on what evidence?"),
-        ("notify-authority", "What was submitted, to whom, with which reference?"),
+        ("assess-notifiability", "What was decided, on what evidence, and why now?"),
+        ("notify-authority", "What was submitted, to whom, with which reference, and why now?"),
     ] {
         let index = model.current().and_then(|e| e.incident.runbook.step_index(step)).expect("step");
         model.step_cursor = index;
-        // Forced: the steps before it are open, and a plain x says so before asking anything.
+        // Forced: the steps before it are open, so it also asks why now.
         key(&mut model, KeyCode::Char('F'));
         let Mode::Form(form) = &model.mode else { panic!("{step} asks first: {:?}", model.mode) };
-        assert!(form.fields[0].label.starts_with(asked), "{step}: {}", form.fields[0].label);
+        assert!(form.fields[0].label.ends_with(asked), "{step}: {}", form.fields[0].label);
         key(&mut model, KeyCode::Esc);
     }
 }
@@ -466,6 +466,7 @@ fn enter_on_an_action_that_ended_shows_what_ran_and_the_end_of_its_output() {
         output_sha256: "9f2c".into(),
         abandoned: false,
         simulated: false,
+        not_started: false,
     };
     let finished =
         Event::ActionFinished { step: "kill-switch".into(), started_seq: last.seq + 1, outcome: Box::new(outcome) };

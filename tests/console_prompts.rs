@@ -278,3 +278,105 @@ fn a_waived_clock_is_not_offered_to_file_or_waive_again() {
         key(&mut model, KeyCode::Esc);
     }
 }
+
+#[test]
+fn forcing_a_tick_past_open_steps_names_them_and_asks_why_before_anything_is_recorded() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    for _ in 0..10 {
+        if model.cursor_step() == Some("purge-caches") {
+            break;
+        }
+        key(&mut model, KeyCode::Char('j'));
+    }
+    assert_eq!(model.cursor_step(), Some("purge-caches"));
+    let effects = key(&mut model, KeyCode::Char('F'));
+    assert!(effects.is_empty(), "nothing recorded on the key alone: {effects:?}");
+    let Mode::Form(form) = &model.mode else { panic!("asks first: {:?}", model.mode) };
+    assert_eq!(form.title, "Force-tick purge-caches (containment)");
+    let label = &form.field().expect("a question").label;
+    assert!(label.contains("OPEN (kill-switch)") && label.contains("FORCED"), "{label}");
+    assert!(key(&mut model, KeyCode::Enter).is_empty(), "a forced tick says why");
+    typed(&mut model, "cache served foreign answers; switch is on its way");
+    let effects = key(&mut model, KeyCode::Enter);
+    let [Effect::Execute { command: warroom::domain::command::Command::Tick { step, force: true, note, .. }, .. }] =
+        effects.as_slice()
+    else {
+        panic!("a forced tick with the reason: {effects:?}")
+    };
+    assert_eq!(
+        (step.as_str(), note.as_deref()),
+        ("purge-caches", Some("cache served foreign answers; switch is on its way"))
+    );
+}
+
+#[test]
+fn the_close_confirmation_names_every_duty_still_owed() {
+    use warroom::domain::event::{Actor, Envelope, Event};
+    let mut envelopes = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let seq = envelopes.len() as u64 + 1;
+    envelopes.push(Envelope { seq, at: t0(), actor: Actor::named("alice"), event: Event::Resolved {} });
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&envelopes), &keymap(), t0());
+    key(&mut model, KeyCode::Char('C'));
+    let Mode::Form(form) = &model.mode else { panic!("asks to confirm: {:?}", model.mode) };
+    let question: String = form.fields.iter().map(|f| f.label.as_str()).collect::<Vec<_>>().join(" ");
+    assert!(question.contains("Still owed, kept in follow-up until archived: "), "{question}");
+    assert!(question.contains("gdpr-33 (running)"), "the running notification: {question}");
+    assert!(question.contains("(not started: record its anchor or waive it)"), "a duty whose clock waits: {question}");
+}
+
+#[test]
+fn a_submission_offers_only_the_phases_the_chosen_clocks_law_takes() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('N'));
+    let phases_for = |model: &mut warroom::tui::model::Model, clock: &str| {
+        for _ in 0..12 {
+            let Mode::Form(form) = &model.mode else { panic!("the wizard: {:?}", model.mode) };
+            if form.answer("clock") == clock {
+                break;
+            }
+            key(model, KeyCode::Down);
+        }
+        key(model, KeyCode::Enter);
+        typed(model, "REF-1");
+        key(model, KeyCode::Enter);
+        let Mode::Form(form) = &model.mode else { panic!("the wizard: {:?}", model.mode) };
+        let Some(FieldKind::Choice { options, .. }) = form.field().map(|f| &f.kind) else {
+            panic!("at the phase: {:?}", form.field())
+        };
+        let offered: Vec<String> = options.iter().map(|(id, _)| id.clone()).collect();
+        offered
+    };
+    assert_eq!(phases_for(&mut model, "gdpr-34"), ["complete"], "a communication to people is one message");
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('N'));
+    assert_eq!(phases_for(&mut model, "gdpr-33"), ["initial", "intermediate", "complete"], "Art. 33(4) phases");
+}
+
+#[test]
+fn the_message_view_keeps_what_faded() {
+    use warroom::tui::model::{Detail, FlashKind};
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    model.say(FlashKind::Done, "✓ bob ticked kill-switch", t0());
+    model.say(FlashKind::Refused, "refused: purge-caches depends on kill-switch", t0() + chrono::Duration::seconds(5));
+    model.say(FlashKind::Done, "✓ alice noted: cache disabled", t0() + chrono::Duration::seconds(10));
+    update(&mut model, Msg::Tick, &keymap(), t0() + chrono::Duration::minutes(5));
+    assert!(model.flash.is_none(), "the success faded from the status bar");
+    let (_, lines) = warroom::tui::detail::content(&model, &Detail::Message, t0());
+    let text: Vec<String> = lines.iter().map(|l| l.iter().map(|(_, t)| t.as_str()).collect()).collect();
+    let earlier: Vec<&String> = text.iter().skip_while(|l| *l != "Earlier messages").skip(1).collect();
+    assert_eq!(earlier.len(), 3, "{text:?}");
+    assert!(earlier[0].contains("done") && earlier[0].ends_with("✓ alice noted: cache disabled"), "{earlier:?}");
+    assert!(earlier[1].contains("02:00:05 UTC refused"), "{earlier:?}");
+}
+
+#[test]
+fn ctrl_u_clears_an_answer_back_to_the_start_of_its_line() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('n'));
+    typed(&mut model, "a wrong start");
+    update(&mut model, Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)), &keymap(), t0());
+    assert_eq!(answer_of(&model), "", "cleared, not undone");
+    typed(&mut model, "right");
+    assert_eq!(answer_of(&model), "right");
+}

@@ -294,7 +294,7 @@ fn two_responders_run_the_demo_drills_kill_switch_under_the_two_person_rule_as_a
     ws.ok("auditor", &["export", "001", "--out", out.to_str().expect("path")]);
     let pm = std::fs::read_to_string(out.join("postmortem.md")).expect("pm");
     assert!(pm.contains("## Actions run") && pm.contains("bin/kill-switch"), "{pm}");
-    assert!(pm.contains("| bob | #8 approved kill-switch (request #7) |"), "the approval is in the timeline: {pm}");
+    assert!(pm.contains("| bob | #9 approved kill-switch (request #8) |"), "the approval is in the timeline: {pm}");
     ws.ok("auditor", &["verify", out.to_str().expect("path")]);
 }
 

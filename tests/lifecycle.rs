@@ -41,10 +41,22 @@ fn bundles(ws: &Workspace) -> Vec<std::path::PathBuf> {
 /// A cross-tenant leak worked through to its close at 12:00, aware at 10:00.
 fn closed(ws: &Workspace) -> String {
     let now = "2026-11-24T12:00:00Z";
-    let id =
-        ok(ws, "alice", now, &["declare", "--runbook", "cross-tenant-pii-leak", "--aware-at", "2026-11-24T10:00:00Z"])
-            .trim()
-            .to_owned();
+    let id = ok(
+        ws,
+        "alice",
+        now,
+        &[
+            "declare",
+            "--runbook",
+            "cross-tenant-pii-leak",
+            "--aware-at",
+            "2026-11-24T10:00:00Z",
+            "--label",
+            "agent=support-bot",
+        ],
+    )
+    .trim()
+    .to_owned();
     for step in ws.status_json(&id)["steps"].as_array().expect("steps").iter().filter_map(|s| s["id"].as_str()) {
         if step == "kill-switch" || step == "re-enable" {
             ok(ws, "alice", now, &["approve", &id, step, "--request"]);

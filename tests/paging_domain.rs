@@ -248,7 +248,11 @@ fn a_role_given_by_another_stops_the_paging_but_is_not_the_holders_acknowledgeme
         Event::MessageDelivered { key, attempt: 1, receipt: None },
     );
     let hook = Target { notifier: "hook".into(), to: None };
-    let settle = Command::Settle { role: "privacy".into(), action: Settle::Acknowledge, targets: vec![hook] };
+    let settle = Command::Settle {
+        role: "privacy".into(),
+        action: Settle::Acknowledge,
+        targets: vec![(hook, NotifierKind::Webhook)],
+    };
     let told = decide(&incident, settle, t0() + Duration::minutes(5)).expect("told");
     let Some(Event::MessageQueued { message }) = told.first() else { panic!("{told:?}") };
     assert!(message.body.starts_with("alice gave the role to priya at"), "not priya's answer: {}", message.body);
@@ -265,4 +269,25 @@ fn a_role_given_by_another_stops_the_paging_but_is_not_the_holders_acknowledgeme
     let again =
         decide(&incident, Command::Acknowledge { role: Some("privacy".into()), via: None, answered_by: None }, t0());
     assert!(matches!(again, Err(Refusal::Outbound(OutboundRefusal::AlreadyAcknowledged { .. }))), "{again:?}");
+}
+
+#[test]
+fn answering_a_page_in_person_takes_the_role_nobody_holds_and_an_answer_in_pagerduty_does_not() {
+    let mut incident = declared();
+    page_due(&mut incident, t0());
+    assert_eq!(incident.commander(), None, "an alert opened it: nobody commands yet");
+    let ack = |role: &str, via: Option<&str>| Command::Acknowledge {
+        role: Some(role.into()),
+        via: via.map(str::to_owned),
+        answered_by: via.map(|_| "Priya Patel".to_owned()),
+    };
+    let events = warroom::domain::decide(Some(&incident), ack("commander", None), t0(), "bob").expect("ack");
+    for event in events {
+        apply(&mut incident, "bob", t0() + Duration::minutes(1), event);
+    }
+    assert_eq!(incident.commander(), Some("bob"), "who answered the commander's page commands");
+    let events =
+        warroom::domain::decide(Some(&incident), ack("privacy", Some("pagerduty")), t0(), "listener").expect("ack");
+    assert_eq!(events.len(), 1, "a name from PagerDuty is not a responder: {events:?}");
+    assert!(!incident.roles.contains_key("privacy"));
 }

@@ -12,7 +12,11 @@ use common::Workspace;
 /// A leak worked through and closed at fixed times, with facts for every figure.
 fn closed(ws: &Workspace) -> PathBuf {
     let t = |h: u32, m: u32| format!("2026-11-24T{h:02}:{m:02}:00Z");
-    ws.ok_at("alice", &t(2, 30), &["declare", "--runbook", "cross-tenant-pii-leak", "--aware-at", &t(2, 10)]);
+    ws.ok_at(
+        "alice",
+        &t(2, 30),
+        &["declare", "--runbook", "cross-tenant-pii-leak", "--aware-at", &t(2, 10), "--label", "agent=support-bot"],
+    );
     ws.ok_at("alice", &t(2, 31), &["decide", "001", "breach-started", "--at", &t(1, 31), "--evidence", "trace 7f3a"]);
     ws.ok_at("sam", &t(2, 35), &["note", "001", "ROOT CAUSE: the retrieval filter dropped the tenant clause"]);
     ws.ok_at("sam", &t(2, 36), &["note", "001", "WENT WELL: the kill-switch held — no second leak"]);

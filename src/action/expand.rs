@@ -96,10 +96,8 @@ pub fn prepare(
         ("WARROOM_SEVERITY".to_owned(), incident.severity.clone()),
         ("WARROOM_RUNBOOK".to_owned(), incident.runbook.id.clone()),
     ];
-    if let Some(first) = incident.alerts.values().min_by_key(|t| (t.first_seen, &t.alert.key)) {
-        for (label, value) in &first.alert.labels {
-            env.push((format!("WARROOM_ALERT_{}", env_name(label)), value.clone()));
-        }
+    for (label, value) in incident.alert_labels() {
+        env.push((format!("WARROOM_ALERT_{}", env_name(label)), value.to_owned()));
     }
     for (name, value) in &action.env {
         env.push((name.clone(), expand(value)?));
@@ -129,6 +127,29 @@ pub fn prepare(
     })
 }
 
+/// The alert labels the action of `step` (or its undo) names that neither an alert brought
+/// nor a responder stated: what to ask for before it can run.
+pub fn unstated_labels(incident: &Incident, step: &str, undo: bool) -> Vec<String> {
+    let Some(action) = incident.runbook.steps().map(|(_, s)| s).find(|s| s.id == step).and_then(|s| s.action.as_ref())
+    else {
+        return Vec::new();
+    };
+    let (program, args) = match (&action.undo, undo) {
+        (Some(reverse), true) => (&reverse.program, &reverse.args),
+        _ => (&action.program, &action.args),
+    };
+    let texts = std::iter::once(program).chain(args).chain(action.cwd.iter()).chain(action.env.values());
+    let known = incident.alert_labels();
+    let mut missing: Vec<String> = texts
+        .flat_map(|text| crate::domain::placeholder::names(text).into_iter().map(|(_, name)| name.to_owned()))
+        .filter_map(|name| name.strip_prefix("alert.").map(str::to_owned))
+        .filter(|label| label != "summary" && !known.contains_key(label.as_str()))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    missing
+}
+
 /// `text` with each `{{name}}` replaced by its value exactly as recorded.
 fn expand(text: &str, facts: &Facts<'_>) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
@@ -136,7 +157,13 @@ fn expand(text: &str, facts: &Facts<'_>) -> Result<String, String> {
     while let Some(open) = rest.find("{{") {
         let Some(close) = rest[open + 2..].find("}}") else { break };
         let name = rest[open + 2..open + 2 + close].trim();
-        let value = facts.value(name).ok_or_else(|| format!("placeholder {{{{{name}}}}} has no value yet"))?;
+        let value = facts.value(name).ok_or_else(|| match name.strip_prefix("alert.") {
+            Some(label) if label != "summary" => format!(
+                "no alert of {} brought the label {label}: state it first (warroom label {} {label}=VALUE)",
+                facts.incident.id, facts.incident.id
+            ),
+            _ => format!("placeholder {{{{{name}}}}} has no value yet"),
+        })?;
         out.push_str(&rest[..open]);
         out.push_str(&value);
         rest = &rest[open + 2 + close + 2..];

@@ -43,7 +43,9 @@ pub fn run_program(
     let mut capture = Capture::to_file(&path).map_err(|e| FileError::new("create", &path, e))?;
     let group_file = orphan::group_file(&path);
     let mut watcher = None;
+    let mut started = false;
     let spawned = |group: u32| {
+        started = true;
         let _ = crate::private_fs::write(&group_file, group.to_string().as_bytes());
         watcher = start_watcher(group, prepared.timeout);
     };
@@ -64,6 +66,7 @@ pub fn run_program(
         output_sha256: captured.sha256,
         abandoned: false,
         simulated: false,
+        not_started: !started,
     })
 }
 

@@ -201,6 +201,7 @@ pub fn reap_abandoned(app: &App, incident: &Incident) -> Result<Vec<u64>, AppErr
             output_sha256: captured.sha256,
             abandoned: true,
             simulated: false,
+            not_started: false,
         };
         let finish = Command::FinishAction { started_seq: run.started_seq, outcome };
         app.store.execute(&incident.id, app.actor, app.now(), finish)?;

@@ -17,6 +17,8 @@ pub struct Declaration {
     pub drill: bool,
     /// The member state its EU clocks follow, instead of the workspace's.
     pub member_state: Option<String>,
+    /// Alert labels stated with the declaration, for actions no alert brings them to.
+    pub labels: Vec<(String, String)>,
 }
 
 /// Declares the incident and, in the same group commit, `then` (the demo's first steps).
@@ -42,6 +44,9 @@ pub fn declare(app: &App, declaration: Declaration, then: Vec<Command>) -> Resul
         drill: declaration.drill,
         from_alert: None,
     };
+    let stated =
+        declaration.labels.iter().map(|(label, value)| Command::Label { label: label.clone(), value: value.clone() });
+    let then: Vec<Command> = stated.chain(then).collect();
     let (id, outcomes) = app.store.declare_all(app.actor, app.now(), &command, then)?;
     for outcome in outcomes {
         outcome?;

@@ -317,13 +317,13 @@ fn joined(incident: &str, outcome: Result<Vec<Envelope>, StoreError>) -> Outcome
 /// and a batch's routed alerts for one runbook open at most one incident. A real alert never
 /// joins a drill: a drill's incident looks like a real one of its runbook, and the production
 /// alert would be practised on, and closed with the drill.
-/// The incident that already holds `alert` takes it, unless it is closed and this is the
-/// alert firing anew: a closed incident hears its alerts repeat or end, and a recurrence opens
-/// a new one.
+/// The incident that already holds `alert` takes it, unless it is over (resolved or closed) and
+/// this is the alert firing anew: an incident that is over hears its alerts repeat or end, and
+/// a recurrence opens a new one, which pages (joined to a resolved one, it paged nobody).
 fn hears(incident: &Incident, alert: &Alert) -> bool {
     match incident.alerts.get(&alert.key) {
         None => false,
-        Some(_) if incident.state != IncidentState::Closed => true,
+        Some(_) if incident.state == IncidentState::Active => true,
         Some(track) => alert.status != Status::Firing || same_delivery(&track.alert, alert),
     }
 }
@@ -356,7 +356,7 @@ fn plan<'a>(
                         let group = group_values(alert, group_by);
                         open.iter()
                             .filter(|i| {
-                                i.state != IncidentState::Closed
+                                i.state == IncidentState::Active
                                     && !i.drill
                                     && i.runbook.id == route.runbook
                                     && now - i.declared_at < window

@@ -51,12 +51,11 @@ pub fn settle_commands(incident: &Incident) -> Vec<Command> {
             } else {
                 return None;
             };
-            let targets: Vec<Target> = incident
+            let targets: Vec<(Target, _)> = incident
                 .outbox
                 .paged_targets(&role.id)
                 .into_iter()
-                .map(|(target, _)| target)
-                .filter(|t| !incident.outbox.settled(&role.id, action, t))
+                .filter(|(t, _)| !incident.outbox.settled(&role.id, action, t))
                 .collect();
             (!targets.is_empty()).then(|| Command::Settle { role: role.id.clone(), action, targets })
         })

@@ -87,6 +87,9 @@ pub(crate) enum Cmd {
         /// follow, instead of warroom.yaml's member_state
         #[arg(long, value_name = "CC")]
         member_state: Option<String>,
+        /// An alert label its actions need that no alert brings (agent=support-bot); repeatable
+        #[arg(long, value_name = "NAME=VALUE")]
+        label: Vec<String>,
     },
     /// Tick a runbook step as done
     Tick {
@@ -124,6 +127,8 @@ pub(crate) enum Cmd {
         #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
         at: Option<String>,
     },
+    /// State an alert label by hand (agent=support-bot): actions read it as the alert's
+    Label { incident: String, label: String },
     /// Change the severity, with the reason
     Severity {
         incident: String,

@@ -26,6 +26,7 @@ pub fn declare_demo(ctx: &Context) -> Result<String, CliError> {
         aware_at: Some(ctx.now - Duration::minutes(25)),
         drill: true,
         member_state: None,
+        labels: vec![("agent".to_owned(), "support-bot".to_owned())],
     };
     let steps = [
         Command::Assign { role: "scribe".into(), name: "sam".into() },

@@ -86,9 +86,15 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
     let time = |t: Option<String>| t.map(|t| time_arg::parse(&t, now)).transpose();
     let view = |v: View| Ok(Request::View(v));
     match cmd {
-        Cmd::Declare { runbook, severity, title, aware_at, drill, member_state } => {
+        Cmd::Declare { runbook, severity, title, aware_at, drill, member_state, label } => {
             let aware_at = time(aware_at)?;
-            Ok(Request::Call(Call::Declare(Declaration { runbook, severity, title, aware_at, drill, member_state })))
+            let labels = label.iter().map(|l| label_arg(l)).collect::<Result<_, _>>()?;
+            let declaration = Declaration { runbook, severity, title, aware_at, drill, member_state, labels };
+            Ok(Request::Call(Call::Declare(declaration)))
+        }
+        Cmd::Label { incident, label } => {
+            let (label, value) = label_arg(&label)?;
+            record(incident, Command::Label { label, value })
         }
         Cmd::Tick { incident, step, note, force, override_hold } => {
             record(incident, Command::Tick { step, note, force, override_hold })
@@ -212,4 +218,15 @@ fn effect_state(text: &str) -> Result<EffectState, CliError> {
     EffectState::parse(text).ok_or_else(|| {
         CliError::usage(format!("--state {:?}: use pending, compensated or irreversible", sanitize::line(text)))
     })
+}
+
+/// `NAME=VALUE` as a stated alert label, checked before anything is recorded.
+fn label_arg(text: &str) -> Result<(String, String), CliError> {
+    let Some((label, value)) = text.split_once('=') else {
+        return Err(CliError::usage(format!(
+            "{:?}: give the label as NAME=VALUE (agent=support-bot)",
+            sanitize::line(text)
+        )));
+    };
+    crate::domain::alert::stated_label(label, value).map_err(CliError::usage)
 }

@@ -113,6 +113,11 @@ fn detail(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String 
             let _ = writeln!(out, "    {:<12} {paging}", "");
         }
     }
+    if !incident.stated_labels.is_empty() {
+        let stated: Vec<String> =
+            incident.stated_labels.iter().map(|(label, value)| format!("{label}={}", sanitize::line(value))).collect();
+        let _ = writeln!(out, "\n  Alert labels stated by hand: {}", stated.join(", "));
+    }
     let updates = crate::domain::updates::due(incident);
     if !updates.is_empty() {
         out.push_str("\n  Stakeholder updates\n");
@@ -225,6 +230,8 @@ struct IncidentJson<'a> {
     alert_counts: AlertCounts,
     /// Every alert recorded on the incident, oldest first.
     alerts: Vec<super::alerts::AlertJson<'a>>,
+    /// Alert labels responders stated by hand (actions read them before any alert's own).
+    stated_labels: &'a BTreeMap<String, String>,
     /// Drills: how many times faster than real time the clocks run (1 for real incidents).
     drill_speed: u32,
     /// The side-effect ledger; `irreversible` ones weigh on the AI Act "serious incident" test.
@@ -318,6 +325,7 @@ fn incident_json(incident: &Incident, now: DateTime<Utc>) -> IncidentJson<'_> {
     IncidentJson {
         alert_counts: alerts,
         alerts: tracks.into_iter().map(super::alerts::alert_json).collect(),
+        stated_labels: &incident.stated_labels,
         effects: incident.containment.effects.values().collect(),
         preserved: &incident.containment.preserved,
         actions: super::status_containment::actions(incident),

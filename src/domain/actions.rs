@@ -152,6 +152,10 @@ pub struct ActionOutcome {
     /// A drill's dry run: nothing ran.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub simulated: bool,
+    /// The program could not be started (not found, not executable): nothing ran, so the
+    /// approval the run spent stands again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_started: bool,
 }
 
 impl ActionOutcome {
@@ -172,6 +176,7 @@ impl ActionOutcome {
             output_sha256: String::new(),
             abandoned: false,
             simulated: true,
+            not_started: false,
         }
     }
 }

@@ -52,6 +52,36 @@ impl Alert {
     }
 }
 
+/// Longest value a responder may state for an alert label.
+pub const STATED_VALUE_LIMIT: usize = 256;
+
+/// `label` and `value` as a responder states them (`agent`, `support-bot`): a Prometheus label
+/// name, and a value of one line that an action can take as one argument.
+pub fn stated_label(label: &str, value: &str) -> Result<(String, String), String> {
+    let label = label.trim();
+    let value = value.trim();
+    let named = label.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !named || label.len() > 64 {
+        return Err(format!(
+            "{:?} is not a label name: letters, digits and _, not starting with a digit",
+            super::sanitize::line(label)
+        ));
+    }
+    if label.starts_with("__") {
+        return Err(format!("{label}: names starting with __ are the monitoring system's own"));
+    }
+    if value.is_empty() {
+        return Err(format!("{label}: the value is empty"));
+    }
+    if value.chars().any(char::is_control) || value.len() > STATED_VALUE_LIMIT {
+        return Err(format!(
+            "{label}: the value must be one line of at most {STATED_VALUE_LIMIT} bytes, without control characters"
+        ));
+    }
+    Ok((label.to_owned(), value.to_owned()))
+}
+
 /// The labels of `alert` among `scope_labels` whose value no earlier alert of the incident had:
 /// the incident reaching a tenant, agent or tool it did not reach before.
 pub fn widening<'a>(

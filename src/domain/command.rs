@@ -97,6 +97,11 @@ pub enum Command {
         text: String,
         at: DateTime<Utc>,
     },
+    /// An alert label stated by hand, for an incident no alert (or no such label) came with.
+    Label {
+        label: String,
+        value: String,
+    },
     Severity {
         to: String,
         reason: String,
@@ -211,7 +216,8 @@ pub enum Command {
     Settle {
         role: String,
         action: super::outbound::Settle,
-        targets: Vec<super::outbound::Target>,
+        /// Each target the page reached, with its notifier's kind (what it is told depends on it).
+        targets: Vec<(super::outbound::Target, super::outbound::NotifierKind)>,
     },
     /// The actor answers the pages for `role` (every role paged and unanswered when `None`).
     Acknowledge {
@@ -262,6 +268,7 @@ impl Command {
             Self::Reopen { .. } => "reopen",
             Self::Note { .. } => "note",
             Self::Fact { .. } => "note-at",
+            Self::Label { .. } => "label",
             Self::Severity { .. } => "severity",
             Self::Assign { .. } => "assign",
             Self::AcceptCommand => "accept",

@@ -69,6 +69,11 @@ impl Containment {
                 if let Some(run) = self.runs.iter_mut().find(|r| r.started_seq == *started_seq) {
                     run.outcome = Some((**outcome).clone());
                 }
+                if outcome.not_started {
+                    for approval in self.approvals.iter_mut().filter(|a| a.spent_by == Some(*started_seq)) {
+                        approval.spent_by = None;
+                    }
+                }
             }
             Event::StepTicked { step, .. } => {
                 let granted =

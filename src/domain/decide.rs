@@ -49,7 +49,7 @@ pub fn decide(
                 | Command::Acknowledge { .. }
                 | Command::SendUpdate { .. }
         ) {
-            return super::decide_outbound::decide(incident, command, now);
+            return super::decide_outbound::decide_as(incident, command, now, actor);
         }
         if let Command::Waive { clock, rationale } = command {
             return super::decide_filing::waive(incident, clock, rationale, now, actor);
@@ -127,6 +127,13 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
                 return Err(Refusal::InFuture("the time it happened"));
             }
             Ok(Event::FactNoted { text: required_text(text, "a note")?, at })
+        }
+        Command::Label { label, value } => {
+            let (label, value) = super::alert::stated_label(&label, &value).map_err(Refusal::BadLabel)?;
+            if incident.stated_labels.get(&label) == Some(&value) {
+                return Err(Refusal::BadLabel(format!("{label} is already stated as {value}")));
+            }
+            Ok(Event::LabelStated { label, value })
         }
         Command::Severity { to, reason } => {
             let reason = required_text(reason, "the reason for the change")?;

@@ -13,6 +13,30 @@ use super::refusal::Refusal;
 use super::refusal_outbound::OutboundRefusal;
 use super::suggest::did_you_mean;
 
+/// What `actor`'s command decides: as `decide`, and answering a page in person takes the role
+/// when nobody holds it (an incident an alert opened has no commander until someone answers).
+/// An answer in another tool names someone warroom may not know: that role waits for a
+/// responder to take it.
+pub fn decide_as(
+    incident: &Incident,
+    command: Command,
+    now: DateTime<Utc>,
+    actor: &str,
+) -> Result<Vec<Event>, Refusal> {
+    let in_person = matches!(command, Command::Acknowledge { via: None, .. });
+    let events = decide(incident, command, now)?;
+    let taken: Vec<Event> = events
+        .iter()
+        .filter_map(|event| match event {
+            Event::PageAcknowledged { role, .. } if in_person && !incident.roles.contains_key(role) => {
+                Some(Event::RoleAssigned { role: role.clone(), name: actor.to_owned(), previous: None })
+            }
+            _ => None,
+        })
+        .collect();
+    Ok(events.into_iter().chain(taken).collect())
+}
+
 pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Result<Vec<Event>, Refusal> {
     match command {
         Command::Page { role, rung, rotation, targets } => {
@@ -60,18 +84,16 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
         Command::Acknowledge { role, via, answered_by } => acknowledge(incident, role, via, answered_by),
         Command::SendUpdate { audience, text, targets } => update(incident, audience, text, targets, now),
         Command::Settle { role, action, targets } => {
-            let fresh: Vec<Target> =
-                targets.into_iter().filter(|t| !incident.outbox.settled(&role, action, t)).collect();
+            let fresh: Vec<(Target, NotifierKind)> =
+                targets.into_iter().filter(|(t, _)| !incident.outbox.settled(&role, action, t)).collect();
             if fresh.is_empty() {
                 return Err(Refusal::Outbound(OutboundRefusal::AlreadySettled { role, action: action.name() }));
             }
-            let paged = incident.outbox.paged_targets(&role);
             let (subject, body) = settled_text(incident, &role, action);
             Ok(fresh
                 .into_iter()
                 .enumerate()
-                .map(|(index, target)| {
-                    let kind = paged.iter().find(|(t, _)| *t == target).map_or(NotifierKind::Pagerduty, |(_, k)| *k);
+                .map(|(index, (target, kind))| {
                     let (subject, body) = if kind == NotifierKind::Pagerduty {
                         (format!("{} {} the page for {role}", incident.id, action.name()), String::new())
                     } else {

@@ -77,6 +77,7 @@ pub fn describe(envelope: &Envelope) -> String {
         Event::StepReopened { step, reason } => format!("{by} reopened {step}: {reason}"),
         Event::NoteAdded { text } => format!("{by} noted: {text}"),
         Event::FactNoted { text, at } => format!("{by} noted what happened at {}: {text}", rfc3339(*at)),
+        Event::LabelStated { label, value } => format!("{by} stated the alert label {label} = {value}"),
         Event::SeverityChanged { from, to, reason } => format!("{by} changed severity {from} → {to}: {reason}"),
         Event::RoleAssigned { role, name, previous } => match previous {
             Some(previous) if role == "commander" && previous == name => {

@@ -43,6 +43,8 @@ pub struct Incident {
     schedules: Vec<Schedule>,
     /// Alerts routed here, by key: the latest delivery and how many changed something.
     pub alerts: BTreeMap<String, AlertTrack>,
+    /// Alert labels responders stated by hand, latest statement of each.
+    pub stated_labels: BTreeMap<String, String>,
     /// Approvals, action runs, the side-effect ledger and preserved evidence.
     pub containment: Containment,
     /// Pages and updates queued to leave warroom, and what became of each.
@@ -114,6 +116,7 @@ impl Incident {
             clocks: clocks.clone(),
             clock_facts,
             alerts: BTreeMap::new(),
+            stated_labels: BTreeMap::new(),
             handover: None,
             containment: Containment::default(),
             outbox: super::outbox::Outbox::default(),
@@ -216,6 +219,9 @@ impl Incident {
                 text: text.clone(),
                 happened_at: Some(*at),
             }),
+            Event::LabelStated { label, value } => {
+                self.stated_labels.insert(label.clone(), value.clone());
+            }
             Event::SeverityChanged { to, .. } => self.severity.clone_from(to),
             Event::RoleAssigned { role, name, previous } => {
                 let offered = previous.as_deref().filter(|p| super::handover::is_offer(role, name, p, by));
@@ -303,6 +309,16 @@ impl Incident {
     }
 
     /// Whether a later alert brought a tenant, agent or tool the incident did not reach before.
+    /// The labels an action sees as the alert's: the first alert's, each overridden by what a
+    /// responder stated.
+    pub fn alert_labels(&self) -> BTreeMap<&str, &str> {
+        let first = self.alerts.values().min_by_key(|t| (t.first_seen, &t.alert.key));
+        let mut labels: BTreeMap<&str, &str> =
+            first.map(|t| t.alert.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()).unwrap_or_default();
+        labels.extend(self.stated_labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        labels
+    }
+
     pub fn scope_grew(&self) -> bool {
         self.alerts.values().any(|t| !t.widened.is_empty())
     }

@@ -22,6 +22,7 @@ pub mod describe;
 pub mod duration;
 pub mod duties;
 pub mod event;
+mod event_kind;
 pub mod handover;
 mod in_effect;
 pub mod inbox;

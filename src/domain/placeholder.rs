@@ -141,7 +141,7 @@ impl<'a> Facts<'a> {
             ["party", "lead_authority"] => self.parties?.parties.lead_authority.clone(),
             ["content", clock, item] => i.clock_facts.provided.get(*clock)?.get(*item).cloned(),
             ["alert", "summary"] => self.first_alert().and_then(|a| a.summary().map(str::to_owned)),
-            ["alert", label] => self.first_alert()?.labels.get(*label).cloned(),
+            ["alert", label] => i.alert_labels().get(label).map(|v| (*v).to_owned()),
             ["count", what] => {
                 let (done, total) = i.progress();
                 Some(match *what {

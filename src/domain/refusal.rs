@@ -128,6 +128,8 @@ pub enum Refusal {
     },
     /// A responder name with more than one spelling (spaces around it, control characters).
     BadName(String),
+    /// An alert label stated by hand that an action could not take (the reason).
+    BadLabel(String),
     /// A run in a drill must say how it runs there, and a real incident's must not.
     DrillMismatch {
         drill: bool,
@@ -286,7 +288,7 @@ impl fmt::Display for Refusal {
             Self::NotADrill(id) => write!(f, "{id} is a real incident, not a drill"),
             Self::DrillSpeed { speed, fastest } => write!(f, "drill speed {speed} must be between 1 and {fastest}"),
             Self::NoAction { step } => write!(f, "step {step} has no action to run"),
-            Self::BadName(why) => write!(f, "{why}"),
+            Self::BadName(why) | Self::BadLabel(why) => write!(f, "{why}"),
             Self::DrillMismatch { drill: true } => {
                 write!(f, "this incident is a drill: its actions run in their drill form")
             }

@@ -39,6 +39,10 @@ pub fn sample_alert(runbook: &Runbook, now: DateTime<Utc>) -> Alert {
             }
         }
     }
+    // The labels its actions name, so a drill rehearses them with a drill value (`drill-agent`).
+    for label in action_labels(runbook) {
+        labels.entry(label.clone()).or_insert_with(|| format!("drill-{label}"));
+    }
     labels.entry("alertname".to_owned()).or_insert_with(|| format!("{}Drill", runbook.id));
     labels.insert("drill".to_owned(), "true".to_owned());
     labels.insert("drill_started".to_owned(), now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
@@ -55,6 +59,27 @@ pub fn sample_alert(runbook: &Runbook, now: DateTime<Utc>) -> Alert {
         group: None,
         generator_url: None,
     }
+}
+
+/// The alert labels the runbook's actions (and their undos) name as `{{alert.LABEL}}`.
+fn action_labels(runbook: &Runbook) -> std::collections::BTreeSet<String> {
+    let mut texts: Vec<&String> = Vec::new();
+    for action in runbook.steps().filter_map(|(_, step)| step.action.as_ref()) {
+        texts.push(&action.program);
+        texts.extend(&action.args);
+        texts.extend(action.cwd.iter());
+        texts.extend(action.env.values());
+        if let Some(undo) = &action.undo {
+            texts.push(&undo.program);
+            texts.extend(&undo.args);
+        }
+    }
+    texts
+        .into_iter()
+        .flat_map(|text| crate::domain::placeholder::names(text).into_iter().map(|(_, name)| name.to_owned()))
+        .filter_map(|name| name.strip_prefix("alert.").map(str::to_owned))
+        .filter(|label| label != "summary")
+        .collect()
 }
 
 /// `n` steps of the runbook, chosen from the start time, in runbook order.

@@ -20,6 +20,17 @@ pub fn content(model: &Model, target: &Detail, now: DateTime<Utc>) -> (String, V
     let title = match (target, model.current()) {
         (Detail::Message, _) => {
             out.block(Role::Text, model.flash.as_ref().map_or("no message", |f| f.text.as_str()));
+            // The current message is shown above; the earlier ones, newest first, faded or not.
+            let current = model.flash.as_ref().map(|f| (f.at, f.text.as_str()));
+            let earlier: Vec<_> =
+                model.said.iter().rev().filter(|f| Some((f.at, f.text.as_str())) != current).collect();
+            if !earlier.is_empty() {
+                out.heading("Earlier messages");
+                for said in earlier {
+                    let mark = if said.kind == super::model::FlashKind::Refused { "refused" } else { "done" };
+                    out.field(&format!("{} {mark}", said.at.format("%H:%M:%S UTC")), &said.text);
+                }
+            }
             "Message".to_owned()
         }
         (Detail::Record, _) => match &model.record {
@@ -231,7 +242,8 @@ fn clock(out: &mut Lines, entry: &IncidentEntry, id: &str, model: &Model, now: D
         out.heading("Submissions");
         for s in submissions {
             let late = s.late_reason.as_ref().map(|r| format!(" · late: {r}")).unwrap_or_default();
-            out.field(s.phase.name(), &format!("{} by {} ref {}{late}", when(model, s.at), s.by, s.reference));
+            let channel = s.channel.as_ref().map(|c| format!(" via {c}")).unwrap_or_default();
+            out.field(s.phase.name(), &format!("{} by {}{channel} ref {}{late}", when(model, s.at), s.by, s.reference));
         }
     }
     if matches!(status.state, ClockState::AwaitingAnchor) {

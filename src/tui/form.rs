@@ -194,6 +194,10 @@ pub enum Purpose {
         pending: Box<Pending>,
     },
     Note,
+    /// An alert label the step's action needs, stated by hand (no alert brought it).
+    StateLabel {
+        label: String,
+    },
     /// A fact about an earlier moment: when it happened, then what.
     Fact,
     Severity,
@@ -221,7 +225,11 @@ pub enum Purpose {
     Decide {
         recorded: Vec<(String, String)>,
     },
-    Notify,
+    /// Recording a submission; `phased`: the clocks whose law takes it in phases (the others
+    /// take one complete submission).
+    Notify {
+        phased: Vec<String>,
+    },
     Waive,
     /// Declaring: each runbook's title and levels, to prefill severity and title once chosen.
     Declare {

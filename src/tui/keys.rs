@@ -174,7 +174,15 @@ fn tick(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     };
     let defined = model.current().and_then(|e| e.incident.step(&step)).map(|(s, _)| (s.kind, !s.files.is_empty()));
     let force = action == Action::ForceTick;
-    let asks = action == Action::TickNote || defined.is_some_and(|(kind, _)| forms::asks_on_tick(kind));
+    let forced_past: Vec<String> = match model.current().filter(|_| force) {
+        Some(entry) => entry.incident.step(&step).map_or_else(Vec::new, |(definition, _)| {
+            entry.incident.open_dependencies(definition).map(str::to_owned).collect()
+        }),
+        None => Vec::new(),
+    };
+    let asks = action == Action::TickNote
+        || !forced_past.is_empty()
+        || defined.is_some_and(|(kind, _)| forms::asks_on_tick(kind));
     if let (true, Some((kind, files))) = (asks, defined) {
         // Refused whatever the answer (done already, steps before it open): say so before
         // asking what was done.
@@ -184,7 +192,7 @@ fn tick(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
             model.say(FlashKind::Refused, format!("refused: {refusal}"), now);
             return Vec::new();
         }
-        let form = forms::tick(Some(incident), &step, (kind, files), force, action == Action::TickNote);
+        let form = forms::tick(Some(incident), &step, (kind, files), &forced_past, action == Action::TickNote);
         model.mode = Mode::Form(Box::new(form));
         return Vec::new();
     }

@@ -161,8 +161,12 @@ pub const FLASH_SECONDS: i64 = 8;
 pub struct Flash {
     pub kind: FlashKind,
     pub text: String,
+    pub at: DateTime<Utc>,
     pub until: DateTime<Utc>,
 }
+
+/// How many earlier messages `m` shows after the last one.
+pub const MESSAGE_HISTORY: usize = 20;
 
 #[derive(Clone, Debug)]
 pub struct Model {
@@ -183,6 +187,8 @@ pub struct Model {
     /// Why the store refuses writes, while it does.
     pub store_fault: Option<String>,
     pub flash: Option<Flash>,
+    /// The messages said, oldest first (at most `MESSAGE_HISTORY`): one that faded is still there.
+    pub said: Vec<Flash>,
     /// The form just submitted with prose typed into it (a note, a reason), until its outcome
     /// comes back: a refusal reopens it with the text kept, so nothing written is lost.
     pub submitted: Option<Box<super::form::Form>>,
@@ -292,7 +298,11 @@ impl Model {
 
     /// Shows `text` in the message area: for a few seconds if it is done, until dismissed if refused.
     pub fn say(&mut self, kind: FlashKind, text: impl Into<String>, now: DateTime<Utc>) {
-        self.flash = Some(Flash { kind, text: text.into(), until: now + chrono::Duration::seconds(FLASH_SECONDS) });
+        let flash = Flash { kind, text: text.into(), at: now, until: now + chrono::Duration::seconds(FLASH_SECONDS) };
+        self.said.push(flash.clone());
+        let excess = self.said.len().saturating_sub(MESSAGE_HISTORY);
+        self.said.drain(..excess);
+        self.flash = Some(flash);
     }
 
     pub fn new(actor: &str, workspace: &str, tz: Tz, runbooks: Vec<(String, String)>) -> Self {
@@ -310,6 +320,7 @@ impl Model {
             workspace: workspace.to_owned(),
             store_fault: None,
             flash: None,
+            said: Vec::new(),
             submitted: None,
             form_back: None,
             command_history: Vec::new(),

@@ -44,6 +44,11 @@ fn plan(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Result<Vec<Effect>
     if incident.state == IncidentState::Archived {
         return Err(crate::domain::Refusal::Archived(incident.id.clone()).to_string());
     }
+    if let Some(label) = crate::action::expand::unstated_labels(incident, &step, undo).first() {
+        let form = super::record::state_label(incident.id.clone(), label, &step);
+        model.mode = Mode::Form(Box::new(form));
+        return Ok(Vec::new());
+    }
     let prepared = crate::action::prepare(incident, &step, undo, &model.actor, now)?;
     if incident.state == IncidentState::Closed && prepared.undoes.is_none() {
         return Err(crate::domain::Refusal::Closed(incident.id.clone()).to_string());

@@ -89,18 +89,19 @@ pub fn open(model: &Model, action: Action, incident: Option<String>, now: DateTi
             ],
         ),
         Action::Notify => {
-            let phases = [SubmissionPhase::Initial, SubmissionPhase::Intermediate, SubmissionPhase::Complete]
+            let phased = statuses
                 .iter()
-                .map(|p| (p.name().to_owned(), String::new()))
+                .filter(|s| s.def.asks.contains(&crate::domain::clock::def::Asked::Phases))
+                .map(|s| s.def.id.clone())
                 .collect();
             Form::new(
-                Purpose::Notify,
+                Purpose::Notify { phased },
                 "Record a submission",
                 incident,
                 vec![
                     Field::choice_at(CLOCK, "Clock", clocks, under_cursor),
                     Field::text(REFERENCE, "Recipient's reference or receipt", true),
-                    Field::choice(PHASE, "Phase", phases),
+                    Field::choice(PHASE, "Phase", phase_options(true)),
                     Field::text(CHANNEL, "Channel (portal, e-mail, phone)", false),
                     Field::text(LATE_REASON, "Reason for lateness (only if after the legal limit)", false),
                 ],
@@ -108,6 +109,24 @@ pub fn open(model: &Model, action: Action, incident: Option<String>, now: DateTi
         }
         _ => return None,
     })
+}
+
+fn phase_options(phased: bool) -> Vec<(String, String)> {
+    let phases: &[SubmissionPhase] = if phased {
+        &[SubmissionPhase::Initial, SubmissionPhase::Intermediate, SubmissionPhase::Complete]
+    } else {
+        &[SubmissionPhase::Complete]
+    };
+    phases.iter().map(|p| (p.name().to_owned(), String::new())).collect()
+}
+
+/// On reaching the phase: only the phases the chosen clock's law takes.
+pub fn offer_phases(form: &mut Form) {
+    let Purpose::Notify { phased } = &form.purpose else { return };
+    let phased = phased.contains(&form.answer(CLOCK));
+    let Some(field) = form.fields.get_mut(form.index).filter(|f| f.name == PHASE) else { return };
+    let label = if phased { "Phase" } else { "Phase (its law takes one complete submission)" };
+    *field = Field::choice(PHASE, label, phase_options(phased));
 }
 
 /// On reaching the time field: the chosen decision's recorded time, if it has one.
@@ -148,7 +167,7 @@ pub fn finish(model: &mut Model, form: &Form, now: DateTime<Utc>) -> Vec<Effect>
             let (evidence, reason) = (form.optional(EVIDENCE), form.optional(REASON));
             Command::Decide { decision, regime, at, evidence, reason, confirm }
         }
-        Purpose::Notify => Command::Notify {
+        Purpose::Notify { .. } => Command::Notify {
             clock: form.answer(CLOCK),
             reference: form.answer(REFERENCE),
             at: None,

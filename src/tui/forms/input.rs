@@ -83,7 +83,13 @@ pub fn on_key(model: &mut Model, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
             };
             let text = area.lines().join("\n");
             if !submit {
-                area.input(key);
+                // Ctrl-U clears back to the line's start, as in a shell (the widget's own Ctrl-U
+                // undoes, which left a prefilled answer in place).
+                if ctrl && key.code == KeyCode::Char('u') {
+                    area.delete_line_by_head();
+                } else {
+                    area.input(key);
+                }
                 form.error = None;
                 false
             } else if *required && text.trim().is_empty() {

@@ -63,6 +63,7 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
             action::finish(model, form, now)
         }
         Purpose::Note
+        | Purpose::StateLabel { .. }
         | Purpose::Fact
         | Purpose::Severity
         | Purpose::Assign
@@ -71,7 +72,7 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
         | Purpose::Resolve
         | Purpose::Close { .. }
         | Purpose::Archive { .. } => record::finish(&form, now),
-        Purpose::Decide { .. } | Purpose::Notify | Purpose::Waive => clocks::finish(model, &form, now),
+        Purpose::Decide { .. } | Purpose::Notify { .. } | Purpose::Waive => clocks::finish(model, &form, now),
         Purpose::Acknowledge => paging::finish(&form),
         Purpose::Update { .. } => updates::finish(&form),
         Purpose::Declare { .. }
@@ -89,6 +90,7 @@ pub fn invalid(purpose: &Purpose, field: &str, text: &str, now: DateTime<Utc>) -
     match purpose {
         Purpose::Decide { .. } => clocks::invalid_time(field, text, now),
         Purpose::Fact => record::invalid_time(field, text, now),
+        Purpose::StateLabel { label } => crate::domain::alert::stated_label(label, text).err(),
         _ => None,
     }
 }
@@ -97,6 +99,7 @@ pub fn invalid(purpose: &Purpose, field: &str, text: &str, now: DateTime<Utc>) -
 pub fn entered(form: &mut super::form::Form) {
     match &form.purpose {
         Purpose::Decide { .. } => clocks::prefill(form),
+        Purpose::Notify { .. } => clocks::offer_phases(form),
         Purpose::Declare { .. } | Purpose::DeclareFromAlert { .. } => declaration::entered(form),
         Purpose::Update { .. } => updates::prefill(form),
         _ => {}

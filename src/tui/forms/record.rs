@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 
 use super::{Purpose, execute};
-use crate::domain::clock::ClockState;
 use crate::domain::command::Command;
 use crate::domain::incident::IncidentState;
 use crate::domain::sanitize;
@@ -119,22 +118,16 @@ fn close(model: &Model, incident: Option<String>, now: DateTime<Utc>) -> Form {
         return Form::new(Purpose::Close { reason_asked: false }, "Close", incident, Vec::new());
     };
     let open = entry.incident.open_operational_steps();
-    let running: Vec<String> = entry
-        .incident
-        .clock_statuses(now)
-        .iter()
-        .filter(|s| matches!(s.state, ClockState::Running | ClockState::DueSoon | ClockState::Overdue))
-        .map(|s| s.def.id.clone())
-        .collect();
+    let owed = entry.incident.open_duties(now);
     let mut fields = Vec::new();
     if !open.is_empty() {
         let label = format!("Reason to close anyway ({} required steps open: {})", open.len(), open.join(", "));
         fields.push(Field::text(REASON, &label, true));
     }
-    let carried = if running.is_empty() {
+    let carried = if owed.is_empty() {
         String::new()
     } else {
-        format!("Still running, kept in follow-up until archived: {}. ", running.join(", "))
+        format!("Still owed, kept in follow-up until archived: {}. ", owed.join(", "))
     };
     let drafts = entry.incident.clocks.len() + entry.incident.runbook.comms.len();
     let in_effect: Vec<String> =
@@ -184,6 +177,20 @@ pub fn in_stead(commander: &str, what: &str, incident: String, command: Command)
     Form::new(Purpose::InStead { command: Box::new(command) }, title, Some(incident), fields)
 }
 
+/// Asks for the alert label `label` that the action of `step` names and no alert brought.
+pub fn state_label(incident: String, label: &str, step: &str) -> Form {
+    let prompt = format!(
+        "{label}: no alert of this incident brought it; the action of {step} needs it. Its value (then r runs it)"
+    );
+    let title = format!("State the alert label {label}");
+    Form::new(
+        Purpose::StateLabel { label: label.to_owned() },
+        title,
+        Some(incident),
+        vec![Field::text(TEXT, &prompt, true)],
+    )
+}
+
 /// The fact's time is checked as it is entered, so nothing typed is lost.
 pub fn invalid_time(field: &str, text: &str, now: DateTime<Utc>) -> Option<String> {
     (field == WHEN).then(|| super::past_time(text, now)).flatten()
@@ -192,6 +199,7 @@ pub fn invalid_time(field: &str, text: &str, now: DateTime<Utc>) -> Option<Strin
 pub fn finish(form: &Form, now: DateTime<Utc>) -> Vec<Effect> {
     let command = match form.purpose {
         Purpose::Note => Command::Note { text: form.answer(TEXT) },
+        Purpose::StateLabel { ref label } => Command::Label { label: label.clone(), value: form.answer(TEXT) },
         Purpose::Fact => match when::parse(&form.answer(WHEN), now) {
             Ok(at) => Command::Fact { text: form.answer(TEXT), at },
             Err(_) => return Vec::new(),

@@ -51,15 +51,26 @@ pub fn tick(
     incident: Option<String>,
     step: &str,
     (kind, files): (StepKind, bool),
-    force: bool,
+    forced_past: &[String],
     note_required: bool,
 ) -> Form {
+    let force = !forced_past.is_empty();
     let question = match kind {
         StepKind::Regulatory if files => "What was submitted, to whom, with which reference",
         StepKind::Regulatory => "What was decided, on what evidence",
         StepKind::Communication => "What was sent, to whom",
         _ => "What was done",
     };
+    // Ticking past open dependencies is recorded as forced: it asks why, naming them.
+    let question = if force {
+        format!(
+            "Steps it depends on are OPEN ({}): it is recorded as FORCED. {question}, and why now",
+            forced_past.join(", ")
+        )
+    } else {
+        question.to_owned()
+    };
+    let note_required = note_required || force;
     let label = if note_required {
         format!("{question}?")
     } else {
@@ -70,12 +81,18 @@ pub fn tick(
     let purpose = Purpose::Tick { step: step.to_owned(), force };
     if kind == StepKind::Forensic {
         // The preservation record itself, as `warroom preserve` takes it: a note is not one.
-        let note = if note_required { "Note?" } else { "Note? (Enter on nothing: none)" };
+        let note = if force {
+            format!("{question}?")
+        } else if note_required {
+            "Note?".to_owned()
+        } else {
+            "Note? (Enter on nothing: none)".to_owned()
+        };
         let fields = vec![
             Field::text(IDENTIFIER, "What was preserved (its identifier)?", true),
             Field::text(LOCATION, "Where is it kept?", true),
             Field::text(DIGEST, "Its hash or receipt?", true),
-            Field::text(DONE, note, note_required),
+            Field::text(DONE, &note, note_required),
         ];
         return Form::new(purpose, title, incident, fields);
     }
