@@ -166,7 +166,7 @@ fn a_search_filter_never_hides_the_log_of_another_incident() {
     assert_eq!(model.current().map(|e| e.incident.id.as_str()), Some("INC-20261124-002"));
     assert_eq!(model.log.filter, None, "the next incident's log shows whole");
     let screen = text_of(&render(&model, 80, 24, t0()));
-    assert!(!screen.contains("filter"), "{screen}");
+    assert!(!screen.contains("filter “"), "{screen}");
 
     key(&mut model, KeyCode::Char('/'));
     typed(&mut model, "gate");

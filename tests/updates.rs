@@ -123,7 +123,7 @@ fn a_responder_name_cannot_record_the_outbox_s_deliveries_nor_a_service_name_a_r
 }
 
 #[test]
-fn an_unknown_audience_and_a_paging_service_as_its_notifier_are_refused_and_record_nothing() {
+fn an_unknown_audience_is_refused_and_a_paging_service_as_its_notifier_is_passed_by() {
     let receiver = Receiver::start();
     let ws = updates_workspace(&receiver);
     let id = ws.declare("alice", "cross-tenant-pii-leak");
@@ -131,16 +131,22 @@ fn an_unknown_audience_and_a_paging_service_as_its_notifier_are_refused_and_reco
     let before = lines();
     let err = ws.refused("alice", &["update", &id, "press", "--text", "hello"], 1);
     assert!(err.contains("no update audience press: the runbook's are internal, customers"), "{err}");
+    assert_eq!(lines(), before, "nothing appended");
 
     let yaml = std::fs::read_to_string(ws.path().join("warroom.yaml")).expect("yaml");
     std::fs::write(ws.path().join("warroom.yaml"), yaml.replace("[{ notifier: chat }]", "[{ notifier: pd, to: K }]"))
         .expect("yaml");
-    let err = ws.refused("alice", &["update", &id, "internal", "--text", "hello"], 1);
+    let out = ws.ok("alice", &["update", &id, "internal", "--text", "hello"]);
     assert!(
-        err.contains("audience internal is mapped to pagerduty notifier pd, which pages rather than informs"),
-        "{err}"
+        out.contains("not sent to pd: a pagerduty notifier pages, it does not inform")
+            && out.contains("has no notifier in warroom.yaml"),
+        "recorded, to be sent by hand, the pager named: {out}"
     );
-    assert_eq!(lines(), before, "nothing appended");
+    let status = ws.status_json(&id);
+    let messages = status["messages"].as_array().expect("messages");
+    let queued = messages.iter().filter(|m| m["purpose"] == "update").count();
+    assert_eq!(queued, 0, "nothing queued to the pager: {status}");
+    assert!(lines() > before, "the update is recorded");
     let lint = ws.run("alice", &["lint"]);
     let out = String::from_utf8_lossy(&lint.stdout).into_owned() + &common::stderr(&lint);
     assert!(out.contains("audience internal: pd is a pagerduty notifier, which pages rather than informs"), "{out}");

@@ -95,12 +95,14 @@ pub enum Done {
     },
     /// Each alert (its name and key) and where it landed.
     Ingested(Vec<(String, Landed)>),
-    /// An update recorded, and how many targets it was queued to (none: send it by hand).
+    /// An update recorded, how many targets it was queued to (none: send it by hand), and the
+    /// pagerduty notifiers of its audience it passed by.
     Updated {
         incident: String,
         audience: String,
         events: Vec<crate::domain::event::Envelope>,
         targets: usize,
+        passed_by: Vec<String>,
     },
 }
 
@@ -212,7 +214,8 @@ fn carry_out(app: &App, call: Call) -> Result<Done, AppError> {
         Call::Update { incident, audience, text } => {
             let sent = super::updates::send(app, &incident, &audience, &text)?;
             let incident = app.store.resolve_id(&incident)?;
-            Ok(Done::Updated { incident, audience, events: sent.events, targets: sent.targets })
+            let (events, targets, passed_by) = (sent.events, sent.targets, sent.passed_by);
+            Ok(Done::Updated { incident, audience, events, targets, passed_by })
         }
         Call::Ingest(alerts) => {
             let router = crate::ingest::Router::new(app.catalog.runbooks);

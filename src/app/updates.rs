@@ -6,10 +6,12 @@ use crate::domain::Command;
 use crate::domain::event::Envelope;
 use crate::domain::updates;
 
-/// What an update was: its events, and the targets it reached (none: sent by hand).
+/// What an update was: its events, the targets it was queued to (none: sent by hand), and the
+/// pagerduty notifiers its audience names, which it passed by (they page, they do not inform).
 pub struct Sent {
     pub events: Vec<Envelope>,
     pub targets: usize,
+    pub passed_by: Vec<String>,
 }
 
 /// The text a new update to `audience` starts from (its comms template, filled).
@@ -30,9 +32,12 @@ pub fn draft(app: &App, incident: &str, audience: &str) -> Result<String, AppErr
 pub fn send(app: &App, incident: &str, audience: &str, text: &str) -> Result<Sent, AppError> {
     let id = app.store.resolve_id(incident)?;
     let parties = super::bundle::paging_parties(app.dir).map_err(AppError::Refused)?;
-    let targets = parties.reachable(parties.audiences.get(audience));
+    let (pagers, targets): (Vec<_>, Vec<_>) = parties
+        .reachable(parties.audiences.get(audience))
+        .into_iter()
+        .partition(|(_, kind, _)| *kind == crate::domain::outbound::NotifierKind::Pagerduty);
     let count = targets.len();
     let command = Command::SendUpdate { audience: audience.to_owned(), text: text.to_owned(), targets };
     let events = app.store.execute(&id, app.actor, app.now(), app.as_given(command))?;
-    Ok(Sent { events, targets: count })
+    Ok(Sent { events, targets: count, passed_by: pagers.into_iter().map(|(t, ..)| t.notifier).collect() })
 }

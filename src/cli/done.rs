@@ -39,9 +39,16 @@ pub fn print(ctx: &super::Context, done: &Done) -> Result<(), super::CliError> {
         Done::Exported { bundle, .. } => super::export::print_bundle(bundle),
         Done::Dismissed { key } => println!("✓ dismissed {}", sanitize::line(key)),
         Done::Attached { key, incident } => println!("✓ attached unrouted alert {} to {incident}", sanitize::line(key)),
-        Done::Updated { incident, audience, events, targets } => {
+        Done::Updated { incident, audience, events, targets, passed_by } => {
             for envelope in events {
                 println!("✓ {incident} #{} {}", envelope.seq, sanitize::line(&describe(envelope)));
+            }
+            if !passed_by.is_empty() {
+                println!(
+                    "  not sent to {}: a pagerduty notifier pages, it does not inform (map {} to a webhook, slack or smtp notifier)",
+                    sanitize::line(&passed_by.join(", ")),
+                    sanitize::line(audience)
+                );
             }
             if *targets == 0 {
                 println!(

@@ -182,11 +182,19 @@ fn outcome(done: &Done) -> String {
         Done::Dismissed { key } => format!("✓ dismissed unrouted alert {}", sanitize::line(key)),
         Done::Attached { key, incident } => format!("✓ attached unrouted alert {} to {incident}", sanitize::line(key)),
         Done::Ingested(landed) => format!("✓ {} alerts landed", landed.len()),
-        Done::Updated { audience, targets: 0, .. } => {
-            format!("✓ update for {} recorded; no notifier in warroom.yaml: send it by hand", sanitize::line(audience))
-        }
-        Done::Updated { audience, targets, .. } => {
-            format!("✓ update for {} queued to {targets} notifier target(s)", sanitize::line(audience))
+        Done::Updated { audience, targets, passed_by, .. } => {
+            let audience = sanitize::line(audience);
+            let sent = match targets {
+                0 => format!("✓ update for {audience} recorded; no notifier in warroom.yaml sends it: send it by hand"),
+                n => format!("✓ update for {audience} queued to {n} notifier target(s)"),
+            };
+            match passed_by.as_slice() {
+                [] => sent,
+                pagers => format!(
+                    "{sent}; not to {} (pagerduty pages, it does not inform)",
+                    sanitize::line(&pagers.join(", "))
+                ),
+            }
         }
     }
 }

@@ -53,7 +53,7 @@ impl Field {
     }
 
     fn text_area(name: &'static str, label: &str, required: bool, multiline: bool) -> Self {
-        let area = TextArea::new(vec![String::new()]);
+        let area = wrapping(TextArea::new(vec![String::new()]));
         Self { name, label: label.to_owned(), kind: FieldKind::Text { area: Box::new(area), multiline, required } }
     }
 
@@ -69,7 +69,7 @@ impl Field {
     /// Puts `text` in a text field, the cursor after it (an answer to confirm or edit).
     pub fn fill(&mut self, text: &str) {
         if let FieldKind::Text { area, .. } = &mut self.kind {
-            let mut filled = TextArea::new(text.split('\n').map(str::to_owned).collect());
+            let mut filled = wrapping(TextArea::new(text.split('\n').map(str::to_owned).collect()));
             filled.move_cursor(ratatui_textarea::CursorMove::Bottom);
             filled.move_cursor(ratatui_textarea::CursorMove::End);
             **area = filled;
@@ -204,9 +204,11 @@ pub enum Purpose {
     Assign,
     /// Answering one of the incident's unanswered pages.
     Acknowledge,
-    /// A stakeholder update: each audience's draft, filled in when it is chosen.
+    /// A stakeholder update: each audience's draft, filled in when it is chosen, and the
+    /// question that confirms it, naming where it goes.
     Update {
         drafts: Vec<(String, String)>,
+        confirms: Vec<(String, String)>,
     },
     Resolve,
     AcceptCommand,
@@ -251,4 +253,11 @@ pub enum Purpose {
     SwitchResponder,
     Search,
     CommandLine,
+}
+
+/// A text field wraps what is typed at the box's edge, at words (a long word at any character),
+/// so that a note is read whole before it is recorded.
+fn wrapping(mut area: TextArea<'static>) -> TextArea<'static> {
+    area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    area
 }

@@ -14,28 +14,28 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, ui: &Ui, now: DateTime<Utc>) {
         panes::too_small::render(frame, area, ui);
         return;
     }
-    let message = panes::message::height(model, area.width);
-    let rows = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(message),
-        Constraint::Length(1),
-    ])
-    .split(area);
+    let rows = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).split(area);
     panes::strip::render(frame, rows[0], model, ui, now);
-    panes::message::render(frame, rows[2], model, ui);
-    panes::status_bar::render(frame, rows[3], model, ui, now);
+    panes::status_bar::render(frame, rows[2], model, ui, now);
 
+    // A message takes its rows from the log first (down to one line of it), so that the
+    // checklist and the clocks keep theirs while it is read.
     let main = rows[1];
+    let message = panes::message::height(model, area.width);
     let incidents_height = (model.incidents.len() as u16 + 3).clamp(4, (main.height / 4).max(4));
-    let log_height = (main.height * 3 / 10).max(6);
-    let parts =
-        Layout::vertical([Constraint::Length(incidents_height), Constraint::Min(8), Constraint::Length(log_height)])
-            .split(main);
+    let log_height = (main.height * 3 / 10).max(6).saturating_sub(message).max(3);
+    let parts = Layout::vertical([
+        Constraint::Length(incidents_height),
+        Constraint::Min(8),
+        Constraint::Length(log_height),
+        Constraint::Length(message),
+    ])
+    .split(main);
     panes::incidents::render(frame, parts[0], model, ui, now);
     let middle = Layout::horizontal([Constraint::Percentage(56), Constraint::Percentage(44)]).split(parts[1]);
     panes::checklist::render(frame, middle[0], model, ui, now);
     panes::countdown::render(frame, middle[1], model, ui, now);
+    panes::message::render(frame, parts[3], model, ui);
     match &model.action {
         Some(view) => panes::action::render(frame, parts[2], view, ui),
         None => panes::log::render(frame, parts[2], model, ui),

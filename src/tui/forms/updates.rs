@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use super::{Purpose, execute};
 use crate::domain::command::Command;
 use crate::domain::duration::at_a_glance;
+use crate::domain::outbound::{NotifierKind, Target};
+use crate::domain::parties::WorkspaceParties;
 use crate::domain::updates::{self, Urgency};
 use crate::tui::form::{Field, Form};
 use crate::tui::message::Effect;
@@ -45,31 +47,59 @@ pub fn open(model: &mut Model, incident: Option<String>, now: DateTime<Utc>) -> 
         })
         .collect();
     let parties = model.parties.as_ref().ok();
-    let drafts = audiences
-        .iter()
-        .map(|a| ((*a).to_owned(), wrapped(&updates::draft(state, a, now, parties), EDITOR_COLUMNS)))
-        .collect::<Vec<_>>();
+    let drafts =
+        audiences.iter().map(|a| ((*a).to_owned(), paragraphs(&updates::draft(state, a, now, parties)))).collect();
+    let confirms =
+        audiences.iter().map(|a| ((*a).to_owned(), confirmation(a, state.drill, parties))).collect::<Vec<_>>();
+    let first = confirms.first().map(|(_, q)| q.clone()).unwrap_or_default();
     Some(Form::new(
-        Purpose::Update { drafts },
+        Purpose::Update { drafts, confirms },
         "Stakeholder update",
         incident,
         vec![
             Field::choice(AUDIENCE, "Audience", options),
             Field::multiline(TEXT, "The update as it goes out (from the comms template; edit it)"),
-            Field::confirm_explicitly(
-                "Send it (y)? It is recorded, then queued to the audience's notifiers in warroom.yaml",
-            ),
+            Field::confirm_explicitly(&first),
         ],
     ))
 }
 
-/// Reaching the text: the chosen audience's draft, unless the responder has written their own.
+/// The question before an update to `audience` is recorded: where `warroom.yaml` sends it.
+fn confirmation(audience: &str, drill: bool, parties: Option<&WorkspaceParties>) -> String {
+    let reachable = parties.map(|p| p.reachable(p.audiences.get(audience))).unwrap_or_default();
+    let (pagers, targets): (Vec<_>, Vec<_>) =
+        reachable.into_iter().partition(|(_, kind, _)| *kind == NotifierKind::Pagerduty);
+    let named = |(target, kind, drill_safe): &(Target, NotifierKind, bool)| {
+        let to = target.to.as_deref().map(|to| format!(" {to}")).unwrap_or_default();
+        let simulated = if drill && !drill_safe { " (simulated: not drill-safe)" } else { "" };
+        format!("{} ({}){to}{simulated}", target.notifier, kind.name())
+    };
+    let mut question = if targets.is_empty() {
+        format!(
+            "Record it (y)? No notifier in warroom.yaml sends updates for {audience} (audiences:): it is recorded as sent; send it by hand"
+        )
+    } else {
+        format!("Send it (y)? Recorded, then queued to {}", targets.iter().map(named).collect::<Vec<_>>().join(", "))
+    };
+    if !pagers.is_empty() {
+        let names = pagers.iter().map(|(t, ..)| t.notifier.as_str()).collect::<Vec<_>>().join(", ");
+        question.push_str(&format!(". Not to {names}: a pagerduty notifier pages, it does not inform"));
+    }
+    question
+}
+
+/// Reaching the text: the chosen audience's draft, unless the responder has written their own;
+/// the confirmation names where that audience's updates go.
 pub fn prefill(form: &mut Form) {
-    let Purpose::Update { drafts } = &form.purpose else { return };
+    let Purpose::Update { drafts, confirms } = &form.purpose else { return };
     let chosen = form.answer(AUDIENCE);
+    let question = confirms.iter().find(|(a, _)| *a == chosen).map(|(_, q)| q.clone());
     let Some((_, draft)) = drafts.iter().find(|(a, _)| *a == chosen) else { return };
     let draft = draft.clone();
     let untouched = |text: &str| text.trim().is_empty() || drafts.iter().any(|(_, d)| d == text);
+    if let (Some(question), Some(confirm)) = (question, form.fields.iter_mut().find(|f| f.name == "confirm")) {
+        confirm.label = question;
+    }
     if let Some(field) = form.fields.get_mut(form.index)
         && field.name == TEXT
         && untouched(&field.value())
@@ -78,12 +108,10 @@ pub fn prefill(form: &mut Form) {
     }
 }
 
-/// What the form's editor shows without scrolling sideways at 80 columns.
-const EDITOR_COLUMNS: usize = 64;
-
-/// `text` with its paragraphs reflowed to at most `width` columns, broken between words (a
-/// word longer than that stays whole); list items and blank lines keep their own lines.
-fn wrapped(text: &str, width: usize) -> String {
+/// `text` with each paragraph on one line (the editor wraps it, and so does a mail reader or
+/// chat): a template's line breaks inside a sentence would go out as they are. List items and
+/// blank lines keep their own lines.
+fn paragraphs(text: &str) -> String {
     let starts_item = |line: &str| {
         let line = line.trim_start();
         line.starts_with("- ")
@@ -100,20 +128,7 @@ fn wrapped(text: &str, width: usize) -> String {
             _ => paragraphs.push(line.trim_end().to_owned()),
         }
     }
-    let mut out = Vec::new();
-    for line in &paragraphs {
-        let mut current = String::new();
-        for word in line.split(' ') {
-            if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
-                out.push(std::mem::take(&mut current));
-            } else if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(word);
-        }
-        out.push(current);
-    }
-    out.join("\n")
+    paragraphs.join("\n")
 }
 
 pub fn finish(form: &Form) -> Vec<Effect> {

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::kit::{Ui, styled};
+use super::kit::{Ui, fit, styled, wrap};
 use crate::domain::actions::DrillRun;
 use crate::domain::sanitize;
 use crate::tui::model::ActionView;
@@ -29,15 +29,33 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, view: &ActionView, ui: &Ui) {
     }
     let block = Block::default().borders(Borders::ALL).border_style(theme.style(role)).title(Line::from(title));
     let inner_height = area.height.saturating_sub(2) as usize;
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
     let argv = view.argv.iter().map(|a| format!("{:?}", sanitize::line(a))).collect::<Vec<_>>().join(" ");
-    let mut lines = vec![Line::from(styled(format!("$ {argv}"), theme.style(Role::Muted)))];
-    let output: Vec<&str> = view.output.lines().collect();
-    let room = inner_height.saturating_sub(1 + usize::from(view.finished.is_some()));
-    for line in &output[output.len().saturating_sub(room)..] {
-        lines.push(Line::from(styled(sanitize::line(line).into_owned(), theme.style(Role::Untrusted))));
+    // The command in at most two rows; the output wrapped, its last rows kept.
+    let mut command = wrap(&format!("$ {argv}"), width);
+    if command.len() > 2 {
+        command[1] = fit(&format!("{}{}", command[1], command[2..].concat()), width).into_owned();
+        command.truncate(2);
     }
-    if let Some((_, outcome)) = &view.finished {
-        lines.push(Line::from(styled(sanitize::line(outcome).into_owned(), theme.style(role))));
+    let mut lines: Vec<Line<'_>> =
+        command.into_iter().map(|row| Line::from(styled(row, theme.style(Role::Muted)))).collect();
+    let outcome = view.finished.as_ref().map(|(_, outcome)| wrap(&sanitize::line(outcome), width)).unwrap_or_default();
+    let room = inner_height.saturating_sub(lines.len() + outcome.len());
+    let output: Vec<String> = view.output.lines().flat_map(|line| rows_of(&sanitize::line(line), width)).collect();
+    for row in &output[output.len().saturating_sub(room)..] {
+        lines.push(Line::from(styled(row.clone(), theme.style(Role::Untrusted))));
+    }
+    for row in outcome {
+        lines.push(Line::from(styled(row, theme.style(role))));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// A program's output line in rows of `width` characters, its spacing kept (columns line up).
+fn rows_of(line: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = line.trim_end().chars().collect();
+    if chars.is_empty() {
+        return vec![String::new()];
+    }
+    chars.chunks(width).map(|row| row.iter().collect()).collect()
 }

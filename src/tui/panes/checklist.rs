@@ -7,7 +7,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::kit::{Ui, pane_block, styled, window};
+use ratatui::text::Span;
+
+use super::kit::{Ui, fit_spans, pane_block, styled, window};
 use crate::domain::clock::StepHold;
 use crate::domain::decide::step_hold;
 use crate::domain::incident::StepStatus;
@@ -67,14 +69,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         if incident.in_effect(&step.id).is_some() {
             spans.push(styled("IN EFFECT ", theme.style(Role::DueSoon)));
         }
+        let title_at = spans.len();
         spans.push(styled(sanitize::line(&step.title).into_owned(), base));
         if !step.required {
             spans.push(styled(" (optional)", theme.style(Role::Muted)));
         }
+        let mut who = None;
         if let (Some(by), Some(at)) = (&state.by, state.at) {
-            spans.push(styled(format!("  {} {}", sanitize::line(by), at.format("%H:%MZ")), theme.style(Role::Muted)));
+            who = Some(styled(format!("  {} {}", sanitize::line(by), at.format("%H:%MZ")), theme.style(Role::Muted)));
         }
-        rows.push(Line::from(spans));
+        rows.push(Line::from(row_within(spans, title_at, who, usize::from(parts[0].width))));
     }
     let height = parts[0].height as usize;
     let skip = window(cursor_row, rows.len(), height);
@@ -121,4 +125,24 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     }
     lines.push(Line::from(styled(sanitize::line(step.detail.trim()).into_owned(), theme.style(Role::Text))));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), parts[1]);
+}
+
+/// A step's row in `width` columns (its title the span at `title_at`): who ticked it and when,
+/// while the title keeps at least `TITLE_ROOM` columns; what is cut ends in `…`.
+fn row_within(
+    spans: Vec<Span<'static>>,
+    title_at: usize,
+    who: Option<Span<'static>>,
+    width: usize,
+) -> Vec<Span<'static>> {
+    const TITLE_ROOM: usize = 32;
+    let Some(who) = who else { return fit_spans(spans, width) };
+    let flags: usize = spans.iter().take(title_at).map(Span::width).sum();
+    let whole: usize = spans.iter().map(Span::width).sum();
+    if whole + who.width() > width && flags + TITLE_ROOM + who.width() > width {
+        return fit_spans(spans, width);
+    }
+    let mut kept = fit_spans(spans, width.saturating_sub(who.width()));
+    kept.push(who);
+    kept
 }

@@ -96,12 +96,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         frame.render_widget(Paragraph::new(text).style(theme.style(Role::Muted)).block(block), area);
         return;
     }
-    let roomy = area.height as usize >= statuses.len() * 3 + 2;
-    let per_clock = if roomy { 3 } else { 1 };
-    let height = (area.height.saturating_sub(2) as usize) / per_clock;
+    let height = area.height.saturating_sub(2) as usize;
     let skip = window(model.clock_cursor, statuses.len(), height);
+    let shown = statuses.len().saturating_sub(skip).min(height);
+    if shown < statuses.len() {
+        let range = format!(" {}–{} of {} ", skip + 1, skip + shown, statuses.len());
+        block = block.title(Line::from(styled(range, theme.style(Role::Muted))).right_aligned());
+    }
+    let expanded = expanded(statuses.len(), skip, shown, model.clock_cursor, height);
     let mut lines = Vec::new();
-    for (i, status) in statuses.iter().enumerate().skip(skip).take(height) {
+    for (i, status) in statuses.iter().enumerate().skip(skip).take(shown) {
         let role = status_role(status);
         let selected = i == model.clock_cursor && model.focus == Pane::Clocks;
         let base = if selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
@@ -119,7 +123,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             ),
         ];
         lines.push(Line::from(first));
-        if !roomy {
+        if !expanded.contains(&i) {
             continue;
         }
         let detail = match (status.deadline, status.submitted) {
@@ -157,6 +161,24 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         lines.push(Line::from(styled(fit(&text, width).into_owned(), theme.style(Role::Muted))));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Which of the clocks shown (`skip`, then `shown` of them) get their two lines of detail
+/// (due time; what is owed and the citation) in `height` rows: the one under the cursor first,
+/// then the most urgent, while two rows are spare.
+fn expanded(len: usize, skip: usize, shown: usize, cursor: usize, height: usize) -> Vec<usize> {
+    let mut spare = height.saturating_sub(shown);
+    let cursor = cursor.min(len.saturating_sub(1));
+    let order = std::iter::once(cursor).chain((skip..skip + shown).filter(|i| *i != cursor));
+    let mut chosen = Vec::new();
+    for i in order.filter(|i| (skip..skip + shown).contains(i)) {
+        if spare < 2 {
+            break;
+        }
+        spare -= 2;
+        chosen.push(i);
+    }
+    chosen
 }
 
 /// The open steps that alter the AI system with no authority informed of them (Art. 73(6)).

@@ -5,13 +5,17 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table, Wrap};
 
-use super::kit::{Ui, centred};
+use super::kit::{Ui, centred, styled, wrap};
 use crate::domain::actions::EffectState;
 use crate::domain::sanitize;
 use crate::tui::model::Model;
 use crate::tui::theme::Role;
+
+/// Narrower than this, each effect and run reads as a few wrapped lines instead of a table row.
+const WIDE: u16 = 110;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, scroll: usize) {
     let theme = &ui.theme;
@@ -30,7 +34,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, scroll:
     if ledger.is_empty() && runs.is_empty() {
         let text = "Nothing recorded. On the command line (:) — effect add . refunds --what \"refunds issued\" \
                     --where \"Stripe\" --count 212 --owner dana";
-        frame.render_widget(Paragraph::new(text).style(theme.style(Role::Muted)).block(block), popup);
+        frame.render_widget(
+            Paragraph::new(text).style(theme.style(Role::Muted)).wrap(Wrap { trim: true }).block(block),
+            popup,
+        );
+        return;
+    }
+    if popup.width < WIDE {
+        let lines = narrow_lines(&entry.incident, ui, usize::from(popup.width.saturating_sub(2)));
+        let visible: Vec<Line<'_>> = lines.into_iter().skip(scroll).collect();
+        frame.render_widget(Paragraph::new(visible).block(block), popup);
         return;
     }
     let effects = ledger.values().map(|e| {
@@ -78,15 +91,7 @@ fn action_rows<'a>(incident: &'a crate::domain::Incident, ui: &Ui) -> Vec<Row<'a
         .runs
         .iter()
         .map(|run| {
-            let simulated = run.outcome.as_ref().is_some_and(|o| o.simulated);
-            let (state, role) = match (&run.outcome, run.undone_by, run.undoes) {
-                (None, _, _) => ("running".to_owned(), Role::DueSoon),
-                _ if simulated => ("simulated".to_owned(), Role::Muted),
-                (_, Some(by), _) => (format!("undone #{by}"), Role::Submitted),
-                (_, None, Some(of)) => (format!("undid #{of}"), Role::Submitted),
-                (Some(o), None, None) if o.succeeded() => ("IN EFFECT".to_owned(), Role::Overdue),
-                (Some(_), None, None) => ("failed".to_owned(), Role::Muted),
-            };
+            let (state, role) = run_state(run);
             Row::new(vec![
                 format!("#{}", run.started_seq),
                 sanitize::line(&format!("{}: {}", run.step, run.argv.join(" "))).into_owned(),
@@ -99,4 +104,57 @@ fn action_rows<'a>(incident: &'a crate::domain::Incident, ui: &Ui) -> Vec<Row<'a
             .style(theme.style(role))
         })
         .collect()
+}
+
+/// Every effect, then every action run, as wrapped lines in `width` columns: nothing cut.
+fn narrow_lines(incident: &crate::domain::Incident, ui: &Ui, width: usize) -> Vec<Line<'static>> {
+    let theme = &ui.theme;
+    let mut lines = Vec::new();
+    let mut push = |text: String, role: Role, indent: &str| {
+        for (i, row) in wrap(&text, width.saturating_sub(indent.len())).into_iter().enumerate() {
+            let lead = if i == 0 { "" } else { indent };
+            lines.push(Line::from(styled(format!("{lead}{row}"), theme.style(role))));
+        }
+    };
+    for e in incident.containment.effects.values() {
+        let (state, role) = match e.state {
+            EffectState::Irreversible => ("IRREVERSIBLE", Role::Overdue),
+            EffectState::Pending => (e.state.name(), Role::DueSoon),
+            EffectState::Compensated => (e.state.name(), Role::Submitted),
+        };
+        let head = format!("{} · {state} · {} × {}", sanitize::line(&e.id), e.count, sanitize::line(&e.what));
+        push(head, role, "  ");
+        let mut facts = format!("  where {} · owner {}", sanitize::line(&e.place), sanitize::line(&e.owner));
+        if let Some(evidence) = &e.evidence {
+            facts.push_str(&format!(" · evidence {}", sanitize::line(evidence)));
+        }
+        push(facts, Role::Text, "  ");
+    }
+    if !incident.containment.runs.is_empty() {
+        push("Containment actions run (ours)".to_owned(), Role::Title, "");
+    }
+    for run in &incident.containment.runs {
+        let (state, role) = run_state(run);
+        let head =
+            format!("#{} {} · {state} · by {}", run.started_seq, sanitize::line(&run.step), sanitize::line(&run.by));
+        push(head, role, "  ");
+        push(format!("  $ {}", sanitize::line(&run.argv.join(" "))), Role::Muted, "    ");
+        if let Some(outcome) = &run.outcome {
+            push(format!("  output {}", outcome.output_file), Role::Muted, "    ");
+        }
+    }
+    lines
+}
+
+/// Where an action run stands: running, simulated, undone, an undo, in effect or failed.
+fn run_state(run: &crate::domain::actions::ActionRun) -> (String, Role) {
+    let simulated = run.outcome.as_ref().is_some_and(|o| o.simulated);
+    match (&run.outcome, run.undone_by, run.undoes) {
+        (None, _, _) => ("running".to_owned(), Role::DueSoon),
+        _ if simulated => ("simulated".to_owned(), Role::Muted),
+        (_, Some(by), _) => (format!("undone #{by}"), Role::Submitted),
+        (_, None, Some(of)) => (format!("undid #{of}"), Role::Submitted),
+        (Some(o), None, None) if o.succeeded() => ("IN EFFECT".to_owned(), Role::Overdue),
+        (Some(_), None, None) => ("failed".to_owned(), Role::Muted),
+    }
 }

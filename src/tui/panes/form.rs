@@ -28,6 +28,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, form: &Form, ui: &Ui) {
         + match &field.kind {
             FieldKind::Choice { options, .. } => options.len() as u16 + 5,
             FieldKind::Text { multiline: true, .. } => 12,
+            // A one-line answer grows with what is typed, up to five rows.
+            FieldKind::Text { area: text, .. } => {
+                4 + wrapped_lines(&text.lines().concat(), width.saturating_sub(3)).clamp(2, 5)
+            }
             _ => 6,
         };
     let popup = centred(area, width, height.min(area.height.saturating_sub(2)));

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::kit::{Ui, centred};
+use super::kit::{Ui, centred, fit, fit_spans};
 use crate::domain::sanitize;
 use crate::domain::search::{Query, snippet};
 use crate::tui::model::Model;
@@ -28,6 +28,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
         }
         None => format!(" Every incident: {} · Enter opens · / searches · Esc back ", listed.len()),
     };
+    let title = fit(&title, usize::from(popup.width.saturating_sub(2))).into_owned();
     let block = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Focus)).title(title);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
@@ -44,19 +45,18 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
         }
         let marker = if index == cursor { "› " } else { "  " };
         let role = if index == cursor { Role::Selection } else { Role::Text };
-        lines.push(Line::from(Span::styled(
-            format!("{marker}{}", incident.heading(|at| at.format("%Y-%m-%d").to_string())),
-            theme.style(role),
-        )));
+        let heading = format!("{marker}{}", incident.heading(|at| at.format("%Y-%m-%d").to_string()));
+        lines.push(Line::from(Span::styled(fit(&heading, usize::from(inner.width)).into_owned(), theme.style(role))));
         let hits = if incident.hits.len() == hits_shown + 1 { hits_shown + 1 } else { hits_shown };
         for hit in incident.hits.iter().take(hits) {
             let place = format!("    {}: ", sanitize::line(&hit.place));
             let width = usize::from(inner.width).saturating_sub(place.chars().count()).max(20);
             let text = query.as_ref().map_or_else(|| hit.text.clone(), |q| snippet(&hit.text, q, width));
-            lines.push(Line::from(vec![
+            let spans = vec![
                 Span::styled(place, theme.style(Role::Muted)),
                 Span::styled(sanitize::line(&text).into_owned(), theme.style(Role::Untrusted)),
-            ]));
+            ];
+            lines.push(Line::from(fit_spans(spans, usize::from(inner.width))));
         }
         if incident.hits.len() > hits {
             let more = format!("    … {} more", incident.hits.len() - hits);

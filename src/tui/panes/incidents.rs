@@ -6,11 +6,15 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::kit::{Ui, pane_block, severity_role, styled, window};
+use super::kit::{Ui, fit, fit_spans, pane_block, severity_role, styled, window};
 use crate::domain::incident::IncidentState;
 use crate::domain::sanitize;
 use crate::tui::model::{Model, Pane};
 use crate::tui::theme::Role;
+
+/// The columns besides the title (id, sev, age, commander, done), and the runbook's when wide.
+const COLUMNS: usize = 16 + 6 + 6 + 10 + 5;
+const RUNBOOK_COLUMN: usize = 24;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {
     let theme = &ui.theme;
@@ -24,7 +28,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     }
     let mut block = pane_block(&title, Pane::Incidents, model, theme);
     if let Some(entry) = model.current() {
-        block = block.title_bottom(roles_line(&entry.incident, theme, now));
+        let room = usize::from(area.width.saturating_sub(2));
+        block = block.title_bottom(Line::from(fit_spans(roles_line(&entry.incident, theme, now), room)));
     }
     if model.incidents.is_empty() && model.unreadable.is_empty() {
         let text = format!(
@@ -35,6 +40,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         return;
     }
     let wide = area.width >= 120;
+    let (fixed, columns) = if wide { (COLUMNS + RUNBOOK_COLUMN, 7) } else { (COLUMNS, 6) };
+    let title_room = usize::from(area.width.saturating_sub(2)).saturating_sub(fixed + columns - 1);
     let height = area.height.saturating_sub(3) as usize;
     let skip = window(model.selected, model.incidents.len(), height);
     let rows = model.incidents.iter().enumerate().skip(skip).take(height).map(|(i, entry)| {
@@ -74,13 +81,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
                 format!(" {} ", sanitize::line(&incident.severity)),
                 theme.style(severity_role(&incident.severity)),
             )),
-            Cell::from(Line::from(title)),
+            Cell::from(Line::from(fit_spans(title, title_room))),
         ];
         if wide {
             cells.push(Cell::from(incident.runbook.id.clone()));
         }
         cells.push(Cell::from(crate::domain::duration::at_a_glance(now - incident.declared_at)));
-        cells.push(Cell::from(sanitize::line(incident.commander().unwrap_or("—")).into_owned()));
+        let commander = sanitize::line(incident.commander().unwrap_or("—")).into_owned();
+        cells.push(Cell::from(fit(&commander, 10).into_owned()));
         cells.push(Cell::from(format!("{done}/{total}")));
         let style = if i == model.selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
         Row::new(cells).style(style)
@@ -97,7 +105,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     let mut widths = vec![Constraint::Length(16), Constraint::Length(6), Constraint::Fill(1)];
     let mut header = vec!["id", "sev", "title"];
     if wide {
-        widths.push(Constraint::Length(24));
+        widths.push(Constraint::Length(RUNBOOK_COLUMN as u16));
         header.push("runbook");
     }
     widths.extend([Constraint::Length(6), Constraint::Length(10), Constraint::Length(5)]);
@@ -115,7 +123,7 @@ fn roles_line(
     incident: &crate::domain::incident::Incident,
     theme: &crate::tui::theme::Theme,
     now: DateTime<Utc>,
-) -> Line<'static> {
+) -> Vec<Span<'static>> {
     use crate::domain::paging::{Paging, paging};
     let mut spans = vec![styled(" roles", theme.style(Role::Muted))];
     let mut open = 0;
@@ -153,5 +161,5 @@ fn roles_line(
         spans.push(styled(" ·", theme.style(Role::Muted)));
     }
     spans.push(styled(format!(" +{open} optional · w "), theme.style(Role::Muted)));
-    Line::from(spans)
+    spans
 }

@@ -132,9 +132,42 @@ pub fn fit(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     text.into()
 }
 
+/// `spans` in at most `width` columns, the last one kept ending in `…` when cut, in its style.
+pub fn fit_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+    if spans.iter().map(Span::width).sum::<usize>() <= width {
+        return spans;
+    }
+    let mut room = width.saturating_sub(1);
+    let mut kept = Vec::new();
+    for span in spans {
+        let used = span.width();
+        if used <= room {
+            room -= used;
+            kept.push(span);
+            continue;
+        }
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let column = Span::raw(c.to_string()).width();
+            if column > room {
+                break;
+            }
+            room -= column;
+            text.push(c);
+        }
+        if width > 0 {
+            text.push('…');
+        }
+        kept.push(Span::styled(text, span.style));
+        break;
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fit;
+    use super::{fit, fit_spans};
+    use ratatui::text::Span;
 
     #[test]
     fn a_cut_line_ends_in_an_ellipsis_within_the_width() {
@@ -144,6 +177,21 @@ mod tests {
         assert_eq!(fit("abc", 3), "abc");
         assert_eq!(fit("abcd", 3), "ab…");
         assert_eq!(fit("abcd", 0), "");
+    }
+
+    #[test]
+    fn cut_spans_end_in_an_ellipsis_in_the_style_of_the_span_cut() {
+        let bold = ratatui::style::Style::default().add_modifier(ratatui::style::Modifier::BOLD);
+        let spans = || vec![Span::raw("DRILL "), Span::styled("a long title", bold), Span::raw(" · 2 alerts")];
+        let text = |spans: Vec<Span<'static>>| spans.iter().map(|s| s.content.to_string()).collect::<String>();
+        assert_eq!(text(fit_spans(spans(), 40)), "DRILL a long title · 2 alerts");
+        assert_eq!(text(fit_spans(spans(), 29)), "DRILL a long title · 2 alerts");
+        assert_eq!(text(fit_spans(spans(), 28)), "DRILL a long title · 2 aler…");
+        let cut = fit_spans(spans(), 12);
+        assert_eq!(text(cut.clone()), "DRILL a lon…");
+        assert_eq!(cut.last().map(|s| s.style), Some(bold));
+        assert_eq!(text(fit_spans(spans(), 6)), "DRILL…");
+        assert!(fit_spans(spans(), 0).iter().all(|s| s.content.is_empty()));
     }
 
     #[test]

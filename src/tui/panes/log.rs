@@ -38,7 +38,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui) {
                 styled(if cursor { "›" } else { " " }, theme.style(Role::Current)),
                 styled(format!("{at} "), theme.style(Role::Muted)),
                 styled(format!("#{:<4} ", line.seq), theme.style(Role::Muted)),
-                styled(format!("{:<10} ", sanitize::line(&line.actor)), theme.style(Role::Title)),
+                styled(format!("{:<10} ", fit(&sanitize::line(&line.actor), 10)), theme.style(Role::Title)),
             ];
             let room = text_width.saturating_sub(spans.iter().map(ratatui::text::Span::width).sum());
             spans.push(styled(fit(&sanitize::line(&line.text), room).into_owned(), theme.style(text_role)));
