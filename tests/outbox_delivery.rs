@@ -257,9 +257,13 @@ fn an_alert_opens_an_incident_that_pages_pagerduty_in_its_schema_with_hostile_te
     let landed = ws.ok("alertmanager", &["alert", "ingest", alert.to_str().expect("path")]);
     let id = landed.split("opened ").nth(1).expect("opened").trim().to_owned();
     wait_until("the PagerDuty trigger", || receiver.received().iter().any(|r| r.path == "/pd"));
-    let pd = receiver.received().into_iter().find(|r| r.path == "/pd").expect("pd").json();
+    let pd_request = receiver.received().into_iter().find(|r| r.path == "/pd").expect("pd");
+    let key = pd_request.header("Idempotency-Key").expect("key").to_owned();
+    let pd = pd_request.json();
     assert_eq!((pd["routing_key"].as_str(), pd["event_action"].as_str()), (Some("R0UTING0KEY"), Some("trigger")));
-    assert_eq!(pd["dedup_key"], format!("{id}/commander"), "one PagerDuty alert per incident and role");
+    let reference = key.rsplit_once('/').expect("INC.TAG/mN").0;
+    assert!(reference.starts_with(&format!("{id}.")), "named beyond this workspace: {reference}");
+    assert_eq!(pd["dedup_key"], format!("{reference}/commander"), "one PagerDuty alert per incident and role");
     assert_eq!(
         (pd["payload"]["source"].as_str(), pd["payload"]["severity"].as_str()),
         (Some("warroom"), Some("critical"))

@@ -13,9 +13,12 @@ use warroom::domain::refusal::Refusal;
 use warroom::domain::refusal_outbound::OutboundRefusal;
 
 fn declared(drill: bool) -> Incident {
+    declared_by(drill, "listener", Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).single().expect("time"))
+}
+
+fn declared_by(drill: bool, who: &str, at: chrono::DateTime<Utc>) -> Incident {
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
     let runbook = catalog::load(&Origin::Embedded, date).get("cross-tenant-pii-leak").expect("runbook").clone();
-    let at = Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).single().expect("time");
     let declared = Event::Declared {
         incident: "INC-20261124-001".into(),
         title: "agent leaked a record".into(),
@@ -26,7 +29,7 @@ fn declared(drill: bool) -> Incident {
         clocks: Vec::new(),
         from_alert: true,
     };
-    Incident::declared(&Envelope { seq: 1, at, actor: Actor::named("listener"), event: declared }).expect("incident")
+    Incident::declared(&Envelope { seq: 1, at, actor: Actor::named(who), event: declared }).expect("incident")
 }
 
 /// Decides `command` on the incident and folds what it decided in.
@@ -52,13 +55,14 @@ fn a_page_queues_one_message_per_target_with_its_own_key_and_settles_once() {
     let mut incident = declared(false);
     let now = incident.last_at;
     run(&mut incident, page(&[("ops-hook", false), ("mail", true)])).expect("queued");
+    let reference = incident.reference();
     let keys: Vec<&str> = incident.outbox.messages.iter().map(|m| m.outbound.key.as_str()).collect();
-    assert_eq!(keys, ["INC-20261124-001/m1", "INC-20261124-001/m2"]);
+    assert_eq!(keys, [format!("{reference}/m1"), format!("{reference}/m2")]);
     assert!(incident.outbox.messages[0].outbound.subject.contains("[SEV1] INC-20261124-001"));
     assert_eq!(incident.outbox.due(now).count(), 2);
 
     let failed = DeliveryOutcome::Failed { why: "503".into(), retry_at: Some(now + chrono::Duration::seconds(2)) };
-    let delivery = |outcome| Command::Delivery { key: "INC-20261124-001/m1".into(), attempt: 1, outcome };
+    let delivery = |outcome| Command::Delivery { key: format!("{reference}/m1"), attempt: 1, outcome };
     run(&mut incident, delivery(failed)).expect("recorded");
     assert_eq!(incident.outbox.due(now).count(), 1, "m1 waits for its retry");
     let delivered = DeliveryOutcome::Delivered { receipt: Some("202".into()) };
@@ -72,7 +76,38 @@ fn a_page_queues_one_message_per_target_with_its_own_key_and_settles_once() {
     );
     let Command::Page { targets, rotation, .. } = page(&[("ops-hook", false)]) else { unreachable!() };
     run(&mut incident, Command::Page { role: "privacy".into(), rung: 1, rotation, targets }).expect("escalated");
-    assert_eq!(incident.outbox.messages.last().map(|m| m.outbound.key.as_str()), Some("INC-20261124-001/m3"));
+    assert_eq!(incident.outbox.messages.last().map(|m| m.outbound.key.clone()), Some(format!("{reference}/m3")));
+}
+
+#[test]
+fn message_keys_tell_apart_incidents_of_one_id_in_two_workspaces_and_an_incident_keeps_its_first_prefix() {
+    let two_am = Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).single().expect("time");
+    let here = declared_by(false, "listener", two_am);
+    let elsewhere = declared_by(false, "listener", two_am + chrono::Duration::microseconds(1));
+    let by_another = declared_by(false, "alice", two_am);
+    assert!(here.reference().starts_with("INC-20261124-001."), "{}", here.reference());
+    assert_eq!(here.reference().len(), "INC-20261124-001.".len() + 12, "{}", here.reference());
+    assert_eq!(here.reference(), declared_by(false, "listener", two_am).reference(), "stable across replays");
+    assert_ne!(here.reference(), elsewhere.reference());
+    assert_ne!(here.reference(), by_another.reference());
+
+    let mut older = declared(false);
+    let queued = |key: &str| Event::MessageQueued {
+        message: Box::new(warroom::domain::outbound::Outbound {
+            key: key.into(),
+            notifier: "ops-hook".into(),
+            kind: NotifierKind::Webhook,
+            to: None,
+            purpose: warroom::domain::outbound::Purpose::Update { audience: "internal".into() },
+            subject: "s".into(),
+            body: "b".into(),
+            simulated: false,
+        }),
+    };
+    older.apply(&Envelope { seq: 2, at: two_am, actor: Actor::named("alice"), event: queued("INC-20261124-001/m1") });
+    run(&mut older, page(&[("ops-hook", false)])).expect("queued");
+    let last = older.outbox.messages.last().map(|m| m.outbound.key.clone());
+    assert_eq!(last.as_deref(), Some("INC-20261124-001/m2"), "paged before references had tags: the bare id stays");
 }
 
 #[test]

@@ -40,8 +40,10 @@ fn an_answered_page_is_acknowledged_in_pagerduty_and_a_resolved_incident_resolve
     let landed = ws.ok("alertmanager", &["alert", "ingest", alert.to_str().expect("path")]);
     let id = landed.split("opened ").nth(1).expect("opened").trim().to_owned();
     ws.ok("ops", &["outbox", "run", "--once"]);
-    let commander = format!("{id}/commander");
-    let privacy = format!("{id}/privacy");
+    let reference = events(&receiver)[0].1.rsplit_once('/').expect("INC.TAG/ROLE").0.to_owned();
+    assert!(reference.starts_with(&format!("{id}.")), "{reference}");
+    let commander = format!("{reference}/commander");
+    let privacy = format!("{reference}/privacy");
     let trigger = |key: &str, routing: &str| ("trigger".to_owned(), key.to_owned(), routing.to_owned());
     assert_eq!(events(&receiver), [trigger(&commander, "R0UTING0KEY"), trigger(&privacy, "PR1VACYKEY")]);
 

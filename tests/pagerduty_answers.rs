@@ -30,14 +30,19 @@ fn workspace(receiver: &Receiver, with_secret: bool) -> Workspace {
     ws
 }
 
-/// Declares from an alert and delivers its first pages; returns the incident id.
-fn paged_incident(ws: &Workspace) -> String {
+/// Declares from an alert and delivers its first pages; returns the incident id and its
+/// reference as PagerDuty received it (the dedup_key's incident part: `INC.TAG`).
+fn paged_incident(ws: &Workspace, receiver: &Receiver) -> (String, String) {
     let alert = ws.path().join("alert.json");
     std::fs::write(&alert, r#"{"name":"CrossTenantDataAccess"}"#).expect("alert");
     let landed = ws.ok("alertmanager", &["alert", "ingest", alert.to_str().expect("path")]);
     let id = landed.split("opened ").nth(1).expect("opened").trim().to_owned();
     ws.ok("ops", &["outbox", "run", "--once"]);
-    id
+    let page = receiver.received().first().expect("a page reached PagerDuty").json();
+    let dedup = page["dedup_key"].as_str().expect("dedup_key").to_owned();
+    let reference = dedup.rsplit_once('/').expect("INC.TAG/ROLE").0.to_owned();
+    assert!(reference.starts_with(&format!("{id}.")), "the reference begins with the id: {reference}");
+    (id, reference)
 }
 
 /// A v3 webhook as PagerDuty sends it: `agent` a user (a person) or the integration.
@@ -74,7 +79,7 @@ fn role_paging(ws: &Workspace, id: &str, role: &str) -> serde_json::Value {
 fn a_person_acknowledging_a_page_in_pagerduty_answers_it_here_and_nothing_else_does() {
     let receiver = Receiver::start();
     let ws = workspace(&receiver, true);
-    let id = paged_incident(&ws);
+    let (id, reference) = paged_incident(&ws, &receiver);
     let server = Server::start(&ws, &[]);
     let answers = || {
         let log = std::fs::read_to_string(ws.log(&id)).expect("log");
@@ -83,13 +88,13 @@ fn a_person_acknowledging_a_page_in_pagerduty_answers_it_here_and_nothing_else_d
     let lines = || answers().len();
     let before = lines();
 
-    let ada = webhook("incident.acknowledged", true, "Ada Lovelace", &format!("{id}/privacy"));
+    let ada = webhook("incident.acknowledged", true, "Ada Lovelace", &format!("{reference}/privacy"));
     let (status, body) = post(&server, &ada, &v1("another-secret", &ada));
     assert_eq!((status, lines()), (401, before), "unsigned by the subscription: refused, nothing recorded: {body}");
     let (status, _) = post(&server, &ada.replace("Ada", "Eve"), &v1(SECRET, &ada));
     assert_eq!((status, lines()), (401, before), "a signature over another body");
 
-    let echo = webhook("incident.acknowledged", false, "warroom", &format!("{id}/commander"));
+    let echo = webhook("incident.acknowledged", false, "warroom", &format!("{reference}/commander"));
     let (status, body) = post(&server, &echo, &v1(SECRET, &echo));
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("set aside") && body.contains("by no person"), "{body}");
@@ -112,7 +117,12 @@ fn a_person_acknowledging_a_page_in_pagerduty_answers_it_here_and_nothing_else_d
     let stranger = webhook("incident.acknowledged", true, "Ada Lovelace", "INC-20991231-999/privacy");
     let (status, body) = post(&server, &stranger, &v1(SECRET, &stranger));
     assert!(status == 200 && body.contains("no incident"), "an incident this workspace does not hold: {body}");
-    let unpaged = webhook("incident.acknowledged", true, "Ada Lovelace", &format!("{id}/scribe"));
+    for other in [format!("{id}.0123456789ab/privacy"), format!("{id}/privacy")] {
+        let elsewhere = webhook("incident.acknowledged", true, "Ada Lovelace", &other);
+        let (status, body) = post(&server, &elsewhere, &v1(SECRET, &elsewhere));
+        assert!(status == 200 && body.contains("another workspace's incident"), "{other}: {body}");
+    }
+    let unpaged = webhook("incident.acknowledged", true, "Ada Lovelace", &format!("{reference}/scribe"));
     let (status, body) = post(&server, &unpaged, &v1(SECRET, &unpaged));
     assert!(status == 200 && body.contains("sent PagerDuty no page for scribe"), "{body}");
     assert_eq!(lines(), before + 1, "only an answer to a page PagerDuty received is taken");
@@ -125,9 +135,9 @@ fn a_person_acknowledging_a_page_in_pagerduty_answers_it_here_and_nothing_else_d
 fn without_a_webhook_secret_in_warroom_yaml_pagerduty_is_not_heard() {
     let receiver = Receiver::start();
     let ws = workspace(&receiver, false);
-    let id = paged_incident(&ws);
+    let (id, reference) = paged_incident(&ws, &receiver);
     let server = Server::start(&ws, &[]);
-    let ada = webhook("incident.acknowledged", true, "Ada Lovelace", &format!("{id}/privacy"));
+    let ada = webhook("incident.acknowledged", true, "Ada Lovelace", &format!("{reference}/privacy"));
     let (status, body) = post(&server, &ada, &v1(SECRET, &ada));
     assert_eq!(status, 404, "{body}");
     assert!(body.contains("webhook_secret_file"), "{body}");
@@ -138,9 +148,9 @@ fn without_a_webhook_secret_in_warroom_yaml_pagerduty_is_not_heard() {
 fn a_secret_that_cannot_be_trusted_stops_every_answer_and_pagerduty_is_told_to_retry() {
     let receiver = Receiver::start();
     let ws = workspace(&receiver, true);
-    let id = paged_incident(&ws);
+    let (id, reference) = paged_incident(&ws, &receiver);
     let server = Server::start(&ws, &[]);
-    let ada = webhook("incident.acknowledged", true, "Ada Lovelace", &format!("{id}/privacy"));
+    let ada = webhook("incident.acknowledged", true, "Ada Lovelace", &format!("{reference}/privacy"));
     let secret = ws.path().join("pd-webhook.secret");
     std::fs::write(&secret, "\n").expect("emptied");
     let (status, body) = post(&server, &ada, &v1("", &ada));

@@ -3,6 +3,7 @@
 
 use super::{App, AppError};
 use crate::domain::Command;
+use crate::domain::incident::REFERENCE_TAG_MARK;
 use crate::domain::outbound::NotifierKind;
 use crate::domain::paging::{Paging, paging};
 use crate::ingest::pagerduty::PageAnswer;
@@ -44,11 +45,15 @@ pub enum Answered {
 /// PagerDuty received from this workspace, still unanswered, is answered so.
 pub fn answered(app: &App, answer: &PageAnswer) -> Result<Answered, AppError> {
     let aside = |why: String| Ok(Answered::SetAside(why));
-    let id = match app.store.resolve_id(&answer.incident) {
-        Ok(id) if id == answer.incident => id,
-        _ => return aside(format!("no incident {} in this workspace", answer.incident)),
+    let named = answer.incident.split_once(REFERENCE_TAG_MARK).map_or(answer.incident.as_str(), |(id, _)| id);
+    let id = match app.store.resolve_id(named) {
+        Ok(id) if id == named => id,
+        _ => return aside(format!("no incident {named} in this workspace")),
     };
     let incident = app.store.incident(&id)?;
+    if incident.outbox.reference() != Some(answer.incident.as_str()) {
+        return aside(format!("{} is another workspace's incident {id}, not this one's", answer.incident));
+    }
     let sent = incident.outbox.paged_targets(&answer.role).iter().any(|(_, kind)| *kind == NotifierKind::Pagerduty);
     if !sent {
         return aside(format!("{id} sent PagerDuty no page for {}", answer.role));

@@ -56,7 +56,7 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
                 .enumerate()
                 .map(|(index, (target, kind, drill_safe))| Event::MessageQueued {
                     message: Box::new(Outbound {
-                        key: incident.outbox.next_key(&incident.id, index),
+                        key: incident.outbox.next_key(&incident.reference(), index),
                         notifier: target.notifier,
                         kind,
                         to: target.to,
@@ -101,7 +101,7 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
                     };
                     Event::MessageQueued {
                         message: Box::new(Outbound {
-                            key: incident.outbox.next_key(&incident.id, index),
+                            key: incident.outbox.next_key(&incident.reference(), index),
                             notifier: target.notifier,
                             kind,
                             to: target.to,
@@ -246,7 +246,7 @@ fn update(
     let (subject, body) = super::updates::message_text(incident, &audience, &text, now);
     let messages = targets.into_iter().enumerate().map(|(index, (target, kind, drill_safe))| Event::MessageQueued {
         message: Box::new(Outbound {
-            key: incident.outbox.next_key(&incident.id, index),
+            key: incident.outbox.next_key(&incident.reference(), index),
             notifier: target.notifier,
             kind,
             to: target.to,

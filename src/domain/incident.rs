@@ -331,7 +331,22 @@ impl Incident {
     pub fn commander(&self) -> Option<&str> {
         self.roles.get("commander").map(String::as_str)
     }
+
+    /// How the incident is named to the world outside the workspace (message keys, PagerDuty's
+    /// dedup_key): its id and a tag of its declaration, since another workspace sending to the
+    /// same receiver may have an incident of the same id.
+    pub fn reference(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let declared = self.declared_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let digest = Sha256::digest(format!("{}\n{declared}\n{}", self.id, self.declared_by));
+        let tag: String = digest.iter().take(REFERENCE_TAG_BYTES).map(|b| format!("{b:02x}")).collect();
+        format!("{}{REFERENCE_TAG_MARK}{tag}", self.id)
+    }
 }
+
+/// Between an incident's id and the tag of its declaration in its reference.
+pub const REFERENCE_TAG_MARK: char = '.';
+const REFERENCE_TAG_BYTES: usize = 6;
 
 /// Replays envelopes into an incident. `None` when the first event is not a declaration.
 pub fn fold<'a>(envelopes: impl IntoIterator<Item = &'a Envelope>) -> Option<Incident> {

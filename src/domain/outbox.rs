@@ -204,8 +204,15 @@ impl Outbox {
         self.messages.iter().filter(move |m| matches!(m.delivery, Delivery::Pending { next_at, .. } if next_at <= now))
     }
 
-    /// The key the next message queued gets (unique in the workspace: incident ids are).
-    pub fn next_key(&self, incident: &str, more: usize) -> String {
-        format!("{incident}/m{}", self.messages.len() + more + 1)
+    /// The key the next message queued gets: unique beyond the workspace, as the incident's
+    /// reference is. An incident keeps the prefix its first message had (one queued before
+    /// references had tags keeps the bare id), so its PagerDuty alerts stay one per role.
+    pub fn next_key(&self, reference: &str, more: usize) -> String {
+        format!("{}/m{}", self.reference().unwrap_or(reference), self.messages.len() + more + 1)
+    }
+
+    /// The incident's reference as its messages' keys carry it (none before the first).
+    pub fn reference(&self) -> Option<&str> {
+        self.messages.first().and_then(|m| m.outbound.key.rsplit_once('/')).map(|(reference, _)| reference)
     }
 }

@@ -1,12 +1,14 @@
 //! PagerDuty's v3 webhooks, read for one thing: a person answering one of warroom's pages in
 //! PagerDuty (acknowledging or resolving the alert whose `incident_key` is the page's dedup_key,
-//! `INC/ROLE`). Everything else a subscription sends is named and set aside.
+//! `INC.TAG/ROLE`). Everything else a subscription sends is named and set aside.
 
 use serde_json::Value;
 
 /// A person's answer, in PagerDuty, to the pages for one role of one incident.
 #[derive(Debug, PartialEq, Eq)]
 pub struct PageAnswer {
+    /// The incident's reference, as the page's dedup_key named it (`INC.TAG`, or a bare `INC`
+    /// for an incident paged before references had tags).
     pub incident: String,
     pub role: String,
     /// The PagerDuty user who answered, by their display name there.
@@ -58,7 +60,7 @@ pub fn read(body: &[u8]) -> Result<Delivery, String> {
     let key = event.get("data").and_then(|d| d.get("incident_key")).and_then(Value::as_str);
     let Some((incident, role)) = key.and_then(|k| k.rsplit_once('/')).filter(|(i, r)| !i.is_empty() && !r.is_empty())
     else {
-        return Ok(Delivery::Other(format!("{kind} of an alert warroom did not raise (no INC/ROLE incident_key)")));
+        return Ok(Delivery::Other(format!("{kind} of an alert warroom did not raise (no INC.TAG/ROLE incident_key)")));
     };
     Ok(Delivery::Answer(PageAnswer { incident: incident.to_owned(), role: role.to_owned(), who: who.to_owned(), how }))
 }

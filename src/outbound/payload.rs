@@ -62,7 +62,7 @@ pub fn pagerduty_event(incident: &str, message: &Outbound, routing_key: &str) ->
             let event = json!({
                 "routing_key": routing_key,
                 "event_action": action.name(),
-                "dedup_key": dedup_key(incident, role),
+                "dedup_key": dedup_key(&message.key, role),
             });
             return event.to_string().into_bytes();
         }
@@ -71,7 +71,7 @@ pub fn pagerduty_event(incident: &str, message: &Outbound, routing_key: &str) ->
     json!({
         "routing_key": routing_key,
         "event_action": "trigger",
-        "dedup_key": dedup_key(incident, role),
+        "dedup_key": dedup_key(&message.key, role),
         "payload": {
             "summary": summary,
             "source": "warroom",
@@ -90,7 +90,10 @@ pub fn pagerduty_event(incident: &str, message: &Outbound, routing_key: &str) ->
     .into_bytes()
 }
 
-/// The PagerDuty alert a role's pages on an incident share.
-pub fn dedup_key(incident: &str, role: &str) -> String {
-    format!("{incident}/{role}")
+/// The PagerDuty alert a role's pages on an incident share: the incident's reference, as its
+/// messages' keys begin (`INC.TAG/m3` → `INC.TAG/ROLE`; an incident paged before references
+/// had tags keeps `INC/ROLE`).
+pub fn dedup_key(message_key: &str, role: &str) -> String {
+    let reference = message_key.rsplit_once('/').map_or(message_key, |(reference, _)| reference);
+    format!("{reference}/{role}")
 }
