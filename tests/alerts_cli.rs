@@ -237,6 +237,19 @@ fn a_responder_attaches_an_unrouted_alert_to_the_incident_it_belongs_to() {
     let out = ingest_stdin(&ws, &resolved);
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("recorded on {id}")), "later deliveries land there");
     ws.ok("auditor", &["verify"]);
+
+    ws.ok("alice", &["resolve", &id]);
+    ws.ok("alice", &["close", &id, "--force", "--reason", "contained"]);
+    let postmortem = std::fs::read_to_string(ws.path().join("exports").join(&id).join("postmortem.md")).expect("pm");
+    let rows: Vec<&str> = postmortem.lines().filter(|l| l.contains("alert ") && l.starts_with('|')).collect();
+    assert!(
+        rows.iter().any(|r| r.contains("| alice |") && r.contains("attached unrouted alert")),
+        "alice's attach is her own row: {rows:#?}"
+    );
+    assert!(
+        !rows.iter().any(|r| r.contains("| alice |") && r.contains("alert deliveries recorded")),
+        "Alertmanager's deliveries are never credited to alice: {rows:#?}"
+    );
 }
 
 #[test]

@@ -177,10 +177,10 @@ pub fn describe(envelope: &Envelope) -> String {
             alert.summary().map(|s| format!(": {s}")).unwrap_or_default()
         ),
         Event::AlertReceived { alert, .. } | Event::AlertUnrouted { alert } => format!(
-            "alert {} {} ({:?} via {:?}, key {}){}",
+            "alert {} {} ({}via {:?}, key {}){}",
             alert.name(),
             alert_status(alert.status),
-            alert.labels.get("severity").map_or("", String::as_str),
+            alert.labels.get("severity").map_or(String::new(), |s| format!("{s:?} ")),
             alert.source,
             alert.key,
             alert.summary().map(|s| format!(": {s}")).unwrap_or_default()

@@ -312,13 +312,14 @@ fn containment(facts: &Facts<'_>) -> String {
     out
 }
 
-/// Date and time (UTC), actor, event; a run of alert deliveries is one row.
+/// Date and time (UTC), actor, event; a run of alert deliveries one actor recorded is one row.
 fn timeline_table(sealed: &[Sealed], descriptions: &[String]) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut index = 0;
     while let Some(line) = sealed.get(index) {
         if matches!(line.event, Event::AlertReceived { .. }) {
-            let run = sealed[index..].iter().take_while(|l| matches!(l.event, Event::AlertReceived { .. })).count();
+            let same = |l: &&Sealed| matches!(l.event, Event::AlertReceived { .. }) && l.actor.name == line.actor.name;
+            let run = sealed[index..].iter().take_while(same).count();
             if run > 1 {
                 let last = &sealed[index + run - 1];
                 rows.push(vec![

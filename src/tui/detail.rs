@@ -102,7 +102,10 @@ fn incident(out: &mut Lines, entry: &IncidentEntry, model: &Model, now: DateTime
     }
     for (key, track) in &incident.alerts {
         let summary = track.alert.summary().unwrap_or_default();
-        out.field(track.alert.name(), &format!("{key} · {} deliveries · {summary}", track.deliveries));
+        out.field(
+            track.alert.name(),
+            &format!("{key} · {} · {summary}", super::detail_alerts::deliveries(track.deliveries)),
+        );
     }
     format!("Incident {}", incident.id)
 }

@@ -41,7 +41,7 @@ pub(super) fn alerts(out: &mut Lines, incident: &Incident, tz: Tz) -> String {
             out.field("summary", summary);
         }
         out.field("first seen", &local_and_utc(track.first_seen, tz));
-        out.field("last seen", &format!("{} · {} deliveries", local_and_utc(track.last_seen, tz), track.deliveries));
+        out.field("last seen", &format!("{} · {}", local_and_utc(track.last_seen, tz), deliveries(track.deliveries)));
         if let Some(at) = alert.starts_at {
             out.field("started", &local_and_utc(at, tz));
         }
@@ -79,4 +79,9 @@ pub(super) fn alerts(out: &mut Lines, incident: &Incident, tz: Tz) -> String {
 /// A multi-line annotation, each line indented under its name.
 fn indent(text: &str) -> String {
     text.split('\n').map(|line| format!("    {line}")).collect::<Vec<_>>().join("\n")
+}
+
+/// `n deliveries`, in the singular for one.
+pub fn deliveries(n: u32) -> String {
+    if n == 1 { "1 delivery".to_owned() } else { format!("{n} deliveries") }
 }

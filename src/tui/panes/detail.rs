@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::kit::{Ui, wrapped_lines};
+use super::kit::Ui;
 use crate::tui::detail::{DetailLine, content};
 use crate::tui::model::{Detail, Model};
 use crate::tui::theme::Role;
@@ -16,15 +16,13 @@ fn popup(area: Rect) -> Rect {
     super::kit::centred(area, area.width.saturating_sub(2).min(120), area.height.saturating_sub(2))
 }
 
-/// Rows the lines take wrapped to `width`.
+/// Rows the lines take wrapped to `width`, as the view lays them out (indents kept).
 fn rows(lines: &[DetailLine], width: u16) -> usize {
-    lines
+    let plain: Vec<Line<'_>> = lines
         .iter()
-        .map(|line| {
-            let text: String = line.iter().map(|(_, piece)| piece.as_str()).collect();
-            usize::from(wrapped_lines(&text, width))
-        })
-        .sum()
+        .map(|line| Line::from(line.iter().map(|(_, piece)| Span::raw(piece.as_str())).collect::<Vec<_>>()))
+        .collect();
+    Paragraph::new(plain).wrap(Wrap { trim: false }).line_count(width.max(1))
 }
 
 /// The furthest the view scrolls on a `screen` of (columns, rows): its last row at the bottom.

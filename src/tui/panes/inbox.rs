@@ -23,14 +23,18 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
         0 => String::new(),
         n => format!(", {n} marked"),
     };
-    let title = format!(
-        " Unrouted alerts ({} waiting{marked}) · {} mark · {} declare · {} attach · {} dismiss · Esc back ",
-        model.unrouted.len(),
+    let keys = format!(
+        "{} mark · {} declare · {} attach · {} dismiss · Esc back",
         key(Action::Tick),
         key(Action::Declare),
         key(Action::AttachAlert),
         key(Action::DismissAlert)
     );
+    let waiting = model.unrouted.len();
+    let mut title = format!(" Unrouted alerts ({waiting} waiting{marked}) · {keys} ");
+    if title.chars().count() + 2 > usize::from(popup.width) {
+        title = format!(" Unrouted ({waiting}{marked}) · {keys} ");
+    }
     let block = Block::default().borders(Borders::ALL).border_style(theme.style(Role::Focus)).title(title);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
@@ -39,7 +43,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
         frame.render_widget(Paragraph::new(text).style(theme.style(Role::Muted)), inner);
         return;
     }
-    let parts = Layout::vertical([Constraint::Fill(1), Constraint::Length(7)]).split(inner);
+    let shown = model.unrouted.get(cursor).map(|item| Paragraph::new(details(item)).wrap(Wrap { trim: false }));
+    let needed = shown.as_ref().map_or(0, |p| p.line_count(inner.width.max(1)) + 1);
+    let list = (model.unrouted.len() + 1).min(4);
+    let room = usize::from(inner.height).saturating_sub(list).max(2);
+    let below = u16::try_from(needed.min(room)).unwrap_or(u16::MAX);
+    let parts = Layout::vertical([Constraint::Fill(1), Constraint::Length(below)]).split(inner);
     let height = parts[0].height.saturating_sub(1) as usize;
     let skip = window(cursor, model.unrouted.len(), height);
     let rows = model.unrouted.iter().enumerate().skip(skip).take(height).map(|(i, item)| {
@@ -65,11 +74,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, cursor:
         .header(Row::new(vec!["", "alert", "summary", "deliveries", "last"]).style(theme.style(Role::Muted)))
         .column_spacing(1);
     frame.render_widget(table, parts[0]);
-    if let Some(item) = model.unrouted.get(cursor) {
+    if let Some(paragraph) = shown {
+        let cut = if needed > room { " labels (cut: warroom alert inbox shows all) " } else { " labels " };
         frame.render_widget(
-            Paragraph::new(details(item)).style(theme.style(Role::Untrusted)).wrap(Wrap { trim: false }).block(
-                Block::default().borders(Borders::TOP).border_style(theme.style(Role::Border)).title(" labels "),
-            ),
+            paragraph
+                .style(theme.style(Role::Untrusted))
+                .block(Block::default().borders(Borders::TOP).border_style(theme.style(Role::Border)).title(cut)),
             parts[1],
         );
     }

@@ -4,7 +4,7 @@
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 use crate::tui::keymap::Keymap;
 use crate::tui::model::{Mode, Model, Pane};
@@ -65,29 +65,11 @@ pub fn styled(text: impl Into<String>, style: Style) -> Span<'static> {
     Span::styled(text.into(), style)
 }
 
-/// How many rows `text` takes when wrapped at word boundaries to `width` columns (a word longer
-/// than the width is cut across rows), as `Paragraph` with `Wrap` lays it out.
+/// How many rows `text` takes in a `Paragraph` wrapped (`Wrap { trim: true }`) to `width`
+/// columns: counted by the wrapper that lays it out, so a count and the screen never differ.
 pub fn wrapped_lines(text: &str, width: u16) -> u16 {
-    let width = usize::from(width.max(1));
-    let mut rows = 1usize;
-    let mut used = 0usize;
-    for word in text.split_whitespace() {
-        let len = word.chars().count();
-        let needed = if used == 0 { len } else { used + 1 + len };
-        if needed <= width {
-            used = needed;
-            continue;
-        }
-        if used > 0 {
-            rows += 1;
-        }
-        rows += (len.saturating_sub(1)) / width;
-        used = len % width;
-        if used == 0 {
-            used = width;
-        }
-    }
-    u16::try_from(rows).unwrap_or(u16::MAX)
+    let rows = Paragraph::new(text).wrap(Wrap { trim: true }).line_count(width.max(1));
+    u16::try_from(rows.max(1)).unwrap_or(u16::MAX)
 }
 
 /// `text` broken at spaces into lines of at most `width` characters (a longer word is cut).
