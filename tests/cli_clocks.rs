@@ -308,6 +308,13 @@ fn a_submission_ticks_the_step_that_files_it_and_a_phased_one_leaves_the_complet
     assert_eq!((gdpr["state"].as_str(), gdpr["complete_pending"].as_bool()), (Some("submitted_on_time"), Some(true)));
     let listed = ok(&ws, "priya", &["clock", "list", &id]);
     assert!(listed.contains("initial so far, complete report pending"), "{listed}");
+    let bundle = ws.path().join("after-initial");
+    ok(&ws, "priya", &["export", &id, "--out", bundle.to_str().expect("path")]);
+    let annex = std::fs::read_to_string(bundle.join("regulatory-annex.md")).expect("annex");
+    assert!(
+        annex.contains("| State | submitted_on_time — only filed in phases: the complete report is still owed, and content a, c, d |"),
+        "a DPO reading the annex sees the duty is not done:\n{annex}"
+    );
     for item in ["a", "c", "d"] {
         ok(&ws, "priya", &["clock", "provide", &id, "gdpr-33", item, "as filed"]);
     }

@@ -273,10 +273,12 @@ fn one_who_handed_over_command_resolves_only_in_the_new_commanders_stead(adapter
     console.news();
 
     console.key(KeyCode::Char('R'));
-    console.key(KeyCode::Char('y'));
     let Mode::Form(form) = &console.model.mode else { panic!("asked to act in bob's stead: {}", console.flash()) };
-    assert!(matches!(form.purpose, Purpose::InStead { .. }), "{:?}", form.purpose);
-    assert!(console.flash().contains("only the commander (bob) may resolve"), "{}", console.flash());
+    assert!(matches!(form.purpose, Purpose::InStead { .. }), "asked at once, not after a yes: {:?}", form.purpose);
+    let asked: Vec<&str> = form.fields.iter().map(|f| f.label.as_str()).collect();
+    assert!(asked.iter().any(|q| q.contains("Only the commander (bob) may resolve")), "{asked:?}");
+    assert!(asked.iter().any(|q| q.contains("required steps still open")), "what resolving leaves open: {asked:?}");
+    assert!(!console.flash().contains("refused"), "nothing was refused yet: {}", console.flash());
     assert!(!console.log(&id).contains("\"resolved\""), "nothing recorded before the answer");
 
     for c in "bob unreachable since 09:02, paged twice".chars() {

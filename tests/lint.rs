@@ -86,6 +86,19 @@ fn every_dangling_reference_is_reported_at_its_own_place() {
 }
 
 #[test]
+fn a_step_recording_an_unknown_decision_is_located_with_the_known_ones() {
+    let dir = tempfile::tempdir().expect("dir");
+    let minimal = std::fs::read_to_string("tests/fixtures/runbooks/minimal.yaml").expect("fixture");
+    let file = dir.path().join("records.yaml");
+    let text =
+        minimal.replace("        kind: containment\n", "        kind: containment\n        records: [aware, awre]\n");
+    std::fs::write(&file, text).expect("runbook");
+    let (code, text) = lint(file.to_str().expect("path"));
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("records.yaml:28:26: error: unknown decision \"awre\" (did you mean \"aware\"?)"), "{text}");
+}
+
+#[test]
 fn duplicate_runbook_ids_across_files_are_an_error() {
     let dir = tempfile::tempdir().expect("dir");
     let minimal = std::fs::read_to_string("tests/fixtures/runbooks/minimal.yaml").expect("fixture");

@@ -1,6 +1,7 @@
 //! Checks one parsed runbook file and converts it to the domain model. Every finding carries
 //! the location of the value it is about.
 
+use crate::domain::clock::def::Decision;
 use crate::domain::placeholder;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -193,6 +194,12 @@ fn check_steps(f: &mut Findings<'_>, raw: &RawRunbook, roles: &[&str], comms: &[
             && !comms.contains(&template.value.as_str())
         {
             f.unknown("communication template", template, comms);
+        }
+        for decision in &step.records {
+            if Decision::parse(&decision.value).is_none() {
+                let known: Vec<&str> = Decision::ALL.iter().map(|d| d.name()).collect();
+                f.unknown("decision", decision, &known);
+            }
         }
         for clock in &step.files {
             if !started.contains(&clock.value.as_str()) {

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use super::raw::{Located, RawAction, RawDrill, RawProgram, RawRunbook};
 use crate::domain::actions::{DrillMode, StepAction, UndoAction};
+use crate::domain::clock::def::Decision;
 use crate::domain::duration::Span;
 use crate::domain::runbook::{
     CommsTemplate, Escalation, Phase, RegulatorProcedure, Role, Runbook, SeverityLevel, SeverityScale, Step, Trigger,
@@ -89,6 +90,7 @@ pub fn convert(raw: &RawRunbook, last_reviewed: NaiveDate, review_every: Span, d
                         action: s.action.as_ref().map(|a| action(a, raw)),
                         two_person: s.two_person,
                         files: s.files.iter().map(|c| c.value.clone()).collect(),
+                        records: s.records.iter().filter_map(|d| Decision::parse(&d.value)).collect(),
                     })
                     .collect(),
             })

@@ -146,6 +146,9 @@ pub struct RawStep {
     /// The clocks whose submission does this step (it is ticked when each is submitted).
     #[serde(default)]
     pub files: Vec<Located>,
+    /// The decisions recording which does this step (it is ticked when they are recorded).
+    #[serde(default)]
+    pub records: Vec<Located>,
 }
 
 #[derive(Deserialize)]

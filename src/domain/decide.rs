@@ -54,6 +54,10 @@ pub fn decide(
         if let Command::Waive { clock, rationale } = command {
             return super::decide_filing::waive(incident, clock, rationale, now, actor);
         }
+        if let Command::Decide { decision, .. } = command {
+            let recorded = decide_on(incident, command, now, actor)?;
+            return Ok(std::iter::once(recorded).chain(super::step_records::ticks(incident, decision)).collect());
+        }
         return decide_on(incident, command, now, actor).map(|event| vec![event]);
     }
     super::decide_declare::declare(incident, command, now)
@@ -298,6 +302,7 @@ fn tick(
         StepStatus::Skipped => return Err(Refusal::AlreadySkipped { step }),
         StepStatus::Pending => {}
     }
+    super::step_records::check_tick(incident, definition)?;
     let cleared = super::step_gate::clear(incident, definition, force, override_hold, None, now, actor)?;
     let note = note.filter(|n| !n.trim().is_empty());
     Ok(Event::StepTicked { step, note, forced: cleared.forced, hold_override: cleared.hold_override })

@@ -43,6 +43,7 @@ pub mod search;
 pub mod service_audit;
 pub mod status;
 pub mod step_gate;
+pub mod step_records;
 pub mod suggest;
 pub mod updates;
 pub mod when;

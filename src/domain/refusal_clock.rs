@@ -56,6 +56,11 @@ pub enum ClockRefusal {
         clock: String,
         why: String,
     },
+    /// A step done by recording a decision, ticked before the decision is recorded.
+    RecordsDecision {
+        step: String,
+        decision: &'static str,
+    },
 }
 
 impl fmt::Display for ClockRefusal {
@@ -102,6 +107,12 @@ impl fmt::Display for ClockRefusal {
                 write!(f, "cannot record the authority informed of step {}: {why}", show(step))
             }
             Self::Delay { clock, why } => write!(f, "no delay of {}: {why}", show(clock)),
+            Self::RecordsDecision { step, decision } => write!(
+                f,
+                "step {} is done by recording the decision {decision}, which starts its clocks: record it (d, or \
+                 warroom decide INC {decision} --at TIME --evidence …) and the step is ticked with it",
+                show(step)
+            ),
         }
     }
 }

@@ -119,6 +119,10 @@ pub struct Step {
     /// The clocks whose submission does this step: recording the last of them ticks it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
+    /// The decisions recording which does this step (the moment of awareness): it is ticked
+    /// when they are recorded, and not before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<super::clock::def::Decision>,
 }
 
 impl StepKind {

@@ -17,6 +17,9 @@ pub struct ClockAnnex {
     pub applicable: bool,
     pub not_applicable_rationale: Option<String>,
     pub state: &'static str,
+    /// What a submitted clock still owes: the complete report after phases, or content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owed: Option<String>,
     pub anchor: Option<AnchorRecord>,
     /// The decision that caps it (DORA initial: awareness + 24 h), as recorded for its regime.
     pub capped_by: Option<AnchorRecord>,
@@ -168,6 +171,7 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
         applicable: status.waiver.is_none(),
         not_applicable_rationale: status.waiver.map(|w| format!("{} ({}, {})", w.rationale, w.by, time(w.at))),
         state: status.state.name(),
+        owed: owed(status),
         capped_by: def.cap.as_ref().and_then(|cap| decision_record(cap.decision)),
         limit_without_delay,
         informed_before_altering: recorded
@@ -275,7 +279,10 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
                 Some(why) => format!("no — {}", cell(why)),
             },
         ));
-        rows.push(("State", c.state.to_owned()));
+        rows.push((
+            "State",
+            c.owed.as_ref().map_or_else(|| c.state.to_owned(), |owed| format!("{} — {owed}", c.state)),
+        ));
         rows.push((
             "Started by",
             c.anchor.as_ref().map_or_else(
@@ -381,4 +388,15 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
         out.push('\n');
     }
     text(&out)
+}
+
+/// What a clock submitted so far still owes, in words (none when nothing is owed).
+fn owed(status: &ClockStatus<'_>) -> Option<String> {
+    let missing: Vec<&str> = status.missing_content.iter().map(|c| c.id.as_str()).collect();
+    let lacking = if missing.is_empty() { String::new() } else { format!(", and content {}", missing.join(", ")) };
+    if status.awaits_complete() {
+        return Some(format!("only filed in phases: the complete report is still owed{lacking}"));
+    }
+    let filed = status.submitted.is_some() && status.state != crate::domain::clock::ClockState::NotApplicable;
+    (filed && !missing.is_empty()).then(|| format!("filed without content {}", missing.join(", ")))
 }

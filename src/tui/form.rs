@@ -76,6 +76,16 @@ impl Field {
         }
     }
 
+    /// Moves a choice to the option whose id is `id`; false when it has none.
+    pub fn select(&mut self, id: &str) -> bool {
+        let FieldKind::Choice { options, selected } = &mut self.kind else { return false };
+        let found = options.iter().position(|(option, _)| option == id);
+        if let Some(index) = found {
+            *selected = index;
+        }
+        found.is_some()
+    }
+
     /// The answer: the chosen option's id, the text, or "yes".
     pub fn value(&self) -> String {
         match &self.kind {

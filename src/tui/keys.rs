@@ -172,6 +172,10 @@ fn tick(model: &mut Model, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let (Some(incident), Some(step)) = (selected_id(model), model.cursor_step().map(str::to_owned)) else {
         return nothing_selected(model, now);
     };
+    if let Some(form) = decision_first(model, &step, now) {
+        model.mode = Mode::Form(Box::new(form));
+        return Vec::new();
+    }
     let defined = model.current().and_then(|e| e.incident.step(&step)).map(|(s, _)| (s.kind, !s.files.is_empty()));
     let force = action == Action::ForceTick;
     let forced_past: Vec<String> = match model.current().filter(|_| force) {
@@ -248,4 +252,16 @@ fn step_cursor(model: &mut Model, delta: i64) {
                 ((model.log.from_bottom as i64).saturating_add(up).max(0) as usize).min(len.saturating_sub(1));
         }
     }
+}
+
+/// The decision form, when the step under the cursor is pending and done by recording a
+/// decision not yet recorded (the tick itself would be refused).
+fn decision_first(model: &Model, step: &str, now: DateTime<Utc>) -> Option<crate::tui::form::Form> {
+    let incident = &model.current()?.incident;
+    let (definition, state) = incident.step(step)?;
+    if state.status != crate::domain::incident::StepStatus::Pending {
+        return None;
+    }
+    let missing = definition.records.iter().find(|d| incident.clock_facts.decided(**d).is_none())?;
+    forms::clocks::decide_for_step(model, *missing, step, now)
 }

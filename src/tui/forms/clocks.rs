@@ -142,6 +142,21 @@ pub fn prefill(form: &mut Form) {
     }
 }
 
+/// The decision form on `decision`, for a tick of `step`, which recording it does (the moment of
+/// awareness): the decision ticks the step, so the clocks start with it.
+pub fn decide_for_step(model: &Model, decision: Decision, step: &str, now: DateTime<Utc>) -> Option<Form> {
+    let incident = model.current().map(|e| e.incident.id.clone());
+    let mut form = open(model, Action::Decide, incident, now)?;
+    let chosen = form.fields.iter_mut().find(|f| f.name == DECISION).is_some_and(|f| f.select(decision.name()));
+    if !chosen {
+        return None;
+    }
+    form.title = format!("Step {step} is done by recording the decision {}", decision.name());
+    form.index = form.fields.iter().position(|f| f.name == WHEN).unwrap_or(0);
+    prefill(&mut form);
+    Some(form)
+}
+
 /// The decision's time is checked as it is entered, so nothing typed is lost.
 pub fn invalid_time(field: &str, text: &str, now: DateTime<Utc>) -> Option<String> {
     if field != WHEN || text.trim().is_empty() {

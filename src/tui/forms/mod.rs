@@ -2,7 +2,7 @@
 //! checked as it is typed, and the effect its answers become. `update` only routes to them.
 
 pub mod action;
-mod clocks;
+pub mod clocks;
 mod declaration;
 mod declare;
 pub mod input;

@@ -89,12 +89,20 @@ pub fn open(model: &mut Model, action: Action, incident: Option<String>, now: Da
                 return None;
             }
         },
-        Action::Resolve => Form::new(
-            Purpose::Resolve,
-            "Resolve",
-            incident.clone(),
-            vec![Field::confirm(&format!("Resolve {}? Follow-up steps stay open.", incident.unwrap_or_default()))],
-        ),
+        Action::Resolve => {
+            let id = incident.clone().unwrap_or_default();
+            let open = entry.incident.open_operational_steps();
+            let still = match open.len() {
+                0 => String::new(),
+                n => format!(" {n} required step{} still open: {}.", if n == 1 { "" } else { "s" }, open.join(", ")),
+            };
+            if let Some(commander) = entry.incident.commander().filter(|c| *c != model.actor) {
+                let what = format!("resolve {id}.{still} Follow-up steps stay open");
+                return Some(in_stead(commander, &what, id, Command::Resolve));
+            }
+            let question = format!("Resolve {id}?{still} Follow-up steps stay open.");
+            Form::new(Purpose::Resolve, "Resolve", incident, vec![Field::confirm(&question)])
+        }
         Action::Close if entry.incident.state == IncidentState::Active => {
             model.say(FlashKind::Refused, "resolve it first (R), then close", now);
             return None;
