@@ -41,6 +41,7 @@ fn enter_on_the_log_opens_the_newest_entry_with_every_line_of_its_note() {
     assert!(matches!(&model.mode, Mode::Detail { target: Detail::Log(7), .. }), "{:?}", model.mode);
     let screen = text_of(&render(&model, 80, 24, t0()));
     assert!(screen.contains("Log entry #7"), "{screen}");
+    assert!(screen.contains("Tue 24 Nov 01:26:00 UTC"), "recorded to the second, as the log row shows it:\n{screen}");
     assert!(screen.contains("Globex saw three rows"), "{screen}");
     assert!(screen.contains("second line: the export job ran twice"), "{screen}");
     key(&mut model, KeyCode::Esc);

@@ -62,6 +62,8 @@ fn with_no_incident_open_plus_says_to_declare_instead() {
     key(&mut model, KeyCode::Char('+'));
     assert!(model.flash.as_ref().is_some_and(|f| f.text.contains("no open incident")), "{:?}", model.flash);
     assert!(matches!(model.mode, Mode::Inbox { .. }));
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    assert!(screen.contains("no open incident"), "what came of it shows below the open inbox:\n{screen}");
 }
 
 #[test]

@@ -261,7 +261,7 @@ fn log(out: &mut Lines, entry: &IncidentEntry, seq: u64, model: &Model) -> Strin
         out.block(Role::Muted, &format!("no log entry #{seq}"));
         return "Log entry".to_owned();
     };
-    out.field("recorded", &when(model, line.at));
+    out.field("recorded", &crate::domain::clock::display::local_and_utc_seconds(line.at, model.tz));
     out.field("by", &line.actor);
     out.field("what", line.kind);
     out.lines.push(Vec::new());

@@ -6,7 +6,7 @@ use chrono::Utc;
 use super::detail_lines::Lines;
 use super::model::{Model, RecordView};
 use super::theme::Role;
-use crate::domain::clock::display::local_and_utc;
+use crate::domain::clock::display::{local_and_utc, local_and_utc_seconds};
 use crate::domain::incident::StepStatus;
 
 pub(super) fn rest(out: &mut Lines, record: &RecordView, model: &Model) {
@@ -34,7 +34,7 @@ pub(super) fn rest(out: &mut Lines, record: &RecordView, model: &Model) {
     }
     out.heading(&format!("Log ({} entries)", record.entry.timeline.len()));
     for line in &record.entry.timeline {
-        out.block(Role::Muted, &format!("#{} {} {}", line.seq, when(line.at), line.actor));
+        out.block(Role::Muted, &format!("#{} {} {}", line.seq, local_and_utc_seconds(line.at, model.tz), line.actor));
         out.block(Role::Text, &format!("    {}", line.text));
     }
 }

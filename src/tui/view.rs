@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::model::{Mode, Model};
 use super::panes;
@@ -46,7 +46,11 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, ui: &Ui, now: DateTime<Utc>) {
         Mode::Help { scroll } => panes::help::render(frame, area, ui, *scroll),
         Mode::Effects { scroll } => panes::effects::render(frame, area, model, ui, *scroll),
         Mode::Drafts { page, scroll } => panes::drafts::render(frame, area, model, ui, *page, *scroll, now),
-        Mode::Inbox { cursor } => panes::inbox::render(frame, area, model, ui, *cursor, now),
+        Mode::Inbox { cursor } => {
+            // The inbox stays open after a dismiss or an attach: what came of it shows below.
+            let above = Rect { height: area.height.saturating_sub(message), ..area };
+            panes::inbox::render(frame, above, model, ui, *cursor, now);
+        }
         Mode::Browse { cursor } => panes::found::render(frame, area, model, ui, *cursor),
         Mode::Form(form) => panes::form::render(frame, area, form, ui),
         Mode::Detail { target, scroll, .. } => panes::detail::render(frame, area, model, ui, target, *scroll, now),

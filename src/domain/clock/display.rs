@@ -20,6 +20,14 @@ pub fn local_and_utc(t: DateTime<Utc>, tz: Tz) -> String {
     format!("{} ({}Z)", t.with_timezone(&tz).format("%a %d %b %H:%M %Z"), t.format("%H:%M"))
 }
 
+/// `local_and_utc` to the second, for when something was recorded (an auditor's precision).
+pub fn local_and_utc_seconds(t: DateTime<Utc>, tz: Tz) -> String {
+    if tz == Tz::UTC {
+        return t.format("%a %d %b %H:%M:%S UTC").to_string();
+    }
+    format!("{} ({}Z)", t.with_timezone(&tz).format("%a %d %b %H:%M:%S %Z"), t.format("%H:%M:%S"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
