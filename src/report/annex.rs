@@ -171,7 +171,7 @@ fn clock(facts: &Facts<'_>, status: &ClockStatus<'_>) -> ClockAnnex {
         applicable: status.waiver.is_none(),
         not_applicable_rationale: status.waiver.map(|w| format!("{} ({}, {})", w.rationale, w.by, time(w.at))),
         state: status.state.name(),
-        owed: owed(status),
+        owed: status.still_owed(),
         capped_by: def.cap.as_ref().and_then(|cap| decision_record(cap.decision)),
         limit_without_delay,
         informed_before_altering: recorded
@@ -388,15 +388,4 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
         out.push('\n');
     }
     text(&out)
-}
-
-/// What a clock submitted so far still owes, in words (none when nothing is owed).
-fn owed(status: &ClockStatus<'_>) -> Option<String> {
-    let missing: Vec<&str> = status.missing_content.iter().map(|c| c.id.as_str()).collect();
-    let lacking = if missing.is_empty() { String::new() } else { format!(", and content {}", missing.join(", ")) };
-    if status.awaits_complete() {
-        return Some(format!("only filed in phases: the complete report is still owed{lacking}"));
-    }
-    let filed = status.submitted.is_some() && status.state != crate::domain::clock::ClockState::NotApplicable;
-    (filed && !missing.is_empty()).then(|| format!("filed without content {}", missing.join(", ")))
 }

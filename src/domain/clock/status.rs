@@ -80,6 +80,17 @@ impl ClockStatus<'_> {
         matches!(self.state, ClockState::SubmittedOnTime | ClockState::SubmittedLate) && !self.in_full
     }
 
+    /// What a clock submitted so far still owes, in words (none when nothing is owed).
+    pub fn still_owed(&self) -> Option<String> {
+        let missing: Vec<&str> = self.missing_content.iter().map(|c| c.id.as_str()).collect();
+        let lacking = if missing.is_empty() { String::new() } else { format!(", and content {}", missing.join(", ")) };
+        if self.awaits_complete() {
+            return Some(format!("only filed in phases: the complete report is still owed{lacking}"));
+        }
+        let filed = self.submitted.is_some() && self.state != ClockState::NotApplicable;
+        (filed && !missing.is_empty()).then(|| format!("filed without content {}", missing.join(", ")))
+    }
+
     /// Content the law asks for that the report still lacks, while a report is owed: before
     /// any filing, or after filings in phases until the complete one (not on a waived clock).
     pub fn content_owed(&self) -> bool {
