@@ -91,6 +91,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 let listener = alerts::listener(&ctx, &addr, token_file.as_deref(), max_body_mib, &ctx.actor.name)?;
                 alerts::listen(listener, log_file.as_deref())
             }
+            View::Ingest(alerts) => alerts::ingest(ctx, alerts),
             View::Inbox { json } => alerts::inbox(&ctx, json),
             View::Status { incident, json, all } => status::run(&ctx, incident.as_deref(), json, all),
             View::Verify(target) => verify::run(&ctx, target.as_deref()),

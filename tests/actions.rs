@@ -169,6 +169,32 @@ fn placeholders_reach_the_program_as_literal_arguments_and_nothing_else_runs() {
 }
 
 #[test]
+fn the_bundle_holds_each_runs_output_where_the_post_mortem_points_unless_it_changed() {
+    let ws = workspace();
+    let id = hostile_incident(&ws);
+    ws.ok("alice", &["run", &id, "echo", "--yes"]);
+    let file = ws.status_json(&id)["actions"][0]["output_file"].as_str().expect("file").to_owned();
+    let bundle = ws.path().join("bundle");
+    ws.ok("alice", &["export", &id, "--out", bundle.to_str().expect("path")]);
+    let pm = std::fs::read_to_string(bundle.join("postmortem.md")).expect("pm");
+    assert!(pm.contains(&file), "the post-mortem names the output: {pm}");
+    assert_eq!(std::fs::read(bundle.join(&file)).expect("copied"), std::fs::read(ws.path().join(&file)).expect("ran"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).expect("manifest")).expect("json");
+    assert_eq!(manifest["action_outputs"][0]["copied"], true, "{manifest}");
+    ws.ok("auditor", &["verify", bundle.to_str().expect("path")]);
+
+    std::fs::write(ws.path().join(&file), "edited after the run\n").expect("edit");
+    let again = ws.path().join("bundle-2");
+    ws.ok("alice", &["export", &id, "--out", again.to_str().expect("path")]);
+    assert!(!again.join(&file).exists(), "an altered output is not passed off as the run's");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(again.join("manifest.json")).expect("manifest")).expect("json");
+    let why = manifest["action_outputs"][0]["why_not"].as_str().expect("why not copied");
+    assert!(why.contains("changed since the run"), "{why}");
+}
+
+#[test]
 fn a_hanging_action_and_its_process_group_are_killed_at_the_timeout() {
     let ws = workspace();
     let id = hostile_incident(&ws);

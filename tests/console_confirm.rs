@@ -2,6 +2,8 @@
 //! the target in its environment, and in a drill how it runs there, at 80×24 as at 160×48.
 //! Only `y` says yes.
 
+mod common;
+
 use chrono::{DateTime, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -88,4 +90,42 @@ fn a_drill_confirmation_says_how_the_action_runs_there() {
             assert!(flat.contains("(DRILL)"), "the title says DRILL too: {text}");
         }
     }
+}
+
+#[test]
+fn a_two_person_step_with_no_action_is_requested_with_r_as_the_tick_refusal_says() {
+    use common::screen::{changed, envelopes, key, keymap, model_with, t0};
+    use crossterm::event::KeyCode;
+    use warroom::domain::event::Event;
+    use warroom::tui::update::{Effect, Msg, update};
+    const INC: &str = "INC-20261124-001";
+    let step = model_with(&[(INC, "cross-tenant-pii-leak", 1)]).cursor_step().expect("a current step").to_owned();
+    let mut log = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let Event::Declared { runbook, .. } = &mut log[0].event else { panic!("declared first") };
+    let definition =
+        runbook.phases.iter_mut().flat_map(|p| p.steps.iter_mut()).find(|s| s.id == step).expect("the step");
+    (definition.two_person, definition.action) = (true, None);
+    let mut model = Model::new("alice", "test", chrono_tz::UTC, Vec::new());
+    update(&mut model, changed(&log), &keymap(), t0());
+    // Refused before or after the store: the console's own check, or the store's answer.
+    if let Some(Effect::Execute { .. }) = key(&mut model, KeyCode::Char('x')).first() {
+        update(&mut model, Msg::Done(Err(refusal_of(&step).into())), &keymap(), t0());
+    }
+    let shown = screen(&model, 80, 24).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(shown.contains("(r on the step in the console"), "names the console's key:\n{shown}");
+    key(&mut model, KeyCode::Esc);
+    key(&mut model, KeyCode::Char('r'));
+    let asked = screen(&model, 80, 24);
+    assert!(asked.contains(&format!("Request approval for {step}")), "r asks for the approval:\n{asked}");
+    let effects = key(&mut model, KeyCode::Char('y'));
+    let requested = effects.iter().any(|e| {
+        matches!(e, Effect::Execute { command: warroom::domain::Command::RequestApproval { argv: None, .. }, .. })
+    });
+    assert!(requested, "a request for the tick, no argv: {effects:?}");
+}
+
+fn refusal_of(step: &str) -> String {
+    use warroom::domain::refusal_approval::ApprovalRefusal;
+    let refusal = ApprovalRefusal::NeedsApproval { step: step.to_owned(), unproven: None };
+    format!("refused: {}", warroom::domain::Refusal::from(refusal))
 }

@@ -97,7 +97,7 @@ fn a_closed_incident_keeps_its_clocks_running_and_submittable_until_it_is_archiv
     assert!(err.contains("duties still open: ") && err.contains("gdpr-33 (running)"), "{err}");
     ok(&ws, "priya", later, &["notify", &id, "gdpr-33", "--ref", "DPA-1", "--phase", "initial"]);
     let err = refused(&ws, later, &["archive", &id]);
-    assert!(err.contains("gdpr-33 (only a phased submission)"), "{err}");
+    assert!(err.contains("gdpr-33 (only filed in phases: the complete report is still owed"), "{err}");
     ok(&ws, "alice", later, &["assign", &id, "privacy", "priya"]);
     for clock in clocks(&ws, &id, later) {
         let clock_id = clock["id"].as_str().expect("id");

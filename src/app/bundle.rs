@@ -65,7 +65,21 @@ pub fn options(dir: &Path, actor: &str, now: chrono::DateTime<chrono::Utc>, reda
         exported_by: actor.to_owned(),
         previous: None,
         parties: workspace_parties(dir),
+        action_outputs: Vec::new(),
     }
+}
+
+/// The output files of `incident`'s action runs as the workspace `dir` holds them.
+pub fn action_outputs(dir: &Path, incident: &Incident) -> Vec<crate::report::action_outputs::OnDisk> {
+    let recorded = crate::report::action_outputs::recorded(incident);
+    let read = |file: &str| {
+        let inside = Path::new(file).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        inside.then(|| fs::read(dir.join(file)).ok()).flatten()
+    };
+    recorded
+        .into_iter()
+        .map(|(file, _)| crate::report::action_outputs::OnDisk { file: file.to_owned(), bytes: read(file) })
+        .collect()
 }
 
 /// The workspace's contact points and parties (`warroom.yaml`), or why they cannot be used.
@@ -102,7 +116,7 @@ pub fn previous_revision(out: &Path, id: &str) -> Option<Previous> {
 }
 
 /// Writes the bundle of `id` to `out` (which must not exist, or be empty) and returns it.
-pub fn export(store: &dyn Store, id: &str, out: &Path, options: &Options) -> Result<PathBuf, StoreError> {
+pub fn export(store: &dyn Store, dir: &Path, id: &str, out: &Path, options: &Options) -> Result<PathBuf, StoreError> {
     if out.exists() && fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
         return Err(StoreError::Export(format!(
             "{} already exists and is not empty; choose another --out",
@@ -110,7 +124,11 @@ pub fn export(store: &dyn Store, id: &str, out: &Path, options: &Options) -> Res
         )));
     }
     let (incident, sealed, log) = read_sealed(store, id)?;
-    let options = &Options { previous: previous_revision(out, id), ..options.clone() };
+    let options = &Options {
+        previous: previous_revision(out, id),
+        action_outputs: action_outputs(dir, &incident),
+        ..options.clone()
+    };
     let mut files = bundle::build(&incident, &sealed, &log, options).map_err(StoreError::Export)?;
     files.extend(super::proof::files(id, &log, store.allowed_signers()).map_err(StoreError::Export)?);
     let chain_head = sealed.last().map_or("", |l| l.hash.as_str());

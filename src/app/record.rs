@@ -91,5 +91,5 @@ pub fn export(app: &App, incident: &str, out: Option<&Path>, redact: bool) -> Re
     let now = app.now();
     let out = out.map_or_else(|| bundle::default_dir(app.dir, &id, now), Path::to_path_buf);
     let options = bundle::options(app.dir, &app.actor.name, now, redact);
-    Ok(bundle::export(app.store, &id, &out, &options)?)
+    Ok(bundle::export(app.store, app.dir, &id, &out, &options)?)
 }

@@ -119,14 +119,9 @@ pub fn inbox(ctx: &Context, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The listener `warroom listen` runs, or a console hosts, on this context's workspace.
-pub fn listener(
-    ctx: &Context,
-    addr: &str,
-    token_file: Option<&Path>,
-    max_body_mib: usize,
-    record_as: &str,
-) -> Result<Listener, CliError> {
+/// Who records alerts: a service principal named `record_as`, run by this login, never the
+/// login itself (a responder's name on a machine's deliveries would hide who did what).
+fn service_actor(ctx: &Context, record_as: &str) -> Result<crate::domain::event::Actor, CliError> {
     if record_as == ctx.actor.login {
         return Err(CliError::usage(format!(
             "alerts are recorded as a service principal, not as your login {}: give the service's name (--as alertmanager)",
@@ -141,6 +136,26 @@ pub fn listener(
         };
         CliError::refused(format!("alerts cannot be recorded as {}: {why}", sanitize::line(record_as)))
     })?;
+    Ok(actor)
+}
+
+/// `warroom alert ingest`: a payload delivered by hand (one saved while the listener was down)
+/// is recorded as its sender's, the service named by --as, as the listener would have.
+pub fn ingest(mut ctx: Context, alerts: Vec<crate::domain::alert::Alert>) -> Result<(), CliError> {
+    ctx.actor = service_actor(&ctx, &ctx.actor.name.clone())?;
+    let done = crate::app::perform(&ctx.app(), crate::app::Call::Ingest(alerts))?;
+    super::done::print(&ctx, &done)
+}
+
+/// The listener `warroom listen` runs, or a console hosts, on this context's workspace.
+pub fn listener(
+    ctx: &Context,
+    addr: &str,
+    token_file: Option<&Path>,
+    max_body_mib: usize,
+    record_as: &str,
+) -> Result<Listener, CliError> {
+    let actor = service_actor(ctx, record_as)?;
     if max_body_mib == 0 || max_body_mib > 4096 {
         return Err(CliError::usage("the body ceiling must be between 1 and 4096 MiB"));
     }

@@ -22,6 +22,8 @@ pub enum Request {
 /// The subcommands that are not recording use cases.
 pub enum View {
     Console(super::args::HostListener),
+    /// Alerts recorded as the service that sent them.
+    Ingest(Vec<crate::domain::alert::Alert>),
     Listen {
         addr: String,
         token_file: Option<std::path::PathBuf>,
@@ -176,7 +178,7 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
         }
         Cmd::Alert { action: AlertCmd::Ingest { source } } => {
             let alerts = super::alerts::read_payload(&source)?;
-            Ok(Request::Call(Call::Ingest(alerts)))
+            view(View::Ingest(alerts))
         }
         Cmd::Alert { action: AlertCmd::Declare { key, runbook, severity, title } } => {
             Ok(Request::Call(Call::DeclareFromAlert { key, runbook, severity, title }))

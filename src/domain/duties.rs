@@ -14,14 +14,8 @@ impl Incident {
             let id = status.def.id.as_str();
             match status.state {
                 ClockState::NotApplicable => None,
-                ClockState::SubmittedOnTime | ClockState::SubmittedLate if !status.in_full => {
-                    Some(format!("{id} (only a phased submission)"))
-                }
                 ClockState::SubmittedOnTime | ClockState::SubmittedLate => {
-                    (!status.missing_content.is_empty()).then(|| {
-                        let items: Vec<&str> = status.missing_content.iter().map(|c| c.id.as_str()).collect();
-                        format!("{id} (filed without content {})", items.join(", "))
-                    })
+                    status.still_owed().map(|owed| format!("{id} ({owed})"))
                 }
                 ClockState::AwaitingAnchor => Some(format!("{id} (not started: record its anchor or waive it)")),
                 ClockState::Running => Some(format!("{id} (running)")),

@@ -201,7 +201,11 @@ impl fmt::Display for Refusal {
                 )
             }
             Self::AlreadySkipped { step } => {
-                write!(f, "step {} was skipped; reopen it first (warroom reopen) to do it after all", show(step))
+                write!(
+                    f,
+                    "step {} was skipped; reopen it first (o in the console, or warroom reopen) to do it after all",
+                    show(step)
+                )
             }
             Self::NotFinished { step } => write!(f, "step {} is still pending; there is nothing to reopen", show(step)),
             Self::DependenciesOpen { step, open } => write!(
@@ -217,7 +221,9 @@ impl fmt::Display for Refusal {
             Self::SameAssignee { role, name } => write!(f, "{} is already {}", show(name), show(role)),
             Self::NoHandover(why) => write!(f, "nothing to accept: {}", show(why)),
             Self::AlreadyResolved => write!(f, "incident is already resolved"),
-            Self::NotResolved => write!(f, "incident is still active; resolve it first (warroom resolve)"),
+            Self::NotResolved => {
+                write!(f, "incident is still active; resolve it first (R in the console, or warroom resolve)")
+            }
             Self::RequiredStepsOpen(steps) => write!(
                 f,
                 "required steps still open: {}; finish or skip them, or close with --force --reason",

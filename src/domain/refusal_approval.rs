@@ -48,12 +48,12 @@ impl fmt::Display for ApprovalRefusal {
         match self {
             Self::NeedsApproval { step, unproven: Some(grant) } => write!(
                 f,
-                "step {step} is under the two-person rule, and its approval does not count: {}. A second, different responder approves it (warroom approve INC {step})",
+                "step {step} is under the two-person rule, and its approval does not count: {}. A second, different responder approves it (V on the step in the console, or warroom approve INC {step})",
                 show(grant)
             ),
             Self::NeedsApproval { step, unproven: None } => write!(
                 f,
-                "step {step} is under the two-person rule: request approval (warroom approve INC {step} --request, or warroom run), then a second, different responder approves (warroom approve INC {step})"
+                "step {step} is under the two-person rule: request approval (r on the step in the console, or warroom approve INC {step} --request), then a second, different responder approves it (V, or warroom approve INC {step})"
             ),
             Self::NotTwoPerson { step } => {
                 write!(f, "step {step} is not under the two-person rule; no approval needed")

@@ -30,6 +30,8 @@ pub struct Options {
     pub previous: Option<Previous>,
     /// The workspace's contact points and parties (`warroom.yaml`), or why it could not be read.
     pub parties: Result<WorkspaceParties, String>,
+    /// The output files of the incident's action runs, as the workspace holds them.
+    pub action_outputs: Vec<super::action_outputs::OnDisk>,
 }
 
 /// An earlier bundle of the same incident: its directory's name beside this one, and the
@@ -62,6 +64,9 @@ struct Manifest<'a> {
     redacted: Vec<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     previous: Option<&'a Previous>,
+    /// Each action run's output: copied at the path the post-mortem names, or why not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    action_outputs: Vec<super::action_outputs::Copied>,
 }
 
 pub const MANIFEST: &str = "manifest.json";
@@ -134,6 +139,8 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
     if let Some(path) = &log_path {
         files.push(BundleFile { path: path.clone(), bytes: log.to_vec() });
     }
+    let (outputs, action_outputs) = super::action_outputs::copy(incident, &options.action_outputs, all);
+    files.extend(outputs.into_iter().map(|(path, bytes)| BundleFile { path, bytes }));
     let removals: &[Removal] = &redactor.removals;
     files.push(json_file("redactions.json", &serde_json::json!({ "removed": removals }))?);
     let mut redacted = vec!["filings/", "comms/"];
@@ -153,6 +160,7 @@ pub fn build(incident: &Incident, sealed: &[Sealed], log: &[u8], options: &Optio
         log: log_path,
         redacted,
         previous: options.previous.as_ref(),
+        action_outputs,
     };
     files.push(json_file(MANIFEST, &manifest)?);
     Ok(files)

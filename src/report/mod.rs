@@ -2,6 +2,7 @@
 //! regulatory annex, filings with their worksheets, customer drafts, redacted where they must be. Pure: the
 //! store reads the log and writes the files.
 
+pub mod action_outputs;
 pub mod annex;
 pub mod bundle;
 pub mod drafts;

@@ -59,8 +59,9 @@ const TAGS: &[&str] =
     &["ROOT CAUSE:", "TRIGGER:", "WENT WELL:", "WENT BADLY:", "LUCKY:", "LESSON:", "TODO", "SUMMARY:", "IMPACT:"];
 
 /// What a note says after each line that starts with `tag` (on any line of it, not only the
-/// first), each up to the next line that starts with a tag, its lines joined into one: `TODO:`
-/// on the fifth line of a note is an item too, and does not run into a root cause before it.
+/// first), its continuation lines joined into one: `TODO:` on the fifth line of a note is an
+/// item too. An item ends where the writer started something else: another tag, a blank line,
+/// a list item or a heading such as `Next steps:`.
 pub fn tagged(note: &str, tag: &str) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
     let mut current: Option<String> = None;
@@ -68,17 +69,28 @@ pub fn tagged(note: &str, tag: &str) -> Vec<String> {
         let trimmed = line.trim_start();
         if let Some(rest) = trimmed.strip_prefix(tag) {
             parts.extend(current.replace(rest.trim().to_owned()));
-        } else if TAGS.iter().any(|other| trimmed.starts_with(other)) {
+        } else if starts_something_else(trimmed) {
             parts.extend(current.take());
-        } else if let Some(part) = current.as_mut()
-            && !trimmed.is_empty()
-        {
+        } else if let Some(part) = current.as_mut() {
             part.push(' ');
             part.push_str(trimmed.trim_end());
         }
     }
     parts.extend(current);
     parts.into_iter().map(|part| part.trim().to_owned()).collect()
+}
+
+/// Whether a line of a note begins something other than the item above it.
+fn starts_something_else(line: &str) -> bool {
+    let list_item = ["- ", "* ", "• "].iter().any(|bullet| line.starts_with(bullet))
+        || line
+            .split_once(['.', ')'])
+            .is_some_and(|(n, rest)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && rest.starts_with(' '));
+    let heading = line.split_once(':').is_some_and(|(head, _)| {
+        let words = head.split_whitespace().count();
+        (1..=3).contains(&words) && head.chars().next().is_some_and(char::is_uppercase)
+    });
+    line.is_empty() || list_item || heading || TAGS.iter().any(|tag| line.starts_with(tag))
 }
 
 /// The review's figures, each from the log: what it measures from and to, and how long.
@@ -264,5 +276,15 @@ mod tests {
         assert_eq!(tagged(both, "ROOT CAUSE:"), ["the tenant clause dropped after v88"], "ends at the next tag");
         assert_eq!(tagged(both, "TODO"), ["(sam, prevent): a test"]);
         assert!(tagged("nothing to do\nmentions TODO: inside a line", "TODO").is_empty());
+    }
+
+    #[test]
+    fn an_item_ends_where_the_note_moves_on() {
+        let note = "TODO: purge the cache\nOther findings: the index was rebuilt\nby the nightly job";
+        assert_eq!(tagged(note, "TODO"), [": purge the cache"], "a heading line");
+        assert_eq!(tagged("TODO: purge\n\nthe rest of the note", "TODO"), [": purge"], "a blank line");
+        assert_eq!(tagged("TODO: purge\n- 14 documents\n2. rotate keys", "TODO"), [": purge"], "a list");
+        let continued = "TODO: purge the copies at\nglobex: all 3.5 GB\n3.5 GB in each";
+        assert_eq!(tagged(continued, "TODO"), [": purge the copies at globex: all 3.5 GB 3.5 GB in each"]);
     }
 }

@@ -194,10 +194,11 @@ pub enum Purpose {
         /// Past the hold by a responder who confirmed acting in the commander's stead.
         in_stead: bool,
     },
-    /// Asking a second responder to approve running exactly this argv (two-person rule).
+    /// Asking a second responder to approve running exactly this argv, or (none) ticking a
+    /// step that has no action (two-person rule).
     RequestApproval {
         step: String,
-        argv: Vec<String>,
+        argv: Option<Vec<String>>,
     },
     /// Approving exactly the request shown.
     Approve {

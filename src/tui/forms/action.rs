@@ -49,6 +49,10 @@ fn plan(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Result<Vec<Effect>
         model.mode = Mode::Form(Box::new(form));
         return Ok(Vec::new());
     }
+    if let Some(form) = request_for_tick(incident, &step, undo, now)? {
+        model.mode = Mode::Form(Box::new(form));
+        return Ok(Vec::new());
+    }
     let prepared = crate::action::prepare(incident, &step, undo, &model.actor, now)?;
     if incident.state == IncidentState::Closed && prepared.undoes.is_none() {
         return Err(crate::domain::Refusal::Closed(incident.id.clone()).to_string());
@@ -75,7 +79,7 @@ fn plan(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Result<Vec<Effect>
              (V in their console), then r runs it. {drill}It would run: {}. Request approval?",
             quoted(&prepared.argv)
         );
-        let purpose = Purpose::RequestApproval { step: step.clone(), argv: prepared.argv.clone() };
+        let purpose = Purpose::RequestApproval { step: step.clone(), argv: Some(prepared.argv.clone()) };
         let fields = vec![Field::confirm_explicitly(&question)];
         let form = Form::new(purpose, format!("Request approval for {step}"), Some(incident.id.clone()), fields);
         model.mode = Mode::Form(Box::new(form));
@@ -88,6 +92,35 @@ fn plan(model: &mut Model, undo: bool, now: DateTime<Utc>) -> Result<Vec<Effect>
     }
     model.mode = Mode::Form(Box::new(form));
     Ok(Vec::new())
+}
+
+/// A two-person step with no action to run is ticked by hand once approved: `r` on it asks for
+/// that approval (unless one waits or is granted already).
+fn request_for_tick(
+    incident: &crate::domain::incident::Incident,
+    step: &str,
+    undo: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<Form>, String> {
+    let Some((definition, _)) = incident.step(step) else { return Ok(None) };
+    if undo || !definition.two_person || definition.action.is_some() {
+        return Ok(None);
+    }
+    let containment = &incident.containment;
+    if let Some(waiting) = containment.waiting_request(step, now) {
+        let by = &waiting.requested_by;
+        return Err(format!("{step} waits for a second responder's approval (requested by {by}; V in their console)"));
+    }
+    if containment.usable_approval(step, None, now).is_some() {
+        return Err(format!("{step} is approved and has no action to run: tick it with x"));
+    }
+    let question = format!(
+        "{step} is under the two-person rule and has no action: this records your request, a second responder \
+         approves it (V in their console), then x ticks it. Request approval?"
+    );
+    let purpose = Purpose::RequestApproval { step: step.to_owned(), argv: None };
+    let title = format!("Request approval for {step}");
+    Ok(Some(Form::new(purpose, title, Some(incident.id.clone()), vec![Field::confirm_explicitly(&question)])))
 }
 
 /// The confirmation before an action runs: exactly what runs if confirmed.
@@ -215,7 +248,7 @@ pub fn finish(model: &mut Model, form: Form, now: DateTime<Utc>) -> Vec<Effect> 
             vec![Effect::RunAction { incident, prepared, options }]
         }
         Purpose::RequestApproval { step, argv } => {
-            vec![Effect::Execute { incident, command: Command::RequestApproval { step, argv: Some(argv) } }]
+            vec![Effect::Execute { incident, command: Command::RequestApproval { step, argv } }]
         }
         Purpose::Approve { pending } => {
             let command = Command::Approve { step: pending.step.clone(), argv: pending.argv.clone() };

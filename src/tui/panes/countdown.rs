@@ -105,14 +105,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     }
     let expanded = expanded(statuses.len(), skip, shown, model.clock_cursor, height);
     let mut lines = Vec::new();
+    let longest_id = statuses.iter().map(|s| s.def.id.chars().count()).max().unwrap_or(0);
     for (i, status) in statuses.iter().enumerate().skip(skip).take(shown) {
         let role = status_role(status);
         let selected = i == model.clock_cursor && model.focus == Pane::Clocks;
         let base = if selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
         let inner = usize::from(area.width.saturating_sub(2)).saturating_sub(4);
-        let remaining = remaining_within(status, inner.saturating_sub(8));
+        // The clock's name first: the time left gives up its explanation before the name is cut.
+        let remaining = remaining_within(status, inner.saturating_sub(longest_id.clamp(8, 20) + 1));
         let room = inner.saturating_sub(remaining.chars().count());
-        let id_width = room.clamp(8, 18);
+        let id_width = room.min(longest_id).max(8);
         let first = vec![
             styled(if selected { "›" } else { " " }, theme.style(Role::Current)),
             styled(mark(status), theme.style(role)),
@@ -193,8 +195,16 @@ fn held_steps(incident: &crate::domain::incident::Incident) -> String {
 }
 
 /// A clock id cut to `width` columns, so that its time and flags keep their place on a narrow pane.
+/// The id within `width`, cut in the middle: clocks of one regime share their start
+/// (`cra-vulnerability-…`) and differ at the end (`…-early-warning`, `…-final`).
 fn short_id(id: &str, width: usize) -> String {
-    if id.chars().count() <= width { id.to_owned() } else { id.chars().take(width - 1).chain(['…']).collect() }
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= width {
+        return id.to_owned();
+    }
+    let head = width.saturating_sub(1) / 2;
+    let tail = width.saturating_sub(1) - head;
+    chars[..head].iter().chain(['…'].iter()).chain(chars[chars.len() - tail..].iter()).collect()
 }
 
 /// When each audience's next update is due, the latest first in colour: amber when soon,
@@ -238,4 +248,19 @@ fn updates_spans(
     let key = ui.keymap.key_for(crate::tui::keymap::Action::StakeholderUpdate);
     spans.push(styled(if narrow { " ".to_owned() } else { format!(" · {key} ") }, ui.theme.style(Role::Muted)));
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_id;
+
+    #[test]
+    fn a_cut_id_keeps_what_tells_a_regimes_clocks_apart() {
+        let cut = |id| short_id(id, 18);
+        assert_eq!(cut("nis2-early-warning"), "nis2-early-warning");
+        assert_eq!(cut("cra-vulnerability-early-warning"), "cra-vuln…y-warning");
+        assert_ne!(cut("cra-vulnerability-notification"), cut("cra-vulnerability-final"));
+        assert_ne!(cut("cra-incident-early-warning"), cut("cra-vulnerability-early-warning"));
+        assert_eq!(cut("cra-vulnerability-early-warning").chars().count(), 18);
+    }
 }

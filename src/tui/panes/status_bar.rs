@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::kit::{Ui, fit, styled};
 use crate::domain::sanitize;
 use crate::tui::keymap::Action;
-use crate::tui::model::{Model, Pane};
+use crate::tui::model::{Mode, Model, Pane};
 use crate::tui::theme::Role;
 
 /// `SHA256:` and 8 characters of the fingerprint: enough to tell keys apart at a glance.
@@ -65,13 +65,19 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: ch
             )
         }
     };
-    let hints = format!(
-        " {} help · {} quit · {pane_keys} · {} in full · {} panes",
-        key(Action::Help),
-        key(Action::Quit),
-        key(Action::Detail),
-        key(Action::FocusNext)
-    );
+    // Over a form or a view the panes' keys do not apply (x types an x): that view's keys are
+    // on its own frame.
+    let hints = if matches!(model.mode, Mode::Normal) {
+        format!(
+            " {} help · {} quit · {pane_keys} · {} in full · {} panes",
+            key(Action::Help),
+            key(Action::Quit),
+            key(Action::Detail),
+            key(Action::FocusNext)
+        )
+    } else {
+        " this view's keys are on its frame · Esc leaves it".to_owned()
+    };
     let room = usize::from(area.width).saturating_sub(spans.iter().map(ratatui::text::Span::width).sum());
     spans.push(styled(fit(&hints, room).into_owned(), theme.style(Role::StatusBar)));
     spans.push(styled(format!("  {}", model.workspace), theme.style(Role::Muted)));

@@ -86,7 +86,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
                 spans.push(styled(shown, theme.style(role)));
             }
         }
-        None => spans.push(styled("no regulatory clock running", theme.style(Role::Muted))),
+        None => spans.push(styled("no clock running in an open incident", theme.style(Role::Muted))),
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
