@@ -262,7 +262,7 @@ fn a_follower_is_woken_by_every_writer_and_sees_each_event_once(adapter: Adapter
     wake_ups.recv_timeout(std::time::Duration::from_secs(10)).expect("woken by the close");
     let news = follower.changes().expect("news");
     assert!(news.iter().all(|c| matches!(c, Change::Open { .. })), "closed is still followed: {news:?}");
-    writer.execute(&id, &bob, at("2026-11-24T09:08:00Z"), archive).expect("archive");
+    writer.execute(&id, &bob, at("2026-11-24T09:08:00Z"), common::stores::in_alices_stead(archive)).expect("archive");
     wake_ups.recv_timeout(std::time::Duration::from_secs(10)).expect("woken by the archive");
     let news: Vec<Change> =
         follower.changes().expect("news").into_iter().filter(|c| !matches!(c, Change::Open { .. })).collect();

@@ -27,7 +27,7 @@ fn the_urgent_clock_and_its_due_time_fit_80_columns_beside_a_command_offered() {
     update(&mut model, changed(&all), &keymap(), t0());
     let top = |model: &Model| text_of(&render(model, 80, 24, t0())).lines().next().unwrap_or_default().to_owned();
     let offered = top(&model);
-    assert!(offered.contains("COMMAND TO YOU (H)"), "{offered}");
+    assert!(offered.contains("COMMAND OFFERED (H)"), "{offered}");
     assert!(offered.contains("IMMEDIATELY ai-act-73-general") && offered.trim_end().ends_with("UTC"), "{offered}");
     model.unrouted = vec![unrouted("HighErrorRate", "k1", "errors")];
     let crowded = top(&model);
@@ -38,5 +38,5 @@ fn the_urgent_clock_and_its_due_time_fit_80_columns_beside_a_command_offered() {
     model.unrouted.clear();
     update(&mut model, changed(&envelopes("INC-20261124-002", "cross-tenant-pii-leak", 30)), &keymap(), t0());
     let other = top(&model);
-    assert!(other.contains("…001 COMMAND TO YOU (H) · …002"), "the offer names its incident: {other}");
+    assert!(other.contains("…001 OFFERED YOU (H) · …002"), "the offer names its incident: {other}");
 }

@@ -215,7 +215,7 @@ fn another_responders_write_reaches_the_console_through_the_feed(adapter: Adapte
     let shown = console.model.incidents.iter().find(|i| i.incident.id == id).expect("a closed incident stays");
     assert_eq!(shown.incident.state, warroom::domain::incident::IncidentState::Closed);
     let archive = Command::Archive { reason: Some("drill over".into()) };
-    other.execute(&id, &bob, at("2026-11-24T09:08:00Z"), archive).expect("archive");
+    other.execute(&id, &bob, at("2026-11-24T09:08:00Z"), common::stores::in_alices_stead(archive)).expect("archive");
     console.news();
     assert!(console.model.incidents.iter().all(|i| i.incident.id != id), "an archived incident leaves the console");
 }
@@ -250,7 +250,11 @@ fn a_refused_note_reopens_its_form_with_the_text_kept(adapter: Adapter) {
     let bob = Actor::named("bob");
     common::stores::resolve_and_close_in_stead(console.session.store.as_ref(), &id, "bob closed it meanwhile");
     let archive = Command::Archive { reason: Some("bob archived it meanwhile".into()) };
-    console.session.store.execute(&id, &bob, at("2026-11-24T09:08:00Z"), archive).expect("archive");
+    console
+        .session
+        .store
+        .execute(&id, &bob, at("2026-11-24T09:08:00Z"), common::stores::in_alices_stead(archive))
+        .expect("archive");
     console.send(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
     let Mode::Form(form) = &console.model.mode else { panic!("the note form is open again: {:?}", console.flash()) };
     let typed = form.fields.iter().find_map(|f| match &f.kind {

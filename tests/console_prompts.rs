@@ -191,7 +191,7 @@ fn command_handed_to_me_is_announced_and_h_accepts_it() {
     let mut model = model_with(&[]);
     update(&mut model, changed(&all), &keymap(), t0());
     let screen = text_of(&render(&model, 80, 24, t0()));
-    assert!(screen.contains("COMMAND TO YOU (H)"), "{screen}");
+    assert!(screen.contains("COMMAND OFFERED (H)"), "{screen}");
     assert!(screen.contains("commander bob → alice (not yet accepted)"), "{screen}");
     key(&mut model, KeyCode::Char('H'));
     let screen = text_of(&render(&model, 80, 24, t0()));

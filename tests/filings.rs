@@ -16,7 +16,7 @@ parties:
   company: OurCo Ltd
   lead_authority: Data Protection Commission (IE)
   cross_border: true
-  controllers: { acme: Acme Corp }
+  controllers: { acme: Acme Corp, globex: Globex GmbH }
 ";
 
 fn read(dir: &Path, file: &str) -> String {
@@ -28,7 +28,7 @@ fn read(dir: &Path, file: &str) -> String {
 fn leak(ws: &Workspace) -> PathBuf {
     std::fs::write(ws.path().join("warroom.yaml"), PARTIES).expect("warroom.yaml");
     let t = |h: u32, m: u32| format!("2026-11-24T{h:02}:{m:02}:00Z");
-    ws.ok_at("alice", &t(11, 0), &["declare", "--runbook", "cross-tenant-pii-leak"]);
+    ws.ok_at("alice", &t(11, 0), &["declare", "--runbook", "cross-tenant-pii-leak", "--label", "tenant=acme"]);
     ws.ok_at(
         "alice",
         &t(11, 1),
@@ -88,6 +88,7 @@ fn the_processor_notice_names_the_controller_and_the_controller_message_the_awar
     let bundle = leak(&ws);
     let notice = read(&bundle, "filings/gdpr-33-processor.md");
     assert!(notice.contains("- Controller for tenant acme: Acme Corp\n"), "{notice}");
+    assert!(!notice.contains("Globex GmbH"), "only the controller of the data exposed: {notice}");
     assert!(notice.contains("- We became aware: 2026-11-24 02:10 UTC\n"), "{notice}");
 
     let message = read(&bundle, "comms/controller-notice.md");
@@ -140,4 +141,16 @@ fn a_broken_warroom_yaml_is_located_by_lint_and_never_stops_a_bundle() {
     let sheet = read(&bundle, "worksheets/gdpr-33.md");
     assert!(sheet.contains("repair warroom.yaml ("), "the worksheet says why and what to do: {sheet}");
     assert!(read(&bundle, "filings/gdpr-33.md").contains("- the DPO or other contact point\n"));
+}
+
+#[test]
+fn a_tenant_whose_controller_the_workspace_does_not_know_is_missing_before_filing() {
+    let ws = Workspace::new();
+    leak(&ws);
+    ws.ok_at("alice", "2026-11-24T12:01:00Z", &["label", "001", "tenant=initech"]);
+    let bundle = Workspace::bundle_in(&ws.ok_at("alice", "2026-11-24T12:02:00Z", &["export", "001"]));
+    let notice = read(&bundle, "filings/gdpr-33-processor.md");
+    let missing = notice.split("## Missing before filing").nth(1).and_then(|s| s.split("\n## ").next());
+    assert!(missing.is_some_and(|m| m.contains("- the controller of tenant initech")), "listed first: {notice}");
+    assert!(notice.contains("- Controller for tenant initech: **[missing: the controller of tenant initech]**"));
 }

@@ -165,6 +165,14 @@ fn an_incident_with_duties_open_is_archived_only_with_the_commanders_reason() {
     let now = "2026-11-24T13:00:00Z";
     let err = refused(&ws, now, &["archive", &id]);
     assert!(err.contains("or archive with --reason"), "{err}");
+    let by_bob = at(&ws, "bob", now, &["archive", &id, "--reason", "bob sets the filings aside"]);
+    let err = common::stderr(&by_bob);
+    assert_eq!(by_bob.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("only the commander (alice) may archive with duties still open (")
+            && err.contains("gdpr-33 (running)"),
+        "{err}"
+    );
     let archived = ok(&ws, "alice", now, &["archive", &id, "--reason", "filings tracked in the DPO's register"]);
     assert!(archived.contains("archived the incident with ") && archived.contains("gdpr-33 (running)"), "{archived}");
     let gdpr = |when: &str| {

@@ -77,3 +77,45 @@ fn an_answered_page_is_acknowledged_in_pagerduty_and_a_resolved_incident_resolve
     assert!(late.contains("the incident is resolved: its pages have stopped"), "{late}");
     ws.ok("auditor", &["verify", &id]);
 }
+
+/// The declarer takes command in the same write as the declaration: an outbox running beside
+/// it never sees the incident without its commander, so the commanders' rotation is not paged.
+#[test]
+fn declaring_from_an_unrouted_alert_pages_no_commander_while_an_outbox_runs_beside_it() {
+    let receiver = Receiver::start();
+    let ws = pagerduty_workspace(&receiver);
+    let mut command = ws.command("ops");
+    command.args(["outbox", "run"]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    let runner = Stopped(command.spawn().expect("outbox run"));
+    for n in 0..5 {
+        let alert = ws.path().join(format!("alert-{n}.json"));
+        std::fs::write(&alert, format!(r#"{{"name":"UnmatchedSignal{n}"}}"#)).expect("alert");
+        ws.ok("alertmanager", &["alert", "ingest", alert.to_str().expect("path")]);
+        let inbox: serde_json::Value =
+            serde_json::from_str(&ws.ok("alice", &["alert", "inbox", "--json"])).expect("inbox json");
+        let key = inbox["unrouted"][0]["key"].as_str().expect("waiting").to_owned();
+        ws.ok("alice", &["alert", "declare", &key, "--runbook", "cross-tenant-pii-leak"]);
+    }
+    receiver.wait_for(5, std::time::Duration::from_secs(20));
+    drop(runner);
+    ws.ok("ops", &["outbox", "run", "--once"]);
+    let paged: Vec<String> = events(&receiver).into_iter().map(|(_, key, _)| key).collect();
+    assert!(paged.len() == 5 && paged.iter().all(|key| key.ends_with("/privacy")), "only privacy is paged: {paged:?}");
+    let json = receiver.received()[0].json();
+    assert_eq!(json["payload"]["severity"], "critical", "SEV1, the top of the runbook's scale");
+    ws.ok("alice", &["declare", "--runbook", "cross-tenant-pii-leak", "--severity", "SEV3"]);
+    ws.ok("ops", &["outbox", "run", "--once"]);
+    let received = receiver.received();
+    assert_eq!(received.len(), 6, "the privacy page of the SEV3");
+    assert_eq!(received[5].json()["payload"]["severity"], "warning", "SEV3, third on the scale");
+}
+
+/// A process stopped when the test ends, however it ends.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

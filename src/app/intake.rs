@@ -123,7 +123,7 @@ impl Intake<'_> {
             let outcomes = match &target {
                 Target::Incident(id) => self.record(id, alerts.clone(), actor, now)?,
                 Target::New { runbook, severity } => {
-                    self.open((runbook, severity, None), alerts.clone(), actor, now)?
+                    self.open((runbook, severity, None), alerts.clone(), Vec::new(), actor, now)?
                 }
                 Target::Inbox => self.unrouted(&alerts, actor, now)?,
             };
@@ -160,7 +160,13 @@ impl Intake<'_> {
         self.clocks_of(found)?;
         let severity = severity.unwrap_or_else(|| found.severity.default.clone());
         let title = title.filter(|t| !t.trim().is_empty());
-        let opened = self.open((runbook, &severity, title), vec![alert], actor, now)?;
+        // A responder who declares takes command in the same write: no process pages the
+        // commander's rotation in between.
+        let command = (!actor.service)
+            .then(|| Command::Assign { role: "commander".to_owned(), name: actor.name.clone() })
+            .into_iter()
+            .collect();
+        let opened = self.open((runbook, &severity, title), vec![alert], command, actor, now)?;
         let Some(Ok(Landed::Opened(id))) = opened.into_iter().next() else {
             return Err(StoreError::Refused(Refusal::UnknownUnrouted(key.to_owned())));
         };
@@ -168,11 +174,6 @@ impl Intake<'_> {
             inbox.waiting(key)?;
             Ok(vec![Event::UnroutedDeclared { key: key.to_owned(), incident: id.clone() }])
         })?;
-        // A responder who declares takes command, as on a declaration by hand.
-        if !actor.service {
-            let command = Command::Assign { role: "commander".to_owned(), name: actor.name.clone() };
-            self.store.execute(&id, actor, now, command)?;
-        }
         Ok(id)
     }
 
@@ -257,6 +258,7 @@ impl Intake<'_> {
         &self,
         (runbook, severity, title): (&str, &str, Option<String>),
         mut alerts: Vec<Alert>,
+        then: Vec<Command>,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Vec<Outcome>, StoreError> {
@@ -272,8 +274,8 @@ impl Intake<'_> {
             return self.unrouted(&alerts, actor, now);
         };
         alerts.remove(0);
-        let more = alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert), attached: false }).collect();
-        let (id, outcomes) = self.store.declare_all(actor, now, &declare, more)?;
+        let more = alerts.into_iter().map(|alert| Command::Alert { alert: Box::new(alert), attached: false });
+        let (id, outcomes) = self.store.declare_all(actor, now, &declare, more.chain(then).collect())?;
         let mut outcomes = outcomes.into_iter();
         outcomes.next().unwrap_or(Ok(Vec::new()))?;
         Ok(std::iter::once(Ok(Landed::Opened(id.clone()))).chain(outcomes.map(|o| joined(&id, o))).collect())

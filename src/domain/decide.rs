@@ -174,7 +174,17 @@ fn decide_on(incident: &Incident, command: Command, now: DateTime<Utc>, actor: &
             super::decide_filing::only_the_commander(incident, actor, "close".to_owned())?;
             Ok(closed)
         }
-        Command::Archive { reason } => archive(incident, reason, now),
+        Command::Archive { reason } => {
+            let archived = archive(incident, reason, now)?;
+            // Archiving past a duty still owed sets the duty aside: the commander's call.
+            if let Event::Archived { open_duties, .. } = &archived
+                && !open_duties.is_empty()
+            {
+                let what = format!("archive with duties still open ({})", open_duties.join(", "));
+                super::decide_filing::only_the_commander(incident, actor, what)?;
+            }
+            Ok(archived)
+        }
         Command::Decide { decision, regime, at, evidence, reason, confirm } => {
             let record = super::decide_decision::Record { decision, regime, at, evidence, reason, confirm };
             super::decide_decision::decide(incident, record, now, actor)

@@ -60,7 +60,12 @@ pub fn decide(incident: &Incident, command: Command, now: DateTime<Utc>) -> Resu
                         notifier: target.notifier,
                         kind,
                         to: target.to,
-                        purpose: Purpose::Page { role: role.clone(), rung, rotation: rotation.clone() },
+                        purpose: Purpose::Page {
+                            role: role.clone(),
+                            rung,
+                            rotation: rotation.clone(),
+                            urgency: Some(super::outbound::Urgency::of(&incident.runbook.severity, &incident.severity)),
+                        },
                         subject: subject.clone(),
                         body: body.clone(),
                         simulated: incident.drill && !drill_safe,

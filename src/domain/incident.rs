@@ -319,6 +319,12 @@ impl Incident {
         labels
     }
 
+    /// Every value `label` has had on this incident: in any of its alerts, or stated by hand.
+    pub fn label_values(&self, label: &str) -> std::collections::BTreeSet<&str> {
+        let alerts = self.alerts.values().filter_map(|t| t.alert.labels.get(label));
+        alerts.chain(self.stated_labels.get(label)).map(String::as_str).filter(|v| !v.is_empty()).collect()
+    }
+
     pub fn scope_grew(&self) -> bool {
         self.alerts.values().any(|t| !t.widened.is_empty())
     }

@@ -98,12 +98,51 @@ pub fn rotation_of(page: &str) -> &str {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Purpose {
     /// Paging a role's on-call rotation: `rung` 0 first, each later one an escalation.
-    Page { role: String, rung: usize, rotation: String },
+    Page {
+        role: String,
+        rung: usize,
+        rotation: String,
+        /// How hard a pager should alert: the incident's severity's place on its runbook's scale.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        urgency: Option<Urgency>,
+    },
     /// Telling a paging service that `role`'s page was answered or its incident is over, so it
     /// stops paging (PagerDuty's acknowledge and resolve, under the page's dedup_key).
     Settle { role: String, action: Settle },
     /// A stakeholder update to `audience` (logged as `update_sent` just before).
     Update { audience: String },
+}
+
+/// A page's urgency, in the four steps pagers know (PagerDuty's `critical` … `info`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Critical,
+    Error,
+    Warning,
+    Info,
+}
+
+impl Urgency {
+    /// The most severe level of a runbook's scale is critical, the next error, then warning;
+    /// every level below, and a severity the scale does not know, info.
+    pub fn of(scale: &super::runbook::SeverityScale, severity: &str) -> Self {
+        match scale.levels.iter().position(|level| level.id == severity) {
+            Some(0) => Self::Critical,
+            Some(1) => Self::Error,
+            Some(2) => Self::Warning,
+            _ => Self::Info,
+        }
+    }
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Critical => "critical",
+            Self::Error => "error",
+            Self::Warning => "warning",
+            Self::Info => "info",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,7 +191,7 @@ pub struct Outbound {
 /// The log's line for a queued message: who paged which role, through what, to whom.
 pub fn describe_queued(by: &str, message: &Outbound) -> String {
     let (role, rung, rotation) = match &message.purpose {
-        Purpose::Page { role, rung, rotation } => (role, rung, rotation),
+        Purpose::Page { role, rung, rotation, .. } => (role, rung, rotation),
         Purpose::Update { audience } => {
             let to = message.to.as_ref().map(|to| format!(" to {to}")).unwrap_or_default();
             let simulated = if message.simulated { " — DRILL: recorded, not sent" } else { "" };

@@ -48,8 +48,8 @@ fn slack_escape(text: &str) -> String {
 /// The `dedup_key` is per incident and role, so every rung of one role's page is one PagerDuty
 /// alert, acknowledged or resolved as one.
 pub fn pagerduty_event(incident: &str, message: &Outbound, routing_key: &str) -> Vec<u8> {
-    let (role, rung, rotation) = match &message.purpose {
-        Purpose::Page { role, rung, rotation } => (role, rung, rotation),
+    let (role, rung, rotation, urgency) = match &message.purpose {
+        Purpose::Page { role, rung, rotation, urgency } => (role, rung, rotation, urgency),
         Purpose::Update { .. } => {
             // Refused when queued (a pager does not carry updates); a summary if one slips by.
             let summary: String = message.subject.chars().take(SUMMARY_LIMIT).collect();
@@ -75,7 +75,8 @@ pub fn pagerduty_event(incident: &str, message: &Outbound, routing_key: &str) ->
         "payload": {
             "summary": summary,
             "source": "warroom",
-            "severity": "critical",
+            // A page queued before pages had an urgency was sent as critical, and still is.
+            "severity": urgency.map_or("critical", crate::domain::outbound::Urgency::name),
             "custom_details": {
                 "incident": incident,
                 "role": role,

@@ -67,6 +67,9 @@ pub fn filing(
     Filing { markdown: text(&out), gaps }
 }
 
+/// The alert label naming the tenant whose data an incident exposed (the controller's).
+const AFFECTED_TENANT: &str = "tenant";
+
 fn gap(gaps: &mut Vec<Gap>, what: impl Into<String>, record: impl Into<String>) -> String {
     let what = what.into();
     let marker = format!("**[missing: {what}]**");
@@ -123,17 +126,20 @@ fn body(
         out.push_str(&format!("- Controller: {company} (this notification is the controller's own)\n"));
     }
     if asks(&Asked::Controllers) {
-        let controllers = workspace.map(|w| &w.parties.controllers).filter(|c| !c.is_empty());
-        match controllers {
-            Some(list) => {
-                for (tenant, controller) in list {
-                    out.push_str(&format!("- Controller for tenant {}: {}\n", one_line(tenant), one_line(controller)));
-                }
-            }
-            None => {
-                let missing = gap(gaps, "the controller of each affected tenant", fix_config("parties.controllers"));
-                out.push_str(&format!("- Controller: {missing}\n"));
-            }
+        // The tenants whose data it is (the alerts' `tenant`), not every controller configured.
+        let tenants = incident.label_values(AFFECTED_TENANT);
+        if tenants.is_empty() {
+            let record = format!("state it: warroom label {id} {AFFECTED_TENANT}=NAME");
+            let missing = gap(gaps, "which tenants' data was affected", record);
+            out.push_str(&format!("- Controller: {missing}\n"));
+        }
+        for tenant in tenants {
+            let controller = workspace.and_then(|w| w.parties.controllers.get(tenant)).map(|c| one_line(c));
+            let controller = controller.unwrap_or_else(|| {
+                let what = format!("the controller of tenant {}", one_line(tenant));
+                gap(gaps, what, fix_config(&format!("parties.controllers.{}", one_line(tenant))))
+            });
+            out.push_str(&format!("- Controller for tenant {}: {controller}\n", one_line(tenant)));
         }
     }
     if asks(&Asked::CrossBorder) {

@@ -87,12 +87,25 @@ fn incident(out: &mut Lines, entry: &IncidentEntry, model: &Model, now: DateTime
         out.field(role, holder);
     }
     match incident.archived_at {
-        // The duties outlive the archive: say who carries them now.
-        Some(_) => out.heading("Clocks (archived: what is unfiled is no longer tracked here)"),
-        None => out.heading("Clocks"),
-    }
-    for status in incident.clock_statuses(now) {
-        out.field(&status.def.id, &remaining_text(&status));
+        // The duties outlive the archive, but it no longer counts them down: each as the archive
+        // left it, with its deadline, beside the reason the log gives for setting it aside.
+        Some(_) => {
+            out.heading("Clocks (stopped at the archive; an unfiled duty is tracked where its reason says)");
+            let archive = entry.timeline.iter().rev().find(|line| line.kind == "archived");
+            if let Some(line) = archive {
+                out.block(Role::Muted, &line.text);
+            }
+            for status in incident.clock_statuses(now) {
+                let due = status.deadline.map(|d| format!(", due {}", when(model, d.due_at))).unwrap_or_default();
+                out.field(&status.def.id, &format!("{} at the archive{due}", status.state.name()));
+            }
+        }
+        None => {
+            out.heading("Clocks");
+            for status in incident.clock_statuses(now) {
+                out.field(&status.def.id, &remaining_text(&status));
+            }
+        }
     }
     out.heading(&format!("Alerts ({}) · i shows them in full", incident.alerts.len()));
     let growth = incident.scope_growth();

@@ -21,8 +21,14 @@ macro_rules! on_both_stores {
     };
 }
 
+/// `command`, given by bob in the commander alice's stead.
+pub fn in_alices_stead(command: warroom::domain::command::Command) -> warroom::domain::command::Command {
+    warroom::domain::command::Command::InStead { command: Box::new(command), reason: "alice is off shift".into() }
+}
+
 /// Bob resolves `id` at 09:06 and closes it at 09:07 (forced, for `why`), each in the stead of
 /// alice, its commander, who is off shift.
+
 pub fn resolve_and_close_in_stead(store: &dyn warroom::store::Store, id: &str, why: &str) {
     use warroom::domain::command::Command;
     let bob = warroom::domain::event::Actor::named("bob");

@@ -75,6 +75,9 @@ pub fn remaining_text(status: &ClockStatus<'_>) -> String {
 }
 
 /// `remaining_text`, or only `IMMEDIATELY` when the whole does not fit in `room` columns.
+/// The width of the longest countdown, `2d 23:00:00`.
+const COUNTDOWN_WIDTH: usize = 11;
+
 pub fn remaining_within(status: &ClockStatus<'_>, room: usize) -> String {
     let text = remaining_text(status);
     if text.starts_with("IMMEDIATELY (") && text.chars().count() > room { "IMMEDIATELY".to_owned() } else { text }
@@ -111,10 +114,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         let selected = i == model.clock_cursor && model.focus == Pane::Clocks;
         let base = if selected { theme.style(Role::Selection) } else { theme.style(Role::Text) };
         let inner = usize::from(area.width.saturating_sub(2)).saturating_sub(4);
-        // The clock's name first: the time left gives up its explanation before the name is cut.
-        let remaining = remaining_within(status, inner.saturating_sub(longest_id.clamp(8, 20) + 1));
-        let room = inner.saturating_sub(remaining.chars().count());
-        let id_width = room.min(longest_id).max(8);
+        // The clock's name whole while the time left keeps a countdown's width ("2d 23:00:00");
+        // what the time left says beyond that gives way first.
+        let id_width = longest_id.min(inner.saturating_sub(COUNTDOWN_WIDTH + 1)).max(8);
+        let remaining = remaining_within(status, inner.saturating_sub(id_width + 1));
         let first = vec![
             styled(if selected { "›" } else { " " }, theme.style(Role::Current)),
             styled(mark(status), theme.style(role)),

@@ -34,8 +34,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
         let offer = match (area.width >= 120, other) {
             (true, true) => format!("COMMAND OF …{tail} OFFERED TO YOU ({key}) · "),
             (true, false) => format!("COMMAND OFFERED TO YOU ({key}) "),
-            (false, true) => format!("…{tail} COMMAND TO YOU ({key}) · "),
-            (false, false) => format!("COMMAND TO YOU ({key}) "),
+            (false, true) => format!("…{tail} OFFERED YOU ({key}) · "),
+            (false, false) => format!("COMMAND OFFERED ({key}) "),
         };
         spans.push(styled(offer, theme.style(Role::Error)));
     }
@@ -51,7 +51,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
             let room = if area.width >= 120 { usize::MAX } else { 0 };
             let remaining = remaining_within(&status, room);
             // Shorter and shorter until it fits: the time left and the clock always show.
-            let versions = (0..3).map(|brevity| {
+            let versions = (0..4).map(|brevity| {
                 let id = &entry.incident.id;
                 let short_id =
                     id.rsplit('-').next().filter(|_| brevity > 0).map_or_else(|| id.clone(), |n| format!("…{n}"));
@@ -63,7 +63,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
                     parts.push(("DRILL ".to_owned(), Role::Drill));
                 }
                 parts.push((format!("{remaining} {}", status.def.id), role));
-                if let Some(deadline) = status.deadline {
+                if let Some(deadline) = status.deadline.filter(|_| brevity < 3) {
                     let word = if deadline.fixed { "due" } else { "target" };
                     let at = if brevity < 2 {
                         crate::domain::clock::display::local_and_utc(deadline.due_at, model.tz)
