@@ -28,7 +28,6 @@ pub fn in_alices_stead(command: warroom::domain::command::Command) -> warroom::d
 
 /// Bob resolves `id` at 09:06 and closes it at 09:07 (forced, for `why`), each in the stead of
 /// alice, its commander, who is off shift.
-
 pub fn resolve_and_close_in_stead(store: &dyn warroom::store::Store, id: &str, why: &str) {
     use warroom::domain::command::Command;
     let bob = warroom::domain::event::Actor::named("bob");
