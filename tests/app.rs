@@ -184,6 +184,12 @@ fn a_two_person_step_needs_a_second_responder(adapter: Adapter) {
     let own = record(&alice, "2026-11-24T09:03:00Z", Command::Approve { step: "guarded".into(), argv: None })
         .expect_err("own");
     assert!(own.to_string().contains("a second, different responder must approve"), "{own}");
+    // The console alice asked from, its responder switched to bob: still one keyboard.
+    let switched = Actor { name: "bob".into(), ..alice.clone() };
+    let one_keyboard =
+        record(&switched, "2026-11-24T09:03:30Z", Command::Approve { step: "guarded".into(), argv: None })
+            .expect_err("one keyboard");
+    assert!(one_keyboard.to_string().contains("from this same warroom process"), "{one_keyboard}");
     record(&bob, "2026-11-24T09:04:00Z", Command::Approve { step: "guarded".into(), argv: None }).expect("approved");
     record(&alice, "2026-11-24T09:05:00Z", tick()).expect("ticks once approved");
 }

@@ -64,3 +64,13 @@ fn rotations_the_runbooks_page_but_the_workspace_does_not_map_are_warned_once_ea
     let (_, quiet) = lint(&ws, "member_state: FR\n");
     assert!(!quiet.contains("does not map"), "a workspace that pages nobody is not nagged: {quiet}");
 }
+
+#[test]
+fn a_key_given_twice_is_located_in_the_users_words() {
+    let ws = Workspace::new();
+    let yaml = "notifiers:\n  ops-hook: { kind: webhook, url: \"http://127.0.0.1:9/hook\" }\nnotifiers: {}\n";
+    let (code, report) = lint(&ws, yaml);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(report.contains("warroom.yaml:3:1: error: duplicate mapping key: notifiers"), "{report}");
+    assert!(!report.contains("DuplicateKeyPolicy"), "the parser's advice to its caller: {report}");
+}

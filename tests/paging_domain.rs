@@ -291,3 +291,30 @@ fn answering_a_page_in_person_takes_the_role_nobody_holds_and_an_answer_in_pager
     assert_eq!(events.len(), 1, "a name from PagerDuty is not a responder: {events:?}");
     assert!(!incident.roles.contains_key("privacy"));
 }
+
+#[test]
+fn answering_in_person_without_a_role_takes_no_role_while_several_wait() {
+    let mut incident = declared();
+    page_due(&mut incident, t0());
+    let ack = Command::Acknowledge { role: None, via: None, answered_by: None };
+    let refused = decide(&incident, ack, t0()).expect_err("which role");
+    let text = refused.to_string();
+    assert!(text.contains("commander, privacy") && text.contains("name the one you answer"), "{text}");
+    let by_pager = Command::Acknowledge { role: None, via: Some("pagerduty".into()), answered_by: Some("Sam".into()) };
+    assert!(decide(&incident, by_pager, t0()).expect("a pager's answer").len() > 1, "as it always did");
+}
+
+#[test]
+fn a_drills_page_recorded_not_sent_reads_as_a_drills_not_as_undelivered() {
+    let mut incident = declared();
+    incident.drill = true;
+    let target = (Target { notifier: "pager".into(), to: None }, NotifierKind::Pagerduty, false);
+    let page =
+        Command::Page { role: "privacy".into(), rung: 0, rotation: "privacy-oncall".into(), targets: vec![target] };
+    for event in decide(&incident, page, t0()).expect("queued") {
+        apply(&mut incident, "outbox", t0(), event);
+    }
+    let (urgent, said) = paging::said(&incident, "privacy", t0() + Duration::minutes(3)).expect("paged");
+    assert!(said.starts_with("DRILL: paged privacy-oncall (level 1) 3m ago, recorded, not sent"), "{said}");
+    assert!(!urgent && !said.contains("NOT DELIVERED"), "{said}");
+}

@@ -60,7 +60,8 @@ fn each_audience_is_due_on_its_cadence_and_an_update_sent_reaches_it_and_resets_
 
     let draft = ws.ok_at("alice", "2026-11-24T02:36:00Z", &["update", &id, "customers"]);
     assert!(draft.contains("Next update within 2 hours"), "the comms template's text:\n{draft}");
-    let sent = ws.ok_at("alice", "2026-11-24T02:40:00Z", &["update", &id, "customers", "--text", draft.trim()]);
+    let text = format!("{}\nterminal title \u{1b}]0;pwned\u{7} end", draft.trim());
+    let sent = ws.ok_at("alice", "2026-11-24T02:40:00Z", &["update", &id, "customers", "--text", &text]);
     assert!(sent.contains("alice recorded an update for customers"), "{sent}");
     assert!(sent.contains("queued the update for customers: webhook hook to status-page"), "{sent}");
 
@@ -73,6 +74,8 @@ fn each_audience_is_due_on_its_cadence_and_an_update_sent_reaches_it_and_resets_
     let subject = hook["subject"].as_str().expect("subject");
     assert_eq!(subject, format!("{id}: update for customers"), "no internal title or severity to the audience");
     assert!(!hook["body"].as_str().expect("body").contains("Acme rows"), "{hook}");
+    let body = hook["body"].as_str().expect("body");
+    assert!(body.contains("terminal title ␛]0;pwned") && !body.contains('\u{1b}'), "control characters shown: {body}");
     assert!(hook["body"].as_str().expect("body").contains("Next update within 2 hours"), "{hook}");
 
     let after = updates(&ws, &id, "2026-11-24T02:41:00Z");

@@ -31,11 +31,31 @@ pub fn record(app: &App, incident: &str, command: Command) -> Result<Recorded, A
         }
         other => other,
     };
+    if let Command::Approve { step, .. } = &command {
+        same_keyboard(app, &id, step)?;
+    }
     let events = app.store.execute(&id, app.actor, app.now(), app.as_given(command))?;
     if events.is_empty() {
         return Err(AppError::refused("nothing was recorded"));
     }
     Ok(Recorded { incident: id, events })
+}
+
+/// Refuses an approval from the very process that asked for it: a console whose responder was
+/// switched is still one keyboard.
+fn same_keyboard(app: &App, id: &str, step: &str) -> Result<(), AppError> {
+    let Ok(state) = app.store.incident(id) else { return Ok(()) };
+    let here = (app.actor.login.clone(), app.actor.host.clone(), app.actor.pid);
+    match state.containment.waiting_request(step, app.now()) {
+        // Its own requester is refused by the rule itself, which says so.
+        Some(request) if request.requested_from == here && request.requested_by != app.actor.name => {
+            let requested_by = request.requested_by.clone();
+            let refusal =
+                crate::domain::refusal_approval::ApprovalRefusal::SameKeyboard { step: step.to_owned(), requested_by };
+            Err(crate::domain::Refusal::from(refusal).into())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The filing of `clock` as it stands now, in the phase being submitted: the copy kept with

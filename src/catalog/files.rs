@@ -58,6 +58,8 @@ pub fn parse_error(file: &str, error: &serde_saphyr::Error) -> Diagnostic {
         _ => first,
     }
     .to_owned();
+    // The parser's advice to its own caller is not the user's to follow.
+    let message = message.split(", set DuplicateKeyPolicy").next().unwrap_or_default().to_owned();
     match error.location() {
         Some(location) => Diagnostic::at(Level::Error, file, &location, message),
         None => Diagnostic::whole_file(Level::Error, file, message),

@@ -102,6 +102,8 @@ pub struct Approval {
     pub step: String,
     pub requested_by: String,
     pub requested_seq: u64,
+    /// The login, host and process the request came from.
+    pub requested_from: (String, String, u32),
     pub requested_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub granted_by: Option<String>,

@@ -26,6 +26,7 @@ impl Containment {
                 step: step.clone(),
                 requested_by: by,
                 requested_seq: envelope.seq,
+                requested_from: (envelope.actor.login.clone(), envelope.actor.host.clone(), envelope.actor.pid),
                 requested_at: envelope.at,
                 expires_at: *expires_at,
                 granted_by: None,

@@ -172,6 +172,17 @@ fn acknowledge(
         if waiting.is_empty() {
             return Err(Refusal::Outbound(OutboundRefusal::NotPaged { role: None }));
         }
+        // In person, answering one page does not take every role that was paged.
+        if via.is_none() && waiting.len() > 1 {
+            let waiting = waiting
+                .iter()
+                .filter_map(|e| match e {
+                    Event::PageAcknowledged { role, .. } => Some(role.clone()),
+                    _ => None,
+                })
+                .collect();
+            return Err(Refusal::Outbound(OutboundRefusal::WhichRole { waiting }));
+        }
         return Ok(waiting);
     };
     if incident.runbook.role(&role).is_none() {

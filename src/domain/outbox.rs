@@ -139,6 +139,18 @@ impl Outbox {
         })
     }
 
+    /// Whether `role`'s page at `rung` went nowhere by design: a drill's, recorded, not sent.
+    pub fn rung_simulated(&self, role: &str, rung: usize) -> bool {
+        let mut messages = self
+            .messages
+            .iter()
+            .filter(
+                |m| matches!(&m.outbound.purpose, Purpose::Page { role: r, rung: n, .. } if r == role && *n == rung),
+            )
+            .peekable();
+        messages.peek().is_some() && messages.all(|m| matches!(m.delivery, Delivery::Simulated))
+    }
+
     /// Why the messages paging `role` at `rung` are still waiting, when an attempt failed.
     pub fn rung_trouble(&self, role: &str, rung: usize) -> Option<String> {
         self.messages

@@ -135,6 +135,9 @@ pub fn said(incident: &Incident, role: &str, now: DateTime<Utc>) -> Option<(bool
                 format!("PAGE FAILED: nothing reached {} (level {}), every message given up", name(rung), rung + 1)
             } else if incident.outbox.rung_delivered(role, rung) {
                 format!("paged {} (level {}) {} ago, unanswered", name(rung), rung + 1, ago(at))
+            } else if incident.outbox.rung_simulated(role, rung) {
+                let (rotation, level, ago) = (name(rung), rung + 1, ago(at));
+                format!("DRILL: paged {rotation} (level {level}) {ago} ago, recorded, not sent; unanswered")
             } else if let Some(why) = &trouble {
                 format!(
                     "PAGE NOT DELIVERED to {} (level {}), queued {} ago, retrying: {}",

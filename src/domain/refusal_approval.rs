@@ -29,6 +29,12 @@ pub enum ApprovalRefusal {
     SelfApproval {
         step: String,
     },
+    /// The approval would come from the process that made the request (one keyboard, with
+    /// the responder switched): not a second person.
+    SameKeyboard {
+        step: String,
+        requested_by: String,
+    },
     /// The request waiting is for another argv than the approver was shown.
     ApprovalChanged {
         step: String,
@@ -66,6 +72,12 @@ impl fmt::Display for ApprovalRefusal {
                 f,
                 "the request for {step} expired at {}; request it again",
                 at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            Self::SameKeyboard { step, requested_by } => write!(
+                f,
+                "{} requested {step} from this same warroom process: switching the responder does not make a \
+                 second person; the approval comes from another responder's own console or shell",
+                show(requested_by)
             ),
             Self::SelfApproval { step } => {
                 write!(f, "you requested {step} yourself: a second, different responder must approve it")

@@ -22,6 +22,10 @@ pub enum OutboundRefusal {
     NotPaged {
         role: Option<String>,
     },
+    /// Answered in person without naming a role while several wait: which one is not guessed.
+    WhichRole {
+        waiting: Vec<String>,
+    },
     /// The role was paged at this rung or a later one already (by another process, say).
     AlreadyPaged {
         role: String,
@@ -73,6 +77,12 @@ impl fmt::Display for OutboundRefusal {
                 )
             }
             Self::NotPaged { role: None } => write!(f, "no role is paged and unanswered: nothing to acknowledge"),
+            Self::WhichRole { waiting } => write!(
+                f,
+                "{} are paged and unanswered: name the one you answer (warroom ack INC ROLE; K in the console \
+                 asks which)",
+                waiting.iter().map(|r| show(r)).collect::<Vec<_>>().join(", ")
+            ),
             Self::AlreadyPaged { role, rung } => {
                 write!(f, "{} was already paged at level {} of its on-call path", show(role), rung + 1)
             }

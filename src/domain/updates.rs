@@ -175,7 +175,8 @@ pub fn message_text(incident: &Incident, audience: &str, text: &str, now: DateTi
     if incident.drill {
         body.push_str("DRILL — this is an exercise, not a real incident.\n\n");
     }
-    body.push_str(text.trim_end());
+    // What a receiver shows is the display's, as in the console: control characters made visible.
+    body.push_str(&super::sanitize::block(text.trim_end()));
     body.push_str(&format!(
         "\n\n— {}, update for {audience}, {}\n",
         incident.id,

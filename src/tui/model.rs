@@ -349,7 +349,9 @@ impl Model {
     /// The step under the checklist cursor.
     /// Two-person requests waiting for a second responder, on every incident shown.
     pub fn waiting_approvals(&self, now: chrono::DateTime<chrono::Utc>) -> usize {
-        self.incidents.iter().map(|e| e.incident.containment.waiting(now).count()).sum()
+        // What this responder asked for waits on someone else.
+        let waiting = self.incidents.iter().flat_map(|e| e.incident.containment.waiting(now));
+        waiting.filter(|request| request.requested_by != self.actor).count()
     }
 
     pub fn cursor_step(&self) -> Option<&str> {

@@ -134,7 +134,9 @@ fn roles_line(
             (None, Paging::Waiting { at, rung, .. }) => {
                 let late = crate::domain::paging::said(incident, &role.id, now).is_some_and(|(urgent, _)| urgent);
                 let ago = crate::domain::duration::at_a_glance(now - at);
-                if !incident.outbox.rung_delivered(&role.id, rung) {
+                let reached =
+                    incident.outbox.rung_delivered(&role.id, rung) || incident.outbox.rung_simulated(&role.id, rung);
+                if !reached {
                     let style = theme.style(if late { Role::Error } else { Role::DueSoon });
                     styled(if late { "PAGE NOT DELIVERED".to_owned() } else { format!("page queued {ago}") }, style)
                 } else if late {
