@@ -119,3 +119,31 @@ impl Drop for Stopped {
         let _ = self.0.wait();
     }
 }
+
+/// A receiver that hangs until the timeout holds up only its own messages: the commander's page
+/// through PagerDuty goes out while the webhook's first message still waits for an answer.
+#[test]
+fn a_hanging_receiver_does_not_hold_up_a_page_through_another_notifier() {
+    use common::receiver::Answer;
+    let (slow, pager) = (Receiver::start(), Receiver::start());
+    slow.answer(Answer::Hang);
+    let ws = Workspace::new();
+    let yaml = format!(
+        "notifiers:\n  hook: {{ kind: webhook, url: \"{}\" }}\n  pd: {{ kind: pagerduty, url: \"{}\" }}\n\
+         rotations:\n  ai-platform-incident-commanders: [{{ notifier: hook }}, {{ notifier: pd, to: R0UTING0KEY }}]\n",
+        slow.url("/hook"),
+        pager.url("/pd")
+    );
+    std::fs::write(ws.path().join("warroom.yaml"), yaml).expect("warroom.yaml");
+    let alert = ws.path().join("alert.json");
+    std::fs::write(&alert, r#"{"name":"CrossTenantDataAccess"}"#).expect("alert");
+    ws.ok("alertmanager", &["alert", "ingest", alert.to_str().expect("path")]);
+    let mut command = ws.command("ops");
+    command.args(["outbox", "run", "--once"]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    let _pass = Stopped(command.spawn().expect("outbox run"));
+    slow.wait_for(1, std::time::Duration::from_secs(5));
+    let started = std::time::Instant::now();
+    let paged = pager.wait_for(1, std::time::Duration::from_secs(5));
+    println!("the page reached PagerDuty {} ms after the webhook began to hang", started.elapsed().as_millis());
+    assert_eq!(paged[0].json()["event_action"], "trigger");
+}

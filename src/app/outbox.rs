@@ -3,6 +3,8 @@
 //! attempt. At-least-once: a process that dies between sending and recording leaves the
 //! message pending, and the next holder sends it again under the same idempotency key.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use super::{App, AppError};
@@ -49,6 +51,7 @@ pub fn pass(app: &App, parties: &WorkspaceParties, courier: &dyn Courier) -> Res
     if parties.notifiers.is_empty() {
         return Ok(done);
     }
+    let mut incidents = Vec::new();
     for id in app.store.open_ids()? {
         let incident = match app.store.incident(&id) {
             Ok(incident) if incident.state != IncidentState::Archived => incident,
@@ -63,25 +66,64 @@ pub fn pass(app: &App, parties: &WorkspaceParties, courier: &dyn Courier) -> Res
         };
         let queued = super::paging::queue_due(app, parties, &incident)?;
         done.queued += queued.len();
-        let mut incident = if queued.is_empty() { incident } else { app.store.incident(&id)? };
-        let mut attempted = false;
-        for message in incident.outbox.due(app.now()) {
-            attempted = true;
-            match attempt(app, &incident, message, parties, courier)? {
-                Some(DeliveryOutcome::Delivered { .. }) => done.delivered += 1,
-                Some(DeliveryOutcome::Failed { retry_at: Some(_), .. }) => done.retrying += 1,
-                Some(DeliveryOutcome::Failed { retry_at: None, .. }) => done.given_up += 1,
-                Some(DeliveryOutcome::Withdrawn { .. }) => done.withdrawn += 1,
-                None => {}
-            }
+        incidents.push(if queued.is_empty() { incident } else { app.store.incident(&id)? });
+    }
+    let outcomes = deliver_due(app, &incidents, parties, courier);
+    for outcome in outcomes? {
+        match outcome {
+            Some(DeliveryOutcome::Delivered { .. }) => done.delivered += 1,
+            Some(DeliveryOutcome::Failed { retry_at: Some(_), .. }) => done.retrying += 1,
+            Some(DeliveryOutcome::Failed { retry_at: None, .. }) => done.given_up += 1,
+            Some(DeliveryOutcome::Withdrawn { .. }) => done.withdrawn += 1,
+            None => {}
         }
+    }
+    for incident in incidents {
         // Read again only when an attempt wrote to the log: an idle pass replays each log once.
-        if attempted {
-            incident = app.store.incident(&id)?;
-        }
+        let incident =
+            if incident.outbox.due(app.now()).next().is_some() { app.store.incident(&incident.id)? } else { incident };
         done.next_at = earliest(done.next_at, next_at(&incident));
     }
     Ok(done)
+}
+
+/// Tries every message due, each notifier's in its own thread and in the order queued: a
+/// receiver that hangs until its timeout holds up only its own messages, never a page through
+/// another notifier.
+fn deliver_due(
+    app: &App,
+    incidents: &[Incident],
+    parties: &WorkspaceParties,
+    courier: &dyn Courier,
+) -> Result<Vec<Option<DeliveryOutcome>>, AppError> {
+    let mut by_notifier: BTreeMap<&str, Vec<(&Incident, &Message)>> = BTreeMap::new();
+    for incident in incidents {
+        for message in incident.outbox.due(app.now()) {
+            by_notifier.entry(message.outbound.notifier.as_str()).or_default().push((incident, message));
+        }
+    }
+    let batches: Vec<Result<Vec<Option<DeliveryOutcome>>, AppError>> = std::thread::scope(|scope| {
+        let running: Vec<_> = by_notifier
+            .into_values()
+            .map(|batch| {
+                scope.spawn(move || {
+                    batch
+                        .into_iter()
+                        .map(|(incident, message)| attempt(app, incident, message, parties, courier))
+                        .collect()
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|thread| thread.join().unwrap_or_else(|_| Err(AppError::refused("a delivery stopped unexpectedly"))))
+            .collect()
+    });
+    let mut outcomes = Vec::new();
+    for batch in batches {
+        outcomes.extend(batch?);
+    }
+    Ok(outcomes)
 }
 
 /// Sends `message` once and records what came of it (`None`: another process settled it first).
