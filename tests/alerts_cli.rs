@@ -208,6 +208,11 @@ fn status_json_holds_every_alert_in_full_and_the_scope_a_later_alert_widened() {
     let log = std::fs::read_to_string(ws.log(&id)).expect("log");
     assert!(log.contains(r#""widens":{"agent":"billing-bot"}"#), "recorded in the evidence, not only computed");
     ws.ok("auditor", &["verify"]);
+    ws.ok("alice", &["resolve", &id]);
+    ws.ok("alice", &["close", &id, "--force", "--reason", "contained"]);
+    let postmortem = std::fs::read_to_string(ws.path().join("exports").join(&id).join("postmortem.md")).expect("pm");
+    let key = postmortem.split("## Key timeline").nth(1).and_then(|s| s.split("\n## ").next()).expect("key timeline");
+    assert_eq!(key.matches("SCOPE GROWTH").count(), 2, "each widening is a key moment: {key}");
 }
 
 #[test]

@@ -335,7 +335,9 @@ fn close(incident: &Incident, force: bool, reason: Option<String>, now: DateTime
     let open_clocks: Vec<String> = incident
         .clock_statuses(now)
         .iter()
-        .filter(|s| matches!(s.state, ClockState::Running | ClockState::DueSoon | ClockState::Overdue))
+        .filter(|s| {
+            matches!(s.state, ClockState::Running | ClockState::DueSoon | ClockState::Overdue) || s.awaits_complete()
+        })
         .map(|s| s.def.id.clone())
         .collect();
     let never_undone = incident.never_undone().map(|r| r.started_seq).collect();

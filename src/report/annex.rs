@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::markdown::{cell, text};
-use crate::domain::clock::{Anchor, ClockFacts, ClockStatus, Decision, DecisionRecord};
+use crate::domain::clock::{Anchor, ClockFacts, ClockState, ClockStatus, Decision, DecisionRecord};
 use crate::domain::placeholder::{Facts, time};
 
 #[derive(Serialize)]
@@ -381,6 +381,14 @@ pub fn markdown(incident_id: &str, clocks: &[ClockAnnex]) -> String {
             for item in &c.content {
                 match &item.provided {
                     Some(p) => out.push_str(&format!("- [x] **{}** {}: {}\n", item.id, cell(&item.required), cell(p))),
+                    // A clock found not to apply owes no report, so nothing of one is missing.
+                    None if c.state == ClockState::NotApplicable.name() => {
+                        out.push_str(&format!(
+                            "- **{}** {}: not owed (the clock does not apply)\n",
+                            item.id,
+                            cell(&item.required)
+                        ));
+                    }
                     None => out.push_str(&format!("- [ ] **{}** {}: **missing**\n", item.id, cell(&item.required))),
                 }
             }

@@ -226,8 +226,10 @@ pub fn key_timeline(incident: &Incident, sealed: &[Sealed], descriptions: &[Stri
             _ => line.at,
         };
         let contained = matches!(&line.event, Event::StepTicked { step, .. } if is_containment(incident, step));
+        let widened = matches!(&line.event, Event::AlertReceived { widens, .. } if !widens.is_empty());
         let kept = mark.is_some()
             || contained
+            || widened
             || matches!(
                 line.event,
                 Event::Declared { .. }

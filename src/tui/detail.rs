@@ -157,6 +157,20 @@ fn step(out: &mut Lines, entry: &IncidentEntry, id: &str, model: &Model, now: Da
     if !step.depends_on.is_empty() {
         out.field("after", &step.depends_on.join(", "));
     }
+    // A filing ticks its step, unless a step before it is still open: then it waits for x.
+    if !step.files.is_empty() {
+        let statuses = incident.clock_statuses(now);
+        let filed: Vec<String> = step
+            .files
+            .iter()
+            .map(|clock| {
+                let state =
+                    statuses.iter().find(|s| s.def.id == *clock).map_or("not on this incident", |s| s.state.name());
+                format!("{clock} ({state})")
+            })
+            .collect();
+        out.field("files", &filed.join(", "));
+    }
     if state.status.is_open()
         && let StepHold::Held { clocks } = crate::domain::decide::step_hold(incident, step, now)
     {
