@@ -18,12 +18,22 @@ const INC: &str = "INC-20261124-001";
 
 /// The incident of `envelopes` with `role` paged at its first rung `minutes_ago`, the page
 /// delivered when `delivered`.
-fn paged(mut all: Vec<Envelope>, role: &str, rotation: &str, minutes_ago: i64, delivered: bool) -> Vec<Envelope> {
+fn paged(all: Vec<Envelope>, role: &str, rotation: &str, minutes_ago: i64, delivered: bool) -> Vec<Envelope> {
+    paged_at(all, (role, 0, rotation), minutes_ago, delivered)
+}
+
+/// As `paged`, at the rung given.
+fn paged_at(
+    mut all: Vec<Envelope>,
+    (role, rung, rotation): (&str, usize, &str),
+    minutes_ago: i64,
+    delivered: bool,
+) -> Vec<Envelope> {
     let mut incident = Incident::declared(&all[0]).expect("declared");
     all[1..].iter().for_each(|e| incident.apply(e));
     let at = t0() - Duration::minutes(minutes_ago);
     let target = (Target { notifier: "hook".into(), to: Some("dpo".into()) }, NotifierKind::Webhook, true);
-    let page = Command::Page { role: role.into(), rung: 0, rotation: rotation.into(), targets: vec![target] };
+    let page = Command::Page { role: role.into(), rung, rotation: rotation.into(), targets: vec![target] };
     let last = all.last().expect("events").clone();
     for (n, event) in
         warroom::domain::decide_outbound::decide(&incident, page, at).expect("paged").into_iter().enumerate()
@@ -101,4 +111,18 @@ fn k_with_no_page_waiting_says_so_and_opens_nothing() {
     assert!(matches!(model.mode, Mode::Normal), "{:?}", model.mode);
     let flash = model.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
     assert_eq!(flash, format!("no page on {INC} is waiting for an answer (w shows each role's paging)"));
+}
+
+#[test]
+fn the_roles_line_says_a_role_was_escalated_and_how_long_it_has_gone_unanswered() {
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    if let Event::Declared { from_alert, .. } = &mut all[0].event {
+        *from_alert = true;
+    }
+    let all = paged_at(all, ("commander", 0, "ai-platform-incident-commanders"), 14, true);
+    let all = paged_at(all, ("commander", 1, "head-of-engineering"), 4, true);
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+    let screen = text_of(&render(&model, 160, 48, t0()));
+    assert!(screen.contains("commander L2 of 2, unanswered 14m · paged 4m ago"), "{screen}");
 }

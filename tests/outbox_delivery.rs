@@ -178,6 +178,19 @@ fn a_receiver_down_gets_every_message_once_it_is_back_and_a_refusal_is_given_up(
     let status = ws.ok("alice", &["outbox", "status", &id]);
     assert_eq!(status.matches("GIVEN UP").count(), 2, "a 400 is not retried:\n{status}");
     assert!(status.contains("HTTP 400") && status.contains("check the notifier in warroom.yaml"), "{status}");
+
+    // A signing key anyone on the host can read signs for nobody: given up, as lint says.
+    let ws = paging_workspace(&receiver);
+    receiver.answer(Answer::Status(202));
+    let secret = ws.path().join("secrets/hook.key");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let before = receiver.received().len();
+    let id = ws.declare("alice", "cross-tenant-pii-leak");
+    ws.ok("ops", &["outbox", "run", "--once"]);
+    let status = ws.ok("alice", &["outbox", "status", &id]);
+    assert!(status.contains("can be read by others: chmod 600 it"), "{status}");
+    let signed = receiver.received()[before..].iter().filter(|r| r.path == "/hook").count();
+    assert_eq!(signed, 0, "nothing signed with it");
 }
 
 #[test]

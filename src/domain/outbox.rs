@@ -164,6 +164,15 @@ impl Outbox {
             })
     }
 
+    /// When `role` was first paged, at any rung.
+    pub fn first_page(&self, role: &str) -> Option<DateTime<Utc>> {
+        self.messages
+            .iter()
+            .filter(|m| matches!(&m.outbound.purpose, Purpose::Page { role: r, .. } if r == role))
+            .map(|m| m.queued_at)
+            .min()
+    }
+
     /// The highest rung `role` was paged at, and when it was first paged there.
     pub fn last_page(&self, role: &str) -> Option<(usize, DateTime<Utc>)> {
         self.messages

@@ -30,9 +30,14 @@ impl Wire {
 
     fn secret(&self, what: &str, file: &str) -> Result<String, Undelivered> {
         let path = self.dir.join(file);
-        crate::app::secret::read(&path)
-            .map(|secret| secret.text)
-            .map_err(|why| Undelivered { why: format!("the {what} file: {why}"), permanent: true })
+        let secret = crate::app::secret::read(&path)
+            .map_err(|why| Undelivered { why: format!("the {what} file: {why}"), permanent: true })?;
+        // As lint says: a secret others on the host can read is not one (they could sign as us).
+        if secret.shared {
+            let why = format!("the {what} file {} can be read by others: chmod 600 it", path.display());
+            return Err(Undelivered { why, permanent: true });
+        }
+        Ok(secret.text)
     }
 
     /// The notifier's URL: `url`, or the secret in `url_file`.

@@ -58,7 +58,7 @@ pub fn open(model: &mut Model, incident: Option<String>, now: DateTime<Utc>) -> 
         incident,
         vec![
             Field::choice(AUDIENCE, "Audience", options),
-            Field::multiline(TEXT, "The update as it goes out (from the comms template; edit it)"),
+            Field::multiline(TEXT, "The update as it goes out (a draft from the incident's facts; edit it)"),
             Field::confirm_explicitly(&first),
         ],
     ))

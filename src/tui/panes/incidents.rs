@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::kit::{Ui, fit, fit_spans, pane_block, severity_role, styled, window};
+use crate::domain::duration::at_a_glance;
 use crate::domain::incident::IncidentState;
 use crate::domain::sanitize;
 use crate::tui::model::{Model, Pane};
@@ -133,16 +134,30 @@ fn roles_line(
             (None, Paging::Waiting { unreached: true, .. }) => styled("PAGE FAILED", theme.style(Role::Error)),
             (None, Paging::Waiting { at, rung, .. }) => {
                 let late = crate::domain::paging::said(incident, &role.id, now).is_some_and(|(urgent, _)| urgent);
-                let ago = crate::domain::duration::at_a_glance(now - at);
+                let ago = at_a_glance(now - at);
                 let reached =
                     incident.outbox.rung_delivered(&role.id, rung) || incident.outbox.rung_simulated(&role.id, rung);
+                // An escalation says so, and how long the role has gone unanswered since its
+                // first page, not only since the last.
+                let escalated = match incident.outbox.first_page(&role.id) {
+                    Some(first) if rung > 0 => {
+                        format!(
+                            "L{} of {}, unanswered {} · ",
+                            rung + 1,
+                            path_length(incident, &role.id),
+                            at_a_glance(now - first)
+                        )
+                    }
+                    _ => String::new(),
+                };
                 if !reached {
                     let style = theme.style(if late { Role::Error } else { Role::DueSoon });
-                    styled(if late { "PAGE NOT DELIVERED".to_owned() } else { format!("page queued {ago}") }, style)
+                    let text = if late { "PAGE NOT DELIVERED".to_owned() } else { format!("page queued {ago}") };
+                    styled(format!("{escalated}{text}"), style)
                 } else if late {
-                    styled(format!("UNANSWERED {ago}"), theme.style(Role::Error))
+                    styled(format!("{escalated}UNANSWERED {ago}"), theme.style(Role::Error))
                 } else {
-                    styled(format!("paged {ago} ago"), theme.style(Role::DueSoon))
+                    styled(format!("{escalated}paged {ago} ago"), theme.style(Role::DueSoon))
                 }
             }
             (None, Paging::Acknowledged { by, .. }) => {
@@ -164,4 +179,9 @@ fn roles_line(
     }
     spans.push(styled(format!(" +{open} optional · w "), theme.style(Role::Muted)));
     spans
+}
+
+/// How many rungs `role`'s on-call path has.
+fn path_length(incident: &crate::domain::incident::Incident, role: &str) -> usize {
+    incident.runbook.on_call.iter().filter(|rung| rung.role == role).count()
 }
