@@ -40,3 +40,28 @@ fn the_urgent_clock_and_its_due_time_fit_80_columns_beside_a_command_offered() {
     let other = top(&model);
     assert!(other.contains("…001 OFFERED YOU (H) · …002"), "the offer names its incident: {other}");
 }
+
+#[test]
+fn help_scrolls_by_page_to_its_end_and_stops_there() {
+    use crossterm::event::KeyCode;
+    use warroom::tui::model::Mode;
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('?'));
+    key(&mut model, KeyCode::Char('G'));
+    let last = keymap().bindings.len() - 1;
+    assert!(matches!(model.mode, Mode::Help { scroll } if scroll == last), "G goes to the end: {:?}", model.mode);
+    key(&mut model, KeyCode::Char('j'));
+    assert!(matches!(model.mode, Mode::Help { scroll } if scroll == last), "and stops there: {:?}", model.mode);
+    key(&mut model, KeyCode::Char('g'));
+    key(&mut model, KeyCode::PageDown);
+    assert!(matches!(model.mode, Mode::Help { scroll: 10 }), "{:?}", model.mode);
+}
+
+#[test]
+fn a_long_workspace_path_keeps_its_end_and_says_it_was_cut() {
+    let mut model = model_with(&[("INC-20261124-001", "cross-tenant-pii-leak", 1)]);
+    model.workspace = "/srv/incidents/warroom-workspaces/ai-platform/production-eu-west".into();
+    let screen = text_of(&render(&model, 80, 24, t0()));
+    let bottom = screen.lines().last().expect("status line");
+    assert!(bottom.trim_end().ends_with("eu-west") && bottom.contains("  …"), "its end, cut at its start: {bottom}");
+}

@@ -115,6 +115,8 @@ fn x_marks_several_alerts_and_one_dismissal_or_attachment_takes_them_all() {
     key(&mut model, KeyCode::Char('X'));
     let screen = text_of(&render(&model, 100, 30, t0()));
     assert!(screen.contains("Dismiss 2 marked alerts"), "{screen}");
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Why DiskFull (k1), DiskFull (k2): no incident needed"), "names what it dismisses: {screen}");
     typed(&mut model, "disk alerts go to the infra rota");
     let effects = key(&mut model, KeyCode::Enter);
     let reason = "disk alerts go to the infra rota".to_owned();

@@ -126,3 +126,50 @@ fn the_roles_line_says_a_role_was_escalated_and_how_long_it_has_gone_unanswered(
     let screen = text_of(&render(&model, 160, 48, t0()));
     assert!(screen.contains("commander L2 of 2, unanswered 14m · paged 4m ago"), "{screen}");
 }
+
+#[test]
+fn a_role_the_workspace_cannot_page_says_so_instead_of_showing_a_path_as_if_called() {
+    let mut model = model_with(&[(INC, "cross-tenant-pii-leak", 1)]);
+    key(&mut model, KeyCode::Char('w'));
+    let text = roles_text(&model);
+    assert!(
+        text.iter().any(|l| l.contains("NOT PAGED: warroom.yaml has no notifiers, so nobody is called")),
+        "no notifiers: {text:#?}"
+    );
+    let yaml = "notifiers:\n  hook: { kind: webhook, url: \"http://127.0.0.1:9/h\" }\n\
+                rotations:\n  agent-platform-primary: [{ notifier: hook }]\n";
+    model.parties = Ok(serde_saphyr::from_str(yaml).expect("parties"));
+    let text = roles_text(&model);
+    let line = |role: &str| {
+        let mut section = text.iter().skip_while(|l| !l.starts_with(role)).take_while(|l| !l.is_empty());
+        section.find(|l| l.starts_with("paging")).cloned().unwrap_or_default()
+    };
+    assert!(line("privacy").contains("maps no targets to rotation privacy-oncall: page by hand"), "{text:#?}");
+    assert_eq!(line("agent-sme"), "", "a mapped rotation is paged by the outbox: {text:#?}");
+}
+
+#[test]
+fn resolving_while_an_alert_still_fires_says_so_in_the_question() {
+    use warroom::domain::alert::{Alert, Source, Status};
+    let mut all = envelopes(INC, "cross-tenant-pii-leak", 1);
+    let last = all.last().expect("events").clone();
+    let alert = Alert {
+        source: Source::Generic,
+        status: Status::Firing,
+        key: "k1".into(),
+        labels: [("alertname".to_owned(), "CrossTenantDataAccess".to_owned())].into(),
+        annotations: Default::default(),
+        starts_at: Some(t0() - Duration::minutes(30)),
+        ends_at: None,
+        group: None,
+        generator_url: None,
+    };
+    let event = Event::AlertReceived { alert: Box::new(alert), widens: Default::default(), attached: false };
+    all.push(Envelope { seq: last.seq + 1, event, ..last });
+    let mut model = model_with(&[]);
+    update(&mut model, changed(&all), &keymap(), t0());
+    key(&mut model, KeyCode::Char('R'));
+    let Mode::Form(form) = &model.mode else { panic!("the resolve question: {:?}", model.mode) };
+    let question = form.field().map(|f| f.label.clone()).unwrap_or_default();
+    assert!(question.contains("1 alert still firing: CrossTenantDataAccess."), "{question}");
+}

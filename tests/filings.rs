@@ -154,3 +154,13 @@ fn a_tenant_whose_controller_the_workspace_does_not_know_is_missing_before_filin
     assert!(missing.is_some_and(|m| m.contains("- the controller of tenant initech")), "listed first: {notice}");
     assert!(notice.contains("- Controller for tenant initech: **[missing: the controller of tenant initech]**"));
 }
+
+#[test]
+fn the_warroom_yaml_the_export_guide_shows_passes_lint() {
+    let guide = include_str!("../docs/export.md");
+    let example = guide.split("```yaml\n").nth(1).and_then(|s| s.split("```").next()).expect("the example");
+    let ws = Workspace::new();
+    std::fs::write(ws.path().join("warroom.yaml"), example).expect("warroom.yaml");
+    let out = ws.run("alice", &["lint"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}

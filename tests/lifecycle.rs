@@ -182,4 +182,8 @@ fn an_incident_with_duties_open_is_archived_only_with_the_commanders_reason() {
     };
     assert_eq!(gdpr("2026-12-30T00:00:00Z"), gdpr("2026-11-24T14:00:00Z"), "an archived incident's clocks stand still");
     assert_eq!(gdpr("2026-12-30T00:00:00Z"), 69 * 3600);
+    let listed = ok(&ws, "auditor", "2026-12-30T00:00:00Z", &["clock", "list", &id]);
+    assert!(listed.lines().next().is_some_and(|l| l.contains("(stopped at the archive")), "{listed}");
+    let shown = ok(&ws, "auditor", "2026-12-30T00:00:00Z", &["status", &id]);
+    assert!(shown.contains("Regulatory clocks (stopped at the archive"), "not read as live: {shown}");
 }

@@ -76,6 +76,12 @@ fn an_answered_page_is_acknowledged_in_pagerduty_and_a_resolved_incident_resolve
     let late = ws.refused("bob", &["ack", &id], 1);
     assert!(late.contains("the incident is resolved: its pages have stopped"), "{late}");
     ws.ok("auditor", &["verify", &id]);
+
+    ws.ok("bob", &["close", &id, "--force", "--reason", "contained"]);
+    let postmortem = std::fs::read_to_string(ws.path().join("exports").join(&id).join("postmortem.md")).expect("pm");
+    let paging = postmortem.split("\n## Paging\n").nth(1).and_then(|s| s.split("\n## ").next()).expect("paging");
+    assert!(paging.contains("| commander | paged level 1 (ai-platform-incident-commanders) through pagerduty pd to R0UTING0KEY: delivered"), "{paging}");
+    assert!(paging.contains("Paged and never acknowledged: commander (the role went to bob), privacy."), "{paging}");
 }
 
 /// The declarer takes command in the same write as the declaration: an outbox running beside

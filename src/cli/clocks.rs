@@ -44,7 +44,8 @@ pub fn list(ctx: &Context, incident: Option<&str>, json: bool) -> Result<(), Cli
         print!("{text}");
         return Ok(());
     }
-    println!("{id} — regulatory clocks at {}", clock_view::local_and_utc(ctx.now, ctx.tz));
+    let stopped = if incident.archived_at.is_some() { " (stopped at the archive: as it left them)" } else { "" };
+    println!("{id} — regulatory clocks at {}{stopped}", clock_view::local_and_utc(ctx.now, ctx.tz));
     if statuses.is_empty() {
         println!("  none (add one with `warroom clock add {id} CLOCK --reason …`)");
     }

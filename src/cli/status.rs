@@ -99,7 +99,11 @@ fn detail(incident: &Incident, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String 
     let mut out = headline(incident, now, tz);
     let clocks = incident.clock_statuses(now);
     if !clocks.is_empty() {
-        out.push_str("\n  Regulatory clocks (most urgent first)\n");
+        out.push_str(if incident.archived_at.is_some() {
+            "\n  Regulatory clocks (stopped at the archive: as it left them, no longer counted down)\n"
+        } else {
+            "\n  Regulatory clocks (most urgent first)\n"
+        });
         for status in &clocks {
             let _ = writeln!(out, "    {}", super::clock_view::line(status, tz));
         }

@@ -375,6 +375,9 @@ fn accept_command(incident: &Incident, actor: &str) -> Result<Event, Refusal> {
             "command of {} was handed to {}, not to {actor}",
             incident.id, handover.to
         ))),
-        None => Err(Refusal::NoHandover(format!("command of {} is not being handed over", incident.id))),
+        None => Err(Refusal::NoHandover(format!(
+            "command of {} is not being handed over (a page is answered with ack: warroom ack INC ROLE, K in the console)",
+            incident.id
+        ))),
     }
 }

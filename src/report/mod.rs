@@ -10,6 +10,7 @@ pub mod drill;
 pub mod filing;
 pub mod health;
 pub mod markdown;
+pub mod paging_review;
 pub mod pdf;
 pub mod postmortem;
 pub mod redact;

@@ -104,6 +104,7 @@ pub fn markdown(facts: &Facts<'_>, sealed: &[Sealed], descriptions: &[String], c
         }
     }
     out.push_str(&containment(facts));
+    out.push_str(&super::paging_review::section(incident, sealed));
     out.push_str(&stakeholder_updates(incident));
     out.push_str("\n## Key timeline (UTC)\n\n");
     out.push_str(&review::key_timeline(incident, sealed, descriptions));
@@ -180,7 +181,8 @@ fn seed(facts: &Facts<'_>, sealed: &[Sealed], heading: &str) -> String {
         }
         out.push_str(&format!("\nEveryone who recorded something: {}.\n", cell(&people.join(", "))));
         if !services.is_empty() {
-            out.push_str(&format!("Services that recorded alerts: {}.\n", cell(&services.join(", "))));
+            let services = services.join(", ");
+            out.push_str(&format!("Services that recorded (alerts, deliveries): {}.\n", cell(&services)));
         }
         return out;
     }

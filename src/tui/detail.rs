@@ -50,7 +50,9 @@ pub fn content(model: &Model, target: &Detail, now: DateTime<Utc>) -> (String, V
         (Detail::Clock(id), Some(entry)) => clock(&mut out, entry, id, model, now),
         (Detail::Log(seq), Some(entry)) => log(&mut out, entry, *seq, model),
         (Detail::Alerts, Some(entry)) => super::detail_alerts::alerts(&mut out, &entry.incident, model.tz),
-        (Detail::Roles, Some(entry)) => super::detail_roles::roles(&mut out, entry, model.tz, now),
+        (Detail::Roles, Some(entry)) => {
+            super::detail_roles::roles(&mut out, entry, model.parties.as_ref().ok(), model.tz, now)
+        }
     };
     (title, out.lines)
 }
@@ -96,8 +98,11 @@ fn incident(out: &mut Lines, entry: &IncidentEntry, model: &Model, now: DateTime
                 out.block(Role::Muted, &line.text);
             }
             for status in incident.clock_statuses(now) {
-                let due = status.deadline.map(|d| format!(", due {}", when(model, d.due_at))).unwrap_or_default();
-                out.field(&status.def.id, &format!("{} at the archive{due}", status.state.name()));
+                let due = status.deadline.map_or_else(String::new, |d| {
+                    format!(", {} {}", if d.fixed { "due" } else { "target" }, when(model, d.due_at))
+                });
+                let state = status.state.name().replace('_', " ");
+                out.field(&status.def.id, &format!("{state} at the archive{due}"));
             }
         }
         None => {

@@ -11,10 +11,17 @@ use super::model::IncidentEntry;
 use super::theme::Role;
 use crate::domain::clock::display::local_and_utc;
 use crate::domain::duration::at_a_glance;
-use crate::domain::incident::Incident;
+use crate::domain::incident::{Incident, IncidentState};
+use crate::domain::parties::WorkspaceParties;
 use crate::domain::sanitize;
 
-pub(super) fn roles(out: &mut Lines, entry: &IncidentEntry, tz: Tz, now: DateTime<Utc>) -> String {
+pub(super) fn roles(
+    out: &mut Lines,
+    entry: &IncidentEntry,
+    parties: Option<&WorkspaceParties>,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> String {
     let incident = &entry.incident;
     several(out, incident);
     for role in &incident.runbook.roles {
@@ -50,6 +57,9 @@ pub(super) fn roles(out: &mut Lines, entry: &IncidentEntry, tz: Tz, now: DateTim
             out.lines.push(vec![label("paging"), (look, text)]);
         }
         let path: Vec<_> = incident.runbook.on_call.iter().filter(|rung| rung.role == role.id).collect();
+        if let Some(why) = unpaged(incident, &role.id, &path, parties, now) {
+            out.lines.push(vec![label("paging"), (Role::DueSoon, why)]);
+        }
         // The last rung has nobody after it: its delay escalates to no one.
         let rungs: Vec<String> = path
             .iter()
@@ -108,4 +118,27 @@ fn several(out: &mut Lines, incident: &Incident) {
             format!("{} holds {}: is that too much for one person?", sanitize::line(holder), roles.join(" and "));
         out.lines.push(vec![(Role::DueSoon, format!("⚠ {text}"))]);
     }
+}
+
+/// Why nobody will be paged for a role nobody holds, when the workspace cannot page it: no
+/// notifier at all, or its first rung's rotation mapped to nothing. An on-call path on screen
+/// must not read as if someone were being called.
+fn unpaged(
+    incident: &Incident,
+    role: &str,
+    path: &[&crate::domain::runbook::Escalation],
+    parties: Option<&WorkspaceParties>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let quiet = !incident.roles.contains_key(role)
+        && incident.state == IncidentState::Active
+        && crate::domain::paging::said(incident, role, now).is_none();
+    let (parties, first) = (parties.filter(|_| quiet)?, path.first()?);
+    let rotation = crate::domain::outbound::rotation_of(&first.page);
+    if parties.notifiers.is_empty() {
+        return Some("NOT PAGED: warroom.yaml has no notifiers, so nobody is called (docs/paging.md)".to_owned());
+    }
+    (!parties.rotations.contains_key(rotation)).then(|| {
+        format!("NOT PAGED: warroom.yaml maps no targets to rotation {}: page by hand", sanitize::line(rotation))
+    })
 }

@@ -14,12 +14,19 @@ const PAGE: usize = 10;
 
 pub fn on_key(model: &mut Model, key: KeyEvent, keymap: &Keymap, now: DateTime<Utc>) -> Vec<Effect> {
     let drafts = super::panes::drafts::page_count(model);
+    let help = matches!(model.mode, Mode::Help { .. });
     match &mut model.mode {
         Mode::Form(_) => return forms::input::on_key(model, key, now),
         Mode::Help { scroll } | Mode::Effects { scroll } => {
+            // Help knows its length here (the ledger's rows stop at render).
+            let last = if help { keymap.bindings.len().saturating_sub(1) } else { usize::MAX };
             match keymap.action(&key) {
-                Some(Action::Down) => *scroll += 1,
+                Some(Action::Down) => *scroll = (*scroll + 1).min(last),
                 Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                Some(Action::PageDown) => *scroll = (*scroll + PAGE).min(last),
+                Some(Action::PageUp) => *scroll = scroll.saturating_sub(PAGE),
+                Some(Action::Top) => *scroll = 0,
+                Some(Action::Bottom) if help => *scroll = last,
                 _ => model.mode = Mode::Normal,
             }
             return Vec::new();

@@ -55,7 +55,20 @@ pub fn open(model: &Model, action: Action, incident: Option<String>) -> Option<F
 pub fn for_alert(model: &Model, action: Action, item: &InboxItem, marked: &[String]) -> Option<Form> {
     let (key, name) = (item.alert.key.clone(), item.alert.name().to_owned());
     let keys = if marked.is_empty() { vec![key.clone()] } else { marked.to_vec() };
-    let which = if marked.is_empty() { format!("alert {name}") } else { format!("{} marked alerts", marked.len()) };
+    let which = match marked.len() {
+        0 => format!("alert {name}"),
+        1 => "1 marked alert".to_owned(),
+        n => format!("{n} marked alerts"),
+    };
+    // What is acted on, by name: the marks, not the cursor, when there are marks.
+    let named: Vec<String> = keys
+        .iter()
+        .map(|key| {
+            let item = model.unrouted.iter().find(|i| i.alert.key == *key);
+            item.map_or_else(|| key.clone(), |i| format!("{} ({key})", crate::domain::sanitize::line(i.alert.name())))
+        })
+        .collect();
+    let named = named.join(", ");
     Some(match action {
         Action::Declare => {
             let summary = item.alert.summary().map_or_else(|| format!("{name} alert"), str::to_owned);
@@ -97,7 +110,7 @@ pub fn for_alert(model: &Model, action: Action, item: &InboxItem, marked: &[Stri
                 None,
                 vec![
                     Field::choice(INCIDENT, "The incident it belongs to (later deliveries land there too)", options),
-                    Field::confirm("Attach it now?"),
+                    Field::confirm(&format!("Attach {named} now?")),
                 ],
             )
         }
@@ -105,7 +118,7 @@ pub fn for_alert(model: &Model, action: Action, item: &InboxItem, marked: &[Stri
             Purpose::DismissAlert { keys },
             format!("Dismiss {which}"),
             None,
-            vec![Field::text(REASON, "Why it needs no incident (kept in the inbox log)", true)],
+            vec![Field::text(REASON, &format!("Why {named}: no incident needed (kept in the inbox log)"), true)],
         ),
         _ => return None,
     })

@@ -92,10 +92,26 @@ pub fn open(model: &mut Model, action: Action, incident: Option<String>, now: Da
         Action::Resolve => {
             let id = incident.clone().unwrap_or_default();
             let open = entry.incident.open_operational_steps();
-            let still = match open.len() {
+            let mut still = match open.len() {
                 0 => String::new(),
                 n => format!(" {n} required step{} still open: {}.", if n == 1 { "" } else { "s" }, open.join(", ")),
             };
+            // The monitoring's last word: an alert still firing says the problem may not be over.
+            let firing: Vec<String> = entry
+                .incident
+                .alerts
+                .values()
+                .filter(|t| t.alert.status == crate::domain::alert::Status::Firing)
+                .map(|t| crate::domain::sanitize::line(t.alert.name()).into_owned())
+                .collect();
+            if !firing.is_empty() {
+                let n = firing.len();
+                still.push_str(&format!(
+                    " {n} alert{} still firing: {}.",
+                    if n == 1 { "" } else { "s" },
+                    firing.join(", ")
+                ));
+            }
             if let Some(commander) = entry.incident.commander().filter(|c| *c != model.actor) {
                 let what = format!("resolve {id}.{still} Follow-up steps stay open");
                 return Some(in_stead(commander, &what, id, Command::Resolve));

@@ -74,13 +74,27 @@ pub fn remaining_text(status: &ClockStatus<'_>) -> String {
     }
 }
 
-/// `remaining_text`, or only `IMMEDIATELY` when the whole does not fit in `room` columns.
 /// The width of the longest countdown, `2d 23:00:00`.
 const COUNTDOWN_WIDTH: usize = 11;
 
+/// `remaining_text` within `room` columns, shorter and shorter: only `IMMEDIATELY`; the time
+/// alone (the mark and the colour say overdue); the time to the minute. Never the time cut.
 pub fn remaining_within(status: &ClockStatus<'_>, room: usize) -> String {
     let text = remaining_text(status);
-    if text.starts_with("IMMEDIATELY (") && text.chars().count() > room { "IMMEDIATELY".to_owned() } else { text }
+    let fits = |t: &String| t.chars().count() <= room;
+    if fits(&text) {
+        return text;
+    }
+    if text.starts_with("IMMEDIATELY (") {
+        return "IMMEDIATELY".to_owned();
+    }
+    let Some(seconds) = status.remaining_seconds else { return text };
+    let whole = countdown(seconds);
+    if fits(&whole) {
+        return whole;
+    }
+    // `-2d 08:00:01` → `-2d 08:00`
+    whole.rsplit_once(':').map_or(whole.clone(), |(minutes, _)| minutes.to_owned())
 }
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: DateTime<Utc>) {

@@ -42,6 +42,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, scroll:
     }
     if popup.width < WIDE {
         let lines = narrow_lines(&entry.incident, ui, usize::from(popup.width.saturating_sub(2)));
+        let scroll = scroll.min(lines.len().saturating_sub(1));
         let visible: Vec<Line<'_>> = lines.into_iter().skip(scroll).collect();
         frame.render_widget(Paragraph::new(visible).block(block), popup);
         return;
@@ -68,7 +69,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, scroll:
         Row::new(vec!["", "containment actions run (ours)", "", "", "by", "state", "output"])
             .style(theme.style(Role::Title))
     });
-    let rows: Vec<Row<'_>> = effects.chain(heading).chain(runs).skip(scroll).collect();
+    let rows: Vec<Row<'_>> = effects.chain(heading).chain(runs).collect();
+    let scroll = scroll.min(rows.len().saturating_sub(1));
+    let rows: Vec<Row<'_>> = rows.into_iter().skip(scroll).collect();
     let widths = [
         Constraint::Length(12),
         Constraint::Fill(2),

@@ -19,10 +19,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, ui: &Ui, scroll: usize) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(Role::Focus))
-        .title(" Keys (any other key closes; j/k scroll) ");
+        .title(" Keys (j/k PgUp/PgDn g/G scroll; any other key closes) ");
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let bindings: Vec<&Binding> = ui.keymap.bindings.iter().skip(scroll).collect();
+    let all = &ui.keymap.bindings;
+    let bindings: Vec<&Binding> = all.iter().skip(scroll.min(all.len().saturating_sub(1))).collect();
     let widest = bindings.iter().map(|b| b.desc.chars().count() as u16 + KEYS + 1).max().unwrap_or(0);
     let columns = if inner.width >= 2 * widest + 2 { 2 } else { 1 };
     let per_column = bindings.len().div_ceil(columns);

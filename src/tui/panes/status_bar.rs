@@ -76,10 +76,19 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: ch
             key(Action::FocusNext)
         )
     } else {
-        " this view's keys are on its frame · Esc leaves it".to_owned()
+        " its keys are on its frame · Esc back".to_owned()
     };
     let room = usize::from(area.width).saturating_sub(spans.iter().map(ratatui::text::Span::width).sum());
-    spans.push(styled(fit(&hints, room).into_owned(), theme.style(Role::StatusBar)));
-    spans.push(styled(format!("  {}", model.workspace), theme.style(Role::Muted)));
+    // The workspace keeps at least its last 16 columns (its directory's name), cut at its start.
+    let path: Vec<char> = model.workspace.chars().collect();
+    let hints = fit(&hints, room.saturating_sub(path.len().min(16) + 2)).into_owned();
+    let left = room.saturating_sub(hints.chars().count() + 2);
+    let path: String = match path.len() {
+        n if n <= left => path.iter().collect(),
+        _ if left < 2 => String::new(),
+        n => std::iter::once('…').chain(path[n - (left - 1)..].iter().copied()).collect(),
+    };
+    spans.push(styled(hints, theme.style(Role::StatusBar)));
+    spans.push(styled(format!("  {path}"), theme.style(Role::Muted)));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.style(Role::StatusBar)), area);
 }

@@ -48,7 +48,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, model: &Model, ui: &Ui, now: Da
     match urgent {
         Some((entry, status)) => {
             let role = status_role(&status);
-            let room = if area.width >= 120 { usize::MAX } else { 0 };
+            // Narrow: room for `-2d 08:00:01 OVERDUE`, not for what IMMEDIATELY rests on.
+            let room = if area.width >= 120 { usize::MAX } else { 24 };
             let remaining = remaining_within(&status, room);
             // Shorter and shorter until it fits: the time left and the clock always show.
             let versions = (0..4).map(|brevity| {
