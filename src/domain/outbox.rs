@@ -119,49 +119,40 @@ impl Outbox {
         self.acknowledged.get(role).map(|(by, at)| (by.as_str(), *at))
     }
 
+    /// The messages paging `role` at `rung`.
+    fn rung_pages<'a>(&'a self, role: &'a str, rung: usize) -> impl Iterator<Item = &'a Message> + 'a {
+        self.messages.iter().filter(
+            move |m| matches!(&m.outbound.purpose, Purpose::Page { role: r, rung: n, .. } if r == role && *n == rung),
+        )
+    }
+
+    /// Whether `role` was paged at `rung` and every such message ended as `ended` says.
+    fn rung_all(&self, role: &str, rung: usize, ended: impl Fn(&Delivery) -> bool) -> bool {
+        let mut messages = self.rung_pages(role, rung).peekable();
+        messages.peek().is_some() && messages.all(|m| ended(&m.delivery))
+    }
+
     /// Whether every message paging `role` at `rung` was given up: nobody was reached.
     pub fn rung_unreached(&self, role: &str, rung: usize) -> bool {
-        let mut messages = self
-            .messages
-            .iter()
-            .filter(
-                |m| matches!(&m.outbound.purpose, Purpose::Page { role: r, rung: n, .. } if r == role && *n == rung),
-            )
-            .peekable();
-        messages.peek().is_some() && messages.all(|m| matches!(m.delivery, Delivery::Failed { .. }))
+        self.rung_all(role, rung, |d| matches!(d, Delivery::Failed { .. }))
     }
 
     /// Whether any message paging `role` at `rung` was delivered: someone was reached.
     pub fn rung_delivered(&self, role: &str, rung: usize) -> bool {
-        self.messages.iter().any(|m| {
-            matches!(&m.outbound.purpose, Purpose::Page { role: r, rung: n, .. } if r == role && *n == rung)
-                && matches!(m.delivery, Delivery::Delivered { .. })
-        })
+        self.rung_pages(role, rung).any(|m| matches!(m.delivery, Delivery::Delivered { .. }))
     }
 
     /// Whether `role`'s page at `rung` went nowhere by design: a drill's, recorded, not sent.
     pub fn rung_simulated(&self, role: &str, rung: usize) -> bool {
-        let mut messages = self
-            .messages
-            .iter()
-            .filter(
-                |m| matches!(&m.outbound.purpose, Purpose::Page { role: r, rung: n, .. } if r == role && *n == rung),
-            )
-            .peekable();
-        messages.peek().is_some() && messages.all(|m| matches!(m.delivery, Delivery::Simulated))
+        self.rung_all(role, rung, |d| matches!(d, Delivery::Simulated))
     }
 
     /// Why the messages paging `role` at `rung` are still waiting, when an attempt failed.
     pub fn rung_trouble(&self, role: &str, rung: usize) -> Option<String> {
-        self.messages
-            .iter()
-            .filter(
-                |m| matches!(&m.outbound.purpose, Purpose::Page { role: r, rung: n, .. } if r == role && *n == rung),
-            )
-            .find_map(|m| match &m.delivery {
-                Delivery::Pending { last_error: Some(why), .. } => Some(why.clone()),
-                _ => None,
-            })
+        self.rung_pages(role, rung).find_map(|m| match &m.delivery {
+            Delivery::Pending { last_error: Some(why), .. } => Some(why.clone()),
+            _ => None,
+        })
     }
 
     /// When `role` was first paged, at any rung.

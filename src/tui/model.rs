@@ -346,24 +346,21 @@ impl Model {
         self.incidents.get(self.selected)
     }
 
-    /// The step under the checklist cursor.
-    /// Two-person requests waiting for a second responder, on every incident shown.
+    /// Two-person requests waiting for this responder or another (not those they made).
     pub fn waiting_approvals(&self, now: chrono::DateTime<chrono::Utc>) -> usize {
-        // What this responder asked for waits on someone else.
         let waiting = self.incidents.iter().flat_map(|e| e.incident.containment.waiting(now));
         waiting.filter(|request| request.requested_by != self.actor).count()
     }
 
+    /// The step under the checklist cursor.
     pub fn cursor_step(&self) -> Option<&str> {
         let entry = self.current()?;
         entry.incident.runbook.steps().nth(self.step_cursor).map(|(_, s)| s.id.as_str())
     }
 
-    /// The `height` lines the log pane shows and how many lines pass the filter in all.
-    /// Without a filter this touches only the visible lines, whatever the log's length.
-    /// The log lines in a pane `height` rows high, how many the log has, and which of them the
-    /// cursor is on (the newest in view, when the log fills the pane; otherwise the pane stays
-    /// full and the cursor sits above the newer lines).
+    /// The log lines in a pane `height` rows high, how many pass the filter, and which of them
+    /// the cursor is on (the newest in view when the log fills the pane). Without a filter this
+    /// touches only the visible lines, whatever the log's length.
     pub fn log_window(&self, height: usize) -> (Vec<&LogLine>, usize, usize) {
         let Some(entry) = self.current() else { return (Vec::new(), 0, 0) };
         let window = |total: usize| {
