@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use super::allowed_signers::AllowedSigners;
 use super::follow::{Follower, LogName, Wake};
 use super::keyring::SigningKey;
+use super::ledger::Shelf;
 use super::port::{Committed, Outcome, Store};
 use super::verify::{Verified, VerifyFailure, verify_file};
 use super::{StoreError, Workspace};
@@ -15,15 +16,15 @@ use crate::domain::incident::Incident;
 
 impl Store for Workspace {
     fn signing_key(&self, actor: &Actor, now: DateTime<Utc>) -> Result<Option<SigningKey>, StoreError> {
-        Self::signing_key(self, actor, now)
+        self.ledger.signing_key(actor, now)
     }
 
     fn allowed_signers(&self) -> Option<&AllowedSigners> {
-        Self::allowed_signers(self)
+        self.ledger.allowed_signers()
     }
 
     fn sign_detached(&self, principal: &str, at: DateTime<Utc>, msg: &[u8]) -> Result<Option<String>, StoreError> {
-        self.signing.as_ref().map(|signing| signing.sign_detached(principal, at, msg)).transpose()
+        self.ledger.sign_detached(principal, at, msg)
     }
 
     fn lease(&self, name: &str, holder: &str) -> Result<Option<super::lease::Lease>, StoreError> {
@@ -35,7 +36,7 @@ impl Store for Workspace {
     }
 
     fn witnesses(&self) -> &[std::path::PathBuf] {
-        Self::witnesses(self)
+        self.ledger.witnesses()
     }
 
     fn line_hashes(
@@ -72,17 +73,17 @@ impl Store for Workspace {
         now: DateTime<Utc>,
         commands: Vec<Command>,
     ) -> Result<Committed, StoreError> {
-        Self::execute_all(self, id, actor, now, commands)
+        self.ledger.execute_all(self, id, actor, now, commands)
     }
 
     fn incident(&self, id: &str) -> Result<Incident, StoreError> {
-        Self::cached_incident(self, id)
+        self.ledger.incident(self, id)
     }
 
     fn log_bytes(&self, id: &str) -> Result<Vec<u8>, StoreError> {
         let path = self.log_path(id);
         if !path.exists() {
-            return Err(self.unknown(id));
+            return Err(Shelf::unknown(self, id));
         }
         if let Err(failure) = super::verify::verify_file(&path, None) {
             return Err(StoreError::Damaged { file: path.display().to_string(), why: failure.to_string() });
@@ -99,11 +100,11 @@ impl Store for Workspace {
     }
 
     fn look_at_open(&self, look: &mut dyn FnMut(&[&Incident])) -> Result<(), StoreError> {
-        self.with_open(look)
+        self.ledger.with_open(self, look)
     }
 
     fn inbox(&self) -> Result<Inbox, StoreError> {
-        Self::inbox(self)
+        self.ledger.inbox(self)
     }
 
     fn inbox_append(
@@ -112,19 +113,19 @@ impl Store for Workspace {
         now: DateTime<Utc>,
         decide: &mut dyn FnMut(&Inbox) -> Result<Vec<crate::domain::event::Event>, StoreError>,
     ) -> Result<Vec<Envelope>, StoreError> {
-        Self::inbox_transact(self, actor, now, decide)
+        self.ledger.inbox_transact(self, actor, now, decide)
     }
 
     fn fault(&self) -> Option<String> {
-        Self::fault(self)
+        self.ledger.fault()
     }
 
     fn recover(&self) -> bool {
-        Self::recover(self)
+        self.ledger.recover(self)
     }
 
     fn follow<'s>(&'s self, wake: Wake) -> Result<Box<dyn Follower + 's>, StoreError> {
-        Ok(Box::new(super::file_follow::FileFollower::new(self, wake)?))
+        Ok(Box::new(super::file_follow::follow_files(self, wake)?))
     }
 
     fn logs(&self) -> Result<Vec<LogName>, StoreError> {
@@ -139,14 +140,14 @@ impl Store for Workspace {
         match log {
             LogName::Incident(id) => {
                 let path = self.log_path(id);
-                let verified = verify_file(&path, Self::allowed_signers(self))?;
+                let verified = verify_file(&path, self.ledger.allowed_signers())?;
                 let declares = super::verify::identity(&path);
                 if verified.events > 0 && declares != *id {
                     return Err(VerifyFailure::Misplaced { declares });
                 }
                 Ok(Verified { repaired: self.repair_marker(id), ..verified })
             }
-            LogName::Inbox => verify_file(&self.inbox_path(), Self::allowed_signers(self)),
+            LogName::Inbox => verify_file(&self.inbox_path(), self.ledger.allowed_signers()),
         }
     }
 

@@ -1,8 +1,6 @@
 //! One log file (an incident's, or the unrouted-alert inbox): caught up incrementally,
 //! folded into its state, appended under an exclusive lock.
 
-use std::fs::{File, OpenOptions};
-use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -15,6 +13,7 @@ use super::error::StoreError;
 use super::keyring::SigningKey;
 use super::line;
 use super::live_proof::LiveProof;
+use super::medium::{FileMedium, Hold, Medium, View};
 use super::scan::{self, Position, ScanError, TornTail};
 use super::signing::Signing;
 use crate::domain::event::{Actor, Envelope, Event};
@@ -68,7 +67,7 @@ impl Fold for Inbox {
 
 pub struct Log<S> {
     id: String,
-    path: PathBuf,
+    medium: Box<dyn Medium>,
     pub(super) pos: Position,
     pub(super) state: Option<S>,
     pub(super) torn: Option<TornTail>,
@@ -110,9 +109,14 @@ impl<S: Fold> Log<S> {
     /// The log of `id` at `path`; under a signing policy (`policy`), grants of the two-person
     /// rule count only when the log proves them.
     pub fn new(id: &str, path: PathBuf, policy: Option<&Arc<AllowedSigners>>) -> Self {
+        Self::on(id, Box::new(FileMedium::new(path)), policy)
+    }
+
+    /// The log of `id` kept in `medium`.
+    pub fn on(id: &str, medium: Box<dyn Medium>, policy: Option<&Arc<AllowedSigners>>) -> Self {
         Self {
             id: id.to_owned(),
-            path,
+            medium,
             pos: Position::START,
             state: None,
             torn: None,
@@ -133,7 +137,7 @@ impl<S: Fold> Log<S> {
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        self.medium.location()
     }
 
     pub const fn position(&self) -> Position {
@@ -146,18 +150,19 @@ impl<S: Fold> Log<S> {
 
     /// Reads what was appended since the last call (by this or any other process).
     pub fn catch_up(&mut self, each: impl FnMut(&Envelope)) -> Result<(), StoreError> {
-        let mut file = File::open(&self.path).map_err(|e| StoreError::io("read", &self.path, e))?;
-        self.catch_up_from(&mut file, each)
+        let mut view = self.medium.view().map_err(|e| StoreError::io("read", self.path(), e))?;
+        self.catch_up_from(&mut *view, each)
     }
 
-    fn catch_up_from(&mut self, file: &mut File, mut each: impl FnMut(&Envelope)) -> Result<(), StoreError> {
-        let len = file.metadata().map_err(|e| StoreError::io("read", &self.path, e))?.len();
+    fn catch_up_from(&mut self, view: &mut dyn View, mut each: impl FnMut(&Envelope)) -> Result<(), StoreError> {
+        let read_error = |e| StoreError::io("read", self.medium.location(), e);
+        let len = view.byte_len().map_err(read_error)?;
         if len < self.pos.offset {
             // The file was replaced by a shorter one (restored from a copy): start over.
             self.pos = Position::START;
             self.state = None;
         }
-        file.seek(SeekFrom::Start(self.pos.offset)).map_err(|e| StoreError::io("read", &self.path, e))?;
+        let reader = view.read_from(self.pos.offset).map_err(read_error)?;
         let id = self.id.clone();
         let state = &mut self.state;
         let mut wrong_log = None;
@@ -172,7 +177,7 @@ impl<S: Fold> Log<S> {
         let unsigned_tail = &mut self.unsigned_tail;
         let proof = &mut self.proof;
         let principals = &mut self.principals;
-        let result = scan::scan_sealed(&mut *file, self.pos, genesis, |envelope, seal| {
+        let result = scan::scan_sealed(reader, self.pos, genesis, |envelope, seal| {
             *unsigned_tail = seal.sig.is_none().then(|| (envelope.seq, envelope.actor.name.clone()));
             principals.saw(&envelope);
             each(&envelope);
@@ -193,7 +198,7 @@ impl<S: Fold> Log<S> {
         });
         self.judge_pending();
         if let Some(declared) = wrong_log {
-            return Err(StoreError::WrongLog { file: self.path.display().to_string(), declared });
+            return Err(StoreError::WrongLog { file: self.path().display().to_string(), declared });
         }
         match result {
             Ok((pos, torn)) => {
@@ -201,7 +206,7 @@ impl<S: Fold> Log<S> {
                 self.torn = torn;
                 Ok(())
             }
-            Err(ScanError::Io(e)) => Err(StoreError::io("read", &self.path, e)),
+            Err(ScanError::Io(e)) => Err(StoreError::io("read", self.path(), e)),
             Err(ScanError::Corrupt(c)) => {
                 tracing::error!(event = "fault", log = %self.id, seq = c.seq, fault = %c.fault, "a line of the log does not verify; the log is read-only");
                 Err(StoreError::Corrupt { incident: self.id.clone(), seq: c.seq, fault: c.fault })
@@ -243,21 +248,16 @@ impl<S: Fold> Log<S> {
         items: Vec<T>,
         mut decide: impl FnMut(Option<&S>, T) -> Result<Vec<Event>, StoreError>,
     ) -> Result<Committed, StoreError> {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(|e| StoreError::io("open for writing", &self.path, e))?;
-        file.lock().map_err(|e| StoreError::io("lock", &self.path, e))?;
-        self.catch_up_from(&mut file, |_| {})?;
+        let mut file = self.medium.hold().map_err(|e| StoreError::io("open for writing", self.path(), e))?;
+        self.catch_up_from(&mut *file, |_| {})?;
         self.check_floor()?;
         self.check_unsigned_tail(actor, signer)?;
         let mut recovered = Vec::new();
         if let Some(torn) = self.torn {
-            let event = self.quarantine(&mut file, torn, quarantine_dir)?;
+            let event = self.quarantine(&mut *file, torn, quarantine_dir)?;
             let mut bytes = Vec::new();
             recovered = self.stage(&mut bytes, actor, now, vec![event])?;
-            self.flush(&mut file, &mut bytes, signer)?;
+            self.flush(&mut *file, &mut bytes, signer)?;
         }
         let mut bytes = Vec::with_capacity(512 * items.len());
         let mut outcomes = Vec::with_capacity(items.len());
@@ -275,7 +275,7 @@ impl<S: Fold> Log<S> {
             };
             outcomes.push(outcome);
         }
-        self.flush(&mut file, &mut bytes, signer)?;
+        self.flush(&mut *file, &mut bytes, signer)?;
         Ok((recovered, outcomes))
     }
 
@@ -320,7 +320,7 @@ impl<S: Fold> Log<S> {
     /// write and syncs it. On failure the file is cut back to where it ended (cutting needs no
     /// free space, so no torn tail is left on a full disk) and the staged state is forgotten:
     /// the next catch-up reads the file again from its start.
-    fn flush(&mut self, file: &mut File, bytes: &mut Vec<u8>, signer: Signer<'_>) -> Result<(), StoreError> {
+    fn flush(&mut self, file: &mut dyn Hold, bytes: &mut Vec<u8>, signer: Signer<'_>) -> Result<(), StoreError> {
         if bytes.is_empty() {
             return Ok(());
         }
@@ -340,15 +340,8 @@ impl<S: Fold> Log<S> {
             }
             self.pos.offset += (bytes.len() - before) as u64;
         }
-        let end = file.metadata().map_err(|e| StoreError::io("read", &self.path, e))?.len();
-        let result = match file.write(bytes) {
-            Ok(written) if written == bytes.len() => file.sync_data(),
-            Ok(written) => Err(std::io::Error::new(
-                std::io::ErrorKind::WriteZero,
-                format!("short write ({written} of {} bytes): the disk is full or failing", bytes.len()),
-            )),
-            Err(e) => Err(e),
-        };
+        let end = file.byte_len().map_err(|e| StoreError::io("read", self.path(), e))?;
+        let result = file.append(bytes);
         if result.is_ok()
             && let Some((signing, key, line_signature)) = &signed
         {
@@ -356,7 +349,7 @@ impl<S: Fold> Log<S> {
             self.unsigned_tail = None;
         }
         result.map_err(|e| {
-            if file.set_len(end).and_then(|()| file.sync_all()).is_ok() {
+            if file.cut(end).is_ok() {
                 tracing::warn!(event = "recovery", log = %self.id, offset = end, "the failed write was cut from the log");
             }
             self.pos = Position::START;

@@ -15,6 +15,13 @@ pub struct Lease {
     _held: Box<dyn Send + Sync>,
 }
 
+impl Lease {
+    /// A lease held while `held` lives.
+    pub fn holding(held: Box<dyn Send + Sync>) -> Self {
+        Self { _held: held }
+    }
+}
+
 impl std::fmt::Debug for Lease {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Lease")

@@ -2,7 +2,7 @@
 //! the log.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -10,16 +10,17 @@ use sha2::{Digest, Sha256};
 use super::error::StoreError;
 use super::incident_log::{Fold, Log};
 use super::line::{self, Digest32};
+use super::medium::Hold;
 use super::scan::TornTail;
 use crate::domain::event::Event;
 
 impl<S: Fold> Log<S> {
     /// Copies the torn bytes aside (durably), then cuts them from the log. They were never
     /// acknowledged, and the copy keeps them as evidence.
-    pub(super) fn quarantine(&mut self, file: &mut File, torn: TornTail, dir: &Path) -> Result<Event, StoreError> {
+    pub(super) fn quarantine(&mut self, file: &mut dyn Hold, torn: TornTail, dir: &Path) -> Result<Event, StoreError> {
         let mut bytes = Vec::new();
-        file.seek(SeekFrom::Start(torn.offset)).map_err(|e| StoreError::io("read", self.path(), e))?;
-        (&mut *file)
+        file.read_from(torn.offset)
+            .map_err(|e| StoreError::io("read", self.path(), e))?
             .take(line::MAX_LINE_BYTES as u64 + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| StoreError::io("read", self.path(), e))?;
@@ -41,12 +42,11 @@ impl<S: Fold> Log<S> {
             .open(&target)
             .map_err(|e| StoreError::io("create", &target, e))?;
         let mut hasher = Sha256::new();
+        let torn_bytes = file.read_from(torn.offset).map_err(|e| StoreError::io("read", self.path(), e))?;
         let copied =
-            copy_hashing(file, torn.offset, &mut copy, &mut hasher).map_err(|e| StoreError::io("write", &target, e))?;
+            copy_hashing(torn_bytes, &mut copy, &mut hasher).map_err(|e| StoreError::io("write", &target, e))?;
         super::fsync_dir(dir)?;
-        file.set_len(torn.offset)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| StoreError::io("truncate", self.path(), e))?;
+        file.cut(torn.offset).map_err(|e| StoreError::io("truncate", self.path(), e))?;
         self.torn = None;
         tracing::warn!(event = "recovery", log = %self.id(), bytes = copied, file = %target.display(), "a torn tail was quarantined");
         Ok(Event::TornTailQuarantined {
@@ -57,10 +57,9 @@ impl<S: Fold> Log<S> {
     }
 }
 
-/// Copies `file` from `offset` to its end into `copy` (synced), a chunk at a time, hashing
-/// what it copies; returns how many bytes.
-pub fn copy_hashing(file: &mut File, offset: u64, copy: &mut File, hasher: &mut Sha256) -> std::io::Result<u64> {
-    file.seek(SeekFrom::Start(offset))?;
+/// Copies what `file` reads into `copy` (synced), a chunk at a time, hashing what it copies;
+/// returns how many bytes.
+pub fn copy_hashing(mut file: impl Read, copy: &mut File, hasher: &mut Sha256) -> std::io::Result<u64> {
     let mut chunk = vec![0; 1 << 20];
     let mut copied = 0;
     loop {

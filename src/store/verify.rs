@@ -198,19 +198,24 @@ pub fn verify_reader(
 
 /// A log's identity: the incident its first line declares, else its file name (`inbox`).
 pub fn identity(path: &Path) -> String {
-    #[derive(serde::Deserialize)]
-    struct First {
-        event: crate::domain::event::Event,
-    }
     let first_line = File::open(path).ok().and_then(|file| {
         let mut line = Vec::new();
         std::io::BufRead::read_until(&mut std::io::BufReader::new(file.take(1 << 20)), b'\n', &mut line).ok()?;
         Some(line)
     });
-    if let Some(First { event: crate::domain::event::Event::Declared { incident, .. } }) =
-        first_line.and_then(|line| serde_json::from_slice::<First>(line.trim_ascii_end()).ok())
-    {
-        return incident;
+    first_line
+        .and_then(|line| declared_by(&line))
+        .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
+}
+
+/// The incident a log's first line declares, if it is a declaration.
+pub fn declared_by(first_line: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct First {
+        event: crate::domain::event::Event,
     }
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    match serde_json::from_slice::<First>(first_line.trim_ascii_end()).ok()? {
+        First { event: crate::domain::event::Event::Declared { incident, .. } } => Some(incident),
+        _ => None,
+    }
 }

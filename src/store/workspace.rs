@@ -8,40 +8,26 @@
 //! <root>/leases/outbox.lock                  held (flock) by the process delivering the outbox
 //! ```
 
-use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
 use super::error::StoreError;
 use super::fsync_dir;
-use super::incident_log::IncidentLog;
-use super::port::{Committed, Outcome};
-use super::signing::{Proofs, Signing, read_policy};
+use super::ledger::{INBOX, Ledger, Shelf};
+use super::medium::{FileMedium, Medium};
+use super::port::Outcome;
+use super::signing::{Proofs, read_policy};
 use crate::domain::event::Actor;
-use crate::domain::incident::{Incident, IncidentState};
 use crate::domain::suggest::did_you_mean;
 use crate::domain::{Command, decide};
 use crate::private_fs;
 
 pub struct Workspace {
     root: PathBuf,
-    /// Why writes are refused, since a write failed for the storage's own reasons.
-    fault: Mutex<Option<String>>,
-    /// When recovery was last tried, so that a storm of refused writes probes a few times a
-    /// second, not once each.
-    last_probe: Mutex<Option<Instant>>,
-    /// Logs this process has written, kept caught up so that the next write reads only
-    /// what other processes appended since.
-    logs: Mutex<HashMap<String, IncidentLog>>,
-    /// The signing policy, when the workspace has an `allowed_signers` file.
-    pub(super) signing: Option<Signing>,
-    /// Directories every append leaves a checkpoint in.
-    pub(super) witnesses: Vec<PathBuf>,
+    pub(super) ledger: Ledger,
 }
 
 impl Workspace {
@@ -53,29 +39,15 @@ impl Workspace {
     /// Opens the workspace at `root`; when it requires signatures, `proofs.keyring` signs, and
     /// every append leaves a checkpoint with each of `proofs.witnesses`.
     pub fn open_with(root: &Path, proofs: Proofs) -> Result<Self, StoreError> {
-        let Proofs { keyring, witnesses } = proofs;
         for sub in ["incidents", "open"] {
             let dir = root.join(sub);
             private_fs::create_dir_all(&dir).map_err(|e| StoreError::io("create", &dir, e))?;
         }
-        let signing = read_policy(root)?.map(|allowed| Signing { allowed: Arc::new(allowed), keyring });
-        Ok(Self {
-            root: root.to_owned(),
-            fault: Mutex::new(None),
-            last_probe: Mutex::new(None),
-            logs: Mutex::new(HashMap::new()),
-            signing,
-            witnesses,
-        })
+        Ok(Self { root: root.to_owned(), ledger: Ledger::new(read_policy(root)?, proofs) })
     }
 
     pub fn root(&self) -> &Path {
         &self.root
-    }
-
-    /// Why writes are refused, while they are.
-    pub fn fault(&self) -> Option<String> {
-        self.fault.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     pub fn log_path(&self, id: &str) -> PathBuf {
@@ -102,57 +74,6 @@ impl Workspace {
         let mut ids = list(&self.root.join("open"))?;
         ids.sort();
         Ok(ids)
-    }
-
-    /// Passes `result` on, first marking the store faulty when it failed for the storage's
-    /// own reasons.
-    pub(super) fn guard<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
-        if let Err(e) = &result
-            && e.is_storage_fault()
-            && !matches!(e, StoreError::Unhealthy { .. })
-        {
-            let mut fault = self.fault.lock().unwrap_or_else(PoisonError::into_inner);
-            if fault.is_none() {
-                tracing::error!(event = "fault", error = %e, "writes are refused until the store can write again");
-            }
-            *fault = Some(e.cause());
-        }
-        result
-    }
-
-    /// Ok when writes work: healthy, or recovered now.
-    pub(super) fn ensure_healthy(&self) -> Result<(), StoreError> {
-        match self.fault() {
-            None => Ok(()),
-            Some(_) if self.recover() => Ok(()),
-            Some(cause) => Err(StoreError::Unhealthy { cause }),
-        }
-    }
-
-    /// After a fault: proves the workspace writable again with a durable probe write, then
-    /// forgets every log it had read, so the next write re-reads each log and re-verifies its
-    /// tail from disk (what a failed write left behind is never trusted). True once healthy.
-    pub fn recover(&self) -> bool {
-        let Some(cause) = self.fault() else { return true };
-        {
-            let mut last = self.last_probe.lock().unwrap_or_else(PoisonError::into_inner);
-            if last.is_some_and(|at| at.elapsed() < PROBE_GAP) {
-                return false;
-            }
-            *last = Some(Instant::now());
-        }
-        let probe = self.root.join(".probe");
-        let written = fs::write(&probe, [0u8; PROBE_BYTES])
-            .and_then(|()| fs::File::open(&probe)?.sync_all())
-            .and_then(|()| fs::remove_file(&probe));
-        if written.is_err() {
-            let _ = fs::remove_file(&probe);
-            return false;
-        }
-        self.logs.lock().unwrap_or_else(PoisonError::into_inner).clear();
-        *self.fault.lock().unwrap_or_else(PoisonError::into_inner) = None;
-        tracing::warn!(event = "recovery", after = %cause, "the store writes again");
-        true
     }
 
     /// Allocates the next free id of `now`'s day. `create_new` makes it unique across processes.
@@ -188,53 +109,14 @@ impl Workspace {
         declare: &dyn Fn(String) -> Command,
         more: Vec<Command>,
     ) -> Result<(String, Vec<Outcome>), StoreError> {
-        self.ensure_healthy()?;
+        self.ledger.ensure_healthy(self)?;
         decide(None, declare(String::new()), now, &actor.name)?;
-        self.signing_key(actor, now)?;
-        let id = self.guard(self.allocate(now))?;
+        self.ledger.signing_key(actor, now)?;
+        let id = self.ledger.guard(self.allocate(now))?;
         let commands = std::iter::once(declare(id.clone())).chain(more).collect();
-        let (recovered, outcomes) = self.execute_all(&id, actor, now, commands)?;
+        let (recovered, outcomes) = self.ledger.execute_all(self, &id, actor, now, commands)?;
         debug_assert!(recovered.is_empty(), "a fresh log has nothing to recover");
         Ok((id, outcomes))
-    }
-
-    /// Group commit on one incident: each command is decided on the state the ones before it
-    /// left, and all accepted events are written and synced once. Returns recovery's events
-    /// and each command's outcome, once durable.
-    pub fn execute_all(
-        &self,
-        id: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        commands: Vec<Command>,
-    ) -> Result<Committed, StoreError> {
-        self.ensure_healthy()?;
-        let path = self.log_path(id);
-        if !path.exists() {
-            return Err(self.unknown(id));
-        }
-        let key = self.signing_key(actor, now)?;
-        let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
-        let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path, self.policy()));
-        log.set_floor(self.witnessed_floor(id));
-        let quarantine = self.root.join("quarantine");
-        let signer = self.signing.as_ref().zip(key.as_ref());
-        let result = log.transact_all(actor, now, &quarantine, signer, commands, |state, command| {
-            Ok(decide(state, command, now, &actor.name)?)
-        });
-        let result = self.guard(result);
-        if result.is_ok() {
-            self.witness(log, actor, now);
-        }
-        let archived = log.incident().is_some_and(|i| i.state == IncidentState::Archived);
-        if result.is_err() {
-            logs.remove(id);
-        }
-        let written = result?;
-        if archived {
-            let _ = fs::remove_file(self.marker_path(id));
-        }
-        Ok(written)
     }
 
     /// Finds every incident whose log does not end archived but has no open marker (a log cut
@@ -266,62 +148,52 @@ impl Workspace {
         tracing::warn!(event = "recovery", incident = %id, repaired, "an open marker was set right from the log");
         Some(repaired.to_owned())
     }
-
-    /// The incident as its log folds, caught up through this process's cache (so that a
-    /// process reading it again reads only what was appended since).
-    pub fn cached_incident(&self, id: &str) -> Result<Incident, StoreError> {
-        let path = self.log_path(id);
-        if !path.exists() {
-            return Err(self.unknown(id));
-        }
-        let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
-        let log = logs.entry(id.to_owned()).or_insert_with(|| IncidentLog::new(id, path, self.policy()));
-        if let Err(e) = log.catch_up(|_| {}) {
-            logs.remove(id);
-            return Err(e);
-        }
-        log.incident().cloned().ok_or_else(|| StoreError::Undeclared { id: id.to_owned() })
-    }
-
-    /// Runs `look` over the open incidents, each caught up incrementally through this process's
-    /// cache (so a long-running intake reads only what was appended since). Archived ones lose
-    /// their marker; one whose log is damaged is left out (it is read-only until repaired).
-    pub fn with_open<T>(&self, look: impl FnOnce(&[&Incident]) -> T) -> Result<T, StoreError> {
-        let ids = self.open_ids()?;
-        let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
-        logs.retain(|id, _| ids.contains(id));
-        for id in &ids {
-            let path = self.log_path(id);
-            if !path.exists() {
-                logs.remove(id);
-                continue;
-            }
-            let log = logs.entry(id.clone()).or_insert_with(|| IncidentLog::new(id, path, self.policy()));
-            match log.catch_up(|_| {}) {
-                Ok(()) => {}
-                Err(StoreError::Corrupt { .. } | StoreError::WrongLog { .. }) => {
-                    logs.remove(id);
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        let mut open = Vec::with_capacity(logs.len());
-        for (id, log) in logs.iter() {
-            match log.incident() {
-                Some(incident) if incident.state == IncidentState::Archived => {
-                    let _ = fs::remove_file(self.marker_path(id));
-                }
-                Some(incident) => open.push(incident),
-                None => {}
-            }
-        }
-        open.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(look(&open))
-    }
 }
 
-impl Workspace {
-    pub(super) fn unknown(&self, id: &str) -> StoreError {
+impl Shelf for Workspace {
+    fn medium(&self, name: &str) -> Box<dyn Medium> {
+        let path = if name == INBOX { self.inbox_path() } else { self.log_path(name) };
+        Box::new(FileMedium::new(path))
+    }
+
+    fn holds(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.log_path(id).exists())
+    }
+
+    fn listed_open(&self) -> Result<Vec<String>, StoreError> {
+        self.open_ids()
+    }
+
+    fn unlist(&self, id: &str) {
+        let _ = fs::remove_file(self.marker_path(id));
+    }
+
+    fn inbox_exists(&self, create: bool) -> Result<bool, StoreError> {
+        let path = self.inbox_path();
+        if path.exists() || !create {
+            return Ok(path.exists());
+        }
+        private_fs::options().create(true).append(true).open(&path).map_err(|e| StoreError::io("create", &path, e))?;
+        fsync_dir(self.root())?;
+        Ok(true)
+    }
+
+    fn probe(&self) -> bool {
+        let probe = self.root.join(".probe");
+        let written = fs::write(&probe, [0u8; PROBE_BYTES])
+            .and_then(|()| fs::File::open(&probe)?.sync_all())
+            .and_then(|()| fs::remove_file(&probe));
+        if written.is_err() {
+            let _ = fs::remove_file(&probe);
+        }
+        written.is_ok()
+    }
+
+    fn quarantine_dir(&self) -> PathBuf {
+        self.root.join("quarantine")
+    }
+
+    fn unknown(&self, id: &str) -> StoreError {
         let known = self.all_ids().unwrap_or_default();
         let hint = did_you_mean(id, known.iter().map(String::as_str));
         StoreError::UnknownIncident { id: id.to_owned(), hint }
@@ -344,9 +216,7 @@ fn ends_archived(path: &Path) -> bool {
     memchr::memmem::find(last, br#""event":{"kind":"archived""#).is_some()
 }
 
-/// How often recovery may probe, and how much it writes: enough to need free blocks, not just
-/// a free inode.
-const PROBE_GAP: Duration = Duration::from_millis(500);
+/// How much a probe writes: enough to need free blocks, not just a free inode.
 const PROBE_BYTES: usize = 64 * 1024;
 
 fn list(dir: &Path) -> Result<Vec<String>, StoreError> {
