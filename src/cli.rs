@@ -4,6 +4,7 @@
 mod alerts;
 mod approve;
 mod args;
+mod args_global;
 mod args_sub;
 mod clock_view;
 mod clocks;
@@ -24,6 +25,7 @@ mod search;
 mod status;
 mod status_containment;
 mod status_paging;
+mod store;
 mod time_arg;
 mod verify;
 
@@ -57,9 +59,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         crate::action::orphan::watch_with(program);
     }
     let Some(command) = cli.command else {
-        let ctx = Context::new(cli.dir, cli.actor, &cli.keys, &cli.witnesses, cli.runbooks, cli.tz)?;
+        let ctx = Context::new(&cli.globals)?;
         oplog::init(&ctx.dir);
-        return console::main_command(ctx, cli.theme, cli.demo, &cli.host);
+        return console::main_command(ctx, cli.globals.theme, cli.demo, &cli.host);
     };
     if let args::Cmd::WatchAction { group, parent, seconds } = command {
         let time_left = std::time::Duration::from_secs(seconds);
@@ -67,10 +69,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
         return Ok(());
     }
     if let args::Cmd::Lint { path } = &command {
-        return lint::run(path.as_deref(), cli.runbooks.as_deref(), cli.dir.as_deref());
+        return lint::run(path.as_deref(), cli.globals.runbooks.as_deref(), cli.globals.dir.as_deref());
     }
-    let mut ctx = Context::new(cli.dir, cli.actor, &cli.keys, &cli.witnesses, cli.runbooks, cli.tz)?;
-    ctx.in_stead = cli.in_stead;
+    if let args::Cmd::Store { action } = command {
+        return store::run(action, &cli.globals);
+    }
+    let mut ctx = Context::new(&cli.globals)?;
+    ctx.in_stead = cli.globals.in_stead.clone();
     oplog::init(&ctx.dir);
     let clock_def = |id: &str, member_state: Option<&str>| {
         let mut def = ctx.clock_def(id)?.clone();
@@ -85,7 +90,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             done::print(&ctx, &done)
         }
         Request::View(view) => match view {
-            View::Console(host) => console::run(ctx, cli.theme, &host),
+            View::Console(host) => console::run(ctx, cli.globals.theme, &host),
             View::Listen { addr, token_file, log_file, max_body_mib } => {
                 let _outbox = outbox::host(&ctx, "warroom listen");
                 let listener = alerts::listener(&ctx, &addr, token_file.as_deref(), max_body_mib, &ctx.actor.name)?;

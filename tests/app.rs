@@ -12,7 +12,7 @@ use warroom::clock::Clock;
 use warroom::domain::Command;
 use warroom::domain::event::Actor;
 use warroom::store::port::{Change, LogName};
-use warroom::store::{MemoryStore, Store, Workspace};
+use warroom::store::{MemoryStore, Store};
 
 const RUNBOOK: &str = include_str!("fixtures/runbooks/echo-severity.yaml");
 
@@ -23,7 +23,7 @@ fn at(text: &str) -> DateTime<Utc> {
 struct Fixture {
     adapter: Adapter,
     dir: tempfile::TempDir,
-    store: Box<dyn Store>,
+    store: std::sync::Arc<dyn Store>,
     runbooks: Vec<warroom::domain::runbook::Runbook>,
     clocks: Vec<warroom::domain::clock::ClockDef>,
 }
@@ -41,9 +41,9 @@ impl Fixture {
             &clocks.ids(),
         );
         assert_eq!(loaded.errors(), 0, "{:?}", loaded.diagnostics);
-        let store: Box<dyn Store> = match adapter {
-            Adapter::File => Box::new(Workspace::open(&dir.path().join("ws")).expect("workspace")),
-            Adapter::Memory => Box::new(MemoryStore::new()),
+        let store: std::sync::Arc<dyn Store> = match adapter {
+            Adapter::Memory => std::sync::Arc::new(MemoryStore::new()),
+            other => common::stores::open(other, &dir.path().join("ws")),
         };
         Self { adapter, dir, store, runbooks: loaded.runbooks, clocks: clocks.clocks }
     }
@@ -55,8 +55,9 @@ impl Fixture {
 
     /// The same store as another writer sees it: a second process's workspace over the same
     /// directory, or (in memory, where there is no other process) the store itself.
-    fn other_writer(&self) -> Option<Workspace> {
-        matches!(self.adapter, Adapter::File).then(|| Workspace::open(&self.dir.path().join("ws")).expect("workspace"))
+    fn other_writer(&self) -> Option<std::sync::Arc<dyn Store>> {
+        (!matches!(self.adapter, Adapter::Memory))
+            .then(|| common::stores::open(self.adapter, &self.dir.path().join("ws")))
     }
 
     fn log(&self, id: &str) -> String {
@@ -255,7 +256,7 @@ fn a_follower_is_woken_by_every_writer_and_sees_each_event_once(adapter: Adapter
     assert!(follower.changes().expect("second look").is_empty(), "nothing new, nothing said");
 
     let other = fixture.other_writer();
-    let writer: &dyn Store = other.as_ref().map_or(fixture.store.as_ref(), |w| w);
+    let writer: &dyn Store = other.as_deref().unwrap_or(fixture.store.as_ref());
     let bob = Actor::named("bob");
     let note = Command::Note { text: "vendor confirms the rotation".into() };
     let written = writer.execute(&id, &bob, at("2026-11-24T09:05:00Z"), note).expect("note");

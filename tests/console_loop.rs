@@ -14,7 +14,7 @@ use warroom::catalog::{self, Origin};
 use warroom::clock::Clock;
 use warroom::domain::command::Command;
 use warroom::domain::event::Actor;
-use warroom::store::{MemoryStore, Store, Workspace};
+use warroom::store::{MemoryStore, Store};
 use warroom::tui::Session;
 use warroom::tui::effects::process;
 use warroom::tui::feed::Feed;
@@ -63,8 +63,8 @@ impl Console {
         let listed: Vec<(String, String)> = loaded.runbooks.iter().map(|r| (r.id.clone(), r.title.clone())).collect();
         let runbook_list: warroom::tui::RunbookLister = Box::new(move || listed.clone());
         let store: Arc<dyn Store> = match adapter {
-            Adapter::File => Arc::new(Workspace::open(&dir.path().join("ws")).expect("workspace")),
             Adapter::Memory => Arc::new(MemoryStore::new()),
+            other => common::stores::open(other, &dir.path().join("ws")),
         };
         // The console follows the store for as long as the test runs.
         let followed: &'static Arc<dyn Store> = Box::leak(Box::new(store.clone()));
@@ -198,8 +198,8 @@ fn another_responders_write_reaches_the_console_through_the_feed(adapter: Adapte
     let id = console.declare();
     let bob = Actor::named("bob");
     let other: Arc<dyn Store> = match adapter {
-        Adapter::File => Arc::new(Workspace::open(&console.session.dir).expect("a second process's workspace")),
         Adapter::Memory => console.session.store.clone(),
+        other => common::stores::open(other, &console.session.dir),
     };
     let note = Command::Note { text: "bob: vendor confirms the key was rotated".into() };
     other.execute(&id, &bob, at("2026-11-24T09:05:00Z"), note).expect("note");

@@ -62,7 +62,7 @@ impl Drop for Mount {
 }
 
 fn workspace_on(mount: &Mount) -> Workspace {
-    Workspace { dir: tempfile::tempdir_in(&mount.path).expect("dir on tmpfs") }
+    Workspace { dir: tempfile::tempdir_in(&mount.path).expect("dir on tmpfs"), store: None }
 }
 
 #[test]

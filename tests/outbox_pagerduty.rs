@@ -103,6 +103,12 @@ fn declaring_from_an_unrouted_alert_pages_no_commander_while_an_outbox_runs_besi
         ws.ok("alice", &["alert", "declare", &key, "--runbook", "cross-tenant-pii-leak"]);
     }
     receiver.wait_for(5, std::time::Duration::from_secs(20));
+    let recorded = |id: &str| std::fs::read_to_string(ws.log(id)).is_ok_and(|log| log.contains("message_delivered"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !events(&receiver).iter().all(|(_, key, _)| recorded(key.split('.').next().expect("id"))) {
+        assert!(std::time::Instant::now() < deadline, "the runner records what it delivered");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     drop(runner);
     ws.ok("ops", &["outbox", "run", "--once"]);
     let paged: Vec<String> = events(&receiver).into_iter().map(|(_, key, _)| key).collect();

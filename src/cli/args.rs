@@ -17,40 +17,8 @@ use super::generate;
         Run with no subcommand to see the workspace (a demo incident is declared in an empty default workspace)."
 )]
 pub struct Cli {
-    /// Workspace directory (default: the platform data directory)
-    #[arg(long, global = true, env = "WARROOM_DIR", value_name = "DIR")]
-    pub(crate) dir: Option<PathBuf>,
-
-    /// Acting responder, stamped on every event (default: the login name)
-    #[arg(long = "as", global = true, env = "WARROOM_USER", value_name = "NAME")]
-    pub(crate) actor: Option<String>,
-
-    /// Private key file to sign events with (repeatable), beside the keys in your ssh-agent
-    /// (SSH_AUTH_SOCK); used when the workspace has an allowed_signers file
-    #[arg(long = "key", global = true, env = "WARROOM_KEY", value_name = "PATH")]
-    pub(crate) keys: Vec<PathBuf>,
-
-    /// Directory on another disk or host to leave a checkpoint in after every append, and
-    /// for `verify` to compare logs with (repeatable; a bundle directory works for verify)
-    #[arg(long = "witness", global = true, env = "WARROOM_WITNESS", value_name = "DIR")]
-    pub(crate) witnesses: Vec<PathBuf>,
-
-    /// Act in the commander's stead for a commander-only command (resolve, close, waive, an
-    /// evidence-hold override, a deadline moved later), saying why: recorded as such
-    #[arg(long = "in-stead", global = true, value_name = "REASON")]
-    pub(crate) in_stead: Option<String>,
-
-    /// Runbook directory (default: the workspace's runbooks/, else the shipped runbooks)
-    #[arg(long, global = true, env = "WARROOM_RUNBOOKS", value_name = "DIR")]
-    pub(crate) runbooks: Option<PathBuf>,
-
-    /// Console theme: default, light, high-contrast, colour-blind, or a file in the config dir
-    #[arg(long, global = true, env = "WARROOM_THEME", value_name = "NAME")]
-    pub(crate) theme: Option<String>,
-
-    /// Time zone for display beside UTC (default: TZ, else UTC)
-    #[arg(long, global = true, value_name = "ZONE")]
-    pub(crate) tz: Option<String>,
+    #[command(flatten)]
+    pub(crate) globals: Globals,
 
     /// With no subcommand: declare a demo drill incident if the workspace is empty (done
     /// anyway in the default workspace, so a newcomer sees a live incident)
@@ -380,6 +348,11 @@ pub(crate) enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// The PostgreSQL store named by --store / WARROOM_STORE: create or migrate its schema
+    Store {
+        #[command(subcommand)]
+        action: StoreCmd,
+    },
     /// Write benchmark workloads (used by benches/ and BENCHMARKS.md)
     #[command(hide = true)]
     Generate {
@@ -399,4 +372,7 @@ pub(crate) enum Cmd {
     },
 }
 
-pub(crate) use super::args_sub::{AlertCmd, ClockCmd, DEFAULT_MAX_BODY_MIB, EffectCmd, HostListener, OutboxCmd};
+pub(crate) use super::args_global::Globals;
+pub(crate) use super::args_sub::{
+    AlertCmd, ClockCmd, DEFAULT_MAX_BODY_MIB, EffectCmd, HostListener, OutboxCmd, StoreCmd,
+};

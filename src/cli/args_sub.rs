@@ -162,3 +162,23 @@ pub(crate) struct HostListener {
 
 /// 64 MiB holds an Alertmanager group of tens of thousands of alerts.
 pub(crate) const DEFAULT_MAX_BODY_MIB: usize = crate::listener::DEFAULT_MAX_BODY >> 20;
+
+#[derive(Subcommand, Debug)]
+pub enum StoreCmd {
+    /// Create the schema, or migrate it to this warroom's version (refused when it is newer)
+    Init {
+        /// Let this role read and add evidence, never change or remove it (GRANT)
+        #[arg(long, value_name = "ROLE")]
+        grant: Option<String>,
+    },
+    /// Copy every log from one store to another, byte for byte, each chain verified before and
+    /// after; run again, it finishes a copy cut short and leaves what is there alone
+    Copy {
+        /// A workspace directory, or a PostgreSQL URL
+        #[arg(long, value_name = "DIR|URL")]
+        from: String,
+        /// A workspace directory (created if need be), or a PostgreSQL URL (after store init)
+        #[arg(long, value_name = "DIR|URL")]
+        to: String,
+    },
+}

@@ -15,8 +15,9 @@ use crate::store::Failure;
 use crate::tui::Invocation;
 
 /// Global flags that pick the workspace or the console itself: fixed while it runs.
-const FIXED: [(&str, &str); 8] = [
+const FIXED: [(&str, &str); 9] = [
     ("dir", "--dir"),
+    ("store", "--store"),
     ("runbooks", "--runbooks"),
     ("theme", "--theme"),
     ("tz", "--tz"),
@@ -53,7 +54,7 @@ pub fn parse(
         crate::domain::event::Actor::check_name(name).map_err(|why| AppError::Usage(format!("--as: {why}")))?;
     }
     let cli = Cli::from_arg_matches(&matches).map_err(usage)?;
-    let in_stead = cli.in_stead.clone();
+    let in_stead = cli.globals.in_stead.clone();
     let command = cli.command.ok_or_else(|| AppError::Usage("type a command, e.g. note . \"text\"".to_owned()))?;
     let clock_def = |id: &str, member_state: Option<&str>| {
         let mut def = clocks

@@ -19,7 +19,7 @@ use crate::domain::sanitize;
 use crate::domain::suggest::did_you_mean;
 use crate::store::keyring::Keyring;
 use crate::store::signing::Proofs;
-use crate::store::{Failure, Store, StoreError, Workspace};
+use crate::store::{Failure, PgStore, Store, StoreError, Workspace};
 
 /// A one-line error for the user, and the kind of failure that picks the exit code.
 #[derive(Debug)]
@@ -125,32 +125,28 @@ impl Context {
         }
     }
 
-    pub fn new(
-        dir: Option<PathBuf>,
-        actor: Option<String>,
-        keys: &[PathBuf],
-        witnesses: &[PathBuf],
-        runbooks: Option<PathBuf>,
-        tz: Option<String>,
-    ) -> Result<Self, CliError> {
-        let default = dir.is_none();
-        let root = match dir {
-            Some(dir) => dir,
+    pub fn new(globals: &super::args_global::Globals) -> Result<Self, CliError> {
+        let default = globals.dir.is_none();
+        let root = match &globals.dir {
+            Some(dir) => dir.clone(),
             None => default_workspace()?,
         };
         let agent = std::env::var_os("SSH_AUTH_SOCK").map(PathBuf::from);
-        let keyring = Keyring::new(keys, agent).map_err(CliError::usage)?;
-        let proofs = Proofs { keyring: Arc::new(keyring), witnesses: witnesses.to_vec() };
-        let store = Arc::new(Workspace::open_with(&root, proofs)?);
-        let origin = runbook_origin(runbooks, &root);
+        let keyring = Keyring::new(&globals.keys, agent).map_err(CliError::usage)?;
+        let proofs = Proofs { keyring: Arc::new(keyring), witnesses: globals.witnesses.clone() };
+        let store: Arc<dyn Store> = match &globals.store {
+            Some(url) => Arc::new(PgStore::open(url, &root, proofs)?),
+            None => Arc::new(Workspace::open_with(&root, proofs)?),
+        };
+        let origin = runbook_origin(globals.runbooks.clone(), &root);
         let clock = Clock::for_process().map_err(CliError::usage)?;
         Ok(Self {
             store,
             dir: root,
-            actor: acting(actor, clock.is_fixed())?,
+            actor: acting(globals.actor.clone(), clock.is_fixed())?,
             now: clock.now(),
             clock,
-            tz: zone(tz)?,
+            tz: zone(globals.tz.clone())?,
             default_workspace: default,
             in_stead: None,
             origin,

@@ -212,6 +212,7 @@ pub fn request(cmd: Cmd, now: DateTime<Utc>, clock_def: &ClockLookup<'_>) -> Res
             options: crate::app::action::RunOptions { force, override_hold, in_stead: None },
         }),
         Cmd::Generate { what } => view(View::Generate(what)),
+        Cmd::Store { .. } => Err(CliError::usage("store init runs from a shell, not the console")),
         Cmd::WatchAction { .. } => Err(CliError::usage("watch-action is warroom's own; it is not typed")),
     }
 }

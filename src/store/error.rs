@@ -85,6 +85,10 @@ pub enum StoreError {
     CannotSign(String),
     /// The workspace's `allowed_signers` cannot be read.
     Signers(String),
+    /// The store cannot be used as configured (its address, its schema).
+    Store(String),
+    /// The target of a copy holds something other than what is copied into it.
+    Conflict(String),
 }
 
 impl StoreError {
@@ -100,6 +104,12 @@ impl StoreError {
                         | io::ErrorKind::ReadOnlyFilesystem
                         | io::ErrorKind::PermissionDenied
                         | io::ErrorKind::WriteZero
+                        | io::ErrorKind::NotConnected
+                        | io::ErrorKind::ConnectionRefused
+                        | io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::BrokenPipe
+                        | io::ErrorKind::TimedOut
                 ) || source.raw_os_error() == Some(5)
             }
             _ => false,
@@ -121,8 +131,12 @@ impl StoreError {
 
     pub const fn failure(&self) -> Failure {
         match self {
-            Self::Refused(_) | Self::UnknownIncident { .. } | Self::Export(_) | Self::CannotSign(_) => Failure::Refused,
-            Self::Signers(_) => Failure::Usage,
+            Self::Refused(_)
+            | Self::UnknownIncident { .. }
+            | Self::Export(_)
+            | Self::CannotSign(_)
+            | Self::Conflict(_) => Failure::Refused,
+            Self::Signers(_) | Self::Store(_) => Failure::Usage,
             Self::Corrupt { .. }
             | Self::WrongLog { .. }
             | Self::BehindWitness { .. }
@@ -167,6 +181,7 @@ impl fmt::Display for StoreError {
             }
             Self::CannotSign(why) => write!(f, "not recorded: {}", sanitize::line(why)),
             Self::Signers(why) => write!(f, "{}", sanitize::line(why)),
+            Self::Store(why) | Self::Conflict(why) => write!(f, "{}", sanitize::line(why)),
         }
     }
 }

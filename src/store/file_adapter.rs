@@ -155,6 +155,14 @@ impl Store for Workspace {
         self.reconcile_markers().into_iter().map(|(id, done)| format!("{id}: {done}")).collect()
     }
 
+    fn read_log(&self, log: &LogName) -> Result<Vec<u8>, StoreError> {
+        crate::store::copy::read_log(self, &log.to_string())
+    }
+
+    fn import(&self, log: &LogName, bytes: &[u8]) -> Result<u64, StoreError> {
+        crate::store::copy::import(self, &log.to_string(), bytes)
+    }
+
     fn location(&self) -> String {
         self.root().display().to_string()
     }

@@ -34,6 +34,8 @@ pub trait Shelf {
     fn unlist(&self, id: &str);
     /// Whether the inbox log exists, creating it when `create`.
     fn inbox_exists(&self, create: bool) -> Result<bool, StoreError>;
+    /// Makes log `name` exist (empty when new) and, an incident's, listed open.
+    fn admit(&self, name: &str) -> Result<(), StoreError>;
     /// Proves the storage writable again (a durable probe write).
     fn probe(&self) -> bool;
     /// Where a torn tail is copied aside.

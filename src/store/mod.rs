@@ -2,6 +2,7 @@
 
 pub mod allowed_signers;
 pub mod checkpoint;
+pub mod copy;
 pub mod error;
 mod file_adapter;
 mod file_follow;
@@ -16,6 +17,7 @@ mod log_guard;
 pub mod medium;
 pub mod memory;
 pub mod port;
+pub mod postgres;
 mod principals;
 mod quarantine;
 pub mod scan;
@@ -36,6 +38,7 @@ pub use error::{Failure, StoreError};
 pub use incident_log::IncidentLog;
 pub use memory::MemoryStore;
 pub use port::Store;
+pub use postgres::PgStore;
 pub use workspace::Workspace;
 
 pub fn fsync_dir(dir: &Path) -> Result<(), StoreError> {

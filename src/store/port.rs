@@ -139,6 +139,16 @@ pub trait Store: Send + Sync {
     /// Re-checks one log line by line: each line's seal, the chain and the sequence.
     fn verify(&self, log: &LogName) -> Result<Verified, VerifyFailure>;
 
+    /// The bytes of `log` as stored, unverified (`store copy` verifies before and after).
+    fn read_log(&self, log: &LogName) -> Result<Vec<u8>, StoreError> {
+        Err(StoreError::Store(format!("{log}: the {} store cannot be copied", self.location())))
+    }
+
+    /// Takes `bytes`, the whole of `log` from another store (see `store::copy`); the bytes added.
+    fn import(&self, log: &LogName, _bytes: &[u8]) -> Result<u64, StoreError> {
+        Err(StoreError::Store(format!("{log}: the {} store cannot take a copy", self.location())))
+    }
+
     /// Where the evidence lives, for people (a directory, a database).
     fn location(&self) -> String;
 

@@ -219,3 +219,10 @@ pub fn declared_by(first_line: &[u8]) -> Option<String> {
         _ => None,
     }
 }
+
+/// Whether the last complete line of `tail` (a log's end) is its archiving.
+pub fn ends_archived(tail: &[u8]) -> bool {
+    let complete = tail.iter().rposition(|b| *b == b'\n').map_or(&tail[..0], |end| &tail[..end]);
+    let last = complete.iter().rposition(|b| *b == b'\n').map_or(complete, |start| &complete[start + 1..]);
+    memchr::memmem::find(last, br#""event":{"kind":"archived""#).is_some()
+}

@@ -178,6 +178,17 @@ impl Shelf for Workspace {
         Ok(true)
     }
 
+    fn admit(&self, name: &str) -> Result<(), StoreError> {
+        if name == INBOX {
+            return self.inbox_exists(true).map(drop);
+        }
+        let (path, marker) = (self.log_path(name), self.marker_path(name));
+        private_fs::options().create(true).append(true).open(&path).map_err(|e| StoreError::io("create", &path, e))?;
+        private_fs::write(&marker, b"").map_err(|e| StoreError::io("create", &marker, e))?;
+        fsync_dir(&self.root.join("incidents"))?;
+        fsync_dir(&self.root.join("open"))
+    }
+
     fn probe(&self) -> bool {
         let probe = self.root.join(".probe");
         let written = fs::write(&probe, [0u8; PROBE_BYTES])
@@ -211,9 +222,7 @@ fn ends_archived(path: &Path) -> bool {
     if file.seek(SeekFrom::Start(from)).and_then(|_| file.read_to_end(&mut tail)).is_err() {
         return true;
     }
-    let complete = tail.iter().rposition(|b| *b == b'\n').map_or(&tail[..0], |end| &tail[..end]);
-    let last = complete.iter().rposition(|b| *b == b'\n').map_or(complete, |start| &complete[start + 1..]);
-    memchr::memmem::find(last, br#""event":{"kind":"archived""#).is_some()
+    super::verify::ends_archived(&tail)
 }
 
 /// How much a probe writes: enough to need free blocks, not just a free inode.

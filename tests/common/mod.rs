@@ -3,6 +3,7 @@
 
 pub mod keys;
 pub mod listen;
+pub mod postgres;
 pub mod receiver;
 pub mod responder;
 pub mod screen;
@@ -17,11 +18,18 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_warroom");
 
 pub struct Workspace {
     pub dir: tempfile::TempDir,
+    /// The PostgreSQL store its commands use (WARROOM_STORE), if not its files.
+    pub store: Option<String>,
 }
 
 impl Workspace {
     pub fn new() -> Self {
-        Self { dir: tempfile::tempdir().expect("temp dir") }
+        Self { dir: tempfile::tempdir().expect("temp dir"), store: None }
+    }
+
+    /// A workspace whose evidence is kept in a fresh PostgreSQL database.
+    pub fn on_postgres() -> Self {
+        Self { store: Some(postgres::database()), ..Self::new() }
     }
 
     /// A fresh workspace with its own runbook, `runbooks/<name>.yaml`.
@@ -57,6 +65,9 @@ impl Workspace {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("WARROOM_DIR", self.path())
             .env("WARROOM_USER", actor);
+        if let Some(url) = &self.store {
+            command.env("WARROOM_STORE", url);
+        }
         // Under a moved clock (.ci/moved-clock) every warroom runs on it, as the consoles in
         // tmux do: a log's times then agree with the time `verify` checks them against.
         for (name, value) in std::env::vars_os() {

@@ -5,10 +5,36 @@
 pub enum Adapter {
     File,
     Memory,
+    Postgres,
 }
 
-/// `on_both_stores!(scenario, …)`: a test per scenario on the file workspace and one on the
-/// in-memory store; each scenario is a `fn(Adapter)` beside the macro call.
+/// A store over `ws` that another process would open too: the file workspace at `ws`, or the
+/// PostgreSQL database given to `ws` (the same one each time it is asked). Not the memory store,
+/// which has no other process.
+pub fn open(adapter: Adapter, ws: &std::path::Path) -> std::sync::Arc<dyn warroom::store::Store> {
+    match adapter {
+        Adapter::File => std::sync::Arc::new(warroom::store::Workspace::open(ws).expect("workspace")),
+        Adapter::Memory => panic!("the memory store is one process's: share it instead"),
+        Adapter::Postgres => {
+            static DATABASES: std::sync::Mutex<Vec<(std::path::PathBuf, String)>> = std::sync::Mutex::new(Vec::new());
+            let mut databases = DATABASES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let url = match databases.iter().find(|(dir, _)| dir == ws) {
+                Some((_, url)) => url.clone(),
+                None => {
+                    let url = super::postgres::database();
+                    databases.push((ws.to_owned(), url.clone()));
+                    url
+                }
+            };
+            std::fs::create_dir_all(ws).expect("workspace directory");
+            let proofs = warroom::store::signing::Proofs::default();
+            std::sync::Arc::new(warroom::store::PgStore::open(&url, ws, proofs).expect("postgres store"))
+        }
+    }
+}
+
+/// `on_both_stores!(scenario, …)`: a test per scenario on the file workspace, one on the
+/// in-memory store and one on PostgreSQL; each scenario is a `fn(Adapter)` beside the macro call.
 #[macro_export]
 macro_rules! on_both_stores {
     ($($scenario:ident),* $(,)?) => {
@@ -17,6 +43,9 @@ macro_rules! on_both_stores {
         }
         mod on_the_memory_store {
             $(#[test] fn $scenario() { super::$scenario($crate::common::stores::Adapter::Memory) })*
+        }
+        mod on_postgresql {
+            $(#[test] fn $scenario() { super::$scenario($crate::common::stores::Adapter::Postgres) })*
         }
     };
 }

@@ -1,0 +1,176 @@
+//! A real PostgreSQL server for the tests: initdb in a temporary directory, listening only on a
+//! Unix socket there, run as an unprivileged user when the tests run as root (PostgreSQL
+//! refuses root). It stops when its handle is dropped or the test process ends, however it ends.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const PORT: u16 = 5432;
+const ADMIN: &str = "admin";
+
+pub struct Server {
+    dir: tempfile::TempDir,
+    /// The shell watching this pipe stops the server when it closes.
+    lifeline: Option<(Child, ChildStdin)>,
+    remove_on_exit: bool,
+}
+
+/// One server shared by the tests of a test binary; each test takes a database of its own.
+pub fn shared() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    // Never dropped: the server's last act is to remove its directory.
+    SERVER.get_or_init(|| Server::started(true))
+}
+
+/// A fresh database on the shared server, with the warroom schema: its URL.
+pub fn database() -> String {
+    let server = shared();
+    let url = server.create_database();
+    warroom::store::PgStore::init(&url, None).expect("store init");
+    url
+}
+
+impl Server {
+    pub fn start() -> Self {
+        Self::started(false)
+    }
+
+    fn started(remove_on_exit: bool) -> Self {
+        let dir = tempfile::Builder::new().prefix("warroom-pg").tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("socket")).expect("socket dir");
+        if is_root() {
+            run(Command::new("chown").args(["-R", "nobody"]).arg(dir.path()));
+        }
+        let data = dir.path().join("data");
+        run(as_server_user(&binary("initdb")).arg("-D").arg(&data).args([
+            "-U",
+            ADMIN,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--no-instructions",
+        ]));
+        let mut server = Self { dir, lifeline: None, remove_on_exit };
+        server.launch();
+        server
+    }
+
+    /// Starts the server process (again, after `stop`) and waits until it accepts connections.
+    pub fn launch(&mut self) {
+        let script = r#""$0" -D "$1" -k "$2" -p "$3" -c listen_addresses= -c max_connections=200 >>"$4" 2>&1 &
+pid=$!
+cat >/dev/null
+kill -INT "$pid"
+wait "$pid"
+[ -z "$5" ] || rm -rf "$5""#;
+        let mut child = as_server_user(Path::new("sh"))
+            .arg("-c")
+            .arg(script)
+            .arg(binary("postgres"))
+            .arg(self.dir.path().join("data"))
+            .arg(self.dir.path().join("socket"))
+            .arg(PORT.to_string())
+            .arg(self.dir.path().join("server.log"))
+            .arg(if self.remove_on_exit { self.dir.path().as_os_str() } else { "".as_ref() })
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("postgres");
+        let stdin = child.stdin.take().expect("lifeline");
+        self.lifeline = Some((child, stdin));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while postgres::Client::connect(&self.url("postgres"), postgres::NoTls).is_err() {
+            assert!(Instant::now() < deadline, "postgres did not start: {}", self.server_log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stops the server (a fast shutdown: connections are cut) and waits for it.
+    pub fn stop(&mut self) {
+        if let Some((mut child, stdin)) = self.lifeline.take() {
+            drop(stdin);
+            let _ = child.wait();
+        }
+    }
+
+    /// Stops and starts the server again: every connection to it is cut.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.launch();
+    }
+
+    /// The libpq-style URL of `database` as the administrator.
+    pub fn url(&self, database: &str) -> String {
+        format!("host={} port={PORT} user={ADMIN} dbname={database}", self.dir.path().join("socket").display())
+    }
+
+    /// A database of its own, empty.
+    pub fn create_database(&self) -> String {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        self.sql("postgres", &format!("CREATE DATABASE {name}"));
+        self.url(&name)
+    }
+
+    /// Runs `sql` as the administrator on `database`.
+    pub fn sql(&self, database: &str, sql: &str) {
+        let mut client = postgres::Client::connect(&self.url(database), postgres::NoTls).expect("connect");
+        client.batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    pub fn server_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `url` with the user replaced by `role`.
+pub fn as_role(url: &str, role: &str) -> String {
+    url.replace(&format!("user={ADMIN}"), &format!("user={role}"))
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|out| out.stdout.trim_ascii() == b"0")
+}
+
+/// `program`, run as `nobody` when the tests run as root, on the real clock (a database server
+/// keeps its own time, not the moved clock of `.ci/moved-clock`).
+fn as_server_user(program: &Path) -> Command {
+    let mut command = if is_root() {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "nobody", "--"]).arg(program);
+        command
+    } else {
+        Command::new(program)
+    };
+    command.env_remove("LD_PRELOAD");
+    for (name, _) in std::env::vars_os().filter(|(name, _)| name.to_string_lossy().starts_with("FAKETIME")) {
+        command.env_remove(name);
+    }
+    command
+}
+
+/// A PostgreSQL program: Debian keeps them under /usr/lib/postgresql/VERSION/bin.
+fn binary(name: &str) -> PathBuf {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|dir| dir.filter_map(|e| e.ok()).map(|e| e.path().join("bin").join(name)).collect())
+        .unwrap_or_default();
+    versions.retain(|p| p.exists());
+    versions.sort();
+    versions.pop().unwrap_or_else(|| PathBuf::from(name))
+}
+
+fn run(command: &mut Command) {
+    let out = command.output().unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    assert!(out.status.success(), "{command:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
