@@ -176,9 +176,10 @@ pub fn fault(e: postgres::Error) -> io::Error {
         Some("42501") => io::ErrorKind::PermissionDenied,
         Some(_) => io::ErrorKind::Other,
     };
-    let text = match e.as_db_error() {
-        Some(db) => db.message().to_owned(),
-        None => e.to_string(),
+    let text = match (e.as_db_error(), std::error::Error::source(&e)) {
+        (Some(db), _) => db.message().to_owned(),
+        (None, Some(cause)) => format!("{e}: {cause}"),
+        (None, None) => e.to_string(),
     };
     io::Error::new(kind, text)
 }
