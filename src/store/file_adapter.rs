@@ -63,7 +63,7 @@ impl Store for Workspace {
         declare: &dyn Fn(String) -> Command,
         more: Vec<Command>,
     ) -> Result<(String, Vec<Outcome>), StoreError> {
-        Self::declare_all(self, actor, now, declare, more)
+        self.ledger.declare_all(self, actor, now, declare, more)
     }
 
     fn execute_all(

@@ -15,7 +15,7 @@ use super::error::StoreError;
 use super::incident_log::{Fold, IncidentLog, Log};
 use super::keyring::SigningKey;
 use super::medium::Medium;
-use super::port::Committed;
+use super::port::{Committed, Outcome};
 use super::signing::{Proofs, Signing};
 use crate::domain::event::{Actor, Envelope, Event};
 use crate::domain::inbox::Inbox;
@@ -34,6 +34,8 @@ pub trait Shelf {
     fn unlist(&self, id: &str);
     /// Whether the inbox log exists, creating it when `create`.
     fn inbox_exists(&self, create: bool) -> Result<bool, StoreError>;
+    /// Takes the next free incident id of `now`'s day, unique across every writer.
+    fn allocate(&self, now: DateTime<Utc>) -> Result<String, StoreError>;
     /// Makes log `name` exist (empty when new) and, an incident's, listed open.
     fn admit(&self, name: &str) -> Result<(), StoreError>;
     /// Proves the storage writable again (a durable probe write).
@@ -121,6 +123,26 @@ impl Ledger {
         *self.fault.lock().unwrap_or_else(PoisonError::into_inner) = None;
         tracing::warn!(event = "recovery", after = %cause, "the store writes again");
         true
+    }
+
+    /// Declares a fresh incident with `declare(id)` and, in the same group commit, `more`.
+    /// Returns the id and each command's outcome (the declaration's first), once durable.
+    pub fn declare_all(
+        &self,
+        shelf: &dyn Shelf,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        declare: &dyn Fn(String) -> Command,
+        more: Vec<Command>,
+    ) -> Result<(String, Vec<Outcome>), StoreError> {
+        self.ensure_healthy(shelf)?;
+        decide(None, declare(String::new()), now, &actor.name)?;
+        self.signing_key(actor, now)?;
+        let id = self.guard(shelf.allocate(now))?;
+        let commands = std::iter::once(declare(id.clone())).chain(more).collect();
+        let (recovered, outcomes) = self.execute_all(shelf, &id, actor, now, commands)?;
+        debug_assert!(recovered.is_empty(), "a fresh log has nothing to recover");
+        Ok((id, outcomes))
     }
 
     /// Group commit on one incident: each command is decided on the state the ones before it

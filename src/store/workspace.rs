@@ -18,11 +18,8 @@ use super::error::StoreError;
 use super::fsync_dir;
 use super::ledger::{INBOX, Ledger, Shelf};
 use super::medium::{FileMedium, Medium};
-use super::port::Outcome;
 use super::signing::{Proofs, read_policy};
-use crate::domain::event::Actor;
 use crate::domain::suggest::did_you_mean;
-use crate::domain::{Command, decide};
 use crate::private_fs;
 
 pub struct Workspace {
@@ -75,50 +72,9 @@ impl Workspace {
         ids.sort();
         Ok(ids)
     }
-
-    /// Allocates the next free id of `now`'s day. `create_new` makes it unique across processes.
-    fn allocate(&self, now: DateTime<Utc>) -> Result<String, StoreError> {
-        let day = now.format("%Y%m%d").to_string();
-        let name = |n: u64| format!("INC-{day}-{n:03}");
-        let mut n = first_free(|n| self.log_path(&name(n)).exists());
-        loop {
-            let id = name(n);
-            let path = self.log_path(&id);
-            match private_fs::options().write(true).create_new(true).open(&path) {
-                Ok(_) => {
-                    let marker = self.marker_path(&id);
-                    private_fs::write(&marker, b"").map_err(|e| StoreError::io("create", &marker, e))?;
-                    fsync_dir(&self.root.join("incidents"))?;
-                    fsync_dir(&self.root.join("open"))?;
-                    return Ok(id);
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => n += 1,
-                Err(e) => return Err(StoreError::io("create", &path, e)),
-            }
-        }
-    }
 }
 
 impl Workspace {
-    /// Declares a fresh incident with `declare(id)` and, in the same group commit, `more`.
-    /// Returns the id and each command's outcome (the declaration's first), once durable.
-    pub fn declare_all(
-        &self,
-        actor: &Actor,
-        now: DateTime<Utc>,
-        declare: &dyn Fn(String) -> Command,
-        more: Vec<Command>,
-    ) -> Result<(String, Vec<Outcome>), StoreError> {
-        self.ledger.ensure_healthy(self)?;
-        decide(None, declare(String::new()), now, &actor.name)?;
-        self.ledger.signing_key(actor, now)?;
-        let id = self.ledger.guard(self.allocate(now))?;
-        let commands = std::iter::once(declare(id.clone())).chain(more).collect();
-        let (recovered, outcomes) = self.ledger.execute_all(self, &id, actor, now, commands)?;
-        debug_assert!(recovered.is_empty(), "a fresh log has nothing to recover");
-        Ok((id, outcomes))
-    }
-
     /// Finds every incident whose log does not end archived but has no open marker (a log cut
     /// before its close, a lost marker) and marks it open again: `(id, what was done)` for each.
     /// Reads only the last line of each unmarked log.
@@ -151,6 +107,28 @@ impl Workspace {
 }
 
 impl Shelf for Workspace {
+    /// Allocates the next free id of `now`'s day. `create_new` makes it unique across processes.
+    fn allocate(&self, now: DateTime<Utc>) -> Result<String, StoreError> {
+        let day = now.format("%Y%m%d").to_string();
+        let name = |n: u64| format!("INC-{day}-{n:03}");
+        let mut n = first_free(|n| self.log_path(&name(n)).exists());
+        loop {
+            let id = name(n);
+            let path = self.log_path(&id);
+            match private_fs::options().write(true).create_new(true).open(&path) {
+                Ok(_) => {
+                    let marker = self.marker_path(&id);
+                    private_fs::write(&marker, b"").map_err(|e| StoreError::io("create", &marker, e))?;
+                    fsync_dir(&self.root.join("incidents"))?;
+                    fsync_dir(&self.root.join("open"))?;
+                    return Ok(id);
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => n += 1,
+                Err(e) => return Err(StoreError::io("create", &path, e)),
+            }
+        }
+    }
+
     fn medium(&self, name: &str) -> Box<dyn Medium> {
         let path = if name == INBOX { self.inbox_path() } else { self.log_path(name) };
         Box::new(FileMedium::new(path))

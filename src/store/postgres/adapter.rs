@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 
 use super::PgStore;
+use crate::domain::Command;
 use crate::domain::event::{Actor, Envelope, Event};
 use crate::domain::inbox::Inbox;
 use crate::domain::incident::Incident;
-use crate::domain::{Command, decide};
 use crate::store::allowed_signers::AllowedSigners;
 use crate::store::follow::{Follower, LogName, Wake};
 use crate::store::keyring::SigningKey;
@@ -46,14 +46,7 @@ impl Store for PgStore {
         declare: &dyn Fn(String) -> Command,
         more: Vec<Command>,
     ) -> Result<(String, Vec<Outcome>), StoreError> {
-        self.ledger.ensure_healthy(self)?;
-        decide(None, declare(String::new()), now, &actor.name)?;
-        self.ledger.signing_key(actor, now)?;
-        let id = self.ledger.guard(self.allocate(now))?;
-        let commands = std::iter::once(declare(id.clone())).chain(more).collect();
-        let (recovered, outcomes) = self.ledger.execute_all(self, &id, actor, now, commands)?;
-        debug_assert!(recovered.is_empty(), "a fresh log has nothing to recover");
-        Ok((id, outcomes))
+        self.ledger.declare_all(self, actor, now, declare, more)
     }
 
     fn execute_all(

@@ -78,7 +78,9 @@ impl PgStore {
     fn names(&self, sql: &str) -> Result<Vec<String>, StoreError> {
         self.query(|c| c.query(sql, &[]).map(|rows| rows.iter().map(|r| r.get(0)).collect()))
     }
+}
 
+impl Shelf for PgStore {
     /// Takes the next free id of `now`'s day: the insert's primary key makes it unique across
     /// every host writing to the database.
     fn allocate(&self, now: DateTime<Utc>) -> Result<String, StoreError> {
@@ -100,9 +102,7 @@ impl PgStore {
             }
         }
     }
-}
 
-impl Shelf for PgStore {
     fn medium(&self, name: &str) -> Box<dyn Medium> {
         Box::new(RowMedium::new(self.pool.clone(), name))
     }
