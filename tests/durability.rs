@@ -21,7 +21,15 @@ fn notes(ws: &Workspace, id: &str) -> Vec<String> {
 
 #[test]
 fn four_processes_times_500_appends_make_one_chain_of_2000() {
-    let ws = Workspace::new();
+    four_processes_of_500_appends(&Workspace::new());
+}
+
+#[test]
+fn four_processes_times_500_appends_make_one_chain_of_2000_on_postgresql() {
+    four_processes_of_500_appends(&Workspace::on_postgres());
+}
+
+fn four_processes_of_500_appends(ws: &Workspace) {
     let id = ws.declare("alice", "cross-tenant-pii-leak");
     let children: Vec<_> = (0..4)
         .map(|p| {
@@ -41,7 +49,7 @@ fn four_processes_times_500_appends_make_one_chain_of_2000() {
     assert_eq!(acked, 2000);
     let verified = ws.ok("auditor", &["verify", &id]);
     assert!(verified.contains(": 2001 events"), "{verified}");
-    let all = notes(&ws, &id);
+    let all = notes(ws, &id);
     assert_eq!(all.len(), 2000);
     assert_eq!(all.iter().collect::<BTreeSet<_>>().len(), 2000, "no note written twice");
     for p in 0..4 {

@@ -157,11 +157,17 @@ impl<S: Fold> Log<S> {
     fn catch_up_from(&mut self, view: &mut dyn View, mut each: impl FnMut(&Envelope)) -> Result<(), StoreError> {
         let read_error = |e| StoreError::io("read", self.medium.location(), e);
         let len = view.byte_len().map_err(read_error)?;
-        if len < self.pos.offset {
-            // The file was replaced by a shorter one (restored from a copy): start over.
+        let replaced = match self.pos.hash {
+            Some(hash) if self.pos.seq > 0 => !view.continues(self.pos.seq, &hash).map_err(read_error)?,
+            _ => false,
+        };
+        if len < self.pos.offset || replaced {
+            // The log is not the one last read: restored from a shorter copy, or a failover
+            // lost lines this process had read. Start over.
             self.pos = Position::START;
             self.state = None;
         }
+        let started = self.pos;
         let reader = view.read_from(self.pos.offset).map_err(read_error)?;
         let id = self.id.clone();
         let state = &mut self.state;
@@ -207,6 +213,15 @@ impl<S: Fold> Log<S> {
                 Ok(())
             }
             Err(ScanError::Io(e)) => Err(StoreError::io("read", self.path(), e)),
+            Err(ScanError::Corrupt(c)) if c.seq == started.seq + 1 && started.offset > 0 => {
+                // What follows does not continue the chain this process read: the log was
+                // replaced by another history (restored from a copy, or a failover lost lines
+                // this process had seen). Read it again from its start.
+                tracing::warn!(event = "fault", log = %self.id, seq = c.seq, "the log no longer continues what was read; reading it again");
+                self.pos = Position::START;
+                self.state = None;
+                self.catch_up_from(view, each)
+            }
             Err(ScanError::Corrupt(c)) => {
                 tracing::error!(event = "fault", log = %self.id, seq = c.seq, fault = %c.fault, "a line of the log does not verify; the log is read-only");
                 Err(StoreError::Corrupt { incident: self.id.clone(), seq: c.seq, fault: c.fault })

@@ -6,11 +6,19 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use super::line::Digest32;
+
 /// A look at a log's bytes as they stand.
 pub trait View {
     fn byte_len(&mut self) -> io::Result<u64>;
     /// The bytes from `offset` to the end.
     fn read_from(&mut self, offset: u64) -> io::Result<Box<dyn Read + '_>>;
+    /// Whether line `seq` is still the one sealed with `hash`, where the medium can look a line
+    /// up by number (rows, which a failover may have replaced). A file is only ever appended
+    /// to: true.
+    fn continues(&mut self, _seq: u64, _hash: &Digest32) -> io::Result<bool> {
+        Ok(true)
+    }
 }
 
 /// The log taken for writing: no other writer appends until it is dropped.

@@ -38,12 +38,70 @@ impl Server {
         Self::started(false)
     }
 
-    fn started(remove_on_exit: bool) -> Self {
+    /// A hot standby of `primary`, streaming from it, which `primary` then waits for on every
+    /// commit (a synchronous standby). Returns once the primary reports it in sync.
+    pub fn standby_of(primary: &Self) -> Self {
+        let dir = Self::directory();
+        run(as_server_user(&binary("pg_basebackup"))
+            .args(["-h"])
+            .arg(primary.socket())
+            .args(["-p", &PORT.to_string(), "-U", ADMIN, "-R", "-X", "stream", "--no-sync", "-D"])
+            .arg(dir.path().join("data")));
+        let mut standby = Self { dir, lifeline: None, remove_on_exit: false };
+        standby.launch();
+        primary.sql("postgres", "ALTER SYSTEM SET synchronous_standby_names = '*'");
+        primary.sql("postgres", "SELECT pg_reload_conf()");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while primary.value("SELECT count(*)::text FROM pg_stat_replication WHERE sync_state = 'sync'") != "1" {
+            assert!(Instant::now() < deadline, "the standby did not come in sync: {}", standby.server_log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        standby
+    }
+
+    /// The directory holding the server's Unix socket: its `host`.
+    pub fn socket(&self) -> PathBuf {
+        self.dir.path().join("socket")
+    }
+
+    /// Kills the server and every process of it with SIGKILL, as a host that dies would: no
+    /// shutdown, no last word to its standby or its clients.
+    pub fn kill_hard(&mut self) {
+        let pid = std::fs::read_to_string(self.dir.path().join("data/postmaster.pid")).expect("postmaster.pid");
+        let pid = pid.lines().next().expect("pid").trim().to_owned();
+        let children = Command::new("pgrep").args(["-P", &pid]).output().expect("pgrep").stdout;
+        let children = String::from_utf8_lossy(&children);
+        // A child may end on its own between the listing and the kill: not an error.
+        let _ = Command::new("kill").arg("-KILL").arg(&pid).args(children.split_whitespace()).output();
+        if let Some((mut child, stdin)) = self.lifeline.take() {
+            drop(stdin);
+            let _ = child.wait();
+        }
+    }
+
+    /// Promotes a standby to primary and waits until it accepts writes.
+    pub fn promote(&self) {
+        assert_eq!(self.value("SELECT pg_promote(true, 60)::text"), "true", "{}", self.server_log());
+    }
+
+    /// The one value `sql` selects on the `postgres` database, as text.
+    pub fn value(&self, sql: &str) -> String {
+        let mut client = postgres::Client::connect(&self.url("postgres"), postgres::NoTls).expect("connect");
+        client.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
+    }
+
+    /// A temporary directory for a server's data and socket, the server user's.
+    fn directory() -> tempfile::TempDir {
         let dir = tempfile::Builder::new().prefix("warroom-pg").tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("socket")).expect("socket dir");
         if is_root() {
             run(Command::new("chown").args(["-R", "nobody"]).arg(dir.path()));
         }
+        dir
+    }
+
+    fn started(remove_on_exit: bool) -> Self {
+        let dir = Self::directory();
         let data = dir.path().join("data");
         run(as_server_user(&binary("initdb")).arg("-D").arg(&data).args([
             "-U",

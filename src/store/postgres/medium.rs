@@ -6,6 +6,7 @@ use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use super::pool::{Pool, Pooled, blocking, fault};
+use crate::store::line::{Digest32, split_seal};
 use crate::store::medium::{Hold, Medium, View};
 
 pub struct RowMedium {
@@ -52,6 +53,22 @@ impl View for RowView {
         let Self { conn, log } = self;
         Ok(Box::new(Cursor::new(blocking(|| lines_from(conn.client(), log, offset))?)))
     }
+
+    fn continues(&mut self, seq: u64, hash: &Digest32) -> io::Result<bool> {
+        let Self { conn, log } = self;
+        blocking(|| sealed_with(conn.client(), log, seq, hash))
+    }
+}
+
+/// Whether line `seq` of `log` is there, sealed with `hash`.
+fn sealed_with(client: &mut postgres::Client, log: &str, seq: u64, hash: &Digest32) -> io::Result<bool> {
+    let seq = i64::try_from(seq).map_err(io::Error::other)?;
+    let row =
+        client.query_opt("SELECT line FROM warroom.lines WHERE log = $1 AND seq = $2", &[&log, &seq]).map_err(fault)?;
+    Ok(row.is_some_and(|row| {
+        let line: &[u8] = row.get(0);
+        split_seal(line.strip_suffix(b"\n").unwrap_or(line)).is_ok_and(|(_, sealed)| sealed == *hash)
+    }))
 }
 
 /// A log's head row: its length in bytes and its last seq.
@@ -186,6 +203,14 @@ impl View for RowHold {
             lines_from(self.client()?, &log, offset)
         })?;
         Ok(Box::new(Cursor::new(bytes)))
+    }
+
+    fn continues(&mut self, seq: u64, hash: &Digest32) -> io::Result<bool> {
+        blocking(|| {
+            self.lock()?;
+            let log = self.log.clone();
+            sealed_with(self.client()?, &log, seq, hash)
+        })
     }
 }
 

@@ -38,7 +38,7 @@ impl PgStore {
         let pool = Pool::new(url).map_err(StoreError::Store)?;
         let store = Self { root: root.to_owned(), ledger: Ledger::new(read_policy(root)?, proofs), pool };
         let mut conn = store.pool.take().map_err(|e| store.io("connect to", e))?;
-        blocking(|| schema::check(conn.client())).map_err(StoreError::Store)?;
+        blocking(|| schema::check(conn.client())).map_err(|e| schema_failure(store.pool.location(), e))?;
         Ok(store)
     }
 
@@ -49,9 +49,10 @@ impl PgStore {
         let mut held = pool::Held(Some(client));
         blocking(|| {
             let client = held.0.as_mut().ok_or_else(|| StoreError::Store("no connection".into()))?;
-            let applied = schema::migrate(client).map_err(StoreError::Store)?;
+            let failed = |e| schema_failure(pool.location(), e);
+            let applied = schema::migrate(client).map_err(failed)?;
             if let Some(role) = grant {
-                schema::grant(client, role).map_err(StoreError::Store)?;
+                schema::grant(client, role).map_err(failed)?;
             }
             Ok(applied)
         })
@@ -77,6 +78,16 @@ impl PgStore {
 
     fn names(&self, sql: &str) -> Result<Vec<String>, StoreError> {
         self.query(|c| c.query(sql, &[]).map(|rows| rows.iter().map(|r| r.get(0)).collect()))
+    }
+}
+
+/// A schema the database cannot use is the user's to fix (exit 2); a database that failed
+/// under the question is the storage's fault, as for any write (exit 4).
+fn schema_failure(location: &str, failure: schema::Failure) -> StoreError {
+    match failure {
+        schema::Failure::Schema(why) => StoreError::Store(why),
+        schema::Failure::Database(e) if e.kind() == std::io::ErrorKind::Other => StoreError::Store(e.to_string()),
+        schema::Failure::Database(e) => StoreError::io("query", Path::new(location), e),
     }
 }
 

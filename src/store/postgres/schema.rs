@@ -1,9 +1,25 @@
 //! The database's schema, in versioned migrations: `warroom store init` applies the ones a
 //! database lacks, and refuses one whose schema is newer than this warroom.
 
+use std::io;
+
 use postgres::Client;
 
 use super::pool::fault;
+
+/// Why the schema could not be read or changed: the database failed (unreachable, read-only,
+/// full: the storage's fault, as for any write), or its schema is not one this warroom uses.
+#[derive(Debug)]
+pub enum Failure {
+    Database(io::Error),
+    Schema(String),
+}
+
+impl From<postgres::Error> for Failure {
+    fn from(e: postgres::Error) -> Self {
+        Self::Database(fault(e))
+    }
+}
 
 /// Each migration once, in order; never edited after release (add another).
 const MIGRATIONS: &[(i32, &str)] = &[(
@@ -48,23 +64,19 @@ pub fn latest() -> i32 {
 }
 
 /// The schema version of the database (0 when it has none).
-pub fn version(client: &mut Client) -> Result<i32, String> {
-    let exists = client
-        .query_one("SELECT to_regclass('warroom.migrations') IS NOT NULL", &[])
-        .map_err(|e| fault(e).to_string())?;
+pub fn version(client: &mut Client) -> Result<i32, Failure> {
+    let exists = client.query_one("SELECT to_regclass('warroom.migrations') IS NOT NULL", &[])?;
     if !exists.get::<_, bool>(0) {
         return Ok(0);
     }
-    let row = client
-        .query_one("SELECT coalesce(max(version), 0) FROM warroom.migrations", &[])
-        .map_err(|e| fault(e).to_string())?;
+    let row = client.query_one("SELECT coalesce(max(version), 0) FROM warroom.migrations", &[])?;
     Ok(row.get(0))
 }
 
 /// Applies the migrations the database lacks, each in its own transaction; the versions
 /// applied. Two processes initialising at once serialise on an advisory lock.
-pub fn migrate(client: &mut Client) -> Result<Vec<i32>, String> {
-    let mut tx = client.transaction().map_err(|e| fault(e).to_string())?;
+pub fn migrate(client: &mut Client) -> Result<Vec<i32>, Failure> {
+    let mut tx = client.transaction()?;
     tx.batch_execute(
         "SELECT pg_advisory_xact_lock(hashtext('warroom.migrations'));
          CREATE SCHEMA IF NOT EXISTS warroom;
@@ -72,34 +84,40 @@ pub fn migrate(client: &mut Client) -> Result<Vec<i32>, String> {
              version integer PRIMARY KEY,
              applied_at timestamptz NOT NULL DEFAULT now()
          );",
-    )
-    .map_err(|e| fault(e).to_string())?;
-    let current: i32 = tx
-        .query_one("SELECT coalesce(max(version), 0) FROM warroom.migrations", &[])
-        .map_err(|e| fault(e).to_string())?
-        .get(0);
+    )?;
+    let current: i32 = tx.query_one("SELECT coalesce(max(version), 0) FROM warroom.migrations", &[])?.get(0);
     if current > latest() {
-        return Err(newer(current));
+        return Err(Failure::Schema(newer(current)));
     }
     let mut applied = Vec::new();
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        tx.batch_execute(sql).map_err(|e| format!("migration {version}: {}", fault(e)))?;
+        tx.batch_execute(sql).map_err(|e| in_migration(*version, e))?;
         tx.execute("INSERT INTO warroom.migrations (version) VALUES ($1)", &[version])
-            .map_err(|e| format!("migration {version}: {}", fault(e)))?;
+            .map_err(|e| in_migration(*version, e))?;
         applied.push(*version);
     }
-    tx.commit().map_err(|e| fault(e).to_string())?;
+    tx.commit()?;
     Ok(applied)
 }
 
 /// Ok when the database's schema is the one this warroom writes.
-pub fn check(client: &mut Client) -> Result<(), String> {
+pub fn check(client: &mut Client) -> Result<(), Failure> {
     match version(client)? {
         v if v == latest() => Ok(()),
-        0 => Err("the database has no warroom schema: run `warroom store init` with the same --store".to_owned()),
-        v if v > latest() => Err(newer(v)),
-        v => Err(format!("the database's warroom schema is version {v} of {}: run `warroom store init`", latest())),
+        0 => Err(Failure::Schema(
+            "the database has no warroom schema: run `warroom store init` with the same --store".to_owned(),
+        )),
+        v if v > latest() => Err(Failure::Schema(newer(v))),
+        v => Err(Failure::Schema(format!(
+            "the database's warroom schema is version {v} of {}: run `warroom store init`",
+            latest()
+        ))),
     }
+}
+
+fn in_migration(version: i32, e: postgres::Error) -> Failure {
+    let e = fault(e);
+    Failure::Database(io::Error::new(e.kind(), format!("migration {version}: {e}")))
 }
 
 fn newer(version: i32) -> String {
@@ -110,7 +128,7 @@ fn newer(version: i32) -> String {
 }
 
 /// Lets `role` record and read evidence, never change or remove it.
-pub fn grant(client: &mut Client, role: &str) -> Result<(), String> {
+pub fn grant(client: &mut Client, role: &str) -> Result<(), Failure> {
     let role = quote_ident(role);
     client
         .batch_execute(&format!(
@@ -119,7 +137,7 @@ pub fn grant(client: &mut Client, role: &str) -> Result<(), String> {
              GRANT SELECT, INSERT, UPDATE ON warroom.logs, warroom.leases TO {role};
              GRANT SELECT ON warroom.migrations TO {role};"
         ))
-        .map_err(|e| fault(e).to_string())
+        .map_err(Failure::from)
 }
 
 fn quote_ident(name: &str) -> String {
