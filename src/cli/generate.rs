@@ -54,6 +54,7 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
     }
     let runbook = ctx.runbook("cross-tenant-pii-leak")?.clone();
     let clocks: Vec<ClockDef> = runbook.clocks.iter().filter_map(|c| ctx.clocks().get(c).cloned()).collect();
+    let steps = steps_without_approval(&runbook);
     match workload {
         Workload::Appends { .. } => Ok(()),
         Workload::Log { events, out, sign_with, sign_every } => {
@@ -62,20 +63,6 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
                 w.signer = Some(Signer::new(&key, sign_every.unwrap_or(1).max(1), events, ctx.now)?);
             }
             w.declare(&runbook, &clocks, ctx.now)?;
-            // Ticking a two-person step takes an approval first; the workload leaves them out so
-            // that its log obeys the rules `verify` checks.
-            let two_person: Vec<&str> =
-                runbook.phases.iter().flat_map(|p| &p.steps).filter(|s| s.two_person).map(|s| s.id.as_str()).collect();
-            let steps: Vec<String> = runbook
-                .phases
-                .iter()
-                .flat_map(|p| &p.steps)
-                .filter(|s| !s.two_person)
-                .filter(|s| {
-                    s.action.as_ref().and_then(|a| a.undoes.as_deref()).is_none_or(|u| !two_person.contains(&u))
-                })
-                .map(|s| s.id.clone())
-                .collect();
             for i in 1..events {
                 w.push(ctx.now + Duration::milliseconds(i as i64 * 250), mixed_event(i, &steps))?;
             }
@@ -88,9 +75,12 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
                 let id = format!("INC-{}-{:03}", day.format("%Y%m%d"), n % 5 + 1);
                 let mut w = Writer::create(&root.join("incidents").join(format!("{id}.jsonl")), &id)?;
                 w.declare(&runbook, &clocks, day)?;
-                for (i, step) in runbook.step_ids().enumerate() {
-                    let event =
-                        Event::StepTicked { step: step.to_owned(), note: None, forced: false, hold_override: None };
+                for (i, step) in runbook.step_ids().map(str::to_owned).enumerate() {
+                    let event = if steps.contains(&step) {
+                        Event::StepTicked { step, note: None, forced: false, hold_override: None }
+                    } else {
+                        Event::StepSkipped { step, reason: "generated history: no second responder".into() }
+                    };
                     w.push(day + Duration::minutes(i as i64 * 7), event)?;
                 }
                 if n < closed {
@@ -115,6 +105,22 @@ pub fn run(ctx: &Context, workload: Workload) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+/// The runbook's steps one responder may tick alone: ticking a two-person step (or the step
+/// that undoes one) takes an approval first, so a generated log leaves them out to obey the
+/// rules `verify` checks.
+fn steps_without_approval(runbook: &Runbook) -> Vec<String> {
+    let two_person: Vec<&str> =
+        runbook.phases.iter().flat_map(|p| &p.steps).filter(|s| s.two_person).map(|s| s.id.as_str()).collect();
+    runbook
+        .phases
+        .iter()
+        .flat_map(|p| &p.steps)
+        .filter(|s| !s.two_person)
+        .filter(|s| s.action.as_ref().and_then(|a| a.undoes.as_deref()).is_none_or(|u| !two_person.contains(&u)))
+        .map(|s| s.id.clone())
+        .collect()
 }
 
 fn appends(ctx: &Context, incident: &str, count: u64, prefix: &str) -> Result<(), CliError> {

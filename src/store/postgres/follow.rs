@@ -45,15 +45,15 @@ pub fn listen(pool: &Pool, wake: Wake) -> std::io::Result<Listening> {
             }
             connected_before = true;
             let mut notifications = client.notifications();
-            let mut waiting = notifications.timeout_iter(TICK);
             while !stopped.load(Ordering::Relaxed) {
-                match waiting.next() {
+                // A fresh wait each time: a timeout iterator that once timed out returns at
+                // once ever after, and the thread would spin.
+                match notifications.timeout_iter(TICK).next() {
                     Ok(Some(_)) => wake(),
                     Ok(None) => {}
                     Err(_) => break,
                 }
             }
-            drop(waiting);
             if !stopped.load(Ordering::Relaxed) {
                 tracing::warn!(event = "fault", "the database connection a console listens on was lost; reconnecting");
                 wake();
