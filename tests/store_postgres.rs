@@ -83,7 +83,7 @@ fn a_history_copied_to_postgres_gives_the_same_export_status_search_and_verdict(
         "ops",
         &["store", "copy", "--from", path(on_files.path()), "--to", on_postgres.store.as_deref().expect("url")],
     );
-    assert!(copied.starts_with("copied 2 logs ("), "{copied}");
+    assert!(copied.starts_with("copied 2 logs from "), "{copied}");
     for (args, time) in [
         (&["status", "--json"][..], t(6, 30)),
         (&["status", "--all", "--json"], t(6, 30)),
@@ -123,7 +123,7 @@ fn a_copy_from_files_to_postgres_and_back_is_byte_identical_and_a_second_copy_ch
     let laptop = home.path().join("ws");
     origin.ok("ops", &["store", "copy", "--from", path(origin.path()), "--to", &url]);
     let back = origin.ok("ops", &["store", "copy", "--from", &url, "--to", path(&laptop)]);
-    assert!(back.starts_with("copied 3 logs ("), "{back}");
+    assert!(back.starts_with("copied 3 logs from "), "{back}");
     let logs = |dir: &Path| {
         let mut logs = files(&dir.join("incidents"));
         logs.push(("inbox".into(), std::fs::read(dir.join("inbox.jsonl")).unwrap_or_default()));
@@ -138,10 +138,10 @@ fn a_copy_from_files_to_postgres_and_back_is_byte_identical_and_a_second_copy_ch
     assert_eq!(open(origin.path()), open(&laptop), "the same incidents are listed open");
 
     let again = origin.ok("ops", &["store", "copy", "--from", path(origin.path()), "--to", &url]);
-    assert!(again.starts_with("copied 0 logs (") && again.contains("3 already there"), "{again}");
+    assert!(again.starts_with("copied 0 logs from ") && again.contains("3 already there"), "{again}");
     origin.ok_at("alice", &t(7, 0), &["note", "INC-20261124-002", "written after the first copy"]);
     let rest = origin.ok("ops", &["store", "copy", "--from", path(origin.path()), "--to", &url]);
-    assert!(rest.starts_with("copied 1 logs (") && rest.contains("INC-20261124-002"), "{rest}");
+    assert!(rest.starts_with("copied 1 logs from ") && rest.contains("INC-20261124-002"), "{rest}");
 
     let laptop_ws = Workspace { dir: home, store: None };
     laptop_ws.ok_at(

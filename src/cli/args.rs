@@ -221,7 +221,7 @@ pub(crate) enum Cmd {
     Waive {
         incident: String,
         clock: String,
-        #[arg(long)]
+        #[arg(long, visible_alias = "reason")]
         rationale: String,
     },
     /// Run a step's action (shows the exact argv, asks to confirm, records everything)

@@ -47,13 +47,13 @@ fn copy(from: &str, to: &str, globals: &Globals) -> Result<(), CliError> {
     bring_signers(from, to, &root);
     let copied = crate::store::copy::copy(&*source, &*target)?;
     println!(
-        "copied {} logs ({} events, {} bytes) from {} to {}; {} already there",
+        "copied {} logs from {} to {}; {} already there; all {} events ({} bytes) verified on both sides",
         copied.written.len(),
-        copied.events,
-        copied.bytes,
         sanitize::line(&source.location()),
         sanitize::line(&target.location()),
-        copied.unchanged.len()
+        copied.unchanged.len(),
+        copied.events,
+        copied.bytes,
     );
     for log in &copied.written {
         println!("  {}", sanitize::line(log));

@@ -16,6 +16,9 @@ pub struct Server {
     /// The shell watching this pipe stops the server when it closes.
     lifeline: Option<(Child, ChildStdin)>,
     remove_on_exit: bool,
+    /// The port, on the Unix socket and (for a TLS server) on 127.0.0.1.
+    port: u16,
+    tcp: bool,
 }
 
 /// One server shared by the tests of a test binary; each test takes a database of its own.
@@ -47,7 +50,7 @@ impl Server {
             .arg(primary.socket())
             .args(["-p", &PORT.to_string(), "-U", ADMIN, "-R", "-X", "stream", "--no-sync", "-D"])
             .arg(dir.path().join("data")));
-        let mut standby = Self { dir, lifeline: None, remove_on_exit: false };
+        let mut standby = Self { dir, lifeline: None, remove_on_exit: false, port: PORT, tcp: false };
         standby.launch();
         primary.sql("postgres", "ALTER SYSTEM SET synchronous_standby_names = '*'");
         primary.sql("postgres", "SELECT pg_reload_conf()");
@@ -112,14 +115,45 @@ impl Server {
             "--no-sync",
             "--no-instructions",
         ]));
-        let mut server = Self { dir, lifeline: None, remove_on_exit };
+        let mut server = Self { dir, lifeline: None, remove_on_exit, port: PORT, tcp: false };
         server.launch();
         server
     }
 
+    /// A server that also listens on 127.0.0.1 (a free port), with TLS from `certificate` and
+    /// `key` (PEM), and refuses any TCP connection without TLS (`hostssl` only).
+    pub fn start_tls(certificate: &Path, key: &Path) -> Self {
+        let mut server = Self::started(false);
+        server.stop();
+        let data = server.dir.path().join("data");
+        std::fs::copy(certificate, data.join("server.pem")).expect("certificate");
+        std::fs::copy(key, data.join("server.key")).expect("key");
+        std::fs::write(data.join("pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 trust\n")
+            .expect("pg_hba");
+        let conf = std::fs::read_to_string(data.join("postgresql.conf")).expect("conf");
+        let tls = "ssl = on\nssl_cert_file = 'server.pem'\nssl_key_file = 'server.key'\n";
+        std::fs::write(data.join("postgresql.conf"), conf + tls).expect("conf");
+        if is_root() {
+            run(Command::new("chown").args(["-R", "nobody"]).arg(&data));
+        }
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(data.join("server.key"), std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        let free = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        server.port = free.local_addr().expect("port").port();
+        drop(free);
+        server.tcp = true;
+        server.launch();
+        server
+    }
+
+    /// The URL of `database` over TCP to `host` (which resolves to 127.0.0.1), with `options`.
+    pub fn tcp_url(&self, database: &str, host: &str, options: &str) -> String {
+        format!("host={host} port={} user={ADMIN} dbname={database} {options}", self.port)
+    }
+
     /// Starts the server process (again, after `stop`) and waits until it accepts connections.
     pub fn launch(&mut self) {
-        let script = r#""$0" -D "$1" -k "$2" -p "$3" -c listen_addresses= -c max_connections=200 >>"$4" 2>&1 &
+        let script = r#""$0" -D "$1" -k "$2" -p "$3" -c listen_addresses="$6" -c max_connections=200 >>"$4" 2>&1 &
 pid=$!
 cat >/dev/null
 kill -INT "$pid"
@@ -131,9 +165,10 @@ wait "$pid"
             .arg(binary("postgres"))
             .arg(self.dir.path().join("data"))
             .arg(self.dir.path().join("socket"))
-            .arg(PORT.to_string())
+            .arg(self.port.to_string())
             .arg(self.dir.path().join("server.log"))
             .arg(if self.remove_on_exit { self.dir.path().as_os_str() } else { "".as_ref() })
+            .arg(if self.tcp { "127.0.0.1" } else { "" })
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -164,7 +199,7 @@ wait "$pid"
 
     /// The libpq-style URL of `database` as the administrator.
     pub fn url(&self, database: &str) -> String {
-        format!("host={} port={PORT} user={ADMIN} dbname={database}", self.dir.path().join("socket").display())
+        format!("host={} port={} user={ADMIN} dbname={database}", self.dir.path().join("socket").display(), self.port)
     }
 
     /// A database of its own, empty.

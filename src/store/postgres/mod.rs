@@ -11,6 +11,8 @@ mod medium;
 mod passfile;
 mod pool;
 pub mod schema;
+mod tls;
+mod tls_options;
 
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use postgres::{Client, Config, NoTls};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// How long connecting may take before the store says the database is unreachable.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -21,6 +22,7 @@ pub struct Pool {
 
 struct Inner {
     config: Config,
+    tls: Option<MakeRustlsConnect>,
     location: String,
     idle: Mutex<Vec<Client>>,
 }
@@ -29,7 +31,10 @@ impl Pool {
     /// A pool for `url` (`postgres://…` or `host=… dbname=…`, multi-host included). Connects
     /// only when first used.
     pub fn new(url: &str) -> Result<Self, String> {
-        let mut config: Config = url.parse().map_err(|e| format!("{}: {e}", redacted(url)))?;
+        let (rest, tls_options) = super::tls_options::take(url).map_err(|e| format!("{}: {e}", redacted(url)))?;
+        let mut config: Config = rest.parse().map_err(|e| format!("{}: {e}", redacted(url)))?;
+        let (ssl_mode, tls) = super::tls::connector(&tls_options)?;
+        config.ssl_mode(ssl_mode);
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -43,7 +48,7 @@ impl Pool {
             config.password(password);
         }
         let location = describe(&config);
-        Ok(Self { inner: Arc::new(Inner { config, location, idle: Mutex::new(Vec::new()) }) })
+        Ok(Self { inner: Arc::new(Inner { config, tls, location, idle: Mutex::new(Vec::new()) }) })
     }
 
     /// The database, for people: `postgres://host:port/dbname`, never a password.
@@ -80,7 +85,11 @@ impl Pool {
     }
 
     fn connect_here(&self) -> io::Result<Client> {
-        let mut client = self.inner.config.connect(NoTls).map_err(fault)?;
+        let connected = match &self.inner.tls {
+            Some(tls) => self.inner.config.connect(tls.clone()),
+            None => self.inner.config.connect(NoTls),
+        };
+        let mut client = connected.map_err(fault)?;
         // Acknowledged means durable: on the primary, and on its synchronous standbys.
         client.batch_execute("SET synchronous_commit = on").map_err(fault)?;
         Ok(client)
@@ -186,16 +195,24 @@ pub fn fault(e: postgres::Error) -> io::Error {
 
 fn describe(config: &Config) -> String {
     use postgres::config::Host;
-    let hosts: Vec<String> = config
+    let ports = config.get_ports().iter().chain(std::iter::repeat(&5432));
+    let hosts: Vec<(String, u16)> = config
         .get_hosts()
         .iter()
-        .zip(config.get_ports().iter().chain(std::iter::repeat(&5432)))
+        .zip(ports)
         .map(|(host, port)| match host {
-            Host::Tcp(name) => format!("{name}:{port}"),
-            Host::Unix(path) => format!("{}:{port}", path.display()),
+            Host::Tcp(name) => (name.clone(), *port),
+            Host::Unix(path) => (path.display().to_string(), *port),
         })
         .collect();
-    format!("postgres://{}/{}", hosts.join(","), config.get_dbname().unwrap_or_default())
+    let dbname = config.get_dbname().unwrap_or_default();
+    if config.get_hosts().iter().all(|host| matches!(host, Host::Tcp(_))) {
+        let hosts: Vec<String> = hosts.iter().map(|(name, port)| format!("{name}:{port}")).collect();
+        return format!("postgres://{}/{dbname}", hosts.join(","));
+    }
+    // A socket directory is no host name: libpq's URI names it in the query.
+    let (names, ports): (Vec<String>, Vec<String>) = hosts.into_iter().map(|(n, p)| (n, p.to_string())).unzip();
+    format!("postgres:///{dbname}?host={}&port={}", names.join(","), ports.join(","))
 }
 
 /// `url` with any password replaced, for an error message.
