@@ -103,6 +103,18 @@ fn tls_is_used_as_libpq_sslmode_says_and_a_server_it_cannot_trust_is_refused() {
     let refused = garbled.refused("bob", &["status"], 2);
     assert!(refused.contains("sslmode \"verify\" is not one of"), "{refused}");
 
+    use std::os::unix::fs::PermissionsExt;
+    let client = format!("sslcert={} sslkey={}", certificate.display(), key.display());
+    let with_client = on("localhost", &format!("sslmode=verify-full {} {client}", root(&ours)));
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let refused = with_client.refused("bob", &["status"], 2);
+    assert!(refused.contains("others may read it: chmod 600"), "{refused}");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    with_client.ok("bob", &["status"]);
+    let half = on("localhost", &format!("sslcert={}", certificate.display()));
+    let refused = half.refused("bob", &["status"], 2);
+    assert!(refused.contains("sslcert and sslkey are given together"), "{refused}");
+
     let notes = full.ok("auditor", &["search", "encrypted"]);
     assert_eq!(notes.lines().filter(|l| l.contains("note #")).count(), 2, "{notes}");
     let refused_notes = full.ok("auditor", &["search", "not written"]);
