@@ -5,6 +5,8 @@
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
 
+use postgres::types::Type;
+
 use super::pool::{Pool, Pooled, blocking, fault};
 use crate::store::line::{Digest32, split_seal};
 use crate::store::medium::{Hold, Medium, View};
@@ -28,12 +30,25 @@ impl Medium for RowMedium {
     }
 
     fn view(&self) -> io::Result<Box<dyn View>> {
-        Ok(Box::new(RowView { conn: self.pool.take()?, log: self.log.clone() }))
+        Ok(Box::new(RowView { conn: self.pool.take()?, log: self.log.clone(), length: None }))
     }
 
     fn hold(&self) -> io::Result<Box<dyn Hold>> {
-        let mut hold = RowHold { conn: Some(self.pool.take()?), log: self.log.clone(), head: None, open: false };
-        blocking(|| hold.lock())?;
+        // BEGIN shows whether a kept connection is alive, in the round trip it needs anyway;
+        // when it is not, nothing was begun and a fresh connection begins again.
+        let conn = Some(self.pool.take_unchecked()?);
+        let mut hold = RowHold { conn, log: self.log.clone(), head: None, open: false };
+        match blocking(|| hold.lock()) {
+            Err(e) if !hold.open && e.kind() == io::ErrorKind::NotConnected => {
+                if let Some(dead) = hold.conn.take() {
+                    dead.discard();
+                }
+                self.pool.drain();
+                hold.conn = Some(self.pool.take()?);
+                blocking(|| hold.lock())?;
+            }
+            locked => locked?,
+        }
         Ok(Box::new(hold))
     }
 }
@@ -41,21 +56,28 @@ impl Medium for RowMedium {
 struct RowView {
     conn: Pooled,
     log: String,
+    /// The length `byte_len` last saw: nothing to read from there.
+    length: Option<u64>,
 }
 
 impl View for RowView {
     fn byte_len(&mut self) -> io::Result<u64> {
-        let Self { conn, log } = self;
-        Ok(blocking(|| head(conn.client(), log, false))?.map_or(0, |h| h.length))
+        let Self { conn, log, .. } = self;
+        let length = blocking(|| head(conn.client(), log, false))?.map_or(0, |h| h.length);
+        self.length = Some(length);
+        Ok(length)
     }
 
     fn read_from(&mut self, offset: u64) -> io::Result<Box<dyn Read + '_>> {
-        let Self { conn, log } = self;
+        if self.length == Some(offset) {
+            return Ok(Box::new(io::empty()));
+        }
+        let Self { conn, log, .. } = self;
         Ok(Box::new(Cursor::new(blocking(|| lines_from(conn.client(), log, offset))?)))
     }
 
     fn continues(&mut self, seq: u64, hash: &Digest32) -> io::Result<bool> {
-        let Self { conn, log } = self;
+        let Self { conn, log, .. } = self;
         blocking(|| sealed_with(conn.client(), log, seq, hash))
     }
 }
@@ -63,8 +85,12 @@ impl View for RowView {
 /// Whether line `seq` of `log` is there, sealed with `hash`.
 fn sealed_with(client: &mut postgres::Client, log: &str, seq: u64, hash: &Digest32) -> io::Result<bool> {
     let seq = i64::try_from(seq).map_err(io::Error::other)?;
-    let row =
-        client.query_opt("SELECT line FROM warroom.lines WHERE log = $1 AND seq = $2", &[&log, &seq]).map_err(fault)?;
+    let row = client
+        .query_typed_opt(
+            "SELECT line FROM warroom.lines WHERE log = $1 AND seq = $2",
+            &[(&log, Type::TEXT), (&seq, Type::INT8)],
+        )
+        .map_err(fault)?;
     Ok(row.is_some_and(|row| {
         let line: &[u8] = row.get(0);
         split_seal(line.strip_suffix(b"\n").unwrap_or(line)).is_ok_and(|(_, sealed)| sealed == *hash)
@@ -85,7 +111,7 @@ fn head(client: &mut postgres::Client, log: &str, lock: bool) -> io::Result<Opti
     } else {
         "SELECT length, seq FROM warroom.logs WHERE name = $1"
     };
-    let row = client.query_opt(sql, &[&log]).map_err(fault)?;
+    let row = client.query_typed_opt(sql, &[(&log, Type::TEXT)]).map_err(fault)?;
     Ok(row.map(|row| Head { length: unsigned(row.get(0)), seq: unsigned(row.get(1)) }))
 }
 
@@ -93,9 +119,9 @@ fn head(client: &mut postgres::Client, log: &str, lock: bool) -> io::Result<Opti
 fn lines_from(client: &mut postgres::Client, log: &str, offset: u64) -> io::Result<Vec<u8>> {
     let from = i64::try_from(offset).map_err(io::Error::other)?;
     let rows = client
-        .query(
+        .query_typed(
             "SELECT byte_offset, line FROM warroom.lines WHERE log = $1 AND byte_offset + length(line) > $2 ORDER BY seq",
-            &[&log, &from],
+            &[(&log, Type::TEXT), (&from, Type::INT8)],
         )
         .map_err(fault)?;
     let mut bytes = Vec::new();
@@ -171,20 +197,25 @@ impl RowHold {
             length += line.len() as u64;
         }
         let log = self.log.clone();
-        let client = self.client()?;
-        client
-            .execute(
-                "INSERT INTO warroom.lines (log, seq, byte_offset, line) \
-                 SELECT $1, s, o, l FROM unnest($2::bigint[], $3::bigint[], $4::bytea[]) AS t(s, o, l)",
-                &[&log, &seqs, &offsets, &lines],
-            )
-            .map_err(fault)?;
         let (new_length, new_seq) =
             (i64::try_from(length).map_err(io::Error::other)?, i64::try_from(seq).map_err(io::Error::other)?);
-        client
-            .execute("UPDATE warroom.logs SET length = $2, seq = $3 WHERE name = $1", &[&log, &new_length, &new_seq])
+        // One statement, one round trip: the lines, the head moved past them, the notice.
+        self.client()?
+            .execute_typed(
+                "WITH added AS (INSERT INTO warroom.lines (log, seq, byte_offset, line) \
+                     SELECT $1, s, o, l FROM unnest($2::bigint[], $3::bigint[], $4::bytea[]) AS t(s, o, l)), \
+                 moved AS (UPDATE warroom.logs SET length = $5, seq = $6 WHERE name = $1) \
+                 SELECT pg_notify('warroom', $1)",
+                &[
+                    (&log, Type::TEXT),
+                    (&seqs, Type::INT8_ARRAY),
+                    (&offsets, Type::INT8_ARRAY),
+                    (&lines, Type::BYTEA_ARRAY),
+                    (&new_length, Type::INT8),
+                    (&new_seq, Type::INT8),
+                ],
+            )
             .map_err(fault)?;
-        client.execute("SELECT pg_notify('warroom', $1)", &[&log]).map_err(fault)?;
         self.head = Some(Head { length, seq });
         Ok(())
     }
@@ -199,6 +230,9 @@ impl View for RowHold {
     fn read_from(&mut self, offset: u64) -> io::Result<Box<dyn Read + '_>> {
         let bytes = blocking(|| {
             self.lock()?;
+            if self.head.is_some_and(|head| head.length == offset) {
+                return Ok(Vec::new());
+            }
             let log = self.log.clone();
             lines_from(self.client()?, &log, offset)
         })?;

@@ -31,6 +31,8 @@ pub struct PgStore {
     /// The workspace directory beside the database: its `allowed_signers`, its quarantine.
     root: PathBuf,
     ledger: Ledger,
+    /// Logs seen in the database.
+    known: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl PgStore {
@@ -38,7 +40,8 @@ impl PgStore {
     /// signing policy is `root`'s `allowed_signers`, as on the file workspace.
     pub fn open(url: &str, root: &Path, proofs: Proofs) -> Result<Self, StoreError> {
         let pool = Pool::new(url).map_err(StoreError::Store)?;
-        let store = Self { root: root.to_owned(), ledger: Ledger::new(read_policy(root)?, proofs), pool };
+        let ledger = Ledger::new(read_policy(root)?, proofs);
+        let store = Self { root: root.to_owned(), ledger, pool, known: Default::default() };
         let mut conn = store.pool.take().map_err(|e| store.io("connect to", e))?;
         blocking(|| schema::check(conn.client())).map_err(|e| schema_failure(store.pool.location(), e))?;
         Ok(store)
@@ -124,7 +127,17 @@ impl Shelf for PgStore {
         if id == INBOX {
             return Ok(false);
         }
-        self.query(|c| c.query_opt("SELECT 1 FROM warroom.logs WHERE name = $1", &[&id]).map(|row| row.is_some()))
+        // A log once in the database stays there: only its absence is asked again.
+        let known = || self.known.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if known().contains(id) {
+            return Ok(true);
+        }
+        let held =
+            self.query(|c| c.query_opt("SELECT 1 FROM warroom.logs WHERE name = $1", &[&id]).map(|row| row.is_some()))?;
+        if held {
+            known().insert(id.to_owned());
+        }
+        Ok(held)
     }
 
     fn listed_open(&self) -> Result<Vec<String>, StoreError> {

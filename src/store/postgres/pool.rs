@@ -79,6 +79,21 @@ impl Pool {
         Ok(Pooled { client: Some(client), pool: self.clone() })
     }
 
+    /// A kept connection as it is, unchecked, else a fresh one: for a caller whose first
+    /// round trip shows whether it is alive, and who takes another when it is not.
+    pub fn take_unchecked(&self) -> io::Result<Pooled> {
+        let kept = self.inner.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let client = match kept {
+            Some(client) if !client.is_closed() => client,
+            Some(closed) => {
+                release(closed);
+                blocking(|| self.connect_here())?
+            }
+            None => blocking(|| self.connect_here())?,
+        };
+        Ok(Pooled { client: Some(client), pool: self.clone() })
+    }
+
     /// A fresh connection, outside the pool (a listener's, a lease's).
     pub fn connect(&self) -> io::Result<Client> {
         blocking(|| self.connect_here())
